@@ -1,0 +1,356 @@
+// Package detector is keygate's engine: it finds credentials in bytes. A
+// literal keyword prefilter (one Aho-Corasick pass over all rules) decides
+// where each rule's regex runs, and only on the lines around a keyword. It
+// knows nothing of files or git: callers hand it bytes and a path label.
+package detector
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/keygate/keygate/rules"
+)
+
+// Sources of a finding.
+const (
+	SourcePattern    = "pattern"
+	SourceKnownValue = "known-value"
+)
+
+// InlineAllow on the same line as a secret suppresses that finding.
+const InlineAllow = "keygate:allow"
+
+// Window sizes around a keyword hit for rules whose pattern can span lines.
+const (
+	multilineBack = 4 << 10
+	multilineFwd  = 16 << 10
+)
+
+// Finding is one secret found in the scanned bytes. Secret is the raw value:
+// callers must never print it, only Mask(Secret).
+type Finding struct {
+	RuleID   string
+	Severity string
+	// Start and End are byte offsets of the secret in the scanned stream.
+	Start, End int64
+	// Line and Column are 1-based; Column counts bytes.
+	Line, Column int
+	Secret       string
+	Source       string
+	EnvName      string
+	// Allowed is non-empty when the finding is suppressed inline.
+	Allowed string
+}
+
+type compiledRule struct {
+	rule      *rules.Rule
+	index     int
+	multiline bool
+	once      sync.Once
+	re        *regexp.Regexp
+	allow     []*regexp.Regexp
+	err       error
+}
+
+// compile builds the rule's regexes on first use: a one-file staged scan
+// touches few rules, and compiling all of them would dominate its time.
+func (c *compiledRule) compile() error {
+	c.once.Do(func() {
+		c.re, c.err = regexp.Compile(c.rule.Pattern)
+		if c.err != nil {
+			c.err = fmt.Errorf("rule %s: %w", c.rule.ID, c.err)
+			return
+		}
+		for _, a := range c.rule.Allow {
+			re, err := regexp.Compile(a)
+			if err != nil {
+				c.err = fmt.Errorf("rule %s allow: %w", c.rule.ID, err)
+				return
+			}
+			c.allow = append(c.allow, re)
+		}
+	})
+	return c.err
+}
+
+// Detector is a compiled rule pack. It is safe for concurrent use.
+type Detector struct {
+	pack         *rules.Pack
+	rules        []*compiledRule
+	byID         map[string]int
+	keywords     *keywordSet
+	keywordRules [][]int // keyword id -> rule indexes
+	placeholders []*regexp.Regexp
+	pathRules    bool // some rule is limited by paths
+	known        *knownValues
+}
+
+// New compiles a validated pack.
+func New(pack *rules.Pack) (*Detector, error) {
+	d := &Detector{pack: pack, byID: map[string]int{}}
+	kwIndex := map[string]int{}
+	var kws []string
+	for i := range pack.Rules {
+		r := &pack.Rules[i]
+		ml, err := canSpanLines(r.Pattern)
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
+		}
+		d.rules = append(d.rules, &compiledRule{rule: r, index: i, multiline: ml})
+		d.byID[r.ID] = i
+		if len(r.Paths) > 0 {
+			d.pathRules = true
+		}
+		for _, k := range r.Keywords {
+			if k == "" {
+				continue
+			}
+			k = strings.ToLower(k)
+			id, ok := kwIndex[k]
+			if !ok {
+				id = len(kws)
+				kwIndex[k] = id
+				kws = append(kws, k)
+				d.keywordRules = append(d.keywordRules, nil)
+			}
+			d.keywordRules[id] = append(d.keywordRules[id], i)
+		}
+	}
+	d.keywords = newKeywordSet(kws)
+	for _, p := range pack.Allow.Placeholders {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("allow.placeholders %q: %w", p, err)
+		}
+		d.placeholders = append(d.placeholders, re)
+	}
+	return d, nil
+}
+
+// Pack returns the rule pack the detector was built from.
+func (d *Detector) Pack() *rules.Pack { return d.pack }
+
+// canSpanLines reports whether pattern can match a newline, in which case
+// its regex runs on a window of several lines instead of one line.
+func canSpanLines(pattern string) (bool, error) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return false, err
+	}
+	var walk func(*syntax.Regexp) bool
+	walk = func(r *syntax.Regexp) bool {
+		switch r.Op {
+		case syntax.OpAnyChar:
+			return true
+		case syntax.OpLiteral:
+			for _, c := range r.Rune {
+				if c == '\n' {
+					return true
+				}
+			}
+		case syntax.OpCharClass:
+			for i := 0; i+1 < len(r.Rune); i += 2 {
+				if r.Rune[i] <= '\n' && '\n' <= r.Rune[i+1] {
+					return true
+				}
+			}
+		}
+		for _, s := range r.Sub {
+			if walk(s) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(re.Simplify()), nil
+}
+
+// IsPlaceholder reports whether v is a template, mask, reference or other
+// safe stand-in according to the pack's placeholders.
+func (d *Detector) IsPlaceholder(v string) bool {
+	for _, re := range d.placeholders {
+		if re.MatchString(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// rawMatch is a candidate before filtering and positioning; offsets are
+// relative to the buffer being scanned.
+type rawMatch struct {
+	start, end int
+	rank       int // lower wins when spans overlap
+	rule       int // index into d.rules, or -1 for a known value
+	envName    string
+	secret     string
+	allowed    string
+}
+
+// activeRules returns which rules apply to path (nil: all of them).
+func (d *Detector) activeRules(path string, only int) []bool {
+	if !d.pathRules && only < 0 {
+		return nil
+	}
+	active := make([]bool, len(d.rules))
+	for i, c := range d.rules {
+		if only >= 0 {
+			active[i] = i == only
+			continue
+		}
+		if len(c.rule.Paths) == 0 {
+			active[i] = true
+			continue
+		}
+		for _, g := range c.rule.Paths {
+			if ok, _ := doublestar.Match(g, path); ok {
+				active[i] = true
+				break
+			}
+		}
+	}
+	return active
+}
+
+// find runs the prefilter and the regexes of active rules over buf.
+func (d *Detector) find(buf []byte, active []bool) ([]rawMatch, error) {
+	var out []rawMatch
+	covered := make([]int, len(d.rules)) // per rule: buf offset scanned up to
+	var err error
+	d.keywords.scan(buf, func(kw, end int) {
+		if err != nil {
+			return
+		}
+		start := end - d.keywords.lens[kw]
+		for _, ri := range d.keywordRules[kw] {
+			if active != nil && !active[ri] {
+				continue
+			}
+			if start < covered[ri] {
+				continue
+			}
+			c := d.rules[ri]
+			ws, we := lineBounds(buf, start, end)
+			if c.multiline {
+				ws, _ = lineBounds(buf, max(0, start-multilineBack), start)
+				_, we = lineBounds(buf, end, min(len(buf), end+multilineFwd))
+			}
+			covered[ri] = we
+			if e := c.compile(); e != nil {
+				err = e
+				return
+			}
+			out = d.matchWindow(out, c, buf, ws, we)
+		}
+	})
+	if d.known != nil {
+		out = d.known.find(out, buf)
+	}
+	return out, err
+}
+
+func (d *Detector) matchWindow(out []rawMatch, c *compiledRule, buf []byte, ws, we int) []rawMatch {
+	g := c.rule.SecretGroup
+	for _, m := range c.re.FindAllSubmatchIndex(buf[ws:we], -1) {
+		s, e := m[2*g], m[2*g+1]
+		if s < 0 || e <= s {
+			continue
+		}
+		out = append(out, rawMatch{start: ws + s, end: ws + e, rank: c.index, rule: c.index,
+			secret: string(buf[ws+s : ws+e])})
+	}
+	return out
+}
+
+// lineBounds widens [start,end) to whole lines of buf.
+func lineBounds(buf []byte, start, end int) (int, int) {
+	ls := bytes.LastIndexByte(buf[:start], '\n') + 1
+	le := len(buf)
+	if i := bytes.IndexByte(buf[end:], '\n'); i >= 0 {
+		le = end + i
+	}
+	return ls, le
+}
+
+// keep applies the entropy gate and allowlists to a pattern match, and
+// marks inline-allowed ones. It reports false for a match to drop.
+func (d *Detector) keep(m *rawMatch, buf []byte) (allowed string, ok bool) {
+	if m.rule >= 0 {
+		c := d.rules[m.rule]
+		if c.rule.MinEntropy > 0 && Entropy(m.secret) < c.rule.MinEntropy {
+			return "", false
+		}
+		for _, re := range c.allow {
+			if re.MatchString(m.secret) {
+				return "", false
+			}
+		}
+	}
+	if d.IsPlaceholder(m.secret) {
+		return "", false
+	}
+	ls, le := lineBounds(buf, m.start, m.end)
+	if bytes.Contains(buf[ls:le], []byte(InlineAllow)) {
+		return "inline", true
+	}
+	return "", true
+}
+
+// resolve filters matches and, where spans overlap, keeps the best-ranked
+// one: one secret is one finding. The result is sorted by start.
+func (d *Detector) resolve(ms []rawMatch, buf []byte) []rawMatch {
+	kept := ms[:0]
+	for _, m := range ms {
+		a, ok := d.keep(&m, buf)
+		if !ok {
+			continue
+		}
+		m.allowed = a
+		kept = append(kept, m)
+	}
+	sort.Slice(kept, func(i, j int) bool {
+		if kept[i].start != kept[j].start {
+			return kept[i].start < kept[j].start
+		}
+		return kept[i].rank < kept[j].rank
+	})
+	var out []rawMatch
+	for i := 0; i < len(kept); {
+		// A cluster is a run of transitively overlapping spans.
+		j, end := i+1, kept[i].end
+		for j < len(kept) && kept[j].start < end {
+			end = max(end, kept[j].end)
+			j++
+		}
+		cluster := append([]rawMatch(nil), kept[i:j]...)
+		sort.SliceStable(cluster, func(a, b int) bool { return cluster[a].rank < cluster[b].rank })
+		var chosen []rawMatch
+		for _, c := range cluster {
+			clash := false
+			for k := range chosen {
+				if c.start < chosen[k].end && chosen[k].start < c.end {
+					clash = true
+					// A known value under a pattern's span names its variable.
+					if chosen[k].envName == "" && c.envName != "" {
+						chosen[k].envName = c.envName
+					}
+					break
+				}
+			}
+			if !clash {
+				chosen = append(chosen, c)
+			}
+		}
+		out = append(out, chosen...)
+		i = j
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].start < out[j].start })
+	return out
+}

@@ -1,0 +1,127 @@
+package detector
+
+// keywordSet is a case-insensitive Aho-Corasick automaton compiled to a
+// dense DFA over byte classes. Bytes that occur in no keyword share class 0,
+// so the transition table stays small enough to live in cache and the inner
+// loop is one table load per input byte.
+type keywordSet struct {
+	class   [256]uint8
+	nclass  int
+	delta   []int32 // delta[state*nclass+class] = next state
+	outputs [][]int // keyword ids that end in each state (suffix outputs included)
+	hasOut  []bool
+	lens    []int // keyword lengths, by id
+}
+
+func foldByte(b byte) byte {
+	if 'A' <= b && b <= 'Z' {
+		return b + ('a' - 'A')
+	}
+	return b
+}
+
+// newKeywordSet builds the automaton for keywords (matched ASCII
+// case-insensitively). Empty keywords are ignored.
+func newKeywordSet(keywords []string) *keywordSet {
+	ks := &keywordSet{}
+	// Byte classes: each distinct folded byte used by a keyword gets one.
+	var used [256]bool
+	for _, k := range keywords {
+		for i := 0; i < len(k); i++ {
+			used[foldByte(k[i])] = true
+		}
+	}
+	ks.nclass = 1
+	for b := 0; b < 256; b++ {
+		if used[b] {
+			ks.class[b] = uint8(ks.nclass)
+			ks.nclass++
+		}
+	}
+	for b := 'A'; b <= 'Z'; b++ {
+		ks.class[b] = ks.class[b+('a'-'A')]
+	}
+
+	// Trie first, with -1 for missing edges.
+	type node struct {
+		next []int32
+		fail int32
+		out  []int
+	}
+	newNode := func() node {
+		n := node{next: make([]int32, ks.nclass)}
+		for i := range n.next {
+			n.next[i] = -1
+		}
+		return n
+	}
+	nodes := []node{newNode()}
+	ks.lens = make([]int, len(keywords))
+	for id, k := range keywords {
+		ks.lens[id] = len(k)
+		if k == "" {
+			continue
+		}
+		s := int32(0)
+		for i := 0; i < len(k); i++ {
+			c := ks.class[k[i]]
+			if nodes[s].next[c] < 0 {
+				nodes = append(nodes, newNode())
+				nodes[s].next[c] = int32(len(nodes) - 1)
+			}
+			s = nodes[s].next[c]
+		}
+		nodes[s].out = append(nodes[s].out, id)
+	}
+	// Breadth-first: fail links, inherited outputs, and full transitions.
+	queue := []int32{}
+	for c := 0; c < ks.nclass; c++ {
+		if n := nodes[0].next[c]; n >= 0 {
+			nodes[n].fail = 0
+			queue = append(queue, n)
+		} else {
+			nodes[0].next[c] = 0
+		}
+	}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		f := nodes[s].fail
+		nodes[s].out = append(nodes[s].out, nodes[f].out...)
+		for c := 0; c < ks.nclass; c++ {
+			if n := nodes[s].next[c]; n >= 0 {
+				nodes[n].fail = nodes[f].next[c]
+				queue = append(queue, n)
+			} else {
+				nodes[s].next[c] = nodes[f].next[c]
+			}
+		}
+	}
+	ks.delta = make([]int32, len(nodes)*ks.nclass)
+	ks.outputs = make([][]int, len(nodes))
+	ks.hasOut = make([]bool, len(nodes))
+	for i, n := range nodes {
+		copy(ks.delta[i*ks.nclass:], n.next)
+		ks.outputs[i] = n.out
+		ks.hasOut[i] = len(n.out) > 0
+	}
+	return ks
+}
+
+// scan calls fn for every keyword occurrence in data, in order of the
+// position just past its last byte.
+func (ks *keywordSet) scan(data []byte, fn func(id, end int)) {
+	if len(ks.delta) == 0 {
+		return
+	}
+	delta, class, nclass, hasOut := ks.delta, &ks.class, int32(ks.nclass), ks.hasOut
+	s := int32(0)
+	for i, b := range data {
+		s = delta[s*nclass+int32(class[b])]
+		if hasOut[s] {
+			for _, id := range ks.outputs[s] {
+				fn(id, i+1)
+			}
+		}
+	}
+}

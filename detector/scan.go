@@ -1,0 +1,130 @@
+package detector
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+)
+
+// Stream chunking: a file of any size is scanned in chunkSize pieces that
+// overlap by chunkOverlap bytes, so a secret across a chunk edge is found,
+// and found once. A match longer than the overlap would be cut; no rule's
+// secret comes near that length.
+const (
+	chunkSize    = 4 << 20
+	chunkOverlap = 64 << 10
+)
+
+var bufPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, chunkSize+chunkOverlap)
+	return &b
+}}
+
+// Scan finds secrets in data, labelled with path for rules limited by paths.
+// Offsets, lines and columns are relative to data.
+func (d *Detector) Scan(data []byte, path string) ([]Finding, error) {
+	var out []Finding
+	_, err := d.scanChunks(bytes.NewReader(data), path, -1, func(f Finding) { out = append(out, f) })
+	return out, err
+}
+
+// ScanReader streams r through the detector in bounded memory, calling fn
+// for each finding in order. It returns the number of bytes read.
+func (d *Detector) ScanReader(r io.Reader, path string, fn func(Finding)) (int64, error) {
+	return d.scanChunks(r, path, -1, fn)
+}
+
+// position tracks line numbers across chunks.
+type position struct {
+	base      int64 // stream offset of the current buffer's first byte
+	line      int   // 1-based line of the current buffer's first byte
+	lineStart int64 // stream offset where that line starts
+}
+
+func (d *Detector) scanChunks(r io.Reader, path string, only int, fn func(Finding)) (int64, error) {
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	buf := (*bp)[:0]
+	active := d.activeRules(path, only)
+	pos := position{line: 1}
+	var total int64
+	for {
+		n, err := io.ReadFull(r, buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		total += int64(n)
+		final := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+		if err != nil && !final {
+			return total, fmt.Errorf("read at byte %d: %w", total, err)
+		}
+		limit := len(buf)
+		if !final {
+			limit = len(buf) - chunkOverlap
+		}
+		ms, ferr := d.find(buf, active)
+		if ferr != nil {
+			return total, ferr
+		}
+		ms = d.resolve(ms, buf)
+		d.emit(ms, buf, limit, final, &pos, fn)
+		if final {
+			return total, nil
+		}
+		pos.line += bytes.Count(buf[:limit], []byte{'\n'})
+		if i := bytes.LastIndexByte(buf[:limit], '\n'); i >= 0 {
+			pos.lineStart = pos.base + int64(i) + 1
+		}
+		pos.base += int64(limit)
+		buf = buf[:copy(buf, buf[limit:])]
+	}
+}
+
+// emit positions and reports the matches that belong to this chunk: those
+// starting before limit (later ones are found again in the next chunk).
+func (d *Detector) emit(ms []rawMatch, buf []byte, limit int, final bool, pos *position, fn func(Finding)) {
+	line, lineStart, at := pos.line, pos.lineStart, 0
+	for _, m := range ms {
+		if m.start >= limit || (!final && m.end >= len(buf)) {
+			continue
+		}
+		line += bytes.Count(buf[at:m.start], []byte{'\n'})
+		if i := bytes.LastIndexByte(buf[at:m.start], '\n'); i >= 0 {
+			lineStart = pos.base + int64(at+i) + 1
+		}
+		at = m.start
+		f := Finding{
+			Start:   pos.base + int64(m.start),
+			End:     pos.base + int64(m.end),
+			Line:    line,
+			Secret:  m.secret,
+			EnvName: m.envName,
+			Allowed: m.allowed,
+			Source:  SourcePattern,
+		}
+		f.Column = int(f.Start-lineStart) + 1
+		if m.rule >= 0 {
+			r := d.rules[m.rule].rule
+			f.RuleID, f.Severity = r.ID, r.Severity
+		} else {
+			f.RuleID, f.Severity, f.Source = KnownValueRuleID, KnownValueSeverity, SourceKnownValue
+		}
+		fn(f)
+	}
+}
+
+// MatchRule reports whether rule id alone finds a secret in text, ignoring
+// its path limits. It runs a rule's examples for `keygate rules test`.
+func (d *Detector) MatchRule(id, text string) (bool, error) {
+	i, ok := d.byID[id]
+	if !ok {
+		return false, fmt.Errorf("no rule %q", id)
+	}
+	found := false
+	_, err := d.scanChunks(bytes.NewReader([]byte(text)), "", i, func(f Finding) {
+		if f.Allowed == "" {
+			found = true
+		}
+	})
+	return found, err
+}

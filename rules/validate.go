@@ -1,0 +1,100 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+var idRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// validSeverity reports whether s is one of the four severities.
+func validSeverity(s string) bool {
+	switch s {
+	case SeverityCritical, SeverityHigh, SeverityMedium, SeverityLow:
+		return true
+	}
+	return false
+}
+
+func (p *Pack) validate(file string, docLine int) error {
+	var errs []error
+	add := func(line int, format string, args ...any) {
+		errs = append(errs, &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	}
+	if p.Name == "" {
+		add(docLine, "pack has no name")
+	}
+	if len(p.Rules) == 0 {
+		add(docLine, "pack has no rules")
+	}
+	for _, ph := range p.Allow.Placeholders {
+		if _, err := regexp.Compile(ph); err != nil {
+			add(docLine, "allow.placeholders: bad regex %q: %v", ph, syntaxMsg(err))
+		}
+	}
+	seen := map[string]int{}
+	for i := range p.Rules {
+		r := &p.Rules[i]
+		at := func(format string, args ...any) {
+			add(r.Line, "rule %q: "+format, append([]any{r.ID}, args...)...)
+		}
+		if r.ID == "" {
+			add(r.Line, "rule has no id")
+		} else if !idRE.MatchString(r.ID) {
+			at("id must be kebab-case (lowercase letters, digits, single dashes)")
+		}
+		if prev, dup := seen[r.ID]; dup && r.ID != "" {
+			at("duplicate id (first defined at line %d)", prev)
+		} else {
+			seen[r.ID] = r.Line
+		}
+		if !validSeverity(r.Severity) {
+			at("severity %q: must be critical, high, medium or low", r.Severity)
+		}
+		if len(r.Keywords) == 0 {
+			at("keywords is empty: every rule needs at least one literal to prefilter on")
+		}
+		for _, k := range r.Keywords {
+			if k == "" {
+				at("keywords holds an empty string")
+			}
+		}
+		if r.Pattern == "" {
+			at("pattern is empty")
+		} else if re, err := regexp.Compile(r.Pattern); err != nil {
+			at("bad pattern: %v", syntaxMsg(err))
+		} else if r.SecretGroup < 0 || r.SecretGroup > re.NumSubexp() {
+			at("secret_group %d is beyond the pattern's %d group(s)", r.SecretGroup, re.NumSubexp())
+		}
+		if r.MinEntropy < 0 || r.MinEntropy > 8 {
+			at("min_entropy %v: must be between 0 and 8 bits per byte", r.MinEntropy)
+		}
+		for _, g := range r.Paths {
+			if !doublestar.ValidatePattern(g) {
+				at("bad path glob %q", g)
+			}
+		}
+		for _, a := range r.Allow {
+			if _, err := regexp.Compile(a); err != nil {
+				at("bad allow regex %q: %v", a, syntaxMsg(err))
+			}
+		}
+		if len(r.Examples) == 0 {
+			at("no examples: every rule needs at least one text it must match")
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// syntaxMsg drops the package prefix from regexp errors.
+func syntaxMsg(err error) string {
+	var se *syntax.Error
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%s: `%s`", se.Code, se.Expr)
+	}
+	return err.Error()
+}
