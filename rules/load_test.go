@@ -43,8 +43,8 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"malformed yaml", "name: x\nrules:\n  - id: a\n   bad: [\n", []string{"p.yaml:2:", "expected"}},
 		{"unterminated quote", "name: x\nversion: \"1\nrules: []\n", []string{"p.yaml:2:"}},
-		{"unknown field", goodRule + "    colour: red\n", []string{"p.yaml:11:", `field colour is not a rule field`}},
-		{"unknown pack field", "nmae: x\n" + goodRule, []string{"p.yaml:1:", "not a pack field"}},
+		{"unknown field", goodRule + "    colour: red\n", []string{"p.yaml:11:", "unknown field colour (a rule has id,"}},
+		{"unknown pack field", "nmae: x\n" + goodRule, []string{"p.yaml:1:", "unknown field nmae (a pack has name"}},
 		{"bad regex", `name: x
 rules:
   - id: a
@@ -85,7 +85,7 @@ rules:
     examples: [k]
 `, []string{"kebab-case", `severity "urgent"`}},
 		{"wrong type", "name: x\nrules: 5\n", []string{"p.yaml:2:"}},
-		{"empty file", "", []string{"p.yaml: empty rule pack"}},
+		{"empty file", "", []string{"p.yaml: the file is empty"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

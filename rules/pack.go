@@ -99,3 +99,20 @@ func (p *Pack) Merge(extra *Pack) *Pack {
 	}
 	return &out
 }
+
+// LoadWithExtras returns the embedded default pack with each extra pack
+// merged over it in order.
+func LoadWithExtras(extra []string) (*Pack, error) {
+	p, err := Default()
+	if err != nil {
+		return nil, err
+	}
+	for _, path := range extra {
+		e, err := Load(path)
+		if err != nil {
+			return nil, err
+		}
+		p = p.Merge(e)
+	}
+	return p, nil
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keygate/keygate/scan"
+)
+
+func newBaselineCmd(a *app) *cobra.Command {
+	var includeLogs bool
+	var extra []string
+	cmd := &cobra.Command{
+		Use:   "baseline [PATH...]",
+		Short: "Accept the current findings: write their fingerprints to the baseline file",
+		Long: `Scan as 'keygate scan' does and write every finding's fingerprint to the
+baseline file (baseline in .keygate.yaml, default .keygate-baseline.json).
+Later scans count those findings as suppressed. Fingerprints do not change
+when lines move and cannot be turned back into the secret; the file holds no
+values. Accepting a finding does not make the credential safe: revoke it.`,
+		Example: "  keygate baseline --include-logs\n  git add .keygate-baseline.json",
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			root, cfg, err := a.config()
+			if err != nil {
+				return err
+			}
+			req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: includeLogs, ExtraRules: extra, NoBaseline: true}
+			setup, err := scan.Prepare(req)
+			if err != nil {
+				return usageErr(err)
+			}
+			res, err := scan.Run(cmd.Context(), req, setup)
+			if err != nil {
+				return usageErr(err)
+			}
+			if len(res.Errors) > 0 {
+				for _, e := range res.Errors {
+					fmt.Fprintf(a.io.err, "keygate: error: %s\n", e)
+				}
+				return usageErr(fmt.Errorf("the scan was incomplete; baseline not written"))
+			}
+			b := scan.NewBaseline(res.Findings)
+			path := abs(root, cfg.Baseline)
+			if err := b.Write(path); err != nil {
+				return usageErr(err)
+			}
+			fmt.Fprintf(a.io.out, "keygate: wrote %d fingerprints to %s\n", len(b.Entries), path)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&includeLogs, "include-logs", false, "also scan log_scopes")
+	cmd.Flags().StringArrayVar(&extra, "rules", nil, "extra rule pack `FILE` (repeatable)")
+	return cmd
+}

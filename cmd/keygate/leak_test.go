@@ -1,0 +1,73 @@
+package main
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/keygate/keygate/internal/fixture"
+)
+
+// leakForms are the forms of a value that must never appear in output.
+func leakForms(v string) []string {
+	return []string{v}
+}
+
+// assertNoLeak fails if any planted value (in any form) is in s.
+func assertNoLeak(t *testing.T, where, s string) {
+	t.Helper()
+	for _, v := range fixture.Values {
+		for _, form := range leakForms(v) {
+			assert.NotContains(t, s, form, "%s leaks a planted value", where)
+		}
+	}
+}
+
+// The invariant: no output of keygate holds a secret value. Every command
+// runs over the planted tree; stdout, stderr and every file it wrote are
+// searched for every planted value.
+func TestNoOutputLeaksAValue(t *testing.T) {
+	dir := t.TempDir()
+	fixture.TradingOps(t, dir)
+	before := map[string]bool{}
+	for p := range fixture.Files() {
+		before[filepath.FromSlash(p)] = true
+	}
+	commands := [][]string{
+		{"scan", "--include-logs"},
+		{"scan", "--include-logs", "--format", "json", "--report", "out/json-report.json"},
+		{"scan", "docs", "data", "reports", "--report", "out/paths.json"},
+		{"scan", "--stdin", "--report", "out/stdin.json"},
+		{"baseline", "--include-logs"},
+		{"scan", "--include-logs", "--report", "out/after-baseline.json"},
+		{"rules", "list"},
+		{"rules", "test"},
+		{"version"},
+	}
+	stdin := fixture.Files()["data/bot1/logs/bot1.log"] + fixture.Files()["docs/incidents/2026-11-02-bot2.md"]
+	for _, args := range commands {
+		res := runCLI(t, dir, strings.NewReader(stdin), args...)
+		assert.NotEqual(t, exitUsage, res.code, "%v: %s", args, res.combined)
+		assertNoLeak(t, strings.Join(args, " ")+" stdout", res.stdout)
+		assertNoLeak(t, strings.Join(args, " ")+" stderr", res.stderr)
+	}
+	written := 0
+	require.NoError(t, filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		require.NoError(t, err)
+		rel, _ := filepath.Rel(dir, path)
+		if d.IsDir() || before[rel] {
+			return nil
+		}
+		written++
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assertNoLeak(t, rel, string(data))
+		return nil
+	}))
+	assert.GreaterOrEqual(t, written, 6, "reports and the baseline were written and checked")
+}

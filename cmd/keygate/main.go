@@ -1,0 +1,16 @@
+// Command keygate keeps exchange credentials out of git, docs, reports and
+// logs, and rotates them safely. This package is CLI wiring only.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr})
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/keygate/keygate/config"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0"
+
+// Exit codes, for every command.
+const (
+	exitPass  = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+type streams struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+// isTerminal reports whether w is a terminal (colour and progress only then).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// exitError carries an exit code; its message (if any) goes to stderr.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+
+// usageErr wraps a configuration or input error: exit 2.
+func usageErr(err error) error { return &exitError{code: exitUsage, err: err} }
+
+// app holds what every command shares.
+type app struct {
+	io  streams
+	dir string // -C
+}
+
+// root resolves -C to an absolute directory.
+func (a *app) root() (string, error) {
+	dir := a.dir
+	if dir == "" {
+		dir = "."
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+		return "", fmt.Errorf("-C %s: not a directory", dir)
+	}
+	return abs, nil
+}
+
+// config loads .keygate.yaml from the root.
+func (a *app) config() (string, *config.Config, error) {
+	root, err := a.root()
+	if err != nil {
+		return "", nil, usageErr(err)
+	}
+	cfg, err := config.Load(root)
+	if err != nil {
+		return "", nil, usageErr(err)
+	}
+	return root, cfg, nil
+}
+
+func newRootCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "keygate <command>",
+		Short: "Keep exchange credentials out of git, docs, reports and logs",
+		Long: `keygate finds credentials (Bitget and other exchange keys, passwords, tokens,
+auth headers, private keys) in your docs, reports, logs, staged changes and git
+history, gates commits and releases on them, and rotates keys safely.
+
+Exit codes: 0 pass, 1 findings (or a failed rotation step), 2 usage,
+configuration or input error. No output ever holds a secret value.`,
+		Example: `  # The policy's pre-release hygiene check
+  keygate scan --include-logs
+
+  # Scan other files, or a stream
+  keygate scan docs/runbook.md notes/
+  kubectl logs deploy/bot1 | keygate scan --stdin
+
+  # Check the rule pack's examples
+  keygate rules test`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	cmd.PersistentFlags().StringVarP(&a.dir, "directory", "C", "", "run as if keygate was started in `DIR`")
+	cmd.SetOut(a.io.out)
+	cmd.SetErr(a.io.err)
+	cmd.SetIn(a.io.in)
+	cmd.AddCommand(newScanCmd(a), newRulesCmd(a), newBaselineCmd(a), newVersionCmd(a))
+	return cmd
+}
+
+// run executes the CLI and returns the exit code.
+func run(ctx context.Context, args []string, s streams) int {
+	a := &app{io: s}
+	cmd := newRootCmd(a)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	if err == nil {
+		return exitPass
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(s.err, "keygate: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	// Cobra's own errors: unknown command or flag, wrong arguments.
+	fmt.Fprintf(s.err, "keygate: %v\nRun 'keygate --help' for usage.\n", err)
+	return exitUsage
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keygate/keygate/report"
+	"github.com/keygate/keygate/scan"
+)
+
+type scanFlags struct {
+	includeLogs bool
+	stdin       bool
+	envFile     string
+	noEnvFile   bool
+	rules       []string
+	report      string
+	format      string
+}
+
+func newScanCmd(a *app) *cobra.Command {
+	var f scanFlags
+	cmd := &cobra.Command{
+		Use:   "scan [PATH...]",
+		Short: "Find credentials in the configured scopes, given paths, or stdin",
+		Long: `Scan the configured scopes (docs/**, reports/** by default; data/*/logs/**
+too with --include-logs) or the given PATHs for credentials, and write the
+reports/security/latest.json contract.
+
+Scopes are scanned whether or not git ignores them. Binary files are skipped
+and counted; files of any size are streamed in bounded memory. Findings show
+the masked value only (****ABCD).
+
+Suppress a known finding with "keygate:allow" on its line, a glob in
+allow_paths of .keygate.yaml, or the baseline file ('keygate baseline').`,
+		Example: `  # The policy's pre-release hygiene check (writes reports/security/latest.json)
+  keygate scan --include-logs
+
+  # Just these files or folders
+  keygate scan docs/incidents/ notes.md
+
+  # A stream, with machine-readable output
+  journalctl -u bot1 | keygate scan --stdin --format json`,
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			return a.scan(cmd, f, paths)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.includeLogs, "include-logs", false, "also scan log_scopes (data/*/logs/**)")
+	fl.BoolVar(&f.stdin, "stdin", false, "scan standard input as one stream")
+	fl.StringVar(&f.envFile, "env-file", "", "read active credential values from `FILE` (default: env_file when it exists)")
+	fl.BoolVar(&f.noEnvFile, "no-env-file", false, "do not read active credential values")
+	fl.StringArrayVar(&f.rules, "rules", nil, "extra rule pack `FILE` merged over the default (repeatable)")
+	fl.StringVar(&f.report, "report", "", "write latest.json to `FILE` (default: report from config; stdin scans write none unless given)")
+	fl.StringVar(&f.format, "format", "text", "stdout format: text or json")
+	return cmd
+}
+
+func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
+	if f.format != "text" && f.format != "json" {
+		return usageErr(fmt.Errorf("--format %q: want text or json", f.format))
+	}
+	if f.stdin && len(paths) > 0 {
+		return usageErr(fmt.Errorf("--stdin takes no PATH arguments"))
+	}
+	if f.envFile != "" && f.noEnvFile {
+		return usageErr(fmt.Errorf("--env-file and --no-env-file contradict each other"))
+	}
+	root, cfg, err := a.config()
+	if err != nil {
+		return err
+	}
+	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs, ExtraRules: f.rules}
+	if f.stdin {
+		req.Stdin = a.io.in
+	}
+	reportPath := f.report
+	if reportPath == "" && !f.stdin {
+		reportPath = cfg.Report
+	}
+	if reportPath != "" {
+		reportPath = abs(root, reportPath)
+	}
+
+	start := time.Now()
+	setup, err := scan.Prepare(req)
+	var res *scan.Result
+	if err == nil {
+		res, err = scan.Run(cmd.Context(), req, setup)
+	}
+	meta := report.Meta{Version: version, Scopes: req.Scopes(), IncludeLogs: f.includeLogs, Now: time.Now()}
+	if err != nil {
+		// The contract holds even when the scan cannot run: a valid
+		// report with status error, then exit 2.
+		res = &scan.Result{Mode: mode(req), Errors: []string{err.Error()}, Duration: time.Since(start)}
+	} else {
+		meta.Pack = setup.Pack
+	}
+	rep := report.New(res, meta)
+	if reportPath != "" {
+		if werr := rep.WriteFile(reportPath); werr != nil {
+			return usageErr(werr)
+		}
+	}
+	if err := a.print(rep, f.format); err != nil {
+		return err
+	}
+	for _, e := range rep.Errors {
+		fmt.Fprintf(a.io.err, "keygate: error: %s\n", e)
+	}
+	if code := rep.ExitCode(); code != exitPass {
+		return &exitError{code: code}
+	}
+	return nil
+}
+
+func mode(req scan.Request) string {
+	if req.Stdin != nil {
+		return scan.ModeStdin
+	}
+	return scan.ModePaths
+}
+
+func (a *app) print(rep *report.Report, format string) error {
+	if format == "json" {
+		data, err := rep.JSON()
+		if err != nil {
+			return err
+		}
+		_, err = a.io.out.Write(data)
+		return err
+	}
+	return report.WriteText(a.io.out, rep, isTerminal(a.io.out))
+}
+
+func abs(root, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(root, p)
+}

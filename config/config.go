@@ -1,0 +1,105 @@
+// Package config loads .keygate.yaml: defaults for the policy's layout,
+// overridden field by field by the file, validated with file:line errors.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/keygate/keygate/internal/yamlfile"
+)
+
+// FileName is the configuration file looked for at the repository root.
+const FileName = ".keygate.yaml"
+
+// Config is keygate's configuration. Zero configuration is the policy's
+// layout: every field has a default.
+type Config struct {
+	// Scopes are doublestar globs, relative to the root, always scanned.
+	Scopes []string `yaml:"scopes"`
+	// LogScopes are added by --include-logs.
+	LogScopes []string `yaml:"log_scopes"`
+	// BlockedPaths may never be committed, whatever they hold.
+	BlockedPaths []string `yaml:"blocked_paths"`
+	// AllowPaths are globs whose findings are suppressed (fixtures, say).
+	AllowPaths []string `yaml:"allow_paths"`
+	// EnvFile holds the active credential values (read on the host only).
+	EnvFile string `yaml:"env_file"`
+	// SecretEnv are globs of variable names whose values are credentials.
+	SecretEnv []string `yaml:"secret_env"`
+	// Report is where latest.json is written.
+	Report string `yaml:"report"`
+	// Baseline is the fingerprint file written by `keygate baseline`.
+	Baseline string `yaml:"baseline"`
+	// Rules are extra rule packs merged over the embedded default.
+	Rules []string `yaml:"rules"`
+	// Rotate configures `keygate rotate`.
+	Rotate Rotate `yaml:"rotate"`
+
+	// File is the configuration file read, empty when defaults are used.
+	File string `yaml:"-"`
+}
+
+// Default returns the configuration for the policy's layout.
+func Default() *Config {
+	return &Config{
+		Scopes:       []string{"docs/**", "reports/**"},
+		LogScopes:    []string{"data/*/logs/**"},
+		BlockedPaths: []string{"env/.env", "**/.env", "**/*.pem"},
+		EnvFile:      "env/.env",
+		SecretEnv: []string{"BOT*_BITGET_API_KEY", "BOT*_BITGET_API_SECRET", "BOT*_BITGET_PASSPHRASE",
+			"REDIS_PASSWORD", "BOT*_PASSWORD"},
+		Report:   "reports/security/latest.json",
+		Baseline: ".keygate-baseline.json",
+		Rotate:   DefaultRotate(),
+	}
+}
+
+var fieldHelp = map[string]string{
+	"config.Config": "see DESIGN.md, Configuration: scopes, log_scopes, blocked_paths, allow_paths, env_file, secret_env, report, baseline, rules, rotate",
+	"config.Rotate": "see README, Rotating a key",
+}
+
+// Load reads root/.keygate.yaml over the defaults; a missing file is not an
+// error.
+func Load(root string) (*Config, error) {
+	c := Default()
+	path := filepath.Join(root, FileName)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load config %s: %w", path, err)
+	}
+	doc, err := yamlfile.Decode(path, data, c, fieldHelp)
+	if err != nil {
+		return nil, err
+	}
+	c.File = path
+	if err := c.validate(path, doc.Line); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Config) validate(file string, line int) error {
+	var errs []error
+	globs := map[string][]string{"scopes": c.Scopes, "log_scopes": c.LogScopes, "blocked_paths": c.BlockedPaths,
+		"allow_paths": c.AllowPaths, "secret_env": c.SecretEnv}
+	for _, field := range []string{"scopes", "log_scopes", "blocked_paths", "allow_paths", "secret_env"} {
+		for _, g := range globs[field] {
+			if !doublestar.ValidatePattern(g) {
+				errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: fmt.Sprintf("%s: bad glob %q", field, g)})
+			}
+		}
+	}
+	if c.Report == "" {
+		errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: "report: must name a file"})
+	}
+	return errors.Join(errs...)
+}

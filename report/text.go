@@ -1,0 +1,96 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+var severityColour = map[string]string{
+	"critical": "\x1b[1;31m",
+	"high":     "\x1b[31m",
+	"medium":   "\x1b[33m",
+	"low":      "\x1b[36m",
+}
+
+const colourReset = "\x1b[0m"
+
+// WriteText prints one line per finding (path:line:col, severity, rule,
+// masked value) and a summary line. Colour only when asked (a TTY).
+func WriteText(w io.Writer, r *Report, colour bool) error {
+	paint := func(sev, s string) string {
+		if !colour {
+			return s
+		}
+		return severityColour[sev] + s + colourReset
+	}
+	for _, f := range r.Findings {
+		loc := fmt.Sprintf("%s:%d:%d", f.Path, f.Line, f.Column)
+		extra := ""
+		if f.Commit != nil {
+			extra += " commit " + short(*f.Commit)
+		}
+		if f.EnvName != nil {
+			extra += " (value of " + *f.EnvName + ")"
+		}
+		if _, err := fmt.Fprintf(w, "%s  %s  %s  %s%s\n", loc, paint(f.Severity, fmt.Sprintf("%-8s", f.Severity)), f.RuleID, f.SecretMasked, extra); err != nil {
+			return err
+		}
+	}
+	_, err := fmt.Fprintln(w, Summarize(r))
+	return err
+}
+
+func short(commit string) string {
+	if len(commit) > 12 {
+		return commit[:12]
+	}
+	return commit
+}
+
+// Summarize is the one-line summary of a report.
+func Summarize(r *Report) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "keygate: %s", r.Status)
+	switch n := r.Summary.Findings; n {
+	case 0:
+		b.WriteString(", no findings")
+	case 1:
+		b.WriteString(", 1 finding")
+	default:
+		fmt.Fprintf(&b, ", %d findings", n)
+	}
+	if len(r.Summary.BySeverity) > 0 {
+		var parts []string
+		for _, s := range []string{"critical", "high", "medium", "low"} {
+			if n := r.Summary.BySeverity[s]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", n, s))
+			}
+		}
+		b.WriteString(" (" + strings.Join(parts, ", ") + ")")
+	}
+	fmt.Fprintf(&b, " in %d files (%s)", r.Summary.FilesScanned, humanBytes(r.Summary.BytesScanned))
+	if r.Summary.FilesSkipped > 0 {
+		fmt.Fprintf(&b, ", %d skipped", r.Summary.FilesSkipped)
+	}
+	if r.Summary.Suppressed > 0 {
+		fmt.Fprintf(&b, ", %d suppressed", r.Summary.Suppressed)
+	}
+	if n := len(r.Errors); n > 0 {
+		fmt.Fprintf(&b, ", %d errors", n)
+	}
+	fmt.Fprintf(&b, ", %d ms", r.DurationMS)
+	return b.String()
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

@@ -1,0 +1,235 @@
+// Package scan orchestrates a scan: sources into the detector, then
+// allowlists and baseline, blocked paths, parallelism and the summary. Its
+// findings carry no secret value: only the masked form and a fingerprint
+// leave this package, so no output built from them can leak.
+package scan
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/keygate/keygate/detector"
+	"github.com/keygate/keygate/source"
+)
+
+// Modes of a scan, as latest.json names them.
+const (
+	ModePaths   = "paths"
+	ModeStaged  = "staged"
+	ModeHistory = "history"
+	ModeStdin   = "stdin"
+)
+
+// Suppression reasons.
+const (
+	SuppressedInline   = "inline"
+	SuppressedPath     = "allow_paths"
+	SuppressedBaseline = "baseline"
+)
+
+// StdinPath labels findings in standard input.
+const StdinPath = "-"
+
+// binarySniff is how much of a file is checked for NUL bytes, as git does.
+const binarySniff = 8000
+
+// Finding is a reportable finding. It never holds the secret.
+type Finding struct {
+	RuleID      string
+	Severity    string
+	Path        string
+	Line        int
+	Column      int
+	Commit      string
+	Author      string
+	Date        string
+	Masked      string
+	Fingerprint string
+	Source      string
+	EnvName     string
+	// Suppressed is non-empty (inline, allow_paths, baseline) when the
+	// finding is known and accepted; it is counted, not reported.
+	Suppressed string
+}
+
+// Result is what a scan found and how much it read.
+type Result struct {
+	Mode         string
+	Findings     []Finding
+	Suppressed   []Finding
+	FilesScanned int
+	BytesScanned int64
+	Skipped      []source.Skip
+	// Errors make the scan incomplete: its status is error, never pass.
+	Errors   []string
+	Warnings []string
+	Duration time.Duration
+}
+
+// Options configure a scan.
+type Options struct {
+	Detector   *detector.Detector
+	AllowPaths []string
+	Baseline   *Baseline
+	// Workers defaults to the number of CPUs.
+	Workers int
+}
+
+// newFinding converts a detector finding, dropping the secret.
+func (o *Options) newFinding(f detector.Finding, path string) Finding {
+	return Finding{
+		RuleID:      f.RuleID,
+		Severity:    f.Severity,
+		Path:        path,
+		Line:        f.Line,
+		Column:      f.Column,
+		Masked:      detector.Mask(f.Secret),
+		Fingerprint: detector.Fingerprint(f.RuleID, path, f.Secret),
+		Source:      f.Source,
+		EnvName:     f.EnvName,
+		Suppressed:  f.Allowed,
+	}
+}
+
+func (o *Options) pathAllowed(path string) bool {
+	for _, g := range o.AllowPaths {
+		if ok, _ := doublestar.Match(g, path); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// add files a finding under findings or suppressed.
+func (o *Options) add(r *Result, f Finding) {
+	if f.Suppressed == "" && o.pathAllowed(f.Path) {
+		f.Suppressed = SuppressedPath
+	}
+	if f.Suppressed == "" && o.Baseline.Has(f.Fingerprint) {
+		f.Suppressed = SuppressedBaseline
+	}
+	if f.Suppressed != "" {
+		r.Suppressed = append(r.Suppressed, f)
+		return
+	}
+	r.Findings = append(r.Findings, f)
+}
+
+// isBinary reports whether the start of a stream looks binary.
+func isBinary(head []byte) bool {
+	return bytes.IndexByte(head, 0) >= 0
+}
+
+type fileResult struct {
+	findings []Finding
+	bytes    int64
+	skip     string
+	err      error
+}
+
+// scanFile streams one file through the detector.
+func (o *Options) scanFile(f source.File) fileResult {
+	fh, err := os.Open(f.Abs)
+	if err != nil {
+		return fileResult{err: err}
+	}
+	defer fh.Close()
+	br := bufio.NewReaderSize(fh, 64<<10)
+	head, err := br.Peek(binarySniff)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return fileResult{err: err}
+	}
+	if isBinary(head) {
+		return fileResult{skip: "binary"}
+	}
+	var res fileResult
+	n, err := o.Detector.ScanReader(br, f.Path, func(df detector.Finding) {
+		res.findings = append(res.findings, o.newFinding(df, f.Path))
+	})
+	res.bytes = n
+	res.err = err
+	return res
+}
+
+// Files scans the walked files in parallel; results are in path order
+// whatever the scheduling.
+func Files(ctx context.Context, opts Options, w *source.Walk) *Result {
+	start := time.Now()
+	r := &Result{Mode: ModePaths, Skipped: append([]source.Skip(nil), w.Skipped...)}
+	for _, e := range w.Errors {
+		r.Errors = append(r.Errors, e.Error())
+	}
+	results := make([]fileResult, len(w.Files))
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = opts.scanFile(w.Files[i])
+			}
+		}()
+	}
+feed:
+	for i := range w.Files {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if ctx.Err() != nil {
+		r.Errors = append(r.Errors, fmt.Sprintf("scan interrupted: %v", ctx.Err()))
+	}
+	for i, fr := range results {
+		path := w.Files[i].Path
+		switch {
+		case fr.err != nil:
+			r.Errors = append(r.Errors, fmt.Sprintf("%s: %v", path, unwrapPath(fr.err)))
+		case fr.skip != "":
+			r.Skipped = append(r.Skipped, source.Skip{Path: path, Reason: fr.skip})
+			continue
+		}
+		r.FilesScanned++
+		r.BytesScanned += fr.bytes
+		for _, f := range fr.findings {
+			opts.add(r, f)
+		}
+	}
+	sort.SliceStable(r.Skipped, func(i, j int) bool { return r.Skipped[i].Path < r.Skipped[j].Path })
+	r.Duration = time.Since(start)
+	return r
+}
+
+// Stream scans one stream (standard input).
+func Stream(opts Options, in io.Reader) *Result {
+	start := time.Now()
+	r := &Result{Mode: ModeStdin}
+	n, err := opts.Detector.ScanReader(in, StdinPath, func(df detector.Finding) {
+		opts.add(r, opts.newFinding(df, StdinPath))
+	})
+	r.BytesScanned = n
+	r.FilesScanned = 1
+	if err != nil {
+		r.Errors = append(r.Errors, fmt.Sprintf("stdin: %v", err))
+	}
+	r.Duration = time.Since(start)
+	return r
+}

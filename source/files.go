@@ -1,0 +1,217 @@
+// Package source says where bytes come from: working-tree scopes matched
+// with doublestar globs, explicit paths, standard input and (in git.go) the
+// index and history. It knows nothing of rules.
+package source
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+// File is one working-tree file to scan.
+type File struct {
+	// Path is slash-separated and relative to the root: what reports show.
+	Path string
+	// Abs is the path to open.
+	Abs  string
+	Size int64
+}
+
+// Skip is a path deliberately not scanned, and why.
+type Skip struct {
+	Path   string
+	Reason string
+}
+
+// Walk is the result of expanding scopes or paths into files.
+type Walk struct {
+	Files   []File
+	Skipped []Skip
+	// Errors are paths that could not be listed or inspected; a scan with
+	// any of them is incomplete and must not pass.
+	Errors []error
+}
+
+// Scopes lists the regular files under root that match any glob. Scopes are
+// walked whether or not git ignores them (bot logs usually are ignored), and
+// only from each glob's literal base directory.
+func Scopes(root string, globs []string) (*Walk, error) {
+	for _, g := range globs {
+		if !doublestar.ValidatePattern(g) {
+			return nil, fmt.Errorf("bad scope glob %q", g)
+		}
+	}
+	w := &walker{root: root, globs: globs, seen: map[string]bool{}, out: &Walk{}}
+	for _, base := range bases(globs) {
+		w.walk(filepath.Join(root, filepath.FromSlash(base)))
+	}
+	w.out.sort()
+	return w.out, nil
+}
+
+// Paths lists explicit files and directories (directories recursively),
+// relative to root when inside it.
+func Paths(root string, paths []string) (*Walk, error) {
+	w := &walker{root: root, seen: map[string]bool{}, out: &Walk{}}
+	for _, p := range paths {
+		abs := p
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(root, p)
+		}
+		if _, err := os.Lstat(abs); err != nil {
+			return nil, fmt.Errorf("scan %s: %w", p, err)
+		}
+		w.walk(abs)
+	}
+	w.out.sort()
+	return w.out, nil
+}
+
+func (w *Walk) sort() {
+	sort.Slice(w.Files, func(i, j int) bool { return w.Files[i].Path < w.Files[j].Path })
+	sort.Slice(w.Skipped, func(i, j int) bool { return w.Skipped[i].Path < w.Skipped[j].Path })
+}
+
+// bases returns the distinct literal directories the globs start from,
+// dropping any inside another.
+func bases(globs []string) []string {
+	var bs []string
+	for _, g := range globs {
+		base, _ := doublestar.SplitPattern(g)
+		if base == "." || base == "" {
+			base = "."
+		}
+		if !strings.ContainsAny(g, "*?[{") {
+			base = g // a literal path: walk exactly it
+		}
+		bs = append(bs, base)
+	}
+	sort.Strings(bs)
+	var out []string
+	for _, b := range bs {
+		if len(out) > 0 {
+			last := out[len(out)-1]
+			if b == last || last == "." || strings.HasPrefix(b, last+"/") {
+				continue
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+type walker struct {
+	root  string
+	globs []string // nil: every file
+	seen  map[string]bool
+	out   *Walk
+}
+
+func (w *walker) rel(abs string) string {
+	if r, err := filepath.Rel(w.root, abs); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return filepath.ToSlash(r)
+	}
+	return filepath.ToSlash(abs)
+}
+
+func (w *walker) matches(rel string) bool {
+	if w.globs == nil {
+		return true
+	}
+	for _, g := range w.globs {
+		if ok, _ := doublestar.Match(g, rel); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *walker) walk(start string) {
+	if _, err := os.Lstat(start); errors.Is(err, fs.ErrNotExist) {
+		return // an absent scope is an empty scope
+	}
+	err := filepath.WalkDir(start, func(path string, d fs.DirEntry, err error) error {
+		rel := w.rel(path)
+		if err != nil {
+			w.out.Errors = append(w.out.Errors, fmt.Errorf("%s: %w", rel, unwrapPath(err)))
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if d.Name() == ".git" && path != start {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !w.matches(rel) || w.seen[rel] {
+			return nil
+		}
+		w.seen[rel] = true
+		if d.Type()&fs.ModeSymlink != 0 {
+			w.symlink(path, rel)
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			w.out.Skipped = append(w.out.Skipped, Skip{rel, "not a regular file"})
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			w.out.Errors = append(w.out.Errors, fmt.Errorf("%s: %w", rel, unwrapPath(err)))
+			return nil
+		}
+		w.out.Files = append(w.out.Files, File{Path: rel, Abs: path, Size: info.Size()})
+		return nil
+	})
+	if err != nil {
+		w.out.Errors = append(w.out.Errors, fmt.Errorf("%s: %w", w.rel(start), unwrapPath(err)))
+	}
+}
+
+// symlink scans a link to a regular file inside the root as that file. A
+// link to a directory is not followed (no loops, no double counting), and
+// nothing outside the root is read.
+func (w *walker) symlink(path, rel string) {
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		w.out.Skipped = append(w.out.Skipped, Skip{rel, "symlink cannot be resolved (loop or dangling): " + unwrapPath(err).Error()})
+		return
+	}
+	rootReal, err := filepath.EvalSymlinks(w.root)
+	if err != nil {
+		rootReal = w.root
+	}
+	if r, err := filepath.Rel(rootReal, target); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		w.out.Skipped = append(w.out.Skipped, Skip{rel, "symlink points outside the root"})
+		return
+	}
+	info, err := os.Stat(target)
+	if err != nil {
+		w.out.Errors = append(w.out.Errors, fmt.Errorf("%s: %w", rel, unwrapPath(err)))
+		return
+	}
+	if !info.Mode().IsRegular() {
+		w.out.Skipped = append(w.out.Skipped, Skip{rel, "symlink to a directory is not followed"})
+		return
+	}
+	w.out.Files = append(w.out.Files, File{Path: rel, Abs: path, Size: info.Size()})
+}
+
+// unwrapPath drops the *PathError wrapper, whose absolute path would repeat
+// the relative one already in the message.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
