@@ -89,11 +89,15 @@ type Detector struct {
 	keywordRules [][]int // keyword id -> rule indexes
 	placeholders []*regexp.Regexp
 	pathRules    bool // some rule is limited by paths
-	known        *knownValues
+	ruleKW       int  // automaton ids at or above this are known-value variants
+	variants     []variant
+	known        []KnownValue
+	warnings     []string
 }
 
-// New compiles a validated pack.
-func New(pack *rules.Pack) (*Detector, error) {
+// New compiles a validated pack, with the active credential values to find
+// in any encoding (see Variants).
+func New(pack *rules.Pack, known ...KnownValue) (*Detector, error) {
 	d := &Detector{pack: pack, byID: map[string]int{}}
 	kwIndex := map[string]int{}
 	var kws []string
@@ -123,7 +127,6 @@ func New(pack *rules.Pack) (*Detector, error) {
 			d.keywordRules[id] = append(d.keywordRules[id], i)
 		}
 	}
-	d.keywords = newKeywordSet(kws)
 	for _, p := range pack.Allow.Placeholders {
 		re, err := regexp.Compile(p)
 		if err != nil {
@@ -131,8 +134,23 @@ func New(pack *rules.Pack) (*Detector, error) {
 		}
 		d.placeholders = append(d.placeholders, re)
 	}
+	// Known values share the keyword automaton: one pass finds both, so 50
+	// values cost about what one does.
+	d.ruleKW = len(kws)
+	d.variants = d.addKnown(known)
+	for _, v := range d.variants {
+		kws = append(kws, v.text)
+	}
+	d.keywords = newKeywordSet(kws)
 	return d, nil
 }
+
+// Warnings are notes about the configuration (values too short to search),
+// naming variables, never values.
+func (d *Detector) Warnings() []string { return append([]string(nil), d.warnings...) }
+
+// KnownValues reports how many active values are searched.
+func (d *Detector) KnownValues() int { return len(d.known) }
 
 // Pack returns the rule pack the detector was built from.
 func (d *Detector) Pack() *rules.Pack { return d.pack }
@@ -194,14 +212,17 @@ type rawMatch struct {
 	allowed    string
 }
 
+// KnownOnly, as the only-rule argument, restricts a scan to known values.
+const KnownOnly = -2
+
 // activeRules returns which rules apply to path (nil: all of them).
 func (d *Detector) activeRules(path string, only int) []bool {
-	if !d.pathRules && only < 0 {
+	if !d.pathRules && only == -1 {
 		return nil
 	}
 	active := make([]bool, len(d.rules))
 	for i, c := range d.rules {
-		if only >= 0 {
+		if only != -1 {
 			active[i] = i == only
 			continue
 		}
@@ -220,7 +241,7 @@ func (d *Detector) activeRules(path string, only int) []bool {
 }
 
 // find runs the prefilter and the regexes of active rules over buf.
-func (d *Detector) find(buf []byte, active []bool) ([]rawMatch, error) {
+func (d *Detector) find(buf []byte, active []bool, only int) ([]rawMatch, error) {
 	var out []rawMatch
 	covered := make([]int, len(d.rules)) // per rule: buf offset scanned up to
 	var err error
@@ -229,6 +250,12 @@ func (d *Detector) find(buf []byte, active []bool) ([]rawMatch, error) {
 			return
 		}
 		start := end - d.keywords.lens[kw]
+		if kw >= d.ruleKW {
+			if only < 0 || only == KnownOnly {
+				out = d.knownHit(out, buf, d.variants[kw-d.ruleKW], start, end)
+			}
+			return
+		}
 		for _, ri := range d.keywordRules[kw] {
 			if active != nil && !active[ri] {
 				continue
@@ -250,9 +277,6 @@ func (d *Detector) find(buf []byte, active []bool) ([]rawMatch, error) {
 			out = d.matchWindow(out, c, buf, ws, we)
 		}
 	})
-	if d.known != nil {
-		out = d.known.find(out, buf)
-	}
 	return out, err
 }
 

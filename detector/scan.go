@@ -62,7 +62,7 @@ func (d *Detector) scanChunks(r io.Reader, path string, only int, fn func(Findin
 		if !final {
 			limit = len(buf) - chunkOverlap
 		}
-		ms, ferr := d.find(buf, active)
+		ms, ferr := d.find(buf, active, only)
 		if ferr != nil {
 			return total, ferr
 		}
@@ -127,4 +127,26 @@ func (d *Detector) MatchRule(id, text string) (bool, error) {
 		}
 	})
 	return found, err
+}
+
+// Span is a secret's place in a buffer and the text that replaces it.
+type Span struct {
+	Start, End int
+	Mask       string
+}
+
+// Spans finds every secret in buf for redaction: all rules apply whatever
+// the path, inline allows are ignored (a redactor masks everything), and
+// overlapping matches are resolved to one span each, sorted by start.
+func (d *Detector) Spans(buf []byte) ([]Span, error) {
+	ms, err := d.find(buf, nil, -1)
+	if err != nil {
+		return nil, err
+	}
+	ms = d.resolve(ms, buf)
+	out := make([]Span, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, Span{Start: m.start, End: m.end, Mask: Mask(m.secret)})
+	}
+	return out, nil
 }

@@ -2,12 +2,17 @@ package scan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+
+	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/keygate/keygate/config"
 	"github.com/keygate/keygate/detector"
+	"github.com/keygate/keygate/envfile"
 	"github.com/keygate/keygate/rules"
 	"github.com/keygate/keygate/source"
 )
@@ -25,6 +30,10 @@ type Request struct {
 	Stdin io.Reader
 	// NoBaseline ignores the baseline file (used to write a new one).
 	NoBaseline bool
+	// EnvFile names the file of active values; empty means the config's
+	// env_file when it exists. NoEnvFile turns known values off.
+	EnvFile   string
+	NoEnvFile bool
 }
 
 // Setup is what a scan runs with: the merged pack and its detector.
@@ -32,6 +41,10 @@ type Setup struct {
 	Pack     *rules.Pack
 	Detector *detector.Detector
 	Baseline *Baseline
+	// EnvFile is the env file whose values are searched, if any.
+	EnvFile string
+	// Warnings name variables and lines, never values.
+	Warnings []string
 }
 
 // Prepare loads the rule packs and the baseline named by the request.
@@ -45,17 +58,62 @@ func Prepare(req Request) (*Setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := detector.New(pack)
+	s := &Setup{Pack: pack}
+	known, err := s.knownValues(req, pack)
+	if err != nil {
+		return nil, err
+	}
+	d, err := detector.New(pack, known...)
 	if err != nil {
 		return nil, fmt.Errorf("compile rules: %w", err)
 	}
-	s := &Setup{Pack: pack, Detector: d}
+	s.Detector = d
+	s.Warnings = append(s.Warnings, d.Warnings()...)
 	if !req.NoBaseline && req.Config.Baseline != "" {
 		if s.Baseline, err = LoadBaseline(req.abs(req.Config.Baseline)); err != nil {
 			return nil, err
 		}
 	}
 	return s, nil
+}
+
+// knownValues reads the active credential values: the variables of the env
+// file whose names match secret_env.
+func (s *Setup) knownValues(req Request, pack *rules.Pack) ([]detector.KnownValue, error) {
+	if req.NoEnvFile {
+		return nil, nil
+	}
+	path := req.EnvFile
+	if path == "" {
+		if req.Config.EnvFile == "" {
+			return nil, nil
+		}
+		path = req.abs(req.Config.EnvFile)
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+	}
+	f, err := envfile.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	s.EnvFile = path
+	s.Warnings = append(s.Warnings, f.Warnings...)
+	return SecretValues(f, req.Config.SecretEnv), nil
+}
+
+// SecretValues picks the entries of f whose names match the secret_env globs.
+func SecretValues(f *envfile.File, globs []string) []detector.KnownValue {
+	var out []detector.KnownValue
+	for _, e := range f.Entries {
+		for _, g := range globs {
+			if ok, _ := doublestar.Match(g, e.Key); ok {
+				out = append(out, detector.KnownValue{Name: e.Key, Value: e.Value})
+				break
+			}
+		}
+	}
+	return out
 }
 
 func (req Request) abs(p string) string {
@@ -83,7 +141,9 @@ func (req Request) Scopes() []string {
 func Run(ctx context.Context, req Request, s *Setup) (*Result, error) {
 	opts := Options{Detector: s.Detector, AllowPaths: req.Config.AllowPaths, Baseline: s.Baseline}
 	if req.Stdin != nil {
-		return Stream(opts, req.Stdin), nil
+		r := Stream(opts, req.Stdin)
+		r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
+		return r, nil
 	}
 	var w *source.Walk
 	var err error
@@ -95,5 +155,7 @@ func Run(ctx context.Context, req Request, s *Setup) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Files(ctx, opts, w), nil
+	r := Files(ctx, opts, w)
+	r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
+	return r, nil
 }

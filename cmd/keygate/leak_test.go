@@ -10,20 +10,30 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/internal/fixture"
 )
 
-// leakForms are the forms of a value that must never appear in output.
+// leakForms are the forms of a value that must never appear in output:
+// raw, and every encoding the known-value matcher searches (base64, URL,
+// JSON, shell, hex).
 func leakForms(v string) []string {
-	return []string{v}
+	return detector.Variants(v)
+}
+
+// planted is every secret value in the fixture and its env file.
+func planted() []string {
+	return append(append([]string{}, fixture.Values...), fixture.EnvValues...)
 }
 
 // assertNoLeak fails if any planted value (in any form) is in s.
 func assertNoLeak(t *testing.T, where, s string) {
 	t.Helper()
-	for _, v := range fixture.Values {
-		for _, form := range leakForms(v) {
-			assert.NotContains(t, s, form, "%s leaks a planted value", where)
+	for i, v := range planted() {
+		for j, form := range leakForms(v) {
+			if strings.Contains(s, form) {
+				t.Errorf("%s leaks planted value #%d in form #%d", where, i, j)
+			}
 		}
 	}
 }
@@ -33,8 +43,8 @@ func assertNoLeak(t *testing.T, where, s string) {
 // searched for every planted value.
 func TestNoOutputLeaksAValue(t *testing.T) {
 	dir := t.TempDir()
-	fixture.TradingOps(t, dir)
-	before := map[string]bool{}
+	fixture.TradingOpsWithEnv(t, dir)
+	before := map[string]bool{filepath.FromSlash("env/.env"): true, filepath.FromSlash("docs/support/ticket-4411.md"): true}
 	for p := range fixture.Files() {
 		before[filepath.FromSlash(p)] = true
 	}
@@ -43,13 +53,16 @@ func TestNoOutputLeaksAValue(t *testing.T) {
 		{"scan", "--include-logs", "--format", "json", "--report", "out/json-report.json"},
 		{"scan", "docs", "data", "reports", "--report", "out/paths.json"},
 		{"scan", "--stdin", "--report", "out/stdin.json"},
+		{"scan", "--no-env-file", "--report", "out/no-env.json"},
+		{"scan", "--env-file", "env/.env", "docs/support", "--report", "out/env.json"},
+		{"redact"},
 		{"baseline", "--include-logs"},
 		{"scan", "--include-logs", "--report", "out/after-baseline.json"},
 		{"rules", "list"},
 		{"rules", "test"},
 		{"version"},
 	}
-	stdin := fixture.Files()["data/bot1/logs/bot1.log"] + fixture.Files()["docs/incidents/2026-11-02-bot2.md"]
+	stdin := fixture.Files()["data/bot1/logs/bot1.log"] + fixture.Files()["docs/incidents/2026-11-02-bot2.md"] + fixture.KnownCopies()
 	for _, args := range commands {
 		res := runCLI(t, dir, strings.NewReader(stdin), args...)
 		assert.NotEqual(t, exitUsage, res.code, "%v: %s", args, res.combined)

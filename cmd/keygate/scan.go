@@ -73,7 +73,11 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
-	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs, ExtraRules: f.rules}
+	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs, ExtraRules: f.rules,
+		NoEnvFile: f.noEnvFile}
+	if f.envFile != "" {
+		req.EnvFile = abs(root, f.envFile)
+	}
 	if f.stdin {
 		req.Stdin = a.io.in
 	}
@@ -107,6 +111,9 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	}
 	if err := a.print(rep, f.format); err != nil {
 		return err
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(a.io.err, "keygate: warning: %s\n", w)
 	}
 	for _, e := range rep.Errors {
 		fmt.Fprintf(a.io.err, "keygate: error: %s\n", e)

@@ -1,0 +1,69 @@
+package envfile
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParse(t *testing.T) {
+	src := "# comment\r\n" +
+		"\r\n" +
+		"export BOT1_BITGET_API_KEY=bg_0f1e2d3c4b5a69788796a5b4c3d2e1f0\r\n" +
+		"BOT1_BITGET_PASSPHRASE='Tide5 #not a comment'  # trailing comment\n" +
+		`BOT1_BITGET_API_SECRET="a\"b\\c\n$d"` + "\n" +
+		"REDIS_PASSWORD=Harbor7Tide5Dga # inline comment\n" +
+		"EMPTY=\n" +
+		"  INDENTED = spaced value \n" +
+		"HASH=abc#def\n" +
+		"REDIS_PASSWORD=second\n" +
+		"LAST=no-newline"
+	f, err := Parse("env/.env", []byte(src))
+	require.NoError(t, err)
+	want := map[string]string{
+		"BOT1_BITGET_API_KEY":    "bg_0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+		"BOT1_BITGET_PASSPHRASE": "Tide5 #not a comment",
+		"BOT1_BITGET_API_SECRET": "a\"b\\c\n$d",
+		"REDIS_PASSWORD":         "second",
+		"EMPTY":                  "",
+		"INDENTED":               "spaced value",
+		"HASH":                   "abc#def",
+		"LAST":                   "no-newline",
+	}
+	assert.Len(t, f.Entries, len(want))
+	for k, v := range want {
+		got, ok := f.Get(k)
+		assert.True(t, ok, k)
+		assert.Equal(t, v, got, k)
+	}
+	require.Len(t, f.Warnings, 1)
+	assert.Equal(t, "env/.env:10: REDIS_PASSWORD is set again (first at line 6); the last value wins", f.Warnings[0])
+	assert.NotContains(t, f.Warnings[0], "Harbor7")
+}
+
+// Each malformed input is an error naming file:line, and no error ever
+// repeats the line's text (it holds live credentials).
+func TestParseErrors(t *testing.T) {
+	secret := "Tide5Dgaharbor7"
+	tests := []struct {
+		name, src, want string
+	}{
+		{"unterminated double quote", "A=1\nBOT1_PASSWORD=\"" + secret + "\n", "env/.env:2: unterminated double quote in the value of BOT1_PASSWORD"},
+		{"unterminated single quote", "BOT1_PASSWORD='" + secret + "\n", "env/.env:1: unterminated single quote"},
+		{"missing equals", "A=1\n\n" + secret + "\n", "env/.env:3: expected KEY=VALUE"},
+		{"NUL byte", "A=1\nB=" + secret + "\x00\n", "env/.env:2: NUL byte"},
+		{"bad name", "1BAD=" + secret + "\n", "env/.env:1: invalid variable name"},
+		{"text after quote", "A=\"" + secret + "\"junk\n", "env/.env:1: unexpected text after the quoted value of A"},
+		{"10 MB value", "A=1\nBIG=" + strings.Repeat("x", 10<<20) + "\n", "env/.env:2: the value of BIG is longer than 64 KiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("env/.env", []byte(tt.src))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.NotContains(t, err.Error(), secret)
+		})
+	}
+}
