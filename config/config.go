@@ -49,7 +49,7 @@ func Default() *Config {
 	return &Config{
 		Scopes:       []string{"docs/**", "reports/**"},
 		LogScopes:    []string{"data/*/logs/**"},
-		BlockedPaths: []string{"env/.env", "**/.env", "**/*.pem"},
+		BlockedPaths: DefaultBlockedPaths(),
 		EnvFile:      "env/.env",
 		SecretEnv: []string{"BOT*_BITGET_API_KEY", "BOT*_BITGET_API_SECRET", "BOT*_BITGET_PASSPHRASE",
 			"REDIS_PASSWORD", "BOT*_PASSWORD"},
@@ -57,6 +57,13 @@ func Default() *Config {
 		Baseline: ".keygate-baseline.json",
 		Rotate:   DefaultRotate(),
 	}
+}
+
+// DefaultBlockedPaths are the policy's never-committable files: env files
+// and private keys.
+func DefaultBlockedPaths() []string {
+	return []string{"env/.env", "**/.env", "**/*.pem", "**/id_rsa", "**/id_dsa", "**/id_ecdsa", "**/id_ed25519",
+		"**/*.p12", "**/*.pfx", "**/*.ppk"}
 }
 
 var fieldHelp = map[string]string{

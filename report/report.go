@@ -58,13 +58,15 @@ type RulePack struct {
 
 // Summary counts.
 type Summary struct {
-	FilesScanned int            `json:"files_scanned"`
-	BytesScanned int64          `json:"bytes_scanned"`
-	FilesSkipped int            `json:"files_skipped"`
-	Findings     int            `json:"findings"`
-	Suppressed   int            `json:"suppressed"`
-	ByRule       map[string]int `json:"by_rule"`
-	BySeverity   map[string]int `json:"by_severity"`
+	FilesScanned int `json:"files_scanned"`
+	// CommitsScanned is set by history scans (an addition to the contract).
+	CommitsScanned int            `json:"commits_scanned,omitempty"`
+	BytesScanned   int64          `json:"bytes_scanned"`
+	FilesSkipped   int            `json:"files_skipped"`
+	Findings       int            `json:"findings"`
+	Suppressed     int            `json:"suppressed"`
+	ByRule         map[string]int `json:"by_rule"`
+	BySeverity     map[string]int `json:"by_severity"`
 }
 
 // Finding is one reported finding; it holds the masked value only.
@@ -123,13 +125,14 @@ func New(res *scan.Result, m Meta) *Report {
 		Skipped:       []Skipped{},
 		Warnings:      append([]string{}, res.Warnings...),
 		Summary: Summary{
-			FilesScanned: res.FilesScanned,
-			BytesScanned: res.BytesScanned,
-			FilesSkipped: len(res.Skipped),
-			Findings:     len(res.Findings),
-			Suppressed:   len(res.Suppressed),
-			ByRule:       map[string]int{},
-			BySeverity:   map[string]int{},
+			FilesScanned:   res.FilesScanned,
+			CommitsScanned: res.Commits,
+			BytesScanned:   res.BytesScanned,
+			FilesSkipped:   len(res.Skipped),
+			Findings:       len(res.Findings),
+			Suppressed:     len(res.Suppressed),
+			ByRule:         map[string]int{},
+			BySeverity:     map[string]int{},
 		},
 	}
 	if m.Pack != nil {

@@ -33,7 +33,12 @@ func WriteText(w io.Writer, r *Report, colour bool) error {
 		if f.EnvName != nil {
 			extra += " (value of " + *f.EnvName + ")"
 		}
-		if _, err := fmt.Fprintf(w, "%s  %s  %s  %s%s\n", loc, paint(f.Severity, fmt.Sprintf("%-8s", f.Severity)), f.RuleID, f.SecretMasked, extra); err != nil {
+		value := f.SecretMasked
+		if f.Source == "path" {
+			value = "(the file itself)"
+			extra += fmt.Sprintf("\n    never commit this file: git rm --cached %s && echo %s >> .gitignore", f.Path, f.Path)
+		}
+		if _, err := fmt.Fprintf(w, "%s  %s  %s  %s%s\n", loc, paint(f.Severity, fmt.Sprintf("%-8s", f.Severity)), f.RuleID, value, extra); err != nil {
 			return err
 		}
 	}

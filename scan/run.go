@@ -34,6 +34,11 @@ type Request struct {
 	// env_file when it exists. NoEnvFile turns known values off.
 	EnvFile   string
 	NoEnvFile bool
+	// Staged scans the git index; History the commits (all, or Range).
+	Staged   bool
+	History  bool
+	Range    string
+	Progress Progress
 }
 
 // Setup is what a scan runs with: the merged pack and its detector.
@@ -123,9 +128,22 @@ func (req Request) abs(p string) string {
 	return filepath.Join(req.Root, p)
 }
 
+// Mode is the latest.json mode of the request.
+func (req Request) Mode() string {
+	switch {
+	case req.Stdin != nil:
+		return ModeStdin
+	case req.Staged:
+		return ModeStaged
+	case req.History:
+		return ModeHistory
+	}
+	return ModePaths
+}
+
 // Scopes are the globs a working-tree scan covers for this request.
 func (req Request) Scopes() []string {
-	if len(req.Paths) > 0 || req.Stdin != nil {
+	if len(req.Paths) > 0 || req.Mode() != ModePaths {
 		return []string{}
 	}
 	scopes := append([]string{}, req.Config.Scopes...)
@@ -142,6 +160,24 @@ func Run(ctx context.Context, req Request, s *Setup) (*Result, error) {
 	opts := Options{Detector: s.Detector, AllowPaths: req.Config.AllowPaths, Baseline: s.Baseline}
 	if req.Stdin != nil {
 		r := Stream(opts, req.Stdin)
+		r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
+		return r, nil
+	}
+	if req.Staged || req.History {
+		repo, err := source.OpenRepo(req.Root)
+		if err != nil {
+			return nil, err
+		}
+		gopts := GitOptions{Options: opts, Blocked: req.Config.BlockedPaths, Range: req.Range, Progress: req.Progress}
+		var r *Result
+		if req.Staged {
+			r, err = Staged(ctx, repo, gopts)
+		} else {
+			r, err = History(ctx, repo, gopts)
+		}
+		if err != nil {
+			return nil, err
+		}
 		r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
 		return r, nil
 	}

@@ -65,6 +65,7 @@ type Finding struct {
 // Result is what a scan found and how much it read.
 type Result struct {
 	Mode         string
+	Commits      int
 	Findings     []Finding
 	Suppressed   []Finding
 	FilesScanned int

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/keygate/keygate/config"
+	"github.com/keygate/keygate/source"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -57,8 +58,9 @@ type app struct {
 	dir string // -C
 }
 
-// root resolves -C to an absolute directory.
-func (a *app) root() (string, error) {
+// cwd resolves -C to an absolute directory: where relative PATH
+// arguments start.
+func (a *app) cwd() (string, error) {
 	dir := a.dir
 	if dir == "" {
 		dir = "."
@@ -71,6 +73,20 @@ func (a *app) root() (string, error) {
 		return "", fmt.Errorf("-C %s: not a directory", dir)
 	}
 	return abs, nil
+}
+
+// root is the repository's top directory when the working directory is
+// inside a git work tree (so keygate works from any subdirectory), else the
+// working directory. Configuration, scopes and report paths start there.
+func (a *app) root() (string, error) {
+	cwd, err := a.cwd()
+	if err != nil {
+		return "", err
+	}
+	if top := source.TopLevel(cwd); top != "" {
+		return top, nil
+	}
+	return cwd, nil
 }
 
 // config loads .keygate.yaml from the root.
@@ -112,7 +128,7 @@ configuration or input error. No output ever holds a secret value.`,
 	cmd.SetOut(a.io.out)
 	cmd.SetErr(a.io.err)
 	cmd.SetIn(a.io.in)
-	cmd.AddCommand(newScanCmd(a), newRulesCmd(a), newBaselineCmd(a), newRedactCmd(a), newVersionCmd(a))
+	cmd.AddCommand(newScanCmd(a), newRulesCmd(a), newBaselineCmd(a), newRedactCmd(a), newHookCmd(a), newVersionCmd(a))
 	return cmd
 }
 

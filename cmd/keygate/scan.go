@@ -14,6 +14,9 @@ import (
 type scanFlags struct {
 	includeLogs bool
 	stdin       bool
+	staged      bool
+	history     bool
+	rangeSpec   string
 	envFile     string
 	noEnvFile   bool
 	rules       []string
@@ -43,7 +46,14 @@ allow_paths of .keygate.yaml, or the baseline file ('keygate baseline').`,
   keygate scan docs/incidents/ notes.md
 
   # A stream, with machine-readable output
-  journalctl -u bot1 | keygate scan --stdin --format json`,
+  journalctl -u bot1 | keygate scan --stdin --format json
+
+  # The pre-commit gate: what this commit adds, and blocked paths (env/.env)
+  keygate scan --staged
+
+  # Every blob in the history once; or only a pull request's commits
+  keygate scan --history
+  keygate scan --history --range origin/main..HEAD`,
 		RunE: func(cmd *cobra.Command, paths []string) error {
 			return a.scan(cmd, f, paths)
 		},
@@ -51,10 +61,13 @@ allow_paths of .keygate.yaml, or the baseline file ('keygate baseline').`,
 	fl := cmd.Flags()
 	fl.BoolVar(&f.includeLogs, "include-logs", false, "also scan log_scopes (data/*/logs/**)")
 	fl.BoolVar(&f.stdin, "stdin", false, "scan standard input as one stream")
+	fl.BoolVar(&f.staged, "staged", false, "scan the git index: the lines this commit adds, and blocked paths")
+	fl.BoolVar(&f.history, "history", false, "scan every blob reachable from all refs, each once")
+	fl.StringVar(&f.rangeSpec, "range", "", "with --history, only the commits of `BASE..HEAD`")
 	fl.StringVar(&f.envFile, "env-file", "", "read active credential values from `FILE` (default: env_file when it exists)")
 	fl.BoolVar(&f.noEnvFile, "no-env-file", false, "do not read active credential values")
 	fl.StringArrayVar(&f.rules, "rules", nil, "extra rule pack `FILE` merged over the default (repeatable)")
-	fl.StringVar(&f.report, "report", "", "write latest.json to `FILE` (default: report from config; stdin scans write none unless given)")
+	fl.StringVar(&f.report, "report", "", "write latest.json to `FILE` (default: report from config for path scans; other modes write none unless given)")
 	fl.StringVar(&f.format, "format", "text", "stdout format: text or json")
 	return cmd
 }
@@ -63,8 +76,17 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if f.format != "text" && f.format != "json" {
 		return usageErr(fmt.Errorf("--format %q: want text or json", f.format))
 	}
-	if f.stdin && len(paths) > 0 {
-		return usageErr(fmt.Errorf("--stdin takes no PATH arguments"))
+	if f.rangeSpec != "" {
+		f.history = true
+	}
+	modes := 0
+	for _, on := range []bool{f.stdin, f.staged, f.history, len(paths) > 0} {
+		if on {
+			modes++
+		}
+	}
+	if modes > 1 {
+		return usageErr(fmt.Errorf("choose one of PATH arguments, --stdin, --staged and --history"))
 	}
 	if f.envFile != "" && f.noEnvFile {
 		return usageErr(fmt.Errorf("--env-file and --no-env-file contradict each other"))
@@ -73,16 +95,30 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
+	cwd, err := a.cwd()
+	if err != nil {
+		return usageErr(err)
+	}
+	for i, p := range paths {
+		paths[i] = abs(cwd, p)
+	}
 	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs, ExtraRules: f.rules,
-		NoEnvFile: f.noEnvFile}
+		NoEnvFile: f.noEnvFile, Staged: f.staged, History: f.history, Range: f.rangeSpec}
+	if isTerminal(a.io.err) {
+		p := newProgress(a.io.err)
+		req.Progress = p.update
+		defer p.done()
+	}
 	if f.envFile != "" {
 		req.EnvFile = abs(root, f.envFile)
 	}
 	if f.stdin {
 		req.Stdin = a.io.in
 	}
+	// Only the hygiene check (a path scan) writes the contract by default:
+	// a pre-commit run must not rewrite a tracked report on every commit.
 	reportPath := f.report
-	if reportPath == "" && !f.stdin {
+	if reportPath == "" && req.Mode() == scan.ModePaths {
 		reportPath = cfg.Report
 	}
 	if reportPath != "" {
@@ -99,7 +135,7 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if err != nil {
 		// The contract holds even when the scan cannot run: a valid
 		// report with status error, then exit 2.
-		res = &scan.Result{Mode: mode(req), Errors: []string{err.Error()}, Duration: time.Since(start)}
+		res = &scan.Result{Mode: req.Mode(), Errors: []string{err.Error()}, Duration: time.Since(start)}
 	} else {
 		meta.Pack = setup.Pack
 	}
@@ -122,13 +158,6 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		return &exitError{code: code}
 	}
 	return nil
-}
-
-func mode(req scan.Request) string {
-	if req.Stdin != nil {
-		return scan.ModeStdin
-	}
-	return scan.ModePaths
 }
 
 func (a *app) print(rep *report.Report, format string) error {

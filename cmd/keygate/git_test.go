@@ -1,0 +1,288 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/keygate/keygate/internal/fixture"
+	"github.com/keygate/keygate/report"
+)
+
+// gitRepo is a real repository in a temp dir, driven with the git CLI.
+type gitRepo struct {
+	t    *testing.T
+	dir  string
+	tick int
+}
+
+func newGitRepo(t *testing.T) *gitRepo {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	g := &gitRepo{t: t, dir: t.TempDir()}
+	g.git("init", "-q", "-b", "main")
+	g.git("config", "user.email", "ops@synthetic.invalid")
+	g.git("config", "user.name", "Ops")
+	g.git("config", "commit.gpgsign", "false")
+	return g
+}
+
+// git runs a git command; commit dates advance one minute per call so the
+// history has a strict order.
+func (g *gitRepo) git(args ...string) string {
+	g.t.Helper()
+	g.tick++
+	cmd := exec.Command("git", args...)
+	cmd.Dir = g.dir
+	date := fmt.Sprintf("2026-11-01T10:%02d:00Z", g.tick%60)
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date, "GIT_CONFIG_NOSYSTEM=1", "HOME="+g.dir)
+	out, err := cmd.CombinedOutput()
+	require.NoError(g.t, err, "git %v: %s", args, out)
+	return strings.TrimSpace(string(out))
+}
+
+func (g *gitRepo) write(path, content string) { fixture.Write(g.t, g.dir, path, content) }
+
+func (g *gitRepo) commit(msg string) string {
+	g.git("add", "-A")
+	g.git("commit", "-q", "--no-verify", "-m", msg)
+	return g.git("rev-parse", "HEAD")
+}
+
+type gitFinding struct {
+	Path   string
+	Line   int
+	RuleID string
+	Commit string
+}
+
+func gitFindings(t *testing.T, res cliResult) []gitFinding {
+	t.Helper()
+	var rep report.Report
+	require.NoError(t, jsonUnmarshal(res.stdout, &rep), res.combined)
+	var out []gitFinding
+	for _, f := range rep.Findings {
+		c := ""
+		if f.Commit != nil {
+			c = *f.Commit
+		}
+		out = append(out, gitFinding{f.Path, f.Line, f.RuleID, c})
+	}
+	return out
+}
+
+func TestStagedFirstCommitAndBlockedPaths(t *testing.T) {
+	g := newGitRepo(t)
+	g.write("env/.env", "LOG_LEVEL=info\n")
+	g.write("env/.env.example", "BOT1_BITGET_API_KEY=<your key>\n")
+	g.write("keys/deploy.pem", "not even a key\n")
+	g.write("docs/runbook.md", "line\nBOT1_PASSWORD="+fixture.BotPassword+"\n")
+	g.git("add", "-A")
+	res := runCLI(t, g.dir, nil, "scan", "--staged", "--format", "json")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	assert.Equal(t, []gitFinding{
+		{"docs/runbook.md", 2, "bot-password", ""},
+		{"env/.env", 1, "blocked-path", ""},
+		{"keys/deploy.pem", 1, "blocked-path", ""},
+	}, gitFindings(t, res))
+	assert.NoFileExists(t, filepath.Join(g.dir, "reports/security/latest.json"), "the hook writes no report unless asked")
+
+	text := runCLI(t, g.dir, nil, "scan", "--staged")
+	assert.Contains(t, text.stdout, "git rm --cached env/.env")
+}
+
+// The staged blob is scanned, never the working-tree file, and only the
+// lines this commit adds.
+func TestStagedScansTheIndexAndAddedLinesOnly(t *testing.T) {
+	g := newGitRepo(t)
+	g.write("docs/a.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\nold line\n")
+	g.commit("old secret, committed before the hook")
+
+	// A harmless staged change: the committed secret on line 1 is not this
+	// commit's, so it is not reported.
+	g.write("docs/a.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\nold line\nnew line\n")
+	g.git("add", "docs/a.md")
+	res := runCLI(t, g.dir, nil, "scan", "--staged", "--format", "json")
+	assert.Equal(t, exitPass, res.code, res.combined)
+
+	// Partly staged: the secret exists only in the working tree.
+	g.write("docs/a.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\nold line\nnew line\nBOT1_PASSWORD="+fixture.BotPassword+"\n")
+	res = runCLI(t, g.dir, nil, "scan", "--staged", "--format", "json")
+	assert.Equal(t, exitPass, res.code, "unstaged lines are not this commit: %s", res.combined)
+
+	// Staged secret, then removed from the working tree: still found.
+	g.git("add", "docs/a.md")
+	g.write("docs/a.md", "clean\n")
+	res = runCLI(t, g.dir, nil, "scan", "--staged", "--format", "json")
+	assert.Equal(t, exitFail, res.code)
+	assert.Equal(t, []gitFinding{{"docs/a.md", 4, "bot-password", ""}}, gitFindings(t, res))
+}
+
+func TestStagedRenameModeChangeSubdirSubmodule(t *testing.T) {
+	g := newGitRepo(t)
+	g.write("docs/old.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\n")
+	g.write("scripts/run.sh", "echo hi\n")
+	g.commit("base")
+	g.git("mv", "docs/old.md", "docs/new.md")
+	g.git("update-index", "--chmod=+x", "scripts/run.sh")
+	// A submodule entry (gitlink) has no content to scan.
+	g.git("update-index", "--add", "--cacheinfo", "160000,"+strings.Repeat("ab", 20)+",vendor/lib")
+	res := runCLI(t, filepath.Join(g.dir, "docs"), nil, "scan", "--staged", "--format", "json")
+	assert.Equal(t, exitPass, res.code, "a rename adds no new lines: %s", res.combined)
+
+	// Renaming into a blocked path is blocked, whatever the content.
+	g.git("mv", "docs/new.md", ".env")
+	res = runCLI(t, filepath.Join(g.dir, "docs"), nil, "scan", "--staged", "--format", "json")
+	assert.Equal(t, exitFail, res.code)
+	assert.Equal(t, []gitFinding{{".env", 1, "blocked-path", ""}}, gitFindings(t, res))
+}
+
+func TestStagedBinaryAndNonUTF8Path(t *testing.T) {
+	g := newGitRepo(t)
+	g.write("docs/chart.png", "\x89PNG\x00\x00 key="+fixture.BinaryHiddenKey)
+	g.write("docs/caf\xe9.md", "BOT1_PASSWORD="+fixture.BotPassword+"\n")
+	g.git("add", "-A")
+	res := runCLI(t, g.dir, nil, "scan", "--staged", "--format", "json")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	var rep report.Report
+	require.NoError(t, jsonUnmarshal(res.stdout, &rep))
+	require.Len(t, rep.Findings, 1)
+	assert.Equal(t, "bot-password", rep.Findings[0].RuleID)
+	assert.True(t, strings.HasPrefix(rep.Findings[0].Path, "docs/caf"))
+	assert.Equal(t, 1, rep.Summary.FilesSkipped)
+}
+
+// History: every blob once, attributed to the commit that introduced it at
+// that path; deleted, reverted and merged secrets are found; a committed
+// env/.env is reported at every commit that added it.
+func TestHistory(t *testing.T) {
+	g := newGitRepo(t)
+	g.write("docs/readme.md", "hello\n")
+	c1 := g.commit("init")
+	g.write("docs/notes.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\n")
+	c2 := g.commit("leak")
+	g.git("rm", "-q", "docs/notes.md")
+	g.commit("delete the leak")
+	g.write("env/.env", "LOG_LEVEL=info\n")
+	c4 := g.commit("commit env by mistake")
+	g.git("rm", "-q", "--cached", "env/.env")
+	g.write(".gitignore", "env/.env\n")
+	g.commit("untrack env")
+
+	g.git("checkout", "-q", "-b", "feature")
+	g.write("docs/feature.md", "BOT1_PASSWORD="+fixture.BotPassword+"\n")
+	c6 := g.commit("feature leak")
+	g.git("checkout", "-q", "main")
+	g.write("docs/main.md", "main work\n")
+	g.commit("main work")
+	g.git("merge", "-q", "--no-ff", "--no-edit", "feature")
+	// The same content at a second path, later: a second introduction.
+	g.write("docs/copy.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\n")
+	c9 := g.commit("copy the old leak")
+
+	res := runCLI(t, g.dir, nil, "scan", "--history", "--format", "json", "--no-env-file")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	assert.Equal(t, []gitFinding{
+		{"docs/copy.md", 1, "redis-password", c9},
+		{"docs/feature.md", 1, "bot-password", c6},
+		{"docs/notes.md", 1, "redis-password", c2},
+		{"env/.env", 1, "blocked-path", c4},
+	}, gitFindings(t, res))
+	var rep report.Report
+	require.NoError(t, jsonUnmarshal(res.stdout, &rep))
+	assert.Equal(t, "history", rep.Mode)
+	assert.Equal(t, 9, rep.Summary.CommitsScanned)
+	// Unique blobs: readme, notes (= copy), env, .gitignore, feature, main.
+	assert.Equal(t, 6, rep.Summary.FilesScanned)
+	assert.Equal(t, "Ops", *rep.Findings[0].Author)
+	_ = c1
+
+	// The pull-request form: only the feature branch's commits.
+	res = runCLI(t, g.dir, nil, "scan", "--history", "--range", c4+"..feature", "--format", "json", "--no-env-file")
+	assert.Equal(t, exitFail, res.code)
+	assert.Equal(t, []gitFinding{{"docs/feature.md", 1, "bot-password", c6}}, gitFindings(t, res))
+	res = runCLI(t, g.dir, nil, "scan", "--range", "feature..main", "--format", "json", "--no-env-file")
+	assert.Equal(t, exitFail, res.code, "--range implies --history: %s", res.combined)
+}
+
+func TestHistoryShallowClone(t *testing.T) {
+	g := newGitRepo(t)
+	g.write("docs/a.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\n")
+	g.commit("old leak")
+	g.write("docs/b.md", "fine\n")
+	g.commit("later")
+	clone := filepath.Join(t.TempDir(), "clone")
+	out, err := exec.Command("git", "clone", "-q", "--depth", "1", "file://"+g.dir, clone).CombinedOutput()
+	require.NoError(t, err, string(out))
+	res := runCLI(t, clone, nil, "scan", "--history", "--format", "json", "--no-env-file")
+	var rep report.Report
+	require.NoError(t, jsonUnmarshal(res.stdout, &rep), res.combined)
+	require.NotEmpty(t, rep.Warnings)
+	assert.Contains(t, rep.Warnings[0], "shallow clone")
+	assert.Equal(t, 1, rep.Summary.CommitsScanned)
+	// What is there is scanned: the boundary commit's whole tree.
+	assert.Equal(t, exitFail, res.code)
+	assert.Equal(t, []gitFinding{{"docs/a.md", 1, "redis-password", g.git("rev-parse", "HEAD")}}, gitFindings(t, res))
+}
+
+// Every git failure is exit 2 with the reason, never a pass.
+func TestGitFailures(t *testing.T) {
+	t.Run("not a repository", func(t *testing.T) {
+		for _, mode := range []string{"--staged", "--history"} {
+			res := runCLI(t, t.TempDir(), nil, "scan", mode)
+			assert.Equal(t, exitUsage, res.code)
+			assert.Contains(t, res.stderr, "not a git repository")
+		}
+	})
+	t.Run("bad range", func(t *testing.T) {
+		g := newGitRepo(t)
+		g.write("a.md", "x\n")
+		g.commit("one")
+		for _, r := range []string{"nope..HEAD", "HEAD", "HEAD~5..HEAD", "HEAD...main"} {
+			res := runCLI(t, g.dir, nil, "scan", "--history", "--range", r)
+			assert.Equal(t, exitUsage, res.code, r)
+			assert.Contains(t, res.stderr, "--range", r)
+		}
+	})
+	t.Run("repo with no commits", func(t *testing.T) {
+		g := newGitRepo(t)
+		res := runCLI(t, g.dir, nil, "scan", "--history", "--format", "json")
+		assert.Equal(t, exitPass, res.code, res.combined)
+		res = runCLI(t, g.dir, nil, "scan", "--staged", "--format", "json")
+		assert.Equal(t, exitPass, res.code, res.combined)
+	})
+	t.Run("corrupt object", func(t *testing.T) {
+		g := newGitRepo(t)
+		g.write("docs/a.md", "some content\n")
+		g.commit("one")
+		blob := g.git("rev-parse", "HEAD:docs/a.md")
+		obj := filepath.Join(g.dir, ".git/objects", blob[:2], blob[2:])
+		require.NoError(t, os.Chmod(obj, 0o644))
+		require.NoError(t, os.WriteFile(obj, []byte("garbage, not zlib"), 0o644))
+		res := runCLI(t, g.dir, nil, "scan", "--history")
+		assert.Equal(t, exitUsage, res.code, res.combined)
+		assert.Contains(t, res.stderr, "docs/a.md")
+	})
+	t.Run("missing packfile", func(t *testing.T) {
+		g := newGitRepo(t)
+		g.write("docs/a.md", "some content\n")
+		g.commit("one")
+		g.git("gc", "-q")
+		packs, _ := filepath.Glob(filepath.Join(g.dir, ".git/objects/pack/*.pack"))
+		require.NotEmpty(t, packs)
+		for _, p := range packs {
+			require.NoError(t, os.Remove(p))
+		}
+		res := runCLI(t, g.dir, nil, "scan", "--history")
+		assert.Equal(t, exitUsage, res.code, res.combined)
+		assert.NotEmpty(t, res.stderr)
+	})
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/keygate/keygate/hook"
+	"github.com/keygate/keygate/internal/fixture"
+)
+
+// commitThroughHooks runs a real `git commit` (hooks enabled) and returns
+// its exit status and output.
+func (g *gitRepo) commitThroughHooks(env []string, msg string) (bool, string) {
+	g.t.Helper()
+	cmd := exec.Command("git", "commit", "-q", "-m", msg)
+	cmd.Dir = g.dir
+	cmd.Env = append(append(os.Environ(), "HOME="+g.dir, "GIT_CONFIG_NOSYSTEM=1"), env...)
+	out, err := cmd.CombinedOutput()
+	return err == nil, string(out)
+}
+
+func TestHookInstall(t *testing.T) {
+	g := newGitRepo(t)
+	bin := binary(t)
+	res := runCLI(t, g.dir, nil, "hook", "install", "--command", bin)
+	require.Equal(t, exitPass, res.code, res.combined)
+	hookPath := filepath.Join(g.dir, ".git/hooks/pre-commit")
+	assert.FileExists(t, hookPath)
+
+	g.write("env/.env", "LOG_LEVEL=info\n")
+	g.git("add", "env/.env")
+	ok, out := g.commitThroughHooks(nil, "commit the env file")
+	assert.False(t, ok, "the hook refuses env/.env: %s", out)
+	assert.Contains(t, out, "blocked-path")
+	assert.Contains(t, out, "git rm --cached env/.env")
+
+	g.git("rm", "-q", "--cached", "env/.env")
+	g.write("docs/a.md", "hello\n")
+	g.git("add", "docs/a.md")
+	ok, out = g.commitThroughHooks(nil, "clean")
+	assert.True(t, ok, "a clean commit goes through: %s", out)
+
+	// Reinstalling over our own hook is fine.
+	res = runCLI(t, g.dir, nil, "hook", "install", "--command", bin)
+	assert.Equal(t, exitPass, res.code, res.combined)
+}
+
+func TestHookInstallForeignHook(t *testing.T) {
+	g := newGitRepo(t)
+	bin := binary(t)
+	hooks := filepath.Join(g.dir, ".git/hooks")
+	require.NoError(t, os.MkdirAll(hooks, 0o755))
+	foreign := "#!/bin/sh\necho foreign-ran >> \"$(git rev-parse --show-toplevel)/foreign.log\"\n"
+	require.NoError(t, os.WriteFile(filepath.Join(hooks, "pre-commit"), []byte(foreign), 0o755))
+
+	res := runCLI(t, g.dir, nil, "hook", "install", "--command", bin)
+	assert.Equal(t, exitFail, res.code)
+	assert.Contains(t, res.stderr, "--chain")
+	data, _ := os.ReadFile(filepath.Join(hooks, "pre-commit"))
+	assert.Equal(t, foreign, string(data), "the foreign hook is untouched")
+
+	res = runCLI(t, g.dir, nil, "hook", "install", "--command", bin, "--chain")
+	require.Equal(t, exitPass, res.code, res.combined)
+	assert.FileExists(t, filepath.Join(hooks, hook.ChainedName))
+	g.write("docs/a.md", "BOT1_PASSWORD="+fixture.BotPassword+"\n")
+	g.git("add", "docs/a.md")
+	ok, out := g.commitThroughHooks(nil, "leak")
+	assert.False(t, ok, out)
+	log, err := os.ReadFile(filepath.Join(g.dir, "foreign.log"))
+	require.NoError(t, err, "the chained hook ran first")
+	assert.Equal(t, "foreign-ran\n", string(log))
+
+	res = runCLI(t, g.dir, nil, "hook", "install", "--force", "--chain")
+	assert.Equal(t, exitUsage, res.code)
+	require.NoError(t, os.WriteFile(filepath.Join(hooks, "pre-commit"), []byte(foreign), 0o755))
+	res = runCLI(t, g.dir, nil, "hook", "install", "--command", bin, "--force")
+	assert.Equal(t, exitPass, res.code)
+	data, _ = os.ReadFile(filepath.Join(hooks, "pre-commit"))
+	assert.Contains(t, string(data), hook.Marker)
+}
+
+// The real pre-commit framework, with this repository (at HEAD) as the hook
+// repo: it builds keygate with `go install`, refuses a commit staging
+// env/.env and lets a clean one through. CI installs Debian's pre-commit and
+// sets KEYGATE_REQUIRE_PRECOMMIT=1 so this can never skip there.
+func TestPreCommitFramework(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds keygate inside pre-commit")
+	}
+	precommit, err := exec.LookPath("pre-commit")
+	if err != nil {
+		if os.Getenv("KEYGATE_REQUIRE_PRECOMMIT") != "" {
+			t.Fatal("pre-commit is required (apt-get install pre-commit)")
+		}
+		t.Skip("pre-commit is not installed")
+	}
+	top, err := exec.Command("git", "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		t.Skip("not run from a keygate git checkout")
+	}
+	hookRepo := strings.TrimSpace(string(top))
+	rev, err := exec.Command("git", "-C", hookRepo, "rev-parse", "HEAD").Output()
+	require.NoError(t, err)
+	goEnv := func(k string) string {
+		out, err := exec.Command("go", "env", k).Output()
+		require.NoError(t, err)
+		return strings.TrimSpace(string(out))
+	}
+	env := []string{
+		"PRE_COMMIT_HOME=" + t.TempDir(),
+		// Reuse the module and build caches: the hook's `go install` then
+		// needs no download.
+		"GOMODCACHE=" + goEnv("GOMODCACHE"),
+		"GOCACHE=" + goEnv("GOCACHE"),
+		"GOFLAGS=-buildvcs=false",
+	}
+
+	g := newGitRepo(t)
+	g.write(".pre-commit-config.yaml", "repos:\n  - repo: "+hookRepo+"\n    rev: "+strings.TrimSpace(string(rev))+"\n    hooks:\n      - id: keygate\n")
+	cmd := exec.Command(precommit, "install")
+	cmd.Dir = g.dir
+	cmd.Env = append(append(os.Environ(), "HOME="+g.dir), env...)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+
+	g.write("env/.env", "LOG_LEVEL=info\n")
+	g.git("add", "-A")
+	ok, out2 := g.commitThroughHooks(env, "stage the env file")
+	assert.False(t, ok, "pre-commit must refuse env/.env: %s", out2)
+	assert.Contains(t, out2, "blocked-path")
+	assert.Contains(t, out2, "env/.env")
+
+	g.git("rm", "-q", "--cached", "env/.env")
+	g.write(".gitignore", "env/.env\n")
+	g.git("add", "-A")
+	ok, out2 = g.commitThroughHooks(env, "clean")
+	assert.True(t, ok, "a clean commit goes through: %s", out2)
+	assert.Contains(t, out2, "Passed")
+}

@@ -1,0 +1,285 @@
+package scan
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/keygate/keygate/detector"
+	"github.com/keygate/keygate/source"
+)
+
+// BlockedPathRuleID is the rule of a finding for a committed blocked path
+// (env/.env, private keys), whatever its content.
+const BlockedPathRuleID = "blocked-path"
+
+// BlockedPathHelp tells how to recover from a blocked-path finding.
+const BlockedPathHelp = "This file must never be committed. Unstage it with `git rm --cached PATH`, add it to .gitignore, and if it was ever pushed, rotate every credential it held."
+
+// SourcePath marks findings about a path rather than its content.
+const SourcePath = "path"
+
+// templateSuffixes mark committable templates of blocked files; their
+// content is still scanned, so real values in them are still found.
+var templateSuffixes = []string{".example", ".sample", ".template", ".dist", ".tmpl"}
+
+// Blocked reports whether path matches a blocked glob and is not a template.
+func Blocked(globs []string, path string) bool {
+	for _, s := range templateSuffixes {
+		if strings.HasSuffix(path, s) {
+			return false
+		}
+	}
+	for _, g := range globs {
+		if ok, _ := doublestar.Match(g, path); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func blockedFinding(path string) Finding {
+	return Finding{RuleID: BlockedPathRuleID, Severity: "critical", Path: path, Line: 1, Column: 1,
+		Fingerprint: detector.Fingerprint(BlockedPathRuleID, path, ""), Source: SourcePath}
+}
+
+// Progress receives counts during a long scan.
+type Progress func(stage string, done, total int, bytes int64)
+
+// GitOptions configure staged and history scans.
+type GitOptions struct {
+	Options
+	Blocked  []string
+	Range    string
+	Progress Progress
+}
+
+// blobJob is one blob to scan; lines limits findings (nil: all lines).
+type blobJob struct {
+	id    string
+	path  string // path used for rules limited by paths
+	lines map[int]bool
+}
+
+type blobResult struct {
+	findings []detector.Finding
+	bytes    int64
+	binary   bool
+	err      error
+}
+
+// scanBlobs reads and scans blobs in parallel, each worker with its own
+// repository handle.
+func scanBlobs(ctx context.Context, repo *source.Repo, opts Options, jobs []blobJob, progress func(done int, bytes int64)) ([]blobResult, error) {
+	results := make([]blobResult, len(jobs))
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, len(jobs)))
+	repos := make([]*source.Repo, workers)
+	for i := range repos {
+		r, err := repo.Reopen()
+		if err != nil {
+			return nil, err
+		}
+		repos[i] = r
+	}
+	var done, total atomic.Int64
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func(r *source.Repo) {
+			defer wg.Done()
+			for i := range next {
+				results[i] = scanBlob(r, opts.Detector, jobs[i])
+				d := done.Add(1)
+				b := total.Add(results[i].bytes)
+				if progress != nil {
+					progress(int(d), b)
+				}
+			}
+		}(repos[w])
+	}
+feed:
+	for i := range jobs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	return results, ctx.Err()
+}
+
+func scanBlob(r *source.Repo, d *detector.Detector, job blobJob) blobResult {
+	rc, _, err := r.Blob(job.id)
+	if err != nil {
+		return blobResult{err: err}
+	}
+	defer rc.Close()
+	br := bufio.NewReaderSize(rc, 64<<10)
+	head, err := br.Peek(binarySniff)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return blobResult{err: err}
+	}
+	if isBinary(head) {
+		return blobResult{binary: true}
+	}
+	var res blobResult
+	res.bytes, res.err = d.ScanReader(br, job.path, func(f detector.Finding) {
+		if job.lines == nil || job.lines[f.Line] {
+			res.findings = append(res.findings, f)
+		}
+	})
+	return res
+}
+
+// Staged scans what the next commit adds: blocked paths, and the lines
+// the commit adds or changes in the staged blobs.
+func Staged(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, error) {
+	start := time.Now()
+	changes, err := repo.Staged()
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Mode: ModeStaged}
+	var jobs []blobJob
+	for _, ch := range changes {
+		if Blocked(opts.Blocked, ch.Path) {
+			opts.add(r, blockedFinding(ch.Path))
+		}
+		if !ch.Content {
+			continue
+		}
+		if ch.Added != nil && len(ch.Added) == 0 {
+			continue // a rename of committed content: nothing new
+		}
+		jobs = append(jobs, blobJob{id: ch.Blob, path: ch.Path, lines: ch.Added})
+	}
+	results, err := scanBlobs(ctx, repo, opts.Options, jobs, nil)
+	if err != nil {
+		return nil, err
+	}
+	for i, res := range results {
+		path := jobs[i].path
+		switch {
+		case res.err != nil:
+			r.Errors = append(r.Errors, fmt.Sprintf("%s: %v", path, res.err))
+			continue
+		case res.binary:
+			r.Skipped = append(r.Skipped, source.Skip{Path: path, Reason: "binary"})
+			continue
+		}
+		r.FilesScanned++
+		r.BytesScanned += res.bytes
+		for _, f := range res.findings {
+			opts.add(r, opts.newFinding(f, path))
+		}
+	}
+	sortFindings(r)
+	r.Duration = time.Since(start)
+	return r, nil
+}
+
+// History scans every unique blob of the history (or a range) once, and
+// reports each finding at every path its blob was introduced at, with the
+// commit that introduced it there.
+func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, error) {
+	start := time.Now()
+	var commitProgress func(int)
+	if opts.Progress != nil {
+		commitProgress = func(n int) { opts.Progress("commits", n, 0, 0) }
+	}
+	h, err := repo.History(opts.Range, commitProgress)
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Mode: ModeHistory, Commits: h.Commits, Warnings: append([]string{}, h.Warnings...)}
+	for _, ch := range h.Changes {
+		if Blocked(opts.Blocked, ch.Path) {
+			f := blockedFinding(ch.Path)
+			setCommit(&f, ch.Commit)
+			opts.add(r, f)
+		}
+	}
+	jobs := make([]blobJob, len(h.Blobs))
+	for i, b := range h.Blobs {
+		jobs[i] = blobJob{id: b.ID, path: b.Intros[0].Path}
+	}
+	var blobProgress func(int, int64)
+	if opts.Progress != nil {
+		blobProgress = func(done int, bytes int64) { opts.Progress("blobs", done, len(jobs), bytes) }
+	}
+	results, err := scanBlobs(ctx, repo, opts.Options, jobs, blobProgress)
+	if err != nil {
+		return nil, err
+	}
+	for i, res := range results {
+		b := h.Blobs[i]
+		switch {
+		case res.err != nil:
+			r.Errors = append(r.Errors, fmt.Sprintf("%s (blob %s): %v", b.Intros[0].Path, b.ID, res.err))
+			continue
+		case res.binary:
+			r.Skipped = append(r.Skipped, source.Skip{Path: b.Intros[0].Path, Reason: "binary (blob " + b.ID[:12] + ")"})
+			continue
+		}
+		r.FilesScanned++
+		r.BytesScanned += res.bytes
+		for _, intro := range b.Intros {
+			for _, df := range res.findings {
+				f := opts.newFinding(df, intro.Path)
+				setCommit(&f, intro.Commit)
+				opts.add(r, f)
+			}
+		}
+	}
+	sortFindings(r)
+	r.Duration = time.Since(start)
+	return r, nil
+}
+
+func setCommit(f *Finding, c source.Commit) {
+	f.Commit = c.ID
+	f.Author = c.Author
+	f.Date = c.Date.Format(time.RFC3339)
+}
+
+// sortFindings orders findings by path, position, then date.
+func sortFindings(r *Result) {
+	less := func(a, b Finding) bool {
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		if a.Date != b.Date {
+			return a.Date < b.Date
+		}
+		if a.Commit != b.Commit {
+			return a.Commit < b.Commit
+		}
+		return a.RuleID < b.RuleID
+	}
+	sort.SliceStable(r.Findings, func(i, j int) bool { return less(r.Findings[i], r.Findings[j]) })
+	sort.SliceStable(r.Suppressed, func(i, j int) bool { return less(r.Suppressed[i], r.Suppressed[j]) })
+	sort.SliceStable(r.Skipped, func(i, j int) bool { return r.Skipped[i].Path < r.Skipped[j].Path })
+}

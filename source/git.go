@@ -1,0 +1,199 @@
+package source
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/utils/diff"
+	"github.com/sergi/go-diff/diffmatchpatch"
+)
+
+// Repo is a git repository read with go-git (no git binary needed).
+type Repo struct {
+	// Root is the work tree's top directory.
+	Root string
+	repo *git.Repository
+}
+
+// ErrNotRepo is returned when no repository contains the directory.
+var ErrNotRepo = errors.New("not a git repository (or any parent)")
+
+// OpenRepo opens the repository containing dir (dir may be any
+// subdirectory of the work tree).
+func OpenRepo(dir string) (*Repo, error) {
+	r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return nil, fmt.Errorf("%s: %w", dir, ErrNotRepo)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open git repository at %s: %w", dir, err)
+	}
+	root := dir
+	if wt, err := r.Worktree(); err == nil {
+		root = wt.Filesystem.Root()
+	}
+	return &Repo{Root: root, repo: r}, nil
+}
+
+// TopLevel returns the work-tree root containing dir, or "" when dir is not
+// inside a git work tree. It only looks for .git, so it works without a
+// readable repository.
+func TopLevel(dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
+}
+
+// Blob opens the blob with the given id.
+func (r *Repo) Blob(id string) (io.ReadCloser, int64, error) {
+	b, err := r.repo.BlobObject(plumbing.NewHash(id))
+	if err != nil {
+		return nil, 0, fmt.Errorf("read blob %s: %w", id, err)
+	}
+	rc, err := b.Reader()
+	if err != nil {
+		return nil, 0, fmt.Errorf("read blob %s: %w", id, err)
+	}
+	return rc, b.Size, nil
+}
+
+// Reopen opens another handle on the same repository: go-git handles are
+// not safe for concurrent reads, so each worker gets its own.
+func (r *Repo) Reopen() (*Repo, error) { return OpenRepo(r.Root) }
+
+// StagedChange is a path whose staged content differs from HEAD.
+type StagedChange struct {
+	Path string
+	Blob string
+	// Added is the set of 1-based lines this commit adds or changes; nil
+	// means every line (a new file).
+	Added map[int]bool
+	// New is true when HEAD has no file at this path.
+	New bool
+	// Content is false for entries whose bytes are not text to scan
+	// (submodules, symlinks, unchanged content under a mode change).
+	Content bool
+}
+
+// Staged lists what the next commit would add: the index against HEAD
+// (the empty tree before the first commit), from the staged blobs, never
+// the working-tree files.
+func (r *Repo) Staged() ([]StagedChange, error) {
+	idx, err := r.repo.Storer.Index()
+	if err != nil {
+		return nil, fmt.Errorf("read the git index: %w", err)
+	}
+	head := map[string]*object.File{}
+	headBlobs := map[plumbing.Hash]bool{}
+	ref, err := r.repo.Head()
+	switch {
+	case errors.Is(err, plumbing.ErrReferenceNotFound):
+		// No commit yet: everything staged is new.
+	case err != nil:
+		return nil, fmt.Errorf("read HEAD: %w", err)
+	default:
+		c, err := r.repo.CommitObject(ref.Hash())
+		if err != nil {
+			return nil, fmt.Errorf("read HEAD commit %s: %w", ref.Hash(), err)
+		}
+		t, err := c.Tree()
+		if err != nil {
+			return nil, fmt.Errorf("read HEAD tree: %w", err)
+		}
+		err = t.Files().ForEach(func(f *object.File) error {
+			head[f.Name] = f
+			headBlobs[f.Hash] = true
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read HEAD tree: %w", err)
+		}
+	}
+	var out []StagedChange
+	for _, e := range idx.Entries {
+		// Git writes stage 0 for a merged entry; go-git's index.Merged
+		// constant is 1 (the ancestor stage), so compare with 0.
+		if e.Stage != 0 {
+			return nil, fmt.Errorf("%s has unresolved merge conflicts: resolve them before committing", e.Name)
+		}
+		if e.IntentToAdd || e.SkipWorktree && e.Hash.IsZero() {
+			continue
+		}
+		old, existed := head[e.Name]
+		if existed && old.Hash == e.Hash {
+			if old.Mode != e.Mode {
+				out = append(out, StagedChange{Path: e.Name, Blob: e.Hash.String()})
+			}
+			continue
+		}
+		ch := StagedChange{Path: e.Name, Blob: e.Hash.String(), New: !existed,
+			Content: e.Mode == filemode.Regular || e.Mode == filemode.Executable}
+		switch {
+		case !existed && headBlobs[e.Hash]:
+			// A rename or copy of committed content adds no new lines.
+			ch.Added = map[int]bool{}
+		case existed && ch.Content:
+			if ch.Added, err = r.addedLines(old, e.Hash); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, ch)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+// maxDiffBytes bounds the files whose lines are diffed; a larger changed
+// file is scanned whole (more findings, never fewer).
+const maxDiffBytes = 8 << 20
+
+func (r *Repo) addedLines(old *object.File, newHash plumbing.Hash) (map[int]bool, error) {
+	nb, err := r.repo.BlobObject(newHash)
+	if err != nil {
+		return nil, fmt.Errorf("read staged blob %s: %w", newHash, err)
+	}
+	if old.Size > maxDiffBytes || nb.Size > maxDiffBytes {
+		return nil, nil
+	}
+	oldText, err := old.Contents()
+	if err != nil {
+		return nil, fmt.Errorf("read %s at HEAD: %w", old.Name, err)
+	}
+	nf := object.File{Blob: *nb}
+	newText, err := nf.Contents()
+	if err != nil {
+		return nil, fmt.Errorf("read staged %s: %w", old.Name, err)
+	}
+	added := map[int]bool{}
+	line := 0
+	for _, d := range diff.Do(oldText, newText) {
+		n := strings.Count(d.Text, "\n")
+		if !strings.HasSuffix(d.Text, "\n") && d.Text != "" {
+			n++
+		}
+		switch d.Type {
+		case diffmatchpatch.DiffEqual:
+			line += n
+		case diffmatchpatch.DiffInsert:
+			for i := 1; i <= n; i++ {
+				added[line+i] = true
+			}
+			line += n
+		}
+	}
+	return added, nil
+}

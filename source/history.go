@@ -1,0 +1,236 @@
+package source
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// Commit identifies the commit that introduced something.
+type Commit struct {
+	ID     string
+	Author string
+	Date   time.Time
+}
+
+// Intro is a blob's first appearance at a path.
+type Intro struct {
+	Path   string
+	Commit Commit
+}
+
+// HistoryBlob is a unique blob with every path it was introduced at.
+type HistoryBlob struct {
+	ID     string
+	Intros []Intro
+}
+
+// History is what a history scan reads: each unique blob once, and every
+// commit that added or changed a path (for blocked paths).
+type History struct {
+	Commits int
+	Blobs   []HistoryBlob
+	// Changes are every (commit, path) that added or modified a file.
+	Changes []Intro
+	// Shallow is true when the clone is shallow: history before its
+	// boundary is not there to scan.
+	Shallow  bool
+	Warnings []string
+}
+
+// History walks every commit reachable from all refs, or those of
+// rangeSpec ("A..B": reachable from B and not from A). Commits are taken
+// oldest first (by committer time), so each blob at each path is
+// attributed to the earliest commit that introduced it.
+func (r *Repo) History(rangeSpec string, progress func(commits int)) (*History, error) {
+	h := &History{}
+	commits, err := r.commits(rangeSpec)
+	if err != nil {
+		return nil, err
+	}
+	shallow, err := r.repo.Storer.Shallow()
+	if err != nil {
+		return nil, fmt.Errorf("read shallow list: %w", err)
+	}
+	boundary := map[plumbing.Hash]bool{}
+	for _, s := range shallow {
+		boundary[s] = true
+	}
+	if len(shallow) > 0 {
+		h.Shallow = true
+		h.Warnings = append(h.Warnings, fmt.Sprintf("shallow clone: history before %d boundary commit(s) is not in this repository and was not scanned; fetch with --unshallow for a full scan", len(shallow)))
+	}
+	type seenKey struct {
+		blob plumbing.Hash
+		path string
+	}
+	seen := map[seenKey]bool{}
+	blobIndex := map[plumbing.Hash]int{}
+	for n, c := range commits {
+		info := Commit{ID: c.Hash.String(), Author: c.Author.Name, Date: c.Author.When.UTC()}
+		tree, err := c.Tree()
+		if err != nil {
+			return nil, fmt.Errorf("read tree of commit %s: %w", c.Hash, err)
+		}
+		var parentTree *object.Tree
+		if c.NumParents() > 0 && !boundary[c.Hash] {
+			p, err := c.Parent(0)
+			if err != nil {
+				return nil, fmt.Errorf("read parent of commit %s: %w", c.Hash, err)
+			}
+			if parentTree, err = p.Tree(); err != nil {
+				return nil, fmt.Errorf("read tree of commit %s: %w", p.Hash, err)
+			}
+		}
+		changes, err := object.DiffTree(parentTree, tree)
+		if err != nil {
+			return nil, fmt.Errorf("diff commit %s: %w", c.Hash, err)
+		}
+		for _, ch := range changes {
+			to := ch.To
+			if to.Name == "" {
+				continue // a deletion adds nothing
+			}
+			mode := to.TreeEntry.Mode
+			if mode != filemode.Regular && mode != filemode.Executable {
+				continue // submodule, symlink
+			}
+			h.Changes = append(h.Changes, Intro{Path: to.Name, Commit: info})
+			k := seenKey{to.TreeEntry.Hash, to.Name}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			i, ok := blobIndex[to.TreeEntry.Hash]
+			if !ok {
+				i = len(h.Blobs)
+				blobIndex[to.TreeEntry.Hash] = i
+				h.Blobs = append(h.Blobs, HistoryBlob{ID: to.TreeEntry.Hash.String()})
+			}
+			h.Blobs[i].Intros = append(h.Blobs[i].Intros, Intro{Path: to.Name, Commit: info})
+		}
+		h.Commits++
+		if progress != nil {
+			progress(n + 1)
+		}
+	}
+	return h, nil
+}
+
+// commits returns the commits to scan, oldest first.
+func (r *Repo) commits(rangeSpec string) ([]*object.Commit, error) {
+	var tips []plumbing.Hash
+	exclude := map[plumbing.Hash]bool{}
+	if rangeSpec != "" {
+		base, head, ok := strings.Cut(rangeSpec, "..")
+		if !ok || base == "" || head == "" || strings.HasPrefix(head, ".") {
+			return nil, fmt.Errorf("--range %q: want BASE..HEAD (two dots), e.g. origin/main..HEAD", rangeSpec)
+		}
+		b, err := r.resolve(base)
+		if err != nil {
+			return nil, err
+		}
+		hd, err := r.resolve(head)
+		if err != nil {
+			return nil, err
+		}
+		tips = []plumbing.Hash{hd}
+		if err := r.walk([]plumbing.Hash{b}, nil, func(c *object.Commit) { exclude[c.Hash] = true }); err != nil {
+			return nil, err
+		}
+	} else {
+		refs, err := r.repo.References()
+		if err != nil {
+			return nil, fmt.Errorf("list refs: %w", err)
+		}
+		err = refs.ForEach(func(ref *plumbing.Reference) error {
+			if ref.Type() != plumbing.HashReference {
+				return nil
+			}
+			// A ref whose object cannot be read is a broken repository
+			// (missing packfile, corrupt object): an error, never a skip.
+			obj, err := r.repo.Storer.EncodedObject(plumbing.AnyObject, ref.Hash())
+			if err != nil {
+				return fmt.Errorf("ref %s points at %s, which cannot be read: %w", ref.Name(), ref.Hash(), err)
+			}
+			switch obj.Type() {
+			case plumbing.CommitObject:
+				tips = append(tips, ref.Hash())
+			case plumbing.TagObject:
+				t, err := r.repo.TagObject(ref.Hash())
+				if err != nil {
+					return fmt.Errorf("read tag %s: %w", ref.Name(), err)
+				}
+				if c, err := t.Commit(); err == nil {
+					tips = append(tips, c.Hash)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("list refs: %w", err)
+		}
+	}
+	var out []*object.Commit
+	if err := r.walk(tips, exclude, func(c *object.Commit) { out = append(out, c) }); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		ti, tj := out[i].Committer.When, out[j].Committer.When
+		if !ti.Equal(tj) {
+			return ti.Before(tj)
+		}
+		return out[i].Hash.String() < out[j].Hash.String()
+	})
+	return out, nil
+}
+
+// walk visits every commit reachable from tips and not in exclude, once.
+// Parents missing at a shallow boundary end the walk there.
+func (r *Repo) walk(tips []plumbing.Hash, exclude map[plumbing.Hash]bool, visit func(*object.Commit)) error {
+	shallow, _ := r.repo.Storer.Shallow()
+	boundary := map[plumbing.Hash]bool{}
+	for _, s := range shallow {
+		boundary[s] = true
+	}
+	seen := map[plumbing.Hash]bool{}
+	stack := append([]plumbing.Hash(nil), tips...)
+	for len(stack) > 0 {
+		h := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[h] || exclude[h] {
+			continue
+		}
+		seen[h] = true
+		c, err := r.repo.CommitObject(h)
+		if err != nil {
+			return fmt.Errorf("read commit %s: %w", h, err)
+		}
+		visit(c)
+		if boundary[h] {
+			continue
+		}
+		stack = append(stack, c.ParentHashes...)
+	}
+	return nil
+}
+
+// resolve turns a revision (branch, tag, HEAD, hash, HEAD~2) into a commit.
+func (r *Repo) resolve(rev string) (plumbing.Hash, error) {
+	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		if errors.Is(err, plumbing.ErrReferenceNotFound) || errors.Is(err, io.EOF) || errors.Is(err, plumbing.ErrObjectNotFound) {
+			return plumbing.ZeroHash, fmt.Errorf("unknown revision %q in --range: no such branch, tag, commit or ancestor", rev)
+		}
+		return plumbing.ZeroHash, fmt.Errorf("resolve %q: %w", rev, err)
+	}
+	return *h, nil
+}
+
