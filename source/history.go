@@ -233,4 +233,3 @@ func (r *Repo) resolve(rev string) (plumbing.Hash, error) {
 	}
 	return *h, nil
 }
-
