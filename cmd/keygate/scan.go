@@ -2,12 +2,14 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/keygate/keygate/report"
+	"github.com/keygate/keygate/sarif"
 	"github.com/keygate/keygate/scan"
 )
 
@@ -21,6 +23,7 @@ type scanFlags struct {
 	noEnvFile   bool
 	rules       []string
 	report      string
+	sarif       string
 	format      string
 }
 
@@ -68,13 +71,14 @@ allow_paths of .keygate.yaml, or the baseline file ('keygate baseline').`,
 	fl.BoolVar(&f.noEnvFile, "no-env-file", false, "do not read active credential values")
 	fl.StringArrayVar(&f.rules, "rules", nil, "extra rule pack `FILE` merged over the default (repeatable)")
 	fl.StringVar(&f.report, "report", "", "write latest.json to `FILE` (default: report from config for path scans; other modes write none unless given)")
-	fl.StringVar(&f.format, "format", "text", "stdout format: text or json")
+	fl.StringVar(&f.sarif, "sarif", "", "also write SARIF 2.1.0 for code scanning to `FILE`")
+	fl.StringVar(&f.format, "format", "text", "stdout format: text, json or markdown")
 	return cmd
 }
 
 func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
-	if f.format != "text" && f.format != "json" {
-		return usageErr(fmt.Errorf("--format %q: want text or json", f.format))
+	if f.format != "text" && f.format != "json" && f.format != "markdown" {
+		return usageErr(fmt.Errorf("--format %q: want text, json or markdown", f.format))
 	}
 	if f.rangeSpec != "" {
 		f.history = true
@@ -145,6 +149,11 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 			return usageErr(werr)
 		}
 	}
+	if f.sarif != "" {
+		if werr := sarif.WriteFile(abs(cwd, f.sarif), rep, meta.Pack); werr != nil {
+			return usageErr(werr)
+		}
+	}
 	if err := a.print(rep, f.format); err != nil {
 		return err
 	}
@@ -161,6 +170,10 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 }
 
 func (a *app) print(rep *report.Report, format string) error {
+	if format == "markdown" {
+		_, err := io.WriteString(a.io.out, report.Markdown(rep))
+		return err
+	}
 	if format == "json" {
 		data, err := rep.JSON()
 		if err != nil {

@@ -1,0 +1,220 @@
+// Package sarif writes keygate's findings as SARIF 2.1.0 for code scanning
+// (GitHub and others). It is built from the report, which holds masked
+// values only, so no raw secret can reach a SARIF file.
+package sarif
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"strings"
+
+	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/keygate/keygate/detector"
+	"github.com/keygate/keygate/internal/atomicfile"
+	"github.com/keygate/keygate/report"
+	"github.com/keygate/keygate/rules"
+	"github.com/keygate/keygate/scan"
+)
+
+// InformationURI is the tool's home page in SARIF.
+const InformationURI = "https://github.com/keygate/keygate"
+
+// MaxResults is GitHub's limit of results per run; more are dropped with a
+// note in the run's properties.
+const MaxResults = 25000
+
+// securitySeverity maps severities to GitHub's security-severity scores.
+var securitySeverity = map[string]string{"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+
+// level maps severities to SARIF levels.
+func level(severity string) string {
+	switch severity {
+	case rules.SeverityCritical, rules.SeverityHigh:
+		return "error"
+	case rules.SeverityMedium:
+		return "warning"
+	}
+	return "note"
+}
+
+// ruleInfo is what SARIF says about a rule.
+type ruleInfo struct {
+	id, description, severity, help string
+	keywords                        []string
+}
+
+// allRules lists the pack's rules and keygate's built-in ones.
+func allRules(pack *rules.Pack) []ruleInfo {
+	var out []ruleInfo
+	if pack != nil {
+		for _, r := range pack.Rules {
+			out = append(out, ruleInfo{r.ID, r.Description, r.Severity, r.Help, r.Keywords})
+		}
+	}
+	out = append(out,
+		ruleInfo{detector.KnownValueRuleID, "An active credential value from the env file (raw or encoded)", detector.KnownValueSeverity, detector.KnownValueHelp, nil},
+		ruleInfo{scan.BlockedPathRuleID, "A file that must never be committed (env file, private key)", "critical", scan.BlockedPathHelp, nil})
+	return out
+}
+
+// pascal turns a kebab-case id into a SARIF rule name.
+func pascal(id string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(id, "-") {
+		if part == "" {
+			continue
+		}
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}
+
+// escapeURI percent-escapes each segment of a relative slash path.
+func escapeURI(path string) string {
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
+}
+
+func str(s string) *string { return &s }
+func num(n int) *int       { return &n }
+
+// Build converts a report into a SARIF log with one run.
+func Build(rep *report.Report, pack *rules.Pack) (*gosarif.Report, error) {
+	log, err := gosarif.New(gosarif.Version210, true)
+	if err != nil {
+		return nil, err
+	}
+	driver := &gosarif.ToolComponent{
+		Name:            "keygate",
+		Version:         str(rep.Tool.Version),
+		SemanticVersion: str(rep.Tool.Version),
+		InformationURI:  str(InformationURI),
+		Rules:           []*gosarif.ReportingDescriptor{},
+	}
+	index := map[string]uint{}
+	for i, r := range allRules(pack) {
+		index[r.id] = uint(i)
+		markdown := fmt.Sprintf("**%s** (severity %s)\n\n%s", r.description, r.severity, r.help)
+		if len(r.keywords) > 0 {
+			markdown += "\n\nKeywords: `" + strings.Join(r.keywords, "`, `") + "`"
+		}
+		var name *string
+		// SARIF1001: a name equal to the id (ignoring case) must be omitted.
+		if n := pascal(r.id); !strings.EqualFold(n, r.id) {
+			name = str(n)
+		}
+		driver.Rules = append(driver.Rules, &gosarif.ReportingDescriptor{
+			ID:                   r.id,
+			Name:                 name,
+			ShortDescription:     &gosarif.MultiformatMessageString{Text: str(r.description)},
+			FullDescription:      &gosarif.MultiformatMessageString{Text: str(r.description + ". Severity: " + r.severity + ".")},
+			Help:                 &gosarif.MultiformatMessageString{Text: str(r.help), Markdown: str(markdown)},
+			HelpURI:              str(InformationURI + "#writing-rules"),
+			DefaultConfiguration: &gosarif.ReportingConfiguration{Level: level(r.severity)},
+			Properties: gosarif.Properties{
+				"security-severity": securitySeverity[r.severity],
+				"tags":              []string{"security", "secret", "credentials", "external/cwe/cwe-798"},
+				"precision":         "high",
+				"problem.severity":  level(r.severity),
+			},
+		})
+	}
+	run := &gosarif.Run{
+		Tool:    gosarif.Tool{Driver: driver},
+		Results: []*gosarif.Result{},
+		OriginalUriBaseIDs: map[string]*gosarif.ArtifactLocation{
+			"%SRCROOT%": {Description: &gosarif.Message{Text: str("The repository root keygate scanned.")}},
+		},
+	}
+	ok := rep.Status != report.StatusError
+	inv := &gosarif.Invocation{ExecutionSuccessful: &ok}
+	for _, e := range rep.Errors {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, &gosarif.Notification{
+			Level: "error", Message: &gosarif.Message{Text: str(e)}})
+	}
+	run.Invocations = []*gosarif.Invocation{inv}
+	props := gosarif.Properties{"keygate-status": rep.Status, "keygate-mode": rep.Mode}
+	findings := rep.Findings
+	if len(findings) > MaxResults {
+		props["truncated"] = true
+		props["truncation-note"] = fmt.Sprintf("%d findings; the first %d are listed (GitHub's limit per run). The full list is in latest.json.", len(findings), MaxResults)
+		findings = findings[:MaxResults]
+	}
+	run.Properties = props
+	for _, f := range findings {
+		run.Results = append(run.Results, result(f, index))
+	}
+	log.AddRun(run)
+	return log, nil
+}
+
+func result(f report.Finding, index map[string]uint) *gosarif.Result {
+	i := index[f.RuleID]
+	line, col := max(1, f.Line), max(1, f.Column)
+	msg := fmt.Sprintf("%s: %s in %s", f.RuleID, f.SecretMasked, f.Path)
+	if f.Source == scan.SourcePath {
+		msg = fmt.Sprintf("%s: %s must never be committed", f.RuleID, f.Path)
+	}
+	if f.EnvName != nil {
+		msg += " (the active value of " + *f.EnvName + ")"
+	}
+	if f.Commit != nil {
+		msg += " at commit " + *f.Commit
+	}
+	props := gosarif.Properties{"source": f.Source, "secret_masked": f.SecretMasked}
+	if f.Commit != nil {
+		props["commit"] = *f.Commit
+	}
+	if f.Author != nil {
+		props["author"] = *f.Author
+	}
+	if f.Date != nil {
+		props["date"] = *f.Date
+	}
+	if f.EnvName != nil {
+		props["env_name"] = *f.EnvName
+	}
+	return &gosarif.Result{
+		RuleID:    str(f.RuleID),
+		RuleIndex: &i,
+		Level:     str(level(f.Severity)),
+		Message:   gosarif.Message{Text: str(msg)},
+		Locations: []*gosarif.Location{{
+			PhysicalLocation: &gosarif.PhysicalLocation{
+				ArtifactLocation: &gosarif.ArtifactLocation{URI: str(escapeURI(f.Path)), URIBaseId: str("%SRCROOT%")},
+				Region:           &gosarif.Region{StartLine: num(line), StartColumn: num(col)},
+			},
+		}},
+		// The whole map at once: go-sarif's Add/SetPartialFingerprint
+		// helpers panic on a nil map.
+		PartialFingerprints: map[string]interface{}{"primaryLocationLineHash": f.Fingerprint, "keygate/v1": f.Fingerprint},
+		PropertyBag:         gosarif.PropertyBag{Properties: props},
+	}
+}
+
+// Encode returns the SARIF document of a report.
+func Encode(rep *report.Report, pack *rules.Pack) ([]byte, error) {
+	log, err := Build(rep, pack)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := log.PrettyWrite(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// WriteFile writes the SARIF document atomically.
+func WriteFile(path string, rep *report.Report, pack *rules.Pack) error {
+	data, err := Encode(rep, pack)
+	if err != nil {
+		return fmt.Errorf("write sarif %s: %w", path, err)
+	}
+	return atomicfile.Write(path, data, 0o644)
+}
