@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
 
@@ -104,6 +105,14 @@ func (c *Config) validate(file string, line int) error {
 				errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: fmt.Sprintf("%s: bad glob %q", field, g)})
 			}
 		}
+	}
+	for field, d := range map[string]string{"rotate.timeout": c.Rotate.Timeout, "rotate.slo": c.Rotate.SLO} {
+		if v, err := time.ParseDuration(d); err != nil || v <= 0 {
+			errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: fmt.Sprintf("%s: %q is not a positive duration (e.g. 5m)", field, d)})
+		}
+	}
+	if len(c.Rotate.ComposeArgv) == 0 {
+		errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: "rotate.compose_argv: must name a command"})
 	}
 	if c.Report == "" {
 		errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: "report: must name a file"})

@@ -23,6 +23,8 @@ type Entry struct {
 	Value string
 	// Line is 1-based.
 	Line int
+	// start and end delimit the value's text (quotes included) in its line.
+	start, end int
 }
 
 // File is a parsed env file. Lines keeps every line's raw bytes (without
@@ -78,21 +80,22 @@ func Parse(name string, data []byte) (*File, error) {
 		if bytes.IndexByte(line, 0) >= 0 {
 			return nil, &Error{name, n, "NUL byte: this is not a text env file"}
 		}
-		key, value, ok, err := parseLine(string(line))
+		e, ok, err := parseLine(string(line))
 		if err != nil {
 			return nil, &Error{name, n, err.Error()}
 		}
 		if !ok {
 			continue
 		}
-		if prev, dup := f.index[key]; dup {
+		e.Line = n
+		if prev, dup := f.index[e.Key]; dup {
 			f.Warnings = append(f.Warnings, fmt.Sprintf("%s:%d: %s is set again (first at line %d); the last value wins",
-				name, n, key, f.Entries[prev].Line))
-			f.Entries[prev] = Entry{Key: key, Value: value, Line: n}
+				name, n, e.Key, f.Entries[prev].Line))
+			f.Entries[prev] = e
 			continue
 		}
-		f.index[key] = len(f.Entries)
-		f.Entries = append(f.Entries, Entry{Key: key, Value: value, Line: n})
+		f.index[e.Key] = len(f.Entries)
+		f.Entries = append(f.Entries, e)
 	}
 	return f, nil
 }
@@ -108,48 +111,52 @@ func (f *File) Get(key string) (string, bool) {
 
 // parseLine returns the assignment on a line; ok is false for blank and
 // comment lines.
-func parseLine(line string) (key, value string, ok bool, err error) {
-	s := strings.TrimLeft(line, " \t")
-	if s == "" || s[0] == '#' {
-		return "", "", false, nil
+func parseLine(line string) (e Entry, ok bool, err error) {
+	i := skipBlanks(line, 0)
+	if i == len(line) || line[i] == '#' {
+		return e, false, nil
 	}
-	if rest, found := strings.CutPrefix(s, "export"); found && len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
-		s = strings.TrimLeft(rest, " \t")
+	if strings.HasPrefix(line[i:], "export") && i+6 < len(line) && (line[i+6] == ' ' || line[i+6] == '\t') {
+		i = skipBlanks(line, i+6)
 	}
-	eq := strings.IndexByte(s, '=')
+	eq := strings.IndexByte(line[i:], '=')
 	if eq < 0 {
-		return "", "", false, fmt.Errorf("expected KEY=VALUE: no '=' on this line")
+		return e, false, fmt.Errorf("expected KEY=VALUE: no '=' on this line")
 	}
-	key = strings.TrimRight(s[:eq], " \t")
+	key := strings.TrimRight(line[i:i+eq], " \t")
 	if !keyRE.MatchString(key) {
-		return "", "", false, fmt.Errorf("invalid variable name before '=' (letters, digits, _ . -; not starting with a digit)")
+		return e, false, fmt.Errorf("invalid variable name before '=' (letters, digits, _ . -; not starting with a digit)")
 	}
-	v := strings.TrimLeft(s[eq+1:], " \t")
+	e.Key = key
+	vs := skipBlanks(line, i+eq+1)
+	v := line[vs:]
+	e.start = vs
 	switch {
 	case v == "":
-		value = ""
+		e.end = vs
 	case v[0] == '\'':
 		end := strings.IndexByte(v[1:], '\'')
 		if end < 0 {
-			return "", "", false, fmt.Errorf("unterminated single quote in the value of %s", key)
+			return e, false, fmt.Errorf("unterminated single quote in the value of %s", key)
 		}
-		value = v[1 : 1+end]
+		e.Value = v[1 : 1+end]
+		e.end = vs + end + 2
 		if err := trailing(v[2+end:], key); err != nil {
-			return "", "", false, err
+			return e, false, err
 		}
 	case v[0] == '"':
 		var b strings.Builder
-		i := 1
+		j := 1
 		closed := false
-		for ; i < len(v); i++ {
-			c := v[i]
+		for ; j < len(v); j++ {
+			c := v[j]
 			if c == '"' {
 				closed = true
 				break
 			}
-			if c == '\\' && i+1 < len(v) {
-				i++
-				switch v[i] {
+			if c == '\\' && j+1 < len(v) {
+				j++
+				switch v[j] {
 				case 'n':
 					b.WriteByte('\n')
 				case 'r':
@@ -157,35 +164,46 @@ func parseLine(line string) (key, value string, ok bool, err error) {
 				case 't':
 					b.WriteByte('\t')
 				case '"', '\\', '$', '`', '\'':
-					b.WriteByte(v[i])
+					b.WriteByte(v[j])
 				default:
 					b.WriteByte('\\')
-					b.WriteByte(v[i])
+					b.WriteByte(v[j])
 				}
 				continue
 			}
 			b.WriteByte(c)
 		}
 		if !closed {
-			return "", "", false, fmt.Errorf("unterminated double quote in the value of %s", key)
+			return e, false, fmt.Errorf("unterminated double quote in the value of %s", key)
 		}
-		value = b.String()
-		if err := trailing(v[i+1:], key); err != nil {
-			return "", "", false, err
+		e.Value = b.String()
+		e.end = vs + j + 1
+		if err := trailing(v[j+1:], key); err != nil {
+			return e, false, err
 		}
 	default:
 		// Unquoted: an inline comment starts at " #".
-		if i := strings.Index(v, " #"); i >= 0 {
-			v = v[:i]
-		} else if i := strings.Index(v, "\t#"); i >= 0 {
-			v = v[:i]
+		cut := len(v)
+		if k := strings.Index(v, " #"); k >= 0 {
+			cut = k
 		}
-		value = strings.TrimRight(v, " \t")
+		if k := strings.Index(v, "\t#"); k >= 0 && k < cut {
+			cut = k
+		}
+		e.Value = strings.TrimRight(v[:cut], " \t")
+		e.end = vs + len(e.Value)
 	}
-	if len(value) > MaxValueLen {
-		return "", "", false, fmt.Errorf("the value of %s is longer than %d KiB: not a credential; is this an env file?", key, MaxValueLen>>10)
+	if len(e.Value) > MaxValueLen {
+		return e, false, fmt.Errorf("the value of %s is longer than %d KiB: not a credential; is this an env file?", key, MaxValueLen>>10)
 	}
-	return key, value, true, nil
+	return e, true, nil
+}
+
+func skipBlanks(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return i
 }
 
 // trailing checks what follows a closing quote: blanks and a comment only.

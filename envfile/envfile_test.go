@@ -67,3 +67,46 @@ func TestParseErrors(t *testing.T) {
 		})
 	}
 }
+
+// Set changes one value's text and keeps every other byte: comments,
+// export prefixes, quoting style of other lines, CRLF, order.
+func TestSetKeepsEverythingElse(t *testing.T) {
+	src := "# header\r\n" +
+		"export BOT1_BITGET_API_KEY=bg_00000000000000000000000000000000 # old key\r\n" +
+		"BOT1_BITGET_PASSPHRASE='old pass'\r\n" +
+		"  REDIS_PASSWORD = \"x\\\"y\"   # keep me\r\n" +
+		"OTHER=1"
+	f, err := Parse("e", []byte(src))
+	require.NoError(t, err)
+	f.Set("BOT1_BITGET_API_KEY", "bg_11111111111111111111111111111111")
+	f.Set("BOT1_BITGET_PASSPHRASE", "new #pass")
+	f.Set("REDIS_PASSWORD", `a"b$c`)
+	f.Set("BOT1_BITGET_API_SECRET", "plain")
+	want := "# header\r\n" +
+		"export BOT1_BITGET_API_KEY=bg_11111111111111111111111111111111 # old key\r\n" +
+		"BOT1_BITGET_PASSPHRASE='new #pass'\r\n" +
+		"  REDIS_PASSWORD = \"a\\\"b\\$c\"   # keep me\r\n" +
+		"OTHER=1\r\n" +
+		"BOT1_BITGET_API_SECRET=plain\r\n"
+	assert.Equal(t, want, string(f.Bytes()))
+	// The rendered file parses back to the values set.
+	g, err := Parse("e", f.Bytes())
+	require.NoError(t, err)
+	for k, v := range map[string]string{"BOT1_BITGET_PASSPHRASE": "new #pass", "REDIS_PASSWORD": `a"b$c`, "OTHER": "1", "BOT1_BITGET_API_SECRET": "plain"} {
+		got, _ := g.Get(k)
+		assert.Equal(t, v, got, k)
+	}
+	for _, v := range []string{"it's", "line\nbreak", "$HOME `x` \\"} {
+		h, err := Parse("e", []byte("K="+Quote(v)+"\n"))
+		require.NoError(t, err)
+		got, _ := h.Get("K")
+		assert.Equal(t, v, got)
+	}
+}
+
+func TestUnchangedFileRendersIdentically(t *testing.T) {
+	src := "export A=1\r\n\r\n# c\nB='x y' # z\nC=\"q\\\"\"\nD=tail"
+	f, err := Parse("e", []byte(src))
+	require.NoError(t, err)
+	assert.Equal(t, src, string(f.Bytes()))
+}

@@ -1,0 +1,112 @@
+package rotate
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+type snapshotReport struct {
+	GeneratedAt string `json:"generated_at"`
+	Probes      []struct {
+		Bot    string `json:"bot"`
+		Status string `json:"status"`
+	} `json:"probes"`
+}
+
+type reconciliationReport struct {
+	GeneratedAt string `json:"generated_at"`
+	Status      string `json:"status"`
+	Drift       []struct {
+		Bot      string `json:"bot"`
+		Severity string `json:"severity"`
+	} `json:"drift"`
+}
+
+// fresh parses generated_at and checks it is not older than since (to the
+// second: reports carry second precision).
+func fresh(generatedAt string, since time.Time) (bool, string) {
+	t, err := time.Parse(time.RFC3339, generatedAt)
+	if err != nil {
+		return false, fmt.Sprintf("generated_at %q is not an RFC 3339 time", generatedAt)
+	}
+	if t.Before(since.Truncate(time.Second)) {
+		return false, "older than the cutover"
+	}
+	return true, ""
+}
+
+// health checks both reports once; it returns "" when healthy, else why not.
+func (r *Rotator) health(st *State) string {
+	since := *st.CutoverAt
+	snapPath := r.abs(r.Config.Rotate.SnapshotReport)
+	data, err := os.ReadFile(snapPath)
+	if err != nil {
+		return "no snapshot report yet (" + r.Config.Rotate.SnapshotReport + ")"
+	}
+	var snap snapshotReport
+	if err := json.Unmarshal(data, &snap); err != nil {
+		return r.Config.Rotate.SnapshotReport + " is not valid JSON"
+	}
+	if ok, why := fresh(snap.GeneratedAt, since); !ok {
+		return r.Config.Rotate.SnapshotReport + ": " + why
+	}
+	probe := ""
+	for _, p := range snap.Probes {
+		if strings.EqualFold(p.Bot, st.Bot) {
+			probe = p.Status
+		}
+	}
+	switch probe {
+	case "ok":
+	case "":
+		return fmt.Sprintf("%s has no probe for %s", r.Config.Rotate.SnapshotReport, st.Bot)
+	default:
+		return fmt.Sprintf("the snapshot probe of %s is %q, not ok", st.Bot, probe)
+	}
+	recPath := r.abs(r.Config.Rotate.ReconcileReport)
+	data, err = os.ReadFile(recPath)
+	if err != nil {
+		return "no reconciliation report yet (" + r.Config.Rotate.ReconcileReport + ")"
+	}
+	var rec reconciliationReport
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return r.Config.Rotate.ReconcileReport + " is not valid JSON"
+	}
+	if ok, why := fresh(rec.GeneratedAt, since); !ok {
+		return r.Config.Rotate.ReconcileReport + ": " + why
+	}
+	if rec.Status == "critical" {
+		return "reconciliation status is critical"
+	}
+	for _, d := range rec.Drift {
+		if d.Severity == "critical" {
+			return fmt.Sprintf("critical reconciliation drift for %s", d.Bot)
+		}
+	}
+	return ""
+}
+
+// waitHealthy polls with back-off until healthy or timeout; it returns ""
+// when healthy, else the last reason.
+func (r *Rotator) waitHealthy(st *State, timeout time.Duration) string {
+	interval := r.PollInterval
+	if interval <= 0 {
+		interval = time.Second
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		why := r.health(st)
+		if why == "" {
+			return ""
+		}
+		if time.Now().Add(interval).After(deadline) {
+			return fmt.Sprintf("%s (after waiting %s)", why, timeout)
+		}
+		r.say("waiting: %s", why)
+		time.Sleep(interval)
+		interval = min(interval*2, 10*time.Second)
+	}
+}
