@@ -5,12 +5,15 @@ package detector
 // so the transition table stays small enough to live in cache and the inner
 // loop is one table load per input byte.
 type keywordSet struct {
-	class   [256]uint8
-	nclass  int
-	delta   []int32 // delta[state*nclass+class] = next state
-	outputs [][]int // keyword ids that end in each state (suffix outputs included)
-	hasOut  []bool
-	lens    []int // keyword lengths, by id
+	class  [256]uint8
+	nclass int
+	// delta[s+class] is the next state, premultiplied by nclass (so the
+	// loop needs no multiply). States are numbered so that every state
+	// with an output comes last: one compare says whether to look.
+	delta    []int32
+	outStart int32   // premultiplied number of the first output state
+	outputs  [][]int // keyword ids that end in each state, by state index
+	lens     []int   // keyword lengths, by id
 }
 
 func foldByte(b byte) byte {
@@ -97,14 +100,34 @@ func newKeywordSet(keywords []string) *keywordSet {
 			}
 		}
 	}
+	// Renumber: the root stays 0, states without outputs next, then the
+	// states with outputs.
+	order := make([]int, 0, len(nodes))
+	for i, n := range nodes {
+		if len(n.out) == 0 {
+			order = append(order, i)
+		}
+	}
+	firstOut := len(order)
+	for i, n := range nodes {
+		if len(n.out) > 0 {
+			order = append(order, i)
+		}
+	}
+	newID := make([]int32, len(nodes))
+	for id, old := range order {
+		newID[old] = int32(id)
+	}
+	nc := int32(ks.nclass)
 	ks.delta = make([]int32, len(nodes)*ks.nclass)
 	ks.outputs = make([][]int, len(nodes))
-	ks.hasOut = make([]bool, len(nodes))
-	for i, n := range nodes {
-		copy(ks.delta[i*ks.nclass:], n.next)
-		ks.outputs[i] = n.out
-		ks.hasOut[i] = len(n.out) > 0
+	for id, old := range order {
+		for c, next := range nodes[old].next {
+			ks.delta[id*ks.nclass+c] = newID[next] * nc
+		}
+		ks.outputs[id] = nodes[old].out
 	}
+	ks.outStart = int32(firstOut) * nc
 	return ks
 }
 
@@ -114,12 +137,12 @@ func (ks *keywordSet) scan(data []byte, fn func(id, end int)) {
 	if len(ks.delta) == 0 {
 		return
 	}
-	delta, class, nclass, hasOut := ks.delta, &ks.class, int32(ks.nclass), ks.hasOut
+	delta, class, nclass, outStart := ks.delta, &ks.class, int32(ks.nclass), ks.outStart
 	s := int32(0)
 	for i, b := range data {
-		s = delta[s*nclass+int32(class[b])]
-		if hasOut[s] {
-			for _, id := range ks.outputs[s] {
+		s = delta[s+int32(class[b])]
+		if s >= outStart {
+			for _, id := range ks.outputs[s/nclass] {
 				fn(id, i+1)
 			}
 		}
