@@ -7,6 +7,7 @@ import (
 	"regexp/syntax"
 
 	"github.com/bmatcuk/doublestar/v4"
+	"github.com/wasilibs/go-re2/experimental"
 )
 
 var idRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
@@ -32,7 +33,7 @@ func (p *Pack) validate(file string, docLine int) error {
 		add(docLine, "pack has no rules")
 	}
 	for _, ph := range p.Allow.Placeholders {
-		if _, err := regexp.Compile(ph); err != nil {
+		if _, err := syntax.Parse(ph, syntax.Perl); err != nil {
 			add(docLine, "allow.placeholders: bad regex %q: %v", ph, syntaxMsg(err))
 		}
 	}
@@ -65,10 +66,18 @@ func (p *Pack) validate(file string, docLine int) error {
 		}
 		if r.Pattern == "" {
 			at("pattern is empty")
-		} else if re, err := regexp.Compile(r.Pattern); err != nil {
+		} else if re, err := syntax.Parse(r.Pattern, syntax.Perl); err != nil {
+			// Parsing checks the syntax and counts the groups; compiling is
+			// the engine's job, when the rule is first used.
 			at("bad pattern: %v", syntaxMsg(err))
-		} else if r.SecretGroup < 0 || r.SecretGroup > re.NumSubexp() {
-			at("secret_group %d is beyond the pattern's %d group(s)", r.SecretGroup, re.NumSubexp())
+		} else if r.SecretGroup < 0 || r.SecretGroup > re.MaxCap() {
+			at("secret_group %d is beyond the pattern's %d group(s)", r.SecretGroup, re.MaxCap())
+		} else if file != DefaultName {
+			// Patterns run on RE2 (see detector): an extra pack's pattern
+			// must compile there too. The embedded pack is checked by tests.
+			if _, err := experimental.CompileLatin1(r.Pattern); err != nil {
+				at("pattern is not accepted by the RE2 engine: %v", err)
+			}
 		}
 		if r.MinEntropy < 0 || r.MinEntropy > 8 {
 			at("min_entropy %v: must be between 0 and 8 bits per byte", r.MinEntropy)
@@ -79,7 +88,7 @@ func (p *Pack) validate(file string, docLine int) error {
 			}
 		}
 		for _, a := range r.Allow {
-			if _, err := regexp.Compile(a); err != nil {
+			if _, err := syntax.Parse(a, syntax.Perl); err != nil {
 				at("bad allow regex %q: %v", a, syntaxMsg(err))
 			}
 		}

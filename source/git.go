@@ -9,10 +9,13 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/utils/diff"
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
@@ -38,8 +41,20 @@ func OpenRepo(dir string) (*Repo, error) {
 		return nil, fmt.Errorf("open git repository at %s: %w", dir, err)
 	}
 	root := dir
+	var worktree billy.Filesystem
 	if wt, err := r.Worktree(); err == nil {
 		root = wt.Filesystem.Root()
+		worktree = wt.Filesystem
+	}
+	// Reopen the same storage keeping packfiles open, with a bigger object
+	// cache: by default go-git opens the packfile again for every object,
+	// which was half of a history scan's time.
+	if fsStore, ok := r.Storer.(*filesystem.Storage); ok {
+		st := filesystem.NewStorageWithOptions(fsStore.Filesystem(), cache.NewObjectLRU(128*cache.MiByte),
+			filesystem.Options{KeepDescriptors: true})
+		if fast, err := git.Open(st, worktree); err == nil {
+			r = fast
+		}
 	}
 	return &Repo{Root: root, repo: r}, nil
 }
@@ -97,8 +112,11 @@ func (r *Repo) Staged() ([]StagedChange, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the git index: %w", err)
 	}
-	head := map[string]*object.File{}
+	// HEAD's entries by path: hashes and modes only. Walking the tree reads
+	// no blob, which keeps a one-file commit's scan fast on a large repo.
+	head := map[string]object.TreeEntry{}
 	headBlobs := map[plumbing.Hash]bool{}
+	var headTree *object.Tree
 	ref, err := r.repo.Head()
 	switch {
 	case errors.Is(err, plumbing.ErrReferenceNotFound):
@@ -110,18 +128,25 @@ func (r *Repo) Staged() ([]StagedChange, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read HEAD commit %s: %w", ref.Hash(), err)
 		}
-		t, err := c.Tree()
-		if err != nil {
+		if headTree, err = c.Tree(); err != nil {
 			return nil, fmt.Errorf("read HEAD tree: %w", err)
 		}
-		err = t.Files().ForEach(func(f *object.File) error {
-			head[f.Name] = f
-			headBlobs[f.Hash] = true
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("read HEAD tree: %w", err)
+		w := object.NewTreeWalker(headTree, true, nil)
+		for {
+			name, e, err := w.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				w.Close()
+				return nil, fmt.Errorf("read HEAD tree: %w", err)
+			}
+			if e.Mode.IsFile() {
+				head[name] = e
+				headBlobs[e.Hash] = true
+			}
 		}
+		w.Close()
 	}
 	var out []StagedChange
 	for _, e := range idx.Entries {
@@ -147,7 +172,7 @@ func (r *Repo) Staged() ([]StagedChange, error) {
 			// A rename or copy of committed content adds no new lines.
 			ch.Added = map[int]bool{}
 		case existed && ch.Content:
-			if ch.Added, err = r.addedLines(old, e.Hash); err != nil {
+			if ch.Added, err = r.addedLines(e.Name, old.Hash, e.Hash); err != nil {
 				return nil, err
 			}
 		}
@@ -161,22 +186,26 @@ func (r *Repo) Staged() ([]StagedChange, error) {
 // file is scanned whole (more findings, never fewer).
 const maxDiffBytes = 8 << 20
 
-func (r *Repo) addedLines(old *object.File, newHash plumbing.Hash) (map[int]bool, error) {
+func (r *Repo) addedLines(path string, oldHash, newHash plumbing.Hash) (map[int]bool, error) {
+	ob, err := r.repo.BlobObject(oldHash)
+	if err != nil {
+		return nil, fmt.Errorf("read %s at HEAD: %w", path, err)
+	}
 	nb, err := r.repo.BlobObject(newHash)
 	if err != nil {
 		return nil, fmt.Errorf("read staged blob %s: %w", newHash, err)
 	}
-	if old.Size > maxDiffBytes || nb.Size > maxDiffBytes {
+	if ob.Size > maxDiffBytes || nb.Size > maxDiffBytes {
 		return nil, nil
 	}
-	oldText, err := old.Contents()
+	of, nf := object.File{Blob: *ob}, object.File{Blob: *nb}
+	oldText, err := of.Contents()
 	if err != nil {
-		return nil, fmt.Errorf("read %s at HEAD: %w", old.Name, err)
+		return nil, fmt.Errorf("read %s at HEAD: %w", path, err)
 	}
-	nf := object.File{Blob: *nb}
 	newText, err := nf.Contents()
 	if err != nil {
-		return nil, fmt.Errorf("read staged %s: %w", old.Name, err)
+		return nil, fmt.Errorf("read staged %s: %w", path, err)
 	}
 	added := map[int]bool{}
 	line := 0

@@ -73,48 +73,41 @@ func (r *Repo) History(rangeSpec string, progress func(commits int)) (*History, 
 	}
 	seen := map[seenKey]bool{}
 	blobIndex := map[plumbing.Hash]int{}
+	trees := treeCache{}
+	byHash := make(map[plumbing.Hash]*object.Commit, len(commits))
+	for _, c := range commits {
+		byHash[c.Hash] = c
+	}
 	for n, c := range commits {
 		info := Commit{ID: c.Hash.String(), Author: c.Author.Name, Date: c.Author.When.UTC()}
-		tree, err := c.Tree()
-		if err != nil {
-			return nil, fmt.Errorf("read tree of commit %s: %w", c.Hash, err)
-		}
-		var parentTree *object.Tree
+		var parentTree plumbing.Hash
 		if c.NumParents() > 0 && !boundary[c.Hash] {
-			p, err := c.Parent(0)
-			if err != nil {
-				return nil, fmt.Errorf("read parent of commit %s: %w", c.Hash, err)
+			p, ok := byHash[c.ParentHashes[0]]
+			if !ok { // outside a --range: read it
+				var err error
+				if p, err = c.Parent(0); err != nil {
+					return nil, fmt.Errorf("read parent of commit %s: %w", c.Hash, err)
+				}
 			}
-			if parentTree, err = p.Tree(); err != nil {
-				return nil, fmt.Errorf("read tree of commit %s: %w", p.Hash, err)
-			}
+			parentTree = p.TreeHash
 		}
-		changes, err := object.DiffTree(parentTree, tree)
-		if err != nil {
-			return nil, fmt.Errorf("diff commit %s: %w", c.Hash, err)
-		}
-		for _, ch := range changes {
-			to := ch.To
-			if to.Name == "" {
-				continue // a deletion adds nothing
-			}
-			mode := to.TreeEntry.Mode
-			if mode != filemode.Regular && mode != filemode.Executable {
-				continue // submodule, symlink
-			}
-			h.Changes = append(h.Changes, Intro{Path: to.Name, Commit: info})
-			k := seenKey{to.TreeEntry.Hash, to.Name}
+		err := r.diffTrees(trees, parentTree, c.TreeHash, "", func(path string, e object.TreeEntry) {
+			h.Changes = append(h.Changes, Intro{Path: path, Commit: info})
+			k := seenKey{e.Hash, path}
 			if seen[k] {
-				continue
+				return
 			}
 			seen[k] = true
-			i, ok := blobIndex[to.TreeEntry.Hash]
+			i, ok := blobIndex[e.Hash]
 			if !ok {
 				i = len(h.Blobs)
-				blobIndex[to.TreeEntry.Hash] = i
-				h.Blobs = append(h.Blobs, HistoryBlob{ID: to.TreeEntry.Hash.String()})
+				blobIndex[e.Hash] = i
+				h.Blobs = append(h.Blobs, HistoryBlob{ID: e.Hash.String()})
 			}
-			h.Blobs[i].Intros = append(h.Blobs[i].Intros, Intro{Path: to.Name, Commit: info})
+			h.Blobs[i].Intros = append(h.Blobs[i].Intros, Intro{Path: path, Commit: info})
+		})
+		if err != nil {
+			return nil, fmt.Errorf("diff commit %s: %w", c.Hash, err)
 		}
 		h.Commits++
 		if progress != nil {
@@ -122,6 +115,71 @@ func (r *Repo) History(rangeSpec string, progress func(commits int)) (*History, 
 		}
 	}
 	return h, nil
+}
+
+// treeCache holds decoded tree entries by hash: each tree is decoded once
+// however many commits share it. It is bounded, for very large histories.
+type treeCache map[plumbing.Hash][]object.TreeEntry
+
+const maxCachedTrees = 200_000
+
+func (r *Repo) treeEntries(c treeCache, h plumbing.Hash) ([]object.TreeEntry, error) {
+	if e, ok := c[h]; ok {
+		return e, nil
+	}
+	t, err := r.repo.TreeObject(h)
+	if err != nil {
+		return nil, fmt.Errorf("read tree %s: %w", h, err)
+	}
+	if len(c) >= maxCachedTrees {
+		clear(c)
+	}
+	c[h] = t.Entries
+	return t.Entries, nil
+}
+
+// diffTrees calls fn for every regular file added or changed from the tree
+// oldH (zero: nothing) to newH, descending only into subtrees whose hash
+// changed. Deletions add nothing; submodules and symlinks hold no text.
+func (r *Repo) diffTrees(c treeCache, oldH, newH plumbing.Hash, prefix string, fn func(string, object.TreeEntry)) error {
+	if oldH == newH {
+		return nil
+	}
+	newEntries, err := r.treeEntries(c, newH)
+	if err != nil {
+		return err
+	}
+	var old map[string]object.TreeEntry
+	if !oldH.IsZero() {
+		oldEntries, err := r.treeEntries(c, oldH)
+		if err != nil {
+			return err
+		}
+		old = make(map[string]object.TreeEntry, len(oldEntries))
+		for _, e := range oldEntries {
+			old[e.Name] = e
+		}
+	}
+	for _, e := range newEntries {
+		o, existed := old[e.Name]
+		if existed && o.Hash == e.Hash && o.Mode == e.Mode {
+			continue
+		}
+		path := prefix + e.Name
+		switch e.Mode {
+		case filemode.Dir:
+			var oh plumbing.Hash
+			if existed && o.Mode == filemode.Dir {
+				oh = o.Hash
+			}
+			if err := r.diffTrees(c, oh, e.Hash, path+"/", fn); err != nil {
+				return err
+			}
+		case filemode.Regular, filemode.Executable:
+			fn(path, e)
+		}
+	}
+	return nil
 }
 
 // commits returns the commits to scan, oldest first.

@@ -87,3 +87,43 @@ func TestNoOutputLeaksAValue(t *testing.T) {
 	}))
 	assert.GreaterOrEqual(t, written, 6, "reports and the baseline were written and checked")
 }
+
+// The invariant in the git modes too: a repository whose history and index
+// hold the planted values and an env file of active values.
+func TestNoOutputLeaksAValueGitModes(t *testing.T) {
+	g := newGitRepo(t)
+	for path, content := range fixture.Files() {
+		g.write(path, content)
+	}
+	g.write("docs/support/ticket-4411.md", fixture.KnownCopies())
+	g.write("env/.env", fixture.EnvFile())
+	g.commit("everything, env file included")
+	g.git("rm", "-q", "--cached", "env/.env")
+	g.write(".gitignore", "env/.env\n")
+	g.commit("untrack env")
+	g.write("docs/new.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\nthe operator typed "+fixture.HostPassphrase+"\n")
+	g.git("add", "docs/new.md")
+	out := t.TempDir()
+	commands := [][]string{
+		{"scan", "--staged"},
+		{"scan", "--staged", "--format", "json", "--report", filepath.Join(out, "staged.json"), "--sarif", filepath.Join(out, "staged.sarif")},
+		{"scan", "--history"},
+		{"scan", "--history", "--format", "markdown", "--report", filepath.Join(out, "history.json"), "--sarif", filepath.Join(out, "history.sarif")},
+		{"scan", "--history", "--range", "HEAD~1..HEAD", "--format", "json"},
+		{"verify", filepath.Join(out, "history.json")},
+	}
+	for _, args := range commands {
+		res := runCLI(t, g.dir, nil, args...)
+		assert.NotEqual(t, exitUsage, res.code, "%v: %s", args, res.combined)
+		assertNoLeak(t, strings.Join(args, " ")+" stdout", res.stdout)
+		assertNoLeak(t, strings.Join(args, " ")+" stderr", res.stderr)
+	}
+	entries, err := os.ReadDir(out)
+	require.NoError(t, err)
+	assert.Len(t, entries, 4)
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(out, e.Name()))
+		require.NoError(t, err)
+		assertNoLeak(t, e.Name(), string(data))
+	}
+}
