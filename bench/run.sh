@@ -56,7 +56,7 @@ T_GL=$(median "$OUT/tree-gl.json")
 # keygate exits 1 on findings: the exit code is not the measurement here.
 RSS=$( { /usr/bin/time -f "%M" "$KG" -C "$TREE" scan --include-logs --no-env-file --report "$OUT/kg-rss.json" >/dev/null || true; } 2>&1 | tail -1 )
 echo "tree: planted secrets:"
-"$OUT/gen" check -planted "$OUT/tree.planted.json" -keygate "$OUT/kg-tree.json" -gitleaks "$OUT/gl-tree.json" | sed 's/^/  /'
+"$OUT/gen" check -planted "$OUT/tree.planted.json" -keygate "$OUT/kg-tree.json" -gitleaks "$OUT/gl-tree.json" -root "$TREE" | sed 's/^/  /'
 
 # --- 2. Active values: 50 values against none.
 hyperfine -N -w 1 -r "$RUNS" --export-json "$OUT/known.json" -i \

@@ -10,7 +10,7 @@ import (
 // check reports how many planted secrets each tool found (by path and
 // line; for history, by path and kind) and whether keygate found every one
 // that gitleaks found.
-func check(plantedPath, keygatePath, gitleaksPath string) error {
+func check(plantedPath, keygatePath, gitleaksPath, root string) error {
 	var planted []Planted
 	if err := readJSON(plantedPath, &planted); err != nil {
 		return err
@@ -45,7 +45,9 @@ func check(plantedPath, keygatePath, gitleaksPath string) error {
 		kgSet[key(f.Path, f.Line)] = true
 	}
 	for _, f := range gl {
-		glSet[key(strings.TrimPrefix(f.File, "./"), f.StartLine)] = true
+		// gitleaks names files as it was given them: absolute for `dir`.
+		path := strings.TrimPrefix(strings.TrimPrefix(f.File, root+"/"), "./")
+		glSet[key(path, f.StartLine)] = true
 	}
 	var kgFound, glFound, missed int
 	byKind := map[string][2]int{}

@@ -82,7 +82,8 @@ func (g *gen) runbookLines(n int) []string {
 		"    REDIS_PASSWORD=changeme",
 		"Check the masked suffix in the snapshot report: key ****ABCD, status ok.",
 		"Run `docker compose --env-file env/.env -f compose/docker-compose.yml up -d --force-recreate exchange-snapshot-service bot1`.",
-		"| bot | status | key |\n|---|---|---|",
+		"| bot | status | key |",
+		"|---|---|---|",
 	}
 	var out []string
 	for len(out) < n {

@@ -7,13 +7,14 @@
 //	gen tree    -out DIR -mb 200 -seed 1
 //	gen history -out DIR -commits 1000 -seed 1
 //	gen envfile -out FILE -values 50 -seed 1
-//	gen check   -planted DIR/planted.json -keygate K.json -gitleaks G.json
+//	gen check   -planted DIR/planted.json -keygate K.json -gitleaks G.json [-root DIR]
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 )
 
 func main() {
@@ -30,6 +31,7 @@ func main() {
 	planted := fs.String("planted", "", "planted.json")
 	kg := fs.String("keygate", "", "keygate report (latest.json)")
 	gl := fs.String("gitleaks", "", "gitleaks JSON report")
+	root := fs.String("root", "", "directory gitleaks scanned (stripped from its paths)")
 	_ = fs.Parse(os.Args[2:])
 	var err error
 	switch os.Args[1] {
@@ -40,7 +42,7 @@ func main() {
 	case "envfile":
 		err = genEnv(*out, *values, *seed)
 	case "check":
-		err = check(*planted, *kg, *gl)
+		err = check(*planted, *kg, *gl, strings.TrimSuffix(*root, "/"))
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}

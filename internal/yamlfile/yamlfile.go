@@ -3,10 +3,9 @@
 package yamlfile
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -34,6 +33,9 @@ var notFoundRE = regexp.MustCompile(`field (\S+) not found in type (\S+)`)
 // Decode parses data strictly into v and returns the document's root node
 // (for line lookups). fieldHelp maps a Go type name (e.g. "rules.Rule") to
 // the words that tell an author which fields that section accepts.
+//
+// The text is parsed once: unknown fields are found by walking the node
+// tree against v's yaml tags, then v is decoded from the nodes.
 func Decode(file string, data []byte, v any, fieldHelp map[string]string) (*yaml.Node, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -42,12 +44,63 @@ func Decode(file string, data []byte, v any, fieldHelp map[string]string) (*yaml
 	if len(root.Content) == 0 {
 		return nil, &Error{File: file, Msg: "the file is empty"}
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil && err != io.EOF {
+	doc := root.Content[0]
+	if errs := unknownFields(file, doc, reflect.TypeOf(v), fieldHelp); len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if err := doc.Decode(v); err != nil {
 		return nil, convert(file, err, fieldHelp)
 	}
-	return root.Content[0], nil
+	return doc, nil
+}
+
+// unknownFields reports mapping keys that name no field of t.
+func unknownFields(file string, n *yaml.Node, t reflect.Type, fieldHelp map[string]string) []error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	var errs []error
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			return nil // a type error, which Decode reports with its line
+		}
+		fields := map[string]reflect.Type{}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if name == "-" || !f.IsExported() {
+				continue
+			}
+			if name == "" {
+				name = strings.ToLower(f.Name)
+			}
+			fields[name] = f.Type
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key := n.Content[i].Value
+			ft, ok := fields[key]
+			if !ok {
+				msg := "unknown field " + key
+				if h, ok := fieldHelp[t.String()]; ok {
+					msg += " (" + h + ")"
+				}
+				errs = append(errs, &Error{File: file, Line: n.Content[i].Line, Msg: msg})
+				continue
+			}
+			errs = append(errs, unknownFields(file, n.Content[i+1], ft, fieldHelp)...)
+		}
+	case reflect.Slice:
+		if n.Kind == yaml.SequenceNode {
+			for _, item := range n.Content {
+				errs = append(errs, unknownFields(file, item, t.Elem(), fieldHelp)...)
+			}
+		}
+	}
+	return errs
 }
 
 func convert(file string, err error, fieldHelp map[string]string) error {

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// On a terminal a history scan shows progress on stderr; piped, it prints
+// nothing extra. `script` (util-linux) gives the process a real pty.
+func TestHistoryProgressOnlyOnATerminal(t *testing.T) {
+	scriptBin, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("script (util-linux) is not installed")
+	}
+	g := newGitRepo(t)
+	for i := 0; i < 30; i++ {
+		g.write("docs/a.md", strings.Repeat("line\n", i+1))
+		g.commit("c")
+	}
+	bin := binary(t)
+	cmd := exec.Command(scriptBin, "-q", "-e", "-c", bin+" -C "+g.dir+" scan --history --no-env-file", "/dev/null")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	assert.Contains(t, string(out), "commits: ", "progress is drawn on a terminal")
+	assert.Contains(t, string(out), "\x1b[K", "and the line is cleared")
+
+	piped := exec.Command(bin, "-C", g.dir, "scan", "--history", "--no-env-file")
+	var stderr strings.Builder
+	piped.Stderr = &stderr
+	require.NoError(t, piped.Run())
+	assert.Empty(t, stderr.String(), "nothing extra when stderr is not a terminal")
+}

@@ -1,0 +1,60 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func write(t *testing.T, dir, text string) {
+	t.Helper()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, FileName), []byte(text), 0o644))
+}
+
+func TestDefaultsWithoutAFile(t *testing.T) {
+	c, err := Load(t.TempDir())
+	require.NoError(t, err)
+	assert.Equal(t, []string{"docs/**", "reports/**"}, c.Scopes)
+	assert.Equal(t, []string{"data/*/logs/**"}, c.LogScopes)
+	assert.Equal(t, "env/.env", c.EnvFile)
+	assert.Equal(t, "reports/security/latest.json", c.Report)
+	assert.Contains(t, c.BlockedPaths, "env/.env")
+	assert.Contains(t, c.SecretEnv, "BOT*_BITGET_PASSPHRASE")
+	assert.Equal(t, "5m", c.Rotate.Timeout)
+	assert.Empty(t, c.File)
+}
+
+// Fields present replace the defaults; absent ones keep them.
+func TestOverrides(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "scopes: ['notes/**']\nrotate:\n  timeout: 90s\n  always_recreate: [snapshot]\n")
+	c, err := Load(dir)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"notes/**"}, c.Scopes)
+	assert.Equal(t, []string{"data/*/logs/**"}, c.LogScopes)
+	assert.Equal(t, "90s", c.Rotate.Timeout)
+	assert.Equal(t, []string{"snapshot"}, c.Rotate.AlwaysRecreate)
+	assert.Equal(t, "5m", c.Rotate.SLO)
+	assert.Equal(t, filepath.Join(dir, FileName), c.File)
+}
+
+func TestErrorsNameFileAndLine(t *testing.T) {
+	tests := map[string]string{
+		"scopes: ['docs/**']\nrotate:\n  timeout: 5m\n  tiemout: 6m\n": ":4: unknown field tiemout",
+		"scopes: ['docs/[']\n":   "scopes: bad glob",
+		"rotate:\n  slo: soon\n": `rotate.slo: "soon" is not a positive duration`,
+		"scopes: docs\n":         ":1:",
+		"report: ''\n":           "report: must name a file",
+	}
+	for text, want := range tests {
+		dir := t.TempDir()
+		write(t, dir, text)
+		_, err := Load(dir)
+		require.Error(t, err, text)
+		assert.Contains(t, err.Error(), FileName)
+		assert.Contains(t, err.Error(), want, text)
+	}
+}
