@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/keygate/keygate/internal/atomicfile"
@@ -145,8 +144,7 @@ func lockHolder(path string) (int, bool) {
 	if err != nil || pid <= 0 {
 		return 0, false
 	}
-	err = syscall.Kill(pid, 0)
-	return pid, err == nil || errors.Is(err, syscall.EPERM)
+	return pid, processAlive(pid)
 }
 
 func sha(b []byte) string {
