@@ -38,20 +38,28 @@ func fresh(generatedAt string, since time.Time) (bool, string) {
 	return true, ""
 }
 
+// readReport loads a health report into v and checks it is newer than
+// since; it returns "" when it is, else why not.
+func (r *Rotator) readReport(rel string, since time.Time, v any, generatedAt *string) string {
+	data, err := os.ReadFile(r.abs(rel))
+	if err != nil {
+		return "no report yet (" + rel + ")"
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return rel + " is not valid JSON"
+	}
+	if ok, why := fresh(*generatedAt, since); !ok {
+		return rel + ": " + why
+	}
+	return ""
+}
+
 // health checks both reports once; it returns "" when healthy, else why not.
 func (r *Rotator) health(st *State) string {
-	since := *st.CutoverAt
-	snapPath := r.abs(r.Config.Rotate.SnapshotReport)
-	data, err := os.ReadFile(snapPath)
-	if err != nil {
-		return "no snapshot report yet (" + r.Config.Rotate.SnapshotReport + ")"
-	}
 	var snap snapshotReport
-	if err := json.Unmarshal(data, &snap); err != nil {
-		return r.Config.Rotate.SnapshotReport + " is not valid JSON"
-	}
-	if ok, why := fresh(snap.GeneratedAt, since); !ok {
-		return r.Config.Rotate.SnapshotReport + ": " + why
+	snapPath := r.Config.Rotate.SnapshotReport
+	if why := r.readReport(snapPath, *st.CutoverAt, &snap, &snap.GeneratedAt); why != "" {
+		return why
 	}
 	probe := ""
 	for _, p := range snap.Probes {
@@ -62,21 +70,13 @@ func (r *Rotator) health(st *State) string {
 	switch probe {
 	case "ok":
 	case "":
-		return fmt.Sprintf("%s has no probe for %s", r.Config.Rotate.SnapshotReport, st.Bot)
+		return fmt.Sprintf("%s has no probe for %s", snapPath, st.Bot)
 	default:
 		return fmt.Sprintf("the snapshot probe of %s is %q, not ok", st.Bot, probe)
 	}
-	recPath := r.abs(r.Config.Rotate.ReconcileReport)
-	data, err = os.ReadFile(recPath)
-	if err != nil {
-		return "no reconciliation report yet (" + r.Config.Rotate.ReconcileReport + ")"
-	}
 	var rec reconciliationReport
-	if err := json.Unmarshal(data, &rec); err != nil {
-		return r.Config.Rotate.ReconcileReport + " is not valid JSON"
-	}
-	if ok, why := fresh(rec.GeneratedAt, since); !ok {
-		return r.Config.Rotate.ReconcileReport + ": " + why
+	if why := r.readReport(r.Config.Rotate.ReconcileReport, *st.CutoverAt, &rec, &rec.GeneratedAt); why != "" {
+		return why
 	}
 	if rec.Status == "critical" {
 		return "reconciliation status is critical"

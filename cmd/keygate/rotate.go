@@ -82,6 +82,26 @@ New keys are read from stdin or a file (--keys-from), never from arguments.`,
 		poll                         time.Duration
 		autoRollback, revoked        bool
 	)
+	// step runs fn with a Rotator; withKeys also opens --keys-from.
+	step := func(fn func(r *rotate.Rotator) error) func(*cobra.Command, []string) error {
+		return func(cmd *cobra.Command, _ []string) error {
+			r, err := a.rotator(cmd, poll, &timeout)
+			if err != nil {
+				return err
+			}
+			return rotateErr(fn(r))
+		}
+	}
+	withKeys := func(fn func(r *rotate.Rotator, in rotate.StageInput) error) func(*cobra.Command, []string) error {
+		return step(func(r *rotate.Rotator) error {
+			keys, name, done, err := a.keysSource(keysFrom)
+			if err != nil {
+				return err
+			}
+			defer done()
+			return fn(r, rotate.StageInput{Bot: bot, Owner: owner, Keys: keys, KeysName: name})
+		})
+	}
 	stageFlags := func(c *cobra.Command) {
 		c.Flags().StringVar(&bot, "bot", "", "the bot whose keys rotate (`BOT1` owns BOT1_* variables)")
 		c.Flags().StringVar(&owner, "owner", "", "who performs the rotation (recorded)")
@@ -96,43 +116,20 @@ New keys are read from stdin or a file (--keys-from), never from arguments.`,
 		Use:   "stage",
 		Short: "Check the new keys and write them into env/.env (backup kept)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := a.rotator(cmd, poll, &timeout)
-			if err != nil {
-				return err
-			}
-			in, name, done, err := a.keysSource(keysFrom)
-			if err != nil {
-				return err
-			}
-			defer done()
-			return rotateErr(r.Stage(rotate.StageInput{Bot: bot, Owner: owner, Keys: in, KeysName: name}))
-		},
+		RunE: withKeys(func(r *rotate.Rotator, in rotate.StageInput) error { return r.Stage(in) }),
 	}
 	stageFlags(stage)
 	cutover := &cobra.Command{
 		Use:   "cutover",
 		Short: "Recreate exchange-snapshot-service and the bot's service (output redacted)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := a.rotator(cmd, poll, &timeout)
-			if err != nil {
-				return err
-			}
-			return rotateErr(r.Cutover())
-		},
+		RunE: step(func(r *rotate.Rotator) error { return r.Cutover() }),
 	}
 	validate := &cobra.Command{
 		Use:   "validate",
 		Short: "Wait for healthy snapshot and reconciliation reports; measure the interruption",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := a.rotator(cmd, poll, &timeout)
-			if err != nil {
-				return err
-			}
-			return rotateErr(r.Validate(timeout, autoRollback))
-		},
+		RunE: step(func(r *rotate.Rotator) error { return r.Validate(timeout, autoRollback) }),
 	}
 	waitFlags(validate)
 	validate.Flags().BoolVar(&autoRollback, "auto-rollback", false, "roll back when validation fails")
@@ -140,57 +137,29 @@ New keys are read from stdin or a file (--keys-from), never from arguments.`,
 		Use:   "finalize",
 		Short: "Record the rotation, delete the backup, run the hygiene scan",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := a.rotator(cmd, poll, &timeout)
-			if err != nil {
-				return err
-			}
-			return rotateErr(r.Finalize(revoked))
-		},
+		RunE: step(func(r *rotate.Rotator) error { return r.Finalize(revoked) }),
 	}
 	finalize.Flags().BoolVar(&revoked, "old-keys-revoked", false, "confirm the old keys are revoked at the exchange")
 	rollback := &cobra.Command{
 		Use:   "rollback",
 		Short: "Restore the previous env/.env byte for byte, recreate and validate",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := a.rotator(cmd, poll, &timeout)
-			if err != nil {
-				return err
-			}
-			return rotateErr(r.Rollback(timeout))
-		},
+		RunE: step(func(r *rotate.Rotator) error { return r.Rollback(timeout) }),
 	}
 	waitFlags(rollback)
 	status := &cobra.Command{
 		Use:   "status",
 		Short: "Show where the rotation stands (and the truth about env/.env after a crash)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := a.rotator(cmd, poll, &timeout)
-			if err != nil {
-				return err
-			}
-			return rotateErr(r.Status(a.io.out))
-		},
+		RunE: step(func(r *rotate.Rotator) error { return r.Status(a.io.out) }),
 	}
 	runCmd := &cobra.Command{
 		Use:   "run",
 		Short: "stage, cutover and validate in one go (finalize waits for a person)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := a.rotator(cmd, poll, &timeout)
-			if err != nil {
-				return err
-			}
-			in, name, done, err := a.keysSource(keysFrom)
-			if err != nil {
-				return err
-			}
-			defer done()
-			return rotateErr(r.Run(rotate.RunInput{StageInput: rotate.StageInput{Bot: bot, Owner: owner, Keys: in, KeysName: name},
-				Timeout: timeout, AutoRollback: autoRollback}))
-		},
+		RunE: withKeys(func(r *rotate.Rotator, in rotate.StageInput) error {
+			return r.Run(rotate.RunInput{StageInput: in, Timeout: timeout, AutoRollback: autoRollback})
+		}),
 	}
 	stageFlags(runCmd)
 	waitFlags(runCmd)
@@ -199,19 +168,10 @@ New keys are read from stdin or a file (--keys-from), never from arguments.`,
 		Use:   "break-glass",
 		Short: "Emergency: pause the bot, rotate to emergency keys, write an incident note",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := a.rotator(cmd, poll, &timeout)
-			if err != nil {
-				return err
-			}
-			in, name, done, err := a.keysSource(keysFrom)
-			if err != nil {
-				return err
-			}
-			defer done()
-			return rotateErr(r.BreakGlass(rotate.BreakGlassInput{Reason: reason, RunInput: rotate.RunInput{
-				StageInput: rotate.StageInput{Bot: bot, Owner: owner, Keys: in, KeysName: name}, Timeout: timeout, AutoRollback: autoRollback}}))
-		},
+		RunE: withKeys(func(r *rotate.Rotator, in rotate.StageInput) error {
+			return r.BreakGlass(rotate.BreakGlassInput{Reason: reason,
+				RunInput: rotate.RunInput{StageInput: in, Timeout: timeout, AutoRollback: autoRollback}})
+		}),
 	}
 	stageFlags(breakGlass)
 	waitFlags(breakGlass)
