@@ -116,20 +116,20 @@ New keys are read from stdin or a file (--keys-from), never from arguments.`,
 		Use:   "stage",
 		Short: "Check the new keys and write them into env/.env (backup kept)",
 		Args:  cobra.NoArgs,
-		RunE: withKeys(func(r *rotate.Rotator, in rotate.StageInput) error { return r.Stage(in) }),
+		RunE:  withKeys(func(r *rotate.Rotator, in rotate.StageInput) error { return r.Stage(in) }),
 	}
 	stageFlags(stage)
 	cutover := &cobra.Command{
 		Use:   "cutover",
 		Short: "Recreate exchange-snapshot-service and the bot's service (output redacted)",
 		Args:  cobra.NoArgs,
-		RunE: step(func(r *rotate.Rotator) error { return r.Cutover() }),
+		RunE:  step(func(r *rotate.Rotator) error { return r.Cutover() }),
 	}
 	validate := &cobra.Command{
 		Use:   "validate",
 		Short: "Wait for healthy snapshot and reconciliation reports; measure the interruption",
 		Args:  cobra.NoArgs,
-		RunE: step(func(r *rotate.Rotator) error { return r.Validate(timeout, autoRollback) }),
+		RunE:  step(func(r *rotate.Rotator) error { return r.Validate(timeout, autoRollback) }),
 	}
 	waitFlags(validate)
 	validate.Flags().BoolVar(&autoRollback, "auto-rollback", false, "roll back when validation fails")
@@ -137,21 +137,21 @@ New keys are read from stdin or a file (--keys-from), never from arguments.`,
 		Use:   "finalize",
 		Short: "Record the rotation, delete the backup, run the hygiene scan",
 		Args:  cobra.NoArgs,
-		RunE: step(func(r *rotate.Rotator) error { return r.Finalize(revoked) }),
+		RunE:  step(func(r *rotate.Rotator) error { return r.Finalize(revoked) }),
 	}
 	finalize.Flags().BoolVar(&revoked, "old-keys-revoked", false, "confirm the old keys are revoked at the exchange")
 	rollback := &cobra.Command{
 		Use:   "rollback",
 		Short: "Restore the previous env/.env byte for byte, recreate and validate",
 		Args:  cobra.NoArgs,
-		RunE: step(func(r *rotate.Rotator) error { return r.Rollback(timeout) }),
+		RunE:  step(func(r *rotate.Rotator) error { return r.Rollback(timeout) }),
 	}
 	waitFlags(rollback)
 	status := &cobra.Command{
 		Use:   "status",
 		Short: "Show where the rotation stands (and the truth about env/.env after a crash)",
 		Args:  cobra.NoArgs,
-		RunE: step(func(r *rotate.Rotator) error { return r.Status(a.io.out) }),
+		RunE:  step(func(r *rotate.Rotator) error { return r.Status(a.io.out) }),
 	}
 	runCmd := &cobra.Command{
 		Use:   "run",
