@@ -11,11 +11,15 @@ import (
 )
 
 // genHistory writes a repository of n commits: about 300 files of a few KB
-// (code, configs, docs), each commit rewriting part of one to three files;
+// times scale (code, configs, docs), each commit rewriting scale times one
+// to five lines of one to three files;
 // about one commit in 30 plants a secret, half of which a later commit
 // deletes again. The stream goes through `git fast-import`, so 1,000
 // commits take a second or two.
-func genHistory(out string, n int, seed uint64) error {
+func genHistory(out string, n, scale int, seed uint64) error {
+	if scale < 1 {
+		scale = 1
+	}
 	if out == "" {
 		return fmt.Errorf("-out is required")
 	}
@@ -46,15 +50,15 @@ func genHistory(out string, n int, seed uint64) error {
 		switch len(names) % 3 {
 		case 0:
 			name = fmt.Sprintf("src/bot/module_%03d.py", len(names))
-			for i := 0; i < 60+g.r.IntN(120); i++ {
+			for i := 0; i < scale*(60+g.r.IntN(120)); i++ {
 				lines = append(lines, fmt.Sprintf("    value_%d = compute(order_id=%d, symbol=%q)  # %s", i, g.r.Int64N(9e12), symbols[g.r.IntN(5)], g.pick(hexDigits, 12)))
 			}
 		case 1:
 			name = fmt.Sprintf("docs/notes/note_%03d.md", len(names))
-			lines = g.runbookLines(40 + g.r.IntN(80))
+			lines = g.runbookLines(scale * (40 + g.r.IntN(80)))
 		default:
 			name = fmt.Sprintf("config/service_%03d.yaml", len(names))
-			for i := 0; i < 40+g.r.IntN(60); i++ {
+			for i := 0; i < scale*(40+g.r.IntN(60)); i++ {
 				lines = append(lines, fmt.Sprintf("key_%d: %s  # sha256 %s", i, g.pick(alnum, 10), g.pick(hexDigits, 64)))
 			}
 		}
@@ -80,7 +84,7 @@ func genHistory(out string, n int, seed uint64) error {
 				name = newFile()
 			}
 			lines := files[name]
-			for e := 0; e < 1+g.r.IntN(5); e++ {
+			for e := 0; e < scale*(1+g.r.IntN(5)); e++ {
 				i := g.r.IntN(len(lines))
 				lines[i] = strings.Replace(lines[i], lines[i][len(lines[i])/2:], g.pick(alnum, 8), 1)
 			}

@@ -5,7 +5,7 @@
 // with git fast-import). It also checks which planted secrets a tool found.
 //
 //	gen tree    -out DIR -mb 200 -seed 1
-//	gen history -out DIR -commits 1000 -seed 1
+//	gen history -out DIR -commits 1000 [-scale 10] -seed 1
 //	gen envfile -out FILE -values 50 -seed 1
 //	gen check   -planted DIR/planted.json -keygate K.json -gitleaks G.json [-root DIR]
 package main
@@ -27,6 +27,7 @@ func main() {
 	seed := fs.Uint64("seed", 1, "random seed")
 	mb := fs.Int("mb", 200, "tree size in MB")
 	commits := fs.Int("commits", 1000, "history length")
+	scale := fs.Int("scale", 1, "history: file size and lines changed per commit, as a multiple")
 	values := fs.Int("values", 50, "active values in the env file")
 	planted := fs.String("planted", "", "planted.json")
 	kg := fs.String("keygate", "", "keygate report (latest.json)")
@@ -38,7 +39,7 @@ func main() {
 	case "tree":
 		err = genTree(*out, *mb, *seed)
 	case "history":
-		err = genHistory(*out, *commits, *seed)
+		err = genHistory(*out, *commits, *scale, *seed)
 	case "envfile":
 		err = genEnv(*out, *values, *seed)
 	case "check":
