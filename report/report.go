@@ -99,8 +99,6 @@ type Meta struct {
 	Scopes      []string
 	IncludeLogs bool
 	Now         time.Time
-	// Errors found outside the scan (writing outputs, say).
-	Errors []string
 }
 
 func optional(s string) *string {
@@ -121,7 +119,7 @@ func New(res *scan.Result, m Meta) *Report {
 		IncludeLogs:   m.IncludeLogs,
 		DurationMS:    res.Duration.Milliseconds(),
 		Findings:      []Finding{},
-		Errors:        append(append([]string{}, res.Errors...), m.Errors...),
+		Errors:        append([]string{}, res.Errors...),
 		Skipped:       []Skipped{},
 		Warnings:      append([]string{}, res.Warnings...),
 		Summary: Summary{

@@ -6,11 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/keygate/keygate/detector"
-	"github.com/keygate/keygate/envfile"
 	"github.com/keygate/keygate/internal/atomicfile"
-	"github.com/keygate/keygate/rules"
-	"github.com/keygate/keygate/scan"
+	"github.com/keygate/keygate/redact"
 )
 
 // BreakGlassInput is what break-glass needs.
@@ -118,7 +115,7 @@ func (r *Rotator) incidentNote(bot string, in BreakGlassInput, started time.Time
 	}
 	b.WriteString("\nNext: revoke the compromised keys at the exchange, then `keygate rotate finalize --old-keys-revoked`.\n")
 	text := b.String()
-	if err := r.checkClean(text); err != nil {
+	if err := checkClean(red, text); err != nil {
 		return "", err
 	}
 	dir := r.abs(r.Config.Rotate.IncidentDir)
@@ -126,29 +123,11 @@ func (r *Rotator) incidentNote(bot string, in BreakGlassInput, started time.Time
 	return path, atomicfile.Write(path, []byte(text), 0o644)
 }
 
-// checkClean scans text with the rules and every active value (old and new)
-// and refuses it when anything is found.
-func (r *Rotator) checkClean(text string) error {
-	var values []detector.KnownValue
-	for _, p := range []string{r.envPath(), r.backupPath()} {
-		if f, err := envfile.Load(p); err == nil {
-			values = append(values, scan.SecretValues(f, r.Config.SecretEnv)...)
-		}
-	}
-	pack, err := rules.Default()
-	if err != nil {
-		return err
-	}
-	d, err := detector.New(pack, values...)
-	if err != nil {
-		return err
-	}
-	fs, err := d.Scan([]byte(text), filepath.Join(r.Config.Rotate.IncidentDir, "note.md"))
-	if err != nil {
-		return err
-	}
-	if len(fs) > 0 {
-		return fmt.Errorf("the incident note would hold a credential (%s at line %d): not written", fs[0].RuleID, fs[0].Line)
+// checkClean refuses text that the redactor would change: then it still
+// holds an active value or a pattern secret.
+func checkClean(red *redact.Redactor, text string) error {
+	if red.String(text) != text {
+		return fmt.Errorf("the incident note would hold a credential: not written")
 	}
 	return nil
 }

@@ -36,18 +36,22 @@ func (r *Rotator) compose(st *State) error {
 	return r.command(argv)
 }
 
-// redactor masks every active value (old and new: the env file and its
-// backup) and every pattern secret in command output.
-func (r *Rotator) redactor() *redact.Redactor {
+// activeValues are the credential values of the env file and of its
+// backup: during a rotation, both the old and the new keys are live.
+func (r *Rotator) activeValues() []detector.KnownValue {
 	var values []detector.KnownValue
 	for _, p := range []string{r.envPath(), r.backupPath()} {
-		f, err := envfile.Load(p)
-		if err != nil {
-			continue
+		if f, err := envfile.Load(p); err == nil {
+			values = append(values, scan.SecretValues(f, r.Config.SecretEnv)...)
 		}
-		values = append(values, scan.SecretValues(f, r.Config.SecretEnv)...)
 	}
-	red, err := redact.New(values, nil)
+	return values
+}
+
+// redactor masks every active value (old and new) and every pattern secret,
+// in command output and in what keygate writes.
+func (r *Rotator) redactor() *redact.Redactor {
+	red, err := redact.New(r.activeValues(), nil)
 	if err != nil {
 		return nil
 	}

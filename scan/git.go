@@ -1,15 +1,10 @@
 package scan
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -71,22 +66,11 @@ type blobJob struct {
 	lines map[int]bool
 }
 
-type blobResult struct {
-	findings []detector.Finding
-	bytes    int64
-	binary   bool
-	err      error
-}
-
 // scanBlobs reads and scans blobs in parallel, each worker with its own
-// repository handle.
-func scanBlobs(ctx context.Context, repo *source.Repo, opts Options, jobs []blobJob, progress func(done int, bytes int64)) ([]blobResult, error) {
-	results := make([]blobResult, len(jobs))
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = max(1, min(workers, len(jobs)))
+// repository handle (go-git handles are not safe for concurrent reads).
+func scanBlobs(ctx context.Context, repo *source.Repo, opts Options, jobs []blobJob, progress func(done int, bytes int64)) ([]streamResult, error) {
+	results := make([]streamResult, len(jobs))
+	workers := workerCount(opts, len(jobs))
 	repos := make([]*source.Repo, workers)
 	for i := range repos {
 		r, err := repo.Reopen()
@@ -96,56 +80,23 @@ func scanBlobs(ctx context.Context, repo *source.Repo, opts Options, jobs []blob
 		repos[i] = r
 	}
 	var done, total atomic.Int64
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func(r *source.Repo) {
-			defer wg.Done()
-			for i := range next {
-				results[i] = scanBlob(r, opts.Detector, jobs[i])
-				d := done.Add(1)
-				b := total.Add(results[i].bytes)
-				if progress != nil {
-					progress(int(d), b)
-				}
-			}
-		}(repos[w])
-	}
-feed:
-	for i := range jobs {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	return results, ctx.Err()
-}
-
-func scanBlob(r *source.Repo, d *detector.Detector, job blobJob) blobResult {
-	rc, _, err := r.Blob(job.id)
-	if err != nil {
-		return blobResult{err: err}
-	}
-	defer rc.Close()
-	br := bufio.NewReaderSize(rc, 64<<10)
-	head, err := br.Peek(binarySniff)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return blobResult{err: err}
-	}
-	if isBinary(head) {
-		return blobResult{binary: true}
-	}
-	var res blobResult
-	res.bytes, res.err = d.ScanReader(br, job.path, func(f detector.Finding) {
-		if job.lines == nil || job.lines[f.Line] {
-			res.findings = append(res.findings, f)
+	err := parallel(ctx, len(jobs), workers, func(w, i int) {
+		results[i] = scanBlob(repos[w], opts.Detector, jobs[i])
+		d, b := done.Add(1), total.Add(results[i].bytes)
+		if progress != nil {
+			progress(int(d), b)
 		}
 	})
-	return res
+	return results, err
+}
+
+func scanBlob(r *source.Repo, d *detector.Detector, job blobJob) streamResult {
+	rc, _, err := r.Blob(job.id)
+	if err != nil {
+		return streamResult{err: err}
+	}
+	defer rc.Close()
+	return scanStream(rc, d, job.path, job.lines)
 }
 
 // Staged scans what the next commit adds: blocked paths, and the lines

@@ -5,15 +5,12 @@
 package scan
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -131,34 +128,24 @@ func isBinary(head []byte) bool {
 	return bytes.IndexByte(head, 0) >= 0
 }
 
+// fileResult is a scanned file, its findings already converted (in the
+// worker, so fingerprints are computed in parallel).
 type fileResult struct {
-	findings []Finding
-	bytes    int64
-	skip     string
-	err      error
+	streamResult
+	converted []Finding
 }
 
 // scanFile streams one file through the detector.
 func (o *Options) scanFile(f source.File) fileResult {
 	fh, err := os.Open(f.Abs)
 	if err != nil {
-		return fileResult{err: err}
+		return fileResult{streamResult: streamResult{err: err}}
 	}
 	defer fh.Close()
-	br := bufio.NewReaderSize(fh, 64<<10)
-	head, err := br.Peek(binarySniff)
-	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		return fileResult{err: err}
+	res := fileResult{streamResult: scanStream(fh, o.Detector, f.Path, nil)}
+	for _, df := range res.findings {
+		res.converted = append(res.converted, o.newFinding(df, f.Path))
 	}
-	if isBinary(head) {
-		return fileResult{skip: "binary"}
-	}
-	var res fileResult
-	n, err := o.Detector.ScanReader(br, f.Path, func(df detector.Finding) {
-		res.findings = append(res.findings, o.newFinding(df, f.Path))
-	})
-	res.bytes = n
-	res.err = err
 	return res
 }
 
@@ -171,46 +158,24 @@ func Files(ctx context.Context, opts Options, w *source.Walk) *Result {
 		r.Errors = append(r.Errors, e.Error())
 	}
 	results := make([]fileResult, len(w.Files))
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				results[i] = opts.scanFile(w.Files[i])
-			}
-		}()
-	}
-feed:
-	for i := range w.Files {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	if ctx.Err() != nil {
-		r.Errors = append(r.Errors, fmt.Sprintf("scan interrupted: %v", ctx.Err()))
+	err := parallel(ctx, len(w.Files), workerCount(opts, len(w.Files)), func(_, i int) {
+		results[i] = opts.scanFile(w.Files[i])
+	})
+	if err != nil {
+		r.Errors = append(r.Errors, fmt.Sprintf("scan interrupted: %v", err))
 	}
 	for i, fr := range results {
 		path := w.Files[i].Path
 		switch {
 		case fr.err != nil:
 			r.Errors = append(r.Errors, fmt.Sprintf("%s: %v", path, unwrapPath(fr.err)))
-		case fr.skip != "":
-			r.Skipped = append(r.Skipped, source.Skip{Path: path, Reason: fr.skip})
+		case fr.binary:
+			r.Skipped = append(r.Skipped, source.Skip{Path: path, Reason: "binary"})
 			continue
 		}
 		r.FilesScanned++
 		r.BytesScanned += fr.bytes
-		for _, f := range fr.findings {
+		for _, f := range fr.converted {
 			opts.add(r, f)
 		}
 	}
