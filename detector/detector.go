@@ -55,10 +55,13 @@ type compiledRule struct {
 	rule      *rules.Rule
 	index     int
 	multiline bool
-	once      sync.Once
-	re        *re2.Regexp
-	allow     []*regexp.Regexp
-	err       error
+	// nonLocal: a match may depend on more than its own line (it can
+	// span lines, or anchors at the start or end of the text).
+	nonLocal bool
+	once     sync.Once
+	re       *re2.Regexp
+	allow    []*regexp.Regexp
+	err      error
 }
 
 // compile builds the rule's regexes on first use: a one-file staged scan
@@ -90,9 +93,12 @@ func (c *compiledRule) compile() error {
 
 // Detector is a compiled rule pack. It is safe for concurrent use.
 type Detector struct {
-	pack         *rules.Pack
-	rules        []*compiledRule
-	byID         map[string]int
+	pack  *rules.Pack
+	rules []*compiledRule
+	byID  map[string]int
+	// lineLocal is true when every finding lies within one line and
+	// depends on that line alone (see ScanVersion).
+	lineLocal    bool
 	keywords     *keywordSet
 	keywordRules [][]int // keyword id -> rule indexes
 	placeholders []*regexp.Regexp
@@ -115,7 +121,11 @@ func New(pack *rules.Pack, known ...KnownValue) (*Detector, error) {
 		if err != nil {
 			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
 		}
-		d.rules = append(d.rules, &compiledRule{rule: r, index: i, multiline: ml})
+		anchored, err := anchorsText(r.Pattern)
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
+		}
+		d.rules = append(d.rules, &compiledRule{rule: r, index: i, multiline: ml, nonLocal: ml || anchored})
 		d.byID[r.ID] = i
 		if len(r.Paths) > 0 {
 			d.pathRules = true
@@ -150,6 +160,12 @@ func New(pack *rules.Pack, known ...KnownValue) (*Detector, error) {
 		kws = append(kws, v.text)
 	}
 	d.keywords = newKeywordSet(kws)
+	d.lineLocal = true
+	for _, k := range kws {
+		if strings.IndexByte(k, '\n') >= 0 {
+			d.lineLocal = false // a keyword or known value across lines
+		}
+	}
 	return d, nil
 }
 
@@ -196,6 +212,29 @@ func canSpanLines(pattern string) (bool, error) {
 		return false
 	}
 	return walk(re.Simplify()), nil
+}
+
+// anchorsText reports whether pattern holds \A, \z, or ^ or $ outside
+// multi-line mode: they match at the edges of the text a regex runs on, so
+// such a match depends on where that text starts and ends.
+func anchorsText(pattern string) (bool, error) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return false, err
+	}
+	var walk func(*syntax.Regexp) bool
+	walk = func(r *syntax.Regexp) bool {
+		if r.Op == syntax.OpBeginText || r.Op == syntax.OpEndText {
+			return true
+		}
+		for _, s := range r.Sub {
+			if walk(s) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(re), nil
 }
 
 // IsPlaceholder reports whether v is a template, mask, reference or other
@@ -255,8 +294,9 @@ const mergeGap = 4 << 10
 type window struct{ start, end int }
 
 // find runs the prefilter and then, per rule, its regex over the lines
-// around its keyword hits.
-func (d *Detector) find(buf []byte, active []bool, only int) ([]rawMatch, error) {
+// around its keyword hits. nonLocal, when not nil, is set if a keyword of
+// a non-local rule occurs in buf (whether or not the rule is active).
+func (d *Detector) find(buf []byte, active []bool, only int, nonLocal *bool) ([]rawMatch, error) {
 	var out []rawMatch
 	windows := make([][]window, len(d.rules))
 	covered := make([]int, len(d.rules)) // per rule: buf offset windowed up to
@@ -269,6 +309,9 @@ func (d *Detector) find(buf []byte, active []bool, only int) ([]rawMatch, error)
 			return
 		}
 		for _, ri := range d.keywordRules[kw] {
+			if nonLocal != nil && d.rules[ri].nonLocal {
+				*nonLocal = true
+			}
 			if active != nil && !active[ri] {
 				continue
 			}

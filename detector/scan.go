@@ -26,14 +26,14 @@ var bufPool = sync.Pool{New: func() any {
 // Offsets, lines and columns are relative to data.
 func (d *Detector) Scan(data []byte, path string) ([]Finding, error) {
 	var out []Finding
-	_, err := d.scanChunks(bytes.NewReader(data), path, -1, func(f Finding) { out = append(out, f) })
+	_, err := d.scanChunks(bytes.NewReader(data), path, -1, nil, func(f Finding) { out = append(out, f) })
 	return out, err
 }
 
 // ScanReader streams r through the detector in bounded memory, calling fn
 // for each finding in order. It returns the number of bytes read.
 func (d *Detector) ScanReader(r io.Reader, path string, fn func(Finding)) (int64, error) {
-	return d.scanChunks(r, path, -1, fn)
+	return d.scanChunks(r, path, -1, nil, fn)
 }
 
 // position tracks line numbers across chunks.
@@ -43,7 +43,7 @@ type position struct {
 	lineStart int64 // stream offset where that line starts
 }
 
-func (d *Detector) scanChunks(r io.Reader, path string, only int, fn func(Finding)) (int64, error) {
+func (d *Detector) scanChunks(r io.Reader, path string, only int, nonLocal *bool, fn func(Finding)) (int64, error) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := (*bp)[:0]
@@ -62,7 +62,7 @@ func (d *Detector) scanChunks(r io.Reader, path string, only int, fn func(Findin
 		if !final {
 			limit = len(buf) - chunkOverlap
 		}
-		ms, ferr := d.find(buf, active, only)
+		ms, ferr := d.find(buf, active, only, nonLocal)
 		if ferr != nil {
 			return total, ferr
 		}
@@ -121,7 +121,7 @@ func (d *Detector) MatchRule(id, text string) (bool, error) {
 		return false, fmt.Errorf("no rule %q", id)
 	}
 	found := false
-	_, err := d.scanChunks(bytes.NewReader([]byte(text)), "", i, func(f Finding) {
+	_, err := d.scanChunks(bytes.NewReader([]byte(text)), "", i, nil, func(f Finding) {
 		if f.Allowed == "" {
 			found = true
 		}
@@ -139,7 +139,7 @@ type Span struct {
 // the path, inline allows are ignored (a redactor masks everything), and
 // overlapping matches are resolved to one span each, sorted by start.
 func (d *Detector) Spans(buf []byte) ([]Span, error) {
-	ms, err := d.find(buf, nil, -1)
+	ms, err := d.find(buf, nil, -1, nil)
 	if err != nil {
 		return nil, err
 	}

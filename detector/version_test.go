@@ -1,0 +1,175 @@
+package detector
+
+import (
+	"encoding/base64"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// versionLines is a pool of lines for random file versions: every rule's
+// examples and negatives, known values raw and encoded, inline allows,
+// masks, CRLF and filler; and apart, the examples of non-local rules
+// (private keys span lines), which force whole scans.
+func versionLines(d *Detector) (pool, nonLocal []string) {
+	for _, c := range d.rules {
+		r := c.rule
+		if c.nonLocal {
+			nonLocal = append(nonLocal, r.Examples...)
+			continue
+		}
+		pool = append(pool, r.Examples...)
+		pool = append(pool, r.NegativeExamples...)
+		for _, ex := range r.Examples {
+			pool = append(pool, ex+"  # keygate:allow", "x = "+ex+"\r")
+		}
+	}
+	pool = append(pool,
+		"passphrase = "+pass,
+		"blob: AAAA"+base64.StdEncoding.EncodeToString([]byte("xx"+pass+"yy"))+"==",
+		"masked ****ABCD and ${BOT1_BITGET_API_KEY}",
+		"",
+		"    value_1 = compute(order_id=8812, symbol=\"BTCUSDT\")",
+		"key_7: Zx81Qp0aaa  # sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+	)
+	for i := range 20 {
+		pool = append(pool, fmt.Sprintf("filler line %d", i))
+	}
+	return pool, nonLocal
+}
+
+// A version scanned with its predecessor gives exactly what a full scan
+// gives, over long random edit sequences: lines replaced, inserted,
+// deleted, moved, duplicated, the last newline dropped and restored.
+func TestScanVersionMatchesFullScan(t *testing.T) {
+	d := knownDetector(t, KnownValue{Name: "BOT1_BITGET_PASSPHRASE", Value: pass})
+	pool, nonLocal := versionLines(d)
+	require.NotEmpty(t, nonLocal)
+	rng := rand.New(rand.NewPCG(7, 11))
+	pick := func() string {
+		if rng.IntN(150) == 0 {
+			return nonLocal[rng.IntN(len(nonLocal))]
+		}
+		if rng.IntN(3) == 0 {
+			return pool[rng.IntN(len(pool))]
+		}
+		return fmt.Sprintf("plain %d text", rng.IntN(50))
+	}
+	carried := 0
+	for file := range 40 {
+		var lines []string
+		for range 5 + rng.IntN(60) {
+			lines = append(lines, pick())
+		}
+		var prev *Version
+		for step := range 25 {
+			n := len(lines)
+			switch op := rng.IntN(7); {
+			case op == 0 || n == 0:
+				lines = append(lines[:rng.IntN(n+1)], append([]string{pick()}, lines[rng.IntN(n+1):]...)...)
+			case op == 1:
+				i := rng.IntN(n)
+				lines = append(lines[:i], lines[i+1:]...)
+			case op == 2:
+				i, j := rng.IntN(n), rng.IntN(n)
+				lines[i], lines[j] = lines[j], lines[i]
+			case op == 3:
+				lines = append(lines, lines[:rng.IntN(n)]...)
+			default:
+				for range 1 + rng.IntN(4) {
+					lines[rng.IntN(n)] = pick()
+				}
+			}
+			text := strings.Join(lines, "\n")
+			if rng.IntN(2) == 0 {
+				text += "\n"
+			}
+			data := []byte(text)
+			want, err := d.Scan(data, "src/app.py")
+			require.NoError(t, err)
+			got, err := d.ScanVersion(data, "src/app.py", prev)
+			require.NoError(t, err)
+			require.Equal(t, want, got.Findings, "file %d step %d", file, step)
+			if got.Scanned < int64(len(data)) {
+				carried++
+			}
+			prev = got
+		}
+	}
+	// Most versions must have been scanned on their changed lines only, or
+	// this test would prove nothing about carrying findings over.
+	t.Logf("%d of 1000 versions carried over", carried)
+	assert.Greater(t, carried, 500)
+}
+
+func TestScanVersionScansOnlyChangedLines(t *testing.T) {
+	d := defaultDetector(t)
+	var b strings.Builder
+	for i := range 1000 {
+		fmt.Fprintf(&b, "key_%d: value %d\n", i, i)
+	}
+	old := b.String()
+	secret := "BOT1_BITGET_API_KEY=bg_0f1e2d3c4b5a69788796a5b4c3d2e1f0\n"
+	v1, err := d.ScanVersion([]byte(secret+old), "a.yaml", nil)
+	require.NoError(t, err)
+	require.Len(t, v1.Findings, 1)
+	assert.Equal(t, int64(len(secret+old)), v1.Scanned)
+
+	edited := strings.Replace(secret+old, "key_500: value 500\n", "key_500: value five hundred\nkey_x: new\n", 1)
+	v2, err := d.ScanVersion([]byte(edited), "a.yaml", v1)
+	require.NoError(t, err)
+	assert.Equal(t, int64(len("key_500: value five hundred\nkey_x: new\n")), v2.Scanned)
+	require.Len(t, v2.Findings, 1, "the unchanged first line keeps its finding")
+	assert.Equal(t, 1, v2.Findings[0].Line)
+
+	// Another path means other path-limited rules: scanned whole.
+	v3, err := d.ScanVersion([]byte(edited), "b.yaml", v2)
+	require.NoError(t, err)
+	assert.Equal(t, int64(len(edited)), v3.Scanned)
+}
+
+func TestMyersFindsLongestCommonSubsequence(t *testing.T) {
+	tests := []struct{ a, b string }{
+		{"", ""}, {"abc", ""}, {"", "abc"}, {"abc", "abc"},
+		{"abcabba", "cbabac"}, {"xaxbxc", "abc"}, {"abcdef", "fedcba"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.a+"/"+tt.b, func(t *testing.T) {
+			var pairs [][2]int
+			ok := myers(len(tt.a), len(tt.b), 100, func(i, j int) bool { return tt.a[i] == tt.b[j] },
+				func(i, j int) { pairs = append([][2]int{{i, j}}, pairs...) })
+			require.True(t, ok)
+			// Pairs are equal, strictly increasing, and as many as the LCS.
+			for k, p := range pairs {
+				assert.Equal(t, tt.a[p[0]], tt.b[p[1]])
+				if k > 0 {
+					assert.Less(t, pairs[k-1][0], p[0])
+					assert.Less(t, pairs[k-1][1], p[1])
+				}
+			}
+			assert.Equal(t, lcsLen(tt.a, tt.b), len(pairs))
+		})
+	}
+	assert.False(t, myers(3, 3, 2, func(i, j int) bool { return false }, func(int, int) {}), "6 edits exceed a cap of 2")
+}
+
+func lcsLen(a, b string) int {
+	dp := make([][]int, len(a)+1)
+	for i := range dp {
+		dp[i] = make([]int, len(b)+1)
+	}
+	for i := len(a) - 1; i >= 0; i-- {
+		for j := len(b) - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				dp[i][j] = dp[i+1][j+1] + 1
+			} else {
+				dp[i][j] = max(dp[i+1][j], dp[i][j+1])
+			}
+		}
+	}
+	return dp[0][0]
+}
