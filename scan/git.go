@@ -167,18 +167,15 @@ func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, 
 			opts.add(r, f)
 		}
 	}
-	jobs := make([]blobJob, len(h.Blobs))
-	for i, b := range h.Blobs {
-		jobs[i] = blobJob{id: b.ID, path: b.Intros[0].Path}
-	}
 	var blobProgress func(int, int64)
 	if opts.Progress != nil {
-		blobProgress = func(done int, bytes int64) { opts.Progress("blobs", done, len(jobs), bytes) }
+		blobProgress = func(done int, bytes int64) { opts.Progress("blobs", done, len(h.Blobs), bytes) }
 	}
-	results, err := scanBlobs(ctx, repo, opts.Options, jobs, blobProgress)
+	results, err := scanVersions(ctx, repo, opts.Options, h.Blobs, blobProgress)
 	if err != nil {
 		return nil, err
 	}
+	memo := fingerprints{}
 	for i, res := range results {
 		b := h.Blobs[i]
 		switch {
@@ -193,7 +190,7 @@ func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, 
 		r.BytesScanned += res.bytes
 		for _, intro := range b.Intros {
 			for _, df := range res.findings {
-				f := opts.newFinding(df, intro.Path)
+				f := opts.newFindingMemo(df, intro.Path, memo)
 				setCommit(&f, intro.Commit)
 				opts.add(r, f)
 			}

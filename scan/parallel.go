@@ -54,6 +54,7 @@ feed:
 type streamResult struct {
 	findings []detector.Finding
 	bytes    int64
+	scanned  int64 // bytes run through the detector (a version's changed lines)
 	binary   bool
 	err      error
 }

@@ -85,6 +85,28 @@ type Options struct {
 
 // newFinding converts a detector finding, dropping the secret.
 func (o *Options) newFinding(f detector.Finding, path string) Finding {
+	return o.newFindingMemo(f, path, nil)
+}
+
+// fingerprints memoizes detector.Fingerprint (a deliberately slow hash)
+// for a history, where one secret is found again in every later version
+// of its file.
+type fingerprints map[[3]string]string
+
+func (m fingerprints) get(rule, path, secret string) string {
+	if m == nil {
+		return detector.Fingerprint(rule, path, secret)
+	}
+	k := [3]string{rule, path, secret}
+	fp, ok := m[k]
+	if !ok {
+		fp = detector.Fingerprint(rule, path, secret)
+		m[k] = fp
+	}
+	return fp
+}
+
+func (o *Options) newFindingMemo(f detector.Finding, path string, memo fingerprints) Finding {
 	return Finding{
 		RuleID:      f.RuleID,
 		Severity:    f.Severity,
@@ -92,7 +114,7 @@ func (o *Options) newFinding(f detector.Finding, path string) Finding {
 		Line:        f.Line,
 		Column:      f.Column,
 		Masked:      detector.Mask(f.Secret),
-		Fingerprint: detector.Fingerprint(f.RuleID, path, f.Secret),
+		Fingerprint: memo.get(f.RuleID, path, f.Secret),
 		Source:      f.Source,
 		EnvName:     f.EnvName,
 		Suppressed:  f.Allowed,

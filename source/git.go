@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5"
@@ -18,6 +19,8 @@ import (
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/utils/diff"
 	"github.com/sergi/go-diff/diffmatchpatch"
+
+	"github.com/keygate/keygate/source/odb"
 )
 
 // Repo is a git repository read with go-git (no git binary needed).
@@ -25,6 +28,10 @@ type Repo struct {
 	// Root is the work tree's top directory.
 	Root string
 	repo *git.Repository
+
+	odbOnce sync.Once
+	odb     *odb.DB
+	odbErr  error
 }
 
 // ErrNotRepo is returned when no repository contains the directory.

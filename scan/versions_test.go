@@ -1,0 +1,165 @@
+package scan
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/keygate/keygate/detector"
+	"github.com/keygate/keygate/internal/fixture"
+	"github.com/keygate/keygate/rules"
+	"github.com/keygate/keygate/source"
+)
+
+// randomHistory builds a real repository whose files change a few lines a
+// commit, with secrets of every rule planted and removed, a private key
+// (a non-local rule), a known value, inline allows, renames, a binary file
+// and a merged branch. It returns the repository's directory.
+func randomHistory(t *testing.T, d *detector.Detector, commits int) string {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := t.TempDir()
+	tick := 0
+	git := func(args ...string) {
+		t.Helper()
+		tick++
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		date := fmt.Sprintf("%d +0000", 1_790_000_000+tick*60)
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date, "GIT_CONFIG_NOSYSTEM=1",
+			"HOME="+dir, "GIT_AUTHOR_NAME=Ops", "GIT_AUTHOR_EMAIL=ops@synthetic.invalid",
+			"GIT_COMMITTER_NAME=Ops", "GIT_COMMITTER_EMAIL=ops@synthetic.invalid")
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "git %v: %s", args, out)
+	}
+	git("init", "-q", "-b", "main")
+	var pool []string
+	for _, r := range d.Pack().Rules {
+		pool = append(pool, r.Examples...)
+		if len(r.Examples) > 0 {
+			pool = append(pool, r.Examples[0]+" # keygate:allow")
+		}
+	}
+	pool = append(pool, "passphrase: "+fixture.Passphrase, "masked ****ABCD")
+	rng := rand.New(rand.NewPCG(3, 5))
+	line := func() string {
+		if rng.IntN(8) == 0 {
+			return pool[rng.IntN(len(pool))]
+		}
+		return fmt.Sprintf("value_%d = compute(order_id=%d)", rng.IntN(1000), rng.IntN(1e6))
+	}
+	files := map[string][]string{}
+	names := []string{"src/a.py", "src/b.py", "docs/c.md", "config/d.yaml", "e.txt"}
+	for _, n := range names {
+		for range 20 + rng.IntN(40) {
+			files[n] = append(files[n], line())
+		}
+	}
+	write := func() {
+		for n, lines := range files {
+			fixture.Write(t, dir, n, strings.Join(lines, "\n")+"\n")
+		}
+	}
+	commit := func(msg string) {
+		write()
+		git("add", "-A")
+		git("commit", "-q", "--no-verify", "-m", msg)
+	}
+	commit("init")
+	for c := range commits {
+		n := names[rng.IntN(len(names))]
+		lines := files[n]
+		switch rng.IntN(6) {
+		case 0:
+			i := rng.IntN(len(lines) + 1)
+			files[n] = append(lines[:i], append([]string{line()}, lines[i:]...)...)
+		case 1:
+			if len(lines) > 1 {
+				i := rng.IntN(len(lines))
+				files[n] = append(lines[:i], lines[i+1:]...)
+			}
+		default:
+			for range 1 + rng.IntN(3) {
+				lines[rng.IntN(len(lines))] = line()
+			}
+		}
+		switch c {
+		case commits / 5:
+			// A private key in a file: its rule sees across lines.
+			files["src/a.py"] = append(files["src/a.py"], strings.Split(d.Pack().Rules[0].Examples[0], "\n")...)
+		case commits / 4:
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "blob.bin"), []byte("\x00\x01"+fixture.BitgetKey), 0o644))
+		case commits / 3:
+			// A rename: the old path's versions end, the new path's start.
+			files["docs/renamed.md"] = files["docs/c.md"]
+			delete(files, "docs/c.md")
+			require.NoError(t, os.Remove(filepath.Join(dir, "docs/c.md")))
+			names[2] = "docs/renamed.md"
+		case commits / 2:
+			git("checkout", "-q", "-b", "side")
+			files["e.txt"] = append(files["e.txt"], "REDIS_PASSWORD="+fixture.RedisPassword)
+			commit("side")
+			git("checkout", "-q", "main")
+			files["e.txt"] = files["e.txt"][:len(files["e.txt"])-1]
+			files["e.txt"][0] = "changed on main"
+			commit("main")
+			git("merge", "-q", "--no-edit", "side")
+			continue
+		}
+		commit(fmt.Sprintf("change %d", c))
+	}
+	return dir
+}
+
+// A history scanned version by version, carrying findings over the lines
+// each version keeps, reports exactly what scanning every blob whole does.
+func TestHistoryVersionsMatchWholeBlobs(t *testing.T) {
+	p, err := rules.Default()
+	require.NoError(t, err)
+	d, err := detector.New(p, detector.KnownValue{Name: "BOT1_BITGET_PASSPHRASE", Value: fixture.Passphrase})
+	require.NoError(t, err)
+	dir := randomHistory(t, d, 120)
+	for _, repack := range []bool{false, true} {
+		if repack {
+			out, err := exec.Command("git", "-C", dir, "repack", "-adfq").CombinedOutput()
+			require.NoError(t, err, string(out))
+		}
+		repo, err := source.OpenRepo(dir)
+		require.NoError(t, err)
+		opts := GitOptions{Options: Options{Detector: d, Workers: 3}}
+		run := func(whole bool) *Result {
+			wholeBlobs = whole
+			defer func() { wholeBlobs = false }()
+			r, err := History(context.Background(), repo, opts)
+			require.NoError(t, err)
+			r.Duration = 0
+			return r
+		}
+		want, got := run(true), run(false)
+		assert.Equal(t, want, got, "repacked: %v", repack)
+		assert.Greater(t, len(want.Findings), 100, "the history must hold many findings")
+		assert.NotEmpty(t, want.Suppressed, "and inline allows")
+		assert.NotEmpty(t, want.Skipped, "and a binary blob")
+
+		// Most versions were scanned on their changed lines only.
+		h, err := repo.History("", nil)
+		require.NoError(t, err)
+		res, err := scanVersions(context.Background(), repo, opts.Options, h.Blobs, nil)
+		require.NoError(t, err)
+		var all, scanned int64
+		for _, r := range res {
+			all += r.bytes
+			scanned += r.scanned
+		}
+		assert.Less(t, scanned, all/3, "bytes run through the detector against bytes in the blobs")
+	}
+}

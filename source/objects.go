@@ -1,0 +1,89 @@
+package source
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/keygate/keygate/source/odb"
+)
+
+// objectCache is the delta-base cache of one object reader.
+const objectCache = 64 << 20
+
+// objects opens the repository's object store once: packs and loose
+// objects read directly, anything else through go-git.
+func (r *Repo) objects() (*odb.DB, error) {
+	r.odbOnce.Do(func() {
+		dir := ""
+		if fs, ok := r.repo.Storer.(*filesystem.Storage); ok {
+			dir = objectsDir(fs.Filesystem().Root())
+		}
+		var mu sync.Mutex
+		fallback := func(h plumbing.Hash) (odb.Type, []byte, error) {
+			mu.Lock() // go-git handles are not safe for concurrent reads
+			defer mu.Unlock()
+			o, err := r.repo.Storer.EncodedObject(plumbing.AnyObject, h)
+			if err != nil {
+				return 0, nil, fmt.Errorf("object %s: %w", h, err)
+			}
+			rc, err := o.Reader()
+			if err != nil {
+				return 0, nil, fmt.Errorf("object %s: %w", h, err)
+			}
+			defer rc.Close()
+			data, err := io.ReadAll(rc)
+			if err != nil {
+				return 0, nil, fmt.Errorf("object %s: %w", h, err)
+			}
+			return odb.Type(o.Type()), data, nil
+		}
+		r.odb, r.odbErr = odb.Open(dir, fallback)
+	})
+	return r.odb, r.odbErr
+}
+
+// objectsDir is where a git directory keeps its objects: a linked work
+// tree's git directory names the shared one in "commondir".
+func objectsDir(gitDir string) string {
+	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+		common := strings.TrimSpace(string(b))
+		if !filepath.IsAbs(common) {
+			common = filepath.Join(gitDir, common)
+		}
+		return filepath.Join(common, "objects")
+	}
+	return filepath.Join(gitDir, "objects")
+}
+
+// BlobReader reads blob contents for one goroutine.
+type BlobReader struct{ r *odb.Reader }
+
+// NewBlobReader returns a reader with its own delta-base cache, for one
+// goroutine: reading the versions of a file in order resolves each delta
+// chain once.
+func (r *Repo) NewBlobReader() (*BlobReader, error) {
+	db, err := r.objects()
+	if err != nil {
+		return nil, err
+	}
+	return &BlobReader{db.NewReader(objectCache)}, nil
+}
+
+// Read returns the content of blob id; it must not be modified.
+func (b *BlobReader) Read(id string) ([]byte, error) {
+	t, data, err := b.r.Read(plumbing.NewHash(id))
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", id, err)
+	}
+	if t != odb.Blob {
+		return nil, fmt.Errorf("read blob %s: it is a %s", id, t)
+	}
+	return data, nil
+}

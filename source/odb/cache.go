@@ -1,0 +1,56 @@
+package odb
+
+import "container/list"
+
+type key struct {
+	pack int
+	off  int64
+}
+
+type entry struct {
+	k    key
+	typ  Type
+	data []byte
+}
+
+// lru holds resolved objects up to a byte budget, least recently used
+// out first.
+type lru struct {
+	max, size int
+	order     *list.List
+	items     map[key]*list.Element
+}
+
+func newLRU(max int) *lru {
+	return &lru{max: max, order: list.New(), items: map[key]*list.Element{}}
+}
+
+func (c *lru) get(k key) (*entry, bool) {
+	el, ok := c.items[k]
+	if !ok {
+		return nil, false
+	}
+	c.order.MoveToFront(el)
+	return el.Value.(*entry), true
+}
+
+// put caches an object; one bigger than a quarter of the budget is not
+// kept, so a single huge file cannot flush every delta base.
+func (c *lru) put(k key, t Type, data []byte) {
+	if len(data) > c.max/4 {
+		return
+	}
+	if el, ok := c.items[k]; ok {
+		c.order.MoveToFront(el)
+		return
+	}
+	c.items[k] = c.order.PushFront(&entry{k, t, data})
+	c.size += len(data)
+	for c.size > c.max {
+		el := c.order.Back()
+		e := el.Value.(*entry)
+		c.order.Remove(el)
+		delete(c.items, e.k)
+		c.size -= len(e.data)
+	}
+}

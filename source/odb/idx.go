@@ -1,0 +1,105 @@
+package odb
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// errUnsupported marks a pack index this package does not read (version
+// 1, another hash size): the fallback reads those objects.
+var errUnsupported = errors.New("unsupported pack index")
+
+// pack is one packfile and its version-2 index, held in memory.
+type pack struct {
+	path   string
+	f      *os.File
+	size   int64
+	n      int
+	fanout []byte // 256 big-endian counts
+	names  []byte // n sorted 20-byte hashes
+	off32  []byte // n big-endian offsets; the top bit points into off64
+	off64  []byte
+}
+
+func openPack(idxPath, packPath string) (*pack, error) {
+	idx, err := os.ReadFile(idxPath)
+	if err != nil {
+		return nil, fmt.Errorf("read pack index: %w", err)
+	}
+	p := &pack{path: packPath}
+	if err := p.parseIndex(idx); err != nil {
+		return nil, fmt.Errorf("pack index %s: %w", idxPath, err)
+	}
+	f, err := os.Open(packPath)
+	if err != nil {
+		return nil, fmt.Errorf("open pack: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("stat pack: %w", err)
+	}
+	p.f, p.size = f, st.Size()
+	return p, nil
+}
+
+func (p *pack) parseIndex(idx []byte) error {
+	const head = 8 + 256*4
+	if len(idx) < head+40 || !bytes.Equal(idx[:4], []byte("\xfftOc")) || binary.BigEndian.Uint32(idx[4:8]) != 2 {
+		return errUnsupported
+	}
+	p.fanout = idx[8:head]
+	p.n = int(binary.BigEndian.Uint32(p.fanout[255*4:]))
+	rest := len(idx) - head - 40 - p.n*28
+	if p.n < 0 || rest < 0 || rest%8 != 0 {
+		return errUnsupported // not SHA-1, or truncated
+	}
+	at := head
+	p.names = idx[at : at+p.n*20]
+	at += p.n * 24 // names, then CRCs
+	p.off32 = idx[at : at+p.n*4]
+	at += p.n * 4
+	p.off64 = idx[at : at+rest]
+	return nil
+}
+
+// find returns the pack offset of h.
+func (p *pack) find(h plumbing.Hash) (int64, bool) {
+	lo := 0
+	if h[0] > 0 {
+		lo = int(binary.BigEndian.Uint32(p.fanout[int(h[0]-1)*4:]))
+	}
+	hi := int(binary.BigEndian.Uint32(p.fanout[int(h[0])*4:]))
+	if hi > p.n || lo > hi {
+		return 0, false
+	}
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch c := bytes.Compare(p.names[m*20:m*20+20], h[:]); {
+		case c == 0:
+			return p.offset(m)
+		case c < 0:
+			lo = m + 1
+		default:
+			hi = m
+		}
+	}
+	return 0, false
+}
+
+func (p *pack) offset(i int) (int64, bool) {
+	o := binary.BigEndian.Uint32(p.off32[i*4:])
+	if o&0x80000000 == 0 {
+		return int64(o), true
+	}
+	j := int(o&0x7fffffff) * 8
+	if j+8 > len(p.off64) {
+		return 0, false
+	}
+	return int64(binary.BigEndian.Uint64(p.off64[j:])), true
+}

@@ -1,0 +1,74 @@
+package odb
+
+import (
+	"bytes"
+	"compress/zlib"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// readLoose reads objects/xx/yyyy…: zlib over "type size\0content". An
+// absent file is os.ErrNotExist.
+func (r *Reader) readLoose(h plumbing.Hash) (Type, []byte, error) {
+	hex := h.String()
+	f, err := os.Open(filepath.Join(r.db.dir, hex[:2], hex[2:]))
+	if err != nil {
+		return 0, nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, nil, err
+	}
+	zr, err := zlib.NewReader(f)
+	if err != nil {
+		return 0, nil, fmt.Errorf("inflate: %w", err)
+	}
+	defer zr.Close()
+	var head []byte
+	for {
+		var b [1]byte
+		if _, err := io.ReadFull(zr, b[:]); err != nil {
+			return 0, nil, fmt.Errorf("read header: %w", err)
+		}
+		if b[0] == 0 {
+			break
+		}
+		if head = append(head, b[0]); len(head) > 32 {
+			return 0, nil, fmt.Errorf("bad header")
+		}
+	}
+	name, sz, ok := bytes.Cut(head, []byte{' '})
+	size, err := strconv.ParseInt(string(sz), 10, 64)
+	if !ok || err != nil || size < 0 || size > maxObject || size > st.Size()*1032+1024 {
+		return 0, nil, fmt.Errorf("bad header %q", head)
+	}
+	var t Type
+	switch string(name) {
+	case "commit":
+		t = Commit
+	case "tree":
+		t = Tree
+	case "blob":
+		t = Blob
+	case "tag":
+		t = Tag
+	default:
+		return 0, nil, fmt.Errorf("bad type %q", name)
+	}
+	data := make([]byte, size)
+	if _, err := io.ReadFull(zr, data); err != nil {
+		return 0, nil, fmt.Errorf("read content: %w", err)
+	}
+	var one [1]byte
+	if n, err := zr.Read(one[:]); n != 0 || !errors.Is(err, io.EOF) {
+		return 0, nil, fmt.Errorf("content longer than its %d bytes or corrupt: %v", size, err)
+	}
+	return t, data, nil
+}

@@ -1,0 +1,227 @@
+package odb
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"github.com/klauspost/compress/zlib"
+	"io"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// Packed object kinds beyond the four object types.
+const (
+	ofsDelta = 6
+	refDelta = 7
+)
+
+// maxChain bounds a delta chain: git itself writes depth 50 by default and
+// 4095 at most; a longer chain is a corrupt or cyclic pack.
+const maxChain = 10_000
+
+// maxObject bounds what an object header may claim before anything is
+// allocated for it.
+const maxObject = 1 << 32
+
+// header is a packed object's header.
+type header struct {
+	kind     int
+	size     int64 // inflated size: the object's, or the delta's
+	dataOff  int64 // where the zlib stream starts
+	baseOff  int64 // ofs-delta base
+	baseHash plumbing.Hash
+}
+
+// header parses the object header at the start of b, read from off.
+func (p *pack) header(b []byte, off int64) (header, error) {
+	if len(b) == 0 {
+		return header{}, fmt.Errorf("no object at %d", off)
+	}
+	i := 0
+	next := func() (byte, bool) {
+		if i >= len(b) {
+			return 0, false
+		}
+		i++
+		return b[i-1], true
+	}
+	c, _ := next()
+	h := header{kind: int(c>>4) & 7, size: int64(c & 15)}
+	for shift := 4; c&0x80 != 0; shift += 7 {
+		var ok bool
+		if c, ok = next(); !ok || shift > 56 {
+			return header{}, fmt.Errorf("bad object header at %d", off)
+		}
+		h.size |= int64(c&0x7f) << shift
+	}
+	switch h.kind {
+	case ofsDelta:
+		c, ok := next()
+		rel := int64(c & 0x7f)
+		for ok && c&0x80 != 0 {
+			if c, ok = next(); rel > 1<<55 {
+				ok = false
+			}
+			rel = (rel+1)<<7 | int64(c&0x7f)
+		}
+		if !ok || rel <= 0 || rel > off-12 {
+			return header{}, fmt.Errorf("bad delta base offset at %d", off)
+		}
+		h.baseOff = off - rel
+	case refDelta:
+		if i+20 > len(b) {
+			return header{}, fmt.Errorf("truncated delta base at %d", off)
+		}
+		copy(h.baseHash[:], b[i:i+20])
+		i += 20
+	case int(Commit), int(Tree), int(Blob), int(Tag):
+	default:
+		return header{}, fmt.Errorf("bad object type %d at %d", h.kind, off)
+	}
+	h.dataOff = off + int64(i)
+	// Deflate expands at most about 1032 to 1: a bigger claim is corrupt.
+	if h.size > maxObject || h.size > (p.size-h.dataOff)*1032+1024 {
+		return header{}, fmt.Errorf("object at %d claims %d bytes", off, h.size)
+	}
+	return h, nil
+}
+
+// inflater inflates zlib streams, reusing its buffers across objects.
+type inflater struct {
+	scratch []byte
+	at      int64 // pack offset of scratch[0]
+	n       int   // bytes of scratch read from at
+	br      *bufio.Reader
+	zr      io.ReadCloser
+}
+
+// readAhead is read with each object header: most objects (deltas, small
+// files, trees) fit, and come in one read.
+const readAhead = 16 << 10
+
+// object reads the header of the object at off, and into in.scratch its
+// first bytes, which inflate uses when they hold the whole stream.
+func (in *inflater) object(p *pack, off int64) (header, error) {
+	if cap(in.scratch) < readAhead {
+		in.scratch = make([]byte, readAhead)
+	}
+	n, err := p.f.ReadAt(in.scratch[:readAhead], off)
+	if n == 0 || (err != nil && !errors.Is(err, io.EOF)) {
+		return header{}, fmt.Errorf("read object at %d: %v", off, err)
+	}
+	in.at, in.n = off, n
+	return p.header(in.scratch[:n], off)
+}
+
+// smallObject: an object up to this size has its compressed bytes read in
+// one positioned read; bigger ones are streamed.
+const smallObject = 4 << 20
+
+func (in *inflater) inflate(p *pack, at, size int64) ([]byte, error) {
+	var src io.Reader
+	// A zlib stream is never longer than its data plus a few bytes a block.
+	bound := min(size+size/512+64, p.size-at)
+	switch {
+	case at >= in.at && at+bound <= in.at+int64(in.n):
+		// Already read with the header.
+		src = bytes.NewReader(in.scratch[at-in.at : at-in.at+bound])
+	case bound <= smallObject:
+		if int64(cap(in.scratch)) < bound {
+			in.scratch = make([]byte, bound)
+		}
+		n, err := p.f.ReadAt(in.scratch[:bound], at)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("read at %d: %w", at, err)
+		}
+		in.n = 0 // the read-ahead is gone
+		src = bytes.NewReader(in.scratch[:n])
+	default:
+		sr := io.NewSectionReader(p.f, at, p.size-at)
+		if in.br == nil {
+			in.br = bufio.NewReaderSize(sr, 256<<10)
+		} else {
+			in.br.Reset(sr)
+		}
+		src = in.br
+	}
+	if in.zr == nil {
+		zr, err := zlib.NewReader(src)
+		if err != nil {
+			return nil, fmt.Errorf("inflate at %d: %w", at, err)
+		}
+		in.zr = zr
+	} else if err := in.zr.(zlib.Resetter).Reset(src, nil); err != nil {
+		return nil, fmt.Errorf("inflate at %d: %w", at, err)
+	}
+	out := make([]byte, size)
+	if _, err := io.ReadFull(in.zr, out); err != nil {
+		return nil, fmt.Errorf("inflate at %d: %w", at, err)
+	}
+	// Reading on to the end checks the stream's checksum and its length.
+	var one [1]byte
+	if n, err := in.zr.Read(one[:]); n != 0 || !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("inflate at %d: stream longer than its %d bytes or corrupt: %v", at, size, err)
+	}
+	return out, nil
+}
+
+type link struct {
+	off   int64
+	delta []byte
+}
+
+// readPacked resolves the object at off in pack pi: it follows the delta
+// chain down to a cached or whole object, then applies the deltas back
+// up, caching each result for the versions read next.
+func (r *Reader) readPacked(pi int, off int64) (Type, []byte, error) {
+	p := r.db.packs[pi]
+	var chain []link
+	var typ Type
+	var data []byte
+	for {
+		if e, ok := r.cache.get(key{pi, off}); ok {
+			typ, data = e.typ, e.data
+			break
+		}
+		if len(chain) >= maxChain {
+			return 0, nil, fmt.Errorf("delta chain longer than %d objects", maxChain)
+		}
+		h, err := r.inf.object(p, off)
+		if err != nil {
+			return 0, nil, err
+		}
+		body, err := r.inf.inflate(p, h.dataOff, h.size)
+		if err != nil {
+			return 0, nil, err
+		}
+		if h.kind < ofsDelta {
+			typ, data = Type(h.kind), body
+			r.cache.put(key{pi, off}, typ, data)
+			break
+		}
+		chain = append(chain, link{off, body})
+		if h.kind == ofsDelta {
+			off = h.baseOff
+			continue
+		}
+		if bo, ok := p.find(h.baseHash); ok {
+			off = bo
+			continue
+		}
+		if typ, data, err = r.Read(h.baseHash); err != nil {
+			return 0, nil, fmt.Errorf("delta base: %w", err)
+		}
+		break
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		out, err := applyDelta(data, chain[i].delta)
+		if err != nil {
+			return 0, nil, fmt.Errorf("delta at %d: %w", chain[i].off, err)
+		}
+		data = out
+		r.cache.put(key{pi, chain[i].off}, typ, data)
+	}
+	return typ, data, nil
+}
