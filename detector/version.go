@@ -21,17 +21,12 @@ type Version struct {
 	nonLocal bool // a keyword of a non-local rule occurs in data
 }
 
-// maxDiffEdits bounds the line diff: a version that differs from the
-// previous one in more lines than this is scanned whole, which costs
-// about what a longer diff would save.
-const maxDiffEdits = 512
-
 var lineSeed = maphash.MakeSeed()
 
 // ScanVersion scans data, one version of the file at path. Given prev, the
-// version before it, only the lines data adds or changes run through the
-// detector, and prev's findings on the lines data keeps are carried over,
-// renumbered. The result is the same as a full scan: a finding of a
+// version before it, only the lines of data that prev does not hold run
+// through the detector, and prev's findings on the lines it does hold are
+// carried over, renumbered. The result is the same as a full scan: a finding of a
 // line-local rule or a known value lies within one line and depends on that
 // line alone (keyword windows are lines, matches cannot cross a newline, and
 // the inline allow is read from the line). When a rule that can see past
@@ -46,11 +41,8 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Versio
 		len(data) > chunkSize || len(prev.data) > chunkSize {
 		return v, d.scanWhole(v)
 	}
-	bToA, ok := matchLines(prev, v)
-	if !ok {
-		return v, d.scanWhole(v)
-	}
-	// The changed lines, each still a whole line, make one text to scan.
+	bToA := matchLines(prev, v)
+	// The new lines, each still a whole line, make one text to scan.
 	var buf []byte
 	var changed, at []int
 	for j, i := range bToA {
@@ -66,31 +58,33 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Versio
 	}
 	var fresh []Finding
 	var nonLocal bool
-	if _, err := d.scanChunks(bytes.NewReader(buf), path, -1, &nonLocal, func(f Finding) { fresh = append(fresh, f) }); err != nil {
-		return nil, err
+	if len(buf) > 0 {
+		if _, err := d.scanChunks(bytes.NewReader(buf), path, -1, &nonLocal, func(f Finding) { fresh = append(fresh, f) }); err != nil {
+			return nil, err
+		}
 	}
 	if nonLocal {
 		return v, d.scanWhole(v)
 	}
 	v.Scanned = int64(len(buf))
-	aToB := make([]int, len(prev.hashes))
-	for i := range aToB {
-		aToB[i] = -1
-	}
-	for j, i := range bToA {
-		if i >= 0 {
-			aToB[i] = j
-		}
+	// prev's findings on a line are contiguous (they are in order); each
+	// goes to every line of data equal to theirs, in data's order.
+	first := make(map[int]int, len(prev.Findings))
+	for k := len(prev.Findings) - 1; k >= 0; k-- {
+		first[prev.Findings[k].Line-1] = k
 	}
 	var carried []Finding
-	for _, f := range prev.Findings {
-		j := aToB[f.Line-1]
-		if j < 0 {
-			continue // its line changed or went: scanned afresh, or gone
+	for j, i := range bToA {
+		k, ok := first[i]
+		if i < 0 || !ok {
+			continue
 		}
-		f.Start, f.End = v.move(f.Start, f.End, int64(prev.starts[f.Line-1]), j)
-		f.Line = j + 1
-		carried = append(carried, f)
+		for ; k < len(prev.Findings) && prev.Findings[k].Line-1 == i; k++ {
+			f := prev.Findings[k]
+			f.Start, f.End = v.move(f.Start, f.End, int64(prev.starts[i]), j)
+			f.Line = j + 1
+			carried = append(carried, f)
+		}
 	}
 	for k := range fresh {
 		f := &fresh[k]
@@ -101,6 +95,9 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Versio
 	v.Findings = mergeByStart(carried, fresh)
 	return v, nil
 }
+
+// Size is about the memory v holds.
+func (v *Version) Size() int { return len(v.data) + 16*len(v.hashes) }
 
 func (d *Detector) scanWhole(v *Version) error {
 	v.Findings = nil
@@ -137,11 +134,13 @@ func lineIndex(data []byte) (starts []int, hashes []uint64) {
 	return append(starts, len(data)), hashes
 }
 
-// matchLines maps each line of b to an equal line of a, order preserved, or
-// to -1 when it is new: the common prefix and suffix, then a Myers diff of
-// what lies between, on line hashes. A pair is kept only when its bytes
-// are equal, so a hash collision costs a rescan, never a finding.
-func matchLines(a, b *Version) ([]int, bool) {
+// matchLines maps each line of b to a line of a with the same bytes, or
+// to -1 when a has none. Order does not matter: a finding on a line depends
+// on that line alone, so any equal line has the same findings. The common
+// prefix and suffix are paired directly; the rest goes through a hash
+// table of a's lines. A pair is kept only when its bytes are equal, so a
+// hash collision costs a rescan, never a finding.
+func matchLines(a, b *Version) []int {
 	na, nb := len(a.hashes), len(b.hashes)
 	bToA := make([]int, nb)
 	for j := range bToA {
@@ -162,74 +161,37 @@ func matchLines(a, b *Version) ([]int, bool) {
 		pair(na-1-s, nb-1-s)
 		s++
 	}
-	ah, bh := a.hashes[p:na-s], b.hashes[p:nb-s]
-	ok := myers(len(ah), len(bh), maxDiffEdits,
-		func(i, j int) bool { return ah[i] == bh[j] },
-		func(i, j int) { pair(p+i, p+j) })
-	return bToA, ok
-}
-
-// myers finds a longest common subsequence of sequences of lengths n and m
-// (Myers' O(ND) algorithm) and calls match for each of its pairs. It gives
-// up, reporting false, when the sequences differ by more than maxD edits.
-func myers(n, m, maxD int, eq func(i, j int) bool, match func(i, j int)) bool {
-	maxD = min(maxD, n+m)
-	off := maxD + 1
-	v := make([]int, 2*maxD+3)
-	// trace[d] is v after step d, for k in [-d-1, d+1], at index k+d+1.
-	var trace [][]int
-	for d := 0; d <= maxD; d++ {
-		for k := -d; k <= d; k += 2 {
-			var x int
-			if k == -d || (k != d && v[off+k-1] < v[off+k+1]) {
-				x = v[off+k+1]
-			} else {
-				x = v[off+k-1] + 1
+	if p+s >= nb || p+s >= na {
+		return bToA
+	}
+	// Open addressing over a's middle lines, at most half full.
+	size := 1
+	for size < 2*(na-p-s) {
+		size <<= 1
+	}
+	table := make([]int32, size)
+	mask := uint64(size - 1)
+	for i := p; i < na-s; i++ {
+		for k := a.hashes[i] & mask; ; k = (k + 1) & mask {
+			if table[k] == 0 {
+				table[k] = int32(i + 1)
+				break
 			}
-			y := x - k
-			for x < n && y < m && eq(x, y) {
-				x++
-				y++
-			}
-			v[off+k] = x
-			if x >= n && y >= m {
-				myersBack(trace, n, m, d, match)
-				return true
+			if a.hashes[table[k]-1] == a.hashes[i] {
+				break // keep the first of equal lines
 			}
 		}
-		trace = append(trace, append([]int(nil), v[off-d-1:off+d+2]...))
 	}
-	return false
-}
-
-// myersBack walks the trace back from (n, m), reporting the diagonal moves.
-func myersBack(trace [][]int, x, y, d int, match func(i, j int)) {
-	for ; d > 0; d-- {
-		prev := trace[d-1] // index k+d for k in [-d, d]
-		k := x - y
-		var pk int
-		if k == -d || (k != d && prev[k-1+d] < prev[k+1+d]) {
-			pk = k + 1
-		} else {
-			pk = k - 1
+	for j := p; j < nb-s; j++ {
+		h := b.hashes[j]
+		for k := h & mask; table[k] != 0; k = (k + 1) & mask {
+			if i := int(table[k] - 1); a.hashes[i] == h {
+				pair(i, j)
+				break
+			}
 		}
-		px := prev[pk+d]
-		sx := px // the snake of step d starts after the move from pk
-		if pk == k-1 {
-			sx = px + 1
-		}
-		for x > sx {
-			x--
-			y--
-			match(x, y)
-		}
-		x, y = px, px-pk
 	}
-	for x > 0 && y > 0 {
-		x--
-		y--
-		match(x, y)
-	}
+	return bToA
 }
 
 // mergeByStart merges two lists sorted by Start.

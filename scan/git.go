@@ -151,11 +151,7 @@ func Staged(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, e
 // commit that introduced it there.
 func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, error) {
 	start := time.Now()
-	var commitProgress func(int)
-	if opts.Progress != nil {
-		commitProgress = func(n int) { opts.Progress("commits", n, 0, 0) }
-	}
-	h, err := repo.History(opts.Range, commitProgress)
+	h, results, err := historyScan(ctx, repo, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -166,14 +162,6 @@ func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, 
 			setCommit(&f, ch.Commit)
 			opts.add(r, f)
 		}
-	}
-	var blobProgress func(int, int64)
-	if opts.Progress != nil {
-		blobProgress = func(done int, bytes int64) { opts.Progress("blobs", done, len(h.Blobs), bytes) }
-	}
-	results, err := scanVersions(ctx, repo, opts.Options, h.Blobs, blobProgress)
-	if err != nil {
-		return nil, err
 	}
 	memo := fingerprints{}
 	for i, res := range results {

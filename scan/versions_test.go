@@ -151,9 +151,7 @@ func TestHistoryVersionsMatchWholeBlobs(t *testing.T) {
 		assert.NotEmpty(t, want.Skipped, "and a binary blob")
 
 		// Most versions were scanned on their changed lines only.
-		h, err := repo.History("", nil)
-		require.NoError(t, err)
-		res, err := scanVersions(context.Background(), repo, opts.Options, h.Blobs, nil)
+		_, res, err := historyScan(context.Background(), repo, opts)
 		require.NoError(t, err)
 		var all, scanned int64
 		for _, r := range res {

@@ -2,6 +2,7 @@ package source
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -53,18 +54,33 @@ type History struct {
 	Warnings []string
 }
 
+// NewBlob is a unique blob as the history walk first meets it.
+type NewBlob struct {
+	Index int    // its index in History.Blobs
+	ID    string // blob id
+	Path  string // the path it was first introduced at
+	Pred  int    // see HistoryBlob.Pred
+}
+
+// HistoryWatch receives a history walk's progress as it happens: a scan
+// starts on blobs while the walk goes on. Either field may be nil.
+type HistoryWatch struct {
+	Commit func(done, total int)
+	Blob   func(NewBlob)
+}
+
 // History walks every commit reachable from all refs, or those of
 // rangeSpec ("A..B": reachable from B and not from A). Commits are taken
 // oldest first (by committer time), so each blob at each path is
 // attributed to the earliest commit that introduced it. Commits and trees
 // are read straight from the packfiles (source/odb), each tree once.
-func (r *Repo) History(rangeSpec string, progress func(commits int)) (*History, error) {
+func (r *Repo) History(ctx context.Context, rangeSpec string, watch HistoryWatch) (*History, error) {
 	h := &History{}
 	db, err := r.objects()
 	if err != nil {
 		return nil, err
 	}
-	w := &historyWalker{repo: r, rd: db.NewReader(objectCache), trees: map[plumbing.Hash][]byte{}}
+	w := &historyWalker{repo: r, rd: db.NewReader(), trees: map[plumbing.Hash][]byte{}}
 	shallow, err := r.repo.Storer.Shallow()
 	if err != nil {
 		return nil, fmt.Errorf("read shallow list: %w", err)
@@ -92,6 +108,9 @@ func (r *Repo) History(rangeSpec string, progress func(commits int)) (*History, 
 		byHash[c.hash] = c
 	}
 	for n, c := range commits {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		info := Commit{ID: c.hash.String(), Author: c.author.Name, Date: c.author.When.UTC()}
 		var parentTree plumbing.Hash
 		if len(c.parents) > 0 && !w.boundary[c.hash] {
@@ -119,6 +138,9 @@ func (r *Repo) History(rangeSpec string, progress func(commits int)) (*History, 
 					pred = p
 				}
 				h.Blobs = append(h.Blobs, HistoryBlob{ID: blob.String(), Pred: pred})
+				if watch.Blob != nil {
+					watch.Blob(NewBlob{Index: i, ID: blob.String(), Path: path, Pred: pred})
+				}
 			}
 			h.Blobs[i].Intros = append(h.Blobs[i].Intros, Intro{Path: path, Commit: info})
 		})
@@ -126,8 +148,8 @@ func (r *Repo) History(rangeSpec string, progress func(commits int)) (*History, 
 			return nil, fmt.Errorf("diff commit %s: %w", c.hash, err)
 		}
 		h.Commits++
-		if progress != nil {
-			progress(n + 1)
+		if watch.Commit != nil {
+			watch.Commit(n+1, len(commits))
 		}
 	}
 	return h, nil

@@ -14,8 +14,9 @@ import (
 	"github.com/keygate/keygate/source/odb"
 )
 
-// objectCache is the delta-base cache of one object reader.
-const objectCache = 64 << 20
+// objectCache is the delta-base cache shared by a repository's object
+// readers.
+const objectCache = 128 << 20
 
 // objects opens the repository's object store once: packs and loose
 // objects read directly, anything else through go-git.
@@ -44,7 +45,7 @@ func (r *Repo) objects() (*odb.DB, error) {
 			}
 			return odb.Type(o.Type()), data, nil
 		}
-		r.odb, r.odbErr = odb.Open(dir, fallback)
+		r.odb, r.odbErr = odb.Open(dir, fallback, objectCache)
 	})
 	return r.odb, r.odbErr
 }
@@ -65,15 +66,15 @@ func objectsDir(gitDir string) string {
 // BlobReader reads blob contents for one goroutine.
 type BlobReader struct{ r *odb.Reader }
 
-// NewBlobReader returns a reader with its own delta-base cache, for one
-// goroutine: reading the versions of a file in order resolves each delta
-// chain once.
+// NewBlobReader returns a reader for one goroutine. Readers share the
+// repository's delta-base cache: reading the versions of a file in order
+// resolves each delta chain about once.
 func (r *Repo) NewBlobReader() (*BlobReader, error) {
 	db, err := r.objects()
 	if err != nil {
 		return nil, err
 	}
-	return &BlobReader{db.NewReader(objectCache)}, nil
+	return &BlobReader{db.NewReader()}, nil
 }
 
 // Read returns the content of blob id; it must not be modified.

@@ -1,6 +1,9 @@
 package odb
 
-import "container/list"
+import (
+	"container/list"
+	"sync"
+)
 
 type key struct {
 	pack int
@@ -14,8 +17,9 @@ type entry struct {
 }
 
 // lru holds resolved objects up to a byte budget, least recently used
-// out first.
+// out first. It is shared by a DB's readers.
 type lru struct {
+	mu        sync.Mutex
 	max, size int
 	order     *list.List
 	items     map[key]*list.Element
@@ -26,6 +30,8 @@ func newLRU(max int) *lru {
 }
 
 func (c *lru) get(k key) (*entry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	el, ok := c.items[k]
 	if !ok {
 		return nil, false
@@ -40,6 +46,8 @@ func (c *lru) put(k key, t Type, data []byte) {
 	if len(data) > c.max/4 {
 		return
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if el, ok := c.items[k]; ok {
 		c.order.MoveToFront(el)
 		return

@@ -1,9 +1,9 @@
 // Package odb reads git objects straight from a repository's packfiles and
 // loose objects, for the history scan: each pack's index is read once, the
 // pack itself with positioned reads that are safe from any goroutine, and
-// delta chains are resolved through a per-reader cache, so objects read in
-// history order (each version of a file after the one before) inflate each
-// delta base once. It does not check object hashes (git fsck's job) and
+// delta chains are resolved through a cache shared by all readers, so
+// objects read in history order (each version of a file after the one
+// before) inflate each delta base about once. It does not check object hashes (git fsck's job) and
 // reads only SHA-1 repositories; anything it cannot find (alternates, a
 // pack it cannot read) is asked of a fallback.
 package odb
@@ -58,12 +58,14 @@ type DB struct {
 	dir      string // the objects directory
 	packs    []*pack
 	fallback Fallback
+	cache    *lru
 }
 
-// Open opens the objects directory dir (".git/objects"). Packs whose index
-// it cannot read are left to the fallback.
-func Open(dir string, fallback Fallback) (*DB, error) {
-	db := &DB{dir: dir, fallback: fallback}
+// Open opens the objects directory dir (".git/objects"), with a cache of
+// up to cacheBytes of resolved objects shared by its readers. Packs whose
+// index it cannot read are left to the fallback.
+func Open(dir string, fallback Fallback, cacheBytes int) (*DB, error) {
+	db := &DB{dir: dir, fallback: fallback, cache: newLRU(cacheBytes)}
 	idxs, err := filepath.Glob(filepath.Join(dir, "pack", "*.idx"))
 	if err != nil {
 		return nil, fmt.Errorf("list packs in %s: %w", dir, err)
@@ -95,18 +97,14 @@ func (db *DB) Close() error {
 	return first
 }
 
-// Reader reads objects for one goroutine, with its own delta-base cache.
+// Reader reads objects for one goroutine, with its own buffers.
 type Reader struct {
-	db    *DB
-	cache *lru
-	inf   inflater
+	db  *DB
+	inf inflater
 }
 
-// NewReader returns a reader whose cache holds up to cacheBytes of
-// resolved objects.
-func (db *DB) NewReader(cacheBytes int) *Reader {
-	return &Reader{db: db, cache: newLRU(cacheBytes)}
-}
+// NewReader returns a reader for one goroutine.
+func (db *DB) NewReader() *Reader { return &Reader{db: db} }
 
 // Read returns an object's type and content. The content may be shared
 // with the cache: callers must not modify it.

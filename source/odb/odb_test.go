@@ -100,14 +100,14 @@ func TestReadsEveryObjectAsGitDoes(t *testing.T) {
 			dir := history(t)
 			tt.prepare(t, dir)
 			want := catAll(t, dir)
-			db, err := Open(filepath.Join(dir, ".git", "objects"), nil)
-			require.NoError(t, err)
-			defer db.Close()
-			assert.Len(t, db.packs, tt.packs)
 			// A small cache forces chains to be resolved from the pack
 			// again; a big one serves them from memory.
 			for _, cache := range []int{64 << 10, 64 << 20} {
-				r := db.NewReader(cache)
+				db, err := Open(filepath.Join(dir, ".git", "objects"), nil, cache)
+				require.NoError(t, err)
+				defer db.Close()
+				assert.Len(t, db.packs, tt.packs)
+				r := db.NewReader()
 				for h, o := range want {
 					typ, data, err := r.Read(h)
 					require.NoError(t, err, h.String())
@@ -115,7 +115,10 @@ func TestReadsEveryObjectAsGitDoes(t *testing.T) {
 					require.True(t, bytes.Equal(o.data, data), "object %s differs", h)
 				}
 			}
-			_, _, err = db.NewReader(1 << 20).Read(plumbing.NewHash("0123456789012345678901234567890123456789"))
+			db, err := Open(filepath.Join(dir, ".git", "objects"), nil, 1<<20)
+			require.NoError(t, err)
+			defer db.Close()
+			_, _, err = db.NewReader().Read(plumbing.NewHash("0123456789012345678901234567890123456789"))
 			assert.ErrorIs(t, err, ErrNotFound)
 		})
 	}
@@ -137,9 +140,9 @@ func TestCorruptPackIsAnError(t *testing.T) {
 			bad[i] ^= 0x5a
 		}
 		require.NoError(t, os.WriteFile(packs[0], bad, 0o644))
-		db, err := Open(filepath.Join(dir, ".git", "objects"), nil)
+		db, err := Open(filepath.Join(dir, ".git", "objects"), nil, 1<<20)
 		require.NoError(t, err)
-		r := db.NewReader(1 << 20)
+		r := db.NewReader()
 		errs := 0
 		for h, o := range want {
 			typ, data, err := r.Read(h)

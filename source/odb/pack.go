@@ -181,7 +181,7 @@ func (r *Reader) readPacked(pi int, off int64) (Type, []byte, error) {
 	var typ Type
 	var data []byte
 	for {
-		if e, ok := r.cache.get(key{pi, off}); ok {
+		if e, ok := r.db.cache.get(key{pi, off}); ok {
 			typ, data = e.typ, e.data
 			break
 		}
@@ -198,7 +198,7 @@ func (r *Reader) readPacked(pi int, off int64) (Type, []byte, error) {
 		}
 		if h.kind < ofsDelta {
 			typ, data = Type(h.kind), body
-			r.cache.put(key{pi, off}, typ, data)
+			r.db.cache.put(key{pi, off}, typ, data)
 			break
 		}
 		chain = append(chain, link{off, body})
@@ -221,7 +221,7 @@ func (r *Reader) readPacked(pi int, off int64) (Type, []byte, error) {
 			return 0, nil, fmt.Errorf("delta at %d: %w", chain[i].off, err)
 		}
 		data = out
-		r.cache.put(key{pi, chain[i].off}, typ, data)
+		r.db.cache.put(key{pi, chain[i].off}, typ, data)
 	}
 	return typ, data, nil
 }
