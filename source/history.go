@@ -456,21 +456,10 @@ func (w *historyWalker) commits(rangeSpec string) ([]*rawCommit, error) {
 			}
 			// A ref whose object cannot be read is a broken repository
 			// (missing packfile, corrupt object): an error, never a skip.
-			obj, err := r.repo.Storer.EncodedObject(plumbing.AnyObject, ref.Hash())
-			if err != nil {
+			if c, ok, err := w.peel(ref.Hash()); err != nil {
 				return fmt.Errorf("ref %s points at %s, which cannot be read: %w", ref.Name(), ref.Hash(), err)
-			}
-			switch obj.Type() {
-			case plumbing.CommitObject:
-				tips = append(tips, ref.Hash())
-			case plumbing.TagObject:
-				t, err := r.repo.TagObject(ref.Hash())
-				if err != nil {
-					return fmt.Errorf("read tag %s: %w", ref.Name(), err)
-				}
-				if c, err := t.Commit(); err == nil {
-					tips = append(tips, c.Hash)
-				}
+			} else if ok {
+				tips = append(tips, c)
 			}
 			return nil
 		})
@@ -490,6 +479,32 @@ func (w *historyWalker) commits(rangeSpec string) ([]*rawCommit, error) {
 		return bytes.Compare(out[i].hash[:], out[j].hash[:]) < 0
 	})
 	return out, nil
+}
+
+// peel follows annotated tags from h to the commit they name; ok is false
+// for a ref to a tree or a blob.
+func (w *historyWalker) peel(h plumbing.Hash) (plumbing.Hash, bool, error) {
+	for range 100 {
+		typ, data, err := w.rd.Read(h)
+		if err != nil {
+			return h, false, err
+		}
+		switch typ {
+		case odb.Commit:
+			return h, true, nil
+		case odb.Tag:
+			// "object <hex>" is a tag's first line.
+			line, _, _ := bytes.Cut(data, []byte{'\n'})
+			obj, ok := bytes.CutPrefix(line, []byte("object "))
+			if !ok || len(obj) != 40 {
+				return h, false, fmt.Errorf("tag %s: bad object line", h)
+			}
+			h = plumbing.NewHash(string(obj))
+		default:
+			return h, false, nil
+		}
+	}
+	return h, false, fmt.Errorf("tag %s: more than 100 nested tags", h)
 }
 
 // walk visits every commit reachable from tips and not in exclude, once.
