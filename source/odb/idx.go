@@ -19,6 +19,7 @@ type pack struct {
 	path   string
 	f      *os.File
 	size   int64
+	data   []byte // the mapped pack, or nil: read with ReadAt
 	n      int
 	fanout []byte // 256 big-endian counts
 	names  []byte // n sorted 20-byte hashes
@@ -45,6 +46,9 @@ func openPack(idxPath, packPath string) (*pack, error) {
 		return nil, fmt.Errorf("stat pack: %w", err)
 	}
 	p.f, p.size = f, st.Size()
+	if p.data, err = mapFile(f, p.size); err != nil {
+		p.data = nil // reading with ReadAt works as well, a little slower
+	}
 	return p, nil
 }
 

@@ -89,6 +89,9 @@ func Open(dir string, fallback Fallback, cacheBytes int) (*DB, error) {
 func (db *DB) Close() error {
 	var first error
 	for _, p := range db.packs {
+		if err := unmapFile(p.data); err != nil && first == nil {
+			first = err
+		}
 		if err := p.f.Close(); err != nil && first == nil {
 			first = err
 		}

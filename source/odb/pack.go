@@ -104,6 +104,12 @@ const readAhead = 16 << 10
 // object reads the header of the object at off, and into in.scratch its
 // first bytes, which inflate uses when they hold the whole stream.
 func (in *inflater) object(p *pack, off int64) (header, error) {
+	if p.data != nil {
+		if off < 0 || off >= p.size {
+			return header{}, fmt.Errorf("no object at %d", off)
+		}
+		return p.header(p.data[off:min(off+64, p.size)], off)
+	}
 	if cap(in.scratch) < readAhead {
 		in.scratch = make([]byte, readAhead)
 	}
@@ -124,6 +130,8 @@ func (in *inflater) inflate(p *pack, at, size int64) ([]byte, error) {
 	// A zlib stream is never longer than its data plus a few bytes a block.
 	bound := min(size+size/512+64, p.size-at)
 	switch {
+	case p.data != nil:
+		src = bytes.NewReader(p.data[at : at+bound])
 	case at >= in.at && at+bound <= in.at+int64(in.n):
 		// Already read with the header.
 		src = bytes.NewReader(in.scratch[at-in.at : at-in.at+bound])
