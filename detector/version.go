@@ -164,29 +164,43 @@ func matchLines(a, b *Version) []int {
 	if p+s >= nb || p+s >= na {
 		return bToA
 	}
-	// Open addressing over a's middle lines, at most half full.
-	size := 1
-	for size < 2*(na-p-s) {
-		size <<= 1
-	}
-	table := make([]int32, size)
-	mask := uint64(size - 1)
-	for i := p; i < na-s; i++ {
-		for k := a.hashes[i] & mask; ; k = (k + 1) & mask {
-			if table[k] == 0 {
-				table[k] = int32(i + 1)
-				break
-			}
-			if a.hashes[table[k]-1] == a.hashes[i] {
-				break // keep the first of equal lines
+	// Most lines follow their predecessor's match; the rest are looked up
+	// in a table of a's middle lines, built on the first such line.
+	var table []int32
+	var mask uint64
+	build := func() {
+		size := 1
+		for size < 2*(na-p-s) {
+			size <<= 1
+		}
+		table, mask = make([]int32, size), uint64(size-1)
+		for i := p; i < na-s; i++ {
+			for k := a.hashes[i] & mask; ; k = (k + 1) & mask {
+				if table[k] == 0 {
+					table[k] = int32(i + 1)
+					break
+				}
+				if a.hashes[table[k]-1] == a.hashes[i] {
+					break // keep the first of equal lines
+				}
 			}
 		}
 	}
+	next := p // the line of a after the last match
 	for j := p; j < nb-s; j++ {
 		h := b.hashes[j]
+		if next < na-s && a.hashes[next] == h {
+			pair(next, j)
+			next++
+			continue
+		}
+		if table == nil {
+			build()
+		}
 		for k := h & mask; table[k] != 0; k = (k + 1) & mask {
 			if i := int(table[k] - 1); a.hashes[i] == h {
 				pair(i, j)
+				next = i + 1
 				break
 			}
 		}
