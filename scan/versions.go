@@ -16,7 +16,7 @@ var wholeBlobs = false
 // maxKeptVersions bounds the memory of scanned versions kept for their
 // next version (about the size of the newest tree); past it a next
 // version is scanned whole, which gives the same findings.
-const maxKeptVersions = 512 << 20
+const maxKeptVersions = 128 << 20
 
 // versionScan scans the unique blobs of a history while the walk that
 // finds them goes on. The versions of a file form chains (each blob's Pred

@@ -16,7 +16,7 @@ import (
 
 // objectCache is the delta-base cache shared by a repository's object
 // readers.
-const objectCache = 128 << 20
+const objectCache = 64 << 20
 
 // objects opens the repository's object store once: packs and loose
 // objects read directly, anything else through go-git.
