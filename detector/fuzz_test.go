@@ -36,3 +36,40 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+// FuzzScanVersion: a version scanned with its predecessor gives exactly
+// what a full scan gives, for any pair of texts.
+func FuzzScanVersion(f *testing.F) {
+	d := knownDetector(f, KnownValue{Name: "BOT1_BITGET_PASSPHRASE", Value: pass})
+	var lines []string
+	for _, r := range d.Pack().Rules {
+		lines = append(lines, r.Examples...)
+	}
+	for i := 0; i+2 < len(lines); i += 3 {
+		a := lines[i] + "\nfiller\n" + lines[i+1] + "\n"
+		f.Add([]byte(a), []byte("new "+lines[i+2]+"\n"+a+"\r\npassphrase="+pass))
+	}
+	f.Add([]byte("a\nb\nc"), []byte("c\nb\na\n"))
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		prev, err := d.ScanVersion(a, "f.txt", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := d.ScanVersion(b, "f.txt", prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := d.Scan(b, "f.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) != len(got.Findings) {
+			t.Fatalf("%d findings, a full scan gives %d", len(got.Findings), len(want))
+		}
+		for i := range want {
+			if want[i] != got.Findings[i] {
+				t.Fatalf("finding %d: %+v, a full scan gives %+v", i, got.Findings[i], want[i])
+			}
+		}
+	})
+}

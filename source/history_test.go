@@ -70,3 +70,23 @@ func TestHistoryFollowsTags(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "refs/heads/broken")
 }
+
+// FuzzTreeEntries: any raw tree, no panic; every entry parsed lies inside
+// it, and a diff against itself reports nothing.
+func FuzzTreeEntries(f *testing.F) {
+	f.Add([]byte("100644 a.txt\x00" + strings.Repeat("\x01", 20) + "40000 dir\x00" + strings.Repeat("\x02", 20)))
+	f.Add([]byte("100644 \x00"))
+	f.Fuzz(func(t *testing.T, tree []byte) {
+		for rest := tree; len(rest) > 0; {
+			e, next, err := nextEntry(rest)
+			if err != nil {
+				break
+			}
+			if len(e.hash) != 20 || len(next) >= len(rest) {
+				t.Fatalf("entry %q: hash of %d bytes, %d of %d bytes left", e.name, len(e.hash), len(next), len(rest))
+			}
+			rest = next
+		}
+		_ = entryBoundary(tree, commonPrefix(tree, tree))
+	})
+}

@@ -16,7 +16,10 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 	if !ok || dst > maxObject {
 		return nil, errBadDelta
 	}
-	out := make([]byte, 0, dst)
+	// The declared size is only trusted up to a point: a corrupt delta
+	// claiming gigabytes fails on its instructions before that is
+	// allocated.
+	out := make([]byte, 0, min(dst, 64<<20))
 	for len(delta) > 0 {
 		c := delta[0]
 		delta = delta[1:]
