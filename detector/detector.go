@@ -262,6 +262,10 @@ type rawMatch struct {
 // KnownOnly, as the only-rule argument, restricts a scan to known values.
 const KnownOnly = -2
 
+// noKnown, as the only-rule argument, runs the active rules and no known
+// values.
+const noKnown = -3
+
 // activeRules returns which rules apply to path (nil: all of them).
 func (d *Detector) activeRules(path string, only int) []bool {
 	if !d.pathRules && only == -1 {
@@ -303,7 +307,7 @@ func (d *Detector) find(buf []byte, active []bool, only int, nonLocal *bool) ([]
 	d.keywords.scan(buf, func(kw, end int) {
 		start := end - d.keywords.lens[kw]
 		if kw >= d.ruleKW {
-			if only < 0 || only == KnownOnly {
+			if only == -1 || only == KnownOnly {
 				out = d.knownHit(out, buf, d.variants[kw-d.ruleKW], start, end)
 			}
 			return
@@ -410,6 +414,11 @@ func (d *Detector) keep(m *rawMatch, buf []byte) (allowed string, ok bool) {
 // resolve filters matches and, where spans overlap, keeps the best-ranked
 // one: one secret is one finding. The result is sorted by start.
 func (d *Detector) resolve(ms []rawMatch, buf []byte) []rawMatch {
+	return choose(d.filter(ms, buf))
+}
+
+// filter drops the matches keep rejects and marks inline-allowed ones.
+func (d *Detector) filter(ms []rawMatch, buf []byte) []rawMatch {
 	kept := ms[:0]
 	for _, m := range ms {
 		a, ok := d.keep(&m, buf)
@@ -419,11 +428,27 @@ func (d *Detector) resolve(ms []rawMatch, buf []byte) []rawMatch {
 		m.allowed = a
 		kept = append(kept, m)
 	}
+	return kept
+}
+
+// choose keeps, of each cluster of overlapping filtered matches, the
+// best-ranked ones that do not overlap. The result is sorted by start.
+func choose(kept []rawMatch) []rawMatch {
+	// A total order: the choice must not depend on the order matches came
+	// in (a version scan gathers them from several places).
 	sort.Slice(kept, func(i, j int) bool {
-		if kept[i].start != kept[j].start {
-			return kept[i].start < kept[j].start
+		a, b := &kept[i], &kept[j]
+		switch {
+		case a.start != b.start:
+			return a.start < b.start
+		case a.rank != b.rank:
+			return a.rank < b.rank
+		case a.end != b.end:
+			return a.end < b.end
+		case a.envName != b.envName:
+			return a.envName < b.envName
 		}
-		return kept[i].rank < kept[j].rank
+		return a.secret < b.secret
 	})
 	var out []rawMatch
 	for i := 0; i < len(kept); {

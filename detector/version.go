@@ -3,6 +3,7 @@ package detector
 import (
 	"bytes"
 	"hash/maphash"
+	"sort"
 )
 
 // Version is one scanned version of a file: its findings, and what
@@ -11,35 +12,49 @@ type Version struct {
 	// Findings are the version's findings, in order, as Scan gives them.
 	Findings []Finding
 	// Scanned is how many bytes ran through the detector for this version:
-	// all of them after a full scan, the changed lines after a carry-over.
+	// all of them after a full scan, the new lines after a carry-over.
 	Scanned int64
 
-	path     string
-	data     []byte
-	starts   []int // line i is data[starts[i]:starts[i+1]], with its '\n'
-	hashes   []uint64
-	nonLocal bool // a keyword of a non-local rule occurs in data
+	path   string
+	data   []byte
+	starts []int // line i is data[starts[i]:starts[i+1]], with its '\n'
+	hashes []uint64
+	// local are the filtered matches of line-local rules and known values,
+	// before overlaps are resolved, in order of start, each with its line.
+	local []rawMatch
+	lines []int
+	// nonLocal: a keyword of a non-local rule occurs in data.
+	nonLocal bool
 }
 
 var lineSeed = maphash.MakeSeed()
 
 // ScanVersion scans data, one version of the file at path. Given prev, the
 // version before it, only the lines of data that prev does not hold run
-// through the detector, and prev's findings on the lines it does hold are
-// carried over, renumbered. The result is the same as a full scan: a finding of a
-// line-local rule or a known value lies within one line and depends on that
-// line alone (keyword windows are lines, matches cannot cross a newline, and
-// the inline allow is read from the line). When a rule that can see past
-// its line (multi-line patterns, text anchors) has a keyword in either
-// version, or a known value spans lines, or the file is bigger than one
-// scan chunk, data is scanned whole. data must not change while the
-// returned Version is in use.
+// through the line-local rules and the known values, and prev's matches on
+// the lines it does hold are carried over, moved; the rules that see past
+// a line (private keys) run over the whole of data only when their keyword
+// occurs in it. Overlaps are then resolved over all of it, as a scan does.
+// The result is the same as a full scan: a match of a line-local rule or a
+// known value lies within one line and depends on that line alone (keyword
+// windows are lines, matches cannot cross a newline, and the inline allow
+// is read from the line). When a known value spans lines, or either
+// version is bigger than one scan chunk, data is scanned whole, as Scan
+// does. data must
+// not change while the returned Version is in use.
 func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Version, error) {
 	v := &Version{path: path, data: data}
 	v.starts, v.hashes = lineIndex(data)
-	if prev == nil || prev.nonLocal || prev.path != path || !d.lineLocal ||
-		len(data) > chunkSize || len(prev.data) > chunkSize {
-		return v, d.scanWhole(v)
+	if len(data) > chunkSize || !d.lineLocal {
+		// Scanned as a stream, in chunks; the next version is scanned
+		// whole too.
+		_, err := d.scanChunks(bytes.NewReader(data), path, -1, nil, func(f Finding) { v.Findings = append(v.Findings, f) })
+		v.Scanned = int64(len(data))
+		return v, err
+	}
+	active := d.activeRules(path, -1)
+	if prev == nil || prev.path != path || len(prev.data) > chunkSize || !d.lineLocal {
+		return v, d.scanWhole(v, active)
 	}
 	bToA := matchLines(prev, v)
 	// The new lines, each still a whole line, make one text to scan.
@@ -56,62 +71,120 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Versio
 			buf = append(buf, '\n')
 		}
 	}
-	var fresh []Finding
-	var nonLocal bool
+	var fresh []rawMatch
+	nonLocal := prev.nonLocal
 	if len(buf) > 0 {
-		if _, err := d.scanChunks(bytes.NewReader(buf), path, -1, &nonLocal, func(f Finding) { fresh = append(fresh, f) }); err != nil {
+		ms, err := d.find(buf, d.localOnly(active), -1, &nonLocal)
+		if err != nil {
 			return nil, err
 		}
-	}
-	if nonLocal {
-		return v, d.scanWhole(v)
+		fresh = d.filter(ms, buf)
+		sortByStart(fresh)
 	}
 	v.Scanned = int64(len(buf))
-	// prev's findings on a line are contiguous (they are in order); each
+	// prev's matches on a line are contiguous (they are in order); each
 	// goes to every line of data equal to theirs, in data's order.
-	first := make(map[int]int, len(prev.Findings))
-	for k := len(prev.Findings) - 1; k >= 0; k-- {
-		first[prev.Findings[k].Line-1] = k
+	first := make(map[int]int, len(prev.local))
+	for k := len(prev.local) - 1; k >= 0; k-- {
+		first[prev.lines[k]] = k
 	}
-	var carried []Finding
+	var carried []rawMatch
+	var carriedLines []int
 	for j, i := range bToA {
 		k, ok := first[i]
 		if i < 0 || !ok {
 			continue
 		}
-		for ; k < len(prev.Findings) && prev.Findings[k].Line-1 == i; k++ {
-			f := prev.Findings[k]
-			f.Start, f.End = v.move(f.Start, f.End, int64(prev.starts[i]), j)
-			f.Line = j + 1
-			carried = append(carried, f)
+		for ; k < len(prev.local) && prev.lines[k] == i; k++ {
+			m := prev.local[k]
+			shift := v.starts[j] - prev.starts[i]
+			m.start, m.end = m.start+shift, m.end+shift
+			carried = append(carried, m)
+			carriedLines = append(carriedLines, j)
 		}
 	}
+	// The new lines' matches, moved from buf to data.
+	freshLines := make([]int, len(fresh))
 	for k := range fresh {
-		f := &fresh[k]
-		n := f.Line - 1
-		f.Start, f.End = v.move(f.Start, f.End, int64(at[n]), changed[n])
-		f.Line = changed[n] + 1
+		m := &fresh[k]
+		n := lineOf(at, m.start)
+		shift := v.starts[changed[n]] - at[n]
+		m.start, m.end = m.start+shift, m.end+shift
+		freshLines[k] = changed[n]
 	}
-	v.Findings = mergeByStart(carried, fresh)
+	v.local, v.lines = mergeMatches(carried, carriedLines, fresh, freshLines)
+	all := v.local
+	if nonLocal {
+		// A rule that sees past its line runs over the whole version.
+		ms, err := d.find(data, d.nonLocalOnly(active), noKnown, &v.nonLocal)
+		if err != nil {
+			return nil, err
+		}
+		if nl := d.filter(ms, data); len(nl) > 0 {
+			all = append(append([]rawMatch(nil), v.local...), nl...)
+		}
+		v.Scanned += int64(len(data))
+	}
+	v.Findings = d.findings(all, data)
 	return v, nil
 }
 
 // Size is about the memory v holds.
-func (v *Version) Size() int { return len(v.data) + 16*len(v.hashes) }
+func (v *Version) Size() int { return len(v.data) + 16*len(v.hashes) + 64*len(v.local) }
 
-func (d *Detector) scanWhole(v *Version) error {
-	v.Findings = nil
-	v.nonLocal = false
-	_, err := d.scanChunks(bytes.NewReader(v.data), v.path, -1, &v.nonLocal, func(f Finding) { v.Findings = append(v.Findings, f) })
+// scanWhole scans all of v's data, as Scan does, keeping the line-local
+// matches for the next version.
+func (d *Detector) scanWhole(v *Version, active []bool) error {
+	ms, err := d.find(v.data, active, -1, &v.nonLocal)
+	if err != nil {
+		return err
+	}
+	ms = d.filter(ms, v.data)
+	for _, m := range ms {
+		if m.rule < 0 || !d.rules[m.rule].nonLocal {
+			v.local = append(v.local, m)
+		}
+	}
+	sortByStart(v.local)
+	v.lines = make([]int, len(v.local))
+	for k, m := range v.local {
+		v.lines[k] = lineOf(v.starts, m.start)
+	}
+	v.Findings = d.findings(ms, v.data)
 	v.Scanned = int64(len(v.data))
-	return err
+	return nil
 }
 
-// move places a span that started lineStart bytes into some text at the
-// same column of line j of v.
-func (v *Version) move(start, end, lineStart int64, j int) (int64, int64) {
-	s := int64(v.starts[j]) + start - lineStart
-	return s, s + end - start
+// findings resolves filtered matches over one buffer and positions them,
+// as a single-chunk scan does.
+func (d *Detector) findings(ms []rawMatch, buf []byte) []Finding {
+	if len(ms) == 0 {
+		return nil
+	}
+	var out []Finding
+	d.emit(choose(append([]rawMatch(nil), ms...)), buf, len(buf), true, &position{line: 1}, func(f Finding) { out = append(out, f) })
+	return out
+}
+
+// localOnly and nonLocalOnly split a set of active rules (nil: all).
+func (d *Detector) localOnly(active []bool) []bool    { return d.ruleSubset(active, false) }
+func (d *Detector) nonLocalOnly(active []bool) []bool { return d.ruleSubset(active, true) }
+
+func (d *Detector) ruleSubset(active []bool, nonLocal bool) []bool {
+	out := make([]bool, len(d.rules))
+	for i, c := range d.rules {
+		out[i] = (active == nil || active[i]) && c.nonLocal == nonLocal
+	}
+	return out
+}
+
+// lineOf is the index of the line (by its start offset) holding offset.
+func lineOf(starts []int, offset int) int {
+	return sort.Search(len(starts), func(i int) bool { return starts[i] > offset }) - 1
+}
+
+func sortByStart(ms []rawMatch) {
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].start < ms[j].start })
 }
 
 func (v *Version) line(i int) []byte { return v.data[v.starts[i]:v.starts[i+1]] }
@@ -208,20 +281,22 @@ func matchLines(a, b *Version) []int {
 	return bToA
 }
 
-// mergeByStart merges two lists sorted by Start.
-func mergeByStart(a, b []Finding) []Finding {
+// mergeMatches merges two lists of matches sorted by start, with their
+// lines.
+func mergeMatches(a []rawMatch, al []int, b []rawMatch, bl []int) ([]rawMatch, []int) {
 	if len(b) == 0 {
-		return a
+		return a, al
 	}
-	out := make([]Finding, 0, len(a)+len(b))
-	for len(a) > 0 && len(b) > 0 {
-		if b[0].Start < a[0].Start {
-			out = append(out, b[0])
-			b = b[1:]
+	out := make([]rawMatch, 0, len(a)+len(b))
+	lines := make([]int, 0, len(a)+len(b))
+	for len(a) > 0 || len(b) > 0 {
+		if len(b) == 0 || (len(a) > 0 && a[0].start <= b[0].start) {
+			out, lines = append(out, a[0]), append(lines, al[0])
+			a, al = a[1:], al[1:]
 		} else {
-			out = append(out, a[0])
-			a = a[1:]
+			out, lines = append(out, b[0]), append(lines, bl[0])
+			b, bl = b[1:], bl[1:]
 		}
 	}
-	return append(append(out, a...), b...)
+	return out, lines
 }

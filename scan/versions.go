@@ -182,16 +182,24 @@ func historyScan(ctx context.Context, repo *source.Repo, opts GitOptions) (*sour
 	}()
 	watch.Blob = s.add
 	var wg sync.WaitGroup
-	for _, rd := range readers {
+	start := func(rd *source.BlobReader) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			s.work(rd)
 		}()
 	}
+	// The walk is the one sequential part: it keeps a core to itself, and
+	// the last worker starts when it is done.
+	for _, rd := range readers[:max(1, len(readers)-1)] {
+		start(rd)
+	}
 	h, err := repo.History(ctx, opts.Range, watch)
 	if err != nil {
 		cancel()
+	}
+	if len(readers) > 1 {
+		start(readers[len(readers)-1])
 	}
 	s.finish()
 	wg.Wait()
