@@ -1,11 +1,8 @@
 package odb
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
-	"github.com/klauspost/compress/zlib"
 	"io"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -88,21 +85,21 @@ func (p *pack) header(b []byte, off int64) (header, error) {
 	return h, nil
 }
 
-// inflater inflates zlib streams, reusing its buffers across objects.
+// inflater inflates objects, reusing its buffers and tables across them.
 type inflater struct {
+	dec     decoder
 	scratch []byte
 	at      int64 // pack offset of scratch[0]
 	n       int   // bytes of scratch read from at
-	br      *bufio.Reader
-	zr      io.ReadCloser
 }
 
-// readAhead is read with each object header: most objects (deltas, small
-// files, trees) fit, and come in one read.
+// readAhead is read with each object header where the pack is not mapped:
+// most objects (deltas, small files, trees) fit, and come in one read.
 const readAhead = 16 << 10
 
-// object reads the header of the object at off, and into in.scratch its
-// first bytes, which inflate uses when they hold the whole stream.
+// object reads the header of the object at off (and, where the pack is not
+// mapped, its first bytes into in.scratch, which inflate uses when they
+// hold the whole stream).
 func (in *inflater) object(p *pack, off int64) (header, error) {
 	if p.data != nil {
 		if off < 0 || off >= p.size {
@@ -121,58 +118,45 @@ func (in *inflater) object(p *pack, off int64) (header, error) {
 	return p.header(in.scratch[:n], off)
 }
 
-// smallObject: an object up to this size has its compressed bytes read in
-// one positioned read; bigger ones are streamed.
-const smallObject = 4 << 20
-
+// inflate decodes the zlib stream at pack offset at into exactly size
+// bytes.
 func (in *inflater) inflate(p *pack, at, size int64) ([]byte, error) {
-	var src io.Reader
-	// A zlib stream is never longer than its data plus a few bytes a block.
-	bound := min(size+size/512+64, p.size-at)
-	switch {
-	case p.data != nil:
-		src = bytes.NewReader(p.data[at : at+bound])
-	case at >= in.at && at+bound <= in.at+int64(in.n):
-		// Already read with the header.
-		src = bytes.NewReader(in.scratch[at-in.at : at-in.at+bound])
-	case bound <= smallObject:
-		if int64(cap(in.scratch)) < bound {
-			in.scratch = make([]byte, bound)
-		}
-		n, err := p.f.ReadAt(in.scratch[:bound], at)
-		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("read at %d: %w", at, err)
-		}
-		in.n = 0 // the read-ahead is gone
-		src = bytes.NewReader(in.scratch[:n])
-	default:
-		sr := io.NewSectionReader(p.f, at, p.size-at)
-		if in.br == nil {
-			in.br = bufio.NewReaderSize(sr, 256<<10)
-		} else {
-			in.br.Reset(sr)
-		}
-		src = in.br
-	}
-	if in.zr == nil {
-		zr, err := zlib.NewReader(src)
+	if p.data != nil {
+		out, err := in.dec.inflateZlib(p.data[at:], int(size))
 		if err != nil {
 			return nil, fmt.Errorf("inflate at %d: %w", at, err)
 		}
-		in.zr = zr
-	} else if err := in.zr.(zlib.Resetter).Reset(src, nil); err != nil {
-		return nil, fmt.Errorf("inflate at %d: %w", at, err)
+		return out, nil
 	}
-	out := make([]byte, size)
-	if _, err := io.ReadFull(in.zr, out); err != nil {
-		return nil, fmt.Errorf("inflate at %d: %w", at, err)
+	// Read what the stream takes at most as zlib writes it (a few bytes a
+	// block more than its data, 1/8 more in fixed-code blocks), and the
+	// rest of the pack if an odd encoder wrote it longer.
+	bound := min(size+size/8+1024, p.size-at)
+	for {
+		var src []byte
+		if at >= in.at && at+bound <= in.at+int64(in.n) {
+			src = in.scratch[at-in.at : at-in.at+bound] // read with the header
+		} else {
+			if int64(cap(in.scratch)) < bound {
+				in.scratch = make([]byte, bound)
+			}
+			n, err := p.f.ReadAt(in.scratch[:bound], at)
+			if err != nil && !errors.Is(err, io.EOF) {
+				return nil, fmt.Errorf("read at %d: %w", at, err)
+			}
+			in.at, in.n = at, n
+			src = in.scratch[:n]
+		}
+		out, err := in.dec.inflateZlib(src, int(size))
+		if err != nil && bound < p.size-at {
+			bound = p.size - at
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("inflate at %d: %w", at, err)
+		}
+		return out, nil
 	}
-	// Reading on to the end checks the stream's checksum and its length.
-	var one [1]byte
-	if n, err := in.zr.Read(one[:]); n != 0 || !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("inflate at %d: stream longer than its %d bytes or corrupt: %v", at, size, err)
-	}
-	return out, nil
 }
 
 type link struct {
