@@ -151,4 +151,3 @@ func BenchmarkInflate(b *testing.B) {
 		}
 	})
 }
-
