@@ -368,6 +368,18 @@ func (d *decoder) codes(b *bitReader, out []byte, op int, lit, dist *huffman) (i
 			op++
 			buf >>= l
 			n -= l
+			// More literals from the bits at hand, before the next refill.
+			for n >= litTableBits {
+				e = litTable[buf&litMask]
+				l = uint(e & 15)
+				if l == 0 || e>>4 >= 256 || op >= len(out) {
+					break
+				}
+				out[op] = byte(e >> 4)
+				op++
+				buf >>= l
+				n -= l
+			}
 			continue
 		}
 		if sym == 256 {
@@ -407,9 +419,16 @@ func (d *decoder) codes(b *bitReader, out []byte, op int, lit, dist *huffman) (i
 		if back > op || op+length > len(out) {
 			return op, errCorrupt
 		}
-		if back >= length {
+		switch {
+		case back >= 8 && op+length+8 <= len(out):
+			// Eight bytes at a time, a little past the end (later output
+			// overwrites it): far cheaper than copy for short matches.
+			for i := 0; i < length; i += 8 {
+				binary.LittleEndian.PutUint64(out[op+i:], binary.LittleEndian.Uint64(out[op-back+i:]))
+			}
+		case back >= length:
 			copy(out[op:op+length], out[op-back:])
-		} else {
+		default:
 			for i := range length {
 				out[op+i] = out[op-back+i]
 			}
