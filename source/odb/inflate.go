@@ -40,17 +40,26 @@ type huffman struct {
 // are allowed (a single distance code is legal) and fail when an unused
 // code is met.
 func (h *huffman) build(lengths []uint8, bits uint) error {
+	h.count = [maxCodeLen + 1]uint16{}
+	for _, l := range lengths {
+		h.count[l]++
+	}
+	h.count[0] = 0
+	// A table no wider than the longest code: small objects have short
+	// codes, and filling a wide table would cost more than decoding them.
+	longest := uint(1)
+	for l := uint(1); l <= maxCodeLen; l++ {
+		if h.count[l] != 0 {
+			longest = l
+		}
+	}
+	bits = min(bits, longest)
 	h.bits = bits
 	if cap(h.table) < 1<<bits {
 		h.table = make([]uint16, 1<<bits)
 	}
 	h.table = h.table[:1<<bits]
 	clear(h.table)
-	h.count = [maxCodeLen + 1]uint16{}
-	for _, l := range lengths {
-		h.count[l]++
-	}
-	h.count[0] = 0
 	left := 1
 	for l := 1; l <= maxCodeLen; l++ {
 		left = left<<1 - int(h.count[l])
@@ -341,7 +350,8 @@ func (d *decoder) dynamic(b *bitReader) error {
 // than the tables, it goes the careful way.
 func (d *decoder) codes(b *bitReader, out []byte, op int, lit, dist *huffman) (int, error) {
 	in, buf, n, pos := b.in, b.buf, b.n, b.pos
-	litMask, distMask := uint64(1)<<lit.bits-1, uint64(1)<<dist.bits-1
+	litBits := lit.bits
+	litMask, distMask := uint64(1)<<litBits-1, uint64(1)<<dist.bits-1
 	litTable, distTable := lit.table, dist.table
 	for pos+8 <= len(in) {
 		buf |= binary.LittleEndian.Uint64(in[pos:]) << n
@@ -369,7 +379,7 @@ func (d *decoder) codes(b *bitReader, out []byte, op int, lit, dist *huffman) (i
 			buf >>= l
 			n -= l
 			// More literals from the bits at hand, before the next refill.
-			for n >= litTableBits {
+			for n >= litBits {
 				e = litTable[buf&litMask]
 				l = uint(e & 15)
 				if l == 0 || e>>4 >= 256 || op >= len(out) {
