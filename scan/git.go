@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sort"
@@ -67,21 +68,21 @@ type blobJob struct {
 }
 
 // scanBlobs reads and scans blobs in parallel, each worker with its own
-// repository handle (go-git handles are not safe for concurrent reads).
+// object reader.
 func scanBlobs(ctx context.Context, repo *source.Repo, opts Options, jobs []blobJob, progress func(done int, bytes int64)) ([]streamResult, error) {
 	results := make([]streamResult, len(jobs))
 	workers := workerCount(opts, len(jobs))
-	repos := make([]*source.Repo, workers)
-	for i := range repos {
-		r, err := repo.Reopen()
+	readers := make([]*source.BlobReader, workers)
+	for i := range readers {
+		r, err := repo.NewBlobReader()
 		if err != nil {
 			return nil, err
 		}
-		repos[i] = r
+		readers[i] = r
 	}
 	var done, total atomic.Int64
 	err := parallel(ctx, len(jobs), workers, func(w, i int) {
-		results[i] = scanBlob(repos[w], opts.Detector, jobs[i])
+		results[i] = scanBlob(readers[w], opts.Detector, jobs[i])
 		d, b := done.Add(1), total.Add(results[i].bytes)
 		if progress != nil {
 			progress(int(d), b)
@@ -90,13 +91,12 @@ func scanBlobs(ctx context.Context, repo *source.Repo, opts Options, jobs []blob
 	return results, err
 }
 
-func scanBlob(r *source.Repo, d *detector.Detector, job blobJob) streamResult {
-	rc, _, err := r.Blob(job.id)
+func scanBlob(r *source.BlobReader, d *detector.Detector, job blobJob) streamResult {
+	data, err := r.Read(job.id)
 	if err != nil {
 		return streamResult{err: err}
 	}
-	defer rc.Close()
-	return scanStream(rc, d, job.path, job.lines)
+	return scanStream(bytes.NewReader(data), d, job.path, job.lines)
 }
 
 // Staged scans what the next commit adds: blocked paths, and the lines

@@ -3,7 +3,6 @@ package source
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,7 +14,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/utils/diff"
 	"github.com/sergi/go-diff/diffmatchpatch"
@@ -80,22 +78,11 @@ func TopLevel(dir string) string {
 	}
 }
 
-// Blob opens the blob with the given id.
-func (r *Repo) Blob(id string) (io.ReadCloser, int64, error) {
-	b, err := r.repo.BlobObject(plumbing.NewHash(id))
-	if err != nil {
-		return nil, 0, fmt.Errorf("read blob %s: %w", id, err)
-	}
-	rc, err := b.Reader()
-	if err != nil {
-		return nil, 0, fmt.Errorf("read blob %s: %w", id, err)
-	}
-	return rc, b.Size, nil
+// headEntry is a file of HEAD's tree.
+type headEntry struct {
+	Hash plumbing.Hash
+	Mode filemode.FileMode
 }
-
-// Reopen opens another handle on the same repository: go-git handles are
-// not safe for concurrent reads, so each worker gets its own.
-func (r *Repo) Reopen() (*Repo, error) { return OpenRepo(r.Root) }
 
 // StagedChange is a path whose staged content differs from HEAD.
 type StagedChange struct {
@@ -121,9 +108,13 @@ func (r *Repo) Staged() ([]StagedChange, error) {
 	}
 	// HEAD's entries by path: hashes and modes only. Walking the tree reads
 	// no blob, which keeps a one-file commit's scan fast on a large repo.
-	head := map[string]object.TreeEntry{}
+	db, err := r.objects()
+	if err != nil {
+		return nil, err
+	}
+	rd := db.NewReader()
+	head := map[string]headEntry{}
 	headBlobs := map[plumbing.Hash]bool{}
-	var headTree *object.Tree
 	ref, err := r.repo.Head()
 	switch {
 	case errors.Is(err, plumbing.ErrReferenceNotFound):
@@ -131,29 +122,20 @@ func (r *Repo) Staged() ([]StagedChange, error) {
 	case err != nil:
 		return nil, fmt.Errorf("read HEAD: %w", err)
 	default:
-		c, err := r.repo.CommitObject(ref.Hash())
+		w := &historyWalker{repo: r, rd: rd, trees: map[plumbing.Hash][]byte{}}
+		c, err := w.commit(ref.Hash())
 		if err != nil {
-			return nil, fmt.Errorf("read HEAD commit %s: %w", ref.Hash(), err)
+			return nil, fmt.Errorf("read HEAD: %w", err)
 		}
-		if headTree, err = c.Tree(); err != nil {
+		err = w.files(c.tree, "", func(path string, e treeEntry) {
+			var h plumbing.Hash
+			copy(h[:], e.hash)
+			head[path] = headEntry{h, filemode.FileMode(e.mode)}
+			headBlobs[h] = true
+		})
+		if err != nil {
 			return nil, fmt.Errorf("read HEAD tree: %w", err)
 		}
-		w := object.NewTreeWalker(headTree, true, nil)
-		for {
-			name, e, err := w.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				w.Close()
-				return nil, fmt.Errorf("read HEAD tree: %w", err)
-			}
-			if e.Mode.IsFile() {
-				head[name] = e
-				headBlobs[e.Hash] = true
-			}
-		}
-		w.Close()
 	}
 	var out []StagedChange
 	for _, e := range idx.Entries {
@@ -179,7 +161,7 @@ func (r *Repo) Staged() ([]StagedChange, error) {
 			// A rename or copy of committed content adds no new lines.
 			ch.Added = map[int]bool{}
 		case existed && ch.Content:
-			if ch.Added, err = r.addedLines(e.Name, old.Hash, e.Hash); err != nil {
+			if ch.Added, err = addedLines(rd, e.Name, old.Hash, e.Hash); err != nil {
 				return nil, err
 			}
 		}
@@ -193,30 +175,21 @@ func (r *Repo) Staged() ([]StagedChange, error) {
 // file is scanned whole (more findings, never fewer).
 const maxDiffBytes = 8 << 20
 
-func (r *Repo) addedLines(path string, oldHash, newHash plumbing.Hash) (map[int]bool, error) {
-	ob, err := r.repo.BlobObject(oldHash)
+func addedLines(rd *odb.Reader, path string, oldHash, newHash plumbing.Hash) (map[int]bool, error) {
+	_, oldText, err := rd.Read(oldHash)
 	if err != nil {
 		return nil, fmt.Errorf("read %s at HEAD: %w", path, err)
 	}
-	nb, err := r.repo.BlobObject(newHash)
+	_, newText, err := rd.Read(newHash)
 	if err != nil {
 		return nil, fmt.Errorf("read staged blob %s: %w", newHash, err)
 	}
-	if ob.Size > maxDiffBytes || nb.Size > maxDiffBytes {
+	if len(oldText) > maxDiffBytes || len(newText) > maxDiffBytes {
 		return nil, nil
-	}
-	of, nf := object.File{Blob: *ob}, object.File{Blob: *nb}
-	oldText, err := of.Contents()
-	if err != nil {
-		return nil, fmt.Errorf("read %s at HEAD: %w", path, err)
-	}
-	newText, err := nf.Contents()
-	if err != nil {
-		return nil, fmt.Errorf("read staged %s: %w", path, err)
 	}
 	added := map[int]bool{}
 	line := 0
-	for _, d := range diff.Do(oldText, newText) {
+	for _, d := range diff.Do(string(oldText), string(newText)) {
 		n := strings.Count(d.Text, "\n")
 		if !strings.HasSuffix(d.Text, "\n") && d.Text != "" {
 			n++

@@ -355,6 +355,32 @@ func entryBoundary(t []byte, n int) int {
 	}
 }
 
+// files calls fn for every file of the tree h (regular, executable or
+// symlink; not submodules), with its path.
+func (w *historyWalker) files(h plumbing.Hash, prefix string, fn func(string, treeEntry)) error {
+	t, err := w.tree(h)
+	if err != nil {
+		return err
+	}
+	for len(t) > 0 {
+		var e treeEntry
+		if e, t, err = nextEntry(t); err != nil {
+			return fmt.Errorf("tree %s: %w", h, err)
+		}
+		switch {
+		case e.isDir():
+			var sub plumbing.Hash
+			copy(sub[:], e.hash)
+			if err := w.files(sub, prefix+string(e.name)+"/", fn); err != nil {
+				return err
+			}
+		case e.isFile() || e.mode&0o170000 == 0o120000:
+			fn(prefix+string(e.name), e)
+		}
+	}
+	return nil
+}
+
 // rawCommit is what a history walk needs of a commit.
 type rawCommit struct {
 	hash      plumbing.Hash
