@@ -101,12 +101,26 @@ func TestReadsEveryObjectAsGitDoes(t *testing.T) {
 			tt.prepare(t, dir)
 			want := catAll(t, dir)
 			// A small cache forces chains to be resolved from the pack
-			// again; a big one serves them from memory.
-			for _, cache := range []int{64 << 10, 64 << 20} {
+			// again; a big one serves them from memory. Packs are mapped
+			// where the system can; ReadAt (as on Windows) must read the
+			// same.
+			for _, cfg := range []struct {
+				cache  int
+				mapped bool
+			}{{64 << 10, true}, {64 << 20, true}, {64 << 10, false}, {64 << 20, false}} {
+				cache := cfg.cache
 				db, err := Open(filepath.Join(dir, ".git", "objects"), nil, cache)
 				require.NoError(t, err)
 				defer db.Close()
 				assert.Len(t, db.packs, tt.packs)
+				for _, p := range db.packs {
+					if !cfg.mapped {
+						require.NoError(t, unmapFile(p.data))
+						p.data = nil
+					} else {
+						require.NotNil(t, p.data, "this system maps packs")
+					}
+				}
 				r := db.NewReader()
 				for h, o := range want {
 					typ, data, err := r.Read(h)
@@ -140,25 +154,31 @@ func TestCorruptPackIsAnError(t *testing.T) {
 			bad[i] ^= 0x5a
 		}
 		require.NoError(t, os.WriteFile(packs[0], bad, 0o644))
-		db, err := Open(filepath.Join(dir, ".git", "objects"), nil, 1<<20)
-		require.NoError(t, err)
-		r := db.NewReader()
-		errs := 0
-		for h, o := range want {
-			typ, data, err := r.Read(h)
-			if err != nil {
-				errs++
-				continue
+		for _, mapped := range []bool{true, false} {
+			db, err := Open(filepath.Join(dir, ".git", "objects"), nil, 1<<20)
+			require.NoError(t, err)
+			if !mapped {
+				require.NoError(t, unmapFile(db.packs[0].data))
+				db.packs[0].data = nil
 			}
-			// What does come back undamaged must be right; damage inside a
-			// zlib stream is caught by its checksum, or by the sizes.
-			if o.typ != typ.String() || !bytes.Equal(o.data, data) {
-				errs++
-				assert.Failf(t, "wrong content", "object %s at damage %d", h, at)
+			r := db.NewReader()
+			errs := 0
+			for h, o := range want {
+				typ, data, err := r.Read(h)
+				if err != nil {
+					errs++
+					continue
+				}
+				// What does come back undamaged must be right; damage inside
+				// a zlib stream is caught by its checksum, or by the sizes.
+				if o.typ != typ.String() || !bytes.Equal(o.data, data) {
+					errs++
+					assert.Failf(t, "wrong content", "object %s at damage %d (mapped: %v)", h, at, mapped)
+				}
 			}
+			assert.Positive(t, errs, "damage at %d went unnoticed (mapped: %v)", at, mapped)
+			db.Close()
 		}
-		assert.Positive(t, errs, "damage at %d went unnoticed", at)
-		db.Close()
 	}
 }
 
