@@ -12,7 +12,8 @@ type Version struct {
 	// Findings are the version's findings, in order, as Scan gives them.
 	Findings []Finding
 	// Scanned is how many bytes ran through the detector for this version:
-	// all of them after a full scan, the new lines after a carry-over.
+	// all of them after a full scan; after a carry-over, the new lines, and
+	// all of them again when a non-local rule's keyword is there.
 	Scanned int64
 
 	path   string
@@ -40,11 +41,9 @@ var lineSeed = maphash.MakeSeed()
 // windows are lines, matches cannot cross a newline, and the inline allow
 // is read from the line). When a known value spans lines, or either
 // version is bigger than one scan chunk, data is scanned whole, as Scan
-// does. data must
-// not change while the returned Version is in use.
+// does. data must not change while the returned Version is in use.
 func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Version, error) {
 	v := &Version{path: path, data: data}
-	v.starts, v.hashes = lineIndex(data)
 	if len(data) > chunkSize || !d.lineLocal {
 		// Scanned as a stream, in chunks; the next version is scanned
 		// whole too.
@@ -52,8 +51,9 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Versio
 		v.Scanned = int64(len(data))
 		return v, err
 	}
+	v.starts, v.hashes = lineIndex(data)
 	active := d.activeRules(path, -1)
-	if prev == nil || prev.path != path || len(prev.data) > chunkSize || !d.lineLocal {
+	if prev == nil || prev.path != path || prev.hashes == nil {
 		return v, d.scanWhole(v, active)
 	}
 	bToA := matchLines(prev, v)
