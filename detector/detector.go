@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -182,21 +183,12 @@ func (d *Detector) Pack() *rules.Pack { return d.pack }
 // canSpanLines reports whether pattern can match a newline, in which case
 // its regex runs on a window of several lines instead of one line.
 func canSpanLines(pattern string) (bool, error) {
-	re, err := syntax.Parse(pattern, syntax.Perl)
-	if err != nil {
-		return false, err
-	}
-	var walk func(*syntax.Regexp) bool
-	walk = func(r *syntax.Regexp) bool {
+	return patternHas(pattern, func(r *syntax.Regexp) bool {
 		switch r.Op {
 		case syntax.OpAnyChar:
 			return true
 		case syntax.OpLiteral:
-			for _, c := range r.Rune {
-				if c == '\n' {
-					return true
-				}
-			}
+			return slices.Contains(r.Rune, '\n')
 		case syntax.OpCharClass:
 			for i := 0; i+1 < len(r.Rune); i += 2 {
 				if r.Rune[i] <= '\n' && '\n' <= r.Rune[i+1] {
@@ -204,37 +196,31 @@ func canSpanLines(pattern string) (bool, error) {
 				}
 			}
 		}
-		for _, s := range r.Sub {
-			if walk(s) {
-				return true
-			}
-		}
 		return false
-	}
-	return walk(re.Simplify()), nil
+	})
 }
 
 // anchorsText reports whether pattern holds \A, \z, or ^ or $ outside
 // multi-line mode: they match at the edges of the text a regex runs on, so
 // such a match depends on where that text starts and ends.
 func anchorsText(pattern string) (bool, error) {
+	return patternHas(pattern, func(r *syntax.Regexp) bool {
+		return r.Op == syntax.OpBeginText || r.Op == syntax.OpEndText
+	})
+}
+
+// patternHas reports whether any node of pattern's simplified syntax tree
+// satisfies is.
+func patternHas(pattern string, is func(*syntax.Regexp) bool) (bool, error) {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
 		return false, err
 	}
 	var walk func(*syntax.Regexp) bool
 	walk = func(r *syntax.Regexp) bool {
-		if r.Op == syntax.OpBeginText || r.Op == syntax.OpEndText {
-			return true
-		}
-		for _, s := range r.Sub {
-			if walk(s) {
-				return true
-			}
-		}
-		return false
+		return is(r) || slices.ContainsFunc(r.Sub, walk)
 	}
-	return walk(re), nil
+	return walk(re.Simplify()), nil
 }
 
 // IsPlaceholder reports whether v is a template, mask, reference or other

@@ -4,51 +4,42 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-func gitRun(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=Ops", "GIT_AUTHOR_EMAIL=ops@synthetic.invalid",
-		"GIT_COMMITTER_NAME=Ops", "GIT_COMMITTER_EMAIL=ops@synthetic.invalid", "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "git %v: %s", args, out)
-	return strings.TrimSpace(string(out))
-}
+	"github.com/keygate/keygate/internal/fixture"
+)
 
 // Commits reachable only through tags, annotated and nested, are walked;
 // a tag of a blob is no commit, and a broken ref is an error.
 func TestHistoryFollowsTags(t *testing.T) {
 	dir := t.TempDir()
-	gitRun(t, dir, "init", "-q", "-b", "main")
+	fixture.Git(t, dir, "init", "-q", "-b", "main")
 	write := func(name, content string) {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644))
-		gitRun(t, dir, "add", name)
-		gitRun(t, dir, "commit", "-q", "-m", name)
+		fixture.Git(t, dir, "add", name)
+		fixture.Git(t, dir, "commit", "-q", "-m", name)
 	}
 	write("a.txt", "on main\n")
-	gitRun(t, dir, "checkout", "-q", "-b", "gone")
+	fixture.Git(t, dir, "checkout", "-q", "-b", "gone")
 	write("b.txt", "only under an annotated tag\n")
-	gitRun(t, dir, "tag", "-a", "v1", "-m", "release")
-	gitRun(t, dir, "tag", "-a", "v1-signed-off", "-m", "a tag of a tag", "v1")
+	fixture.Git(t, dir, "tag", "-a", "v1", "-m", "release")
+	fixture.Git(t, dir, "tag", "-a", "v1-signed-off", "-m", "a tag of a tag", "v1")
 	write("c.txt", "only under a lightweight tag\n")
-	gitRun(t, dir, "tag", "light")
-	gitRun(t, dir, "checkout", "-q", "main")
-	gitRun(t, dir, "branch", "-q", "-D", "gone")
-	gitRun(t, dir, "tag", "-d", "v1")
-	blob := gitRun(t, dir, "rev-parse", "main:a.txt")
-	gitRun(t, dir, "tag", "-a", "blobtag", "-m", "a tag of a blob", blob)
+	fixture.Git(t, dir, "tag", "light")
+	fixture.Git(t, dir, "checkout", "-q", "main")
+	fixture.Git(t, dir, "branch", "-q", "-D", "gone")
+	fixture.Git(t, dir, "tag", "-d", "v1")
+	blob := fixture.Git(t, dir, "rev-parse", "main:a.txt")
+	fixture.Git(t, dir, "tag", "-a", "blobtag", "-m", "a tag of a blob", blob)
 
 	for _, pack := range []bool{false, true} {
 		if pack {
-			gitRun(t, dir, "gc", "-q")
+			fixture.Git(t, dir, "gc", "-q")
 		}
 		r, err := OpenRepo(dir)
 		require.NoError(t, err)

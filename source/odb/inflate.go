@@ -362,11 +362,9 @@ func (d *decoder) codes(b *bitReader, out []byte, op int, lit, dist *huffman) (i
 		if l == 0 { // a long code: one careful step
 			var done bool
 			var err error
-			b.buf, b.n, b.pos = buf, n, pos
-			if op, done, err = d.step(b, out, op, lit, dist); err != nil || done {
+			if buf, n, pos, op, done, err = d.stepFrom(b, buf, n, pos, out, op, lit, dist); err != nil || done {
 				return op, err
 			}
-			buf, n, pos = b.buf, b.n, b.pos
 			continue
 		}
 		sym := int(e >> 4)
@@ -405,11 +403,9 @@ func (d *decoder) codes(b *bitReader, out []byte, op int, lit, dist *huffman) (i
 		if dl == 0 { // a long distance code: one careful step
 			var done bool
 			var err error
-			b.buf, b.n, b.pos = buf, n, pos
-			if op, done, err = d.step(b, out, op, lit, dist); err != nil || done {
+			if buf, n, pos, op, done, err = d.stepFrom(b, buf, n, pos, out, op, lit, dist); err != nil || done {
 				return op, err
 			}
-			buf, n, pos = b.buf, b.n, b.pos
 			continue
 		}
 		buf >>= l
@@ -453,6 +449,13 @@ func (d *decoder) codes(b *bitReader, out []byte, op int, lit, dist *huffman) (i
 			return op, err
 		}
 	}
+}
+
+// stepFrom is step from the bit state codes keeps in its registers.
+func (d *decoder) stepFrom(b *bitReader, buf uint64, n uint, pos int, out []byte, op int, lit, dist *huffman) (uint64, uint, int, int, bool, error) {
+	b.buf, b.n, b.pos = buf, n, pos
+	op, done, err := d.step(b, out, op, lit, dist)
+	return b.buf, b.n, b.pos, op, done, err
 }
 
 // step decodes one literal, match or end of block, every read checked;

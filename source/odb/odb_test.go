@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,23 +14,15 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-func git(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.invalid",
-		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.invalid", "GIT_CONFIG_GLOBAL=/dev/null")
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "git %v: %s", args, out)
-	return string(out)
-}
+	"github.com/keygate/keygate/internal/fixture"
+)
 
 // history makes a repository of versions of a few files, so that a repack
 // stores most of them as deltas, in chains.
 func history(t *testing.T) string {
 	dir := t.TempDir()
-	git(t, dir, "init", "-q", "-b", "main")
+	fixture.Git(t, dir, "init", "-q", "-b", "main")
 	var lines []string
 	for i := range 300 {
 		lines = append(lines, fmt.Sprintf("line %d of a file that changes a little in every commit", i))
@@ -42,8 +33,8 @@ func history(t *testing.T) string {
 			require.NoError(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%d.txt", f)), []byte(strings.Join(lines, "\n")), 0o644))
 		}
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "big.bin"), bytes.Repeat([]byte{byte(c)}, 200_000+c), 0o644))
-		git(t, dir, "add", "-A")
-		git(t, dir, "commit", "-q", "-m", fmt.Sprintf("c%d", c))
+		fixture.Git(t, dir, "add", "-A")
+		fixture.Git(t, dir, "commit", "-q", "-m", fmt.Sprintf("c%d", c))
 	}
 	return dir
 }
@@ -55,8 +46,8 @@ type object struct {
 
 // catAll is every object as git itself reads it.
 func catAll(t *testing.T, dir string) map[plumbing.Hash]object {
-	out := git(t, dir, "cat-file", "--batch-all-objects", "--batch")
-	br := bufio.NewReader(strings.NewReader(out))
+	out := fixture.GitRaw(t, dir, "cat-file", "--batch-all-objects", "--batch")
+	br := bufio.NewReader(bytes.NewReader(out))
 	all := map[plumbing.Hash]object{}
 	for {
 		head, err := br.ReadString('\n')
@@ -84,15 +75,15 @@ func TestReadsEveryObjectAsGitDoes(t *testing.T) {
 	}{
 		{"loose objects", func(*testing.T, string) {}, 0},
 		{"one pack with deep delta chains", func(t *testing.T, dir string) {
-			git(t, dir, "repack", "-adfq", "--depth=50", "--window=50")
+			fixture.Git(t, dir, "repack", "-adfq", "--depth=50", "--window=50")
 		}, 1},
 		{"ref deltas", func(t *testing.T, dir string) {
-			git(t, dir, "-c", "repack.useDeltaBaseOffset=false", "repack", "-adfq")
+			fixture.Git(t, dir, "-c", "repack.useDeltaBaseOffset=false", "repack", "-adfq")
 		}, 1},
 		{"a pack and newer loose objects", func(t *testing.T, dir string) {
-			git(t, dir, "repack", "-adq")
+			fixture.Git(t, dir, "repack", "-adq")
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "f0.txt"), []byte("after the repack\n"), 0o644))
-			git(t, dir, "commit", "-qam", "loose")
+			fixture.Git(t, dir, "commit", "-qam", "loose")
 		}, 1},
 	}
 	for _, tt := range tests {
@@ -141,7 +132,7 @@ func TestReadsEveryObjectAsGitDoes(t *testing.T) {
 // A damaged pack gives errors, never a panic or wrong content.
 func TestCorruptPackIsAnError(t *testing.T) {
 	dir := history(t)
-	git(t, dir, "repack", "-adfq")
+	fixture.Git(t, dir, "repack", "-adfq")
 	want := catAll(t, dir)
 	packs, err := filepath.Glob(filepath.Join(dir, ".git", "objects", "pack", "*.pack"))
 	require.NoError(t, err)
