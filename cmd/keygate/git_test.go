@@ -286,3 +286,26 @@ func TestGitFailures(t *testing.T) {
 		assert.NotEmpty(t, res.stderr)
 	})
 }
+
+// A shared clone (objects/info/alternates, as CI systems make with
+// --reference) is scanned through its alternates, staged and history.
+func TestHistorySharedClone(t *testing.T) {
+	g := newGitRepo(t)
+	g.write("docs/a.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\n")
+	leak := g.commit("old leak")
+	g.git("gc", "-q")
+	clone := filepath.Join(t.TempDir(), "clone")
+	out, err := exec.Command("git", "clone", "-q", "--shared", g.dir, clone).CombinedOutput()
+	require.NoError(t, err, string(out))
+	res := runCLI(t, clone, nil, "scan", "--history", "--format", "json", "--no-env-file")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	assert.Equal(t, []gitFinding{{"docs/a.md", 1, "redis-password", leak}}, gitFindings(t, res))
+
+	fixture.Write(t, clone, "docs/a.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\nBOT1_PASSWORD="+fixture.BotPassword+"\n")
+	cmd := exec.Command("git", "-C", clone, "add", "docs/a.md")
+	out, err = cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	res = runCLI(t, clone, nil, "scan", "--staged", "--format", "json", "--no-env-file")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	assert.Equal(t, []gitFinding{{"docs/a.md", 2, "bot-password", ""}}, gitFindings(t, res))
+}

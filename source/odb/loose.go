@@ -13,11 +13,18 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 )
 
-// readLoose reads objects/xx/yyyy…: zlib over "type size\0content". An
-// absent file is os.ErrNotExist.
+// readLoose reads objects/xx/yyyy… from the first objects directory that
+// has it: zlib over "type size\0content". An absent file is
+// os.ErrNotExist.
 func (r *Reader) readLoose(h plumbing.Hash) (Type, []byte, error) {
 	hex := h.String()
-	f, err := os.Open(filepath.Join(r.db.dir, hex[:2], hex[2:]))
+	var f *os.File
+	var err error
+	for _, dir := range r.db.dirs {
+		if f, err = os.Open(filepath.Join(dir, hex[:2], hex[2:])); !errors.Is(err, os.ErrNotExist) {
+			break
+		}
+	}
 	if err != nil {
 		return 0, nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -55,34 +56,67 @@ type Fallback func(h plumbing.Hash) (Type, []byte, error)
 // DB is a repository's object store. It is safe for concurrent use; each
 // goroutine reads through its own Reader.
 type DB struct {
-	dir      string // the objects directory
+	dirs     []string // the objects directory, then its alternates
 	packs    []*pack
 	fallback Fallback
 	cache    *lru
 }
 
-// Open opens the objects directory dir (".git/objects"), with a cache of
-// up to cacheBytes of resolved objects shared by its readers. Packs whose
+// maxAlternates bounds the chain of alternates, as git does (depth 5).
+const maxAlternates = 5
+
+// Open opens the objects directory dir (".git/objects") and the ones its
+// info/alternates names (a shared or referenced clone), with a cache of up
+// to cacheBytes of resolved objects shared by its readers. Packs whose
 // index it cannot read are left to the fallback.
 func Open(dir string, fallback Fallback, cacheBytes int) (*DB, error) {
-	db := &DB{dir: dir, fallback: fallback, cache: newLRU(cacheBytes)}
-	idxs, err := filepath.Glob(filepath.Join(dir, "pack", "*.idx"))
-	if err != nil {
-		return nil, fmt.Errorf("list packs in %s: %w", dir, err)
+	db := &DB{fallback: fallback, cache: newLRU(cacheBytes)}
+	if dir != "" {
+		db.addDir(dir, 0)
 	}
-	sort.Strings(idxs)
-	for _, idx := range idxs {
-		p, err := openPack(idx, strings.TrimSuffix(idx, ".idx")+".pack")
-		if errors.Is(err, errUnsupported) || errors.Is(err, os.ErrNotExist) {
-			continue
-		}
+	for _, d := range db.dirs {
+		idxs, err := filepath.Glob(filepath.Join(d, "pack", "*.idx"))
 		if err != nil {
-			db.Close()
-			return nil, err
+			return nil, fmt.Errorf("list packs in %s: %w", d, err)
 		}
-		db.packs = append(db.packs, p)
+		sort.Strings(idxs)
+		for _, idx := range idxs {
+			p, err := openPack(idx, strings.TrimSuffix(idx, ".idx")+".pack")
+			if errors.Is(err, errUnsupported) || errors.Is(err, os.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				db.Close()
+				return nil, err
+			}
+			db.packs = append(db.packs, p)
+		}
 	}
 	return db, nil
+}
+
+// addDir adds an objects directory and, depth first, its alternates: one
+// path a line, relative ones from the directory itself.
+func (db *DB) addDir(dir string, depth int) {
+	dir = filepath.Clean(dir)
+	if depth > maxAlternates || slices.Contains(db.dirs, dir) {
+		return
+	}
+	db.dirs = append(db.dirs, dir)
+	b, err := os.ReadFile(filepath.Join(dir, "info", "alternates"))
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if !filepath.IsAbs(line) {
+			line = filepath.Join(dir, line)
+		}
+		db.addDir(line, depth+1)
+	}
 }
 
 // Close releases the pack files.

@@ -197,3 +197,30 @@ func TestApplyDeltaRejectsBadInput(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "234abc", string(out))
 }
+
+// A shared clone keeps no objects of its own but those it adds: the rest
+// are read through objects/info/alternates, packed and loose.
+func TestReadsThroughAlternates(t *testing.T) {
+	origin := history(t)
+	fixture.Git(t, origin, "repack", "-adq")
+	require.NoError(t, os.WriteFile(filepath.Join(origin, "loose.txt"), []byte("a loose object of the origin\n"), 0o644))
+	fixture.Git(t, origin, "add", "loose.txt")
+	fixture.Git(t, origin, "commit", "-qm", "loose")
+	clone := filepath.Join(t.TempDir(), "clone")
+	fixture.Git(t, origin, "clone", "-q", "--shared", origin, clone)
+	require.NoError(t, os.WriteFile(filepath.Join(clone, "own.txt"), []byte("the clone's own object\n"), 0o644))
+	fixture.Git(t, clone, "add", "own.txt")
+	fixture.Git(t, clone, "commit", "-qm", "own")
+	want := catAll(t, clone)
+	require.Greater(t, len(want), 100)
+	db, err := Open(filepath.Join(clone, ".git", "objects"), nil, 1<<20)
+	require.NoError(t, err)
+	defer db.Close()
+	r := db.NewReader()
+	for h, o := range want {
+		typ, data, err := r.Read(h)
+		require.NoError(t, err, h.String())
+		assert.Equal(t, o.typ, typ.String())
+		require.True(t, bytes.Equal(o.data, data), "object %s differs", h)
+	}
+}
