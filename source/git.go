@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
@@ -55,8 +56,9 @@ func OpenRepo(dir string) (*Repo, error) {
 	// cache: by default go-git opens the packfile again for every object,
 	// which was half of a history scan's time.
 	if fsStore, ok := r.Storer.(*filesystem.Storage); ok {
+		// Alternates name absolute paths, outside the .git directory.
 		st := filesystem.NewStorageWithOptions(fsStore.Filesystem(), cache.NewObjectLRU(128*cache.MiByte),
-			filesystem.Options{KeepDescriptors: true})
+			filesystem.Options{KeepDescriptors: true, AlternatesFS: osfs.New("/", osfs.WithBoundOS())})
 		if fast, err := git.Open(st, worktree); err == nil {
 			r = fast
 		}

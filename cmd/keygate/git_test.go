@@ -308,4 +308,16 @@ func TestHistorySharedClone(t *testing.T) {
 	res = runCLI(t, clone, nil, "scan", "--staged", "--format", "json", "--no-env-file")
 	assert.Equal(t, exitFail, res.code, res.combined)
 	assert.Equal(t, []gitFinding{{"docs/a.md", 2, "bot-password", ""}}, gitFindings(t, res))
+
+	// The pull-request form resolves revisions through the alternates too.
+	out, err = exec.Command("git", "-C", clone, "-c", "user.name=Ops", "-c", "user.email=ops@synthetic.invalid",
+		"commit", "-q", "--no-verify", "-m", "new").CombinedOutput()
+	require.NoError(t, err, string(out))
+	rev, err := exec.Command("git", "-C", clone, "rev-parse", "HEAD").Output()
+	require.NoError(t, err)
+	head := strings.TrimSpace(string(rev))
+	res = runCLI(t, clone, nil, "scan", "--history", "--range", leak+"..HEAD", "--format", "json", "--no-env-file")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	// The new version of the file, with both secrets, came in that commit.
+	assert.Equal(t, []gitFinding{{"docs/a.md", 1, "redis-password", head}, {"docs/a.md", 2, "bot-password", head}}, gitFindings(t, res))
 }
