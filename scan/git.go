@@ -92,7 +92,7 @@ func scanBlobs(ctx context.Context, repo *source.Repo, opts Options, jobs []blob
 }
 
 func scanBlob(r *source.BlobReader, d *detector.Detector, job blobJob) streamResult {
-	data, err := r.Read(job.id)
+	data, _, err := r.ReadUnless(job.id, binarySniff, isBinary)
 	if err != nil {
 		return streamResult{err: err}
 	}

@@ -215,7 +215,7 @@ func historyScan(ctx context.Context, repo *source.Repo, opts GitOptions) (*sour
 // scanVersion scans one blob, given the scanned version it replaced (nil:
 // none, or not text), and returns its result and its scanned version.
 func scanVersion(rd *source.BlobReader, d *detector.Detector, b source.NewBlob, prev *detector.Version) (streamResult, *detector.Version) {
-	data, err := rd.Read(b.ID)
+	data, _, err := rd.ReadUnless(b.ID, binarySniff, isBinary)
 	if err != nil {
 		return streamResult{err: err}, nil
 	}

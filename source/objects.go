@@ -79,12 +79,25 @@ func (r *Repo) NewBlobReader() (*BlobReader, error) {
 
 // Read returns the content of blob id; it must not be modified.
 func (b *BlobReader) Read(id string) ([]byte, error) {
-	t, data, err := b.r.Read(plumbing.NewHash(id))
+	data, _, err := b.ReadUnless(id, 0, nil)
+	return data, err
+}
+
+// ReadUnless is Read, except that when skip reports true of the first n
+// bytes of a large blob it stops there: skipped is true and data is that
+// prefix (a large binary file is not inflated whole to be skipped).
+func (b *BlobReader) ReadUnless(id string, n int, skip func([]byte) bool) (data []byte, skipped bool, err error) {
+	var t odb.Type
+	if skip == nil {
+		t, data, err = b.r.Read(plumbing.NewHash(id))
+	} else {
+		t, data, skipped, err = b.r.ReadUnless(plumbing.NewHash(id), n, skip)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("read blob %s: %w", id, err)
+		return nil, false, fmt.Errorf("read blob %s: %w", id, err)
 	}
 	if t != odb.Blob {
-		return nil, fmt.Errorf("read blob %s: it is a %s", id, t)
+		return nil, false, fmt.Errorf("read blob %s: it is a %s", id, t)
 	}
-	return data, nil
+	return data, skipped, nil
 }

@@ -17,6 +17,10 @@ import (
 
 var errCorrupt = errors.New("corrupt zlib stream")
 
+// errFull: the output is full. In a prefix read that is the end; in a whole
+// read the stream holds more than the object's size: corrupt.
+var errFull = errors.New("output full")
+
 // Huffman tables: a primary table indexed by the next tableBits bits of
 // input (codes are stored bit-reversed, as deflate sends them); an entry
 // holds the symbol and the code's length, or length 0 for codes longer
@@ -218,12 +222,17 @@ type decoder struct {
 }
 
 // inflateZlib decodes the zlib stream at the start of in, which must
-// inflate to exactly size bytes, checking its Adler-32.
-func (d *decoder) inflateZlib(in []byte, size int) ([]byte, error) {
+// inflate to exactly size bytes, checking its Adler-32. With 0 < limit <
+// size it decodes only the first limit bytes (or a few less), unchecked.
+func (d *decoder) inflateZlib(in []byte, size, limit int) ([]byte, error) {
 	if len(in) < 2 || in[0]&0x0f != 8 || in[0]>>4 > 7 || in[1]&0x20 != 0 || (uint(in[0])<<8|uint(in[1]))%31 != 0 {
 		return nil, errCorrupt
 	}
+	prefix := limit > 0 && limit < size
 	out := make([]byte, size)
+	if prefix {
+		out = make([]byte, limit)
+	}
 	b := bitReader{in: in, pos: 2}
 	op := 0
 	for final := false; !final; {
@@ -243,6 +252,12 @@ func (d *decoder) inflateZlib(in []byte, size int) ([]byte, error) {
 				op, err = d.codes(&b, out, op, &d.lit, &d.dist)
 			}
 		default:
+			err = errCorrupt
+		}
+		if prefix && errors.Is(err, errFull) {
+			return out[:op], nil
+		}
+		if errors.Is(err, errFull) {
 			err = errCorrupt
 		}
 		if err != nil {
@@ -270,8 +285,11 @@ func (d *decoder) stored(b *bitReader, out []byte, op int) (int, error) {
 		return op, errCorrupt
 	}
 	n := int(binary.LittleEndian.Uint16(b.in[at:]))
-	if uint16(n) != ^binary.LittleEndian.Uint16(b.in[at+2:]) || at+4+n > len(b.in) || op+n > len(out) {
+	if uint16(n) != ^binary.LittleEndian.Uint16(b.in[at+2:]) || at+4+n > len(b.in) {
 		return op, errCorrupt
+	}
+	if op+n > len(out) {
+		return op + copy(out[op:], b.in[at+4:at+4+n]), errFull
 	}
 	copy(out[op:], b.in[at+4:at+4+n])
 	b.pos = at + 4 + n
@@ -370,7 +388,7 @@ func (d *decoder) codes(b *bitReader, out []byte, op int, lit, dist *huffman) (i
 		sym := int(e >> 4)
 		if sym < 256 {
 			if op >= len(out) {
-				return op, errCorrupt
+				return op, errFull
 			}
 			out[op] = byte(sym)
 			op++
@@ -422,8 +440,11 @@ func (d *decoder) codes(b *bitReader, out []byte, op int, lit, dist *huffman) (i
 		back := int(distBase[ds]) + int(buf&(1<<k-1))
 		buf >>= k
 		n -= k
-		if back > op || op+length > len(out) {
+		if back > op {
 			return op, errCorrupt
+		}
+		if op+length > len(out) {
+			return op, errFull
 		}
 		switch {
 		case back >= 8 && op+length+8 <= len(out):
@@ -468,7 +489,7 @@ func (d *decoder) step(b *bitReader, out []byte, op int, lit, dist *huffman) (in
 		}
 		if sym < 256 {
 			if op >= len(out) {
-				return op, false, errCorrupt
+				return op, false, errFull
 			}
 			out[op] = byte(sym)
 			return op + 1, false, nil
@@ -496,8 +517,11 @@ func (d *decoder) step(b *bitReader, out []byte, op int, lit, dist *huffman) (in
 			return op, false, err
 		}
 		back := int(distBase[ds]) + int(extra)
-		if back > op || op+length > len(out) {
+		if back > op {
 			return op, false, errCorrupt
+		}
+		if op+length > len(out) {
+			return op, false, errFull
 		}
 		if back >= length {
 			copy(out[op:op+length], out[op-back:])

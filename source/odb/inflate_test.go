@@ -52,7 +52,7 @@ func TestInflateMatchesZlib(t *testing.T) {
 		for _, level := range []int{zlib.NoCompression, zlib.HuffmanOnly, zlib.BestSpeed, 4, zlib.DefaultCompression, zlib.BestCompression} {
 			t.Run(fmt.Sprintf("%s/level %d", name, level), func(t *testing.T) {
 				z := deflate(t, data, level)
-				out, err := d.inflateZlib(append(z, "trailing bytes of the next object"...), len(data))
+				out, err := d.inflateZlib(append(z, "trailing bytes of the next object"...), len(data), 0)
 				require.NoError(t, err)
 				require.True(t, bytes.Equal(data, out))
 			})
@@ -64,24 +64,24 @@ func TestInflateRejectsBadStreams(t *testing.T) {
 	var d decoder
 	data := inputs()["text"][:50_000]
 	z := deflate(t, data, zlib.DefaultCompression)
-	_, err := d.inflateZlib(z, len(data)-1)
+	_, err := d.inflateZlib(z, len(data)-1, 0)
 	assert.ErrorIs(t, err, errCorrupt, "more data than the object's size")
-	_, err = d.inflateZlib(z, len(data)+1)
+	_, err = d.inflateZlib(z, len(data)+1, 0)
 	assert.ErrorIs(t, err, errCorrupt, "less data than the object's size")
-	_, err = d.inflateZlib(z[:len(z)-10], len(data))
+	_, err = d.inflateZlib(z[:len(z)-10], len(data), 0)
 	assert.ErrorIs(t, err, errCorrupt, "truncated")
 	bad := bytes.Clone(z)
 	bad[len(bad)-1] ^= 1
-	_, err = d.inflateZlib(bad, len(data))
+	_, err = d.inflateZlib(bad, len(data), 0)
 	assert.ErrorIs(t, err, errCorrupt, "wrong checksum")
-	_, err = d.inflateZlib([]byte{0x78, 0x9c ^ 1}, 0)
+	_, err = d.inflateZlib([]byte{0x78, 0x9c ^ 1}, 0, 0)
 	assert.ErrorIs(t, err, errCorrupt, "bad header")
 	// Damage anywhere is caught, or decodes to what zlib itself decodes.
 	r := rand.New(rand.NewPCG(2, 2))
 	for range 2000 {
 		bad := bytes.Clone(z)
 		bad[2+r.IntN(len(bad)-2)] ^= byte(1 + r.IntN(255))
-		out, err := d.inflateZlib(bad, len(data))
+		out, err := d.inflateZlib(bad, len(data), 0)
 		if err == nil {
 			zr, zerr := zlib.NewReader(bytes.NewReader(bad))
 			require.NoError(t, zerr)
@@ -107,7 +107,7 @@ func FuzzInflate(f *testing.F) {
 			return
 		}
 		var d decoder
-		out, err := d.inflateZlib(z, size)
+		out, err := d.inflateZlib(z, size, 0)
 		if err != nil {
 			return
 		}
@@ -132,7 +132,7 @@ func BenchmarkInflate(b *testing.B) {
 		var d decoder
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
-			if _, err := d.inflateZlib(z, len(data)); err != nil {
+			if _, err := d.inflateZlib(z, len(data), 0); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -150,4 +150,25 @@ func BenchmarkInflate(b *testing.B) {
 			}
 		}
 	})
+}
+
+// A prefix read decodes the first bytes only: at most limit of them, and at
+// most one match (258 bytes) short of it.
+func TestInflatePrefix(t *testing.T) {
+	var d decoder
+	for name, data := range inputs() {
+		if len(data) < 10_000 {
+			continue
+		}
+		for _, level := range []int{zlib.NoCompression, zlib.HuffmanOnly, zlib.DefaultCompression} {
+			z := deflate(t, data, level)
+			for _, limit := range []int{1, 100, 8000, len(data) - 1} {
+				out, err := d.inflateZlib(z, len(data), limit)
+				require.NoError(t, err, "%s level %d limit %d", name, level, limit)
+				assert.LessOrEqual(t, len(out), limit)
+				assert.Greater(t, len(out), limit-259)
+				require.True(t, bytes.Equal(data[:len(out)], out), "%s level %d limit %d: not a prefix", name, level, limit)
+			}
+		}
+	}
 }

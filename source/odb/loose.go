@@ -15,8 +15,9 @@ import (
 
 // readLoose reads objects/xx/yyyy… from the first objects directory that
 // has it: zlib over "type size\0content". An absent file is
-// os.ErrNotExist.
-func (r *Reader) readLoose(h plumbing.Hash) (Type, []byte, error) {
+// os.ErrNotExist. With skip, a large object's first n bytes are read first
+// and the rest only when skip reports false of them.
+func (r *Reader) readLoose(h plumbing.Hash, n int, skip func([]byte) bool) (Type, []byte, bool, error) {
 	hex := h.String()
 	var f *os.File
 	var err error
@@ -26,35 +27,35 @@ func (r *Reader) readLoose(h plumbing.Hash) (Type, []byte, error) {
 		}
 	}
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, false, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, false, err
 	}
 	zr, err := zlib.NewReader(f)
 	if err != nil {
-		return 0, nil, fmt.Errorf("inflate: %w", err)
+		return 0, nil, false, fmt.Errorf("inflate: %w", err)
 	}
 	defer zr.Close()
 	var head []byte
 	for {
 		var b [1]byte
 		if _, err := io.ReadFull(zr, b[:]); err != nil {
-			return 0, nil, fmt.Errorf("read header: %w", err)
+			return 0, nil, false, fmt.Errorf("read header: %w", err)
 		}
 		if b[0] == 0 {
 			break
 		}
 		if head = append(head, b[0]); len(head) > 32 {
-			return 0, nil, fmt.Errorf("bad header")
+			return 0, nil, false, fmt.Errorf("bad header")
 		}
 	}
 	name, sz, ok := bytes.Cut(head, []byte{' '})
 	size, err := strconv.ParseInt(string(sz), 10, 64)
 	if !ok || err != nil || size < 0 || size > maxObject || size > st.Size()*1032+1024 {
-		return 0, nil, fmt.Errorf("bad header %q", head)
+		return 0, nil, false, fmt.Errorf("bad header %q", head)
 	}
 	var t Type
 	switch string(name) {
@@ -67,15 +68,25 @@ func (r *Reader) readLoose(h plumbing.Hash) (Type, []byte, error) {
 	case "tag":
 		t = Tag
 	default:
-		return 0, nil, fmt.Errorf("bad type %q", name)
+		return 0, nil, false, fmt.Errorf("bad type %q", name)
 	}
 	data := make([]byte, size)
-	if _, err := io.ReadFull(zr, data); err != nil {
-		return 0, nil, fmt.Errorf("read content: %w", err)
+	if skip != nil && size > LargeObject && int64(n) < size {
+		if _, err := io.ReadFull(zr, data[:n]); err != nil {
+			return 0, nil, false, fmt.Errorf("read content: %w", err)
+		}
+		if skip(data[:n]) {
+			return t, data[:n], true, nil
+		}
+		if _, err := io.ReadFull(zr, data[n:]); err != nil {
+			return 0, nil, false, fmt.Errorf("read content: %w", err)
+		}
+	} else if _, err := io.ReadFull(zr, data); err != nil {
+		return 0, nil, false, fmt.Errorf("read content: %w", err)
 	}
 	var one [1]byte
 	if n, err := zr.Read(one[:]); n != 0 || !errors.Is(err, io.EOF) {
-		return 0, nil, fmt.Errorf("content longer than its %d bytes or corrupt: %v", size, err)
+		return 0, nil, false, fmt.Errorf("content longer than its %d bytes or corrupt: %v", size, err)
 	}
-	return t, data, nil
+	return t, data, false, nil
 }

@@ -143,6 +143,45 @@ type Reader struct {
 // NewReader returns a reader for one goroutine.
 func (db *DB) NewReader() *Reader { return &Reader{db: db} }
 
+// LargeObject: an object stored whole and bigger than this is first read
+// only up to the sniff ReadUnless asks for.
+const LargeObject = 1 << 20
+
+// ReadUnless reads an object like Read, but for a large one stored whole
+// (packed or loose) it first inflates only its first n bytes, and stops
+// there when skip reports true of them: a 500 MB archive committed by
+// mistake costs a few KB to recognise as binary, not its whole inflation.
+// skipped tells which; data is then that prefix.
+func (r *Reader) ReadUnless(h plumbing.Hash, n int, skip func(head []byte) bool) (t Type, data []byte, skipped bool, err error) {
+	for i, p := range r.db.packs {
+		off, ok := p.find(h)
+		if !ok {
+			continue
+		}
+		hd, err := r.inf.object(p, off)
+		if err == nil && hd.kind < ofsDelta && hd.size > LargeObject {
+			head, err := r.inf.inflate(p, hd.dataOff, hd.size, n)
+			if err == nil && skip(head) {
+				return Type(hd.kind), head, true, nil
+			}
+		}
+		t, data, err := r.readPacked(i, off)
+		if err != nil {
+			return 0, nil, false, fmt.Errorf("object %s in %s: %w", h, filepath.Base(p.path), err)
+		}
+		return t, data, false, nil
+	}
+	t, data, skipped, err = r.readLoose(h, n, skip)
+	if !errors.Is(err, os.ErrNotExist) {
+		if err != nil {
+			return 0, nil, false, fmt.Errorf("loose object %s: %w", h, err)
+		}
+		return t, data, skipped, nil
+	}
+	t, data, err = r.Read(h)
+	return t, data, false, err
+}
+
 // Read returns an object's type and content. The content may be shared
 // with the cache: callers must not modify it.
 func (r *Reader) Read(h plumbing.Hash) (Type, []byte, error) {
@@ -155,7 +194,7 @@ func (r *Reader) Read(h plumbing.Hash) (Type, []byte, error) {
 			return t, data, nil
 		}
 	}
-	t, data, err := r.readLoose(h)
+	t, data, _, err := r.readLoose(h, 0, nil)
 	if !errors.Is(err, os.ErrNotExist) {
 		if err != nil {
 			return 0, nil, fmt.Errorf("loose object %s: %w", h, err)

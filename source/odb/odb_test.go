@@ -224,3 +224,41 @@ func TestReadsThroughAlternates(t *testing.T) {
 		require.True(t, bytes.Equal(o.data, data), "object %s differs", h)
 	}
 }
+
+// A large binary blob is recognised from its first bytes without being
+// inflated whole, packed or loose; a large text blob is read whole.
+func TestReadUnlessStopsAtABinaryHead(t *testing.T) {
+	dir := t.TempDir()
+	fixture.Git(t, dir, "init", "-q", "-b", "main")
+	bin := make([]byte, 3*LargeObject)
+	for i := range bin {
+		bin[i] = byte(i * 7)
+	}
+	text := bytes.Repeat([]byte("plain text, no NUL in it\n"), 3*LargeObject/25)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "big.bin"), bin, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "big.txt"), text, 0o644))
+	fixture.Git(t, dir, "add", ".")
+	fixture.Git(t, dir, "commit", "-qm", "big files")
+	binID := plumbing.NewHash(fixture.Git(t, dir, "rev-parse", "HEAD:big.bin"))
+	textID := plumbing.NewHash(fixture.Git(t, dir, "rev-parse", "HEAD:big.txt"))
+	hasNUL := func(head []byte) bool { return bytes.IndexByte(head, 0) >= 0 }
+	for _, packed := range []bool{false, true} {
+		if packed {
+			fixture.Git(t, dir, "gc", "-q")
+		}
+		db, err := Open(filepath.Join(dir, ".git", "objects"), nil, 1<<20)
+		require.NoError(t, err)
+		r := db.NewReader()
+		typ, head, skipped, err := r.ReadUnless(binID, 8000, hasNUL)
+		require.NoError(t, err)
+		assert.Equal(t, Blob, typ)
+		assert.True(t, skipped, "packed: %v", packed)
+		assert.LessOrEqual(t, len(head), 8000)
+		assert.True(t, bytes.Equal(bin[:len(head)], head))
+		_, data, skipped, err := r.ReadUnless(textID, 8000, hasNUL)
+		require.NoError(t, err)
+		assert.False(t, skipped)
+		assert.True(t, bytes.Equal(text, data), "packed: %v", packed)
+		db.Close()
+	}
+}

@@ -119,10 +119,10 @@ func (in *inflater) object(p *pack, off int64) (header, error) {
 }
 
 // inflate decodes the zlib stream at pack offset at into exactly size
-// bytes.
-func (in *inflater) inflate(p *pack, at, size int64) ([]byte, error) {
+// bytes (with 0 < limit < size, into the first limit bytes).
+func (in *inflater) inflate(p *pack, at, size int64, limit int) ([]byte, error) {
 	if p.data != nil {
-		out, err := in.dec.inflateZlib(p.data[at:], int(size))
+		out, err := in.dec.inflateZlib(p.data[at:], int(size), limit)
 		if err != nil {
 			return nil, fmt.Errorf("inflate at %d: %w", at, err)
 		}
@@ -147,7 +147,7 @@ func (in *inflater) inflate(p *pack, at, size int64) ([]byte, error) {
 			in.at, in.n = at, n
 			src = in.scratch[:n]
 		}
-		out, err := in.dec.inflateZlib(src, int(size))
+		out, err := in.dec.inflateZlib(src, int(size), limit)
 		if err != nil && bound < p.size-at {
 			bound = p.size - at
 			continue
@@ -184,7 +184,7 @@ func (r *Reader) readPacked(pi int, off int64) (Type, []byte, error) {
 		if err != nil {
 			return 0, nil, err
 		}
-		body, err := r.inf.inflate(p, h.dataOff, h.size)
+		body, err := r.inf.inflate(p, h.dataOff, h.size, 0)
 		if err != nil {
 			return 0, nil, err
 		}
