@@ -72,16 +72,12 @@ type blobJob struct {
 func scanBlobs(ctx context.Context, repo *source.Repo, opts Options, jobs []blobJob, progress func(done int, bytes int64)) ([]streamResult, error) {
 	results := make([]streamResult, len(jobs))
 	workers := workerCount(opts, len(jobs))
-	readers := make([]*source.BlobReader, workers)
-	for i := range readers {
-		r, err := repo.NewBlobReader()
-		if err != nil {
-			return nil, err
-		}
-		readers[i] = r
+	readers, err := repo.NewBlobReaders(workers)
+	if err != nil {
+		return nil, err
 	}
 	var done, total atomic.Int64
-	err := parallel(ctx, len(jobs), workers, func(w, i int) {
+	err = parallel(ctx, len(jobs), workers, func(w, i int) {
 		results[i] = scanBlob(readers[w], opts.Detector, jobs[i])
 		d, b := done.Add(1), total.Add(results[i].bytes)
 		if progress != nil {
@@ -92,11 +88,21 @@ func scanBlobs(ctx context.Context, repo *source.Repo, opts Options, jobs []blob
 }
 
 func scanBlob(r *source.BlobReader, d *detector.Detector, job blobJob) streamResult {
-	data, _, err := r.ReadUnless(job.id, binarySniff, isBinary)
-	if err != nil {
-		return streamResult{err: err}
+	data, binary, err := readBlob(r, job.id)
+	if err != nil || binary {
+		return streamResult{err: err, binary: binary}
 	}
 	return scanStream(bytes.NewReader(data), d, job.path, job.lines)
+}
+
+// readBlob reads a blob and tells whether it starts like a binary file; a
+// large binary one is read no further than that start.
+func readBlob(r *source.BlobReader, id string) (data []byte, binary bool, err error) {
+	data, skipped, err := r.ReadUnless(id, binarySniff, isBinary)
+	if err != nil {
+		return nil, false, err
+	}
+	return data, skipped || isBinary(data[:min(len(data), binarySniff)]), nil
 }
 
 // Staged scans what the next commit adds: blocked paths, and the lines

@@ -81,6 +81,10 @@ type Options struct {
 	Baseline   *Baseline
 	// Workers defaults to the number of CPUs.
 	Workers int
+	// wholeBlobs turns off carrying findings over from a file's previous
+	// version in history scans: tests set it to check that both ways give
+	// the same report.
+	wholeBlobs bool
 }
 
 // newFinding converts a detector finding, dropping the secret.

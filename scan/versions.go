@@ -3,15 +3,12 @@ package scan
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync"
 
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/source"
 )
-
-// wholeBlobs turns off carrying findings over from a file's previous
-// version: tests set it to check that both ways give the same report.
-var wholeBlobs = false
 
 // maxKeptVersions bounds the memory of scanned versions kept for their
 // next version (about the size of the newest tree); past it a next
@@ -24,10 +21,11 @@ const maxKeptVersions = 128 << 20
 // it is, on the lines it changes (detector.ScanVersion), so every blob's
 // result is what a whole scan of it gives, for a fraction of the work.
 type versionScan struct {
-	ctx  context.Context
-	det  *detector.Detector
-	mu   sync.Mutex
-	cond *sync.Cond
+	ctx   context.Context
+	det   *detector.Detector
+	whole bool // every blob scanned whole (Options.wholeBlobs)
+	mu    sync.Mutex
+	cond  *sync.Cond
 
 	queue    []versionTask
 	walked   bool // the walk is over: no more blobs will come
@@ -64,7 +62,7 @@ func (s *versionScan) add(b source.NewBlob) {
 	s.scanned = append(s.scanned, false)
 	t := versionTask{blob: b}
 	switch p := b.Pred; {
-	case p < 0 || wholeBlobs:
+	case p < 0 || s.whole:
 	case s.kept[p] != nil:
 		t.prev = s.kept[p]
 		s.drop(p) // a second next version (branches) is scanned whole
@@ -145,14 +143,11 @@ func (s *versionScan) work(rd *source.BlobReader) {
 // historyScan walks the history and scans its blobs on workers at the
 // same time; results are in the order of h.Blobs.
 func historyScan(ctx context.Context, repo *source.Repo, opts GitOptions) (*source.History, []streamResult, error) {
-	workers := workerCount(opts.Options, 1<<20)
-	readers := make([]*source.BlobReader, workers)
-	for i := range readers {
-		r, err := repo.NewBlobReader()
-		if err != nil {
-			return nil, nil, err
-		}
-		readers[i] = r
+	// The number of blobs is not known before the walk: one worker a CPU.
+	workers := workerCount(opts.Options, math.MaxInt)
+	readers, err := repo.NewBlobReaders(workers)
+	if err != nil {
+		return nil, nil, err
 	}
 	var progress func(done, total int, bytes int64)
 	watch := source.HistoryWatch{}
@@ -174,6 +169,7 @@ func historyScan(ctx context.Context, repo *source.Repo, opts GitOptions) (*sour
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s := newVersionScan(ctx, opts.Detector, progress)
+	s.whole = opts.wholeBlobs
 	go func() { // wake the workers when the scan is cancelled
 		<-ctx.Done()
 		s.mu.Lock()
@@ -215,12 +211,9 @@ func historyScan(ctx context.Context, repo *source.Repo, opts GitOptions) (*sour
 // scanVersion scans one blob, given the scanned version it replaced (nil:
 // none, or not text), and returns its result and its scanned version.
 func scanVersion(rd *source.BlobReader, d *detector.Detector, b source.NewBlob, prev *detector.Version) (streamResult, *detector.Version) {
-	data, _, err := rd.ReadUnless(b.ID, binarySniff, isBinary)
-	if err != nil {
-		return streamResult{err: err}, nil
-	}
-	if isBinary(data[:min(len(data), binarySniff)]) {
-		return streamResult{binary: true}, nil
+	data, binary, err := readBlob(rd, b.ID)
+	if err != nil || binary {
+		return streamResult{err: err, binary: binary}, nil
 	}
 	v, err := d.ScanVersion(data, b.Path, prev)
 	if err != nil {

@@ -137,9 +137,9 @@ func TestHistoryVersionsMatchWholeBlobs(t *testing.T) {
 		require.NoError(t, err)
 		opts := GitOptions{Options: Options{Detector: d, Workers: 3}}
 		run := func(whole bool) *Result {
-			wholeBlobs = whole
-			defer func() { wholeBlobs = false }()
-			r, err := History(context.Background(), repo, opts)
+			o := opts
+			o.wholeBlobs = whole
+			r, err := History(context.Background(), repo, o)
 			require.NoError(t, err)
 			r.Duration = 0
 			return r
@@ -150,14 +150,22 @@ func TestHistoryVersionsMatchWholeBlobs(t *testing.T) {
 		assert.NotEmpty(t, want.Suppressed, "and inline allows")
 		assert.NotEmpty(t, want.Skipped, "and a binary blob")
 
-		// Most versions were scanned on their changed lines only.
-		_, res, err := historyScan(context.Background(), repo, opts)
-		require.NoError(t, err)
-		var all, scanned int64
-		for _, r := range res {
-			all += r.bytes
-			scanned += r.scanned
+		// Most versions were scanned on their changed lines only, and the
+		// reference above really scanned every blob whole.
+		detected := func(whole bool) (all, scanned int64) {
+			o := opts
+			o.wholeBlobs = whole
+			_, res, err := historyScan(context.Background(), repo, o)
+			require.NoError(t, err)
+			for _, r := range res {
+				all += r.bytes
+				scanned += r.scanned
+			}
+			return all, scanned
 		}
+		all, scanned := detected(false)
 		assert.Less(t, scanned, all/3, "bytes run through the detector against bytes in the blobs")
+		all, scanned = detected(true)
+		assert.Equal(t, all, scanned, "whole blobs")
 	}
 }

@@ -52,12 +52,13 @@ func OpenRepo(dir string) (*Repo, error) {
 		root = wt.Filesystem.Root()
 		worktree = wt.Filesystem
 	}
-	// Reopen the same storage keeping packfiles open, with a bigger object
-	// cache: by default go-git opens the packfile again for every object,
-	// which was half of a history scan's time.
+	// Reopen the same storage keeping packfiles open (by default go-git
+	// opens the packfile again for every object) and reading alternates,
+	// whose absolute paths lie outside the .git directory. go-git reads few
+	// objects now (revisions of a --range, objects source/odb cannot), so a
+	// small cache does.
 	if fsStore, ok := r.Storer.(*filesystem.Storage); ok {
-		// Alternates name absolute paths, outside the .git directory.
-		st := filesystem.NewStorageWithOptions(fsStore.Filesystem(), cache.NewObjectLRU(128*cache.MiByte),
+		st := filesystem.NewStorageWithOptions(fsStore.Filesystem(), cache.NewObjectLRU(8*cache.MiByte),
 			filesystem.Options{KeepDescriptors: true, AlternatesFS: osfs.New("/", osfs.WithBoundOS())})
 		if fast, err := git.Open(st, worktree); err == nil {
 			r = fast
@@ -124,7 +125,7 @@ func (r *Repo) Staged() ([]StagedChange, error) {
 	case err != nil:
 		return nil, fmt.Errorf("read HEAD: %w", err)
 	default:
-		w := &historyWalker{repo: r, rd: rd, trees: map[plumbing.Hash][]byte{}}
+		w := &gitWalker{repo: r, rd: rd, trees: map[plumbing.Hash][]byte{}}
 		c, err := w.commit(ref.Hash())
 		if err != nil {
 			return nil, fmt.Errorf("read HEAD: %w", err)

@@ -63,21 +63,25 @@ func TestHistoryFollowsTags(t *testing.T) {
 }
 
 // FuzzTreeEntries: any raw tree, no panic; every entry parsed lies inside
-// it, and a diff against itself reports nothing.
+// it, and where the whole tree parses, its last entry ends where the walk
+// that skips a shared prefix finds the last whole entry.
 func FuzzTreeEntries(f *testing.F) {
 	f.Add([]byte("100644 a.txt\x00" + strings.Repeat("\x01", 20) + "40000 dir\x00" + strings.Repeat("\x02", 20)))
 	f.Add([]byte("100644 \x00"))
 	f.Fuzz(func(t *testing.T, tree []byte) {
-		for rest := tree; len(rest) > 0; {
+		rest := tree
+		for len(rest) > 0 {
 			e, next, err := nextEntry(rest)
 			if err != nil {
-				break
+				return
 			}
 			if len(e.hash) != 20 || len(next) >= len(rest) {
 				t.Fatalf("entry %q: hash of %d bytes, %d of %d bytes left", e.name, len(e.hash), len(next), len(rest))
 			}
 			rest = next
 		}
-		_ = entryBoundary(tree, commonPrefix(tree, tree))
+		if got := entryBoundary(tree, commonPrefix(tree, tree)); got != len(tree) {
+			t.Fatalf("last whole entry ends at %d of %d bytes", got, len(tree))
+		}
 	})
 }

@@ -66,15 +66,19 @@ func objectsDir(gitDir string) string {
 // BlobReader reads blob contents for one goroutine.
 type BlobReader struct{ r *odb.Reader }
 
-// NewBlobReader returns a reader for one goroutine. Readers share the
+// NewBlobReaders returns n readers, one per goroutine. Readers share the
 // repository's delta-base cache: reading the versions of a file in order
 // resolves each delta chain about once.
-func (r *Repo) NewBlobReader() (*BlobReader, error) {
+func (r *Repo) NewBlobReaders(n int) ([]*BlobReader, error) {
 	db, err := r.objects()
 	if err != nil {
 		return nil, err
 	}
-	return &BlobReader{db.NewReader()}, nil
+	out := make([]*BlobReader, n)
+	for i := range out {
+		out[i] = &BlobReader{db.NewReader()}
+	}
+	return out, nil
 }
 
 // Read returns the content of blob id; it must not be modified.
@@ -87,12 +91,7 @@ func (b *BlobReader) Read(id string) ([]byte, error) {
 // bytes of a large blob it stops there: skipped is true and data is that
 // prefix (a large binary file is not inflated whole to be skipped).
 func (b *BlobReader) ReadUnless(id string, n int, skip func([]byte) bool) (data []byte, skipped bool, err error) {
-	var t odb.Type
-	if skip == nil {
-		t, data, err = b.r.Read(plumbing.NewHash(id))
-	} else {
-		t, data, skipped, err = b.r.ReadUnless(plumbing.NewHash(id), n, skip)
-	}
+	t, data, skipped, err := b.r.ReadUnless(plumbing.NewHash(id), n, skip)
 	if err != nil {
 		return nil, false, fmt.Errorf("read blob %s: %w", id, err)
 	}

@@ -299,7 +299,7 @@ func TestRotateTimeoutAutoRollback(t *testing.T) {
 	assert.Equal(t, o.envOld, o.env())
 	status := o.rotate("", "status")
 	assert.Contains(t, status.stdout, "step: rolled_back")
-
+	o.assertNoValues(res, status)
 }
 
 // Reports that arrive late but within the timeout: validate waits (with

@@ -183,7 +183,7 @@ func TestBadInputs(t *testing.T) {
 		"duplicate.yaml":     "name: x\nversion: '1'\nrules:\n  - id: a\n    severity: low\n    keywords: [k]\n    pattern: 'k'\n    examples: [k]\n  - id: a\n    severity: low\n    keywords: [k]\n    pattern: 'k'\n    examples: [k]\n",
 		"malformed.yaml":     "name: x\nrules: [\n  - id: a\n",
 	}
-	wantLine := map[string]string{"unknown-field.yaml": ":9:", "bad-regex.yaml": ":4:", "duplicate.yaml": ":9:", "malformed.yaml": ":"}
+	wantLine := map[string]string{"unknown-field.yaml": ":9:", "bad-regex.yaml": ":4:", "duplicate.yaml": ":9:", "malformed.yaml": ":2:"}
 	for name, content := range badRules {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -200,20 +200,18 @@ func TestBadInputs(t *testing.T) {
 			assert.Equal(t, exitUsage, res.code)
 		})
 	}
-	t.Run("malformed config", func(t *testing.T) {
-		dir := t.TempDir()
-		fixture.Write(t, dir, ".keygate.yaml", "scopes: ['docs/**'\nreport: x\n")
-		res := runCLI(t, dir, nil, "scan")
-		assert.Equal(t, exitUsage, res.code)
-		assert.Contains(t, res.stderr, ".keygate.yaml:")
-	})
-	t.Run("unknown config field", func(t *testing.T) {
-		dir := t.TempDir()
-		fixture.Write(t, dir, ".keygate.yaml", "scopes: ['docs/**']\nscoeps: []\n")
-		res := runCLI(t, dir, nil, "scan")
-		assert.Equal(t, exitUsage, res.code)
-		assert.Contains(t, res.stderr, ".keygate.yaml:2: unknown field scoeps")
-	})
+	for _, tt := range []struct{ name, config, want string }{
+		{"malformed config", "scopes: ['docs/**'\nreport: x\n", ".keygate.yaml:1: "},
+		{"unknown config field", "scopes: ['docs/**']\nscoeps: []\n", ".keygate.yaml:2: unknown field scoeps"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			fixture.Write(t, dir, ".keygate.yaml", tt.config)
+			res := runCLI(t, dir, nil, "scan")
+			assert.Equal(t, exitUsage, res.code)
+			assert.Contains(t, res.stderr, tt.want)
+		})
+	}
 	t.Run("invalid utf-8 and CRLF", func(t *testing.T) {
 		dir := t.TempDir()
 		fixture.Write(t, dir, "docs/a.md", "caf\xe9 \xff\xfe\r\nok\r\nBOT1_PASSWORD="+fixture.BotPassword+"\r\n")

@@ -158,11 +158,13 @@ func (r *Reader) ReadUnless(h plumbing.Hash, n int, skip func(head []byte) bool)
 		if !ok {
 			continue
 		}
-		hd, err := r.inf.object(p, off)
-		if err == nil && hd.kind < ofsDelta && hd.size > LargeObject {
-			head, err := r.inf.inflate(p, hd.dataOff, hd.size, n)
-			if err == nil && skip(head) {
-				return Type(hd.kind), head, true, nil
+		if skip != nil {
+			hd, err := r.inf.object(p, off)
+			if err == nil && hd.kind < ofsDelta && hd.size > LargeObject {
+				head, err := r.inf.inflate(p, hd.dataOff, hd.size, n)
+				if err == nil && skip(head) {
+					return Type(hd.kind), head, true, nil
+				}
 			}
 		}
 		t, data, err := r.readPacked(i, off)
@@ -178,31 +180,16 @@ func (r *Reader) ReadUnless(h plumbing.Hash, n int, skip func(head []byte) bool)
 		}
 		return t, data, skipped, nil
 	}
-	t, data, err = r.Read(h)
-	return t, data, false, err
+	if r.db.fallback != nil {
+		t, data, err = r.db.fallback(h)
+		return t, data, false, err
+	}
+	return 0, nil, false, fmt.Errorf("object %s: %w", h, ErrNotFound)
 }
 
 // Read returns an object's type and content. The content may be shared
 // with the cache: callers must not modify it.
 func (r *Reader) Read(h plumbing.Hash) (Type, []byte, error) {
-	for i, p := range r.db.packs {
-		if off, ok := p.find(h); ok {
-			t, data, err := r.readPacked(i, off)
-			if err != nil {
-				return 0, nil, fmt.Errorf("object %s in %s: %w", h, filepath.Base(p.path), err)
-			}
-			return t, data, nil
-		}
-	}
-	t, data, _, err := r.readLoose(h, 0, nil)
-	if !errors.Is(err, os.ErrNotExist) {
-		if err != nil {
-			return 0, nil, fmt.Errorf("loose object %s: %w", h, err)
-		}
-		return t, data, nil
-	}
-	if r.db.fallback != nil {
-		return r.db.fallback(h)
-	}
-	return 0, nil, fmt.Errorf("object %s: %w", h, ErrNotFound)
+	t, data, _, err := r.ReadUnless(h, 0, nil)
+	return t, data, err
 }
