@@ -86,6 +86,13 @@ type Finding struct {
 	Help         string  `json:"help,omitempty"`
 }
 
+// BlockedPath reports whether the finding is a committed blocked file,
+// rather than a secret in a file's content or in its name (both of which
+// have a masked value; a finding of source "path" is about the path).
+func (f Finding) BlockedPath() bool {
+	return f.Source == scan.SourcePath && f.RuleID == scan.BlockedPathRuleID
+}
+
 // Skipped is a path not scanned.
 type Skipped struct {
 	Path   string `json:"path"`

@@ -157,8 +157,11 @@ func result(f report.Finding, index map[string]uint) *gosarif.Result {
 	i := index[f.RuleID]
 	line, col := max(1, f.Line), max(1, f.Column)
 	msg := fmt.Sprintf("%s: %s in %s", f.RuleID, f.SecretMasked, f.Path)
-	if f.Source == scan.SourcePath {
+	switch {
+	case f.BlockedPath():
 		msg = fmt.Sprintf("%s: %s must never be committed", f.RuleID, f.Path)
+	case f.Source == scan.SourcePath:
+		msg = fmt.Sprintf("%s: %s in the name of %s", f.RuleID, f.SecretMasked, f.Path)
 	}
 	if f.EnvName != nil {
 		msg += " (the active value of " + *f.EnvName + ")"

@@ -127,6 +127,7 @@ func Staged(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, e
 		}
 		jobs = append(jobs, blobJob{id: ch.Blob, path: ch.Path, lines: ch.Added})
 	}
+	opts.scanPaths(r, stagedPaths(changes))
 	results, err := scanBlobs(ctx, repo, opts.Options, jobs, nil)
 	if err != nil {
 		return nil, err
@@ -169,6 +170,7 @@ func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, 
 			opts.add(r, f)
 		}
 	}
+	opts.scanPaths(r, h.Changes)
 	memo := fingerprints{}
 	for i, res := range results {
 		b := h.Blobs[i]

@@ -155,8 +155,18 @@ func (req Request) Scopes() []string {
 
 // Run performs a working-tree or stdin scan. An error means the scan could
 // not start (bad configuration or input); problems with single files are
-// in the result's Errors.
+// in the result's Errors. Paths and messages in the result and the error
+// are masked (see maskResult).
 func Run(ctx context.Context, req Request, s *Setup) (*Result, error) {
+	r, err := run(ctx, req, s)
+	if err != nil {
+		return nil, maskError(s.Detector, err)
+	}
+	maskResult(s.Detector, r)
+	return r, nil
+}
+
+func run(ctx context.Context, req Request, s *Setup) (*Result, error) {
 	opts := Options{Detector: s.Detector, AllowPaths: req.Config.AllowPaths, Baseline: s.Baseline}
 	if req.Stdin != nil {
 		r := Stream(opts, req.Stdin)

@@ -205,6 +205,7 @@ func Files(ctx context.Context, opts Options, w *source.Walk) *Result {
 			opts.add(r, f)
 		}
 	}
+	opts.scanPaths(r, walkPaths(w))
 	sort.SliceStable(r.Skipped, func(i, j int) bool { return r.Skipped[i].Path < r.Skipped[j].Path })
 	r.Duration = time.Since(start)
 	return r

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/scan"
 )
 
@@ -36,7 +37,7 @@ values. Accepting a finding does not make the credential safe: revoke it.`,
 			}
 			if len(res.Errors) > 0 {
 				for _, e := range res.Errors {
-					fmt.Fprintf(a.io.err, "keygate: error: %s\n", e)
+					fmt.Fprintf(a.io.err, "keygate: error: %s\n", report.Escape(e))
 				}
 				return usageErr(fmt.Errorf("the scan was incomplete; baseline not written"))
 			}
@@ -45,7 +46,7 @@ values. Accepting a finding does not make the credential safe: revoke it.`,
 			if err := b.Write(path); err != nil {
 				return usageErr(err)
 			}
-			fmt.Fprintf(a.io.out, "keygate: wrote %d fingerprints to %s\n", len(b.Entries), path)
+			fmt.Fprintf(a.io.out, "keygate: wrote %d fingerprints to %s\n", len(b.Entries), report.Escape(path))
 			return nil
 		},
 	}

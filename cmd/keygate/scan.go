@@ -158,10 +158,10 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		return err
 	}
 	for _, w := range rep.Warnings {
-		fmt.Fprintf(a.io.err, "keygate: warning: %s\n", w)
+		fmt.Fprintf(a.io.err, "keygate: warning: %s\n", report.Escape(w))
 	}
 	for _, e := range rep.Errors {
-		fmt.Fprintf(a.io.err, "keygate: error: %s\n", e)
+		fmt.Fprintf(a.io.err, "keygate: error: %s\n", report.Escape(e))
 	}
 	if code := rep.ExitCode(); code != exitPass {
 		return &exitError{code: code}

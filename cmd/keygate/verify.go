@@ -39,7 +39,7 @@ read or is not JSON.`,
 				return &exitError{code: exitFail, err: err}
 			}
 			fmt.Fprintf(a.io.out, "keygate: %s passes: status pass, generated %s ago (%s), %d files scanned\n",
-				args[0], v.Age.Round(time.Second), v.GeneratedAt.Format(time.RFC3339), v.Report.Summary.FilesScanned)
+				report.Escape(args[0]), v.Age.Round(time.Second), v.GeneratedAt.Format(time.RFC3339), v.Report.Summary.FilesScanned)
 			return nil
 		},
 	}
