@@ -26,6 +26,10 @@ values. Accepting a finding does not make the credential safe: revoke it.`,
 			if err != nil {
 				return err
 			}
+			path := abs(root, cfg.Baseline)
+			if err := report.CheckDestination(root, path, true); err != nil {
+				return usageErr(err)
+			}
 			req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: includeLogs, ExtraRules: extra, NoBaseline: true}
 			setup, err := scan.Prepare(req)
 			if err != nil {
@@ -42,7 +46,6 @@ values. Accepting a finding does not make the credential safe: revoke it.`,
 				return usageErr(fmt.Errorf("the scan was incomplete; baseline not written"))
 			}
 			b := scan.NewBaseline(res.Findings)
-			path := abs(root, cfg.Baseline)
 			if err := b.Write(path); err != nil {
 				return usageErr(err)
 			}

@@ -127,6 +127,16 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	}
 	if reportPath != "" {
 		reportPath = abs(root, reportPath)
+		if err := report.CheckDestination(root, reportPath, f.report == ""); err != nil {
+			return usageErr(err)
+		}
+	}
+	sarifPath := ""
+	if f.sarif != "" {
+		sarifPath = abs(cwd, f.sarif)
+		if err := report.CheckDestination(root, sarifPath, false); err != nil {
+			return usageErr(err)
+		}
 	}
 
 	start := time.Now()
@@ -149,8 +159,8 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 			return usageErr(werr)
 		}
 	}
-	if f.sarif != "" {
-		if werr := sarif.WriteFile(abs(cwd, f.sarif), rep, meta.Pack); werr != nil {
+	if sarifPath != "" {
+		if werr := sarif.WriteFile(sarifPath, rep, meta.Pack); werr != nil {
 			return usageErr(werr)
 		}
 	}
