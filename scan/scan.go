@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"time"
 
@@ -163,7 +162,7 @@ type fileResult struct {
 
 // scanFile streams one file through the detector.
 func (o *Options) scanFile(f source.File) fileResult {
-	fh, err := os.Open(f.Abs)
+	fh, err := openRegular(f.Abs)
 	if err != nil {
 		return fileResult{streamResult: streamResult{err: err}}
 	}

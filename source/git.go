@@ -24,8 +24,11 @@ import (
 
 // Repo is a git repository read with go-git (no git binary needed).
 type Repo struct {
-	// Root is the work tree's top directory.
+	// Root is the work tree's top directory (the git directory of a bare
+	// repository).
 	Root string
+	// Bare is true for a repository without a work tree (a mirror).
+	Bare bool
 	repo *git.Repository
 
 	odbOnce sync.Once
@@ -41,6 +44,11 @@ var ErrNotRepo = errors.New("not a git repository (or any parent)")
 func OpenRepo(dir string) (*Repo, error) {
 	r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
+		// A bare repository or mirror (as CI keeps them) has no .git to
+		// detect: dir is the git directory itself.
+		r, err = git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{})
+	}
+	if errors.Is(err, git.ErrRepositoryNotExists) {
 		return nil, fmt.Errorf("%s: %w", dir, ErrNotRepo)
 	}
 	if err != nil {
@@ -48,9 +56,13 @@ func OpenRepo(dir string) (*Repo, error) {
 	}
 	root := dir
 	var worktree billy.Filesystem
-	if wt, err := r.Worktree(); err == nil {
+	bare := false
+	switch wt, err := r.Worktree(); {
+	case err == nil:
 		root = wt.Filesystem.Root()
 		worktree = wt.Filesystem
+	case errors.Is(err, git.ErrIsBareRepository):
+		bare = true
 	}
 	// Reopen the same storage keeping packfiles open (by default go-git
 	// opens the packfile again for every object) and reading alternates,
@@ -64,8 +76,23 @@ func OpenRepo(dir string) (*Repo, error) {
 			r = fast
 		}
 	}
-	return &Repo{Root: root, repo: r}, nil
+	return &Repo{Root: root, Bare: bare, repo: r}, nil
 }
+
+// IsBare reports whether dir is itself a bare repository or mirror (whose
+// files live only in its history).
+func IsBare(dir string) bool {
+	r, err := git.PlainOpen(dir)
+	if err != nil {
+		return false
+	}
+	_, err = r.Worktree()
+	return errors.Is(err, git.ErrIsBareRepository)
+}
+
+// ErrBare is returned for what needs a work tree and an index (a staged
+// scan) in a bare repository or mirror.
+var ErrBare = errors.New("a bare repository (or mirror) has no work tree or index: a staged scan needs a clone with a work tree; scan its commits with --history")
 
 // TopLevel returns the work-tree root containing dir, or "" when dir is not
 // inside a git work tree. It only looks for .git, so it works without a
@@ -105,6 +132,9 @@ type StagedChange struct {
 // (the empty tree before the first commit), from the staged blobs, never
 // the working-tree files.
 func (r *Repo) Staged() ([]StagedChange, error) {
+	if r.Bare {
+		return nil, fmt.Errorf("%s: %w", r.Root, ErrBare)
+	}
 	idx, err := r.repo.Storer.Index()
 	if err != nil {
 		return nil, fmt.Errorf("read the git index: %w", err)

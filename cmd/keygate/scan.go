@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -11,6 +12,7 @@ import (
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/sarif"
 	"github.com/keygate/keygate/scan"
+	"github.com/keygate/keygate/source"
 )
 
 type scanFlags struct {
@@ -106,6 +108,9 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	for i, p := range paths {
 		paths[i] = abs(cwd, p)
 	}
+	if len(paths) == 0 && !f.stdin && !f.staged && !f.history && source.IsBare(root) {
+		return usageErr(fmt.Errorf("%s is a bare repository (a mirror): it has no working files to scan; scan its commits with --history", root))
+	}
 	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs, ExtraRules: f.rules,
 		NoEnvFile: f.noEnvFile, Staged: f.staged, History: f.history, Range: f.rangeSpec}
 	if isTerminal(a.io.err) {
@@ -173,6 +178,9 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	for _, e := range rep.Errors {
 		fmt.Fprintf(a.io.err, "keygate: error: %s\n", report.Escape(e))
 	}
+	if rep.Mode == scan.ModePaths && rep.Summary.FilesScanned == 0 {
+		fmt.Fprintf(a.io.err, "keygate: warning: %s\n", report.Escape(nothingScanned(rep)))
+	}
 	if code := rep.ExitCode(); code != exitPass {
 		return &exitError{code: code}
 	}
@@ -200,4 +208,24 @@ func abs(root, p string) string {
 		return p
 	}
 	return filepath.Join(root, p)
+}
+
+// nothingScanned says why a path scan read no file: a pass over nothing
+// must not look like a clean tree.
+func nothingScanned(rep *report.Report) string {
+	if len(rep.Skipped) == 0 {
+		if len(rep.Scopes) > 0 {
+			return "no file was scanned: the scopes (" + strings.Join(rep.Scopes, ", ") + ") match no file"
+		}
+		return "no file was scanned: the paths hold no file"
+	}
+	var why []string
+	for i, s := range rep.Skipped {
+		if i == 3 {
+			why = append(why, fmt.Sprintf("and %d more", len(rep.Skipped)-i))
+			break
+		}
+		why = append(why, s.Path+": "+s.Reason)
+	}
+	return "no file was scanned: " + strings.Join(why, "; ")
 }
