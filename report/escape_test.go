@@ -42,7 +42,7 @@ func TestShellQuote(t *testing.T) {
 // or table cell of its own, and no line break.
 func TestMarkdownKeepsNamesText(t *testing.T) {
 	r := &Report{Status: StatusError, Summary: Summary{BySeverity: map[string]int{}},
-		Errors: []string{"docs/[click](https://evil.invalid) <img src=x>\n## forged: permission denied"},
+		Errors:   []string{"docs/[click](https://evil.invalid) <img src=x>\n## forged: permission denied"},
 		Findings: []Finding{{RuleID: "bot-password", Severity: "high", Path: "docs/a|b`c\n.md", Line: 3, SecretMasked: "****Reef"}}}
 	md := Markdown(r)
 	assert.Contains(t, md, `- error: docs/\[click\](https://evil.invalid) \<img src=x\>\\n## forged: permission denied`)
