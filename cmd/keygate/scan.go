@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -108,6 +109,16 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	}
 	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs, ExtraRules: f.rules,
 		NoEnvFile: f.noEnvFile, Staged: f.staged, History: f.history, Range: f.rangeSpec}
+	if f.staged {
+		// git names the index it commits from to hooks; a relative name
+		// starts where git started the hook, the process's directory,
+		// whatever -C says.
+		if idx := os.Getenv("GIT_INDEX_FILE"); idx != "" {
+			if req.IndexFile, err = filepath.Abs(idx); err != nil {
+				return usageErr(fmt.Errorf("GIT_INDEX_FILE %s: %w", idx, err))
+			}
+		}
+	}
 	if isTerminal(a.io.err) {
 		p := newProgress(a.io.err)
 		req.Progress = p.update
