@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/keygate/keygate/internal/fixture"
+	"github.com/keygate/keygate/report"
 )
 
 // gitIn runs git in dir with the repository's test environment (HOME is
@@ -231,4 +232,132 @@ func TestGateStagedCopyToNewPath(t *testing.T) {
 	ok, out = g.gitIn(g.dir, "", "commit", "-m", "move")
 	assert.False(t, ok, "a rename out of the allowed folder too: %s", out)
 	assert.Contains(t, out, "docs/moved.md")
+}
+
+type historyFinding struct {
+	Path   string
+	RuleID string
+	Commit string
+	Times  int
+	AtTip  bool
+}
+
+func historyFindings(t *testing.T, res cliResult) []historyFinding {
+	t.Helper()
+	var rep report.Report
+	require.NoError(t, jsonUnmarshal(res.stdout, &rep), res.combined)
+	var out []historyFinding
+	for _, f := range rep.Findings {
+		require.NotNil(t, f.Commit)
+		require.NotNil(t, f.PresentAtTip, "history findings say whether a tip holds them")
+		out = append(out, historyFinding{Path: f.Path, RuleID: f.RuleID, Commit: *f.Commit, Times: f.TimesAdded, AtTip: *f.PresentAtTip})
+	}
+	return out
+}
+
+// A history finding means "this commit added this secret at this path":
+// a secret kept through 30 later versions of its file is one finding, at
+// the commit that added it; removed and added again, still one, counted
+// twice; a merge adds nothing its parents held.
+func TestHistoryOneFindingPerSecret(t *testing.T) {
+	g := newGitRepo(t)
+	g.write("docs/bot.md", "# bot\n")
+	g.commit("init")
+	g.write("docs/bot.md", "# bot\n"+keyLine)
+	added := g.commit("add the key")
+	for i := range 30 {
+		g.write("docs/bot.md", "# bot\n"+keyLine+strings.Repeat("more notes\n", i+1))
+		g.commit("edit")
+	}
+	res := runCLI(t, g.dir, nil, "scan", "--history", "--format", "json", "--no-env-file")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	assert.Equal(t, []historyFinding{{Path: "docs/bot.md", RuleID: "bitget-api-key", Commit: added, Times: 1, AtTip: true}}, historyFindings(t, res))
+
+	g.write("docs/bot.md", "# bot\nremoved\n")
+	g.commit("remove the key")
+	res = runCLI(t, g.dir, nil, "scan", "--history", "--format", "json", "--no-env-file")
+	assert.Equal(t, []historyFinding{{Path: "docs/bot.md", RuleID: "bitget-api-key", Commit: added, Times: 1, AtTip: false}}, historyFindings(t, res))
+
+	g.write("docs/bot.md", "# bot\nremoved\n"+keyLine)
+	g.commit("add it again")
+	// On a branch, merged back: the merge adds nothing.
+	g.git("checkout", "-q", "-b", "side")
+	g.write("docs/side.md", "side work\n")
+	g.commit("side")
+	g.git("checkout", "-q", "main")
+	g.write("docs/bot.md", "# bot\nremoved\n"+keyLine+"main work\n")
+	g.commit("main work")
+	g.git("merge", "-q", "--no-ff", "--no-edit", "side")
+	res = runCLI(t, g.dir, nil, "scan", "--history", "--format", "json", "--no-env-file")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	assert.Equal(t, []historyFinding{{Path: "docs/bot.md", RuleID: "bitget-api-key", Commit: added, Times: 2, AtTip: true}}, historyFindings(t, res))
+	assert.Contains(t, runCLI(t, g.dir, nil, "scan", "--history", "--no-env-file").stdout, "added 2 times, still at a ref tip")
+}
+
+// A pull request is blamed only for what it adds: touching a file that
+// held a secret before the PR's base passes; adding one fails with
+// exactly that finding; added, removed and added again inside the range
+// is one finding.
+func TestRangeReportsOnlyWhatItAdds(t *testing.T) {
+	g := newGitRepo(t)
+	g.write("docs/ops.md", "# ops\nREDIS_PASSWORD="+fixture.RedisPassword+"\n")
+	base := g.commit("an old secret, before the PR")
+	g.git("checkout", "-q", "-b", "pr")
+	g.write("docs/ops.md", "# ops\nREDIS_PASSWORD="+fixture.RedisPassword+"\nA new paragraph.\n")
+	g.commit("touch the file")
+	res := runCLI(t, g.dir, nil, "scan", "--range", base+"..pr", "--format", "json", "--no-env-file")
+	assert.Equal(t, exitPass, res.code, "the old secret is the base's: %s", res.combined)
+
+	g.write("docs/ops.md", "# ops\nREDIS_PASSWORD="+fixture.RedisPassword+"\nA new paragraph.\n"+keyLine)
+	leak := g.commit("add a key")
+	g.write("docs/ops.md", "# ops\nREDIS_PASSWORD="+fixture.RedisPassword+"\nA new paragraph.\n")
+	g.commit("remove it")
+	g.write("docs/ops.md", "# ops\nREDIS_PASSWORD="+fixture.RedisPassword+"\nA new paragraph.\n"+keyLine)
+	g.commit("add it again")
+	res = runCLI(t, g.dir, nil, "scan", "--range", base+"..pr", "--format", "json", "--no-env-file")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	assert.Equal(t, []historyFinding{{Path: "docs/ops.md", RuleID: "bitget-api-key", Commit: leak, Times: 2, AtTip: true}}, historyFindings(t, res))
+
+	// Merging the base into the PR brings nothing the PR added.
+	g.git("checkout", "-q", "main")
+	g.write("docs/main.md", "BOT1_PASSWORD="+fixture.BotPassword+"\n")
+	mainLeak := g.commit("a leak on main")
+	g.git("checkout", "-q", "pr")
+	g.git("merge", "-q", "--no-edit", "main")
+	res = runCLI(t, g.dir, nil, "scan", "--range", "main..pr", "--format", "json", "--no-env-file")
+	assert.Equal(t, []historyFinding{{Path: "docs/ops.md", RuleID: "bitget-api-key", Commit: leak, Times: 2, AtTip: true}}, historyFindings(t, res))
+	res = runCLI(t, g.dir, nil, "scan", "--history", "--format", "json", "--no-env-file")
+	assert.Contains(t, historyFindings(t, res), historyFinding{Path: "docs/main.md", RuleID: "bot-password", Commit: mainLeak, Times: 1, AtTip: true})
+}
+
+// CI checkouts: a shallow clone without the range's base says to fetch
+// the whole history; a partial clone missing blobs says how many, and
+// neither passes.
+func TestRangeInShallowAndPartialClones(t *testing.T) {
+	g := newGitRepo(t)
+	g.write("docs/a.md", "hello\n")
+	base := g.commit("base")
+	g.write("docs/b.md", keyLine)
+	g.commit("leak")
+	g.write("docs/c.md", "later\n")
+	g.commit("later")
+
+	shallow := filepath.Join(t.TempDir(), "shallow")
+	ok, out := g.gitIn(g.dir, "", "clone", "-q", "--depth", "1", "file://"+g.dir, shallow)
+	require.True(t, ok, out)
+	res := runCLI(t, shallow, nil, "scan", "--range", base+"..HEAD")
+	assert.Equal(t, exitUsage, res.code, res.combined)
+	assert.Contains(t, res.stderr, "fetch-depth: 0")
+
+	g.git("config", "uploadpack.allowFilter", "true")
+	partial := filepath.Join(t.TempDir(), "partial")
+	ok, out = g.gitIn(g.dir, "", "clone", "-q", "--no-checkout", "--filter=blob:none", "file://"+g.dir, partial)
+	require.True(t, ok, out)
+	res = runCLI(t, partial, nil, "scan", "--history", "--format", "json", "--no-env-file")
+	assert.Equal(t, exitUsage, res.code, res.combined)
+	var rep report.Report
+	require.NoError(t, jsonUnmarshal(res.stdout, &rep), res.combined)
+	assert.Equal(t, "error", rep.Status)
+	require.Len(t, rep.Errors, 1)
+	assert.Contains(t, rep.Errors[0], "3 blobs are missing from this partial clone")
 }
