@@ -104,8 +104,8 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	for i, p := range paths {
-		paths[i] = abs(cwd, p)
+	if paths, err = a.args(paths); err != nil {
+		return usageErr(err)
 	}
 	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs, ExtraRules: f.rules,
 		NoEnvFile: f.noEnvFile, Staged: f.staged, History: f.history, Range: f.rangeSpec}
@@ -196,9 +196,3 @@ func (a *app) print(rep *report.Report, format string) error {
 	return report.WriteText(a.io.out, rep, isTerminal(a.io.out))
 }
 
-func abs(root, p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(root, p)
-}
