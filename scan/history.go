@@ -122,7 +122,7 @@ func attribute(h *source.History, results []streamResult, blocked []string) []*a
 			a.times++
 			return
 		}
-		a := &addition{path: ch.Path, commit: ch.Commit, finding: f, blocked: isBlocked, times: 1}
+		a := &addition{path: ch.Path, commit: int(ch.Commit), finding: f, blocked: isBlocked, times: 1}
 		byKey[k] = a
 		out = append(out, a)
 	}
@@ -130,18 +130,16 @@ func attribute(h *source.History, results []streamResult, blocked []string) []*a
 		if Blocked(blocked, ch.Path) && newPath(ch) {
 			record(pathKey{path: ch.Path}, ch, detector.Finding{}, true)
 		}
-		now := secrets(ch.Blob)
+		now := secrets(int(ch.Blob))
 		if len(now) == 0 {
 			continue
 		}
-	next:
 		for k, i := range now {
-			for _, p := range ch.Parents {
-				if _, ok := secrets(p)[k]; ok {
-					continue next
-				}
+			held := false
+			ch.Parents(func(p int) { _, in := secrets(p)[k]; held = held || in })
+			if !held {
+				record(pathKey{ch.Path, k}, ch, results[ch.Blob].findings[i], false)
 			}
-			record(pathKey{ch.Path, k}, ch, results[ch.Blob].findings[i], false)
 		}
 	}
 	return out
@@ -150,12 +148,9 @@ func attribute(h *source.History, results []streamResult, blocked []string) []*a
 // newPath reports whether a change brings a file to a path none of its
 // parents had one at.
 func newPath(ch source.Change) bool {
-	for _, p := range ch.Parents {
-		if p != source.NoBlob {
-			return false
-		}
-	}
-	return true
+	isNew := true
+	ch.Parents(func(p int) { isNew = isNew && p == source.NoBlob })
+	return isNew
 }
 
 // markTips sets atTip on each addition a tip still holds: the file at

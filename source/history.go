@@ -36,12 +36,25 @@ const NoBlob = -1
 type Change struct {
 	Path string
 	// Commit indexes History.Commits; Blob indexes History.Blobs.
-	Commit int
-	Blob   int
-	// Parents holds, for each parent of the commit, the index in Blobs of
-	// the file that parent holds at Path, or NoBlob. A root commit, or one
-	// at a shallow boundary, has none: everything it holds is new.
-	Parents []int
+	Commit, Blob int32
+	// Parent is the index in Blobs of the file the first parent holds at
+	// Path, or NoBlob; Others are the other parents' (a merge). A root
+	// commit, or one at a shallow boundary, has no parent: Root is true
+	// and everything it holds is new.
+	Parent int32
+	Root   bool
+	Others []int32
+}
+
+// Parents calls fn with each parent's file at the path (NoBlob: none).
+func (c *Change) Parents(fn func(blob int)) {
+	if c.Root {
+		return
+	}
+	fn(int(c.Parent))
+	for _, o := range c.Others {
+		fn(int(o))
+	}
 }
 
 // History is what a history scan reads: the walked commits, each unique
@@ -62,6 +75,7 @@ type History struct {
 	w         *gitWalker
 	tips      []plumbing.Hash // root trees of the tips
 	blobIndex map[plumbing.Hash]int
+	paths     map[string]string // each path's one copy, shared by its changes
 }
 
 // NewBlob is a unique blob as the history walk first meets it.
@@ -89,7 +103,7 @@ func (r *Repo) History(ctx context.Context, rangeSpec string, watch HistoryWatch
 		return nil, err
 	}
 	w := &gitWalker{repo: r, rd: db.NewReader(), trees: map[plumbing.Hash][]byte{}}
-	h := &History{w: w, blobIndex: map[plumbing.Hash]int{}}
+	h := &History{w: w, blobIndex: map[plumbing.Hash]int{}, paths: map[string]string{}}
 	shallow, err := r.repo.Storer.Shallow()
 	if err != nil {
 		return nil, fmt.Errorf("read shallow list: %w", err)
@@ -164,8 +178,12 @@ func (r *Repo) History(ctx context.Context, rangeSpec string, watch HistoryWatch
 			if derr != nil {
 				return
 			}
-			ch := Change{Path: path, Commit: ci, Parents: make([]int, len(parents))}
-			prev := NoBlob
+			if p, ok := h.paths[path]; ok {
+				path = p
+			} else {
+				h.paths[path] = path
+			}
+			ch := Change{Path: path, Commit: int32(ci), Parent: NoBlob, Root: len(parents) == 0}
 			for k, p := range parents {
 				ph := old
 				if k > 0 {
@@ -176,15 +194,17 @@ func (r *Repo) History(ctx context.Context, rangeSpec string, watch HistoryWatch
 						return
 					}
 				}
-				ch.Parents[k] = NoBlob
+				b := int32(NoBlob)
 				if !ph.IsZero() {
-					ch.Parents[k] = blob(ph, path, NoBlob)
+					b = int32(blob(ph, path, NoBlob))
+				}
+				if k == 0 {
+					ch.Parent = b
+				} else {
+					ch.Others = append(ch.Others, b)
 				}
 			}
-			if len(parents) > 0 {
-				prev = ch.Parents[0]
-			}
-			ch.Blob = blob(id, path, prev)
+			ch.Blob = int32(blob(id, path, int(ch.Parent)))
 			h.Changes = append(h.Changes, ch)
 		})
 		if err == nil {
