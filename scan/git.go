@@ -3,7 +3,6 @@ package scan
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -133,16 +132,9 @@ func Staged(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, e
 	}
 	for i, res := range results {
 		path := jobs[i].path
-		switch {
-		case res.err != nil:
-			r.Errors = append(r.Errors, fmt.Sprintf("%s: %v", path, res.err))
-			continue
-		case res.binary:
-			r.Skipped = append(r.Skipped, source.Skip{Path: path, Reason: "binary"})
+		if !r.tally(path, "", res) {
 			continue
 		}
-		r.FilesScanned++
-		r.BytesScanned += res.bytes
 		for _, f := range res.findings {
 			opts.add(r, opts.newFinding(f, path))
 		}

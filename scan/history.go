@@ -26,20 +26,11 @@ func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, 
 	r := &Result{Mode: ModeHistory, Commits: len(h.Commits), Warnings: append([]string{}, h.Warnings...)}
 	missing := 0
 	for i, res := range results {
-		b := h.Blobs[i]
-		switch {
-		case errors.Is(res.err, odb.ErrNotFound):
+		if errors.Is(res.err, odb.ErrNotFound) {
 			missing++
 			continue
-		case res.err != nil:
-			r.Errors = append(r.Errors, fmt.Sprintf("%s (blob %s): %v", b.Path, b.ID, res.err))
-			continue
-		case res.binary:
-			r.Skipped = append(r.Skipped, source.Skip{Path: b.Path, Reason: "binary (blob " + b.ID[:12] + ")"})
-			continue
 		}
-		r.FilesScanned++
-		r.BytesScanned += res.bytes
+		r.tally(h.Blobs[i].Path, h.Blobs[i].ID, res)
 	}
 	if missing > 0 {
 		r.Errors = append(r.Errors, missingBlobsError(repo, missing))

@@ -196,16 +196,9 @@ func Files(ctx context.Context, opts Options, w *source.Walk) *Result {
 		r.Errors = append(r.Errors, fmt.Sprintf("scan interrupted: %v", err))
 	}
 	for i, fr := range results {
-		path := w.Files[i].Path
-		switch {
-		case fr.err != nil:
-			r.Errors = append(r.Errors, fmt.Sprintf("%s: %v", path, unwrapPath(fr.err)))
-		case fr.binary:
-			r.Skipped = append(r.Skipped, source.Skip{Path: path, Reason: "binary"})
+		if !r.tally(w.Files[i].Path, "", fr.streamResult) {
 			continue
 		}
-		r.FilesScanned++
-		r.BytesScanned += fr.bytes
 		for _, f := range fr.converted {
 			opts.add(r, f)
 		}
