@@ -120,7 +120,7 @@ func New(res *scan.Result, m Meta) *Report {
 		SchemaVersion: SchemaVersion,
 		GeneratedAt:   m.Now.UTC().Format(time.RFC3339),
 		Tool:          Tool{Name: "keygate", Version: m.Version},
-		Mode:          res.Mode,
+		Mode:          string(res.Mode),
 		Scopes:        append([]string{}, m.Scopes...),
 		IncludeLogs:   m.IncludeLogs,
 		DurationMS:    res.Duration.Milliseconds(),

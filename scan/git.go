@@ -8,9 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/bmatcuk/doublestar/v4"
-
 	"github.com/keygate/keygate/detector"
+	"github.com/keygate/keygate/internal/glob"
 	"github.com/keygate/keygate/source"
 )
 
@@ -35,12 +34,7 @@ func Blocked(globs []string, path string) bool {
 			return false
 		}
 	}
-	for _, g := range globs {
-		if ok, _ := doublestar.Match(g, path); ok {
-			return true
-		}
-	}
-	return false
+	return glob.Any(globs, path)
 }
 
 func blockedFinding(path string) Finding {

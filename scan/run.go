@@ -8,11 +8,10 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/bmatcuk/doublestar/v4"
-
 	"github.com/keygate/keygate/config"
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/envfile"
+	"github.com/keygate/keygate/internal/glob"
 	"github.com/keygate/keygate/rules"
 	"github.com/keygate/keygate/source"
 )
@@ -114,11 +113,8 @@ func (s *Setup) knownValues(req Request, pack *rules.Pack) ([]detector.KnownValu
 func SecretValues(f *envfile.File, globs []string) []detector.KnownValue {
 	var out []detector.KnownValue
 	for _, e := range f.Entries {
-		for _, g := range globs {
-			if ok, _ := doublestar.Match(g, e.Key); ok {
-				out = append(out, detector.KnownValue{Name: e.Key, Value: e.Value})
-				break
-			}
+		if glob.Any(globs, e.Key) {
+			out = append(out, detector.KnownValue{Name: e.Key, Value: e.Value})
 		}
 	}
 	return out
@@ -132,7 +128,7 @@ func (req Request) abs(p string) string {
 }
 
 // Mode is the latest.json mode of the request.
-func (req Request) Mode() string {
+func (req Request) Mode() Mode {
 	switch {
 	case req.Stdin != nil:
 		return ModeStdin

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/keygate/keygate/internal/glob"
 )
 
 // File is one working-tree file to scan.
@@ -125,12 +127,7 @@ func (w *walker) matches(rel string) bool {
 	if w.globs == nil {
 		return true
 	}
-	for _, g := range w.globs {
-		if ok, _ := doublestar.Match(g, rel); ok {
-			return true
-		}
-	}
-	return false
+	return glob.Any(w.globs, rel)
 }
 
 func (w *walker) walk(start string) {
