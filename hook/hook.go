@@ -1,5 +1,8 @@
 // Package hook installs keygate as a plain git pre-commit hook, for
-// repositories that do not use the pre-commit framework.
+// repositories that do not use the pre-commit framework. It writes the hook
+// where git runs hooks, as git itself says (never a guess from the
+// layout), proves that git runs it, never overwrites a hook it did not
+// write unless told to, and never writes through a symlink.
 package hook
 
 import (

@@ -1,6 +1,9 @@
-// Package source says where bytes come from: working-tree scopes matched
-// with doublestar globs, explicit paths, standard input and (in git.go) the
-// index and history. It knows nothing of rules.
+// Package source says where bytes come from: working-tree scopes and
+// explicit paths (files.go), the index git commits from against HEAD
+// (git.go), and the history's commits, trees and blob versions (history.go,
+// trees.go, commits.go), with objects read through source/odb. It knows
+// nothing of rules. It never reports a file it could not read as clean:
+// every unreadable file, object or ref is an error for the caller.
 package source
 
 import (
