@@ -82,7 +82,7 @@ func next(st *State, envNew bool) string {
 	case StepFailed:
 		return "keygate rotate rollback (or fix the services and run keygate rotate cutover again)"
 	case StepValidated:
-		return "revoke the old keys at the exchange, then keygate rotate finalize --old-keys-revoked"
+		return "revoke the old keys at the exchange, then keygate rotate finalize (it checks that Bitget rejects the old key)"
 	}
 	return "nothing"
 }
