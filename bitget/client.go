@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -58,9 +59,10 @@ func ResolveBaseURL(configured string) (u *url.URL, source string, err error) {
 	return u, source, nil
 }
 
-// ParseBaseURL checks a base URL: http or https, a host, and nothing that
-// could carry a credential or change the signed path (user info, query,
-// fragment).
+// ParseBaseURL checks a base URL: https (http only to this machine, where
+// a stand-in or a local proxy listens: the headers carry the passphrase), a
+// host, and nothing that could carry a credential or change the signed path
+// (user info, query, fragment).
 func ParseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -71,6 +73,8 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("scheme %q: want https (or http for a local stand-in)", u.Scheme)
 	case u.Host == "":
 		return nil, errors.New("no host")
+	case u.Scheme == "http" && !loopback(u.Hostname()):
+		return nil, fmt.Errorf("http to %s would send the passphrase in clear: use https (http only to localhost)", u.Hostname())
 	case u.User != nil:
 		return nil, errors.New("must not hold user info: credentials go in env/.env only")
 	case u.RawQuery != "" || u.Fragment != "":
@@ -78,6 +82,14 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	return u, nil
+}
+
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Client calls Bitget. The zero value is not usable: build one with New.

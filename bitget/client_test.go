@@ -203,6 +203,8 @@ func TestResolveBaseURL(t *testing.T) {
 		{"https://user:Tide5Dgaharbor7@api.bitget.com", "", "", "KEYGATE_BITGET_BASE_URL: must not hold user info"},
 		{"", "https://api.bitget.com?x=1", "", "query"},
 		{"", "https://", "", "no host"},
+		{"", "http://api.bitget.com", "", "would send the passphrase in clear"},
+		{"http://localhost:8080/bitget", "", "http://localhost:8080/bitget", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.env+tt.configured, func(t *testing.T) {

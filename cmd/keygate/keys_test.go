@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -70,6 +71,16 @@ func TestKeysAuditWithdrawKeyFails(t *testing.T) {
 	fixture.Write(t, k.dir, ".keygate.yaml", "exchanges:\n  bitget:\n    forbidden_permissions: [wtow, chow]\n")
 	res = runCLI(t, k.dir, nil, "keys", "audit")
 	assert.Equal(t, exitPass, res.code, res.combined)
+}
+
+// A host clock 2 minutes slow: the audit says so and its verdicts hold.
+func TestKeysAuditClockSkew(t *testing.T) {
+	k := newKeysRepo(t)
+	k.bitget.SetClockOffset(2 * time.Minute)
+	res := runCLI(t, k.dir, nil, "keys", "audit", "--bot", "BOT1")
+	assert.Equal(t, exitPass, res.code, res.combined)
+	assert.Contains(t, res.stdout, "warning: this host's clock is 2m0s behind Bitget's")
+	assert.Contains(t, res.stdout, "BOT1 ****aaaa: accepted")
 }
 
 func TestKeysAuditJSONReport(t *testing.T) {
