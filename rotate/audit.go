@@ -148,6 +148,19 @@ func (r *Rotator) oldKeyScope(bot, skipReason string) string {
 	return res.APIKey + ": " + res.Scope()
 }
 
+// auditLine is the new key's audit for `rotate status`.
+func auditLine(st *State) string {
+	switch {
+	case st.Audit == nil:
+		return "not audited"
+	case st.Audit.Skipped != "":
+		return "skipped (--skip-audit: " + st.Audit.Skipped + ")"
+	case st.Audit.Result != nil:
+		return st.Audit.Result.APIKey + " " + string(st.Audit.Result.Verdict) + ": " + st.Audit.Result.Scope()
+	}
+	return "not audited"
+}
+
 // scopeLines are the incident note's key scope: the old key's permissions
 // (revoked) and the new one's (rotated to).
 func scopeLines(oldScope string, st *State) string {

@@ -122,6 +122,21 @@ func TestRotateStageSkipAudit(t *testing.T) {
 	o.assertNoValues(res, val, fin)
 }
 
+// A refusal that does not say the key is gone (a wrong passphrase: the key
+// may well exist) proves nothing: finalize stops unless attested.
+func TestRotateFinalizeNeedsProofOfRevocation(t *testing.T) {
+	o := newOpsRepo(t)
+	res := o.rotate(newKeys, "run", "--bot", "BOT1", "--owner", "alice", "--keys-from", "-", "--timeout", "10s", "--poll-interval", "50ms")
+	require.Equal(t, exitPass, res.code, res.combined)
+	o.bitget.Add(oldKey, fixture.BitgetAccount{Secret: oldSecret, Passphrase: "Changed4Passphrase", Authorities: fixture.TradeOnly})
+	fin := o.rotate("", "finalize")
+	assert.Equal(t, exitUsage, fin.code, fin.combined)
+	assert.Contains(t, fin.stderr, "Bitget answered rejected: wrong passphrase, which does not prove a revocation")
+	assert.FileExists(t, filepath.Join(o.dir, ".keygate/env.backup"), "nothing finalized")
+	assert.NoFileExists(t, filepath.Join(o.dir, "reports/security/rotations.jsonl"))
+	o.assertNoValues(res, fin)
+}
+
 // With no KEYGATE_BITGET_BASE_URL, stage audits at exchanges.bitget.base_url
 // of .keygate.yaml.
 func TestRotateStageAuditsAtTheConfiguredExchange(t *testing.T) {

@@ -195,6 +195,7 @@ func TestRotateHappyPath(t *testing.T) {
 	status := o.rotate("", "status")
 	assert.Contains(t, status.stdout, "step: validated")
 	assert.Contains(t, status.stdout, "env/.env holds the NEW keys")
+	assert.Contains(t, status.stdout, "audit of the new key: ****cccc accepted: spot trade, futures orders")
 
 	// Finalize proves the revocation at the exchange.
 	fin := o.rotate("", "finalize")
