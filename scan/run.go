@@ -35,10 +35,13 @@ type Request struct {
 	EnvFile   string
 	NoEnvFile bool
 	// Staged scans the git index; History the commits (all, or Range).
-	Staged   bool
-	History  bool
-	Range    string
-	Progress Progress
+	Staged  bool
+	History bool
+	Range   string
+	// IndexFile is the index a staged scan reads (git names it to hooks
+	// in GIT_INDEX_FILE); empty means the repository's.
+	IndexFile string
+	Progress  Progress
 }
 
 // Setup is what a scan runs with: the merged pack and its detector.
@@ -168,7 +171,7 @@ func Run(ctx context.Context, req Request, s *Setup) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		gopts := GitOptions{Options: opts, Blocked: req.Config.BlockedPaths, Range: req.Range, Progress: req.Progress}
+		gopts := GitOptions{Options: opts, Blocked: req.Config.BlockedPaths, Range: req.Range, IndexFile: req.IndexFile, Progress: req.Progress}
 		var r *Result
 		if req.Staged {
 			r, err = Staged(ctx, repo, gopts)

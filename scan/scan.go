@@ -57,6 +57,11 @@ type Finding struct {
 	// Suppressed is non-empty (inline, allow_paths, baseline) when the
 	// finding is known and accepted; it is counted, not reported.
 	Suppressed string
+	// TimesAdded (history) counts the commits that added this secret at
+	// this path: more than one when it was removed and added again, or
+	// added on two branches. AtTip is true when a tip still holds it.
+	TimesAdded int
+	AtTip      bool
 }
 
 // Result is what a scan found and how much it read.
