@@ -49,6 +49,7 @@ func (r *Rotator) BreakGlass(in BreakGlassInput) error {
 	}
 
 	in.oldScope = r.oldKeyScope(bot, in.SkipAudit)
+	r.say("the key being replaced: %s", in.oldScope)
 	in.Kind = "break-glass"
 	// The reason is free text: it may quote the very key being replaced.
 	// It is stored (state, note) only redacted.

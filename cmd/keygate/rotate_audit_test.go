@@ -156,6 +156,7 @@ func TestBreakGlassAuditsAndListsScope(t *testing.T) {
 	res := o.rotate(newKeys, "break-glass", "--bot", "BOT1", "--owner", "alice", "--reason", "unauthorized orders at 03:12", "--keys-from", "-",
 		"--timeout", "10s", "--poll-interval", "50ms")
 	require.Equal(t, exitPass, res.code, res.combined)
+	assert.Contains(t, res.stdout, "the key being replaced: ****dddd: spot trade, withdraw; IP allowlist off")
 	notes, err := filepath.Glob(filepath.Join(o.dir, "docs/incidents/*-bot1-break-glass.md"))
 	require.NoError(t, err)
 	require.Len(t, notes, 1)
