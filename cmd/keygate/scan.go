@@ -195,4 +195,3 @@ func (a *app) print(rep *report.Report, format string) error {
 	}
 	return report.WriteText(a.io.out, rep, isTerminal(a.io.out))
 }
-
