@@ -153,7 +153,7 @@ configuration or input error. No output ever holds a secret value.`,
 	cmd.SetOut(a.io.out)
 	cmd.SetErr(a.io.err)
 	cmd.SetIn(a.io.in)
-	cmd.AddCommand(newScanCmd(a), newRulesCmd(a), newBaselineCmd(a), newRedactCmd(a), newHookCmd(a), newVerifyCmd(a), newRotateCmd(a), newVersionCmd(a))
+	cmd.AddCommand(newScanCmd(a), newRulesCmd(a), newBaselineCmd(a), newRedactCmd(a), newHookCmd(a), newVerifyCmd(a), newRotateCmd(a), newKeysCmd(a), newVersionCmd(a))
 	return cmd
 }
 
