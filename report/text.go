@@ -31,7 +31,7 @@ func WriteText(w io.Writer, r *Report, colour bool) error {
 		loc := fmt.Sprintf("%s:%d:%d", Escape(f.Path), f.Line, f.Column)
 		extra := ""
 		if f.Commit != nil {
-			extra += " commit " + Escape(short(*f.Commit))
+			extra += " commit " + Escape(short(*f.Commit)) + historyNote(f)
 		}
 		if f.EnvName != nil {
 			extra += " (value of " + Escape(*f.EnvName) + ")"
@@ -75,6 +75,26 @@ func shellQuote(p string) string {
 		return b.String() + "'"
 	}
 	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
+}
+
+// historyNote says how often a history finding was added and whether a
+// tip still holds it.
+func historyNote(f Finding) string {
+	var parts []string
+	if f.TimesAdded > 1 {
+		parts = append(parts, fmt.Sprintf("added %d times", f.TimesAdded))
+	}
+	if f.PresentAtTip != nil {
+		if *f.PresentAtTip {
+			parts = append(parts, "still at a ref tip")
+		} else {
+			parts = append(parts, "removed since")
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 func short(commit string) string {

@@ -82,6 +82,9 @@ type StageInput struct {
 	KeysName string
 	Kind     string // planned (default) or break-glass
 	Reason   string
+	// SkipAudit, when set, is why the new keys are not audited at the
+	// exchange (an outage); it is recorded.
+	SkipAudit string
 }
 
 // Stage checks the new keys and writes them into the env file atomically,
@@ -140,6 +143,10 @@ func (r *Rotator) stage(in StageInput) error {
 	if err := checkAccountMap(r.abs(r.Config.Rotate.AccountMap), bot); err != nil {
 		return err
 	}
+	audit, err := r.auditNewKeys(bot, keys, in.SkipAudit)
+	if err != nil {
+		return err
+	}
 	var vars []Var
 	for _, e := range keys.Entries {
 		old, _ := base.Get(e.Key)
@@ -173,6 +180,7 @@ func (r *Rotator) stage(in StageInput) error {
 			return err
 		}
 	}
+	st.Audit = audit
 	r.testPause("before-rename")
 	if err := atomicfile.Write(r.envPath(), newBytes, 0o600); err != nil {
 		return fmt.Errorf("rewrite the env file: %w", err)
@@ -266,7 +274,7 @@ func (r *Rotator) Validate(timeout time.Duration, autoRollback bool) error {
 
 func (r *Rotator) validate(st *State, timeout time.Duration, autoRollback bool) error {
 	if st.Step == StepValidated {
-		r.say("%s is already validated (interruption %.0fs); next: revoke the old keys, then keygate rotate finalize --old-keys-revoked", st.Bot, st.InterruptionS)
+		r.say("%s is already validated (interruption %.0fs); next: revoke the old keys, then keygate rotate finalize", st.Bot, st.InterruptionS)
 		return nil
 	}
 	why := r.waitHealthy(st, timeout)
@@ -300,7 +308,7 @@ func (r *Rotator) validate(st *State, timeout time.Duration, autoRollback bool) 
 	if !met {
 		verdict = "OVER"
 	}
-	r.say("validated %s: interruption %s, %s the %s SLO; next: revoke the old keys at the exchange, then keygate rotate finalize --old-keys-revoked",
+	r.say("validated %s: interruption %s, %s the %s SLO; next: revoke the old keys at the exchange, then keygate rotate finalize (it checks that Bitget rejects the old key)",
 		st.Bot, t.Sub(*st.CutoverAt).Round(time.Second), verdict, slo)
 	return nil
 }

@@ -6,13 +6,20 @@ import (
 	"github.com/keygate/keygate/source"
 )
 
+// namedPath is a path a scan met and, in history, the commit that brought
+// it (nil elsewhere).
+type namedPath struct {
+	Path   string
+	Commit *source.Commit
+}
+
 // scanPaths finds secrets in the names of the paths a scan met: a folder
 // named after a passphrase, a file named after an API key. Each component
 // is scanned once, as text, at the path that ends with it (docs/<value>
 // once, not once per file below it), with the commit that first brought it
 // (history). A finding's Source is SourcePath; its Line is 1 and its
 // Column the secret's byte in the path.
-func (o *Options) scanPaths(r *Result, paths []source.Intro) {
+func (o *Options) scanPaths(r *Result, paths []namedPath) {
 	seen := map[string]bool{}
 	for _, p := range paths {
 		start := 0
@@ -33,7 +40,7 @@ func (o *Options) scanPaths(r *Result, paths []source.Intro) {
 }
 
 // scanName scans the last component of path, which starts at byte start.
-func (o *Options) scanName(r *Result, path string, start int, c source.Commit) {
+func (o *Options) scanName(r *Result, path string, start int, c *source.Commit) {
 	found, err := o.Detector.Scan([]byte(path[start:]), path)
 	if err != nil {
 		r.Errors = append(r.Errors, path+": scan of the path's name: "+err.Error())
@@ -53,21 +60,21 @@ func (o *Options) scanName(r *Result, path string, start int, c source.Commit) {
 			// An inline allow in a file name is not honoured: it would let
 			// a name carry both a secret and its own pass.
 		}
-		if c.ID != "" {
-			setCommit(&f, c)
+		if c != nil {
+			setCommit(&f, *c)
 		}
 		o.add(r, f)
 	}
 }
 
 // walkPaths are the paths of a working-tree walk, scanned or skipped.
-func walkPaths(w *source.Walk) []source.Intro {
-	out := make([]source.Intro, 0, len(w.Files)+len(w.Skipped))
+func walkPaths(w *source.Walk) []namedPath {
+	out := make([]namedPath, 0, len(w.Files)+len(w.Skipped))
 	for _, f := range w.Files {
-		out = append(out, source.Intro{Path: f.Path})
+		out = append(out, namedPath{Path: f.Path})
 	}
 	for _, s := range w.Skipped {
-		out = append(out, source.Intro{Path: s.Path})
+		out = append(out, namedPath{Path: s.Path})
 	}
 	return out
 }
@@ -142,11 +149,23 @@ func maskError(d *detector.Detector, err error) error {
 }
 
 // stagedPaths are the paths new to the commit: the names it adds.
-func stagedPaths(changes []source.StagedChange) []source.Intro {
-	var out []source.Intro
+func stagedPaths(changes []source.StagedChange) []namedPath {
+	var out []namedPath
 	for _, ch := range changes {
 		if ch.New {
-			out = append(out, source.Intro{Path: ch.Path})
+			out = append(out, namedPath{Path: ch.Path})
+		}
+	}
+	return out
+}
+
+// historyPaths are the paths the history's changes bring (no parent had a
+// file there), each with its commit; a range's baseline brings none.
+func historyPaths(h *source.History) []namedPath {
+	var out []namedPath
+	for _, ch := range h.Changes {
+		if newPath(ch) {
+			out = append(out, namedPath{Path: ch.Path, Commit: &h.Commits[ch.Commit]})
 		}
 	}
 	return out

@@ -68,7 +68,7 @@ New keys are read from stdin or a file (--keys-from), never from arguments.`,
   keygate rotate cutover
   keygate rotate validate --timeout 5m
   #   ... revoke the old keys at the exchange ...
-  keygate rotate finalize --old-keys-revoked
+  keygate rotate finalize          # checks that Bitget now rejects the old key
 
   # The same, stage to validate in one go
   keygate rotate run --bot BOT1 --owner alice --keys-from - < new-keys.env
@@ -78,6 +78,7 @@ New keys are read from stdin or a file (--keys-from), never from arguments.`,
 	}
 	var (
 		bot, owner, keysFrom, reason string
+		skipAudit                    string
 		timeout                      time.Duration
 		poll                         time.Duration
 		autoRollback, revoked        bool
@@ -99,13 +100,14 @@ New keys are read from stdin or a file (--keys-from), never from arguments.`,
 				return err
 			}
 			defer done()
-			return fn(r, rotate.StageInput{Bot: bot, Owner: owner, Keys: keys, KeysName: name})
+			return fn(r, rotate.StageInput{Bot: bot, Owner: owner, Keys: keys, KeysName: name, SkipAudit: skipAudit})
 		})
 	}
 	stageFlags := func(c *cobra.Command) {
 		c.Flags().StringVar(&bot, "bot", "", "the bot whose keys rotate (`BOT1` owns BOT1_* variables)")
 		c.Flags().StringVar(&owner, "owner", "", "who performs the rotation (recorded)")
 		c.Flags().StringVar(&keysFrom, "keys-from", "", "new KEY=VALUE lines from `FILE`, or - for stdin")
+		c.Flags().StringVar(&skipAudit, "skip-audit", "", "do not audit the new keys at Bitget, for this `REASON` (an outage; recorded)")
 	}
 	waitFlags := func(c *cobra.Command) {
 		c.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "how long to wait for healthy reports (default: rotate.timeout of .keygate.yaml)")
@@ -114,7 +116,7 @@ New keys are read from stdin or a file (--keys-from), never from arguments.`,
 	}
 	stage := &cobra.Command{
 		Use:   "stage",
-		Short: "Check the new keys and write them into env/.env (backup kept)",
+		Short: "Check and audit the new keys at Bitget, then write them into env/.env (backup kept)",
 		Args:  cobra.NoArgs,
 		RunE:  withKeys(func(r *rotate.Rotator, in rotate.StageInput) error { return r.Stage(in) }),
 	}
@@ -135,11 +137,11 @@ New keys are read from stdin or a file (--keys-from), never from arguments.`,
 	validate.Flags().BoolVar(&autoRollback, "auto-rollback", false, "roll back when validation fails")
 	finalize := &cobra.Command{
 		Use:   "finalize",
-		Short: "Record the rotation, delete the backup, run the hygiene scan",
+		Short: "Prove at Bitget that the old key is revoked, record the rotation, run the hygiene scan",
 		Args:  cobra.NoArgs,
 		RunE:  step(func(r *rotate.Rotator) error { return r.Finalize(revoked) }),
 	}
-	finalize.Flags().BoolVar(&revoked, "old-keys-revoked", false, "confirm the old keys are revoked at the exchange")
+	finalize.Flags().BoolVar(&revoked, "old-keys-revoked", false, "attest that the old keys are revoked, for when Bitget cannot be asked (recorded as attested)")
 	rollback := &cobra.Command{
 		Use:   "rollback",
 		Short: "Restore the previous env/.env byte for byte, recreate and validate",

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -105,14 +106,24 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	for i, p := range paths {
-		paths[i] = abs(cwd, p)
+	if paths, err = a.args(paths); err != nil {
+		return usageErr(err)
 	}
 	if len(paths) == 0 && !f.stdin && !f.staged && !f.history && source.IsBare(root) {
 		return usageErr(fmt.Errorf("%s is a bare repository (a mirror): it has no working files to scan; scan its commits with --history", root))
 	}
 	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs, ExtraRules: f.rules,
 		NoEnvFile: f.noEnvFile, Staged: f.staged, History: f.history, Range: f.rangeSpec}
+	if f.staged {
+		// git names the index it commits from to hooks; a relative name
+		// starts where git started the hook, the process's directory,
+		// whatever -C says.
+		if idx := os.Getenv("GIT_INDEX_FILE"); idx != "" {
+			if req.IndexFile, err = filepath.Abs(idx); err != nil {
+				return usageErr(fmt.Errorf("GIT_INDEX_FILE %s: %w", idx, err))
+			}
+		}
+	}
 	if isTerminal(a.io.err) {
 		p := newProgress(a.io.err)
 		req.Progress = p.update
@@ -178,7 +189,7 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	for _, e := range rep.Errors {
 		fmt.Fprintf(a.io.err, "keygate: error: %s\n", report.Escape(e))
 	}
-	if rep.Mode == scan.ModePaths && rep.Summary.FilesScanned == 0 {
+	if rep.Mode == string(scan.ModePaths) && rep.Summary.FilesScanned == 0 {
 		fmt.Fprintf(a.io.err, "keygate: warning: %s\n", report.Escape(nothingScanned(rep)))
 	}
 	if code := rep.ExitCode(); code != exitPass {
@@ -201,13 +212,6 @@ func (a *app) print(rep *report.Report, format string) error {
 		return err
 	}
 	return report.WriteText(a.io.out, rep, isTerminal(a.io.out))
-}
-
-func abs(root, p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(root, p)
 }
 
 // nothingScanned says why a path scan read no file: a pass over nothing
