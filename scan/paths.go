@@ -15,11 +15,20 @@ type namedPath struct {
 
 // scanPaths finds secrets in the names of the paths a scan met: a folder
 // named after a passphrase, a file named after an API key. Each component
-// is scanned once, as text, at the path that ends with it (docs/<value>
-// once, not once per file below it), with the commit that first brought it
-// (history). A finding's Source is SourcePath; its Line is 1 and its
-// Column the secret's byte in the path.
+// is scanned once, at the path that ends with it (docs/<value> once, not
+// once per file below it), with the commit that first brought it
+// (history). The names go through the detector as one text, a name a
+// line, so a history of many paths costs one pass; rules limited to paths
+// do not apply to names. A finding's Source is SourcePath; its Line is 1
+// and its Column the secret's byte in the path.
 func (o *Options) scanPaths(r *Result, paths []namedPath) {
+	type name struct {
+		path   string
+		start  int // of the name in path
+		commit *source.Commit
+	}
+	var names []name
+	var text []byte
 	seen := map[string]bool{}
 	for _, p := range paths {
 		start := 0
@@ -27,44 +36,55 @@ func (o *Options) scanPaths(r *Result, paths []namedPath) {
 			if i < len(p.Path) && p.Path[i] != '/' {
 				continue
 			}
-			prefix, name := p.Path[:i], p.Path[start:i]
+			prefix, from := p.Path[:i], start
 			start = i + 1
-			if name == "" || seen[prefix] {
+			if from >= i || seen[prefix] {
 				continue
 			}
 			seen[prefix] = true
-			o.scanName(r, prefix, len(prefix)-len(name), p.Commit)
+			names = append(names, name{prefix, from, p.Commit})
+			for j := from; j < i; j++ {
+				c := p.Path[j]
+				if c == '\n' {
+					c = ' ' // one name, one line
+				}
+				text = append(text, c)
+			}
+			text = append(text, '\n')
 		}
 	}
-	sortFindings(r)
-}
-
-// scanName scans the last component of path, which starts at byte start.
-func (o *Options) scanName(r *Result, path string, start int, c *source.Commit) {
-	found, err := o.Detector.Scan([]byte(path[start:]), path)
+	if len(names) == 0 {
+		return
+	}
+	found, err := o.Detector.Scan(text, "")
 	if err != nil {
-		r.Errors = append(r.Errors, path+": scan of the path's name: "+err.Error())
+		r.Errors = append(r.Errors, "scan of the paths' names: "+err.Error())
 		return
 	}
 	for _, df := range found {
+		if df.Line < 1 || df.Line > len(names) {
+			continue
+		}
+		n := names[df.Line-1]
 		f := Finding{
 			RuleID:      df.RuleID,
 			Severity:    df.Severity,
-			Path:        path,
+			Path:        n.path,
 			Line:        1,
-			Column:      start + int(df.Start) + 1,
+			Column:      n.start + df.Column,
 			Masked:      detector.Mask(df.Secret),
-			Fingerprint: detector.Fingerprint(df.RuleID, path, df.Secret),
+			Fingerprint: detector.Fingerprint(df.RuleID, n.path, df.Secret),
 			Source:      SourcePath,
 			EnvName:     df.EnvName,
 			// An inline allow in a file name is not honoured: it would let
 			// a name carry both a secret and its own pass.
 		}
-		if c != nil {
-			setCommit(&f, *c)
+		if n.commit != nil {
+			setCommit(&f, *n.commit)
 		}
 		o.add(r, f)
 	}
+	sortFindings(r)
 }
 
 // walkPaths are the paths of a working-tree walk, scanned or skipped.

@@ -72,6 +72,18 @@ func TestNoRawControlCharacterFromAFileName(t *testing.T) {
 	}
 	assert.Equal(t, 6, runs)
 
+	// JSON, latest.json and SARIF carry the names escaped by encoding/json.
+	out := t.TempDir()
+	res := runCLI(t, g.dir, nil, "scan", "--history", "--format", "json", "--report", filepath.Join(out, "r.json"), "--sarif", filepath.Join(out, "r.sarif"))
+	assert.Equal(t, exitFail, res.code, res.combined)
+	assert.Contains(t, res.stdout, `evil\u001b[2K\rkeygate: pass, no findings\n.md`)
+	for _, f := range []string{"r.json", "r.sarif"} {
+		data, err := os.ReadFile(filepath.Join(out, f))
+		require.NoError(t, err)
+		assertTerminalSafe(t, f, string(data))
+	}
+	assertTerminalSafe(t, "json stdout", res.stdout)
+
 	// Errors quote paths too: on stderr, and in the Markdown summary.
 	missing := "docs/gone\x1b[2K\rkeygate: pass, no findings\n.md"
 	for _, format := range []string{"text", "markdown"} {
@@ -82,7 +94,7 @@ func TestNoRawControlCharacterFromAFileName(t *testing.T) {
 	}
 	// The skip reason of the dangling link is in the report; the path in
 	// text output (no file scanned) is escaped.
-	res := runCLI(t, g.dir, nil, "scan", "docs/dangling\x1b[1A\x1b[2K")
+	res = runCLI(t, g.dir, nil, "scan", "docs/dangling\x1b[1A\x1b[2K")
 	assert.Equal(t, exitPass, res.code, res.combined)
 	assert.Contains(t, res.stderr, `dangling\x1b[1A\x1b[2K`)
 	assertTerminalSafe(t, "dangling link", res.combined)
