@@ -129,7 +129,7 @@ func (r *Repo) Staged(indexFile string) ([]StagedChange, error) {
 	case err != nil:
 		return nil, fmt.Errorf("read HEAD: %w", err)
 	default:
-		w := &gitWalker{repo: r, rd: rd, trees: map[plumbing.Hash][]byte{}}
+		w := &gitWalker{repo: r, rd: rd}
 		c, err := w.commit(ref.Hash())
 		if err != nil {
 			return nil, fmt.Errorf("read HEAD: %w", err)

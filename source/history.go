@@ -102,7 +102,7 @@ func (r *Repo) History(ctx context.Context, rangeSpec string, watch HistoryWatch
 	if err != nil {
 		return nil, err
 	}
-	w := &gitWalker{repo: r, rd: db.NewReader(), trees: map[plumbing.Hash][]byte{}}
+	w := &gitWalker{repo: r, rd: db.NewReader()}
 	h := &History{w: w, blobIndex: map[plumbing.Hash]int{}, paths: map[string]string{}}
 	shallow, err := r.repo.Storer.Shallow()
 	if err != nil {
