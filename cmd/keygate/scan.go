@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/sarif"
 	"github.com/keygate/keygate/scan"
+	"github.com/keygate/keygate/source"
 )
 
 type scanFlags struct {
@@ -147,6 +149,9 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		res, err = scan.Run(cmd.Context(), req, setup)
 	}
 	meta := report.Meta{Version: version, Scopes: req.Scopes(), IncludeLogs: f.includeLogs, Now: time.Now()}
+	if errors.Is(err, source.ErrBadRange) {
+		err = fmt.Errorf("--range %s: %w", f.rangeSpec, err)
+	}
 	if err != nil {
 		// The contract holds even when the scan cannot run: a valid
 		// report with status error, then exit 2.
