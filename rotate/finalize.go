@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/keygate/keygate/engine"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/scan"
 )
@@ -104,7 +105,7 @@ func appendLine(path string, v any) error {
 // report; a rotation is only done when it passes.
 func (r *Rotator) hygiene() error {
 	req := scan.Request{Root: r.Root, Config: r.Config, IncludeLogs: true}
-	setup, err := scan.Prepare(req)
+	setup, err := engine.Load(engine.Options{Root: r.Root, Config: r.Config})
 	if err != nil {
 		return err
 	}

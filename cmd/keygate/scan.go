@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keygate/keygate/engine"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/sarif"
 	"github.com/keygate/keygate/scan"
@@ -109,8 +110,9 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if paths, err = a.args(paths); err != nil {
 		return usageErr(err)
 	}
-	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs, ExtraRules: f.rules,
-		NoEnvFile: f.noEnvFile, Staged: f.staged, History: f.history, Range: f.rangeSpec}
+	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs,
+		Staged: f.staged, History: f.history, Range: f.rangeSpec}
+	eopts := engine.Options{Root: root, Config: cfg, ExtraRules: f.rules, NoEnvFile: f.noEnvFile}
 	if f.staged {
 		// git names the index it commits from to hooks; a relative name
 		// starts where git started the hook, the process's directory,
@@ -127,7 +129,7 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		defer p.done()
 	}
 	if f.envFile != "" {
-		req.EnvFile = abs(root, f.envFile)
+		eopts.EnvFile = abs(root, f.envFile)
 	}
 	if f.stdin {
 		req.Stdin = a.io.in
@@ -143,7 +145,7 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	}
 
 	start := time.Now()
-	setup, err := scan.Prepare(req)
+	setup, err := engine.Load(eopts)
 	var res *scan.Result
 	if err == nil {
 		res, err = scan.Run(cmd.Context(), req, setup)
