@@ -11,6 +11,7 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 
+	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/envfile"
 )
 
@@ -83,6 +84,10 @@ func checkKeys(bot string, keys *envfile.File, old *envfile.File, secretEnv []st
 			if !bitgetSecRE.MatchString(e.Value) {
 				return fmt.Errorf("%s does not look like a Bitget API secret (64 hex digits)", e.Key)
 			}
+		}
+		if len(e.Value) < detector.MinKnownValueLen {
+			return fmt.Errorf("%s is shorter than %d characters: keygate does not search for values that short (they would match everywhere), so a leaked copy would go unnoticed; choose a longer one",
+				e.Key, detector.MinKnownValueLen)
 		}
 		if prev, ok := old.Get(e.Key); ok && prev == e.Value {
 			return fmt.Errorf("%s is the same as the current value: a rotation needs new keys", e.Key)
