@@ -24,6 +24,10 @@ func TestDefaultsWithoutAFile(t *testing.T) {
 	assert.Contains(t, c.BlockedPaths, "env/.env")
 	assert.Contains(t, c.SecretEnv, "BOT*_BITGET_PASSPHRASE")
 	assert.Equal(t, "5m", c.Rotate.Timeout)
+	assert.Equal(t, "30d", c.Rotate.DrillMaxAge)
+	assert.Empty(t, c.Rotate.Owner)
+	assert.Contains(t, c.BlockedPaths, "**/..env.tmp-*")
+	assert.Contains(t, c.BlockedPaths, ".keygate/**")
 	assert.Empty(t, c.File)
 }
 

@@ -51,6 +51,9 @@ type Rotator struct {
 	// "before-rename", "after-rename". Tests stop the process there, then
 	// race or kill it. Release builds leave it nil.
 	Checkpoint func(point string)
+	// ExchangeCheck is rotate check's "exchange reachable" item; nil
+	// skips it (see ExchangeCheck).
+	ExchangeCheck ExchangeCheck
 
 	// writeFile replaces a file atomically; tests inject failures (a full
 	// disk, a read-only directory).
@@ -191,7 +194,7 @@ func (r *Rotator) stage(in StageInput) error {
 	if err := checkKeys(bot, keys, base, r.Config.SecretEnv); err != nil {
 		return err
 	}
-	if err := checkAccountMap(r.abs(r.Config.Rotate.AccountMap), bot); err != nil {
+	if err := checkAccountMap(r.abs(r.Config.Rotate.AccountMap), r.Config.Rotate.AccountMap, bot); err != nil {
 		return err
 	}
 	var vars []Var

@@ -153,11 +153,15 @@ New keys are read from stdin or a file (--keys-from), never from arguments.`,
   # The same, stage to validate in one go
   keygate rotate run --bot BOT1 --owner alice --keys-from - < new-keys.env
 
+  # Rehearse the cutover with the keys unchanged, and check readiness
+  keygate rotate drill --bot BOT1 --owner alice
+  keygate rotate check --bot BOT1
+
   # Suspected compromise
   keygate rotate break-glass --bot BOT1 --owner alice --reason "key seen in a chat log" --keys-from - < emergency.env`,
 	}
 	cmd.AddCommand(newRotateStageCmd(a, nil), newRotateCutoverCmd(a, nil), newRotateValidateCmd(a, nil),
 		newRotateFinalizeCmd(a, nil), newRotateRollbackCmd(a, nil), newRotateStatusCmd(a, nil), newRotateRunCmd(a, nil),
-		newRotateBreakGlassCmd(a, nil))
+		newRotateBreakGlassCmd(a, nil), newRotateDrillCmd(a, nil), newRotateCheckCmd(a, nil))
 	return cmd
 }

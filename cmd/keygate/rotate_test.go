@@ -70,6 +70,16 @@ if [ "$name" = soft_pause ]; then exit "${STANDIN_SOFT_PAUSE_EXIT:-0}"; fi
 exit "${STANDIN_KILL_SWITCH_EXIT:-0}"
 `
 
+const composeFile = `services:
+  exchange-snapshot-service:
+    image: registry.invalid/snapshot:1
+  bot1:
+    image: registry.invalid/bot:1
+    env_file: ../env/.env
+  bot2:
+    image: registry.invalid/bot:1
+`
+
 type opsRepo struct {
 	t      *testing.T
 	dir    string
@@ -113,7 +123,7 @@ func newOpsRepo(t *testing.T) *opsRepo {
 	fixture.Write(t, dir, "env/.env", env)
 	require.NoError(t, os.Chmod(filepath.Join(dir, "env/.env"), 0o600))
 	fixture.Write(t, dir, "config/exchange_account_map.json", `{"BOT1": {"exchange": "bitget", "account": "main"}, "BOT2": {"exchange": "bitget"}}`)
-	fixture.Write(t, dir, "compose/docker-compose.yml", "services: {}\n")
+	fixture.Write(t, dir, "compose/docker-compose.yml", composeFile)
 	fixture.Write(t, dir, "docs/runbook.md", "Rotate with keygate rotate.\n")
 	fixture.Write(t, dir, "scripts/ops/soft_pause", standInPause)
 	fixture.Write(t, dir, "scripts/ops/kill_switch", standInPause)
