@@ -155,6 +155,11 @@ func TestLeftoversSweptAndIgnored(t *testing.T) {
 	for _, p := range []string{envTmp, stateTmp, backupTmp} {
 		fixture.Write(t, r.Root, mustRel(t, r.Root, p), testNewKeys)
 	}
+	var status strings.Builder
+	require.NoError(t, r.Status(&status))
+	assert.Contains(t, status.String(), "leftover temp file env/..env.tmp-1234567 from an interrupted write")
+	assert.FileExists(t, envTmp, "status changes nothing")
+
 	var out strings.Builder
 	r.Out = &out
 	require.NoError(t, r.stageTestKeys())
