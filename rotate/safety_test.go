@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -226,4 +227,33 @@ func TestLockOwnerAndStaleTakeover(t *testing.T) {
 			unlock()
 		})
 	}
+}
+
+// The services of a rollback report while they restart: the rollback's
+// clock starts before the recreate, as a cutover's does, so a report
+// written during a slow recreate counts as fresh. (Started after it, a
+// recreate that crossed a second made every report look stale.)
+func TestRollbackRecreateClockStartsBefore(t *testing.T) {
+	r := newTestRotator(t)
+	marker := filepath.Join(t.TempDir(), "recreated")
+	r.Config.Rotate.ComposeArgv = []string{"sh", "-c", `mkdir -p reports/exchange_snapshots reports/reconciliation
+printf '{"generated_at": "%s", "probes": [{"bot": "BOT1", "status": "ok"}]}' "$STAMP" > reports/exchange_snapshots/latest.json
+printf '{"generated_at": "%s", "status": "ok", "drift": []}' "$STAMP" > reports/reconciliation/latest.json
+touch "$MARKER"`, "compose"}
+	t.Setenv("MARKER", marker)
+	cur := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	// Each recreate takes 2 s: the clock shows it at its next reading.
+	// The stand-in stamps its reports with the last reading before it.
+	r.Now = func() time.Time {
+		if os.Remove(marker) == nil {
+			cur = cur.Add(2 * time.Second)
+		}
+		t.Setenv("STAMP", cur.Format(time.RFC3339))
+		return cur
+	}
+	r.Sleep = func(d time.Duration) { cur = cur.Add(d) }
+	require.NoError(t, r.stageTestKeys())
+	require.NoError(t, r.Cutover())
+	require.NoError(t, r.Rollback(time.Minute))
+	assert.Equal(t, testOldEnv, readFile(t, r.envPath()))
 }
