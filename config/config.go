@@ -40,6 +40,8 @@ type Config struct {
 	Rules []string `yaml:"rules"`
 	// Rotate configures `keygate rotate`.
 	Rotate Rotate `yaml:"rotate"`
+	// Exchanges configures the key audits (`keygate keys audit`).
+	Exchanges Exchanges `yaml:"exchanges"`
 
 	// File is the configuration file read, empty when defaults are used.
 	File string `yaml:"-"`
@@ -54,9 +56,10 @@ func Default() *Config {
 		EnvFile:      "env/.env",
 		SecretEnv: []string{"BOT*_BITGET_API_KEY", "BOT*_BITGET_API_SECRET", "BOT*_BITGET_PASSPHRASE",
 			"REDIS_PASSWORD", "BOT*_PASSWORD"},
-		Report:   "reports/security/latest.json",
-		Baseline: ".keygate-baseline.json",
-		Rotate:   DefaultRotate(),
+		Report:    "reports/security/latest.json",
+		Baseline:  ".keygate-baseline.json",
+		Rotate:    DefaultRotate(),
+		Exchanges: DefaultExchanges(),
 	}
 }
 
@@ -69,8 +72,10 @@ func DefaultBlockedPaths() []string {
 }
 
 var fieldHelp = map[string]string{
-	"config.Config": "see DESIGN.md, Configuration: scopes, log_scopes, blocked_paths, allow_paths, env_file, secret_env, report, baseline, rules, rotate",
-	"config.Rotate": "see README, Rotating a key",
+	"config.Config":    "see DESIGN.md, Configuration: scopes, log_scopes, blocked_paths, allow_paths, env_file, secret_env, report, baseline, rules, rotate",
+	"config.Rotate":    "see README, Rotating a key",
+	"config.Exchanges": "see README, Auditing exchange keys: bitget",
+	"config.Bitget":    "see README, Auditing exchange keys: base_url, forbidden_permissions, require_ip_allowlist",
 }
 
 // Load reads root/.keygate.yaml over the defaults; a missing file is not an
@@ -118,5 +123,6 @@ func (c *Config) validate(file string, line int) error {
 	if c.Report == "" {
 		errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: "report: must name a file"})
 	}
+	errs = append(errs, c.Exchanges.validate(file, line)...)
 	return errors.Join(errs...)
 }

@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/keygate/keygate/envfile"
+	"github.com/keygate/keygate/keyaudit"
 	"github.com/keygate/keygate/report"
 )
 
@@ -59,11 +60,6 @@ type CheckInput struct {
 	Bot   string // empty: every bot with Bitget variables in the env file
 	Owner string // the break-glass owner, when not in the configuration
 }
-
-// ExchangeCheck, when set, checks that the exchange answers with the
-// bot's current keys. TODO(issue 15): the Bitget key audit sets it; until
-// then the item is reported as skipped.
-type ExchangeCheck func(bot string) error
 
 // Check verifies, without side effects, everything the runbook and the
 // break-glass path need. Bad configuration is an error; everything else is
@@ -117,20 +113,7 @@ func (r *Rotator) Check(in CheckInput) (*CheckResult, error) {
 		add("owner", CheckPass, "break-glass owner configured", "")
 	}
 	for _, bot := range bots {
-		switch {
-		case r.ExchangeCheck == nil:
-			add("exchange:"+bot, CheckSkip, "exchange reachability not checked: this build has no key audit", "")
-		default:
-			if err := r.ExchangeCheck(bot); err != nil {
-				msg := "the exchange check failed"
-				if red := r.redactor(); red != nil {
-					msg += ": " + red.String(err.Error())
-				}
-				add("exchange:"+bot, CheckFail, msg, "check the exchange's status and "+bot+"'s key at the exchange")
-			} else {
-				add("exchange:"+bot, CheckPass, "the exchange answers with "+bot+"'s keys", "")
-			}
-		}
+		r.checkExchange(add, bot, env)
 	}
 	res.Status = CheckPass
 	for _, c := range res.Checks {
@@ -142,6 +125,40 @@ func (r *Rotator) Check(in CheckInput) (*CheckResult, error) {
 }
 
 type addFunc func(id string, st CheckStatus, msg, fix string)
+
+// checkExchange asks Bitget about the bot's current key (read-only
+// calls): the break-glass path needs the exchange reachable and the key
+// known to it.
+func (r *Rotator) checkExchange(add addFunc, bot string, env *envfile.File) {
+	id := "exchange:" + bot
+	if env == nil {
+		add(id, CheckSkip, "not checked: "+r.Config.EnvFile+" is not usable", "")
+		return
+	}
+	res, missing, err := r.auditKey(env, bot)
+	switch {
+	case err != nil:
+		add(id, CheckFail, "cannot audit at Bitget: "+err.Error(), "fix the exchanges: section of .keygate.yaml")
+		return
+	case res == nil:
+		add(id, CheckSkip, "not checked: no whole Bitget key (missing "+strings.Join(missing, ", ")+")", "")
+		return
+	}
+	switch {
+	case res.Verdict == keyaudit.Unchecked:
+		add(id, CheckFail, "Bitget could not be asked about "+bot+"'s key "+res.APIKey+": "+res.Why, "check this host's network path to Bitget")
+	case res.Verdict == keyaudit.Rejected:
+		add(id, CheckFail, "Bitget rejects "+bot+"'s key "+res.APIKey+": "+res.Why, "check the key at the exchange (keygate keys audit --bot "+bot+")")
+	case len(res.Violations) > 0:
+		msgs := make([]string, 0, len(res.Violations))
+		for _, v := range res.Violations {
+			msgs = append(msgs, v.Message)
+		}
+		add(id, CheckFail, "Bitget answers, but "+strings.Join(msgs, "; "), "rotate to a least-privilege key")
+	default:
+		add(id, CheckPass, "Bitget accepts "+bot+"'s key "+res.APIKey+" ("+res.Scope()+")", "")
+	}
+}
 
 // checkEnv checks the env file: present, a regular file, mode 0600,
 // parseable. It returns the parsed file, or nil.

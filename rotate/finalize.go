@@ -32,14 +32,18 @@ type Record struct {
 	SLOMet        bool      `json:"slo_met"`
 	TotalS        float64   `json:"total_seconds"`
 	Evidence      []string  `json:"evidence"`
+	// Audit is Bitget's word on the new key (or why it was skipped).
+	Audit *KeyAudit `json:"audit,omitempty"`
+	// Revocation is verified (Bitget rejects the old key), attested (the
+	// operator's word, Bitget unreachable) or none (no old key).
+	Revocation       string `json:"revocation"`
+	RevocationDetail string `json:"revocation_detail,omitempty"`
 }
 
-// Finalize records the rotation (after a person has revoked the old keys),
-// deletes the backup and runs the hygiene scan, which must pass.
+// Finalize proves at Bitget that the old key is revoked (oldKeysRevoked
+// attests it when Bitget cannot be asked), records the rotation, deletes
+// the backup and runs the hygiene scan, which must pass.
 func (r *Rotator) Finalize(oldKeysRevoked bool) error {
-	if !oldKeysRevoked {
-		return errors.New("revoke the old keys at the exchange first, then confirm with --old-keys-revoked")
-	}
 	unlock, err := r.lock()
 	if err != nil {
 		return err
@@ -49,12 +53,17 @@ func (r *Rotator) Finalize(oldKeysRevoked bool) error {
 	if err != nil {
 		return err
 	}
+	revocation, detail, err := r.verifyRevocation(st, oldKeysRevoked)
+	if err != nil {
+		return err
+	}
 	t := r.now()
 	slo, _ := time.ParseDuration(r.Config.Rotate.SLO)
 	rec := Record{ID: st.ID, Kind: st.Kind, FinalizedAt: t, Owner: st.Owner, Bots: []string{st.Bot}, Vars: st.Vars,
 		StartedAt: st.StartedAt, CutoverAt: *st.CutoverAt, ValidatedAt: *st.ValidatedAt, InterruptionS: st.InterruptionS,
 		SLOSeconds: slo.Seconds(), SLOMet: st.SLOMet != nil && *st.SLOMet, TotalS: t.Sub(st.StartedAt).Seconds(),
-		Evidence: []string{r.Config.Rotate.SnapshotReport, r.Config.Rotate.ReconcileReport, r.Config.Report}}
+		Evidence: []string{r.Config.Rotate.SnapshotReport, r.Config.Rotate.ReconcileReport, r.Config.Report},
+		Audit:    st.Audit, Revocation: revocation, RevocationDetail: detail}
 	if err := appendLine(r.abs(r.Config.Rotate.RecordFile), rec); err != nil {
 		return fmt.Errorf("append the rotation record: %w", err)
 	}
@@ -62,7 +71,7 @@ func (r *Rotator) Finalize(oldKeysRevoked bool) error {
 		return fmt.Errorf("remove the backup: %w", err)
 	}
 	st.EndedAt = &t
-	st.event(StepFinalized, t, "old keys revoked")
+	st.event(StepFinalized, t, "old keys revoked: "+revocation)
 	if err := r.saveState(st); err != nil {
 		return err
 	}

@@ -51,9 +51,6 @@ type Rotator struct {
 	// "before-rename", "after-rename". Tests stop the process there, then
 	// race or kill it. Release builds leave it nil.
 	Checkpoint func(point string)
-	// ExchangeCheck is rotate check's "exchange reachable" item; nil
-	// skips it (see ExchangeCheck).
-	ExchangeCheck ExchangeCheck
 
 	// writeFile replaces a file atomically; tests inject failures (a full
 	// disk, a read-only directory).
@@ -135,6 +132,9 @@ type StageInput struct {
 	KeysName string
 	Kind     string // planned (default) or break-glass
 	Reason   string
+	// SkipAudit, when set, is why the new keys are not audited at the
+	// exchange (an outage); it is recorded.
+	SkipAudit string
 }
 
 // Stage checks the new keys and writes them into the env file atomically,
@@ -197,6 +197,10 @@ func (r *Rotator) stage(in StageInput) error {
 	if err := checkAccountMap(r.abs(r.Config.Rotate.AccountMap), r.Config.Rotate.AccountMap, bot); err != nil {
 		return err
 	}
+	audit, err := r.auditNewKeys(bot, keys, in.SkipAudit)
+	if err != nil {
+		return err
+	}
 	var vars []Var
 	for _, e := range keys.Entries {
 		old, _ := base.Get(e.Key)
@@ -233,6 +237,7 @@ func (r *Rotator) stage(in StageInput) error {
 			return fmt.Errorf("record the rotation state: %w", err)
 		}
 	}
+	st.Audit = audit
 	r.checkpoint("before-rename")
 	if err := r.write(envPath, newBytes, 0o600); err != nil {
 		return fmt.Errorf("rewrite the env file: %w", err)
@@ -326,7 +331,7 @@ func (r *Rotator) Validate(timeout time.Duration, autoRollback bool) error {
 
 func (r *Rotator) validate(st *State, timeout time.Duration, autoRollback bool) error {
 	if st.Step == StepValidated {
-		r.say("%s is already validated (interruption %.0fs); next: revoke the old keys, then keygate rotate finalize --old-keys-revoked", st.Bot, st.InterruptionS)
+		r.say("%s is already validated (interruption %.0fs); next: revoke the old keys, then keygate rotate finalize", st.Bot, st.InterruptionS)
 		return nil
 	}
 	why := r.waitHealthy(st, timeout)
@@ -360,7 +365,7 @@ func (r *Rotator) validate(st *State, timeout time.Duration, autoRollback bool) 
 	if !met {
 		verdict = "OVER"
 	}
-	r.say("validated %s: interruption %s, %s the %s SLO; next: revoke the old keys at the exchange, then keygate rotate finalize --old-keys-revoked",
+	r.say("validated %s: interruption %s, %s the %s SLO; next: revoke the old keys at the exchange, then keygate rotate finalize (it checks that Bitget rejects the old key)",
 		st.Bot, t.Sub(*st.CutoverAt).Round(time.Second), verdict, slo)
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/keygate/keygate/bitget"
 	"github.com/keygate/keygate/config"
 	"github.com/keygate/keygate/internal/fixture"
 	"github.com/keygate/keygate/scan"
@@ -23,9 +24,10 @@ const (
 	testOldEnv = "BOT1_BITGET_API_KEY=bg_0000aaaa1111bbbb2222cccc3333dddd\n" +
 		"BOT1_BITGET_API_SECRET=0000aaaa1111bbbb2222cccc3333dddd0000aaaa1111bbbb2222cccc3333dddd\n" +
 		"BOT1_BITGET_PASSPHRASE=Old5Passphrase9Reef\n"
-	testNewKeys = "BOT1_BITGET_API_KEY=bg_9999ffff8888eeee7777dddd6666cccc\n" +
-		"BOT1_BITGET_API_SECRET=9999ffff8888eeee7777dddd6666cccc9999ffff8888eeee7777dddd6666cccc\n" +
-		"BOT1_BITGET_PASSPHRASE=New7Passphrase3Dune\n"
+	testNewKey    = "bg_9999ffff8888eeee7777dddd6666cccc"
+	testNewSecret = "9999ffff8888eeee7777dddd6666cccc9999ffff8888eeee7777dddd6666cccc"
+	testNewPass   = "New7Passphrase3Dune"
+	testNewKeys   = "BOT1_BITGET_API_KEY=" + testNewKey + "\nBOT1_BITGET_API_SECRET=" + testNewSecret + "\nBOT1_BITGET_PASSPHRASE=" + testNewPass + "\n"
 )
 
 // newTestRotator lays out an env file with BOT1's old keys and an account
@@ -36,6 +38,10 @@ func newTestRotator(t *testing.T) *Rotator {
 	fixture.Write(t, dir, "env/.env", testOldEnv)
 	require.NoError(t, os.Chmod(filepath.Join(dir, "env/.env"), 0o600))
 	fixture.Write(t, dir, "config/exchange_account_map.json", `{"BOT1": {"exchange": "bitget"}}`)
+	// Stage audits the new key at Bitget: a stand-in knows it.
+	b := fixture.NewBitget(t)
+	b.Add(testNewKey, fixture.BitgetAccount{Secret: testNewSecret, Passphrase: testNewPass, Authorities: fixture.TradeOnly, IPs: "203.0.113.7"})
+	t.Setenv(bitget.EnvBaseURL, b.URL)
 	return &Rotator{Root: dir, Config: config.Default()}
 }
 

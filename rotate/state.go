@@ -58,6 +58,7 @@ type State struct {
 	SLOMet         *bool      `json:"slo_met,omitempty"`
 	PauseConfirmed *bool      `json:"pause_confirmed,omitempty"`
 	LastError      string     `json:"last_error,omitempty"`
+	Audit          *KeyAudit  `json:"audit,omitempty"`
 	History        []Event    `json:"history"`
 }
 

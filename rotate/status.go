@@ -41,6 +41,7 @@ func (r *Rotator) Status(w io.Writer) error {
 	for _, v := range st.Vars {
 		fmt.Fprintf(w, "  %s: %s -> %s\n", v.Name, v.OldMasked, v.NewMasked)
 	}
+	fmt.Fprintf(w, "audit of the new key: %s\n", auditLine(st))
 	for _, e := range st.History {
 		note := ""
 		if e.Note != "" {
@@ -89,7 +90,7 @@ func next(st *State, envNew bool) string {
 	case StepFailed:
 		return "keygate rotate rollback (or fix the services and run keygate rotate cutover again)"
 	case StepValidated:
-		return "revoke the old keys at the exchange, then keygate rotate finalize --old-keys-revoked"
+		return "revoke the old keys at the exchange, then keygate rotate finalize (it checks that Bitget rejects the old key)"
 	}
 	return "nothing"
 }

@@ -8,11 +8,10 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/bmatcuk/doublestar/v4"
-
 	"github.com/keygate/keygate/config"
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/envfile"
+	"github.com/keygate/keygate/internal/glob"
 	"github.com/keygate/keygate/rules"
 	"github.com/keygate/keygate/source"
 )
@@ -35,10 +34,13 @@ type Request struct {
 	EnvFile   string
 	NoEnvFile bool
 	// Staged scans the git index; History the commits (all, or Range).
-	Staged   bool
-	History  bool
-	Range    string
-	Progress Progress
+	Staged  bool
+	History bool
+	Range   string
+	// IndexFile is the index a staged scan reads (git names it to hooks
+	// in GIT_INDEX_FILE); empty means the repository's.
+	IndexFile string
+	Progress  Progress
 }
 
 // Setup is what a scan runs with: the merged pack and its detector.
@@ -111,11 +113,8 @@ func (s *Setup) knownValues(req Request, pack *rules.Pack) ([]detector.KnownValu
 func SecretValues(f *envfile.File, globs []string) []detector.KnownValue {
 	var out []detector.KnownValue
 	for _, e := range f.Entries {
-		for _, g := range globs {
-			if ok, _ := doublestar.Match(g, e.Key); ok {
-				out = append(out, detector.KnownValue{Name: e.Key, Value: e.Value})
-				break
-			}
+		if glob.Any(globs, e.Key) {
+			out = append(out, detector.KnownValue{Name: e.Key, Value: e.Value})
 		}
 	}
 	return out
@@ -129,7 +128,7 @@ func (req Request) abs(p string) string {
 }
 
 // Mode is the latest.json mode of the request.
-func (req Request) Mode() string {
+func (req Request) Mode() Mode {
 	switch {
 	case req.Stdin != nil:
 		return ModeStdin
@@ -168,7 +167,7 @@ func Run(ctx context.Context, req Request, s *Setup) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		gopts := GitOptions{Options: opts, Blocked: req.Config.BlockedPaths, Range: req.Range, Progress: req.Progress}
+		gopts := GitOptions{Options: opts, Blocked: req.Config.BlockedPaths, Range: req.Range, IndexFile: req.IndexFile, Progress: req.Progress}
 		var r *Result
 		if req.Staged {
 			r, err = Staged(ctx, repo, gopts)

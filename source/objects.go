@@ -1,6 +1,7 @@
 package source
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -31,6 +32,9 @@ func (r *Repo) objects() (*odb.DB, error) {
 			mu.Lock() // go-git handles are not safe for concurrent reads
 			defer mu.Unlock()
 			o, err := r.repo.Storer.EncodedObject(plumbing.AnyObject, h)
+			if errors.Is(err, plumbing.ErrObjectNotFound) {
+				return 0, nil, fmt.Errorf("object %s: %w", h, odb.ErrNotFound)
+			}
 			if err != nil {
 				return 0, nil, fmt.Errorf("object %s: %w", h, err)
 			}
@@ -48,6 +52,24 @@ func (r *Repo) objects() (*odb.DB, error) {
 		r.odb, r.odbErr = odb.Open(dir, fallback, objectCache)
 	})
 	return r.odb, r.odbErr
+}
+
+// Partial reports whether the repository is a partial clone: objects it
+// lacks are left at a promisor remote (git clone --filter).
+func (r *Repo) Partial() bool {
+	cfg, err := r.repo.Config()
+	if err != nil {
+		return false
+	}
+	if cfg.Raw.Section("extensions").Option("partialClone") != "" {
+		return true
+	}
+	for _, sub := range cfg.Raw.Section("remote").Subsections {
+		if strings.EqualFold(sub.Option("promisor"), "true") {
+			return true
+		}
+	}
+	return false
 }
 
 // objectsDir is where a git directory keeps its objects: a linked work

@@ -25,6 +25,9 @@ values. Accepting a finding does not make the credential safe: revoke it.`,
 			if err != nil {
 				return err
 			}
+			if paths, err = a.args(paths); err != nil {
+				return usageErr(err)
+			}
 			req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: includeLogs, ExtraRules: extra, NoBaseline: true}
 			setup, err := scan.Prepare(req)
 			if err != nil {

@@ -74,12 +74,15 @@ func (a *app) keysSource(from string) (io.Reader, string, func(), error) {
 // keyOptions are the flags of the commands that stage new keys.
 type keyOptions struct {
 	Bot, Owner, KeysFrom string
+	// SkipAudit is why the new keys are not audited at Bitget (recorded).
+	SkipAudit string
 }
 
 func (o *keyOptions) flags(c *cobra.Command) {
 	c.Flags().StringVar(&o.Bot, "bot", "", "the bot whose keys rotate (`BOT1` owns BOT1_* variables)")
 	c.Flags().StringVar(&o.Owner, "owner", "", "who performs the rotation (recorded)")
 	c.Flags().StringVar(&o.KeysFrom, "keys-from", "", "new KEY=VALUE lines from `FILE`, or - for stdin")
+	c.Flags().StringVar(&o.SkipAudit, "skip-audit", "", "do not audit the new keys at Bitget, for this `REASON` (an outage; recorded)")
 }
 
 // waitOptions are the flags of the commands that wait for healthy reports.
@@ -131,7 +134,7 @@ func (a *app) withKeys(k keyOptions, poll time.Duration, fn func(*rotate.Rotator
 		return err
 	}
 	defer done()
-	return fn(r, rotate.StageInput{Bot: k.Bot, Owner: k.Owner, Keys: keys, KeysName: name})
+	return fn(r, rotate.StageInput{Bot: k.Bot, Owner: k.Owner, Keys: keys, KeysName: name, SkipAudit: k.SkipAudit})
 }
 
 func newRotateCmd(a *app) *cobra.Command {
@@ -148,7 +151,7 @@ New keys are read from stdin or a file (--keys-from), never from arguments.`,
   keygate rotate cutover
   keygate rotate validate --timeout 5m
   #   ... revoke the old keys at the exchange ...
-  keygate rotate finalize --old-keys-revoked
+  keygate rotate finalize          # checks that Bitget now rejects the old key
 
   # The same, stage to validate in one go
   keygate rotate run --bot BOT1 --owner alice --keys-from - < new-keys.env

@@ -25,7 +25,8 @@ func newRotateCheckCmd(a *app, runF func(*rotateCheckOptions) error) *cobra.Comm
 the env file (present, mode 0600, the bot's whole Bitget triple well formed),
 the account map, the compose file and its services, soft_pause and
 kill_switch, the state directory, no rotation half done, the age of the last
-drill, a break-glass owner. One line per check; exit 0 when all pass (warnings
+drill, a break-glass owner, and Bitget reachable and accepting the bot's key
+(read-only calls). One line per check; exit 0 when all pass (warnings
 included), 1 when any fails.`,
 		Example: `  keygate rotate check --bot BOT1
   keygate rotate check --format json   # for the promotion job`,
@@ -38,6 +39,7 @@ included), 1 when any fails.`,
 			if err != nil {
 				return err
 			}
+			r.Out = a.io.err // stdout is the check's alone (JSON for a job)
 			res, err := r.Check(rotate.CheckInput{Bot: o.Bot, Owner: o.Owner})
 			if err != nil {
 				return err

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/keygate/keygate/bitget"
 	"github.com/keygate/keygate/internal/fixture"
 )
 
@@ -147,9 +148,16 @@ func checkLine(out, id string) string {
 	return ""
 }
 
+// healthyKey makes BOT1's current key least-privilege at the stand-in
+// exchange (newOpsRepo's has the withdraw permission).
+func (o *opsRepo) healthyKey() {
+	o.bitget.Add(oldKey, fixture.BitgetAccount{Secret: oldSecret, Passphrase: oldPass, Authorities: fixture.TradeOnly, IPs: "203.0.113.7"})
+}
+
 // rotate check passes on a healthy layout and changes nothing.
 func TestRotateCheckHealthy(t *testing.T) {
 	o := newOpsRepo(t)
+	o.healthyKey()
 	before := o.envStat()
 	res := o.rotate("", "check", "--bot", "BOT1", "--owner", "alice")
 	require.Equal(t, exitPass, res.code, res.combined)
@@ -158,7 +166,7 @@ func TestRotateCheckHealthy(t *testing.T) {
 		assert.True(t, strings.HasPrefix(checkLine(res.stdout, id), "ok   "), "%s passes:\n%s", id, res.stdout)
 	}
 	assert.Equal(t, "WARN drill:BOT1: no drill of BOT1 recorded -> keygate rotate drill --bot BOT1 in a planned restart window", checkLine(res.stdout, "drill:BOT1"))
-	assert.Equal(t, "skip exchange:BOT1: exchange reachability not checked: this build has no key audit", checkLine(res.stdout, "exchange:BOT1"))
+	assert.Contains(t, checkLine(res.stdout, "exchange:BOT1"), "ok   exchange:BOT1: Bitget accepts BOT1's key ****dddd (spot trade, futures orders")
 	assert.Contains(t, res.stdout, "keygate: rotate check: pass (13 checks, 1 warnings)")
 	assert.NoDirExists(t, filepath.Join(o.dir, ".keygate"), "check creates nothing")
 	assert.True(t, os.SameFile(before, o.envStat()))
@@ -231,10 +239,16 @@ func TestRotateCheckFailures(t *testing.T) {
 			require.Equal(t, exitPass, res.code, res.combined)
 		}, "FAIL rotation: a rotation of BOT1 is half done (step staged) -> keygate rotate status, then finish it or keygate rotate rollback"},
 		{"no owner", func(o *opsRepo) {}, "FAIL owner: no break-glass owner configured -> set rotate.owner in .keygate.yaml (or pass --owner)"},
+		{"key revoked at the exchange", func(o *opsRepo) { o.bitget.Revoke(oldKey) }, "FAIL exchange:BOT1: Bitget rejects BOT1's key ****dddd: "},
+		{"key with withdraw", func(o *opsRepo) {
+			o.bitget.Add(oldKey, fixture.BitgetAccount{Secret: oldSecret, Passphrase: oldPass, Authorities: []string{"stow", "wwow"}, IPs: "203.0.113.7"})
+		}, "FAIL exchange:BOT1: Bitget answers, but the key of BOT1 has the withdraw permission (wwow)"},
+		{"exchange unreachable", func(o *opsRepo) { o.t.Setenv(bitget.EnvBaseURL, "http://127.0.0.1:1") }, "FAIL exchange:BOT1: Bitget could not be asked about BOT1's key ****dddd: "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			o := newOpsRepo(t)
+			o.healthyKey()
 			args := []string{"check", "--bot", "BOT1", "--owner", "alice"}
 			if tt.name == "no owner" {
 				args = args[:3]

@@ -40,6 +40,8 @@ func TestRotateFlagParsing(t *testing.T) {
 		wantErr string
 	}{
 		{"stage", parse(newRotateStageCmd), keyArgs, &rotateStageOptions{keyOptions: keys}, ""},
+		{"stage skipping the audit", parse(newRotateStageCmd), append(keyArgs, "--skip-audit", "exchange outage"),
+			&rotateStageOptions{keyOptions: keyOptions{Bot: "BOT1", Owner: "alice", KeysFrom: "-", SkipAudit: "exchange outage"}}, ""},
 		{"stage takes no arguments", parse(newRotateStageCmd), []string{"BOT1"}, nil, `unknown command "BOT1"`},
 		{"cutover", parse(newRotateCutoverCmd), nil, &rotateCutoverOptions{}, ""},
 		{"validate defaults", parse(newRotateValidateCmd), nil, &rotateValidateOptions{waitOptions: fiveMin}, ""},

@@ -13,7 +13,7 @@ func newRotateStageCmd(a *app, runF func(*rotateStageOptions) error) *cobra.Comm
 	opts := &rotateStageOptions{}
 	c := &cobra.Command{
 		Use:   "stage",
-		Short: "Check the new keys and write them into env/.env (backup kept)",
+		Short: "Check and audit the new keys at Bitget, then write them into env/.env (backup kept)",
 		Args:  cobra.NoArgs,
 		RunE: runE(opts, runF, func(o *rotateStageOptions) error {
 			return a.withKeys(o.keyOptions, 0, func(r *rotate.Rotator, in rotate.StageInput) error { return r.Stage(in) })
@@ -74,7 +74,7 @@ func newRotateFinalizeCmd(a *app, runF func(*rotateFinalizeOptions) error) *cobr
 	opts := &rotateFinalizeOptions{}
 	c := &cobra.Command{
 		Use:   "finalize",
-		Short: "Record the rotation, delete the backup, run the hygiene scan",
+		Short: "Prove at Bitget that the old key is revoked, record the rotation, run the hygiene scan",
 		Args:  cobra.NoArgs,
 		RunE: runE(opts, runF, func(o *rotateFinalizeOptions) error {
 			r, err := a.rotator(0)
@@ -84,7 +84,7 @@ func newRotateFinalizeCmd(a *app, runF func(*rotateFinalizeOptions) error) *cobr
 			return r.Finalize(o.OldKeysRevoked)
 		}),
 	}
-	c.Flags().BoolVar(&opts.OldKeysRevoked, "old-keys-revoked", false, "confirm the old keys are revoked at the exchange")
+	c.Flags().BoolVar(&opts.OldKeysRevoked, "old-keys-revoked", false, "attest that the old keys are revoked, for when Bitget cannot be asked (recorded as attested)")
 	return c
 }
 

@@ -85,6 +85,9 @@ type opsRepo struct {
 	dir    string
 	log    string
 	envOld []byte
+	// bitget is the stand-in exchange: it knows BOT1's old key (live) and
+	// its new one (trade-only, allowlisted), so stage's audit passes.
+	bitget *fixture.Bitget
 	clock  *fakeClock
 }
 
@@ -143,7 +146,7 @@ func newOpsRepo(t *testing.T) *opsRepo {
 	t.Setenv("STANDIN_NOW", clock.now.Format(time.RFC3339))
 	adjustRotator = func(r *rotate.Rotator) { r.Now, r.Sleep = clock.Now, clock.Sleep }
 	t.Cleanup(func() { adjustRotator = nil })
-	return &opsRepo{t: t, dir: dir, log: log, envOld: []byte(env), clock: clock}
+	return &opsRepo{t: t, dir: dir, log: log, envOld: []byte(env), clock: clock, bitget: newBitgetStandIn(t)}
 }
 
 // writeReports writes healthy reports stamped at, as the services would
@@ -239,11 +242,18 @@ func TestRotateHappyPath(t *testing.T) {
 	status := o.rotate("", "status")
 	assert.Contains(t, status.stdout, "step: validated")
 	assert.Contains(t, status.stdout, "env/.env holds the NEW keys")
+	assert.Contains(t, status.stdout, "audit of the new key: ****cccc accepted: spot trade, futures orders")
 
+	// Finalize proves the revocation at the exchange.
 	fin := o.rotate("", "finalize")
-	assert.Equal(t, exitUsage, fin.code, "finalize needs --old-keys-revoked")
-	fin = o.rotate("", "finalize", "--old-keys-revoked")
+	assert.Equal(t, exitFail, fin.code, fin.combined)
+	assert.Contains(t, fin.stderr, "the old key of BOT1 is still accepted: revoke it at the exchange")
+	still := o.rotate("", "finalize", "--old-keys-revoked")
+	assert.Equal(t, exitFail, still.code, "an attestation does not overrule the exchange")
+	o.bitget.Revoke(oldKey)
+	fin = o.rotate("", "finalize")
 	require.Equal(t, exitPass, fin.code, fin.combined)
+	assert.Contains(t, fin.stdout, "the old key of BOT1 is revoked: Bitget rejects the old key ****dddd")
 	assert.NoFileExists(t, filepath.Join(o.dir, ".keygate/env.backup"))
 	assert.Contains(t, fin.stdout, "hygiene scan: keygate: pass")
 
@@ -256,7 +266,17 @@ func TestRotateHappyPath(t *testing.T) {
 		Vars   []struct {
 			Name, OldMasked, NewMasked string
 		} `json:"vars"`
-		Evidence []string `json:"evidence"`
+		Evidence   []string `json:"evidence"`
+		Revocation string   `json:"revocation"`
+		Audit      struct {
+			Result struct {
+				Verdict       string `json:"verdict"`
+				IPAllowlistOn bool   `json:"ip_allowlist_on"`
+				Permissions   []struct {
+					Code string `json:"code"`
+				} `json:"permissions"`
+			} `json:"result"`
+		} `json:"audit"`
 	}
 	require.NoError(t, json.Unmarshal(bytes.TrimSpace(rec), &r))
 	assert.Equal(t, "alice", r.Owner)
@@ -264,11 +284,15 @@ func TestRotateHappyPath(t *testing.T) {
 	assert.True(t, r.SLOMet)
 	assert.Len(t, r.Vars, 3)
 	assert.Contains(t, r.Evidence, "reports/exchange_snapshots/latest.json")
+	assert.Equal(t, "verified", r.Revocation)
+	assert.Equal(t, "accepted", r.Audit.Result.Verdict, "the record carries the new key's audit")
+	assert.True(t, r.Audit.Result.IPAllowlistOn)
+	assert.Len(t, r.Audit.Result.Permissions, len(fixture.TradeOnly))
 
 	// A finished rotation frees the way for the next.
 	status = o.rotate("", "status")
 	assert.Contains(t, status.stdout, "step: finalized")
-	o.assertNoValues(stage, again, cut, val, status, fin)
+	o.assertNoValues(stage, again, cut, val, status, fin, still)
 }
 
 func shaPrefix(b []byte) string {
@@ -560,6 +584,11 @@ func TestRotateConcurrentStages(t *testing.T) {
 	}
 	start := make(chan struct{})
 	results := make(chan result, n)
+	for i := 0; i < n; i++ {
+		tail := fmt.Sprintf("%02x", i)
+		o.bitget.Add(newKey[:len(newKey)-2]+tail, fixture.BitgetAccount{Secret: newSecret[:len(newSecret)-2] + tail, Passphrase: newPass + tail,
+			Authorities: fixture.TradeOnly, IPs: "203.0.113.7"})
+	}
 	for i := 0; i < n; i++ {
 		cmd := childCLI("-C", o.dir, "rotate", "stage", "--bot", "BOT1", "--owner", "alice", "--keys-from", "-")
 		cmd.Stdin = strings.NewReader(keysOf(i))

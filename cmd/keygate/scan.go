@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -103,11 +104,21 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	for i, p := range paths {
-		paths[i] = abs(cwd, p)
+	if paths, err = a.args(paths); err != nil {
+		return usageErr(err)
 	}
 	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs, ExtraRules: f.rules,
 		NoEnvFile: f.noEnvFile, Staged: f.staged, History: f.history, Range: f.rangeSpec}
+	if f.staged {
+		// git names the index it commits from to hooks; a relative name
+		// starts where git started the hook, the process's directory,
+		// whatever -C says.
+		if idx := os.Getenv("GIT_INDEX_FILE"); idx != "" {
+			if req.IndexFile, err = filepath.Abs(idx); err != nil {
+				return usageErr(fmt.Errorf("GIT_INDEX_FILE %s: %w", idx, err))
+			}
+		}
+	}
 	if isTerminal(a.io.err) {
 		p := newProgress(a.io.err)
 		req.Progress = p.update
@@ -183,11 +194,4 @@ func (a *app) print(rep *report.Report, format string) error {
 		return err
 	}
 	return report.WriteText(a.io.out, rep, isTerminal(a.io.out))
-}
-
-func abs(root, p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(root, p)
 }
