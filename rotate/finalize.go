@@ -14,8 +14,9 @@ import (
 	"github.com/keygate/keygate/scan"
 )
 
-// Record is one line of reports/security/rotations.jsonl. It holds names
-// and masked suffixes, never a value.
+// Record is one line of reports/security/rotations.jsonl: a finalized
+// rotation (kind planned or break-glass) or a drill. It holds names and
+// masked suffixes, never a value.
 type Record struct {
 	ID            string    `json:"id"`
 	Kind          string    `json:"kind"`
@@ -23,6 +24,7 @@ type Record struct {
 	Owner         string    `json:"owner"`
 	Bots          []string  `json:"bots"`
 	Vars          []Var     `json:"vars"`
+	Services      []string  `json:"services,omitempty"` // recreated (drills)
 	StartedAt     time.Time `json:"started_at"`
 	CutoverAt     time.Time `json:"cutover_at"`
 	ValidatedAt   time.Time `json:"validated_at"`

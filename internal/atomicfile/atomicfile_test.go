@@ -9,35 +9,46 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// A write creates missing folders, replaces the old content whole, keeps
-// the asked mode, and leaves no temporary file behind.
-func TestWrite(t *testing.T) {
+func TestWriteReplacesWhole(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, "reports", "security", "latest.json")
-	require.NoError(t, Write(path, []byte("first"), 0o644))
-	require.NoError(t, Write(path, []byte("second"), 0o600))
+	path := filepath.Join(dir, "env", ".env")
+	require.NoError(t, Write(path, []byte("A=1\n"), 0o600))
+	require.NoError(t, Write(path, []byte("A=2\n"), 0o600))
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
-	assert.Equal(t, "second", string(data))
-	st, err := os.Stat(path)
+	assert.Equal(t, "A=2\n", string(data))
+	fi, err := os.Stat(path)
 	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
-	entries, err := os.ReadDir(filepath.Dir(path))
-	require.NoError(t, err)
-	assert.Len(t, entries, 1, "no temporary file is left")
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	left, _ := filepath.Glob(filepath.Join(dir, "env", "..env.tmp-*"))
+	assert.Empty(t, left, "no temp file remains")
 }
 
-// A failed write names the file and leaves the old content and no
-// temporary file.
-func TestWriteFailureKeepsOld(t *testing.T) {
+// A write that cannot complete names the file, keeps the old content and
+// leaves no temp file.
+func TestWriteFailureLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
-	target := filepath.Join(dir, "a-dir")
-	require.NoError(t, os.Mkdir(target, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(target, "inside"), nil, 0o644))
-	err := Write(target, []byte("x"), 0o644)
+	path := filepath.Join(dir, "target")
+	require.NoError(t, os.Mkdir(path, 0o755)) // a directory cannot be replaced by a file
+	err := Write(path, []byte("x"), 0o600)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), target)
-	entries, err := os.ReadDir(dir)
+	assert.Contains(t, err.Error(), "write "+path)
+	left, _ := filepath.Glob(filepath.Join(dir, ".target.tmp-*"))
+	assert.Empty(t, left)
+}
+
+// The rename replaces a symbolic link itself, not its target: why
+// rotate refuses a symlinked env file.
+func TestWriteReplacesALinkNotItsTarget(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "real.env")
+	require.NoError(t, os.WriteFile(target, []byte("old"), 0o600))
+	link := filepath.Join(dir, "link.env")
+	require.NoError(t, os.Symlink(target, link))
+	require.NoError(t, Write(link, []byte("new"), 0o600))
+	fi, err := os.Lstat(link)
 	require.NoError(t, err)
-	assert.Len(t, entries, 1, "no temporary file is left")
+	assert.True(t, fi.Mode().IsRegular())
+	data, _ := os.ReadFile(target)
+	assert.Equal(t, "old", string(data))
 }
