@@ -65,10 +65,11 @@ func Default() *Config {
 }
 
 // DefaultBlockedPaths are the policy's never-committable files: env files
-// and private keys.
+// (and the temp copies an interrupted rewrite leaves, which hold keys),
+// keygate's rotation state (its backup holds the old keys) and private keys.
 func DefaultBlockedPaths() []string {
-	return []string{"env/.env", "**/.env", "**/*.pem", "**/id_rsa", "**/id_dsa", "**/id_ecdsa", "**/id_ed25519",
-		"**/*.p12", "**/*.pfx", "**/*.ppk"}
+	return []string{"env/.env", "**/.env", "**/..env.tmp-*", ".keygate/**", "**/*.pem", "**/id_rsa", "**/id_dsa", "**/id_ecdsa",
+		"**/id_ed25519", "**/*.p12", "**/*.pfx", "**/*.ppk"}
 }
 
 var fieldHelp = map[string]string{

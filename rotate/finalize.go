@@ -9,12 +9,14 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/keygate/keygate/engine"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/scan"
 )
 
-// Record is one line of reports/security/rotations.jsonl. It holds names
-// and masked suffixes, never a value.
+// Record is one line of reports/security/rotations.jsonl: a finalized
+// rotation (kind planned or break-glass) or a drill. It holds names and
+// masked suffixes, never a value.
 type Record struct {
 	ID            string    `json:"id"`
 	Kind          string    `json:"kind"`
@@ -22,6 +24,7 @@ type Record struct {
 	Owner         string    `json:"owner"`
 	Bots          []string  `json:"bots"`
 	Vars          []Var     `json:"vars"`
+	Services      []string  `json:"services,omitempty"` // recreated (drills)
 	StartedAt     time.Time `json:"started_at"`
 	CutoverAt     time.Time `json:"cutover_at"`
 	ValidatedAt   time.Time `json:"validated_at"`
@@ -104,7 +107,7 @@ func appendLine(path string, v any) error {
 // report; a rotation is only done when it passes.
 func (r *Rotator) hygiene() error {
 	req := scan.Request{Root: r.Root, Config: r.Config, IncludeLogs: true}
-	setup, err := scan.Prepare(req)
+	setup, err := engine.Load(engine.Options{Root: r.Root, Config: r.Config})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -20,6 +21,12 @@ func (r *Rotator) Status(w io.Writer) error {
 			fmt.Fprintf(w, "a keygate rotate process (pid %d) is running now\n", pid)
 		} else {
 			fmt.Fprintf(w, "a keygate rotate process (pid %d) died holding the lock; the next command clears it\n", pid)
+		}
+	}
+	for _, pat := range r.tempPatterns() {
+		names, _ := filepath.Glob(pat)
+		for _, name := range names {
+			fmt.Fprintf(w, "leftover temp file %s from an interrupted write (it may hold keys): the next keygate rotate command removes it\n", r.rel(name))
 		}
 	}
 	if st == nil {

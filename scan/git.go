@@ -58,7 +58,7 @@ type GitOptions struct {
 
 // blobJob is one blob to scan; lines limits findings (nil: all lines).
 type blobJob struct {
-	id    string
+	id    source.ObjectID
 	path  string // path used for rules limited by paths
 	lines map[int]bool
 }
@@ -93,8 +93,8 @@ func scanBlob(r *source.BlobReader, d *detector.Detector, job blobJob) streamRes
 
 // readBlob reads a blob and tells whether it starts like a binary file; a
 // large binary one is read no further than that start.
-func readBlob(r *source.BlobReader, id string) (data []byte, binary bool, err error) {
-	data, skipped, err := r.ReadUnless(id, binarySniff, isBinary)
+func readBlob(r *source.BlobReader, id source.ObjectID) (data []byte, binary bool, err error) {
+	data, skipped, err := r.ReadUnlessBinary(id, binarySniff, isBinary)
 	if err != nil {
 		return nil, false, err
 	}

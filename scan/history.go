@@ -30,7 +30,7 @@ func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, 
 			missing++
 			continue
 		}
-		r.tally(h.Blobs[i].Path, h.Blobs[i].ID, res)
+		r.tally(h.Blobs[i].Path, h.Blobs[i].ID.String(), res)
 	}
 	if missing > 0 {
 		r.Errors = append(r.Errors, missingBlobsError(repo, missing))

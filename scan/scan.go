@@ -12,6 +12,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/keygate/keygate/baseline"
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/internal/glob"
 	"github.com/keygate/keygate/source"
@@ -87,7 +88,7 @@ type Result struct {
 type Options struct {
 	Detector   *detector.Detector
 	AllowPaths []string
-	Baseline   *Baseline
+	Baseline   *baseline.File
 	// Workers defaults to the number of CPUs.
 	Workers int
 	// wholeBlobs turns off carrying findings over from a file's previous
@@ -155,6 +156,15 @@ func (o *Options) add(r *Result, f Finding) {
 		return
 	}
 	r.Findings = append(r.Findings, f)
+}
+
+// BaselineEntries are the result's findings as baseline entries.
+func (r *Result) BaselineEntries() []baseline.Entry {
+	out := make([]baseline.Entry, 0, len(r.Findings))
+	for _, f := range r.Findings {
+		out = append(out, baseline.Entry{Fingerprint: f.Fingerprint, RuleID: f.RuleID, Path: f.Path, Masked: f.Masked})
+	}
+	return out
 }
 
 // isBinary reports whether the start of a stream looks binary.

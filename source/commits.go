@@ -92,7 +92,7 @@ func (w *gitWalker) commits(rangeSpec string) ([]*rawCommit, []plumbing.Hash, er
 	if rangeSpec != "" {
 		base, head, ok := strings.Cut(rangeSpec, "..")
 		if !ok || base == "" || head == "" || strings.HasPrefix(head, ".") {
-			return nil, nil, fmt.Errorf("--range %q: want BASE..HEAD (two dots), e.g. origin/main..HEAD", rangeSpec)
+			return nil, nil, fmt.Errorf("%w %q: want BASE..HEAD (two dots), e.g. origin/main..HEAD", ErrBadRange, rangeSpec)
 		}
 		b, err := r.resolve(base)
 		if err != nil {
@@ -141,6 +141,9 @@ func (w *gitWalker) commits(rangeSpec string) ([]*rawCommit, []plumbing.Hash, er
 	})
 	return out, tips, nil
 }
+
+// ErrBadRange is wrapped by every error about a range's revisions.
+var ErrBadRange = errors.New("bad range")
 
 // ErrShallowRange is returned when a range names a revision that a
 // shallow clone does not hold.
@@ -211,7 +214,7 @@ func (r *Repo) resolve(rev string) (plumbing.Hash, error) {
 	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
 		if errors.Is(err, plumbing.ErrReferenceNotFound) || errors.Is(err, io.EOF) || errors.Is(err, plumbing.ErrObjectNotFound) {
-			return plumbing.ZeroHash, fmt.Errorf("unknown revision %q in --range: no such branch, tag, commit or ancestor", rev)
+			return plumbing.ZeroHash, fmt.Errorf("%w: unknown revision %q: no such branch, tag, commit or ancestor", ErrBadRange, rev)
 		}
 		return plumbing.ZeroHash, fmt.Errorf("resolve %q: %w", rev, err)
 	}

@@ -69,7 +69,7 @@ func OpenRepo(dir string) (*Repo, error) {
 	// Reopen the same storage keeping packfiles open (by default go-git
 	// opens the packfile again for every object) and reading alternates,
 	// whose absolute paths lie outside the .git directory. go-git reads few
-	// objects now (revisions of a --range, objects source/odb cannot), so a
+	// objects now (revisions of a range, objects source/odb cannot), so a
 	// small cache does.
 	if fsStore, ok := r.Storer.(*filesystem.Storage); ok {
 		st := filesystem.NewStorageWithOptions(fsStore.Filesystem(), cache.NewObjectLRU(8*cache.MiByte),
@@ -119,7 +119,7 @@ type headEntry struct {
 // StagedChange is a path whose staged content differs from HEAD.
 type StagedChange struct {
 	Path string
-	Blob string
+	Blob ObjectID
 	// Added is the set of 1-based lines this commit adds or changes; nil
 	// means every line (a new file).
 	Added map[int]bool
@@ -159,7 +159,7 @@ func (r *Repo) Staged(indexFile string) ([]StagedChange, error) {
 	case err != nil:
 		return nil, fmt.Errorf("read HEAD: %w", err)
 	default:
-		w := &gitWalker{repo: r, rd: rd, trees: map[plumbing.Hash][]byte{}}
+		w := &gitWalker{repo: r, rd: rd}
 		c, err := w.commit(ref.Hash())
 		if err != nil {
 			return nil, fmt.Errorf("read HEAD: %w", err)
@@ -186,11 +186,11 @@ func (r *Repo) Staged(indexFile string) ([]StagedChange, error) {
 		old, existed := head[e.Name]
 		if existed && old.Hash == e.Hash {
 			if old.Mode != e.Mode {
-				out = append(out, StagedChange{Path: e.Name, Blob: e.Hash.String()})
+				out = append(out, StagedChange{Path: e.Name, Blob: e.Hash})
 			}
 			continue
 		}
-		ch := StagedChange{Path: e.Name, Blob: e.Hash.String(), New: !existed,
+		ch := StagedChange{Path: e.Name, Blob: e.Hash, New: !existed,
 			Content: e.Mode == filemode.Regular || e.Mode == filemode.Executable}
 		// A path new to the commit is new content, even a rename or copy of
 		// committed content: a key file copied out of an allowed folder

@@ -18,7 +18,7 @@ type Commit struct {
 
 // HistoryBlob is a unique blob of a history scan.
 type HistoryBlob struct {
-	ID string
+	ID ObjectID
 	// Path is the first path the walk met the blob at; rules limited to
 	// paths judge it by that path.
 	Path string
@@ -80,10 +80,10 @@ type History struct {
 
 // NewBlob is a unique blob as the history walk first meets it.
 type NewBlob struct {
-	Index int    // its index in History.Blobs
-	ID    string // blob id
-	Path  string // the path it was first met at
-	Prev  int    // see HistoryBlob.Prev
+	Index int      // its index in History.Blobs
+	ID    ObjectID // blob id
+	Path  string   // the path it was first met at
+	Prev  int      // see HistoryBlob.Prev
 }
 
 // HistoryWatch receives a history walk's progress as it happens: a scan
@@ -102,7 +102,7 @@ func (r *Repo) History(ctx context.Context, rangeSpec string, watch HistoryWatch
 	if err != nil {
 		return nil, err
 	}
-	w := &gitWalker{repo: r, rd: db.NewReader(), trees: map[plumbing.Hash][]byte{}}
+	w := &gitWalker{repo: r, rd: db.NewReader()}
 	h := &History{w: w, blobIndex: map[plumbing.Hash]int{}, paths: map[string]string{}}
 	shallow, err := r.repo.Storer.Shallow()
 	if err != nil {
@@ -140,9 +140,9 @@ func (r *Repo) History(ctx context.Context, rangeSpec string, watch HistoryWatch
 		}
 		i := len(h.Blobs)
 		h.blobIndex[id] = i
-		h.Blobs = append(h.Blobs, HistoryBlob{ID: id.String(), Path: path, Prev: prev})
+		h.Blobs = append(h.Blobs, HistoryBlob{ID: id, Path: path, Prev: prev})
 		if watch.Blob != nil {
-			watch.Blob(NewBlob{Index: i, ID: id.String(), Path: path, Prev: prev})
+			watch.Blob(NewBlob{Index: i, ID: id, Path: path, Prev: prev})
 		}
 		return i
 	}
@@ -150,7 +150,7 @@ func (r *Repo) History(ctx context.Context, rangeSpec string, watch HistoryWatch
 		if c, ok := byHash[p]; ok {
 			return c, nil
 		}
-		// Outside a --range: the baseline side.
+		// Outside a range: the baseline side.
 		return w.commit(p)
 	}
 	for n, c := range commits {

@@ -103,17 +103,20 @@ func (r *Repo) NewBlobReaders(n int) ([]*BlobReader, error) {
 	return out, nil
 }
 
+// ObjectID is a git object's id.
+type ObjectID = plumbing.Hash
+
 // Read returns the content of blob id; it must not be modified.
-func (b *BlobReader) Read(id string) ([]byte, error) {
-	data, _, err := b.ReadUnless(id, 0, nil)
+func (b *BlobReader) Read(id ObjectID) ([]byte, error) {
+	data, _, err := b.ReadUnlessBinary(id, 0, nil)
 	return data, err
 }
 
-// ReadUnless is Read, except that when skip reports true of the first n
+// ReadUnlessBinary is Read, except that when isBinary reports true of the first n
 // bytes of a large blob it stops there: skipped is true and data is that
 // prefix (a large binary file is not inflated whole to be skipped).
-func (b *BlobReader) ReadUnless(id string, n int, skip func([]byte) bool) (data []byte, skipped bool, err error) {
-	t, data, skipped, err := b.r.ReadUnless(plumbing.NewHash(id), n, skip)
+func (b *BlobReader) ReadUnlessBinary(id ObjectID, n int, isBinary func([]byte) bool) (data []byte, skipped bool, err error) {
+	t, data, skipped, err := b.r.ReadUnless(id, n, isBinary)
 	if err != nil {
 		return nil, false, fmt.Errorf("read blob %s: %w", id, err)
 	}

@@ -198,24 +198,3 @@ func multitool(t *testing.T, path string) {
 	}
 	assert.Zero(t, errorsFound, fmt.Sprintf("validator output:\n%s", text))
 }
-
-// GitHub accepts at most 25,000 results per run: the rest are dropped with a
-// note in the run's properties.
-func TestSARIFTruncation(t *testing.T) {
-	dir := t.TempDir()
-	var b strings.Builder
-	for i := 0; i < sarif.MaxResults+10; i++ {
-		fmt.Fprintf(&b, "BOT1_PASSWORD=Harbor%dTide5Dga\n", i)
-	}
-	fixture.Write(t, dir, "docs/many.md", b.String())
-	out := filepath.Join(dir, "out.sarif")
-	res := runCLI(t, dir, nil, "scan", "--sarif", out)
-	require.Equal(t, exitFail, res.code)
-	data, err := os.ReadFile(out)
-	require.NoError(t, err)
-	var log sarifLog
-	require.NoError(t, json.Unmarshal(data, &log))
-	assert.Len(t, log.Runs[0].Results, sarif.MaxResults)
-	assert.Equal(t, true, log.Runs[0].Properties["truncated"])
-	assert.Contains(t, log.Runs[0].Properties["truncation-note"], "25010 findings")
-}

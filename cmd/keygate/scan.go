@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keygate/keygate/engine"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/sarif"
 	"github.com/keygate/keygate/scan"
@@ -112,8 +114,9 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if len(paths) == 0 && !f.stdin && !f.staged && !f.history && source.IsBare(root) {
 		return usageErr(fmt.Errorf("%s is a bare repository (a mirror): it has no working files to scan; scan its commits with --history", root))
 	}
-	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs, ExtraRules: f.rules,
-		NoEnvFile: f.noEnvFile, Staged: f.staged, History: f.history, Range: f.rangeSpec}
+	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs,
+		Staged: f.staged, History: f.history, Range: f.rangeSpec}
+	eopts := engine.Options{Root: root, Config: cfg, ExtraRules: f.rules, NoEnvFile: f.noEnvFile}
 	if f.staged {
 		// git names the index it commits from to hooks; a relative name
 		// starts where git started the hook, the process's directory,
@@ -130,7 +133,7 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		defer p.done()
 	}
 	if f.envFile != "" {
-		req.EnvFile = abs(root, f.envFile)
+		eopts.EnvFile = abs(root, f.envFile)
 	}
 	if f.stdin {
 		req.Stdin = a.io.in
@@ -156,12 +159,15 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	}
 
 	start := time.Now()
-	setup, err := scan.Prepare(req)
+	setup, err := engine.Load(eopts)
 	var res *scan.Result
 	if err == nil {
 		res, err = scan.Run(cmd.Context(), req, setup)
 	}
 	meta := report.Meta{Version: version, Scopes: req.Scopes(), IncludeLogs: f.includeLogs, Now: time.Now()}
+	if errors.Is(err, source.ErrBadRange) {
+		err = fmt.Errorf("--range %s: %w", f.rangeSpec, err)
+	}
 	if err != nil {
 		// The contract holds even when the scan cannot run: a valid
 		// report with status error, then exit 2.
