@@ -132,6 +132,7 @@ func maskResult(d *detector.Detector, r *Result) {
 	for _, fs := range [][]Finding{r.Findings, r.Suppressed} {
 		for i := range fs {
 			fs[i].Path = m.mask(fs[i].Path)
+			fs[i].Author = m.mask(fs[i].Author) // a name and address anyone can set
 		}
 	}
 	for i := range r.Skipped {

@@ -105,7 +105,7 @@ func unknownFields(file string, n *yaml.Node, t reflect.Type, fieldHelp map[stri
 
 // unmarshalRE is go-yaml's type error, which quotes the first characters
 // of the value: "cannot unmarshal !!str `hunter2...` into []string".
-var unmarshalRE = regexp.MustCompile("^cannot unmarshal (\\S+)(?: .*?)? into ([^ ]+)$")
+var unmarshalRE = regexp.MustCompile(`^cannot unmarshal (\S+)(?: .*?)? into ([^ ]+)$`)
 
 // quotedRE is any other quoted text in a YAML error (an anchor's name, a
 // character): the file's content, which an error must not echo.
