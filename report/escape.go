@@ -13,7 +13,8 @@ import (
 // the Unicode controls that reorder or hide text. A file name therefore
 // cannot move the cursor, erase a line or start a line of its own (such as
 // a forged "keygate: pass"). Every text and Markdown writer passes outside
-// text through it; JSON and SARIF get the same guarantee from encoding/json.
+// text through it; JSON and SARIF get the same guarantee from encoding/json
+// and EscapeJSON.
 func Escape(s string) string {
 	if !needsEscape(s) {
 		return s
@@ -67,4 +68,26 @@ func unsafeRune(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// EscapeJSON rewrites, in encoded JSON, the characters encoding/json leaves
+// raw but a terminal acts on (C1 controls, bidirectional overrides) as
+// \u escapes. Outside strings JSON is ASCII, so every such rune is inside
+// a string, where \u is its plain JSON spelling: the document decodes to
+// the same values.
+func EscapeJSON(data []byte) []byte {
+	if !needsEscape(string(data)) {
+		return data
+	}
+	out := make([]byte, 0, len(data)+32)
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if unsafeRune(r) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else {
+			out = append(out, data[i:i+size]...)
+		}
+		i += size
+	}
+	return out
 }

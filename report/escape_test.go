@@ -1,10 +1,12 @@
 package report
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestEscape(t *testing.T) {
@@ -50,4 +52,19 @@ func TestMarkdownKeepsNamesText(t *testing.T) {
 	for _, line := range strings.Split(md, "\n") {
 		assert.False(t, strings.HasPrefix(line, "## forged"), line)
 	}
+}
+
+// EscapeJSON spells the runes encoding/json leaves raw as \u escapes; the
+// document still decodes to the same value.
+func TestEscapeJSON(t *testing.T) {
+	in := map[string]string{"path": "docs/rtl\u202egpj.md", "c1": "a\u009b31m", "plain": "café\x1b"}
+	data, err := json.Marshal(in)
+	require.NoError(t, err)
+	out := EscapeJSON(data)
+	assert.NotContains(t, string(out), "\u202e")
+	assert.NotContains(t, string(out), "\u009b")
+	assert.Contains(t, string(out), `docs/rtl\u202egpj.md`)
+	var back map[string]string
+	require.NoError(t, json.Unmarshal(out, &back))
+	assert.Equal(t, in, back)
 }

@@ -202,7 +202,7 @@ func (r *Report) JSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(data, '\n'), nil
+	return append(EscapeJSON(data), '\n'), nil
 }
 
 // WriteFile writes the report atomically (temp file, fsync, rename), so a

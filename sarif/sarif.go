@@ -214,7 +214,7 @@ func Encode(rep *report.Report, pack *rules.Pack) ([]byte, error) {
 	if err := log.PrettyWrite(&buf); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return report.EscapeJSON(buf.Bytes()), nil
 }
 
 // WriteFile writes the SARIF document atomically.
