@@ -27,7 +27,8 @@ const (
 	SourceKnownValue = "known-value"
 )
 
-// InlineAllow on the same line as a secret suppresses that finding.
+// InlineAllow on the same line as a secret suppresses that finding, as do
+// GitleaksAllow and PragmaAllow (see inlineAllowed).
 const InlineAllow = "keygate:allow"
 
 // Window sizes around a keyword hit for rules whose pattern can span lines.
@@ -391,7 +392,7 @@ func (d *Detector) keep(m *rawMatch, buf []byte) (allowed string, ok bool) {
 		return "", false
 	}
 	ls, le := lineBounds(buf, m.start, m.end)
-	if bytes.Contains(buf[ls:le], []byte(InlineAllow)) {
+	if inlineAllowed(buf[ls:le]) {
 		return "inline", true
 	}
 	return "", true

@@ -44,7 +44,8 @@ Scopes are scanned whether or not git ignores them. Binary files are skipped
 and counted; files of any size are streamed in bounded memory. Findings show
 the masked value only (****ABCD).
 
-Suppress a known finding with "keygate:allow" on its line, a glob in
+Suppress a known finding with "keygate:allow" (or "gitleaks:allow", or
+"pragma: allowlist secret") on its line, a glob in
 allow_paths of .keygate.yaml, or the baseline file ('keygate baseline').`,
 		Example: `  # The policy's pre-release hygiene check (writes reports/security/latest.json)
   keygate scan --include-logs
