@@ -28,6 +28,7 @@ type scanFlags struct {
 	rules       []string
 	report      string
 	sarif       string
+	junit       string
 	format      string
 }
 
@@ -77,13 +78,14 @@ allow_paths of .keygate.yaml, or the baseline file ('keygate baseline').`,
 	fl.StringArrayVar(&f.rules, "rules", nil, "extra rule pack `FILE` merged over the default (repeatable)")
 	fl.StringVar(&f.report, "report", "", "write latest.json to `FILE` (default: report from config for path scans; other modes write none unless given)")
 	fl.StringVar(&f.sarif, "sarif", "", "also write SARIF 2.1.0 for code scanning to `FILE`")
-	fl.StringVar(&f.format, "format", "text", "stdout format: text, json or markdown")
+	fl.StringVar(&f.junit, "junit", "", "also write JUnit XML (one testcase per finding) to `FILE`")
+	fl.StringVar(&f.format, "format", "text", "stdout format: text, json, markdown or junit")
 	return cmd
 }
 
 func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
-	if f.format != "text" && f.format != "json" && f.format != "markdown" {
-		return usageErr(fmt.Errorf("--format %q: want text, json or markdown", f.format))
+	if f.format != "text" && f.format != "json" && f.format != "markdown" && f.format != "junit" {
+		return usageErr(fmt.Errorf("--format %q: want text, json, markdown or junit", f.format))
 	}
 	if f.rangeSpec != "" {
 		f.history = true
@@ -173,6 +175,11 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 			return usageErr(werr)
 		}
 	}
+	if f.junit != "" {
+		if werr := writeJUnit(abs(cwd, f.junit), rep); werr != nil {
+			return usageErr(werr)
+		}
+	}
 	if err := a.print(rep, f.format); err != nil {
 		return err
 	}
@@ -191,6 +198,14 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 func (a *app) print(rep *report.Report, format string) error {
 	if format == "markdown" {
 		_, err := io.WriteString(a.io.out, report.Markdown(rep))
+		return err
+	}
+	if format == "junit" {
+		data, err := report.JUnit(rep)
+		if err != nil {
+			return err
+		}
+		_, err = a.io.out.Write(data)
 		return err
 	}
 	if format == "json" {
