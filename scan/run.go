@@ -3,9 +3,11 @@ package scan
 import (
 	"context"
 	"io"
+	"path/filepath"
 
 	"github.com/keygate/keygate/config"
 	"github.com/keygate/keygate/engine"
+	"github.com/keygate/keygate/gitleaksignore"
 	"github.com/keygate/keygate/source"
 )
 
@@ -57,7 +59,13 @@ func (req Request) Scopes() []string {
 // error means the scan could not start (bad configuration or input);
 // problems with single files are in the result's Errors.
 func Run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
-	opts := Options{Detector: s.Detector, AllowPaths: req.Config.AllowPaths, Baseline: s.Baseline}
+	// .gitleaksignore is read here, not by the engine: it suppresses scan
+	// findings and means nothing to redact or rotate.
+	ignore, err := gitleaksignore.Load(filepath.Join(req.Root, gitleaksignore.FileName))
+	if err != nil {
+		return nil, err
+	}
+	opts := Options{Detector: s.Detector, AllowPaths: req.Config.AllowPaths, Baseline: s.Baseline, GitleaksIgnore: ignore}
 	if req.Stdin != nil {
 		r := Stream(opts, req.Stdin)
 		r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
@@ -82,7 +90,6 @@ func Run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 		return r, nil
 	}
 	var w *source.Walk
-	var err error
 	if len(req.Paths) > 0 {
 		w, err = source.Paths(req.Root, req.Paths)
 	} else {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/keygate/keygate/baseline"
 	"github.com/keygate/keygate/detector"
+	"github.com/keygate/keygate/gitleaksignore"
 	"github.com/keygate/keygate/internal/glob"
 	"github.com/keygate/keygate/source"
 )
@@ -38,6 +39,8 @@ const (
 	SuppressedInline   Suppression = "inline"
 	SuppressedPath     Suppression = "allow_paths"
 	SuppressedBaseline Suppression = "baseline"
+	// SuppressedGitleaksIgnore: an entry of .gitleaksignore.
+	SuppressedGitleaksIgnore Suppression = "gitleaksignore"
 )
 
 // StdinPath labels findings in standard input.
@@ -90,6 +93,8 @@ type Options struct {
 	Detector   *detector.Detector
 	AllowPaths []string
 	Baseline   *baseline.File
+	// GitleaksIgnore holds the root's .gitleaksignore entries, if any.
+	GitleaksIgnore *gitleaksignore.List
 	// Workers defaults to the number of CPUs.
 	Workers int
 	// wholeBlobs turns off carrying findings over from a file's previous
@@ -151,6 +156,9 @@ func (o *Options) add(r *Result, f Finding) {
 	}
 	if f.Suppressed == "" && o.Baseline.Has(f.Fingerprint) {
 		f.Suppressed = SuppressedBaseline
+	}
+	if f.Suppressed == "" && o.GitleaksIgnore.Match(f.Commit, f.Path, f.Line) {
+		f.Suppressed = SuppressedGitleaksIgnore
 	}
 	if f.Suppressed != "" {
 		r.Suppressed = append(r.Suppressed, f)

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/keygate/keygate/internal/fixture"
+	"github.com/keygate/keygate/report"
+)
+
+const (
+	interopKey1 = "bg_0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+	interopKey2 = "bg_a1b2c3d4e5f60718293a4b5c6d7e8f90"
+)
+
+// Allow comments brought from gitleaks and detect-secrets suppress a
+// finding end to end, like keygate:allow.
+func TestForeignAllowComments(t *testing.T) {
+	dir := t.TempDir()
+	fixture.Write(t, dir, "docs/a.md", "key = "+interopKey1+"  # gitleaks:allow\n")
+	fixture.Write(t, dir, "docs/b.py", "KEY = '"+interopKey2+"'  # pragma: allowlist secret\n")
+	res := runCLI(t, dir, nil, "scan")
+	assert.Equal(t, exitPass, res.code, res.combined)
+	rep := readReport(t, filepath.Join(dir, "reports/security/latest.json"))
+	assert.Empty(t, rep.Findings)
+	assert.Equal(t, 2, rep.Summary.Suppressed)
+}
+
+// A .gitleaksignore entry of the working-tree form (path:rule:line)
+// suppresses the finding at that path and line, whatever its rule id.
+func TestGitleaksIgnoreTree(t *testing.T) {
+	dir := t.TempDir()
+	fixture.Write(t, dir, "docs/a.md", "intro\nkey = "+interopKey1+"\n")
+	fixture.Write(t, dir, "docs/b.md", "key = "+interopKey2+"\n")
+	fixture.Write(t, dir, "docs/c.md", "key = "+interopKey2+"\n")
+	fixture.Write(t, dir, ".gitleaksignore", "# from gitleaks\ndocs/a.md:generic-api-key:2\ndocs/c.md:generic-api-key:2\n")
+	res := runCLI(t, dir, nil, "scan")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	rep := readReport(t, filepath.Join(dir, "reports/security/latest.json"))
+	require.Len(t, rep.Findings, 2, "docs/c.md's entry names another line")
+	assert.Equal(t, "docs/b.md", rep.Findings[0].Path)
+	assert.Equal(t, "docs/c.md", rep.Findings[1].Path)
+	assert.Equal(t, 1, rep.Summary.Suppressed)
+}
+
+// In a history scan, a commit:path:rule:line entry suppresses the finding
+// introduced by that commit only; a path:rule:line entry, every commit's.
+func TestGitleaksIgnoreHistory(t *testing.T) {
+	g := newGitRepo(t)
+	g.write("docs/a.md", "key = "+interopKey1+"\n")
+	first := g.commit("add a")
+	g.write("docs/b.md", "key = "+interopKey2+"\n")
+	g.commit("add b")
+	g.write("docs/a.md", "moved\nkey = "+interopKey1+"\n")
+	g.commit("move a's key to line 2")
+	g.write("docs/d.md", "key = "+interopKey2+"\n")
+	g.commit("add d")
+
+	res := runCLI(t, g.dir, nil, "scan", "--history", "--format", "json")
+	require.Equal(t, exitFail, res.code, res.combined)
+	all := decodeReport(t, res.stdout)
+	require.Len(t, all.Findings, 4)
+
+	g.write(".gitleaksignore", first+":docs/a.md:bitget-key:1\n"+
+		"docs/d.md:anything:1\n"+
+		"1111111111111111111111111111111111111111:docs/b.md:bitget-key:1\n")
+	res = runCLI(t, g.dir, nil, "scan", "--history", "--format", "json")
+	require.Equal(t, exitFail, res.code, res.combined)
+	rep := decodeReport(t, res.stdout)
+	var left []string
+	for _, f := range rep.Findings {
+		left = append(left, f.Path+":"+itoa(f.Line))
+	}
+	// a.md line 1 (first commit) and all of d.md are ignored; b.md's entry
+	// names another commit, and a.md line 2 is another line.
+	assert.ElementsMatch(t, []string{"docs/a.md:2", "docs/b.md:1"}, left)
+	assert.Equal(t, 2, rep.Summary.Suppressed)
+}
+
+// A malformed .gitleaksignore is a configuration error naming file:line,
+// exit 2, and the entry is not echoed.
+func TestGitleaksIgnoreBadEntry(t *testing.T) {
+	dir := t.TempDir()
+	fixture.Write(t, dir, "docs/a.md", "nothing\n")
+	fixture.Write(t, dir, ".gitleaksignore", "docs/a.md:rule:1\n"+interopKey1+"\n")
+	res := runCLI(t, dir, nil, "scan")
+	assert.Equal(t, exitUsage, res.code, res.combined)
+	assert.Contains(t, res.stderr, ".gitleaksignore:2:")
+	assert.NotContains(t, res.combined, interopKey1)
+}
+
+func decodeReport(t *testing.T, s string) *report.Report {
+	t.Helper()
+	var r report.Report
+	require.NoError(t, json.Unmarshal([]byte(s), &r), "report must be valid JSON")
+	return &r
+}
