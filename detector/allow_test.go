@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/keygate/keygate/rules"
 )
 
 // Every inline allow comment keygate honours, its own and those a team
@@ -50,4 +52,49 @@ func TestInlineAllowIsPerLine(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, fs, 1)
 	assert.Empty(t, fs[0].Allowed)
+}
+
+// allow_paths keep a rule off some files, and the pack's allow.paths keep
+// every rule off them; other files are still scanned.
+func TestAllowPaths(t *testing.T) {
+	pack, err := rules.Parse("extra.yaml", []byte(`name: extra
+version: "1"
+rules:
+  - id: ops-token
+    severity: high
+    keywords: ["opstok_"]
+    pattern: '\b(opstok_[a-z0-9]{12})\b'
+    allow_paths: ["testdata/**"]
+    examples: ["opstok_abcdef123456"]
+  - id: other-token
+    severity: high
+    keywords: ["othtok_"]
+    pattern: '\b(othtok_[a-z0-9]{12})\b'
+    examples: ["othtok_abcdef123456"]
+allow:
+  paths: ["vendor/**"]
+`))
+	require.NoError(t, err)
+	d, err := New(pack)
+	require.NoError(t, err)
+	text := []byte("a = opstok_abcdef123456\nb = othtok_abcdef123456\n")
+	tests := []struct {
+		path string
+		want []string
+	}{
+		{"docs/a.md", []string{"ops-token", "other-token"}},
+		{"testdata/a.md", []string{"other-token"}},
+		{"vendor/x/a.md", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			fs, err := d.Scan(text, tt.path)
+			require.NoError(t, err)
+			var got []string
+			for _, f := range fs {
+				got = append(got, f.RuleID)
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
 }

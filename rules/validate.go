@@ -37,6 +37,11 @@ func (p *Pack) validate(file string, docLine int) error {
 			add(docLine, "allow.placeholders: bad regex %q: %v", ph, syntaxMsg(err))
 		}
 	}
+	for _, g := range p.Allow.Paths {
+		if !doublestar.ValidatePattern(g) {
+			add(docLine, "allow.paths: bad path glob %q", g)
+		}
+	}
 	seen := map[string]int{}
 	for i := range p.Rules {
 		r := &p.Rules[i]
@@ -87,12 +92,17 @@ func (p *Pack) validate(file string, docLine int) error {
 				at("bad path glob %q", g)
 			}
 		}
+		for _, g := range r.AllowPaths {
+			if !doublestar.ValidatePattern(g) {
+				at("bad allow_paths glob %q", g)
+			}
+		}
 		for _, a := range r.Allow {
 			if _, err := syntax.Parse(a, syntax.Perl); err != nil {
 				at("bad allow regex %q: %v", a, syntaxMsg(err))
 			}
 		}
-		if len(r.Examples) == 0 {
+		if len(r.Examples) == 0 && !p.converted {
 			at("no examples: every rule needs at least one text it must match")
 		}
 	}

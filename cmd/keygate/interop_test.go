@@ -99,3 +99,55 @@ func decodeReport(t *testing.T, s string) *report.Report {
 	require.NoError(t, json.Unmarshal([]byte(s), &r), "report must be valid JSON")
 	return &r
 }
+
+const gitleaksTOML = `title = "ops"
+[extend]
+useDefault = true
+
+[[rules]]
+id = "ops_console_token"
+description = "Ops console API token"
+regex = '''\b(opsc_[A-Za-z0-9]{32})\b'''
+keywords = ["opsc_"]
+[[rules.allowlists]]
+paths = ['''(?:^|/)fixtures/''']
+`
+
+// --rules takes a gitleaks TOML pack (also from .keygate.yaml's rules:),
+// and `rules convert` prints its YAML.
+func TestGitleaksTOMLPack(t *testing.T) {
+	dir := t.TempDir()
+	fixture.Write(t, dir, ".gitleaks.toml", gitleaksTOML)
+	fixture.Write(t, dir, "docs/a.md", "token opsc_Q7mZ2xLk9PwR4tYv8NbC3dFh6JsG1aEu\n")
+	fixture.Write(t, dir, "docs/fixtures/b.md", "token opsc_Q7mZ2xLk9PwR4tYv8NbC3dFh6JsG1aEu\n")
+	res := runCLI(t, dir, nil, "scan", "--rules", filepath.Join(dir, ".gitleaks.toml"), "--format", "json")
+	require.Equal(t, exitFail, res.code, res.combined)
+	rep := decodeReport(t, res.stdout)
+	require.Len(t, rep.Findings, 1, "the allowlisted path is not reported")
+	assert.Equal(t, "ops-console-token", rep.Findings[0].RuleID)
+	assert.Equal(t, "docs/a.md", rep.Findings[0].Path)
+	assertNoLeak(t, "scan with a TOML pack", res.combined)
+	assert.NotContains(t, res.combined, "Q7mZ2xLk9PwR4tYv8NbC3dFh6JsG1aEu")
+
+	fixture.Write(t, dir, ".keygate.yaml", "rules: [.gitleaks.toml]\n")
+	res = runCLI(t, dir, nil, "rules", "list")
+	require.Equal(t, exitPass, res.code, res.combined)
+	assert.Contains(t, res.stdout, "ops-console-token")
+
+	res = runCLI(t, dir, nil, "rules", "convert", ".gitleaks.toml")
+	require.Equal(t, exitPass, res.code, res.combined)
+	assert.Contains(t, res.stdout, "- id: ops-console-token\n")
+	assert.Contains(t, res.stdout, "allow_paths:\n      - '**/fixtures/*'\n")
+}
+
+// A TOML setting keygate cannot express fails the scan with file:line.
+func TestGitleaksTOMLRejected(t *testing.T) {
+	dir := t.TempDir()
+	fixture.Write(t, dir, "g.toml", gitleaksTOML+"regexTarget = \"line\"\nregexes = ['''x''']\n")
+	fixture.Write(t, dir, "docs/a.md", "nothing\n")
+	for _, args := range [][]string{{"scan", "--rules", filepath.Join(dir, "g.toml")}, {"rules", "convert", "g.toml"}} {
+		res := runCLI(t, dir, nil, args...)
+		assert.Equal(t, exitUsage, res.code, res.combined)
+		assert.Contains(t, res.stderr, "g.toml:12: regexTarget = \"line\"")
+	}
+}
