@@ -19,7 +19,7 @@ const (
 // Pack is a named, versioned set of rules plus global allowlists.
 type Pack struct {
 	Name    string `yaml:"name"`
-	Version string `yaml:"version"`
+	Version string `yaml:"version,omitempty"`
 	Rules   []Rule `yaml:"rules"`
 	Allow   Allow  `yaml:"allow,omitempty"`
 

@@ -10,7 +10,10 @@ import (
 	"github.com/wasilibs/go-re2/experimental"
 )
 
-var idRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+// IDPattern is what a rule id must match: kebab-case.
+const IDPattern = `^[a-z0-9]+(?:-[a-z0-9]+)*$`
+
+var idRE = regexp.MustCompile(IDPattern)
 
 // validSeverity reports whether s is one of the four severities.
 func validSeverity(s string) bool {
