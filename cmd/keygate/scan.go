@@ -47,7 +47,8 @@ the masked value only (****ABCD).
 
 Suppress a known finding with "keygate:allow" (or "gitleaks:allow", or
 "pragma: allowlist secret") on its line, a glob in
-allow_paths of .keygate.yaml, or the baseline file ('keygate baseline').`,
+allow_paths of .keygate.yaml, the baseline file ('keygate baseline'), or an
+entry of .gitleaksignore (path:rule:line or commit:path:rule:line).`,
 		Example: `  # The policy's pre-release hygiene check (writes reports/security/latest.json)
   keygate scan --include-logs
 
