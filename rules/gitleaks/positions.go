@@ -19,10 +19,17 @@ func locate(data []byte) positions {
 	counts := map[string]int{} // array-of-tables path -> tables so far
 	var p unstable.Parser
 	p.Reset(data)
-	line := func(n *unstable.Node) int {
+	line := func(n *unstable.Node) (l int) {
 		if n.Raw.Length > 0 {
 			return p.Shape(n.Raw).Start.Line
 		}
+		// Range panics when Data was allocated (an escaped key) instead
+		// of sliced from data; then the enclosing table's line serves.
+		defer func() {
+			if recover() != nil {
+				l = 0
+			}
+		}()
 		return p.Shape(p.Range(n.Data)).Start.Line
 	}
 	// resolve turns key parts into a path, indexing arrays of tables by
@@ -87,7 +94,7 @@ func locate(data []byte) positions {
 // at returns the line of path, or of the nearest enclosing table.
 func (pos positions) at(path string) int {
 	for path != "" {
-		if l, ok := pos[path]; ok {
+		if l, ok := pos[path]; ok && l > 0 {
 			return l
 		}
 		i := strings.LastIndexAny(path, ".[")
