@@ -110,6 +110,16 @@ func junitFinding(f Finding) junitCase {
 		}
 		text.WriteString("\n")
 	}
+	if f.TimesAdded > 1 {
+		fmt.Fprintf(&text, "added %d times\n", f.TimesAdded)
+	}
+	if f.PresentAtTip != nil {
+		if *f.PresentAtTip {
+			text.WriteString("still present at a branch tip\n")
+		} else {
+			text.WriteString("no longer present at any branch tip\n")
+		}
+	}
 	if f.EnvName != nil {
 		fmt.Fprintf(&text, "value of %s\n", *f.EnvName)
 	}

@@ -38,7 +38,7 @@ func TestJUnitGolden(t *testing.T) {
 		{"junit-fail.xml", &scan.Result{Mode: scan.ModeHistory, FilesScanned: 2, Commits: 5, Duration: 1500 * time.Millisecond,
 			Findings: []scan.Finding{
 				{RuleID: "bitget-api-key", Severity: "critical", Path: "docs/a&b <notes>.md", Line: 3, Column: 21,
-					Commit: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c", Author: "Ops Bot", Date: "2026-11-01T10:00:00Z",
+					Commit: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c", Author: "Ops Bot", Date: "2026-11-01T10:00:00Z", TimesAdded: 2, AtTip: true,
 					Masked: "****e1f0", Fingerprint: "fp1", Source: "pattern"},
 				{RuleID: "known-value", Severity: "critical", Path: "reports/run.json", Line: 7, Column: 2,
 					Masked: "****", Fingerprint: "fp2", Source: "known-value", EnvName: "REDIS_PASSWORD"},

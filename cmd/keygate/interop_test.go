@@ -48,22 +48,21 @@ func TestGitleaksIgnoreTree(t *testing.T) {
 }
 
 // In a history scan, a commit:path:rule:line entry suppresses the finding
-// introduced by that commit only; a path:rule:line entry, every commit's.
+// that commit introduced only; a path:rule:line entry, every commit's.
 func TestGitleaksIgnoreHistory(t *testing.T) {
 	g := newGitRepo(t)
 	g.write("docs/a.md", "key = "+interopKey1+"\n")
 	first := g.commit("add a")
 	g.write("docs/b.md", "key = "+interopKey2+"\n")
-	g.commit("add b")
-	g.write("docs/a.md", "moved\nkey = "+interopKey1+"\n")
-	g.commit("move a's key to line 2")
+	second := g.commit("add b")
+	g.write("docs/a.md", "key = "+interopKey2+"\n")
+	third := g.commit("replace a's key: the same path and line, another commit")
 	g.write("docs/d.md", "key = "+interopKey2+"\n")
 	g.commit("add d")
 
 	res := runCLI(t, g.dir, nil, "scan", "--history", "--format", "json")
 	require.Equal(t, exitFail, res.code, res.combined)
-	all := decodeReport(t, res.stdout)
-	require.Len(t, all.Findings, 4)
+	require.Len(t, decodeReport(t, res.stdout).Findings, 4)
 
 	g.write(".gitleaksignore", first+":docs/a.md:bitget-key:1\n"+
 		"docs/d.md:anything:1\n"+
@@ -73,11 +72,13 @@ func TestGitleaksIgnoreHistory(t *testing.T) {
 	rep := decodeReport(t, res.stdout)
 	var left []string
 	for _, f := range rep.Findings {
-		left = append(left, f.Path+":"+itoa(f.Line))
+		require.NotNil(t, f.Commit)
+		left = append(left, f.Path+"@"+*f.Commit)
 	}
-	// a.md line 1 (first commit) and all of d.md are ignored; b.md's entry
-	// names another commit, and a.md line 2 is another line.
-	assert.ElementsMatch(t, []string{"docs/a.md:2", "docs/b.md:1"}, left)
+	// docs/a.md:1 of the first commit and all of docs/d.md are ignored;
+	// docs/a.md:1 of the third commit is another commit's, and b.md's
+	// entry names a commit that is not its.
+	assert.ElementsMatch(t, []string{"docs/a.md@" + third, "docs/b.md@" + second}, left)
 	assert.Equal(t, 2, rep.Summary.Suppressed)
 }
 
