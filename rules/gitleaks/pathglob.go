@@ -14,7 +14,7 @@ import (
 // slash-separated path) into doublestar globs that match the same paths.
 // It handles what path regexes are made of in practice: literals (with
 // (?i)), character classes, alternations and optional parts, ^, $ and
-// (?:^|/), [^/]* and .* at either end. A . becomes ?, which unlike the
+// (?:^|/), (?:/.*)?$, [^/]* and .* at either end. A . becomes ?, which unlike the
 // regex's . never matches a slash. A regex beyond that (a .* between two
 // parts, repetition, word boundaries) is an error: no glob says it.
 func pathGlobs(re string) ([]string, error) {
@@ -38,9 +38,13 @@ func pathGlobs(re string) ([]string, error) {
 	case len(parts) > 0 && isAnyStar(parts[0]):
 		parts = parts[1:]
 	}
-	anchoredEnd := false
+	anchoredEnd, orBelow := false, false
 	if n := len(parts); n > 0 && isEnd(parts[n-1]) {
 		anchoredEnd, parts = true, parts[:n-1]
+		// (?:/.*)?$: the path itself or anything below it.
+		if n := len(parts); n > 0 && isOrBelow(parts[n-1]) {
+			orBelow, parts = true, parts[:n-1]
+		}
 	}
 	if n := len(parts); n > 0 && isAnyStar(parts[n-1]) {
 		anchoredEnd, parts = false, parts[:n-1]
@@ -56,6 +60,9 @@ func pathGlobs(re string) ([]string, error) {
 		return nil, errors.New("it matches every path")
 	}
 	out := []string{prefix + body}
+	if orBelow {
+		out = append(out, prefix+body+"/**")
+	}
 	if !anchoredEnd {
 		// The match may end anywhere: inside a name, or at a directory.
 		out = []string{prefix + body + "*", prefix + body + "*/**"}
@@ -96,6 +103,17 @@ func isComponentStart(r *syntax.Regexp) bool {
 		return s.Op == syntax.OpLiteral && string(s.Rune) == "/"
 	}
 	return (isBegin(r.Sub[0]) && slash(r.Sub[1])) || (slash(r.Sub[0]) && isBegin(r.Sub[1]))
+}
+
+// isOrBelow is (?:/.*)?: nothing, or a slash and anything after it.
+func isOrBelow(r *syntax.Regexp) bool {
+	r = unwrap(r)
+	if r.Op != syntax.OpQuest {
+		return false
+	}
+	c := unwrap(r.Sub[0])
+	return c.Op == syntax.OpConcat && len(c.Sub) == 2 && string(unwrap(c.Sub[0]).Rune) == "/" &&
+		unwrap(c.Sub[0]).Op == syntax.OpLiteral && isAnyStar(c.Sub[1])
 }
 
 // isAnyStar is .* (any run of characters).

@@ -25,6 +25,12 @@ func TestPathGlobsMatchLikeTheRegex(t *testing.T) {
 		`(?i)(?:^|/)test(?:s|data)?/`,
 		`^[^/]+\.md$`,
 		`^a.c$`,
+		// From gitleaks' own default allowlist.
+		`(.*?)(jpg|gif|doc|pdf|bin)$`,
+		`(?i)\.(?:eot|[ot]tf|woff2?)$`,
+		`go\.(?:mod|sum|work(?:\.sum)?)$`,
+		`(?:^|/)node_modules(?:/.*)?$`,
+		`(?:^|/)(?:deno\.lock|package-lock\.json|yarn\.lock)$`,
 	}
 	paths := []string{
 		"a.pem", "keys/server.pem", "keys/server.pem.bak", "pem", "x.PEM",
@@ -40,6 +46,10 @@ func TestPathGlobsMatchLikeTheRegex(t *testing.T) {
 		"README.md", "docs/README.md",
 		// A . becomes ?, which matches no slash: "a/c" would differ.
 		"abc", "abcd",
+		"a.jpg", "x/ajpg", "doc", "a.pdf.txt", "font.TTF", "f.otf", "f.woff2", "f.woff", "f.woff22",
+		"go.mod", "x/go.sum", "go.work.sum", "ago.mod", "go.mod.bak",
+		"node_modules", "node_modules/a/b.js", "web/node_modules/x", "node_modulesx/a",
+		"deno.lock", "a/yarn.lock", "yarn.lock.x",
 	}
 	for _, re := range regexes {
 		t.Run(re, func(t *testing.T) {
