@@ -28,12 +28,11 @@ disabledRules, ...) is an error naming the file and line: exit 2.`,
 		Example: "  keygate rules convert .gitleaks.toml > rules/ops.yaml\n  keygate scan --rules .gitleaks.toml",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cwd, err := a.cwd()
+			paths, err := a.args(args)
 			if err != nil {
 				return usageErr(err)
 			}
-			path := abs(cwd, args[0])
-			data, err := os.ReadFile(path)
+			data, err := os.ReadFile(paths[0])
 			if err != nil {
 				return usageErr(fmt.Errorf("convert: %w", err))
 			}
