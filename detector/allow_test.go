@@ -98,3 +98,26 @@ allow:
 		})
 	}
 }
+
+// The pack's allow.paths keep rules off files, not the active values: a
+// live credential is found wherever it is.
+func TestAllowPathsKeepKnownValues(t *testing.T) {
+	pack, err := rules.Parse("extra.yaml", []byte(`name: extra
+rules:
+  - id: ops-token
+    severity: high
+    keywords: ["opstok_"]
+    pattern: '\b(opstok_[a-z0-9]{12})\b'
+    examples: ["opstok_abcdef123456"]
+allow:
+  paths: ["vendor/**"]
+`))
+	require.NoError(t, err)
+	d, err := New(pack, KnownValue{Name: "REDIS_PASSWORD", Value: "Harbor7Tide5Dga"})
+	require.NoError(t, err)
+	fs, err := d.Scan([]byte("a = opstok_abcdef123456 pw Harbor7Tide5Dga\n"), "vendor/x/a.md")
+	require.NoError(t, err)
+	require.Len(t, fs, 1)
+	assert.Equal(t, KnownValueRuleID, fs[0].RuleID)
+	assert.Equal(t, "REDIS_PASSWORD", fs[0].EnvName)
+}
