@@ -106,6 +106,11 @@ func packSchema() (*jsonschema.Schema, error) {
 		severity.Enum = append(severity.Enum, sev)
 	}
 	rule.Properties.Value("id").Pattern = rules.IDPattern
+	// A YAML pack's rule needs a keyword to prefilter on and an example
+	// to test (rules.Parse rejects empty lists).
+	one := uint64(1)
+	rule.Properties.Value("keywords").MinItems = &one
+	rule.Properties.Value("examples").MinItems = &one
 	entropy := rule.Properties.Value("min_entropy")
 	entropy.Minimum, entropy.Maximum = json.Number("0"), json.Number("8")
 	return s, nil

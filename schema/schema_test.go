@@ -119,6 +119,8 @@ func TestSchemasReject(t *testing.T) {
 		{"id not kebab-case", pack, strings.Replace(rule, "ops-token", "Ops_Token", 1)},
 		{"rule without pattern", pack, strings.Replace(rule, "    pattern: k\n", "", 1)},
 		{"entropy beyond 8", pack, rule + "    min_entropy: 9\n"},
+		{"no keywords", pack, strings.Replace(rule, "keywords: [k]", "keywords: []", 1)},
+		{"no examples", pack, strings.Replace(rule, "examples: [k]", "examples: []", 1)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
