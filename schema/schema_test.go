@@ -72,7 +72,14 @@ func TestREADMEExamplesValidate(t *testing.T) {
 		block := m[1]
 		ml := modelineRE.FindStringSubmatch(block)
 		if ml == nil {
-			continue // a workflow or pre-commit file: not keygate's
+			// Only other tools' files (a pre-commit config, a workflow)
+			// may go without: every keygate example names its schema.
+			var top map[string]any
+			require.NoError(t, yaml.Unmarshal([]byte(block), &top))
+			_, precommit := top["repos"]
+			_, workflow := top["jobs"]
+			assert.True(t, precommit || workflow, "README YAML example without a schema line:\n%s", block)
+			continue
 		}
 		require.True(t, strings.HasPrefix(ml[1], URLBase), "README names a schema outside %s: %s", URLBase, ml[1])
 		name := strings.TrimPrefix(ml[1], URLBase)
@@ -91,7 +98,7 @@ func TestREADMEExamplesValidate(t *testing.T) {
 			assert.NoError(t, err, "keygate rejects a README pack example")
 		}
 	}
-	assert.Equal(t, 2, seen[ConfigFile], "README's config and rotate examples")
+	assert.Equal(t, 3, seen[ConfigFile], "README's config, rotate and exchanges examples")
 	assert.Equal(t, 1, seen[RulePackFile], "README's rule pack example")
 }
 
