@@ -20,7 +20,7 @@ import (
 
 // history makes a repository of versions of a few files, so that a repack
 // stores most of them as deltas, in chains.
-func history(t *testing.T) string {
+func history(t testing.TB) string {
 	dir := t.TempDir()
 	fixture.Git(t, dir, "init", "-q", "-b", "main")
 	var lines []string
@@ -45,7 +45,7 @@ type object struct {
 }
 
 // catAll is every object as git itself reads it.
-func catAll(t *testing.T, dir string) map[plumbing.Hash]object {
+func catAll(t testing.TB, dir string) map[plumbing.Hash]object {
 	out := fixture.GitRaw(t, dir, "cat-file", "--batch-all-objects", "--batch")
 	br := bufio.NewReader(bytes.NewReader(out))
 	all := map[plumbing.Hash]object{}
