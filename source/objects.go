@@ -45,7 +45,7 @@ func (r *Repo) objects() (*odb.DB, error) {
 			}
 			return odb.Type(o.Type()), data, nil
 		}
-		r.odb, r.odbErr = odb.Open(dir, fallback, objectCache)
+		r.odb, r.odbErr = odb.Open(dir, odb.Options{Fallback: fallback, CacheBytes: objectCache})
 	})
 	return r.odb, r.odbErr
 }

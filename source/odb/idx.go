@@ -2,10 +2,13 @@ package odb
 
 import (
 	"bytes"
+	"crypto/sha1"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -25,6 +28,10 @@ type pack struct {
 	names  []byte // n sorted 20-byte hashes
 	off32  []byte // n big-endian offsets; the top bit points into off64
 	off64  []byte
+	idx    []byte // the whole index, to check its checksum
+
+	verifyOnce sync.Once
+	verifyErr  error
 }
 
 func openPack(idxPath, packPath string) (*pack, error) {
@@ -69,7 +76,36 @@ func (p *pack) parseIndex(idx []byte) error {
 	p.off32 = idx[at : at+p.n*4]
 	at += p.n * 4
 	p.off64 = idx[at : at+rest]
+	p.idx = idx
 	return nil
+}
+
+// verify checks, once, the index's own SHA-1 (its last 20 bytes) and that
+// the pack it describes is this one (the pack's trailing checksum, which
+// the index repeats): a damaged index or one from another pack is an
+// error before any offset in it is trusted. The offsets themselves are
+// checked by the object hashes (readPacked).
+func (p *pack) verify() error {
+	p.verifyOnce.Do(func() {
+		n := len(p.idx)
+		if sum := sha1.Sum(p.idx[:n-20]); !bytes.Equal(sum[:], p.idx[n-20:]) {
+			p.verifyErr = fmt.Errorf("pack index of %s: checksum mismatch (the index is damaged)", filepath.Base(p.path))
+			return
+		}
+		var trailer [20]byte
+		if p.size < 32 {
+			p.verifyErr = fmt.Errorf("pack %s: too short (%d bytes)", filepath.Base(p.path), p.size)
+			return
+		}
+		if _, err := p.f.ReadAt(trailer[:], p.size-20); err != nil {
+			p.verifyErr = fmt.Errorf("pack %s: read its checksum: %w", filepath.Base(p.path), err)
+			return
+		}
+		if !bytes.Equal(trailer[:], p.idx[n-40:n-20]) {
+			p.verifyErr = fmt.Errorf("pack %s: its checksum is not the one its index names (another pack's index?)", filepath.Base(p.path))
+		}
+	})
+	return p.verifyErr
 }
 
 // find returns the pack offset of h.
