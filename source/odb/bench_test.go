@@ -26,7 +26,7 @@ func BenchmarkReadAll(b *testing.B) {
 	}
 	b.SetBytes(total)
 	for b.Loop() {
-		db, err := Open(filepath.Join(dir, ".git", "objects"), Options{CacheBytes: 1<<20})
+		db, err := Open(filepath.Join(dir, ".git", "objects"), Options{CacheBytes: 1 << 20})
 		require.NoError(b, err)
 		r := db.NewReader()
 		for _, h := range ids {

@@ -120,7 +120,7 @@ func TestReadsEveryObjectAsGitDoes(t *testing.T) {
 					require.True(t, bytes.Equal(o.data, data), "object %s differs", h)
 				}
 			}
-			db, err := Open(filepath.Join(dir, ".git", "objects"), Options{CacheBytes: 1<<20})
+			db, err := Open(filepath.Join(dir, ".git", "objects"), Options{CacheBytes: 1 << 20})
 			require.NoError(t, err)
 			defer db.Close()
 			_, _, err = db.NewReader().Read(plumbing.NewHash("0123456789012345678901234567890123456789"))
@@ -146,7 +146,7 @@ func TestCorruptPackIsAnError(t *testing.T) {
 		}
 		require.NoError(t, os.WriteFile(packs[0], bad, 0o644))
 		for _, mapped := range []bool{true, false} {
-			db, err := Open(filepath.Join(dir, ".git", "objects"), Options{CacheBytes: 1<<20})
+			db, err := Open(filepath.Join(dir, ".git", "objects"), Options{CacheBytes: 1 << 20})
 			require.NoError(t, err)
 			if !mapped {
 				require.NoError(t, unmapFile(db.packs[0].data))
@@ -213,7 +213,7 @@ func TestReadsThroughAlternates(t *testing.T) {
 	fixture.Git(t, clone, "commit", "-qm", "own")
 	want := catAll(t, clone)
 	require.Greater(t, len(want), 100)
-	db, err := Open(filepath.Join(clone, ".git", "objects"), Options{CacheBytes: 1<<20})
+	db, err := Open(filepath.Join(clone, ".git", "objects"), Options{CacheBytes: 1 << 20})
 	require.NoError(t, err)
 	defer db.Close()
 	r := db.NewReader()
@@ -246,7 +246,7 @@ func TestReadUnlessStopsAtABinaryHead(t *testing.T) {
 		if packed {
 			fixture.Git(t, dir, "gc", "-q")
 		}
-		db, err := Open(filepath.Join(dir, ".git", "objects"), Options{CacheBytes: 1<<20})
+		db, err := Open(filepath.Join(dir, ".git", "objects"), Options{CacheBytes: 1 << 20})
 		require.NoError(t, err)
 		r := db.NewReader()
 		typ, head, skipped, err := r.ReadUnless(binID, 8000, hasNUL)
