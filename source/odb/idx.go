@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -20,7 +21,8 @@ var errUnsupported = errors.New("unsupported pack index")
 // pack is one packfile and its version-2 index, held in memory.
 type pack struct {
 	path   string
-	f      *os.File
+	f      *os.File    // nil for a pack made in memory (the pack fuzz target)
+	r      io.ReaderAt // the pack's bytes: f, or the memory
 	size   int64
 	data   []byte // the mapped pack, or nil: read with ReadAt
 	n      int
@@ -52,7 +54,7 @@ func openPack(idxPath, packPath string) (*pack, error) {
 		f.Close()
 		return nil, fmt.Errorf("stat pack: %w", err)
 	}
-	p.f, p.size = f, st.Size()
+	p.f, p.r, p.size = f, f, st.Size()
 	if p.data, err = mapFile(f, p.size); err != nil {
 		p.data = nil // reading with ReadAt works as well, a little slower
 	}
@@ -97,7 +99,7 @@ func (p *pack) verify() error {
 			p.verifyErr = fmt.Errorf("pack %s: too short (%d bytes)", filepath.Base(p.path), p.size)
 			return
 		}
-		if _, err := p.f.ReadAt(trailer[:], p.size-20); err != nil {
+		if _, err := p.r.ReadAt(trailer[:], p.size-20); err != nil {
 			p.verifyErr = fmt.Errorf("pack %s: read its checksum: %w", filepath.Base(p.path), err)
 			return
 		}

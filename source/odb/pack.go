@@ -104,7 +104,7 @@ func (in *inflater) object(p *pack, off int64) (header, error) {
 	if cap(in.scratch) < readAhead {
 		in.scratch = make([]byte, readAhead)
 	}
-	n, err := p.f.ReadAt(in.scratch[:readAhead], off)
+	n, err := p.r.ReadAt(in.scratch[:readAhead], off)
 	if n == 0 || (err != nil && !errors.Is(err, io.EOF)) {
 		return header{}, fmt.Errorf("read object at %d: %v", off, err)
 	}
@@ -134,7 +134,7 @@ func (in *inflater) inflate(p *pack, at, size int64, limit int) ([]byte, error) 
 			if int64(cap(in.scratch)) < bound {
 				in.scratch = make([]byte, bound)
 			}
-			n, err := p.f.ReadAt(in.scratch[:bound], at)
+			n, err := p.r.ReadAt(in.scratch[:bound], at)
 			if err != nil && !errors.Is(err, io.EOF) {
 				return nil, fmt.Errorf("read at %d: %w", at, err)
 			}

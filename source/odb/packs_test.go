@@ -192,15 +192,15 @@ func repeatedA(size uint64) []byte {
 		w.code(3, 2)
 		w.bits(n-11, 7)
 	}
-	zeros(97)           // 0..96
-	w.code(1, 2)        // 'a' (97): length 2
-	zeros(138)          // 98..235
-	zeros(20)           // 236..255
-	w.code(1, 2)        // end of block: length 2
-	zeros(28)           // 257..284
-	w.code(0, 2)        // 285: length 1
-	w.code(0, 2)        // distance 0: length 1
-	w.code(2, 2)        // 'a'
+	zeros(97)    // 0..96
+	w.code(1, 2) // 'a' (97): length 2
+	zeros(138)   // 98..235
+	zeros(20)    // 236..255
+	w.code(1, 2) // end of block: length 2
+	zeros(28)    // 257..284
+	w.code(0, 2) // 285: length 1
+	w.code(0, 2) // distance 0: length 1
+	w.code(2, 2) // 'a'
 	k, r := (size-1)/258, (size-1)%258
 	for ; k >= 32; k -= 32 {
 		w.bits(0, 64) // 32 matches: "0" then distance "0"
