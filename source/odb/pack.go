@@ -123,9 +123,15 @@ func (in *inflater) inflate(p *pack, at, size int64, limit int) ([]byte, error) 
 		return out, nil
 	}
 	// Read what the stream takes at most as zlib writes it (a few bytes a
-	// block more than its data, 1/8 more in fixed-code blocks), and the
-	// rest of the pack if an odd encoder wrote it longer.
-	bound := min(size+size/8+1024, p.size-at)
+	// block more than its data, 1/8 more in fixed-code blocks), for the
+	// bytes asked for: a prefix read reads about its prefix, not the
+	// object. Where that is not enough (an odd encoder, or a corrupt
+	// stream), read four times more, up to the rest of the pack.
+	want := size
+	if limit > 0 && int64(limit) < size {
+		want = int64(limit)
+	}
+	bound := min(want+want/8+1024, p.size-at)
 	for {
 		var src []byte
 		if at >= in.at && at+bound <= in.at+int64(in.n) {
@@ -143,7 +149,7 @@ func (in *inflater) inflate(p *pack, at, size int64, limit int) ([]byte, error) 
 		}
 		out, err := in.dec.inflateZlib(src, int(size), limit)
 		if err != nil && bound < p.size-at {
-			bound = p.size - at
+			bound = min(bound*4, p.size-at)
 			continue
 		}
 		if err != nil {
