@@ -189,6 +189,27 @@ func TestObjectsOverTheLimitAreTooLarge(t *testing.T) {
 	assert.Equal(t, small, data)
 }
 
+// A large binary blob over the limit is still recognised from its first
+// bytes, as one under it is (skipped as binary, never read whole); read
+// whole it is too large.
+func TestBinaryOverTheLimitIsStillSniffed(t *testing.T) {
+	dir := t.TempDir()
+	bin := wholeObject(Blob, bytes.Repeat([]byte("\x00\x01binary"), 2*LargeObject/8))
+	writePack(t, dir, bin)
+	db, err := Open(dir, Options{CacheBytes: 1 << 20, Limits: Limits{MaxObject: LargeObject}})
+	require.NoError(t, err)
+	defer db.Close()
+	r := db.NewReader()
+	typ, head, skipped, err := r.ReadUnless(bin.id, 8000, func(head []byte) bool { return bytes.IndexByte(head, 0) >= 0 })
+	require.NoError(t, err)
+	assert.True(t, skipped)
+	assert.Equal(t, Blob, typ)
+	assert.LessOrEqual(t, len(head), 8000)
+	_, _, err = r.Read(bin.id)
+	var tl *TooLargeError
+	assert.ErrorAs(t, err, &tl)
+}
+
 // A delta chain of 12 versions, each a ref-delta on the one before,
 // alternating between two packs, with the first version loose: read
 // within the limits, over the depth or the byte budget an error.
