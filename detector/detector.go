@@ -18,6 +18,7 @@ import (
 	re2 "github.com/wasilibs/go-re2"
 	"github.com/wasilibs/go-re2/experimental"
 
+	"github.com/keygate/keygate/detector/placeholder"
 	"github.com/keygate/keygate/rules"
 )
 
@@ -102,7 +103,7 @@ type Detector struct {
 	lineLocal    bool
 	keywords     *keywordSet
 	keywordRules [][]int // keyword id -> rule indexes
-	placeholders []*regexp.Regexp
+	placeholders *placeholder.Set
 	pathRules    bool // some rule is limited by paths
 	ruleKW       int  // automaton ids at or above this are known-value variants
 	variants     []variant
@@ -146,12 +147,9 @@ func New(pack *rules.Pack, known ...KnownValue) (*Detector, error) {
 			d.keywordRules[id] = append(d.keywordRules[id], i)
 		}
 	}
-	for _, p := range pack.Allow.Placeholders {
-		re, err := regexp.Compile(p)
-		if err != nil {
-			return nil, fmt.Errorf("allow.placeholders %q: %w", p, err)
-		}
-		d.placeholders = append(d.placeholders, re)
+	var err error
+	if d.placeholders, err = placeholder.New(pack.Allow.Placeholders); err != nil {
+		return nil, err
 	}
 	// Known values share the keyword automaton: one pass finds both, so 50
 	// values cost about what one does.
@@ -224,14 +222,10 @@ func patternHas(pattern string, is func(*syntax.Regexp) bool) (bool, error) {
 }
 
 // IsPlaceholder reports whether v is a template, mask, reference or other
-// safe stand-in according to the pack's placeholders.
+// safe stand-in: the pack's placeholders and the shared built-in shapes
+// (see package placeholder), the one check every rule's matches pass.
 func (d *Detector) IsPlaceholder(v string) bool {
-	for _, re := range d.placeholders {
-		if re.MatchString(v) {
-			return true
-		}
-	}
-	return false
+	return d.placeholders.Is(v)
 }
 
 // rawMatch is a candidate before filtering and positioning; offsets are
@@ -388,6 +382,9 @@ func (d *Detector) keep(m *rawMatch, buf []byte) (allowed string, ok bool) {
 		}
 	}
 	if d.IsPlaceholder(m.secret) {
+		return "", false
+	}
+	if m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateGeneric && !genericValue(buf, m.start, m.end) {
 		return "", false
 	}
 	ls, le := lineBounds(buf, m.start, m.end)

@@ -16,6 +16,11 @@ const (
 	SeverityLow      = "low"
 )
 
+// GateGeneric is the value gate of rules keyed on a variable's name alone:
+// a match counts only when the name's last word is a secret word and the
+// value looks like a credential, not code, a path, words or a placeholder.
+const GateGeneric = "generic"
+
 // Pack is a named, versioned set of rules plus global allowlists.
 type Pack struct {
 	Name    string `yaml:"name"`
@@ -46,6 +51,10 @@ type Rule struct {
 	Examples         []string `yaml:"examples"`
 	NegativeExamples []string `yaml:"negative_examples"`
 	Help             string   `yaml:"help"`
+
+	// Gate names a check of the value in Go beyond the pattern (GateGeneric),
+	// or is empty.
+	Gate string `yaml:"gate"`
 
 	// File and Line locate the rule's definition, for error messages.
 	File string `yaml:"-"`
