@@ -51,6 +51,10 @@ type Finding struct {
 	EnvName      string
 	// Allowed is non-empty when the finding is suppressed inline.
 	Allowed string
+	// Decoded names the encodings the secret was found under, outermost
+	// first ("base64", "percent+base64"); empty for plain text. Secret and
+	// the offsets are then those of the encoded text.
+	Decoded string
 }
 
 type compiledRule struct {
@@ -237,6 +241,7 @@ type rawMatch struct {
 	envName    string
 	secret     string
 	allowed    string
+	decoded    string // encodings, for a match in decoded text (see Finding.Decoded)
 }
 
 // KnownOnly, as the only-rule argument, restricts a scan to known values.
@@ -370,7 +375,9 @@ func lineBounds(buf []byte, start, end int) (int, int) {
 // keep applies the entropy gate and allowlists to a pattern match, and
 // marks inline-allowed ones. It reports false for a match to drop.
 func (d *Detector) keep(m *rawMatch, buf []byte) (allowed string, ok bool) {
-	if m.rule >= 0 {
+	// A decoded match passed its gates on the decoded text; its encoded
+	// text here is not the value they judge.
+	if m.rule >= 0 && m.decoded == "" {
 		c := d.rules[m.rule]
 		if c.rule.MinEntropy > 0 && Entropy(m.secret) < c.rule.MinEntropy {
 			return "", false
@@ -381,10 +388,10 @@ func (d *Detector) keep(m *rawMatch, buf []byte) (allowed string, ok bool) {
 			}
 		}
 	}
-	if d.IsPlaceholder(m.secret) {
+	if m.decoded == "" && d.IsPlaceholder(m.secret) {
 		return "", false
 	}
-	if m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateGeneric && !genericValue(buf, m.start, m.end) {
+	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateGeneric && !genericValue(buf, m.start, m.end) {
 		return "", false
 	}
 	ls, le := lineBounds(buf, m.start, m.end)

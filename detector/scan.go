@@ -63,6 +63,9 @@ func (d *Detector) scanChunks(r io.Reader, path string, only int, nonLocal *bool
 			limit = len(buf) - chunkOverlap
 		}
 		ms, ferr := d.find(buf, active, only, nonLocal)
+		if ferr == nil && only != KnownOnly {
+			ms, ferr = d.findDecoded(ms, buf, active, 0)
+		}
 		if ferr != nil {
 			return total, ferr
 		}
@@ -100,6 +103,7 @@ func (d *Detector) emit(ms []rawMatch, buf []byte, limit int, final bool, pos *p
 			Secret:  m.secret,
 			EnvName: m.envName,
 			Allowed: m.allowed,
+			Decoded: m.decoded,
 			Source:  SourcePattern,
 		}
 		f.Column = int(f.Start-lineStart) + 1
@@ -140,6 +144,9 @@ type Span struct {
 // overlapping matches are resolved to one span each, sorted by start.
 func (d *Detector) Spans(buf []byte) ([]Span, error) {
 	ms, err := d.find(buf, nil, -1, nil)
+	if err == nil {
+		ms, err = d.findDecoded(ms, buf, nil, 0)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -75,6 +75,11 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Versio
 	nonLocal := prev.nonLocal
 	if len(buf) > 0 {
 		ms, err := d.find(buf, d.localOnly(active), -1, &nonLocal)
+		if err == nil {
+			// Decoded text runs every rule: its matches lie within the
+			// segment, on one line, whatever the rule.
+			ms, err = d.findDecoded(ms, buf, active, 0)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -136,12 +141,15 @@ func (v *Version) Size() int { return len(v.data) + 16*len(v.hashes) + 64*len(v.
 // matches for the next version.
 func (d *Detector) scanWhole(v *Version, active []bool) error {
 	ms, err := d.find(v.data, active, -1, &v.nonLocal)
+	if err == nil {
+		ms, err = d.findDecoded(ms, v.data, active, 0)
+	}
 	if err != nil {
 		return err
 	}
 	ms = d.filter(ms, v.data)
 	for _, m := range ms {
-		if m.rule < 0 || !d.rules[m.rule].nonLocal {
+		if m.rule < 0 || m.decoded != "" || !d.rules[m.rule].nonLocal {
 			v.local = append(v.local, m)
 		}
 	}
