@@ -83,7 +83,10 @@ type Finding struct {
 	Fingerprint  string  `json:"fingerprint"`
 	Source       string  `json:"source"`
 	EnvName      *string `json:"env_name"`
-	Help         string  `json:"help,omitempty"`
+	// Decoded names the encodings the secret was found under, outermost
+	// first ("base64", "percent+base64"); absent for plain text.
+	Decoded string `json:"decoded,omitempty"`
+	Help    string `json:"help,omitempty"`
 }
 
 // Skipped is a path not scanned.
@@ -144,6 +147,7 @@ func New(res *scan.Result, m Meta) *Report {
 			RuleID: f.RuleID, Severity: f.Severity, Path: f.Path, Line: f.Line, Column: f.Column,
 			Commit: optional(f.Commit), Author: optional(f.Author), Date: optional(f.Date),
 			SecretMasked: f.Masked, Fingerprint: f.Fingerprint, Source: f.Source, EnvName: optional(f.EnvName),
+			Decoded: f.Decoded,
 		}
 		if m.Pack != nil {
 			if rule := m.Pack.Rule(f.RuleID); rule != nil {

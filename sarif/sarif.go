@@ -179,6 +179,10 @@ func result(f report.Finding, index map[string]uint) *gosarif.Result {
 	if f.EnvName != nil {
 		props["env_name"] = *f.EnvName
 	}
+	if f.Decoded != "" {
+		props["decoded"] = f.Decoded
+		msg += " (decoded: " + f.Decoded + ")"
+	}
 	return &gosarif.Result{
 		RuleID:    str(f.RuleID),
 		RuleIndex: &i,
