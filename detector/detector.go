@@ -394,6 +394,9 @@ func (d *Detector) keep(m *rawMatch, buf []byte) (allowed string, ok bool) {
 	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateGeneric && !genericValue(buf, m.start, m.end) {
 		return "", false
 	}
+	if m.decoded == "" && m.rule >= 0 && placeholderLogin(buf, m.start, m.end) {
+		return "", false
+	}
 	ls, le := lineBounds(buf, m.start, m.end)
 	if bytes.Contains(buf[ls:le], []byte(InlineAllow)) {
 		return "inline", true

@@ -207,3 +207,24 @@ func classes(v string) int {
 	}
 	return lo + up + di + ot
 }
+
+// exampleHost is a host reserved for documentation (RFC 2606).
+var exampleHost = regexp.MustCompile(`(?i)^(?:[a-z0-9-]+\.)*example\.(?:com|org|net)(?:[:/?#]|$)`)
+
+// placeholderLogin reports a URL password that is a stand-in by its
+// context: the same as its user name (admin:admin@, guest:guest@), or
+// for a host reserved for documentation (user:s3cr3t@example.com).
+func placeholderLogin(buf []byte, start, end int) bool {
+	if end >= len(buf) || buf[end] != '@' || start == 0 || buf[start-1] != ':' {
+		return false
+	}
+	u := start - 1
+	for u > 0 && !strings.ContainsRune(" \t\r\n/\"'=<>", rune(buf[u-1])) {
+		u--
+	}
+	if string(buf[u:start-1]) == string(buf[start:end]) {
+		return true
+	}
+	_, le := lineBounds(buf, end, end)
+	return exampleHost.Match(buf[end+1 : le])
+}
