@@ -263,7 +263,7 @@ func printable(b []byte) bool {
 // maxDecodeDeep, and appends the filtered matches, placed on the encoded
 // bytes of buf, to out. Known values are not searched there: their
 // encoded forms are keywords of their own.
-func (d *Detector) findDecoded(out []rawMatch, buf []byte, active []bool, depth int) ([]rawMatch, error) {
+func (d *Detector) findDecoded(out []rawMatch, buf []byte, active []bool, depth int, p purpose) ([]rawMatch, error) {
 	var ferr error
 	segments(buf, func(g *segment) {
 		if ferr != nil {
@@ -271,13 +271,13 @@ func (d *Detector) findDecoded(out []rawMatch, buf []byte, active []bool, depth 
 		}
 		ms, err := d.find(g.text, active, noKnown, nil)
 		if err == nil && depth+1 < maxDecodeDeep {
-			ms, err = d.findDecoded(ms, g.text, active, depth+1)
+			ms, err = d.findDecoded(ms, g.text, active, depth+1, p)
 		}
 		if err != nil {
 			ferr = err
 			return
 		}
-		for _, m := range d.filter(ms, g.text) {
+		for _, m := range d.filter(ms, g.text, p) {
 			if m.rule < 0 {
 				continue
 			}

@@ -354,12 +354,22 @@ func (d *Detector) matchWindows(out []rawMatch, c *compiledRule, buf []byte, ws 
 			if ss < 0 || se <= ss {
 				continue
 			}
-			out = append(out, rawMatch{start: s + ss, end: s + se, rank: c.index, rule: c.index,
+			out = append(out, rawMatch{start: s + ss, end: s + se, rank: d.rank(c), rule: c.index,
 				secret: string(buf[s+ss : s+se])})
 		}
 		i = j
 	}
 	return out
+}
+
+// rank orders rules where their matches overlap: pack order, except that
+// a generic rule's guess comes after every other rule and after the known
+// values, whose findings are certain and critical.
+func (d *Detector) rank(c *compiledRule) int {
+	if c.rule.Gate == rules.GateGeneric {
+		return len(d.rules) + 1 + c.index
+	}
+	return c.index
 }
 
 // lineBounds widens [start,end) to whole lines of buf.
@@ -374,7 +384,7 @@ func lineBounds(buf []byte, start, end int) (int, int) {
 
 // keep applies the entropy gate and allowlists to a pattern match, and
 // marks inline-allowed ones. It reports false for a match to drop.
-func (d *Detector) keep(m *rawMatch, buf []byte) (allowed string, ok bool) {
+func (d *Detector) keep(m *rawMatch, buf []byte, p purpose) (allowed string, ok bool) {
 	// A decoded match passed its gates on the decoded text; its encoded
 	// text here is not the value they judge.
 	if m.rule >= 0 && m.decoded == "" {
@@ -388,7 +398,7 @@ func (d *Detector) keep(m *rawMatch, buf []byte) (allowed string, ok bool) {
 			}
 		}
 	}
-	if m.decoded == "" && d.IsPlaceholder(m.secret) {
+	if m.decoded == "" && (p == forScan && d.IsPlaceholder(m.secret) || p == forRedact && d.placeholders.Listed(m.secret)) {
 		return "", false
 	}
 	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateGeneric && !genericValue(buf, m.start, m.end) {
@@ -404,17 +414,30 @@ func (d *Detector) keep(m *rawMatch, buf []byte) (allowed string, ok bool) {
 	return "", true
 }
 
+// purpose is what matches are filtered for.
+type purpose int
+
+const (
+	// forScan: a finding must be a credential; placeholders of every
+	// shape are dropped.
+	forScan purpose = iota
+	// forRedact: masking a stand-in costs nothing, leaking a key made of
+	// runs (bg_0000aaaa1111bbbb…) costs the key; only the pack's declared
+	// placeholders are left as they are.
+	forRedact
+)
+
 // resolve filters matches and, where spans overlap, keeps the best-ranked
 // one: one secret is one finding. The result is sorted by start.
-func (d *Detector) resolve(ms []rawMatch, buf []byte) []rawMatch {
-	return choose(d.filter(ms, buf))
+func (d *Detector) resolve(ms []rawMatch, buf []byte, p purpose) []rawMatch {
+	return choose(d.filter(ms, buf, p))
 }
 
 // filter drops the matches keep rejects and marks inline-allowed ones.
-func (d *Detector) filter(ms []rawMatch, buf []byte) []rawMatch {
+func (d *Detector) filter(ms []rawMatch, buf []byte, p purpose) []rawMatch {
 	kept := ms[:0]
 	for _, m := range ms {
-		a, ok := d.keep(&m, buf)
+		a, ok := d.keep(&m, buf, p)
 		if !ok {
 			continue
 		}

@@ -41,3 +41,30 @@ func TestNameBefore(t *testing.T) {
 		assert.Equal(t, tt.quoted, quoted, tt.prefix)
 	}
 }
+
+// A key made of runs is a placeholder to the scan, but a redactor masks it:
+// masking a stand-in costs nothing, leaking a real one costs the key.
+func TestRedactionMasksPlaceholderShapes(t *testing.T) {
+	d := defaultDetector(t)
+	line := []byte("rotated to bg_0000aaaa1111bbbb2222cccc3333dddd, was ${OLD_KEY}\n")
+	fs, err := d.Scan(line, "x.log")
+	assert.NoError(t, err)
+	assert.Empty(t, fs)
+	spans, err := d.Spans(line)
+	assert.NoError(t, err)
+	if assert.Len(t, spans, 1) {
+		assert.Equal(t, "bg_0000aaaa1111bbbb2222cccc3333dddd", string(line[spans[0].Start:spans[0].End]))
+	}
+}
+
+// A known active value is reported as such (critical, with its variable)
+// even where the generic rule sees the same text.
+func TestKnownValueBeatsGenericGuess(t *testing.T) {
+	d := knownDetector(t, KnownValue{Name: "BOT1_BITGET_PASSPHRASE", Value: "Zq8Lm2Synth7Wx4Kp9"})
+	fs, err := d.Scan([]byte("SERVICE_AUTH=Zq8Lm2Synth7Wx4Kp9\n"), "x")
+	assert.NoError(t, err)
+	if assert.Len(t, fs, 1) {
+		assert.Equal(t, KnownValueRuleID, fs[0].RuleID)
+		assert.Equal(t, "BOT1_BITGET_PASSPHRASE", fs[0].EnvName)
+	}
+}

@@ -78,12 +78,12 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Versio
 		if err == nil {
 			// Decoded text runs every rule: its matches lie within the
 			// segment, on one line, whatever the rule.
-			ms, err = d.findDecoded(ms, buf, active, 0)
+			ms, err = d.findDecoded(ms, buf, active, 0, forScan)
 		}
 		if err != nil {
 			return nil, err
 		}
-		fresh = d.filter(ms, buf)
+		fresh = d.filter(ms, buf, forScan)
 		sortByStart(fresh)
 	}
 	v.Scanned = int64(len(buf))
@@ -125,7 +125,7 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Versio
 		if err != nil {
 			return nil, err
 		}
-		if nl := d.filter(ms, data); len(nl) > 0 {
+		if nl := d.filter(ms, data, forScan); len(nl) > 0 {
 			all = append(append([]rawMatch(nil), v.local...), nl...)
 		}
 		v.Scanned += int64(len(data))
@@ -142,12 +142,12 @@ func (v *Version) Size() int { return len(v.data) + 16*len(v.hashes) + 64*len(v.
 func (d *Detector) scanWhole(v *Version, active []bool) error {
 	ms, err := d.find(v.data, active, -1, &v.nonLocal)
 	if err == nil {
-		ms, err = d.findDecoded(ms, v.data, active, 0)
+		ms, err = d.findDecoded(ms, v.data, active, 0, forScan)
 	}
 	if err != nil {
 		return err
 	}
-	ms = d.filter(ms, v.data)
+	ms = d.filter(ms, v.data, forScan)
 	for _, m := range ms {
 		if m.rule < 0 || m.decoded != "" || !d.rules[m.rule].nonLocal {
 			v.local = append(v.local, m)

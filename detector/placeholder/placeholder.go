@@ -36,6 +36,19 @@ func New(patterns []string) (*Set, error) {
 	return s, nil
 }
 
+// Listed reports whether v matches one of the pack's placeholder patterns
+// (and not merely a built-in shape): an active value from an env file is
+// not searched only when it is a declared stand-in such as ${VAR} or
+// changeme, for a real key may well be made of runs.
+func (s *Set) Listed(v string) bool {
+	for _, re := range s.patterns {
+		if re.MatchString(v) {
+			return true
+		}
+	}
+	return false
+}
+
 // builtin are placeholder shapes every pack shares: documentation and test
 // stand-ins that no issuer hands out as a credential.
 var builtin = regexp.MustCompile(`(?i)` +
