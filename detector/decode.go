@@ -71,13 +71,24 @@ func init() {
 // segments finds the encoded segments of buf and decodes those that decode
 // to mostly printable text.
 func segments(buf []byte, fn func(*segment)) {
-	// Base64 and hex: maximal runs of their alphabets.
-	for i := 0; i < len(buf); {
-		if !b64Class[buf[i]] {
-			i++
+	// Most runs (digests, ids) decode to binary: they are decoded here
+	// first, and copied out only when they are text.
+	var scratch [1024]byte
+	// Base64 and hex: maximal runs of their alphabets, of at least
+	// minBase64Run. A run that long starting in buf[i:j+1] covers j, so
+	// where buf[j] is outside the alphabet the scan jumps past it: most
+	// text is looked at once every minBase64Run bytes.
+	for i := 0; i+minBase64Run <= len(buf); {
+		j := i + minBase64Run - 1
+		if !b64Class[buf[j]] {
+			i = j + 1
 			continue
 		}
-		s := i
+		s := j
+		for s > i && b64Class[buf[s-1]] {
+			s--
+		}
+		i = j + 1
 		for i < len(buf) && b64Class[buf[i]] {
 			i++
 		}
@@ -86,7 +97,7 @@ func segments(buf []byte, fn func(*segment)) {
 			i++
 		}
 		if e-s >= minBase64Run && e-s <= maxSegmentLen {
-			if g := decodeRun(buf, s, e, i); g != nil {
+			if g := decodeRun(buf, s, e, i, scratch[:]); g != nil {
 				fn(g)
 			}
 		}
@@ -156,7 +167,7 @@ func escapeAt(buf []byte, k int, lead byte) bool {
 // decodeRun decodes a base64 or hex run buf[s:e] (pad: the end with its
 // '=' padding): hex when every character is a hex digit, else base64 in
 // the alphabet its characters show.
-func decodeRun(buf []byte, s, e, pad int) *segment {
+func decodeRun(buf []byte, s, e, pad int, scratch []byte) *segment {
 	run := buf[s:e]
 	allHex := true
 	for _, c := range run {
@@ -168,15 +179,15 @@ func decodeRun(buf []byte, s, e, pad int) *segment {
 	if allHex {
 		// A hex digest or id decodes to binary: only long runs can hold
 		// text, and a run of digits alone is a number.
-		if len(run) < minHexRun || bytes.Trim(run, "0123456789") == nil {
+		if len(run) < minHexRun || digitsOnly(run) {
 			return nil
 		}
 		n := len(run) &^ 1
-		out := make([]byte, n/2)
+		out := into(scratch, n/2)
 		if _, err := hex.Decode(out, run[:n]); err != nil || !printable(out) {
 			return nil
 		}
-		return &segment{start: s, end: s + n, enc: EncHex, text: out}
+		return &segment{start: s, end: s + n, enc: EncHex, text: bytes.Clone(out)}
 	}
 	std := bytes.ContainsAny(run, "+/")
 	url := bytes.ContainsAny(run, "-_")
@@ -191,12 +202,29 @@ func decodeRun(buf []byte, s, e, pad int) *segment {
 	if n%4 == 1 {
 		n-- // a lone trailing character encodes no whole byte
 	}
-	out := make([]byte, enc.DecodedLen(n))
+	out := into(scratch, enc.DecodedLen(n))
 	m, err := enc.Decode(out, run[:n])
 	if err != nil || !printable(out[:m]) {
 		return nil
 	}
-	return &segment{start: s, end: max(e, pad), enc: EncBase64, text: out[:m]}
+	return &segment{start: s, end: max(e, pad), enc: EncBase64, text: bytes.Clone(out[:m])}
+}
+
+func digitsOnly(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// into is scratch[:n] when it fits, else a new buffer.
+func into(scratch []byte, n int) []byte {
+	if n <= len(scratch) {
+		return scratch[:n]
+	}
+	return make([]byte, n)
 }
 
 // unescape decodes the percent escapes (enc EncPercent) or the \u and \x
