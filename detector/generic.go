@@ -51,7 +51,7 @@ func genericValue(buf []byte, start, end int) bool {
 	if len(v) < minGenericLen || reference(v) || code(v, buf[end:le], quoted) || pathOrURL(v) {
 		return false
 	}
-	if placeholder.Words(v) || placeholder.Identifier(v) {
+	if placeholder.Words(v) || placeholder.Identifier(v) || placeholder.Label(v) || !ascii(v) {
 		return false
 	}
 	return classes(v) >= 2 || len(v) >= 20 && strings.Trim(v, "0123456789") != ""
@@ -153,6 +153,10 @@ func code(v string, after []byte, quoted bool) bool {
 	if memberAccess.MatchString(v) {
 		return true
 	}
+	// A closing quote read as an opening one: `"prefix:"+id`.
+	if len(v) > 1 && strings.IndexByte("+|&?.", v[0]) >= 0 {
+		return true
+	}
 	for _, op := range []string{"&&", "||", "==", "!=", "->", "::", "?.", "=>", "+=", "?:"} {
 		if strings.Contains(v, op) {
 			return true
@@ -183,6 +187,17 @@ func pathOrURL(v string) bool {
 			return false
 		}
 		if !placeholder.Words(part) && !placeholder.Identifier(strings.NewReplacer("-", "_", ".", "_").Replace(part)) {
+			return false
+		}
+	}
+	return true
+}
+
+// ascii: generic values are ASCII; text in other scripts is prose or
+// test data, and its bytes would pass any entropy gate.
+func ascii(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
 			return false
 		}
 	}

@@ -56,7 +56,7 @@ var builtin = regexp.MustCompile(`(?i)` +
 	`|^your[a-z]` + // yourapikey
 	`|[_-](?:here|goes[_-]?here|placeholder)$` + // api_key_here
 	`|example|dummy|placeholder|changeme|change[_-]me|redacted|xxxx|\.\.\.|…` +
-	`|^(?:test|fake|dummy|mock|sample|secret|s3cr3t|password|passw0rd|p@ssw0rd|pass|passwd|pwd|pw|token|apikey|api[_-]key|user|username|login)$`)
+	`|^(?:test|fake|dummy|mock|sample|secret|s3cr3t|password|passw0rd|p@ssw0rd|pass|passwd|pwd|pw|token|apikey|api[_-]key|user|username|login|qwerty|qwerty123|foobar|hunter2|letmein|123456|12345678|123456789)$`)
 
 // Is reports whether v is a placeholder: it matches a pack pattern or a
 // built-in placeholder shape, or is mostly repeated or sequential runs.

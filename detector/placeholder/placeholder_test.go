@@ -81,3 +81,18 @@ func TestIdentifier(t *testing.T) {
 		assert.False(t, Identifier(v), v)
 	}
 }
+
+func TestLabel(t *testing.T) {
+	for _, v := range []string{
+		"csc-e2e-populate", "user:1000:name", "secret_Ws_t0ken", "cmdstat_echo:", "latency-monitor-threshold",
+		"sentinel-pass", "bad-ws_token", "moved:noredir:key", "secret_ws_t0ken.",
+	} {
+		assert.True(t, Label(v), v)
+	}
+	for _, v := range []string{
+		"s3Kr1t-ZqX7-pL9m", "hZ-y58LXyX_HZ8O1cJzVyN6ePWrLpNQv4Q", "zq8#x!synthetic-secret-0101", "q8Zr2LmX9vT4",
+		"bg_0f1e2d3c4b5a69788796a5b4c3d2e1f0", "Tq7Wn2Vx9Yk4Mz1", "",
+	} {
+		assert.False(t, Label(v), v)
+	}
+}

@@ -182,8 +182,50 @@ func Identifier(v string) bool {
 	return single <= 1
 }
 
+// Label reports whether v is a name made of parts: lowercase (or
+// Capitalized) words or syllables joined by - _ : . or /, or ending in one
+// (csc-e2e-populate, user:1000:name, secret_Ws_t0ken, cmdstat_echo:).
+// Key material has no such parts: a part with inner capitals or without a
+// vowel gives it away (s3Kr1t-ZqX7-pL9m).
+func Label(v string) bool {
+	parts := strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune("-_:./", r) })
+	trailing := v != "" && strings.ContainsRune("-_:./", rune(v[len(v)-1]))
+	if len(parts) == 0 || len(parts) < 2 && !trailing {
+		return false
+	}
+	for _, p := range parts {
+		for i := 1; i < len(p); i++ {
+			if isUpper(p[i]) {
+				return false
+			}
+		}
+		if digitsOnly(p) || len(p) <= 3 {
+			continue
+		}
+		l := strings.ToLower(leet.Replace(p))
+		letters := strings.Trim(l, "0123456789")
+		// Names abbreviate (cmdstat): more consonants than words.
+		if !syllables(letters, 6) && !segment(letters) {
+			return false
+		}
+	}
+	return true
+}
+
+func digitsOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // pronounceable: a vowel, and no run of four consonants.
-func pronounceable(t string) bool {
+func pronounceable(t string) bool { return syllables(t, 4) }
+
+// syllables: a vowel, and no run of maxRun consonants (or digits).
+func syllables(t string, maxRun int) bool {
 	vowel, run := false, 0
 	for i := 0; i < len(t); i++ {
 		if strings.IndexByte("aeiouy", t[i]) >= 0 {
@@ -191,7 +233,7 @@ func pronounceable(t string) bool {
 			continue
 		}
 		run++
-		if run >= 4 {
+		if run >= maxRun {
 			return false
 		}
 	}
