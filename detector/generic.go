@@ -35,6 +35,7 @@ const minGenericLen = 8
 
 var (
 	memberAccess = regexp.MustCompile(`^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$`)
+	memberPrefix = regexp.MustCompile(`^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+`)
 	fileExt      = regexp.MustCompile(`(?i)\.(?:pem|key|crt|cer|csr|p12|pfx|jks|keystore|pub|der|gpg|asc|ppk|json|ya?ml|toml|ini|conf|cfg|env|txt|xml|properties|sh|py|js|ts|go|rb|php|java|kt|rs|c|h|html?|md|log|db|sqlite3?)$`)
 	drivePath    = regexp.MustCompile(`^[A-Za-z]:[\\/]`)
 )
@@ -153,12 +154,21 @@ func code(v string, after []byte, quoted bool) bool {
 	if memberAccess.MatchString(v) {
 		return true
 	}
+	// Member access followed by an operator (t.token+n.postfix,
+	// t.accessorFn?t.id:null), a ternary (e?e.ctrlKey:!1).
+	if m := memberPrefix.FindStringIndex(v); m != nil && m[1] < len(v) && strings.IndexByte("?:;,()[]&|=!+-*/<>%", v[m[1]]) >= 0 {
+		return true
+	}
+	if q := strings.IndexByte(v, '?'); q > 0 && strings.IndexByte(v[q:], ':') > 0 {
+		return true
+	}
 	// A closing quote read as an opening one: `"prefix:"+id`.
 	if len(v) > 1 && strings.IndexByte("+|&?.", v[0]) >= 0 {
 		return true
 	}
-	for _, op := range []string{"&&", "||", "==", "!=", "->", "::", "?.", "=>", "+=", "?:"} {
-		if strings.Contains(v, op) {
+	body := strings.TrimRight(v, "=") // base64 padding is no operator
+	for _, op := range []string{"&&", "||", "==", "!=", "->", "::", "?.", "??", "=>", "+=", "?:"} {
+		if strings.Contains(body, op) {
 			return true
 		}
 	}
