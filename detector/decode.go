@@ -78,16 +78,24 @@ func segments(buf []byte, fn func(*segment)) {
 	// minBase64Run. A run that long starting in buf[i:j+1] covers j, so
 	// where buf[j] is outside the alphabet the scan jumps past it: most
 	// text is looked at once every minBase64Run bytes.
+	// i is the first byte a run may start at (buf[i-1] is outside the
+	// alphabet); when buf[i:j+1] is not all in it, the run may start
+	// after the last byte that is not.
 	for i := 0; i+minBase64Run <= len(buf); {
 		j := i + minBase64Run - 1
 		if !b64Class[buf[j]] {
 			i = j + 1
 			continue
 		}
-		s := j
-		for s > i && b64Class[buf[s-1]] {
-			s--
+		k := j - 1
+		for k >= i && b64Class[buf[k]] {
+			k--
 		}
+		if k >= i {
+			i = k + 1
+			continue
+		}
+		s := i
 		i = j + 1
 		for i < len(buf) && b64Class[buf[i]] {
 			i++
