@@ -1,6 +1,8 @@
 package placeholder
 
 import (
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -94,5 +96,19 @@ func TestLabel(t *testing.T) {
 		"bg_0f1e2d3c4b5a69788796a5b4c3d2e1f0", "Tq7Wn2Vx9Yk4Mz1", "",
 	} {
 		assert.False(t, Label(v), v)
+	}
+}
+
+// The embedded list is searched in place by binary search: it must be
+// byte-sorted, and every word in it must be found.
+func TestWordListSorted(t *testing.T) {
+	lines := strings.Split(strings.TrimSuffix(wordList, "\n"), "\n")
+	require.Greater(t, len(lines), 30000)
+	assert.True(t, sort.StringsAreSorted(lines))
+	for _, w := range []string{lines[0], lines[len(lines)/2], lines[len(lines)-1], "random", "secret", "something"} {
+		assert.True(t, inList(w), w)
+	}
+	for _, w := range []string{"", "zzzzzz", "aaaa", "kqhw", "secretx", "#"} {
+		assert.False(t, inList(w), w)
 	}
 }

@@ -1,19 +1,48 @@
 package placeholder
 
 import (
-	"bufio"
-	"bytes"
-	"compress/gzip"
 	_ "embed" // the word list
 	"strings"
 	"sync"
 )
 
-// words.txt.gz is SCOWL's american-english-small list (lowercase words of
-// 3 to 14 letters; its notice is the file's first lines), gzipped.
+// words.txt is SCOWL's american-english-small list (lowercase words of 3
+// to 14 letters, byte-sorted; its notice is the file's first lines). It is
+// searched in place, so the first lookup costs nothing to set up (a
+// commit hook's scan takes a few tens of milliseconds).
 //
-//go:embed words.txt.gz
-var wordsGz []byte
+//go:embed words.txt
+var wordsTxt string
+
+// wordList is wordsTxt without its notice: one word a line.
+var wordList = wordsTxt[noticeEnd(wordsTxt):]
+
+func noticeEnd(s string) int {
+	at := 0
+	for strings.HasPrefix(s[at:], "#") {
+		at += strings.IndexByte(s[at:], '\n') + 1
+	}
+	return at
+}
+
+// inList binary-searches the sorted word list.
+func inList(w string) bool {
+	lo, hi := 0, len(wordList)
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		s := strings.LastIndexByte(wordList[:mid], '\n') + 1
+		e := s + strings.IndexByte(wordList[s:], '\n')
+		switch line := wordList[s:e]; {
+		case line == w:
+			return true
+		case line < w:
+			lo = e + 1
+		default:
+			hi = s
+		}
+	}
+	return false
+}
 
 // extraWords are what code, configs and docs spell that the general list
 // lacks: technical words, exchange names, and the words of common example
@@ -41,29 +70,17 @@ openai anthropic hugging huggingface github dockerhub sentry grafana datadog
 changeit changeme welcome welcome1 default secret secrets secure securely
 `)
 
-var dict struct {
-	once sync.Once
-	set  map[string]struct{}
-}
+var extra = sync.OnceValue(func() map[string]bool {
+	m := make(map[string]bool, len(extraWords))
+	for _, w := range extraWords {
+		m[w] = true
+	}
+	return m
+})
 
 // word reports whether w (lowercase) is a dictionary word.
 func word(w string) bool {
-	dict.once.Do(func() {
-		dict.set = make(map[string]struct{}, 45000)
-		if zr, err := gzip.NewReader(bytes.NewReader(wordsGz)); err == nil {
-			sc := bufio.NewScanner(zr)
-			for sc.Scan() {
-				if l := sc.Text(); l != "" && l[0] != '#' {
-					dict.set[l] = struct{}{}
-				}
-			}
-		}
-		for _, w := range extraWords {
-			dict.set[w] = struct{}{}
-		}
-	})
-	_, ok := dict.set[w]
-	return ok
+	return extra()[w] || len(w) >= 3 && inList(w)
 }
 
 // segment reports whether tok (lowercase letters) is one or more
