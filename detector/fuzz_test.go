@@ -17,9 +17,11 @@ func FuzzScan(f *testing.F) {
 	}
 	f.Add([]byte("\xff\xfe\r\n\x00REDIS_PASSWORD=\"unterminated"))
 	// Encoded keys, so that the decoders are explored too.
-	if enc, err := os.ReadFile("testdata/recall/encoded.txt"); err == nil {
-		f.Add(enc)
+	enc, err := os.ReadFile("testdata/recall/encoded.txt")
+	if err != nil {
+		f.Fatal(err)
 	}
+	f.Add(enc)
 	f.Add([]byte(`x=%5Cu0062%2 \u00 \x6 YmdfMGYxZTJkM2M0YjVhNjk3ODg3OTZhNWI0YzNkMmUxZjA=%3`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fs, err := d.Scan(data, "fuzz.txt")
