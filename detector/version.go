@@ -39,7 +39,9 @@ var lineSeed = maphash.MakeSeed()
 // The result is the same as a full scan: a match of a line-local rule or a
 // known value lies within one line and depends on that line alone (keyword
 // windows are lines, matches cannot cross a newline, and the inline allow
-// is read from the line). When a known value spans lines, or either
+// is read from the line); so does a match in decoded text, of any rule (an
+// encoded segment holds no newline), and the generic value gate reads the
+// match's line only. When a known value spans lines, or either
 // version is bigger than one scan chunk, data is scanned whole, as Scan
 // does. data must not change while the returned Version is in use.
 func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Version, error) {
