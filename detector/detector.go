@@ -395,6 +395,9 @@ func (d *Detector) keep(m *rawMatch, buf []byte, p purpose) (allowed string, ok 
 	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateGeneric && !genericValue(buf, m.start, m.end) {
 		return "", false
 	}
+	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateCode && codeValue(buf, m.start, m.end) {
+		return "", false
+	}
 	if m.decoded == "" && m.rule >= 0 && placeholderLogin(buf, m.start, m.end) {
 		return "", false
 	}

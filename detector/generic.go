@@ -58,6 +58,16 @@ func genericValue(buf []byte, start, end int) bool {
 	return classes(v) >= 2 || len(v) >= 20 && strings.Trim(v, "0123456789") != ""
 }
 
+// codeValue reports whether buf[start:end], matched by a rule with the
+// code gate, is code or a reference rather than a literal:
+// `Passphrase: vals[2]`, `passphrase = cfg.get(`, `password=${PASS}`.
+func codeValue(buf []byte, start, end int) bool {
+	v := string(buf[start:end])
+	ls, le := lineBounds(buf, start, end)
+	_, quoted := nameBefore(buf[ls:start])
+	return reference(v) || code(v, buf[end:le], quoted)
+}
+
 // nameBefore finds the name assigned to in the text before a value:
 // `name = "`, `"name": `, `name: `, `name => '`, `name := `, `['name'] = `.
 // quoted reports whether the value opens with a quote.

@@ -106,7 +106,7 @@ func packSchema() (*jsonschema.Schema, error) {
 		severity.Enum = append(severity.Enum, sev)
 	}
 	if gate := rule.Properties.Value("gate"); gate != nil {
-		gate.Enum = append(gate.Enum, rules.GateGeneric)
+		gate.Enum = append(gate.Enum, rules.GateGeneric, rules.GateCode)
 	}
 	rule.Properties.Value("id").Pattern = rules.IDPattern
 	// A YAML pack's rule needs a keyword to prefilter on and an example
