@@ -58,6 +58,9 @@ func Markdown(r *Report) string {
 			if f.EnvName != nil {
 				value += " (" + *f.EnvName + ")"
 			}
+			if f.Decoded != "" {
+				value += " (decoded: " + f.Decoded + ")"
+			}
 			fmt.Fprintf(&b, "| %s | `%s` | `%s` | `%s` |\n", mdCode(f.Severity), mdCode(f.RuleID), mdCode(loc), mdCode(value))
 		}
 		b.WriteString("\n")

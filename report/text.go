@@ -36,6 +36,9 @@ func WriteText(w io.Writer, r *Report, colour bool) error {
 		if f.EnvName != nil {
 			extra += " (value of " + Escape(*f.EnvName) + ")"
 		}
+		if f.Decoded != "" {
+			extra += " (decoded: " + Escape(f.Decoded) + ")"
+		}
 		value := Escape(f.SecretMasked)
 		switch {
 		case f.BlockedPath():

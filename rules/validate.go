@@ -10,7 +10,10 @@ import (
 	"github.com/wasilibs/go-re2/experimental"
 )
 
-var idRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+// IDPattern is what a rule id must match: kebab-case.
+const IDPattern = `^[a-z0-9]+(?:-[a-z0-9]+)*$`
+
+var idRE = regexp.MustCompile(IDPattern)
 
 // validSeverity reports whether s is one of the four severities.
 func validSeverity(s string) bool {
@@ -35,6 +38,11 @@ func (p *Pack) validate(file string, docLine int) error {
 	for _, ph := range p.Allow.Placeholders {
 		if _, err := syntax.Parse(ph, syntax.Perl); err != nil {
 			add(docLine, "allow.placeholders: bad regex %q: %v", ph, syntaxMsg(err))
+		}
+	}
+	for _, g := range p.Allow.Paths {
+		if !doublestar.ValidatePattern(g) {
+			add(docLine, "allow.paths: bad path glob %q", g)
 		}
 	}
 	seen := map[string]int{}
@@ -82,9 +90,17 @@ func (p *Pack) validate(file string, docLine int) error {
 		if r.MinEntropy < 0 || r.MinEntropy > 8 {
 			at("min_entropy %v: must be between 0 and 8 bits per byte", r.MinEntropy)
 		}
+		if r.Gate != "" && r.Gate != GateGeneric && r.Gate != GateCode {
+			at("gate %q: must be empty, %q or %q", r.Gate, GateGeneric, GateCode)
+		}
 		for _, g := range r.Paths {
 			if !doublestar.ValidatePattern(g) {
 				at("bad path glob %q", g)
+			}
+		}
+		for _, g := range r.AllowPaths {
+			if !doublestar.ValidatePattern(g) {
+				at("bad allow_paths glob %q", g)
 			}
 		}
 		for _, a := range r.Allow {
@@ -92,7 +108,7 @@ func (p *Pack) validate(file string, docLine int) error {
 				at("bad allow regex %q: %v", a, syntaxMsg(err))
 			}
 		}
-		if len(r.Examples) == 0 {
+		if len(r.Examples) == 0 && !p.converted {
 			at("no examples: every rule needs at least one text it must match")
 		}
 	}

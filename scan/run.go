@@ -3,9 +3,11 @@ package scan
 import (
 	"context"
 	"io"
+	"path/filepath"
 
 	"github.com/keygate/keygate/config"
 	"github.com/keygate/keygate/engine"
+	"github.com/keygate/keygate/gitleaksignore"
 	"github.com/keygate/keygate/source"
 )
 
@@ -67,7 +69,13 @@ func Run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 }
 
 func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
-	opts := Options{Detector: s.Detector, AllowPaths: req.Config.AllowPaths, Baseline: s.Baseline}
+	// .gitleaksignore is read here, not by the engine: it suppresses scan
+	// findings and means nothing to redact or rotate.
+	ignore, err := gitleaksignore.Load(filepath.Join(req.Root, gitleaksignore.FileName))
+	if err != nil {
+		return nil, err
+	}
+	opts := Options{Detector: s.Detector, AllowPaths: req.Config.AllowPaths, Baseline: s.Baseline, GitleaksIgnore: ignore}
 	if req.Stdin != nil {
 		r := Stream(opts, req.Stdin)
 		r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
@@ -78,6 +86,7 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+		repo.MaxObject = int64(req.Config.MaxObjectMB) << 20
 		gopts := GitOptions{Options: opts, Blocked: req.Config.BlockedPaths, Range: req.Range, IndexFile: req.IndexFile, Progress: req.Progress}
 		var r *Result
 		if req.Staged {
@@ -92,7 +101,6 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 		return r, nil
 	}
 	var w *source.Walk
-	var err error
 	if len(req.Paths) > 0 {
 		w, err = source.Paths(req.Root, req.Paths)
 	} else {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/keygate/keygate/baseline"
 	"github.com/keygate/keygate/detector"
+	"github.com/keygate/keygate/gitleaksignore"
 	"github.com/keygate/keygate/internal/glob"
 	"github.com/keygate/keygate/source"
 )
@@ -37,6 +38,8 @@ const (
 	SuppressedInline   Suppression = "inline"
 	SuppressedPath     Suppression = "allow_paths"
 	SuppressedBaseline Suppression = "baseline"
+	// SuppressedGitleaksIgnore: an entry of .gitleaksignore.
+	SuppressedGitleaksIgnore Suppression = "gitleaksignore"
 )
 
 // StdinPath labels findings in standard input.
@@ -59,6 +62,9 @@ type Finding struct {
 	Fingerprint string
 	Source      string
 	EnvName     string
+	// Decoded names the encodings the secret was found under ("base64"),
+	// empty for plain text.
+	Decoded string
 	// Suppressed is non-empty (inline, allow_paths, baseline) when the
 	// finding is known and accepted; it is counted, not reported.
 	Suppressed Suppression
@@ -89,6 +95,8 @@ type Options struct {
 	Detector   *detector.Detector
 	AllowPaths []string
 	Baseline   *baseline.File
+	// GitleaksIgnore holds the root's .gitleaksignore entries, if any.
+	GitleaksIgnore *gitleaksignore.List
 	// Workers defaults to the number of CPUs.
 	Workers int
 	// wholeBlobs turns off carrying findings over from a file's previous
@@ -135,6 +143,7 @@ func (o *Options) newFindingMemo(f detector.Finding, path string, memo fingerpri
 		Fingerprint: memo.get(f.RuleID, path, f.Secret),
 		Source:      f.Source,
 		EnvName:     f.EnvName,
+		Decoded:     f.Decoded,
 		Suppressed:  sup,
 	}
 }
@@ -150,6 +159,9 @@ func (o *Options) add(r *Result, f Finding) {
 	}
 	if f.Suppressed == "" && o.Baseline.Has(f.Fingerprint) {
 		f.Suppressed = SuppressedBaseline
+	}
+	if f.Suppressed == "" && o.GitleaksIgnore.Match(f.Commit, f.Path, f.Line) {
+		f.Suppressed = SuppressedGitleaksIgnore
 	}
 	if f.Suppressed != "" {
 		r.Suppressed = append(r.Suppressed, f)

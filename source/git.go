@@ -31,6 +31,9 @@ type Repo struct {
 	Root string
 	// Bare is true for a repository without a work tree (a mirror).
 	Bare bool
+	// MaxObject is the largest object read whole, in bytes (0: odb's
+	// default); set it before the first read.
+	MaxObject int64
 	repo *git.Repository
 
 	odbOnce sync.Once

@@ -29,6 +29,7 @@ type scanFlags struct {
 	rules       []string
 	report      string
 	sarif       string
+	junit       string
 	format      string
 }
 
@@ -45,8 +46,10 @@ Scopes are scanned whether or not git ignores them. Binary files are skipped
 and counted; files of any size are streamed in bounded memory. Findings show
 the masked value only (****ABCD).
 
-Suppress a known finding with "keygate:allow" on its line, a glob in
-allow_paths of .keygate.yaml, or the baseline file ('keygate baseline').`,
+Suppress a known finding with "keygate:allow" (or "gitleaks:allow", or
+"pragma: allowlist secret") on its line, a glob in
+allow_paths of .keygate.yaml, the baseline file ('keygate baseline'), or an
+entry of .gitleaksignore (path:rule:line or commit:path:rule:line).`,
 		Example: `  # The policy's pre-release hygiene check (writes reports/security/latest.json)
   keygate scan --include-logs
 
@@ -77,13 +80,14 @@ allow_paths of .keygate.yaml, or the baseline file ('keygate baseline').`,
 	fl.StringArrayVar(&f.rules, "rules", nil, "extra rule pack `FILE` merged over the default (repeatable)")
 	fl.StringVar(&f.report, "report", "", "write latest.json to `FILE` (default: report from config for path scans; other modes write none unless given)")
 	fl.StringVar(&f.sarif, "sarif", "", "also write SARIF 2.1.0 for code scanning to `FILE`")
-	fl.StringVar(&f.format, "format", "text", "stdout format: text, json or markdown")
+	fl.StringVar(&f.junit, "junit", "", "also write JUnit XML (one testcase per finding) to `FILE`")
+	fl.StringVar(&f.format, "format", "text", "stdout format: text, json, markdown or junit")
 	return cmd
 }
 
 func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
-	if f.format != "text" && f.format != "json" && f.format != "markdown" {
-		return usageErr(fmt.Errorf("--format %q: want text, json or markdown", f.format))
+	if f.format != "text" && f.format != "json" && f.format != "markdown" && f.format != "junit" {
+		return usageErr(fmt.Errorf("--format %q: want text, json, markdown or junit", f.format))
 	}
 	if f.rangeSpec != "" {
 		f.history = true
@@ -186,6 +190,11 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 			return usageErr(werr)
 		}
 	}
+	if f.junit != "" {
+		if werr := writeJUnit(abs(cwd, f.junit), rep); werr != nil {
+			return usageErr(werr)
+		}
+	}
 	if err := a.print(rep, f.format); err != nil {
 		return err
 	}
@@ -207,6 +216,14 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 func (a *app) print(rep *report.Report, format string) error {
 	if format == "markdown" {
 		_, err := io.WriteString(a.io.out, report.Markdown(rep))
+		return err
+	}
+	if format == "junit" {
+		data, err := report.JUnit(rep)
+		if err != nil {
+			return err
+		}
+		_, err = a.io.out.Write(data)
 		return err
 	}
 	if format == "json" {
