@@ -34,7 +34,7 @@ type Repo struct {
 	// MaxObject is the largest object read whole, in bytes (0: odb's
 	// default); set it before the first read.
 	MaxObject int64
-	repo *git.Repository
+	repo      *git.Repository
 
 	odbOnce sync.Once
 	odb     *odb.DB
