@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keygate/keygate/detector"
+	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/rules"
 )
 
@@ -26,11 +27,12 @@ func newRulesCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.io.out, "%s %s (sha256 %s)\n", pack.Name, pack.Version, pack.SHA256)
+			// A pack from the repository's configuration is outside text.
+			fmt.Fprintf(a.io.out, "%s %s (sha256 %s)\n", report.Escape(pack.Name), report.Escape(pack.Version), pack.SHA256)
 			tw := tabwriter.NewWriter(a.io.out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tSEVERITY\tKEYWORDS\tDESCRIPTION")
 			for _, r := range pack.Rules {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, strings.Join(r.Keywords, ","), r.Description)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", report.Escape(r.ID), r.Severity, report.Escape(strings.Join(r.Keywords, ",")), report.Escape(r.Description))
 			}
 			return tw.Flush()
 		},
@@ -62,7 +64,7 @@ packs merged over the default. Exit 1 when any example misbehaves.`,
 				}
 				// The example's text is not echoed: a pack author may have
 				// pasted a live value into it.
-				fmt.Fprintf(a.io.out, "FAIL %s:%d: rule %s: %s (example %d chars)\n", f.File, f.Line, f.RuleID, what, len(f.Example))
+				fmt.Fprintf(a.io.out, "FAIL %s:%d: rule %s: %s (example %d chars)\n", report.Escape(f.File), f.Line, report.Escape(f.RuleID), what, len(f.Example))
 			}
 			fmt.Fprintf(a.io.out, "%d passed, %d failed\n", checked-len(failures), len(failures))
 			if len(failures) > 0 {

@@ -113,3 +113,16 @@ func TestBlockedPathHintIsQuoted(t *testing.T) {
 	assert.Contains(t, res.stdout, `git rm --cached $'conf/$(touch pwned) x\x1b.pem'`)
 	assertTerminalSafe(t, "hint", res.stdout)
 }
+
+// A rule pack named by the repository's configuration is outside text too.
+func TestRulesListEscapesAPack(t *testing.T) {
+	dir := t.TempDir()
+	fixture.Write(t, dir, ".keygate.yaml", "rules: [ops.yaml]\n")
+	fixture.Write(t, dir, "ops.yaml", "name: \"ops\\e[2K\"\nversion: \"1\\r\"\nrules:\n"+
+		"  - id: ops-token\n    description: \"Ops token\\e]0;pwned\\a\\rkeygate: pass\"\n    severity: high\n"+
+		"    keywords: [\"opt_\"]\n    pattern: '(opt_[0-9a-f]{16})'\n    secret_group: 1\n    examples: [\"opt_0f1e2d3c4b5a6978\"]\n")
+	res := runCLI(t, dir, nil, "rules", "list")
+	require.Equal(t, exitPass, res.code, res.combined)
+	assert.Contains(t, res.stdout, `Ops token\x1b]0;pwned\x07\rkeygate: pass`)
+	assertTerminalSafe(t, "rules list", res.combined)
+}
