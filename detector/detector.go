@@ -59,6 +59,8 @@ type compiledRule struct {
 	// nonLocal: a match may depend on more than its own line (it can
 	// span lines, or anchors at the start or end of the text).
 	nonLocal bool
+	// checksum, when not nil, must accept the secret (see checksum.go).
+	checksum func(string) bool
 	once     sync.Once
 	re       *re2.Regexp
 	allow    []*regexp.Regexp
@@ -126,7 +128,11 @@ func New(pack *rules.Pack, known ...KnownValue) (*Detector, error) {
 		if err != nil {
 			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
 		}
-		d.rules = append(d.rules, &compiledRule{rule: r, index: i, multiline: ml, nonLocal: ml || anchored})
+		check, err := checksumFor(r)
+		if err != nil {
+			return nil, err
+		}
+		d.rules = append(d.rules, &compiledRule{rule: r, index: i, multiline: ml, nonLocal: ml || anchored, checksum: check})
 		d.byID[r.ID] = i
 		if len(r.Paths) > 0 {
 			d.pathRules = true
@@ -385,6 +391,9 @@ func (d *Detector) keep(m *rawMatch, buf []byte) (allowed string, ok bool) {
 			if re.MatchString(m.secret) {
 				return "", false
 			}
+		}
+		if c.checksum != nil && !c.checksum(m.secret) {
+			return "", false
 		}
 	}
 	if d.IsPlaceholder(m.secret) {

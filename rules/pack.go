@@ -20,8 +20,10 @@ const (
 type Pack struct {
 	Name    string `yaml:"name"`
 	Version string `yaml:"version"`
-	Rules   []Rule `yaml:"rules"`
-	Allow   Allow  `yaml:"allow"`
+	// Family is the family of the pack's rules that name none.
+	Family string `yaml:"family"`
+	Rules  []Rule `yaml:"rules"`
+	Allow  Allow  `yaml:"allow"`
 
 	// Sources lists the files the pack was built from, in merge order.
 	Sources []string `yaml:"-"`
@@ -34,8 +36,11 @@ type Pack struct {
 
 // Rule is one detection rule. Its ID is the stable SARIF ruleId.
 type Rule struct {
-	ID               string   `yaml:"id"`
-	Description      string   `yaml:"description"`
+	ID          string `yaml:"id"`
+	Description string `yaml:"description"`
+	// Family groups rules by kind of provider (cloud, vcs, exchanges...)
+	// for listing; it does not change matching.
+	Family           string   `yaml:"family"`
 	Severity         string   `yaml:"severity"`
 	Keywords         []string `yaml:"keywords"`
 	Pattern          string   `yaml:"pattern"`
@@ -46,6 +51,9 @@ type Rule struct {
 	Examples         []string `yaml:"examples"`
 	NegativeExamples []string `yaml:"negative_examples"`
 	Help             string   `yaml:"help"`
+	// Checksum names a check the secret's own digits must pass (see
+	// Checksums); a match that fails it is not a finding.
+	Checksum string `yaml:"checksum"`
 
 	// File and Line locate the rule's definition, for error messages.
 	File string `yaml:"-"`

@@ -1,0 +1,30 @@
+package detector
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Recall through the real scan path: every example of every rule in the
+// default pack, scanned alone with the whole pack (prefilter, windows,
+// overlap resolution, placeholders, checksums), gives a finding. MatchRule (what `keygate rules test` runs) tests one
+// rule at a time; this catches a rule whose keyword never fires in a full
+// scan or whose match another rule's placeholder or overlap swallows.
+func TestDefaultPackRecall(t *testing.T) {
+	d := defaultDetector(t)
+	for _, r := range d.Pack().Rules {
+		for i, ex := range r.Examples {
+			fs, err := d.Scan([]byte(ex), "notes.txt")
+			require.NoError(t, err)
+			found := false
+			for _, f := range fs {
+				if f.Allowed == "" {
+					found = true
+				}
+			}
+			assert.True(t, found, "rule %s (%s): example %d gives no finding", r.ID, r.Family, i)
+		}
+	}
+}
