@@ -28,3 +28,18 @@ func TestDefaultPackRecall(t *testing.T) {
 		}
 	}
 }
+
+// A rule whose pattern can span lines (or anchors on the text's edges)
+// makes a history scan read every version of a file holding its keyword
+// whole. Only the rules that must see a multi-line block may do so.
+func TestDefaultPackLineLocal(t *testing.T) {
+	multiline := map[string]bool{
+		"private-key":                    true, // PEM blocks
+		"ccxt-exchange-credentials":      true, // ccxt.x({ ... }) across lines
+		"freqtrade-exchange-credentials": true, // "exchange": { ... } across lines
+	}
+	d := defaultDetector(t)
+	for _, c := range d.rules {
+		assert.Equal(t, multiline[c.rule.ID], c.nonLocal, "rule %s", c.rule.ID)
+	}
+}
