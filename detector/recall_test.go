@@ -37,6 +37,7 @@ func TestDefaultPackLineLocal(t *testing.T) {
 		"private-key":                    true, // PEM blocks
 		"ccxt-exchange-credentials":      true, // ccxt.x({ ... }) across lines
 		"freqtrade-exchange-credentials": true, // "exchange": { ... } across lines
+		"wallet-mnemonic-block":          true, // words a few lines under a heading
 	}
 	d := defaultDetector(t)
 	for _, c := range d.rules {
