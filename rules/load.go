@@ -2,9 +2,11 @@ package rules
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -36,35 +38,48 @@ func Default() (*Pack, error) {
 // assemble builds the default pack from fsys's default.yaml and
 // families/*.yaml. A rule id defined twice across the files is an error.
 func assemble(fsys fs.FS) (*Pack, error) {
-	data, err := fs.ReadFile(fsys, "default.yaml")
-	if err != nil {
-		return nil, fmt.Errorf("embedded rule pack: %w", err)
-	}
-	base, err := Parse(DefaultName, data)
-	if err != nil {
-		return nil, err
-	}
 	names, err := fs.Glob(fsys, "families/*.yaml")
 	if err != nil {
 		return nil, fmt.Errorf("embedded rule families: %w", err)
 	}
+	// The family files come from the cache (see cache.go); those it does
+	// not hold parse concurrently.
+	names = append([]string{"default.yaml"}, names...)
+	packs := make([]*Pack, len(names))
+	datas := make([][]byte, len(names))
+	errs := make([]error, len(names))
+	cache := cachedFamilies()
+	var wg sync.WaitGroup
+	for i, n := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			datas[i], errs[i] = fs.ReadFile(fsys, n)
+			if errs[i] != nil {
+				errs[i] = fmt.Errorf("embedded rule pack %s: %w", n, errs[i])
+				return
+			}
+			if i == 0 {
+				packs[i], errs[i] = Parse(builtinPrefix+n, datas[i])
+				return
+			}
+			packs[i], errs[i] = parseFamily(cache, n, datas[i])
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	base := packs[0]
 	out := *base
 	out.Rules = nil
 	seen := map[string]*Rule{}
 	for i := range base.Rules {
 		seen[base.Rules[i].ID] = &base.Rules[i]
 	}
-	for _, n := range names {
-		data, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			return nil, fmt.Errorf("embedded rule family %s: %w", n, err)
-		}
-		fp, err := Parse(builtinPrefix+n, data)
-		if err != nil {
-			return nil, err
-		}
-		for i := range fp.Rules {
-			r := &fp.Rules[i]
+	for i, fp := range packs[1:] {
+		for j := range fp.Rules {
+			r := &fp.Rules[j]
 			if prev, dup := seen[r.ID]; dup {
 				return nil, &Error{File: r.File, Line: r.Line,
 					Msg: fmt.Sprintf("rule %q: duplicate id (first defined at %s:%d)", r.ID, prev.File, prev.Line)}
@@ -73,7 +88,7 @@ func assemble(fsys fs.FS) (*Pack, error) {
 		}
 		out.Rules = append(out.Rules, fp.Rules...)
 		out.Allow.Placeholders = append(out.Allow.Placeholders, fp.Allow.Placeholders...)
-		out.addSource(builtinPrefix+n, data)
+		out.addSource(builtinPrefix+names[i+1], datas[i+1])
 	}
 	out.Rules = append(out.Rules, base.Rules...)
 	return &out, nil

@@ -58,6 +58,9 @@ type Rule struct {
 	// File and Line locate the rule's definition, for error messages.
 	File string `yaml:"-"`
 	Line int    `yaml:"-"`
+	// Scope is the pattern's scope, found when the pack was parsed; nil
+	// for a rule built in code (see LineScope).
+	Scope *Scope `yaml:"-"`
 }
 
 // Allow holds pack-wide allowlists.

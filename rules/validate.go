@@ -96,9 +96,13 @@ func (p *Pack) validate(file string, docLine int) error {
 			// Parsing checks the syntax and counts the groups; compiling is
 			// the engine's job, when the rule is first used.
 			at("bad pattern: %v", syntaxMsg(err))
-		} else if r.SecretGroup < 0 || r.SecretGroup > re.MaxCap() {
+		} else if sc := scopeOf(re); r.SecretGroup < 0 || r.SecretGroup > re.MaxCap() {
 			at("secret_group %d is beyond the pattern's %d group(s)", r.SecretGroup, re.MaxCap())
-		} else if !strings.HasPrefix(file, builtinPrefix) {
+		} else {
+			// One parse serves the checks and the detector's windowing.
+			r.Scope = &sc
+		}
+		if r.Scope != nil && !strings.HasPrefix(file, builtinPrefix) {
 			// Patterns run on RE2 (see detector): an extra pack's pattern
 			// must compile there too. The embedded pack is checked by tests.
 			if _, err := experimental.CompileLatin1(r.Pattern); err != nil {
