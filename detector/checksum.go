@@ -67,9 +67,13 @@ func bip39OK(secret string) bool {
 	for _, n := range []int{24, 21, 18, 15, 12} {
 		for off := 0; off+n <= len(words); off++ {
 			w := words[off : off+n]
-			if distinct(w)*4 < n*3 {
-				// "abandon ... about", "test ... junk": public test
-				// vectors whose checksum holds but that guard nothing.
+			if distinct(w) < n-n/6 {
+				// "abandon ... about", "test ... junk", "legal winner
+				// thank year ... legal winner thank yellow": test vectors
+				// built from repeated entropy, whose checksum holds but
+				// that guard nothing. Random words repeat rarely: more
+				// than 2 repeats in 12 words of 2048, or 4 in 24, are
+				// odds below 1 in 100,000.
 				continue
 			}
 			if bip39.IsMnemonicValid(strings.Join(w, " ")) {

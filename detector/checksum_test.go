@@ -57,6 +57,7 @@ func TestBIP39(t *testing.T) {
 		{"11 words", strings.TrimSuffix(m12, " moment"), false},
 		{"test vector abandon", strings.Repeat("abandon ", 11) + "about", false},
 		{"hardhat test mnemonic", strings.Repeat("test ", 11) + "junk", false},
+		{"repeated-entropy vector", "legal winner thank year wave sausage worth useful legal winner thank yellow", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
