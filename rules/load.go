@@ -88,10 +88,22 @@ func assemble(fsys fs.FS) (*Pack, error) {
 		}
 		out.Rules = append(out.Rules, fp.Rules...)
 		out.Allow.Placeholders = append(out.Allow.Placeholders, fp.Allow.Placeholders...)
+		out.Allow.Paths = append(out.Allow.Paths, fp.Allow.Paths...)
 		out.addSource(builtinPrefix+names[i+1], datas[i+1])
 	}
 	out.Rules = append(out.Rules, base.Rules...)
 	return &out, nil
+}
+
+// FamilyYAML returns the embedded family files' source text by path
+// within rules/ (families/ai.yaml, ...).
+func FamilyYAML() map[string][]byte {
+	names, _ := fs.Glob(builtin, "families/*.yaml") // a valid pattern: cannot fail
+	out := make(map[string][]byte, len(names))
+	for _, n := range names {
+		out[n], _ = builtin.ReadFile(n) // listed just above: cannot fail
+	}
+	return out
 }
 
 // DefaultYAML returns the embedded default pack's source text.
@@ -106,6 +118,13 @@ func Load(path string) (*Pack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load rules %s: %w", path, err)
 	}
+	if decode := formatFor(path); decode != nil {
+		p, err := decode(path, data)
+		if err != nil {
+			return nil, err
+		}
+		return Converted(path, data, p)
+	}
 	return Parse(path, data)
 }
 
@@ -113,9 +132,9 @@ func Load(path string) (*Pack, error) {
 type Error = yamlfile.Error
 
 var fieldHelp = map[string]string{
-	"rules.Rule":  "a rule has id, description, family, severity, keywords, pattern, secret_group, min_entropy, checksum, paths, allow, examples, negative_examples, help",
+	"rules.Rule":  "a rule has id, description, family, severity, keywords, pattern, secret_group, min_entropy, checksum, paths, allow, allow_paths, examples, negative_examples, help",
 	"rules.Pack":  "a pack has name, version, family, rules, allow",
-	"rules.Allow": "allow has placeholders",
+	"rules.Allow": "allow has placeholders, paths",
 }
 
 // Parse decodes and validates a pack from data; name is used in errors.

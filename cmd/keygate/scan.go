@@ -1,16 +1,20 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/keygate/keygate/engine"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/sarif"
 	"github.com/keygate/keygate/scan"
+	"github.com/keygate/keygate/source"
 )
 
 type scanFlags struct {
@@ -24,6 +28,7 @@ type scanFlags struct {
 	rules       []string
 	report      string
 	sarif       string
+	junit       string
 	format      string
 }
 
@@ -40,8 +45,10 @@ Scopes are scanned whether or not git ignores them. Binary files are skipped
 and counted; files of any size are streamed in bounded memory. Findings show
 the masked value only (****ABCD).
 
-Suppress a known finding with "keygate:allow" on its line, a glob in
-allow_paths of .keygate.yaml, or the baseline file ('keygate baseline').`,
+Suppress a known finding with "keygate:allow" (or "gitleaks:allow", or
+"pragma: allowlist secret") on its line, a glob in
+allow_paths of .keygate.yaml, the baseline file ('keygate baseline'), or an
+entry of .gitleaksignore (path:rule:line or commit:path:rule:line).`,
 		Example: `  # The policy's pre-release hygiene check (writes reports/security/latest.json)
   keygate scan --include-logs
 
@@ -72,13 +79,14 @@ allow_paths of .keygate.yaml, or the baseline file ('keygate baseline').`,
 	fl.StringArrayVar(&f.rules, "rules", nil, "extra rule pack `FILE` merged over the default (repeatable)")
 	fl.StringVar(&f.report, "report", "", "write latest.json to `FILE` (default: report from config for path scans; other modes write none unless given)")
 	fl.StringVar(&f.sarif, "sarif", "", "also write SARIF 2.1.0 for code scanning to `FILE`")
-	fl.StringVar(&f.format, "format", "text", "stdout format: text, json or markdown")
+	fl.StringVar(&f.junit, "junit", "", "also write JUnit XML (one testcase per finding) to `FILE`")
+	fl.StringVar(&f.format, "format", "text", "stdout format: text, json, markdown or junit")
 	return cmd
 }
 
 func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
-	if f.format != "text" && f.format != "json" && f.format != "markdown" {
-		return usageErr(fmt.Errorf("--format %q: want text, json or markdown", f.format))
+	if f.format != "text" && f.format != "json" && f.format != "markdown" && f.format != "junit" {
+		return usageErr(fmt.Errorf("--format %q: want text, json, markdown or junit", f.format))
 	}
 	if f.rangeSpec != "" {
 		f.history = true
@@ -103,18 +111,29 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	for i, p := range paths {
-		paths[i] = abs(cwd, p)
+	if paths, err = a.args(paths); err != nil {
+		return usageErr(err)
 	}
-	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs, ExtraRules: f.rules,
-		NoEnvFile: f.noEnvFile, Staged: f.staged, History: f.history, Range: f.rangeSpec}
+	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs,
+		Staged: f.staged, History: f.history, Range: f.rangeSpec}
+	eopts := engine.Options{Root: root, Config: cfg, ExtraRules: f.rules, NoEnvFile: f.noEnvFile}
+	if f.staged {
+		// git names the index it commits from to hooks; a relative name
+		// starts where git started the hook, the process's directory,
+		// whatever -C says.
+		if idx := os.Getenv("GIT_INDEX_FILE"); idx != "" {
+			if req.IndexFile, err = filepath.Abs(idx); err != nil {
+				return usageErr(fmt.Errorf("GIT_INDEX_FILE %s: %w", idx, err))
+			}
+		}
+	}
 	if isTerminal(a.io.err) {
 		p := newProgress(a.io.err)
 		req.Progress = p.update
 		defer p.done()
 	}
 	if f.envFile != "" {
-		req.EnvFile = abs(root, f.envFile)
+		eopts.EnvFile = abs(root, f.envFile)
 	}
 	if f.stdin {
 		req.Stdin = a.io.in
@@ -130,12 +149,15 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	}
 
 	start := time.Now()
-	setup, err := scan.Prepare(req)
+	setup, err := engine.Load(eopts)
 	var res *scan.Result
 	if err == nil {
 		res, err = scan.Run(cmd.Context(), req, setup)
 	}
 	meta := report.Meta{Version: version, Scopes: req.Scopes(), IncludeLogs: f.includeLogs, Now: time.Now()}
+	if errors.Is(err, source.ErrBadRange) {
+		err = fmt.Errorf("--range %s: %w", f.rangeSpec, err)
+	}
 	if err != nil {
 		// The contract holds even when the scan cannot run: a valid
 		// report with status error, then exit 2.
@@ -151,6 +173,11 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	}
 	if f.sarif != "" {
 		if werr := sarif.WriteFile(abs(cwd, f.sarif), rep, meta.Pack); werr != nil {
+			return usageErr(werr)
+		}
+	}
+	if f.junit != "" {
+		if werr := writeJUnit(abs(cwd, f.junit), rep); werr != nil {
 			return usageErr(werr)
 		}
 	}
@@ -174,6 +201,14 @@ func (a *app) print(rep *report.Report, format string) error {
 		_, err := io.WriteString(a.io.out, report.Markdown(rep))
 		return err
 	}
+	if format == "junit" {
+		data, err := report.JUnit(rep)
+		if err != nil {
+			return err
+		}
+		_, err = a.io.out.Write(data)
+		return err
+	}
 	if format == "json" {
 		data, err := rep.JSON()
 		if err != nil {
@@ -183,11 +218,4 @@ func (a *app) print(rep *report.Report, format string) error {
 		return err
 	}
 	return report.WriteText(a.io.out, rep, isTerminal(a.io.out))
-}
-
-func abs(root, p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(root, p)
 }
