@@ -38,6 +38,10 @@ type Config struct {
 	Baseline string `yaml:"baseline"`
 	// Rules are extra rule packs merged over the embedded default.
 	Rules []string `yaml:"rules"`
+	// MaxObjectMB is the largest git object a history or staged scan reads
+	// whole, in MiB; a larger text blob is an error (status error, exit
+	// 2), never a silent pass. A large binary one is skipped as binary.
+	MaxObjectMB int `yaml:"max_object_mb"`
 	// Rotate configures `keygate rotate`.
 	Rotate Rotate `yaml:"rotate"`
 	// Exchanges configures the key audits (`keygate keys audit`).
@@ -56,10 +60,11 @@ func Default() *Config {
 		EnvFile:      "env/.env",
 		SecretEnv: []string{"BOT*_BITGET_API_KEY", "BOT*_BITGET_API_SECRET", "BOT*_BITGET_PASSPHRASE",
 			"REDIS_PASSWORD", "BOT*_PASSWORD"},
-		Report:    "reports/security/latest.json",
-		Baseline:  ".keygate-baseline.json",
-		Rotate:    DefaultRotate(),
-		Exchanges: DefaultExchanges(),
+		Report:      "reports/security/latest.json",
+		Baseline:    ".keygate-baseline.json",
+		MaxObjectMB: 1024,
+		Rotate:      DefaultRotate(),
+		Exchanges:   DefaultExchanges(),
 	}
 }
 
@@ -119,6 +124,9 @@ func (c *Config) validate(file string, line int) error {
 	}
 	if len(c.Rotate.ComposeArgv) == 0 {
 		errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: "rotate.compose_argv: must name a command"})
+	}
+	if c.MaxObjectMB <= 0 {
+		errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: "max_object_mb: must be a positive number of MiB (default 1024)"})
 	}
 	if c.Report == "" {
 		errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: "report: must name a file"})

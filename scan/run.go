@@ -76,6 +76,7 @@ func Run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+		repo.MaxObject = int64(req.Config.MaxObjectMB) << 20
 		gopts := GitOptions{Options: opts, Blocked: req.Config.BlockedPaths, Range: req.Range, IndexFile: req.IndexFile, Progress: req.Progress}
 		var r *Result
 		if req.Staged {

@@ -28,6 +28,9 @@ import (
 type Repo struct {
 	// Root is the work tree's top directory.
 	Root string
+	// MaxObject is the largest object read whole, in bytes (0: odb's
+	// default); set it before the first read.
+	MaxObject int64
 	repo *git.Repository
 
 	odbOnce sync.Once

@@ -38,6 +38,10 @@ func (r *Repo) objects() (*odb.DB, error) {
 			if err != nil {
 				return 0, nil, fmt.Errorf("object %s: %w", h, err)
 			}
+			// The same bound odb keeps, before anything is read.
+			if max := r.maxObject(); o.Size() > max {
+				return 0, nil, &odb.TooLargeError{ID: h, Size: o.Size(), Max: max}
+			}
 			rc, err := o.Reader()
 			if err != nil {
 				return 0, nil, fmt.Errorf("object %s: %w", h, err)
@@ -49,9 +53,16 @@ func (r *Repo) objects() (*odb.DB, error) {
 			}
 			return odb.Type(o.Type()), data, nil
 		}
-		r.odb, r.odbErr = odb.Open(dir, fallback, objectCache)
+		r.odb, r.odbErr = odb.Open(dir, odb.Options{Fallback: fallback, CacheBytes: objectCache, Limits: odb.Limits{MaxObject: r.maxObject()}})
 	})
 	return r.odb, r.odbErr
+}
+
+func (r *Repo) maxObject() int64 {
+	if r.MaxObject > 0 {
+		return r.MaxObject
+	}
+	return odb.DefaultMaxObject
 }
 
 // Partial reports whether the repository is a partial clone: objects it

@@ -22,7 +22,7 @@ func (g *gitRepo) gitIn(dir, stdin string, args ...string) (bool, string) {
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
 	cmd.Stdin = strings.NewReader(stdin)
-	cmd.Env = append(os.Environ(), "HOME="+g.dir, "GIT_CONFIG_NOSYSTEM=1")
+	cmd.Env = append(os.Environ(), "HOME="+g.dir, "GIT_CONFIG_NOSYSTEM=1", g.globalConfig())
 	out, err := cmd.CombinedOutput()
 	return err == nil, string(out)
 }
@@ -163,6 +163,7 @@ func TestHookInstallWhereGitLooks(t *testing.T) {
 			g.commit("base")
 			// From a subdirectory, with HOME where the global config is.
 			t.Setenv("HOME", g.dir)
+			t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(g.dir, ".gitconfig"))
 			res := runCLI(t, filepath.Join(g.dir, "docs"), nil, "hook", "install", "--command", bin)
 			require.Equal(t, exitPass, res.code, res.combined)
 			assert.FileExists(t, filepath.Join(c.hookDir(g), "pre-commit"))
@@ -360,4 +361,22 @@ func TestRangeInShallowAndPartialClones(t *testing.T) {
 	assert.Equal(t, "error", rep.Status)
 	require.Len(t, rep.Errors, 1)
 	assert.Contains(t, rep.Errors[0], "3 blobs are missing from this partial clone")
+}
+
+// A text blob over max_object_mb is not read whole: the scan says so and
+// fails closed (status error, exit 2), never a pass.
+func TestHistoryObjectOverTheLimit(t *testing.T) {
+	g := newGitRepo(t)
+	g.write(".keygate.yaml", "max_object_mb: 1\n")
+	g.write("docs/big.md", strings.Repeat("a long line of ordinary notes\n", 80_000)+keyLine)
+	g.commit("a 2.4 MB text file")
+	res := runCLI(t, g.dir, nil, "scan", "--history", "--format", "json", "--no-env-file")
+	assert.Equal(t, exitUsage, res.code, res.combined)
+	var rep report.Report
+	require.NoError(t, jsonUnmarshal(res.stdout, &rep), res.combined)
+	assert.Equal(t, "error", rep.Status)
+	require.NotEmpty(t, rep.Errors)
+	assert.Contains(t, rep.Errors[0], "docs/big.md")
+	assert.Contains(t, rep.Errors[0], "too large")
+	assert.NotContains(t, res.combined, fixture.BitgetKey)
 }
