@@ -202,22 +202,34 @@ type rawMatch struct {
 	decoded    string // encodings, for a match in decoded text (see Finding.Decoded)
 }
 
-// KnownOnly, as the only-rule argument, restricts a scan to known values.
-const KnownOnly = -2
+// matchers says what a scan runs: every rule (those that apply to the
+// path) or one rule, and whether the active values are searched too.
+type matchers struct {
+	rule  int // the one rule's index, or anyRule
+	known bool
+}
 
-// noKnown, as the only-rule argument, runs the active rules and no known
-// values.
-const noKnown = -3
+const anyRule = -1
+
+// everything is an ordinary scan: every rule and the active values.
+var everything = matchers{rule: anyRule, known: true}
+
+// rulesOnly runs the rules and no active value (decoded text, whose
+// values are matched by their encoded forms instead).
+var rulesOnly = matchers{rule: anyRule}
+
+// oneRule runs rule i alone (a rule's examples).
+func oneRule(i int) matchers { return matchers{rule: i} }
 
 // activeRules returns which rules apply to path (nil: all of them).
-func (d *Detector) activeRules(path string, only int) []bool {
-	if !d.pathRules && only == -1 {
+func (d *Detector) activeRules(path string, m matchers) []bool {
+	if !d.pathRules && m.rule == anyRule {
 		return nil
 	}
 	active := make([]bool, len(d.rules))
 	for i, c := range d.rules {
-		if only != -1 {
-			active[i] = i == only
+		if m.rule != anyRule {
+			active[i] = i == m.rule
 			continue
 		}
 		active[i] = d.appliesTo(c, path)
@@ -234,14 +246,14 @@ type window struct{ start, end int }
 // find runs the prefilter and then, per rule, its regex over the lines
 // around its keyword hits. nonLocal, when not nil, is set if a keyword of
 // a non-local rule occurs in buf (whether or not the rule is active).
-func (d *Detector) find(buf []byte, active []bool, only int, nonLocal *bool) ([]rawMatch, error) {
+func (d *Detector) find(buf []byte, active []bool, want matchers, nonLocal *bool) ([]rawMatch, error) {
 	var out []rawMatch
 	windows := make([][]window, len(d.rules))
 	covered := make([]int, len(d.rules)) // per rule: buf offset windowed up to
 	d.keywords.scan(buf, func(kw, end int) {
 		start := end - d.keywords.lens[kw]
 		if kw >= d.ruleKW {
-			if only == -1 || only == KnownOnly {
+			if want.known {
 				out = d.knownHit(out, buf, d.variants[kw-d.ruleKW], start, end)
 			}
 			return

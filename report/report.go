@@ -102,6 +102,12 @@ func (f Finding) BlockedPath() bool {
 	return f.Source == scan.SourcePath && f.RuleID == scan.BlockedPathRuleID
 }
 
+// InPathName reports whether the secret is in the file's name, not in
+// its content.
+func (f Finding) InPathName() bool {
+	return f.Source == scan.SourcePath && !f.BlockedPath()
+}
+
 // Skipped is a path not scanned.
 type Skipped struct {
 	Path   string `json:"path"`

@@ -11,11 +11,9 @@ import (
 
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
 
-	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/internal/atomicfile"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/rules"
-	"github.com/keygate/keygate/scan"
 )
 
 // InformationURI is the tool's home page in SARIF.
@@ -53,9 +51,9 @@ func allRules(pack *rules.Pack) []ruleInfo {
 			out = append(out, ruleInfo{r.ID, r.Description, r.Severity, r.Help, r.Keywords})
 		}
 	}
-	out = append(out,
-		ruleInfo{detector.KnownValueRuleID, "An active credential value from the env file (raw or encoded)", detector.KnownValueSeverity, detector.KnownValueHelp, nil},
-		ruleInfo{scan.BlockedPathRuleID, "A file that must never be committed (env file, private key)", "critical", scan.BlockedPathHelp, nil})
+	for _, r := range rules.Builtins() {
+		out = append(out, ruleInfo{r.ID, r.Description, r.Severity, r.Help, nil})
+	}
 	return out
 }
 
@@ -160,7 +158,7 @@ func result(f report.Finding, index map[string]uint) *gosarif.Result {
 	switch {
 	case f.BlockedPath():
 		msg = fmt.Sprintf("%s: %s must never be committed", f.RuleID, f.Path)
-	case f.Source == scan.SourcePath:
+	case f.InPathName():
 		msg = fmt.Sprintf("%s: %s in the name of %s", f.RuleID, f.SecretMasked, f.Path)
 	}
 	if f.EnvName != nil {
