@@ -135,8 +135,8 @@ func (d *Detector) MatchRule(id, text string) (bool, error) {
 
 // Span is a secret's place in a buffer and the text that replaces it.
 type Span struct {
-	Start, End int
-	Mask       string
+	Start, End  int
+	Replacement string // the masked form shown in its place
 }
 
 // Spans finds every secret in buf for redaction: all rules apply whatever
@@ -155,7 +155,7 @@ func (d *Detector) Spans(buf []byte) ([]Span, error) {
 	ms = d.resolve(ms, buf, forRedact)
 	out := make([]Span, 0, len(ms))
 	for _, m := range ms {
-		out = append(out, Span{Start: m.start, End: m.end, Mask: Mask(m.secret)})
+		out = append(out, Span{Start: m.start, End: m.end, Replacement: Mask(m.secret)})
 	}
 	return out, nil
 }

@@ -137,7 +137,7 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Versio
 }
 
 // Size is about the memory v holds.
-func (v *Version) Size() int { return len(v.data) + 16*len(v.hashes) + 64*len(v.local) }
+func (v *Version) HeldBytes() int { return len(v.data) + 16*len(v.hashes) + 64*len(v.local) }
 
 // scanWhole scans all of v's data, as Scan does, keeping the line-local
 // matches for the next version.

@@ -76,7 +76,7 @@ func apply(dst, b []byte, spans []detector.Span, from, to int) []byte {
 			continue
 		}
 		dst = append(dst, b[at:s.Start]...)
-		dst = append(dst, s.Mask...)
+		dst = append(dst, s.Replacement...)
 		at = s.End
 	}
 	if at < to {

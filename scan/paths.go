@@ -88,7 +88,7 @@ func (o *Options) scanPaths(r *Result, paths []namedPath) {
 }
 
 // walkPaths are the paths of a working-tree walk, scanned or skipped.
-func walkPaths(w *source.Walk) []namedPath {
+func walkPaths(w *source.FileList) []namedPath {
 	out := make([]namedPath, 0, len(w.Files)+len(w.Skipped))
 	for _, f := range w.Files {
 		out = append(out, namedPath{Path: f.Path})

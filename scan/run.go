@@ -100,7 +100,7 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 		r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
 		return r, nil
 	}
-	var w *source.Walk
+	var w *source.FileList
 	if len(req.Paths) > 0 {
 		w, err = source.Paths(req.Root, req.Paths)
 	} else {

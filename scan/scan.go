@@ -207,7 +207,7 @@ func (o *Options) scanFile(f source.File) fileResult {
 
 // Files scans the walked files in parallel; results are in path order
 // whatever the scheduling.
-func Files(ctx context.Context, opts Options, w *source.Walk) *Result {
+func Files(ctx context.Context, opts Options, w *source.FileList) *Result {
 	start := time.Now()
 	r := &Result{Mode: ModePaths, Skipped: append([]source.Skip(nil), w.Skipped...)}
 	for _, e := range w.Errors {

@@ -83,7 +83,7 @@ func (s *versionScan) finish() {
 }
 
 func (s *versionScan) drop(i int) {
-	s.keptBytes -= int64(s.kept[i].Size())
+	s.keptBytes -= int64(s.kept[i].HeldBytes())
 	delete(s.kept, i)
 }
 
@@ -125,9 +125,9 @@ func (s *versionScan) work(rd *source.BlobReader) {
 				s.queue = append(s.queue, kids[1:]...)
 				s.cond.Broadcast()
 			}
-		} else if v != nil && s.keptBytes+int64(v.Size()) <= maxKeptVersions {
+		} else if v != nil && s.keptBytes+int64(v.HeldBytes()) <= maxKeptVersions {
 			s.kept[i] = v
-			s.keptBytes += int64(v.Size())
+			s.keptBytes += int64(v.HeldBytes())
 		}
 		s.done++
 		s.bytes += res.bytes

@@ -35,8 +35,9 @@ type Skip struct {
 	Reason string
 }
 
-// Walk is the result of expanding scopes or paths into files.
-type Walk struct {
+// FileList is what expanding scopes or paths gives: the files to scan,
+// and what was skipped or could not be read.
+type FileList struct {
 	Files   []File
 	Skipped []Skip
 	// Errors are paths that could not be listed or inspected; a scan with
@@ -47,13 +48,13 @@ type Walk struct {
 // Scopes lists the regular files under root that match any glob. Scopes are
 // walked whether or not git ignores them (bot logs usually are ignored), and
 // only from each glob's literal base directory.
-func Scopes(root string, globs []string) (*Walk, error) {
+func Scopes(root string, globs []string) (*FileList, error) {
 	for _, g := range globs {
 		if !doublestar.ValidatePattern(g) {
 			return nil, fmt.Errorf("bad scope glob %q", g)
 		}
 	}
-	w := &walker{root: root, globs: globs, seen: map[string]bool{}, out: &Walk{}}
+	w := &walker{root: root, globs: globs, seen: map[string]bool{}, out: &FileList{}}
 	for _, base := range bases(globs) {
 		w.walk(filepath.Join(root, filepath.FromSlash(base)))
 	}
@@ -63,8 +64,8 @@ func Scopes(root string, globs []string) (*Walk, error) {
 
 // Paths lists explicit files and directories (directories recursively),
 // relative to root when inside it.
-func Paths(root string, paths []string) (*Walk, error) {
-	w := &walker{root: root, seen: map[string]bool{}, out: &Walk{}}
+func Paths(root string, paths []string) (*FileList, error) {
+	w := &walker{root: root, seen: map[string]bool{}, out: &FileList{}}
 	for _, p := range paths {
 		abs := p
 		if !filepath.IsAbs(abs) {
@@ -79,7 +80,7 @@ func Paths(root string, paths []string) (*Walk, error) {
 	return w.out, nil
 }
 
-func (w *Walk) sort() {
+func (w *FileList) sort() {
 	sort.Slice(w.Files, func(i, j int) bool { return w.Files[i].Path < w.Files[j].Path })
 	sort.Slice(w.Skipped, func(i, j int) bool { return w.Skipped[i].Path < w.Skipped[j].Path })
 }
@@ -116,7 +117,7 @@ type walker struct {
 	root  string
 	globs []string // nil: every file
 	seen  map[string]bool
-	out   *Walk
+	out   *FileList
 }
 
 func (w *walker) rel(abs string) string {
