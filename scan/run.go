@@ -193,5 +193,6 @@ func Run(ctx context.Context, req Request, s *Setup) (*Result, error) {
 	}
 	r := Files(ctx, opts, w)
 	r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
+	r.Warnings = append(r.Warnings, walkWarnings(req.Scopes(), w, r.FilesScanned)...)
 	return r, nil
 }

@@ -25,6 +25,8 @@ type scanFlags struct {
 	report      string
 	sarif       string
 	format      string
+	quiet       bool
+	failOn      string
 }
 
 func newScanCmd(a *app) *cobra.Command {
@@ -33,15 +35,21 @@ func newScanCmd(a *app) *cobra.Command {
 		Use:   "scan [PATH...]",
 		Short: "Find credentials in the configured scopes, given paths, or stdin",
 		Long: `Scan the configured scopes (docs/**, reports/** by default; data/*/logs/**
-too with --include-logs) or the given PATHs for credentials, and write the
-reports/security/latest.json contract.
+too with --include-logs) or the given PATHs for credentials. The scan of the
+configured scopes (the hygiene check) writes the reports/security/latest.json
+contract; PATH, --stdin, --staged and --history scans write a report only with
+--report FILE.
 
 Scopes are scanned whether or not git ignores them. Binary files are skipped
 and counted; files of any size are streamed in bounded memory. Findings show
 the masked value only (****ABCD).
 
 Suppress a known finding with "keygate:allow" on its line, a glob in
-allow_paths of .keygate.yaml, or the baseline file ('keygate baseline').`,
+allow_paths of .keygate.yaml, or the baseline file ('keygate baseline'); each
+finding's text output shows its fix and the exact line that suppresses it.
+
+A scope that matches nothing, or a scan of no file at all, is a warning (on
+stderr and in the report's warnings), not an error.`,
 		Example: `  # The policy's pre-release hygiene check (writes reports/security/latest.json)
   keygate scan --include-logs
 
@@ -70,9 +78,11 @@ allow_paths of .keygate.yaml, or the baseline file ('keygate baseline').`,
 	fl.StringVar(&f.envFile, "env-file", "", "read active credential values from `FILE` (default: env_file when it exists)")
 	fl.BoolVar(&f.noEnvFile, "no-env-file", false, "do not read active credential values")
 	fl.StringArrayVar(&f.rules, "rules", nil, "extra rule pack `FILE` merged over the default (repeatable)")
-	fl.StringVar(&f.report, "report", "", "write latest.json to `FILE` (default: report from config for path scans; other modes write none unless given)")
+	fl.StringVar(&f.report, "report", "", "write latest.json to `FILE` (default: report from config for the configured scopes; PATH and other modes write none unless given)")
 	fl.StringVar(&f.sarif, "sarif", "", "also write SARIF 2.1.0 for code scanning to `FILE`")
 	fl.StringVar(&f.format, "format", "text", "stdout format: text, json or markdown")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print findings and errors only: no progress, hints, summary or warnings")
+	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 only for findings of `SEVERITY` or above (low, medium, high, critical); the report keeps them all")
 	return cmd
 }
 
@@ -92,6 +102,10 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if modes > 1 {
 		return usageErr(fmt.Errorf("choose one of PATH arguments, --stdin, --staged and --history"))
 	}
+	failOn, err := report.ParseSeverity(f.failOn)
+	if err != nil {
+		return usageErr(fmt.Errorf("--fail-on: %w", err))
+	}
 	if f.envFile != "" && f.noEnvFile {
 		return usageErr(fmt.Errorf("--env-file and --no-env-file contradict each other"))
 	}
@@ -108,21 +122,23 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	}
 	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs, ExtraRules: f.rules,
 		NoEnvFile: f.noEnvFile, Staged: f.staged, History: f.history, Range: f.rangeSpec}
-	if isTerminal(a.io.err) {
-		p := newProgress(a.io.err)
-		req.Progress = p.update
-		defer p.done()
+	var prog *progress
+	if showProgress(a.io.err, f.quiet) {
+		prog = newProgress(a.io.err)
+		req.Progress = prog.update
 	}
+	defer prog.stop()
 	if f.envFile != "" {
 		req.EnvFile = abs(root, f.envFile)
 	}
 	if f.stdin {
 		req.Stdin = a.io.in
 	}
-	// Only the hygiene check (a path scan) writes the contract by default:
-	// a pre-commit run must not rewrite a tracked report on every commit.
+	// Only the hygiene check (the configured scopes) writes the contract by
+	// default: a pre-commit run must not rewrite a tracked report on every
+	// commit, nor a one-off `keygate scan FILE` drop one in the folder.
 	reportPath := f.report
-	if reportPath == "" && req.Mode() == scan.ModePaths {
+	if reportPath == "" && req.Mode() == scan.ModePaths && len(paths) == 0 {
 		reportPath = cfg.Report
 	}
 	if reportPath != "" {
@@ -135,6 +151,8 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if err == nil {
 		res, err = scan.Run(cmd.Context(), req, setup)
 	}
+	// The progress line is cleared before anything else is printed.
+	prog.stop()
 	meta := report.Meta{Version: version, Scopes: req.Scopes(), IncludeLogs: f.includeLogs, Now: time.Now()}
 	if err != nil {
 		// The contract holds even when the scan cannot run: a valid
@@ -154,22 +172,28 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 			return usageErr(werr)
 		}
 	}
-	if err := a.print(rep, f.format); err != nil {
+	if err := a.print(rep, f.format, f.quiet); err != nil {
 		return err
 	}
-	for _, w := range rep.Warnings {
-		fmt.Fprintf(a.io.err, "keygate: warning: %s\n", w)
+	if !f.quiet {
+		for _, w := range rep.Warnings {
+			fmt.Fprintf(a.io.err, "keygate: warning: %s\n", w)
+		}
 	}
 	for _, e := range rep.Errors {
 		fmt.Fprintf(a.io.err, "keygate: error: %s\n", e)
 	}
-	if code := rep.ExitCode(); code != exitPass {
+	code := rep.ExitCodeFailingOn(failOn)
+	if code != rep.ExitCode() && !f.quiet {
+		fmt.Fprintf(a.io.err, "keygate: every finding is below --fail-on %s: exit 0\n", failOn)
+	}
+	if code != exitPass {
 		return &exitError{code: code}
 	}
 	return nil
 }
 
-func (a *app) print(rep *report.Report, format string) error {
+func (a *app) print(rep *report.Report, format string, quiet bool) error {
 	if format == "markdown" {
 		_, err := io.WriteString(a.io.out, report.Markdown(rep))
 		return err
@@ -182,7 +206,7 @@ func (a *app) print(rep *report.Report, format string) error {
 		_, err = a.io.out.Write(data)
 		return err
 	}
-	return report.WriteText(a.io.out, rep, isTerminal(a.io.out))
+	return report.WriteText(a.io.out, rep, report.TextOptions{Colour: a.colour(a.io.out), Quiet: quiet})
 }
 
 func abs(root, p string) string {
