@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keygate/keygate/internal/atomicfile"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/sarif"
 	"github.com/keygate/keygate/scan"
@@ -24,6 +25,7 @@ type scanFlags struct {
 	rules       []string
 	report      string
 	sarif       string
+	summary     string
 	format      string
 	quiet       bool
 	failOn      string
@@ -80,15 +82,16 @@ stderr and in the report's warnings), not an error.`,
 	fl.StringArrayVar(&f.rules, "rules", nil, "extra rule pack `FILE` merged over the default (repeatable)")
 	fl.StringVar(&f.report, "report", "", "write latest.json to `FILE` (default: report from config for the configured scopes; PATH and other modes write none unless given)")
 	fl.StringVar(&f.sarif, "sarif", "", "also write SARIF 2.1.0 for code scanning to `FILE`")
-	fl.StringVar(&f.format, "format", "text", "stdout format: text, json or markdown")
+	fl.StringVar(&f.summary, "summary", "", "also write the Markdown summary to `FILE` (a CI job summary)")
+	fl.StringVar(&f.format, "format", "text", "stdout format: text, json, markdown or github (workflow-command annotations, at most 50)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print findings and errors only: no progress, hints, summary or warnings")
 	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 only for findings of `SEVERITY` or above (low, medium, high, critical); the report keeps them all")
 	return cmd
 }
 
 func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
-	if f.format != "text" && f.format != "json" && f.format != "markdown" {
-		return usageErr(fmt.Errorf("--format %q: want text, json or markdown", f.format))
+	if f.format != "text" && f.format != "json" && f.format != "markdown" && f.format != "github" {
+		return usageErr(fmt.Errorf("--format %q: want text, json, markdown or github", f.format))
 	}
 	if f.rangeSpec != "" {
 		f.history = true
@@ -172,6 +175,11 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 			return usageErr(werr)
 		}
 	}
+	if f.summary != "" {
+		if werr := atomicfile.Write(abs(cwd, f.summary), []byte(report.Markdown(rep)), 0o644); werr != nil {
+			return usageErr(werr)
+		}
+	}
 	if err := a.print(rep, f.format, f.quiet); err != nil {
 		return err
 	}
@@ -197,6 +205,9 @@ func (a *app) print(rep *report.Report, format string, quiet bool) error {
 	if format == "markdown" {
 		_, err := io.WriteString(a.io.out, report.Markdown(rep))
 		return err
+	}
+	if format == "github" {
+		return report.WriteGitHub(a.io.out, rep, report.MaxAnnotations)
 	}
 	if format == "json" {
 		data, err := rep.JSON()
