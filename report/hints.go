@@ -39,8 +39,8 @@ func writeHints(w io.Writer, f Finding) error {
 	return err
 }
 
-// plural is "1 file", "2 files".
-func plural(n int, one, many string) string {
+// Plural is "1 file", "2 files": every count keygate prints goes through it.
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}

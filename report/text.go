@@ -83,7 +83,7 @@ func Summarize(r *Report) string {
 		}
 		b.WriteString(" (" + strings.Join(parts, ", ") + ")")
 	}
-	fmt.Fprintf(&b, " in %s (%s)", plural(r.Summary.FilesScanned, "file", "files"), humanBytes(r.Summary.BytesScanned))
+	fmt.Fprintf(&b, " in %s (%s)", Plural(r.Summary.FilesScanned, "file", "files"), humanBytes(r.Summary.BytesScanned))
 	if r.Summary.FilesSkipped > 0 {
 		fmt.Fprintf(&b, ", %d skipped", r.Summary.FilesSkipped)
 	}
@@ -91,7 +91,7 @@ func Summarize(r *Report) string {
 		fmt.Fprintf(&b, ", %d suppressed", r.Summary.Suppressed)
 	}
 	if n := len(r.Errors); n > 0 {
-		b.WriteString(", " + plural(n, "error", "errors"))
+		b.WriteString(", " + Plural(n, "error", "errors"))
 	}
 	fmt.Fprintf(&b, ", %d ms", r.DurationMS)
 	return b.String()

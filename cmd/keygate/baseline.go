@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/scan"
 )
 
@@ -45,7 +46,7 @@ values. Accepting a finding does not make the credential safe: revoke it.`,
 			if err := b.Write(path); err != nil {
 				return usageErr(err)
 			}
-			fmt.Fprintf(a.io.out, "keygate: wrote %d fingerprints to %s\n", len(b.Entries), path)
+			fmt.Fprintf(a.io.out, "keygate: wrote %s to %s\n", report.Plural(len(b.Entries), "fingerprint", "fingerprints"), path)
 			return nil
 		},
 	}

@@ -91,6 +91,13 @@ func TestSummaryPlurals(t *testing.T) {
 	fixture.Write(t, dir, "docs/b.md", "hello\n")
 	res = runCLI(t, dir, nil, "scan", "docs")
 	assert.Contains(t, res.stdout, "keygate: pass, no findings in 2 files (12 B)")
+
+	fixture.Write(t, dir, "docs/b.md", "BOT1_PASSWORD="+fixture.BotPassword+"\n")
+	res = runCLI(t, dir, nil, "baseline")
+	assert.Contains(t, res.stdout, "keygate: wrote 1 fingerprint to ")
+	res = runCLI(t, dir, nil, "scan", "--no-env-file")
+	assert.Contains(t, res.stdout, "keygate: pass, no findings in 3 files (", "docs/a.md, docs/b.md and the report")
+	assert.Contains(t, res.stdout, ", 1 suppressed")
 }
 
 // Each finding shows its fix, and the allow line it prints, applied as

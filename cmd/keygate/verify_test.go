@@ -45,7 +45,7 @@ func TestVerify(t *testing.T) {
 		want string
 	}{
 		{"pass.json", nil, exitPass, "passes: status pass"},
-		{"fail.json", nil, exitFail, `status is "fail", not pass: 1 findings`},
+		{"fail.json", nil, exitFail, `status is "fail", not pass: 1 finding`},
 		{"error.json", nil, exitFail, "the scan was incomplete"},
 		{"stale.json", nil, exitFail, "stale: generated 48h"},
 		{"stale.json", []string{"--max-age", "3d"}, exitPass, "passes"},
