@@ -40,6 +40,8 @@ type Config struct {
 	Rules []string `yaml:"rules"`
 	// Rotate configures `keygate rotate`.
 	Rotate Rotate `yaml:"rotate"`
+	// Exchanges configures the key audits (`keygate keys audit`).
+	Exchanges Exchanges `yaml:"exchanges"`
 
 	// File is the configuration file read, empty when defaults are used.
 	File string `yaml:"-"`
@@ -54,22 +56,26 @@ func Default() *Config {
 		EnvFile:      "env/.env",
 		SecretEnv: []string{"BOT*_BITGET_API_KEY", "BOT*_BITGET_API_SECRET", "BOT*_BITGET_PASSPHRASE",
 			"REDIS_PASSWORD", "BOT*_PASSWORD"},
-		Report:   "reports/security/latest.json",
-		Baseline: ".keygate-baseline.json",
-		Rotate:   DefaultRotate(),
+		Report:    "reports/security/latest.json",
+		Baseline:  ".keygate-baseline.json",
+		Rotate:    DefaultRotate(),
+		Exchanges: DefaultExchanges(),
 	}
 }
 
 // DefaultBlockedPaths are the policy's never-committable files: env files
-// and private keys.
+// (and the temp copies an interrupted rewrite leaves, which hold keys),
+// keygate's rotation state (its backup holds the old keys) and private keys.
 func DefaultBlockedPaths() []string {
-	return []string{"env/.env", "**/.env", "**/*.pem", "**/id_rsa", "**/id_dsa", "**/id_ecdsa", "**/id_ed25519",
-		"**/*.p12", "**/*.pfx", "**/*.ppk"}
+	return []string{"env/.env", "**/.env", "**/..env.tmp-*", ".keygate/**", "**/*.pem", "**/id_rsa", "**/id_dsa", "**/id_ecdsa",
+		"**/id_ed25519", "**/*.p12", "**/*.pfx", "**/*.ppk"}
 }
 
 var fieldHelp = map[string]string{
-	"config.Config": "see DESIGN.md, Configuration: scopes, log_scopes, blocked_paths, allow_paths, env_file, secret_env, report, baseline, rules, rotate",
-	"config.Rotate": "see README, Rotating a key",
+	"config.Config":    "see DESIGN.md, Configuration: scopes, log_scopes, blocked_paths, allow_paths, env_file, secret_env, report, baseline, rules, rotate",
+	"config.Rotate":    "see README, Rotating a key",
+	"config.Exchanges": "see README, Auditing exchange keys: bitget",
+	"config.Bitget":    "see README, Auditing exchange keys: base_url, forbidden_permissions, require_ip_allowlist",
 }
 
 // Load reads root/.keygate.yaml over the defaults; a missing file is not an
@@ -117,5 +123,6 @@ func (c *Config) validate(file string, line int) error {
 	if c.Report == "" {
 		errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: "report: must name a file"})
 	}
+	errs = append(errs, c.Exchanges.validate(file, line)...)
 	return errors.Join(errs...)
 }

@@ -24,13 +24,20 @@ func TestDefaultsWithoutAFile(t *testing.T) {
 	assert.Contains(t, c.BlockedPaths, "env/.env")
 	assert.Contains(t, c.SecretEnv, "BOT*_BITGET_PASSPHRASE")
 	assert.Equal(t, "5m", c.Rotate.Timeout)
+	assert.Equal(t, "30d", c.Rotate.DrillMaxAge)
+	assert.Empty(t, c.Rotate.Owner)
+	assert.Contains(t, c.BlockedPaths, "**/..env.tmp-*")
+	assert.Contains(t, c.BlockedPaths, ".keygate/**")
+	assert.Equal(t, "https://api.bitget.com", c.Exchanges.Bitget.BaseURL)
+	assert.Equal(t, []string{"wwow", "wtow", "chow"}, c.Exchanges.Bitget.ForbiddenPermissions)
+	assert.True(t, c.Exchanges.Bitget.RequireIPAllowlist)
 	assert.Empty(t, c.File)
 }
 
 // Fields present replace the defaults; absent ones keep them.
 func TestOverrides(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, "scopes: ['notes/**']\nrotate:\n  timeout: 90s\n  always_recreate: [snapshot]\n")
+	write(t, dir, "scopes: ['notes/**']\nrotate:\n  timeout: 90s\n  always_recreate: [snapshot]\nexchanges:\n  bitget:\n    require_ip_allowlist: false\n")
 	c, err := Load(dir)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"notes/**"}, c.Scopes)
@@ -38,6 +45,8 @@ func TestOverrides(t *testing.T) {
 	assert.Equal(t, "90s", c.Rotate.Timeout)
 	assert.Equal(t, []string{"snapshot"}, c.Rotate.AlwaysRecreate)
 	assert.Equal(t, "5m", c.Rotate.SLO)
+	assert.False(t, c.Exchanges.Bitget.RequireIPAllowlist)
+	assert.Equal(t, []string{"wwow", "wtow", "chow"}, c.Exchanges.Bitget.ForbiddenPermissions, "absent fields keep their defaults")
 	assert.Equal(t, filepath.Join(dir, FileName), c.File)
 }
 
@@ -48,6 +57,9 @@ func TestErrorsNameFileAndLine(t *testing.T) {
 		"rotate:\n  slo: soon\n": `rotate.slo: "soon" is not a positive duration`,
 		"scopes: docs\n":         ":1:",
 		"report: ''\n":           "report: must name a file",
+		"exchanges:\n  bitget:\n    base_url: https://u:p@api.bitget.com\n":       "exchanges.bitget.base_url: must not hold user info",
+		"exchanges:\n  bitget:\n    forbidden_permissions: [wwow, 'Withdraw!']\n": `"Withdraw!" is not a Bitget permission code`,
+		"exchanges:\n  bitget:\n    base_uri: https://api.bitget.com\n":           ":3: unknown field base_uri",
 	}
 	for text, want := range tests {
 		dir := t.TempDir()

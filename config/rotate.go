@@ -15,6 +15,12 @@ type Rotate struct {
 	SoftPauseArgv   []string `yaml:"soft_pause_argv"`
 	KillSwitchArgv  []string `yaml:"kill_switch_argv"`
 	StateDir        string   `yaml:"state_dir"`
+	// Owner answers for break-glass: who revokes and rotates a
+	// compromised key (rotate check wants one).
+	Owner string `yaml:"owner"`
+	// DrillMaxAge is how old the last `rotate drill` may be before
+	// `rotate check` warns (90m, 36h, 30d).
+	DrillMaxAge string `yaml:"drill_max_age"`
 }
 
 // DefaultRotate is the policy's runbook as configuration.
@@ -33,5 +39,6 @@ func DefaultRotate() Rotate {
 		SoftPauseArgv:   []string{"scripts/ops/soft_pause", "{bot}"},
 		KillSwitchArgv:  []string{"scripts/ops/kill_switch", "{bot}"},
 		StateDir:        ".keygate",
+		DrillMaxAge:     "30d",
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/bmatcuk/doublestar/v4"
 	re2 "github.com/wasilibs/go-re2"
 	"github.com/wasilibs/go-re2/experimental"
 
@@ -27,7 +26,8 @@ const (
 	SourceKnownValue = "known-value"
 )
 
-// InlineAllow on the same line as a secret suppresses that finding.
+// InlineAllow on the same line as a secret suppresses that finding, as do
+// GitleaksAllow and PragmaAllow (see inlineAllowed).
 const InlineAllow = "keygate:allow"
 
 // Window sizes around a keyword hit for rules whose pattern can span lines.
@@ -128,7 +128,7 @@ func New(pack *rules.Pack, known ...KnownValue) (*Detector, error) {
 		}
 		d.rules = append(d.rules, &compiledRule{rule: r, index: i, multiline: ml, nonLocal: ml || anchored})
 		d.byID[r.ID] = i
-		if len(r.Paths) > 0 {
+		if len(r.Paths) > 0 || len(r.AllowPaths) > 0 || len(pack.Allow.Paths) > 0 {
 			d.pathRules = true
 		}
 		for _, k := range r.Keywords {
@@ -263,16 +263,7 @@ func (d *Detector) activeRules(path string, only int) []bool {
 			active[i] = i == only
 			continue
 		}
-		if len(c.rule.Paths) == 0 {
-			active[i] = true
-			continue
-		}
-		for _, g := range c.rule.Paths {
-			if ok, _ := doublestar.Match(g, path); ok {
-				active[i] = true
-				break
-			}
-		}
+		active[i] = d.appliesTo(c, path)
 	}
 	return active
 }
@@ -391,7 +382,7 @@ func (d *Detector) keep(m *rawMatch, buf []byte) (allowed string, ok bool) {
 		return "", false
 	}
 	ls, le := lineBounds(buf, m.start, m.end)
-	if bytes.Contains(buf[ls:le], []byte(InlineAllow)) {
+	if inlineAllowed(buf[ls:le]) {
 		return "inline", true
 	}
 	return "", true

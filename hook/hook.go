@@ -1,5 +1,8 @@
 // Package hook installs keygate as a plain git pre-commit hook, for
-// repositories that do not use the pre-commit framework.
+// repositories that do not use the pre-commit framework. It writes the hook
+// where git runs hooks, as git itself says (never a guess from the
+// layout), proves that git runs it, never overwrites a hook it did not
+// write unless told to, and never writes through a symlink.
 package hook
 
 import (
@@ -7,10 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
-
-	"github.com/go-git/go-git/v5"
 )
 
 // Marker identifies a hook file written by keygate.
@@ -30,52 +32,39 @@ type Options struct {
 	Command string
 }
 
-// Dir returns the hooks directory of the repository containing dir:
-// core.hooksPath when set, else the git directory's hooks.
+// Dir returns the directory git runs hooks from for the work tree that
+// contains dir, as git itself resolves it (git rev-parse --git-path
+// hooks): core.hooksPath from any config level, with ~ expanded and a
+// relative path taken from the work tree's top, else the common git
+// directory's hooks, which linked work trees share.
 func Dir(dir string) (string, error) {
-	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	cmd := exec.Command("git", "rev-parse", "--is-bare-repository", "--git-path", "hooks")
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		return "", fmt.Errorf("%s: not a git repository (or any parent): %w", dir, err)
-	}
-	wt, err := repo.Worktree()
-	if err != nil {
-		return "", fmt.Errorf("a bare repository has no commits to hook: %w", err)
-	}
-	root := wt.Filesystem.Root()
-	cfg, err := repo.Config()
-	if err != nil {
-		return "", fmt.Errorf("read git config: %w", err)
-	}
-	if hp := cfg.Raw.Section("core").Option("hooksPath"); hp != "" {
-		if !filepath.IsAbs(hp) {
-			hp = filepath.Join(root, hp)
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return "", fmt.Errorf("%s: %s", dir, msg)
 		}
-		return hp, nil
+		return "", fmt.Errorf("%s: ask git where hooks live: %w", dir, err)
 	}
-	gitDir := filepath.Join(root, ".git")
-	if st, err := os.Stat(gitDir); err == nil && !st.IsDir() {
-		// A worktree or submodule: .git is a file naming the git dir.
-		data, err := os.ReadFile(gitDir)
-		if err != nil {
-			return "", err
-		}
-		line := strings.TrimSpace(string(data))
-		d, ok := strings.CutPrefix(line, "gitdir: ")
-		if !ok {
-			return "", fmt.Errorf("%s: not a gitdir file", gitDir)
-		}
-		if !filepath.IsAbs(d) {
-			d = filepath.Join(root, d)
-		}
-		gitDir = d
+	bare, hooks, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	if bare == "true" {
+		return "", fmt.Errorf("%s: a bare repository has no commits to hook", dir)
 	}
-	return filepath.Join(gitDir, "hooks"), nil
+	if !filepath.IsAbs(hooks) {
+		hooks = filepath.Join(dir, hooks)
+	}
+	return filepath.Clean(hooks), nil
 }
 
 // Script is the hook's text.
 func Script(command string, chained bool) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n" + Marker + " (keygate hook install). Remove this file to uninstall.\n")
+	// Install runs the hook through git once to prove git runs it.
+	b.WriteString("if [ -n \"$" + probeEnv + "\" ]; then echo " + probeReply + "; exit 0; fi\n")
 	if chained {
 		b.WriteString(`hooks=$(dirname "$0")` + "\n")
 		b.WriteString(`"$hooks/` + ChainedName + `" "$@" || exit $?` + "\n")
@@ -119,8 +108,70 @@ func Install(dir string, opts Options) (string, error) {
 	case !opts.Force:
 		return "", fmt.Errorf("%s: %w; run with --chain to keep it and run keygate after it, or --force to replace it", path, ErrForeignHook)
 	}
-	if err := os.WriteFile(path, []byte(Script(opts.Command, chained)), 0o755); err != nil {
-		return "", fmt.Errorf("write %s: %w", path, err)
+	// A hook that is a symlink (a hooks folder shared between
+	// repositories) is replaced, never written through: its target is
+	// someone else's file.
+	if st, err := os.Lstat(path); err == nil && st.Mode()&os.ModeSymlink != 0 && !chained {
+		if err := os.Remove(path); err != nil {
+			return "", fmt.Errorf("replace the symlink %s: %w", path, err)
+		}
 	}
-	return path, os.Chmod(path, 0o755)
+	if err := writeHook(path, []byte(Script(opts.Command, chained))); err != nil {
+		return "", err
+	}
+	if err := verify(dir, path); err != nil {
+		return path, err
+	}
+	return path, nil
+}
+
+// writeHook writes the hook file through a temporary file and a rename,
+// so a symlink at path is replaced and never followed.
+func writeHook(path string, script []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".pre-commit.keygate-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	_, err = tmp.Write(script)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o755)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// probeEnv makes the hook answer probeReply and exit before scanning.
+const (
+	probeEnv   = "KEYGATE_HOOK_PROBE"
+	probeReply = "keygate-hook-probe-ok"
+)
+
+// ErrHookNotRun is returned when git does not run the hook just written.
+var ErrHookNotRun = errors.New("git does not run the hook keygate wrote")
+
+// verify asks git to run the pre-commit hook and checks that the one it
+// runs is the one just written.
+func verify(dir, path string) error {
+	cmd := exec.Command("git", "hook", "run", "--ignore-missing", "pre-commit")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), probeEnv+"=1")
+	out, err := cmd.CombinedOutput()
+	if strings.Contains(string(out), probeReply) {
+		return nil
+	}
+	if err != nil && strings.Contains(string(out), "git hook") && strings.Contains(string(out), "usage") {
+		// git before 2.36 has no `git hook run`: the path git named is
+		// the best proof there is.
+		return nil
+	}
+	return fmt.Errorf("%s: %w (is core.hooksPath set at another level, or the file not executable?): %s", path, ErrHookNotRun, strings.TrimSpace(string(out)))
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/keygate/keygate/baseline"
 	"github.com/keygate/keygate/scan"
 )
 
@@ -31,7 +32,7 @@ func writeHints(w io.Writer, f Finding) error {
 		_, err := fmt.Fprintf(w, "    allow (synthetic values only): add \"keygate:allow\" to line %d of %s\n", f.Line, f.Path)
 		return err
 	}
-	entry, err := json.Marshal(scan.BaselineEntry{Fingerprint: f.Fingerprint, RuleID: f.RuleID, Path: f.Path, Masked: f.SecretMasked})
+	entry, err := json.Marshal(baseline.Entry{Fingerprint: f.Fingerprint, RuleID: f.RuleID, Path: f.Path, Masked: f.SecretMasked})
 	if err != nil {
 		return err
 	}

@@ -84,6 +84,12 @@ type Finding struct {
 	Source       string  `json:"source"`
 	EnvName      *string `json:"env_name"`
 	Help         string  `json:"help,omitempty"`
+	// History scans (additions to the contract): how many commits added
+	// this secret at this path (more than one when it was removed and
+	// added again, or added on two branches), and whether a ref tip (a
+	// range's head) still holds it: those are the ones to fix first.
+	TimesAdded   int   `json:"times_added,omitempty"`
+	PresentAtTip *bool `json:"present_at_tip,omitempty"`
 }
 
 // Skipped is a path not scanned.
@@ -114,7 +120,7 @@ func New(res *scan.Result, m Meta) *Report {
 		SchemaVersion: SchemaVersion,
 		GeneratedAt:   m.Now.UTC().Format(time.RFC3339),
 		Tool:          Tool{Name: "keygate", Version: m.Version},
-		Mode:          res.Mode,
+		Mode:          string(res.Mode),
 		Scopes:        append([]string{}, m.Scopes...),
 		IncludeLogs:   m.IncludeLogs,
 		DurationMS:    res.Duration.Milliseconds(),
@@ -144,6 +150,10 @@ func New(res *scan.Result, m Meta) *Report {
 			RuleID: f.RuleID, Severity: f.Severity, Path: f.Path, Line: f.Line, Column: f.Column,
 			Commit: optional(f.Commit), Author: optional(f.Author), Date: optional(f.Date),
 			SecretMasked: f.Masked, Fingerprint: f.Fingerprint, Source: f.Source, EnvName: optional(f.EnvName),
+		}
+		if res.Mode == scan.ModeHistory {
+			out.TimesAdded = f.TimesAdded
+			out.PresentAtTip = &f.AtTip
 		}
 		if m.Pack != nil {
 			if rule := m.Pack.Rule(f.RuleID); rule != nil {

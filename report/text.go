@@ -29,7 +29,7 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 		loc := fmt.Sprintf("%s:%d:%d", f.Path, f.Line, f.Column)
 		extra := ""
 		if f.Commit != nil {
-			extra += " commit " + short(*f.Commit)
+			extra += " commit " + short(*f.Commit) + historyNote(f)
 		}
 		if f.EnvName != nil {
 			extra += " (value of " + *f.EnvName + ")"
@@ -53,6 +53,26 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 	}
 	_, err := fmt.Fprintln(w, Summarize(r))
 	return err
+}
+
+// historyNote says how often a history finding was added and whether a
+// tip still holds it.
+func historyNote(f Finding) string {
+	var parts []string
+	if f.TimesAdded > 1 {
+		parts = append(parts, fmt.Sprintf("added %d times", f.TimesAdded))
+	}
+	if f.PresentAtTip != nil {
+		if *f.PresentAtTip {
+			parts = append(parts, "still at a ref tip")
+		} else {
+			parts = append(parts, "removed since")
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 func short(commit string) string {

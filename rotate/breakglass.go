@@ -14,6 +14,8 @@ import (
 type BreakGlassInput struct {
 	RunInput
 	Reason string
+	// oldScope is the compromised key's permissions, for the note.
+	oldScope string
 }
 
 // BreakGlass is the policy's emergency path when a key may be compromised:
@@ -46,6 +48,8 @@ func (r *Rotator) BreakGlass(in BreakGlassInput) error {
 		r.say("WARNING: neither soft_pause nor kill_switch confirmed that %s stopped; rotating anyway, since the new keys cut off the old ones", bot)
 	}
 
+	in.oldScope = r.oldKeyScope(bot, in.SkipAudit)
+	r.say("the key being replaced: %s", in.oldScope)
 	in.Kind = "break-glass"
 	// The reason is free text: it may quote the very key being replaced.
 	// It is stored (state, note) only redacted.
@@ -101,6 +105,7 @@ func (r *Rotator) incidentNote(bot string, in BreakGlassInput, started time.Time
 			fmt.Fprintf(&b, "  - %s: %s (revoke at the exchange) -> %s\n", v.Name, v.OldMasked, v.NewMasked)
 		}
 	}
+	b.WriteString(scopeLines(in.oldScope, st))
 	status := "validated"
 	switch {
 	case rotErr != nil:
@@ -113,7 +118,7 @@ func (r *Rotator) incidentNote(bot string, in BreakGlassInput, started time.Time
 	for _, p := range []string{r.Config.Rotate.SnapshotReport, r.Config.Rotate.ReconcileReport, filepath.Join(r.Config.Rotate.StateDir, "rotation.json")} {
 		fmt.Fprintf(&b, "  - %s\n", p)
 	}
-	b.WriteString("\nNext: revoke the compromised keys at the exchange, then `keygate rotate finalize --old-keys-revoked`.\n")
+	b.WriteString("\nNext: revoke the compromised keys at the exchange, then `keygate rotate finalize` (it checks that Bitget rejects them).\n")
 	text := b.String()
 	if err := checkClean(red, text); err != nil {
 		return "", err

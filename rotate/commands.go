@@ -8,9 +8,9 @@ import (
 	"strings"
 
 	"github.com/keygate/keygate/detector"
+	"github.com/keygate/keygate/engine"
 	"github.com/keygate/keygate/envfile"
 	"github.com/keygate/keygate/redact"
-	"github.com/keygate/keygate/scan"
 )
 
 // services are the compose services a rotation of bot recreates: the
@@ -42,7 +42,7 @@ func (r *Rotator) activeValues() []detector.KnownValue {
 	var values []detector.KnownValue
 	for _, p := range []string{r.envPath(), r.backupPath()} {
 		if f, err := envfile.Load(p); err == nil {
-			values = append(values, scan.SecretValues(f, r.Config.SecretEnv)...)
+			values = append(values, engine.SecretValues(f, r.Config.SecretEnv)...)
 		}
 	}
 	return values

@@ -9,12 +9,14 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/keygate/keygate/engine"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/scan"
 )
 
-// Record is one line of reports/security/rotations.jsonl. It holds names
-// and masked suffixes, never a value.
+// Record is one line of reports/security/rotations.jsonl: a finalized
+// rotation (kind planned or break-glass) or a drill. It holds names and
+// masked suffixes, never a value.
 type Record struct {
 	ID            string    `json:"id"`
 	Kind          string    `json:"kind"`
@@ -22,6 +24,7 @@ type Record struct {
 	Owner         string    `json:"owner"`
 	Bots          []string  `json:"bots"`
 	Vars          []Var     `json:"vars"`
+	Services      []string  `json:"services,omitempty"` // recreated (drills)
 	StartedAt     time.Time `json:"started_at"`
 	CutoverAt     time.Time `json:"cutover_at"`
 	ValidatedAt   time.Time `json:"validated_at"`
@@ -30,14 +33,18 @@ type Record struct {
 	SLOMet        bool      `json:"slo_met"`
 	TotalS        float64   `json:"total_seconds"`
 	Evidence      []string  `json:"evidence"`
+	// Audit is Bitget's word on the new key (or why it was skipped).
+	Audit *KeyAudit `json:"audit,omitempty"`
+	// Revocation is verified (Bitget rejects the old key), attested (the
+	// operator's word, Bitget unreachable) or none (no old key).
+	Revocation       string `json:"revocation"`
+	RevocationDetail string `json:"revocation_detail,omitempty"`
 }
 
-// Finalize records the rotation (after a person has revoked the old keys),
-// deletes the backup and runs the hygiene scan, which must pass.
+// Finalize proves at Bitget that the old key is revoked (oldKeysRevoked
+// attests it when Bitget cannot be asked), records the rotation, deletes
+// the backup and runs the hygiene scan, which must pass.
 func (r *Rotator) Finalize(oldKeysRevoked bool) error {
-	if !oldKeysRevoked {
-		return errors.New("revoke the old keys at the exchange first, then confirm with --old-keys-revoked")
-	}
 	unlock, err := r.lock()
 	if err != nil {
 		return err
@@ -47,12 +54,17 @@ func (r *Rotator) Finalize(oldKeysRevoked bool) error {
 	if err != nil {
 		return err
 	}
+	revocation, detail, err := r.verifyRevocation(st, oldKeysRevoked)
+	if err != nil {
+		return err
+	}
 	t := r.now()
 	slo, _ := time.ParseDuration(r.Config.Rotate.SLO)
 	rec := Record{ID: st.ID, Kind: st.Kind, FinalizedAt: t, Owner: st.Owner, Bots: []string{st.Bot}, Vars: st.Vars,
 		StartedAt: st.StartedAt, CutoverAt: *st.CutoverAt, ValidatedAt: *st.ValidatedAt, InterruptionS: st.InterruptionS,
 		SLOSeconds: slo.Seconds(), SLOMet: st.SLOMet != nil && *st.SLOMet, TotalS: t.Sub(st.StartedAt).Seconds(),
-		Evidence: []string{r.Config.Rotate.SnapshotReport, r.Config.Rotate.ReconcileReport, r.Config.Report}}
+		Evidence: []string{r.Config.Rotate.SnapshotReport, r.Config.Rotate.ReconcileReport, r.Config.Report},
+		Audit:    st.Audit, Revocation: revocation, RevocationDetail: detail}
 	if err := appendLine(r.abs(r.Config.Rotate.RecordFile), rec); err != nil {
 		return fmt.Errorf("append the rotation record: %w", err)
 	}
@@ -60,7 +72,7 @@ func (r *Rotator) Finalize(oldKeysRevoked bool) error {
 		return fmt.Errorf("remove the backup: %w", err)
 	}
 	st.EndedAt = &t
-	st.event(StepFinalized, t, "old keys revoked")
+	st.event(StepFinalized, t, "old keys revoked: "+revocation)
 	if err := r.saveState(st); err != nil {
 		return err
 	}
@@ -95,7 +107,7 @@ func appendLine(path string, v any) error {
 // report; a rotation is only done when it passes.
 func (r *Rotator) hygiene() error {
 	req := scan.Request{Root: r.Root, Config: r.Config, IncludeLogs: true}
-	setup, err := scan.Prepare(req)
+	setup, err := engine.Load(engine.Options{Root: r.Root, Config: r.Config})
 	if err != nil {
 		return err
 	}

@@ -96,17 +96,17 @@ func (r *Rotator) waitHealthy(st *State, timeout time.Duration) string {
 	if interval <= 0 {
 		interval = time.Second
 	}
-	deadline := time.Now().Add(timeout)
+	deadline := r.now().Add(timeout)
 	for {
 		why := r.health(st)
 		if why == "" {
 			return ""
 		}
-		if time.Now().Add(interval).After(deadline) {
+		if r.now().Add(interval).After(deadline) {
 			return fmt.Sprintf("%s (after waiting %s)", why, timeout)
 		}
 		r.say("waiting: %s", why)
-		time.Sleep(interval)
+		r.sleep(interval)
 		interval = min(interval*2, 10*time.Second)
 	}
 }

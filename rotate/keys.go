@@ -11,6 +11,7 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 
+	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/envfile"
 )
 
@@ -71,18 +72,8 @@ func checkKeys(bot string, keys *envfile.File, old *envfile.File, secretEnv []st
 			return fmt.Errorf("%s is not a credential of the inventory (secret_env)", e.Key)
 		}
 		have[e.Key] = true
-		if e.Value == "" {
-			return fmt.Errorf("%s is empty", e.Key)
-		}
-		switch strings.TrimPrefix(e.Key, bot+"_") {
-		case "BITGET_API_KEY":
-			if !bitgetKeyRE.MatchString(e.Value) {
-				return fmt.Errorf("%s does not look like a Bitget API key (bg_ and 32 hex digits)", e.Key)
-			}
-		case "BITGET_API_SECRET":
-			if !bitgetSecRE.MatchString(e.Value) {
-				return fmt.Errorf("%s does not look like a Bitget API secret (64 hex digits)", e.Key)
-			}
+		if err := checkFormat(bot, e.Key, e.Value); err != nil {
+			return err
 		}
 		if prev, ok := old.Get(e.Key); ok && prev == e.Value {
 			return fmt.Errorf("%s is the same as the current value: a rotation needs new keys", e.Key)
@@ -101,20 +92,45 @@ func checkKeys(bot string, keys *envfile.File, old *envfile.File, secretEnv []st
 	return nil
 }
 
-// checkAccountMap checks that the account map is valid JSON and maps bot:
+// checkFormat checks one credential value of bot: not empty, the Bitget
+// key and secret formats, and long enough for keygate to search for its
+// copies. Errors name the variable, never the value.
+func checkFormat(bot, key, value string) error {
+	if value == "" {
+		return fmt.Errorf("%s is empty", key)
+	}
+	switch strings.TrimPrefix(key, bot+"_") {
+	case "BITGET_API_KEY":
+		if !bitgetKeyRE.MatchString(value) {
+			return fmt.Errorf("%s does not look like a Bitget API key (bg_ and 32 hex digits)", key)
+		}
+	case "BITGET_API_SECRET":
+		if !bitgetSecRE.MatchString(value) {
+			return fmt.Errorf("%s does not look like a Bitget API secret (64 hex digits)", key)
+		}
+	}
+	if len(value) < detector.MinKnownValueLen {
+		return fmt.Errorf("%s is shorter than %d characters: keygate does not search for values that short (they would match everywhere), so a leaked copy would go unnoticed; choose a longer one",
+			key, detector.MinKnownValueLen)
+	}
+	return nil
+}
+
+// checkAccountMap checks that the account map (at path, called name in
+// errors) is valid JSON and maps bot:
 // as a key anywhere in it, or as the value of a "bot", "prefix" or
 // "key_prefix" field.
-func checkAccountMap(path, bot string) error {
+func checkAccountMap(path, name, bot string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("account map: %w", err)
 	}
 	var doc any
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return fmt.Errorf("account map %s is not valid JSON: %v", path, err)
+		return fmt.Errorf("account map %s is not valid JSON: %v", name, err)
 	}
 	if !mapsBot(doc, bot) {
-		return fmt.Errorf("account map %s does not map %s: add it before rotating its keys", path, bot)
+		return fmt.Errorf("account map %s does not map %s: add it before rotating its keys", name, bot)
 	}
 	return nil
 }

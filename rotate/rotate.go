@@ -3,7 +3,10 @@
 // each step idempotent and resumable after a crash, in the shape of AWS
 // Secrets Manager's create/set/test/finish steps. State lives in
 // .keygate/rotation.json and holds no value; env/.env is rewritten
-// atomically (mode 0600) with a backup kept until the rotation ends.
+// atomically (mode 0600) with a backup kept until the rotation ends, never
+// through a symbolic link. Every step runs under the rotation lock, whose
+// file always names its owner (lock.go); temp files of interrupted writes
+// are swept when the next command takes it.
 package rotate
 
 import (
@@ -34,13 +37,45 @@ type Rotator struct {
 	Config *config.Config
 	// Out receives progress lines and (redacted) command output.
 	Out io.Writer
-	// Now is the clock (tests move it).
-	Now func() time.Time
+	// Now and Sleep are the clock: nil is the real one. Tests inject a
+	// fake that moves when validation waits, instead of sleeping.
+	Now   func() time.Time
+	Sleep func(time.Duration)
 	// PollInterval is the first wait between health checks; it doubles up
 	// to 10s.
 	PollInterval time.Duration
 	// Version is keygate's, for the hygiene report.
 	Version string
+	// Checkpoint, when set, is called at named points: "lock-taken" (the
+	// lock just became visible), and in staging "after-backup",
+	// "before-rename", "after-rename". Tests stop the process there, then
+	// race or kill it. Release builds leave it nil.
+	Checkpoint func(point string)
+
+	// writeFile replaces a file atomically; tests inject failures (a full
+	// disk, a read-only directory).
+	writeFile func(path string, data []byte, perm os.FileMode) error
+}
+
+func (r *Rotator) write(path string, data []byte, perm os.FileMode) error {
+	if r.writeFile != nil {
+		return r.writeFile(path, data, perm)
+	}
+	return atomicfile.Write(path, data, perm)
+}
+
+func (r *Rotator) checkpoint(point string) {
+	if r.Checkpoint != nil {
+		r.Checkpoint(point)
+	}
+}
+
+func (r *Rotator) sleep(d time.Duration) {
+	if r.Sleep != nil {
+		r.Sleep(d)
+		return
+	}
+	time.Sleep(d)
 }
 
 func (r *Rotator) abs(p string) string {
@@ -65,6 +100,21 @@ func (r *Rotator) say(format string, args ...any) {
 
 func (r *Rotator) envPath() string { return r.abs(r.Config.EnvFile) }
 
+// writableEnv returns the env file's path, refusing a symbolic link: the
+// atomic rename that rewrites the file would replace the link with a
+// regular file and leave the link's target holding the old keys. Pointing
+// env_file at the target keeps one name for one file.
+func (r *Rotator) writableEnv() (string, error) {
+	p := r.envPath()
+	fi, err := os.Lstat(p)
+	if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		return p, nil
+	}
+	target, _ := os.Readlink(p)
+	return "", fmt.Errorf("%s is a symbolic link (to %s): keygate rotate rewrites the env file by an atomic rename, which would replace the link and leave its target with the old keys; set env_file in .keygate.yaml to the target's path, or make %s a regular file",
+		r.Config.EnvFile, target, r.Config.EnvFile)
+}
+
 // DefaultTimeout is rotate.timeout of the configuration (validated there).
 func (r *Rotator) DefaultTimeout() time.Duration {
 	d, err := time.ParseDuration(r.Config.Rotate.Timeout)
@@ -82,6 +132,9 @@ type StageInput struct {
 	KeysName string
 	Kind     string // planned (default) or break-glass
 	Reason   string
+	// SkipAudit, when set, is why the new keys are not audited at the
+	// exchange (an outage); it is recorded.
+	SkipAudit string
 }
 
 // Stage checks the new keys and writes them into the env file atomically,
@@ -120,9 +173,13 @@ func (r *Rotator) stage(in StageInput) error {
 	if err != nil {
 		return err
 	}
+	envPath, err := r.writableEnv()
+	if err != nil {
+		return err
+	}
 	// The old file: the backup when resuming (the env file may already be
 	// new), else the env file itself.
-	basePath := r.envPath()
+	basePath := envPath
 	if resume {
 		basePath = r.backupPath()
 	}
@@ -137,7 +194,11 @@ func (r *Rotator) stage(in StageInput) error {
 	if err := checkKeys(bot, keys, base, r.Config.SecretEnv); err != nil {
 		return err
 	}
-	if err := checkAccountMap(r.abs(r.Config.Rotate.AccountMap), bot); err != nil {
+	if err := checkAccountMap(r.abs(r.Config.Rotate.AccountMap), r.Config.Rotate.AccountMap, bot); err != nil {
+		return err
+	}
+	audit, err := r.auditNewKeys(bot, keys, in.SkipAudit)
+	if err != nil {
 		return err
 	}
 	var vars []Var
@@ -152,7 +213,7 @@ func (r *Rotator) stage(in StageInput) error {
 		if st.NewSHA256 != sha(newBytes) {
 			return stepErr("%s is staged with other keys than these: roll it back (keygate rotate rollback) to start over", bot)
 		}
-		cur, err := os.ReadFile(r.envPath())
+		cur, err := os.ReadFile(envPath)
 		if err == nil && sha(cur) == st.NewSHA256 && st.Step == StepStaged {
 			r.say("%s is already staged; next: keygate rotate cutover", bot)
 			return nil
@@ -164,20 +225,24 @@ func (r *Rotator) stage(in StageInput) error {
 		}
 		st = &State{ID: now.Format("20060102T150405Z") + "-" + bot, Kind: kind, Bot: bot, Owner: in.Owner, Reason: in.Reason,
 			Vars: vars, EnvFile: r.Config.EnvFile, BackupSHA256: sha(baseBytes), NewSHA256: sha(newBytes), StartedAt: now}
-		if err := atomicfile.Write(r.backupPath(), baseBytes, 0o600); err != nil {
+		if err := r.write(r.backupPath(), baseBytes, 0o600); err != nil {
 			return fmt.Errorf("back up the env file: %w", err)
 		}
-		r.testPause("after-backup")
+		r.checkpoint("after-backup")
 		st.event(StepStaging, now, "backup written")
 		if err := r.saveState(st); err != nil {
-			return err
+			// Without its state nothing refers to the backup: remove it
+			// rather than leave a copy of the keys behind.
+			os.Remove(r.backupPath())
+			return fmt.Errorf("record the rotation state: %w", err)
 		}
 	}
-	r.testPause("before-rename")
-	if err := atomicfile.Write(r.envPath(), newBytes, 0o600); err != nil {
+	st.Audit = audit
+	r.checkpoint("before-rename")
+	if err := r.write(envPath, newBytes, 0o600); err != nil {
 		return fmt.Errorf("rewrite the env file: %w", err)
 	}
-	r.testPause("after-rename")
+	r.checkpoint("after-rename")
 	t := r.now()
 	st.StagedAt = &t
 	st.event(StepStaged, t, "")
@@ -266,7 +331,7 @@ func (r *Rotator) Validate(timeout time.Duration, autoRollback bool) error {
 
 func (r *Rotator) validate(st *State, timeout time.Duration, autoRollback bool) error {
 	if st.Step == StepValidated {
-		r.say("%s is already validated (interruption %.0fs); next: revoke the old keys, then keygate rotate finalize --old-keys-revoked", st.Bot, st.InterruptionS)
+		r.say("%s is already validated (interruption %.0fs); next: revoke the old keys, then keygate rotate finalize", st.Bot, st.InterruptionS)
 		return nil
 	}
 	why := r.waitHealthy(st, timeout)
@@ -300,7 +365,7 @@ func (r *Rotator) validate(st *State, timeout time.Duration, autoRollback bool) 
 	if !met {
 		verdict = "OVER"
 	}
-	r.say("validated %s: interruption %s, %s the %s SLO; next: revoke the old keys at the exchange, then keygate rotate finalize --old-keys-revoked",
+	r.say("validated %s: interruption %s, %s the %s SLO; next: revoke the old keys at the exchange, then keygate rotate finalize (it checks that Bitget rejects the old key)",
 		st.Bot, t.Sub(*st.CutoverAt).Round(time.Second), verdict, slo)
 	return nil
 }
@@ -328,17 +393,29 @@ func (r *Rotator) rollback(st *State, timeout time.Duration) error {
 	if sha(backup) != st.BackupSHA256 {
 		return stepErr("the backup %s does not match the one this rotation wrote: refusing to restore it", r.backupPath())
 	}
-	if err := atomicfile.Write(r.envPath(), backup, 0o600); err != nil {
-		return fmt.Errorf("restore the env file: %w", err)
+	// A file that already equals the backup is left alone: the rollback
+	// then works on a read-only env directory too.
+	if cur, err := os.ReadFile(r.envPath()); err == nil && sha(cur) == st.BackupSHA256 {
+		r.say("%s already holds the previous keys", r.Config.EnvFile)
+	} else {
+		envPath, err := r.writableEnv()
+		if err != nil {
+			return err
+		}
+		if err := r.write(envPath, backup, 0o600); err != nil {
+			return fmt.Errorf("restore the env file: %w", err)
+		}
+		r.say("restored %s from the backup", r.Config.EnvFile)
 	}
-	r.say("restored %s from the backup", r.Config.EnvFile)
 	if st.CutoverAt != nil {
+		// Reports written while the services restart count: the clock
+		// starts before the recreate, as for a cutover.
+		recreated := r.now()
 		if err := r.compose(st); err != nil {
 			st.LastError = "rollback recreate failed: " + err.Error()
 			_ = r.saveState(st)
 			return stepErr("the env file is restored, but recreating the services failed: %v", err)
 		}
-		recreated := r.now()
 		probe := *st
 		probe.CutoverAt = &recreated
 		if why := r.waitHealthy(&probe, timeout); why != "" {

@@ -8,11 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
-
-	"github.com/keygate/keygate/internal/atomicfile"
 )
 
 // Steps of a rotation, in order. Finalized and RolledBack end it.
@@ -62,6 +58,7 @@ type State struct {
 	SLOMet         *bool      `json:"slo_met,omitempty"`
 	PauseConfirmed *bool      `json:"pause_confirmed,omitempty"`
 	LastError      string     `json:"last_error,omitempty"`
+	Audit          *KeyAudit  `json:"audit,omitempty"`
 	History        []Event    `json:"history"`
 }
 
@@ -77,7 +74,6 @@ func (s *State) event(step string, at time.Time, note string) {
 
 func (r *Rotator) statePath() string  { return filepath.Join(r.stateDir(), "rotation.json") }
 func (r *Rotator) backupPath() string { return filepath.Join(r.stateDir(), "env.backup") }
-func (r *Rotator) lockPath() string   { return filepath.Join(r.stateDir(), "rotation.lock") }
 
 func (r *Rotator) stateDir() string { return r.abs(r.Config.Rotate.StateDir) }
 
@@ -102,63 +98,13 @@ func (r *Rotator) saveState(s *State) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(r.stateDir(), 0o700); err != nil {
+	if err := r.ensureStateDir(); err != nil {
 		return err
 	}
-	return atomicfile.Write(r.statePath(), append(data, '\n'), 0o600)
-}
-
-// lock takes the rotation lock: one keygate rotate process at a time. A
-// lock left by a dead process is taken over.
-func (r *Rotator) lock() (func(), error) {
-	if err := os.MkdirAll(r.stateDir(), 0o700); err != nil {
-		return nil, err
-	}
-	for attempt := 0; attempt < 2; attempt++ {
-		f, err := os.OpenFile(r.lockPath(), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err == nil {
-			host, _ := os.Hostname()
-			fmt.Fprintf(f, "%d %s %s\n", os.Getpid(), host, time.Now().UTC().Format(time.RFC3339))
-			f.Close()
-			return func() { os.Remove(r.lockPath()) }, nil
-		}
-		if !errors.Is(err, os.ErrExist) {
-			return nil, fmt.Errorf("take the rotation lock: %w", err)
-		}
-		pid, alive := lockHolder(r.lockPath())
-		if alive {
-			return nil, &StepError{Msg: fmt.Sprintf("another keygate rotate (pid %d) holds %s: wait for it to finish", pid, r.lockPath())}
-		}
-		os.Remove(r.lockPath()) // stale: its process is gone
-	}
-	return nil, fmt.Errorf("take the rotation lock %s: it keeps reappearing", r.lockPath())
-}
-
-// lockHolder reads the lock's pid and whether that process is alive.
-func lockHolder(path string) (int, bool) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return 0, false
-	}
-	pid, err := strconv.Atoi(strings.Fields(string(data) + " 0")[0])
-	if err != nil || pid <= 0 {
-		return 0, false
-	}
-	return pid, processAlive(pid)
+	return r.write(r.statePath(), append(data, '\n'), 0o600)
 }
 
 func sha(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
-}
-
-// testPause lets a test kill the process at a named point (to prove crash
-// safety with a real SIGKILL): with KEYGATE_TEST_PAUSE_AT set to the point,
-// the process says so on stderr and waits to be killed.
-func (r *Rotator) testPause(point string) {
-	if os.Getenv("KEYGATE_TEST_PAUSE_AT") != point {
-		return
-	}
-	fmt.Fprintf(os.Stderr, "keygate-test-paused:%s\n", point)
-	select {}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -22,6 +23,12 @@ func (r *Rotator) Status(w io.Writer) error {
 			fmt.Fprintf(w, "a keygate rotate process (pid %d) died holding the lock; the next command clears it\n", pid)
 		}
 	}
+	for _, pat := range r.tempPatterns() {
+		names, _ := filepath.Glob(pat)
+		for _, name := range names {
+			fmt.Fprintf(w, "leftover temp file %s from an interrupted write (it may hold keys): the next keygate rotate command removes it\n", r.rel(name))
+		}
+	}
 	if st == nil {
 		fmt.Fprintln(w, "no rotation has been started here")
 		if _, err := os.Stat(r.backupPath()); err == nil {
@@ -34,6 +41,7 @@ func (r *Rotator) Status(w io.Writer) error {
 	for _, v := range st.Vars {
 		fmt.Fprintf(w, "  %s: %s -> %s\n", v.Name, v.OldMasked, v.NewMasked)
 	}
+	fmt.Fprintf(w, "audit of the new key: %s\n", auditLine(st))
 	for _, e := range st.History {
 		note := ""
 		if e.Note != "" {
@@ -82,7 +90,7 @@ func next(st *State, envNew bool) string {
 	case StepFailed:
 		return "keygate rotate rollback (or fix the services and run keygate rotate cutover again)"
 	case StepValidated:
-		return "revoke the old keys at the exchange, then keygate rotate finalize --old-keys-revoked"
+		return "revoke the old keys at the exchange, then keygate rotate finalize (it checks that Bitget rejects the old key)"
 	}
 	return "nothing"
 }

@@ -31,6 +31,13 @@ func Load(path string) (*Pack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load rules %s: %w", path, err)
 	}
+	if decode := formatFor(path); decode != nil {
+		p, err := decode(path, data)
+		if err != nil {
+			return nil, err
+		}
+		return Converted(path, data, p)
+	}
 	return Parse(path, data)
 }
 
@@ -38,9 +45,9 @@ func Load(path string) (*Pack, error) {
 type Error = yamlfile.Error
 
 var fieldHelp = map[string]string{
-	"rules.Rule":  "a rule has id, description, severity, keywords, pattern, secret_group, min_entropy, paths, allow, examples, negative_examples, help",
+	"rules.Rule":  "a rule has id, description, severity, keywords, pattern, secret_group, min_entropy, paths, allow, allow_paths, examples, negative_examples, help",
 	"rules.Pack":  "a pack has name, version, rules, allow",
-	"rules.Allow": "allow has placeholders",
+	"rules.Allow": "allow has placeholders, paths",
 }
 
 // Parse decodes and validates a pack from data; name is used in errors.

@@ -19,9 +19,9 @@ const (
 // Pack is a named, versioned set of rules plus global allowlists.
 type Pack struct {
 	Name    string `yaml:"name"`
-	Version string `yaml:"version"`
+	Version string `yaml:"version,omitempty"`
 	Rules   []Rule `yaml:"rules"`
-	Allow   Allow  `yaml:"allow"`
+	Allow   Allow  `yaml:"allow,omitempty"`
 
 	// Sources lists the files the pack was built from, in merge order.
 	Sources []string `yaml:"-"`
@@ -30,22 +30,28 @@ type Pack struct {
 	SHA256 string `yaml:"-"`
 
 	digest []byte
+	// converted: decoded from another tool's format (see Converted).
+	converted bool
 }
 
 // Rule is one detection rule. Its ID is the stable SARIF ruleId.
+//
+// Fields without omitempty are required (the JSON Schema says so too).
 type Rule struct {
-	ID               string   `yaml:"id"`
-	Description      string   `yaml:"description"`
-	Severity         string   `yaml:"severity"`
-	Keywords         []string `yaml:"keywords"`
-	Pattern          string   `yaml:"pattern"`
-	SecretGroup      int      `yaml:"secret_group"`
-	MinEntropy       float64  `yaml:"min_entropy"`
-	Paths            []string `yaml:"paths"`
-	Allow            []string `yaml:"allow"`
+	ID          string   `yaml:"id"`
+	Description string   `yaml:"description,omitempty"`
+	Severity    string   `yaml:"severity"`
+	Keywords    []string `yaml:"keywords"`
+	Pattern     string   `yaml:"pattern"`
+	SecretGroup int      `yaml:"secret_group,omitempty"`
+	MinEntropy  float64  `yaml:"min_entropy,omitempty"`
+	Paths       []string `yaml:"paths,omitempty"`
+	Allow       []string `yaml:"allow,omitempty"`
+	// AllowPaths are globs of files the rule does not apply to.
+	AllowPaths       []string `yaml:"allow_paths,omitempty"`
 	Examples         []string `yaml:"examples"`
-	NegativeExamples []string `yaml:"negative_examples"`
-	Help             string   `yaml:"help"`
+	NegativeExamples []string `yaml:"negative_examples,omitempty"`
+	Help             string   `yaml:"help,omitempty"`
 
 	// File and Line locate the rule's definition, for error messages.
 	File string `yaml:"-"`
@@ -56,7 +62,9 @@ type Rule struct {
 type Allow struct {
 	// Placeholders are regexes; a secret matching any of them is a
 	// template, mask or reference, not a credential.
-	Placeholders []string `yaml:"placeholders"`
+	Placeholders []string `yaml:"placeholders,omitempty"`
+	// Paths are globs of files no rule applies to.
+	Paths []string `yaml:"paths,omitempty"`
 }
 
 // Rule returns the rule with the given id, or nil.
@@ -84,6 +92,7 @@ func (p *Pack) Merge(extra *Pack) *Pack {
 	out := *p
 	out.Rules = append([]Rule(nil), p.Rules...)
 	out.Allow.Placeholders = append(append([]string(nil), p.Allow.Placeholders...), extra.Allow.Placeholders...)
+	out.Allow.Paths = append(append([]string(nil), p.Allow.Paths...), extra.Allow.Paths...)
 	out.Sources = append(append([]string(nil), p.Sources...), extra.Sources...)
 	h := sha256.New()
 	h.Write(p.digest)

@@ -179,6 +179,10 @@ func result(f report.Finding, index map[string]uint) *gosarif.Result {
 	if f.EnvName != nil {
 		props["env_name"] = *f.EnvName
 	}
+	if f.PresentAtTip != nil {
+		props["times_added"] = f.TimesAdded
+		props["present_at_tip"] = *f.PresentAtTip
+	}
 	return &gosarif.Result{
 		RuleID:    str(f.RuleID),
 		RuleIndex: &i,

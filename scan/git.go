@@ -3,15 +3,13 @@ package scan
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"sync/atomic"
 	"time"
 
-	"github.com/bmatcuk/doublestar/v4"
-
 	"github.com/keygate/keygate/detector"
+	"github.com/keygate/keygate/internal/glob"
 	"github.com/keygate/keygate/source"
 )
 
@@ -36,12 +34,7 @@ func Blocked(globs []string, path string) bool {
 			return false
 		}
 	}
-	for _, g := range globs {
-		if ok, _ := doublestar.Match(g, path); ok {
-			return true
-		}
-	}
-	return false
+	return glob.Any(globs, path)
 }
 
 func blockedFinding(path string) Finding {
@@ -55,14 +48,17 @@ type Progress func(stage string, done, total int, bytes int64)
 // GitOptions configure staged and history scans.
 type GitOptions struct {
 	Options
-	Blocked  []string
-	Range    string
-	Progress Progress
+	Blocked []string
+	Range   string
+	// IndexFile is the index a staged scan reads (GIT_INDEX_FILE, made
+	// absolute); empty means the repository's.
+	IndexFile string
+	Progress  Progress
 }
 
 // blobJob is one blob to scan; lines limits findings (nil: all lines).
 type blobJob struct {
-	id    string
+	id    source.ObjectID
 	path  string // path used for rules limited by paths
 	lines map[int]bool
 }
@@ -97,8 +93,8 @@ func scanBlob(r *source.BlobReader, d *detector.Detector, job blobJob) streamRes
 
 // readBlob reads a blob and tells whether it starts like a binary file; a
 // large binary one is read no further than that start.
-func readBlob(r *source.BlobReader, id string) (data []byte, binary bool, err error) {
-	data, skipped, err := r.ReadUnless(id, binarySniff, isBinary)
+func readBlob(r *source.BlobReader, id source.ObjectID) (data []byte, binary bool, err error) {
+	data, skipped, err := r.ReadUnlessBinary(id, binarySniff, isBinary)
 	if err != nil {
 		return nil, false, err
 	}
@@ -109,7 +105,7 @@ func readBlob(r *source.BlobReader, id string) (data []byte, binary bool, err er
 // the commit adds or changes in the staged blobs.
 func Staged(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, error) {
 	start := time.Now()
-	changes, err := repo.Staged()
+	changes, err := repo.Staged(opts.IndexFile)
 	if err != nil {
 		return nil, err
 	}
@@ -122,9 +118,6 @@ func Staged(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, e
 		if !ch.Content {
 			continue
 		}
-		if ch.Added != nil && len(ch.Added) == 0 {
-			continue // a rename of committed content: nothing new
-		}
 		jobs = append(jobs, blobJob{id: ch.Blob, path: ch.Path, lines: ch.Added})
 	}
 	results, err := scanBlobs(ctx, repo, opts.Options, jobs, nil)
@@ -133,61 +126,11 @@ func Staged(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, e
 	}
 	for i, res := range results {
 		path := jobs[i].path
-		switch {
-		case res.err != nil:
-			r.Errors = append(r.Errors, fmt.Sprintf("%s: %v", path, res.err))
-			continue
-		case res.binary:
-			r.Skipped = append(r.Skipped, source.Skip{Path: path, Reason: "binary"})
+		if !r.tally(path, "", res) {
 			continue
 		}
-		r.FilesScanned++
-		r.BytesScanned += res.bytes
 		for _, f := range res.findings {
 			opts.add(r, opts.newFinding(f, path))
-		}
-	}
-	sortFindings(r)
-	r.Duration = time.Since(start)
-	return r, nil
-}
-
-// History scans every unique blob of the history (or a range) once, and
-// reports each finding at every path its blob was introduced at, with the
-// commit that introduced it there.
-func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, error) {
-	start := time.Now()
-	h, results, err := historyScan(ctx, repo, opts)
-	if err != nil {
-		return nil, err
-	}
-	r := &Result{Mode: ModeHistory, Commits: h.Commits, Warnings: append([]string{}, h.Warnings...)}
-	for _, ch := range h.Changes {
-		if Blocked(opts.Blocked, ch.Path) {
-			f := blockedFinding(ch.Path)
-			setCommit(&f, ch.Commit)
-			opts.add(r, f)
-		}
-	}
-	memo := fingerprints{}
-	for i, res := range results {
-		b := h.Blobs[i]
-		switch {
-		case res.err != nil:
-			r.Errors = append(r.Errors, fmt.Sprintf("%s (blob %s): %v", b.Intros[0].Path, b.ID, res.err))
-			continue
-		case res.binary:
-			r.Skipped = append(r.Skipped, source.Skip{Path: b.Intros[0].Path, Reason: "binary (blob " + b.ID[:12] + ")"})
-			continue
-		}
-		r.FilesScanned++
-		r.BytesScanned += res.bytes
-		for _, intro := range b.Intros {
-			for _, df := range res.findings {
-				f := opts.newFindingMemo(df, intro.Path, memo)
-				setCommit(&f, intro.Commit)
-				opts.add(r, f)
-			}
 		}
 	}
 	sortFindings(r)

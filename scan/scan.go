@@ -13,25 +13,34 @@ import (
 	"sort"
 	"time"
 
-	"github.com/bmatcuk/doublestar/v4"
-
+	"github.com/keygate/keygate/baseline"
 	"github.com/keygate/keygate/detector"
+	"github.com/keygate/keygate/gitleaksignore"
+	"github.com/keygate/keygate/internal/glob"
 	"github.com/keygate/keygate/source"
 )
 
-// Modes of a scan, as latest.json names them.
+// Mode is what a scan reads, as latest.json names it.
+type Mode string
+
+// Modes of a scan.
 const (
-	ModePaths   = "paths"
-	ModeStaged  = "staged"
-	ModeHistory = "history"
-	ModeStdin   = "stdin"
+	ModePaths   Mode = "paths"
+	ModeStaged  Mode = "staged"
+	ModeHistory Mode = "history"
+	ModeStdin   Mode = "stdin"
 )
+
+// Suppression says why a known finding is accepted.
+type Suppression string
 
 // Suppression reasons.
 const (
-	SuppressedInline   = "inline"
-	SuppressedPath     = "allow_paths"
-	SuppressedBaseline = "baseline"
+	SuppressedInline   Suppression = "inline"
+	SuppressedPath     Suppression = "allow_paths"
+	SuppressedBaseline Suppression = "baseline"
+	// SuppressedGitleaksIgnore: an entry of .gitleaksignore.
+	SuppressedGitleaksIgnore Suppression = "gitleaksignore"
 )
 
 // StdinPath labels findings in standard input.
@@ -56,12 +65,17 @@ type Finding struct {
 	EnvName     string
 	// Suppressed is non-empty (inline, allow_paths, baseline) when the
 	// finding is known and accepted; it is counted, not reported.
-	Suppressed string
+	Suppressed Suppression
+	// TimesAdded (history) counts the commits that added this secret at
+	// this path: more than one when it was removed and added again, or
+	// added on two branches. AtTip is true when a tip still holds it.
+	TimesAdded int
+	AtTip      bool
 }
 
 // Result is what a scan found and how much it read.
 type Result struct {
-	Mode         string
+	Mode         Mode
 	Commits      int
 	Findings     []Finding
 	Suppressed   []Finding
@@ -78,7 +92,9 @@ type Result struct {
 type Options struct {
 	Detector   *detector.Detector
 	AllowPaths []string
-	Baseline   *Baseline
+	Baseline   *baseline.File
+	// GitleaksIgnore holds the root's .gitleaksignore entries, if any.
+	GitleaksIgnore *gitleaksignore.List
 	// Workers defaults to the number of CPUs.
 	Workers int
 	// wholeBlobs turns off carrying findings over from a file's previous
@@ -111,6 +127,10 @@ func (m fingerprints) get(rule, path, secret string) string {
 }
 
 func (o *Options) newFindingMemo(f detector.Finding, path string, memo fingerprints) Finding {
+	var sup Suppression
+	if f.Allowed != "" {
+		sup = SuppressedInline // an allow comment on the line
+	}
 	return Finding{
 		RuleID:      f.RuleID,
 		Severity:    f.Severity,
@@ -121,17 +141,12 @@ func (o *Options) newFindingMemo(f detector.Finding, path string, memo fingerpri
 		Fingerprint: memo.get(f.RuleID, path, f.Secret),
 		Source:      f.Source,
 		EnvName:     f.EnvName,
-		Suppressed:  f.Allowed,
+		Suppressed:  sup,
 	}
 }
 
 func (o *Options) pathAllowed(path string) bool {
-	for _, g := range o.AllowPaths {
-		if ok, _ := doublestar.Match(g, path); ok {
-			return true
-		}
-	}
-	return false
+	return glob.Any(o.AllowPaths, path)
 }
 
 // add files a finding under findings or suppressed.
@@ -142,11 +157,23 @@ func (o *Options) add(r *Result, f Finding) {
 	if f.Suppressed == "" && o.Baseline.Has(f.Fingerprint) {
 		f.Suppressed = SuppressedBaseline
 	}
+	if f.Suppressed == "" && o.GitleaksIgnore.Match(f.Commit, f.Path, f.Line) {
+		f.Suppressed = SuppressedGitleaksIgnore
+	}
 	if f.Suppressed != "" {
 		r.Suppressed = append(r.Suppressed, f)
 		return
 	}
 	r.Findings = append(r.Findings, f)
+}
+
+// BaselineEntries are the result's findings as baseline entries.
+func (r *Result) BaselineEntries() []baseline.Entry {
+	out := make([]baseline.Entry, 0, len(r.Findings))
+	for _, f := range r.Findings {
+		out = append(out, baseline.Entry{Fingerprint: f.Fingerprint, RuleID: f.RuleID, Path: f.Path, Masked: f.Masked})
+	}
+	return out
 }
 
 // isBinary reports whether the start of a stream looks binary.
@@ -191,16 +218,9 @@ func Files(ctx context.Context, opts Options, w *source.Walk) *Result {
 		r.Errors = append(r.Errors, fmt.Sprintf("scan interrupted: %v", err))
 	}
 	for i, fr := range results {
-		path := w.Files[i].Path
-		switch {
-		case fr.err != nil:
-			r.Errors = append(r.Errors, fmt.Sprintf("%s: %v", path, unwrapPath(fr.err)))
-		case fr.binary:
-			r.Skipped = append(r.Skipped, source.Skip{Path: path, Reason: "binary"})
+		if !r.tally(w.Files[i].Path, "", fr.streamResult) {
 			continue
 		}
-		r.FilesScanned++
-		r.BytesScanned += fr.bytes
 		for _, f := range fr.converted {
 			opts.add(r, f)
 		}

@@ -16,7 +16,7 @@ import (
 const maxKeptVersions = 128 << 20
 
 // versionScan scans the unique blobs of a history while the walk that
-// finds them goes on. The versions of a file form chains (each blob's Pred
+// finds them goes on. The versions of a file form chains (each blob's Prev
 // is the version it replaced): a blob is scanned once the version before
 // it is, on the lines it changes (detector.ScanVersion), so every blob's
 // result is what a whole scan of it gives, for a fraction of the work.
@@ -61,7 +61,7 @@ func (s *versionScan) add(b source.NewBlob) {
 	s.results = append(s.results, streamResult{})
 	s.scanned = append(s.scanned, false)
 	t := versionTask{blob: b}
-	switch p := b.Pred; {
+	switch p := b.Prev; {
 	case p < 0 || s.whole:
 	case s.kept[p] != nil:
 		t.prev = s.kept[p]

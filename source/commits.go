@@ -83,32 +83,33 @@ func parseCommit(data []byte) (*rawCommit, error) {
 	return c, nil
 }
 
-// commits returns the commits to scan, oldest first.
-func (w *gitWalker) commits(rangeSpec string) ([]*rawCommit, error) {
+// commits returns the commits to scan, oldest first, and the tips they
+// are reached from.
+func (w *gitWalker) commits(rangeSpec string) ([]*rawCommit, []plumbing.Hash, error) {
 	r := w.repo
 	var tips []plumbing.Hash
 	exclude := map[plumbing.Hash]bool{}
 	if rangeSpec != "" {
 		base, head, ok := strings.Cut(rangeSpec, "..")
 		if !ok || base == "" || head == "" || strings.HasPrefix(head, ".") {
-			return nil, fmt.Errorf("--range %q: want BASE..HEAD (two dots), e.g. origin/main..HEAD", rangeSpec)
+			return nil, nil, fmt.Errorf("%w %q: want BASE..HEAD (two dots), e.g. origin/main..HEAD", ErrBadRange, rangeSpec)
 		}
 		b, err := r.resolve(base)
 		if err != nil {
-			return nil, err
+			return nil, nil, w.shallowHint(err)
 		}
 		hd, err := r.resolve(head)
 		if err != nil {
-			return nil, err
+			return nil, nil, w.shallowHint(err)
 		}
 		tips = []plumbing.Hash{hd}
 		if err := w.walk([]plumbing.Hash{b}, nil, func(c *rawCommit) { exclude[c.hash] = true }); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	} else {
 		refs, err := r.repo.References()
 		if err != nil {
-			return nil, fmt.Errorf("list refs: %w", err)
+			return nil, nil, fmt.Errorf("list refs: %w", err)
 		}
 		err = refs.ForEach(func(ref *plumbing.Reference) error {
 			if ref.Type() != plumbing.HashReference {
@@ -124,12 +125,12 @@ func (w *gitWalker) commits(rangeSpec string) ([]*rawCommit, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("list refs: %w", err)
+			return nil, nil, fmt.Errorf("list refs: %w", err)
 		}
 	}
 	var out []*rawCommit
 	if err := w.walk(tips, exclude, func(c *rawCommit) { out = append(out, c) }); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		ti, tj := out[i].committed, out[j].committed
@@ -138,7 +139,23 @@ func (w *gitWalker) commits(rangeSpec string) ([]*rawCommit, error) {
 		}
 		return bytes.Compare(out[i].hash[:], out[j].hash[:]) < 0
 	})
-	return out, nil
+	return out, tips, nil
+}
+
+// ErrBadRange is wrapped by every error about a range's revisions.
+var ErrBadRange = errors.New("bad range")
+
+// ErrShallowRange is returned when a range names a revision that a
+// shallow clone does not hold.
+var ErrShallowRange = errors.New("this is a shallow clone: the range's base is not in it; fetch the whole history (git fetch --unshallow; actions/checkout: fetch-depth: 0)")
+
+// shallowHint turns an unknown revision in a shallow clone into
+// ErrShallowRange, the usual cause in CI checkouts.
+func (w *gitWalker) shallowHint(err error) error {
+	if len(w.boundary) == 0 {
+		return err
+	}
+	return fmt.Errorf("%w: %w", err, ErrShallowRange)
 }
 
 // peel follows annotated tags from h to the commit they name; ok is false
@@ -197,7 +214,7 @@ func (r *Repo) resolve(rev string) (plumbing.Hash, error) {
 	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
 		if errors.Is(err, plumbing.ErrReferenceNotFound) || errors.Is(err, io.EOF) || errors.Is(err, plumbing.ErrObjectNotFound) {
-			return plumbing.ZeroHash, fmt.Errorf("unknown revision %q in --range: no such branch, tag, commit or ancestor", rev)
+			return plumbing.ZeroHash, fmt.Errorf("%w: unknown revision %q: no such branch, tag, commit or ancestor", ErrBadRange, rev)
 		}
 		return plumbing.ZeroHash, fmt.Errorf("resolve %q: %w", rev, err)
 	}

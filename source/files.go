@@ -1,6 +1,9 @@
-// Package source says where bytes come from: working-tree scopes matched
-// with doublestar globs, explicit paths, standard input and (in git.go) the
-// index and history. It knows nothing of rules.
+// Package source says where bytes come from: working-tree scopes and
+// explicit paths (files.go), the index git commits from against HEAD
+// (git.go), and the history's commits, trees and blob versions (history.go,
+// trees.go, commits.go), with objects read through source/odb. It knows
+// nothing of rules. It never reports a file it could not read as clean:
+// every unreadable file, object or ref is an error for the caller.
 package source
 
 import (
@@ -13,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/keygate/keygate/internal/glob"
 )
 
 // File is one working-tree file to scan.
@@ -125,12 +130,7 @@ func (w *walker) matches(rel string) bool {
 	if w.globs == nil {
 		return true
 	}
-	for _, g := range w.globs {
-		if ok, _ := doublestar.Match(g, rel); ok {
-			return true
-		}
-	}
-	return false
+	return glob.Any(w.globs, rel)
 }
 
 func (w *walker) walk(start string) {

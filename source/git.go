@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/utils/diff"
 	"github.com/sergi/go-diff/diffmatchpatch"
@@ -55,7 +57,7 @@ func OpenRepo(dir string) (*Repo, error) {
 	// Reopen the same storage keeping packfiles open (by default go-git
 	// opens the packfile again for every object) and reading alternates,
 	// whose absolute paths lie outside the .git directory. go-git reads few
-	// objects now (revisions of a --range, objects source/odb cannot), so a
+	// objects now (revisions of a range, objects source/odb cannot), so a
 	// small cache does.
 	if fsStore, ok := r.Storer.(*filesystem.Storage); ok {
 		st := filesystem.NewStorageWithOptions(fsStore.Filesystem(), cache.NewObjectLRU(8*cache.MiByte),
@@ -90,7 +92,7 @@ type headEntry struct {
 // StagedChange is a path whose staged content differs from HEAD.
 type StagedChange struct {
 	Path string
-	Blob string
+	Blob ObjectID
 	// Added is the set of 1-based lines this commit adds or changes; nil
 	// means every line (a new file).
 	Added map[int]bool
@@ -103,11 +105,14 @@ type StagedChange struct {
 
 // Staged lists what the next commit would add: the index against HEAD
 // (the empty tree before the first commit), from the staged blobs, never
-// the working-tree files.
-func (r *Repo) Staged() ([]StagedChange, error) {
-	idx, err := r.repo.Storer.Index()
+// the working-tree files. indexFile is the index git commits from, as git
+// names it to a hook in GIT_INDEX_FILE (`git commit -a`, `commit PATH`
+// and `--interactive` commit from a temporary index); empty means the
+// repository's own index (a linked work tree's own, in one).
+func (r *Repo) Staged(indexFile string) ([]StagedChange, error) {
+	idx, err := r.index(indexFile)
 	if err != nil {
-		return nil, fmt.Errorf("read the git index: %w", err)
+		return nil, err
 	}
 	// HEAD's entries by path: hashes and modes only. Walking the tree reads
 	// no blob, which keeps a one-file commit's scan fast on a large repo.
@@ -117,7 +122,6 @@ func (r *Repo) Staged() ([]StagedChange, error) {
 	}
 	rd := db.NewReader()
 	head := map[string]headEntry{}
-	headBlobs := map[plumbing.Hash]bool{}
 	ref, err := r.repo.Head()
 	switch {
 	case errors.Is(err, plumbing.ErrReferenceNotFound):
@@ -125,7 +129,7 @@ func (r *Repo) Staged() ([]StagedChange, error) {
 	case err != nil:
 		return nil, fmt.Errorf("read HEAD: %w", err)
 	default:
-		w := &gitWalker{repo: r, rd: rd, trees: map[plumbing.Hash][]byte{}}
+		w := &gitWalker{repo: r, rd: rd}
 		c, err := w.commit(ref.Hash())
 		if err != nil {
 			return nil, fmt.Errorf("read HEAD: %w", err)
@@ -134,7 +138,6 @@ func (r *Repo) Staged() ([]StagedChange, error) {
 			var h plumbing.Hash
 			copy(h[:], e.hash)
 			head[path] = headEntry{h, filemode.FileMode(e.mode)}
-			headBlobs[h] = true
 		})
 		if err != nil {
 			return nil, fmt.Errorf("read HEAD tree: %w", err)
@@ -153,17 +156,16 @@ func (r *Repo) Staged() ([]StagedChange, error) {
 		old, existed := head[e.Name]
 		if existed && old.Hash == e.Hash {
 			if old.Mode != e.Mode {
-				out = append(out, StagedChange{Path: e.Name, Blob: e.Hash.String()})
+				out = append(out, StagedChange{Path: e.Name, Blob: e.Hash})
 			}
 			continue
 		}
-		ch := StagedChange{Path: e.Name, Blob: e.Hash.String(), New: !existed,
+		ch := StagedChange{Path: e.Name, Blob: e.Hash, New: !existed,
 			Content: e.Mode == filemode.Regular || e.Mode == filemode.Executable}
-		switch {
-		case !existed && headBlobs[e.Hash]:
-			// A rename or copy of committed content adds no new lines.
-			ch.Added = map[int]bool{}
-		case existed && ch.Content:
+		// A path new to the commit is new content, even a rename or copy of
+		// committed content: a key file copied out of an allowed folder
+		// is a new leak there.
+		if existed && ch.Content {
 			if ch.Added, err = addedLines(rd, e.Name, old.Hash, e.Hash); err != nil {
 				return nil, err
 			}
@@ -172,6 +174,27 @@ func (r *Repo) Staged() ([]StagedChange, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
+}
+
+// index reads the index at path, or the repository's.
+func (r *Repo) index(path string) (*index.Index, error) {
+	if path == "" {
+		idx, err := r.repo.Storer.Index()
+		if err != nil {
+			return nil, fmt.Errorf("read the git index: %w", err)
+		}
+		return idx, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read the git index that GIT_INDEX_FILE names: %w", err)
+	}
+	defer f.Close()
+	idx := &index.Index{}
+	if err := index.NewDecoder(bufio.NewReader(f)).Decode(idx); err != nil {
+		return nil, fmt.Errorf("read the git index %s (GIT_INDEX_FILE): %w", path, err)
+	}
+	return idx, nil
 }
 
 // maxDiffBytes bounds the files whose lines are diffed; a larger changed

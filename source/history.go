@@ -3,54 +3,87 @@ package source
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
 
-// Commit identifies the commit that introduced something.
+// Commit identifies the commit that added something.
 type Commit struct {
 	ID     string
 	Author string
 	Date   time.Time
 }
 
-// Intro is a blob's first appearance at a path.
-type Intro struct {
-	Path   string
-	Commit Commit
-}
-
-// HistoryBlob is a unique blob with every path it was introduced at.
+// HistoryBlob is a unique blob of a history scan.
 type HistoryBlob struct {
-	ID     string
-	Intros []Intro
-	// Pred is the index in History.Blobs of the blob this one replaced at
-	// its first path (the previous version of that file), or -1: a new
-	// file, or one whose previous version is outside the scanned range.
-	// It always comes earlier in Blobs.
-	Pred int
+	ID ObjectID
+	// Path is the first path the walk met the blob at; rules limited to
+	// paths judge it by that path.
+	Path string
+	// Prev is the index in History.Blobs of the version this blob
+	// replaced at Path, or NoBlob (a new file). It always comes earlier in
+	// Blobs, so a scan can take the versions of a file in order.
+	Prev int
 }
 
-// History is what a history scan reads: each unique blob once, and every
-// commit that added or changed a path (for blocked paths).
+// NoBlob stands for "no file at this path" where a blob index is expected.
+const NoBlob = -1
+
+// Change is one commit's change at one path: the file a commit holds
+// there differs from its first parent's.
+type Change struct {
+	Path string
+	// Commit indexes History.Commits; Blob indexes History.Blobs.
+	Commit, Blob int32
+	// Parent is the index in Blobs of the file the first parent holds at
+	// Path, or NoBlob; Others are the other parents' (a merge). A root
+	// commit, or one at a shallow boundary, has no parent: Root is true
+	// and everything it holds is new.
+	Parent int32
+	Root   bool
+	Others []int32
+}
+
+// Parents calls fn with each parent's file at the path (NoBlob: none).
+func (c *Change) Parents(fn func(blob int)) {
+	if c.Root {
+		return
+	}
+	fn(int(c.Parent))
+	for _, o := range c.Others {
+		fn(int(o))
+	}
+}
+
+// History is what a history scan reads: the walked commits, each unique
+// blob once (the versions the walked commits hold at the paths they
+// change, and the versions their parents held there, which are the
+// baseline of a range), and every change.
 type History struct {
-	Commits int
+	// Commits are the walked commits, oldest first.
+	Commits []Commit
 	Blobs   []HistoryBlob
-	// Changes are every (commit, path) that added or modified a file.
-	Changes []Intro
+	// Changes are in the order of Commits.
+	Changes []Change
 	// Shallow is true when the clone is shallow: history before its
 	// boundary is not there to scan.
 	Shallow  bool
 	Warnings []string
+
+	w         *gitWalker
+	tips      []plumbing.Hash // root trees of the tips
+	blobIndex map[plumbing.Hash]int
+	paths     map[string]string // each path's one copy, shared by its changes
 }
 
 // NewBlob is a unique blob as the history walk first meets it.
 type NewBlob struct {
-	Index int    // its index in History.Blobs
-	ID    string // blob id
-	Path  string // the path it was first introduced at
-	Pred  int    // see HistoryBlob.Pred
+	Index int      // its index in History.Blobs
+	ID    ObjectID // blob id
+	Path  string   // the path it was first met at
+	Prev  int      // see HistoryBlob.Prev
 }
 
 // HistoryWatch receives a history walk's progress as it happens: a scan
@@ -62,16 +95,15 @@ type HistoryWatch struct {
 
 // History walks every commit reachable from all refs, or those of
 // rangeSpec ("A..B": reachable from B and not from A). Commits are taken
-// oldest first (by committer time), so each blob at each path is
-// attributed to the earliest commit that introduced it. Commits and trees
-// are read straight from the packfiles (source/odb), each tree once.
+// oldest first (by committer time). Commits and trees are read straight
+// from the packfiles (source/odb), each tree once.
 func (r *Repo) History(ctx context.Context, rangeSpec string, watch HistoryWatch) (*History, error) {
-	h := &History{}
 	db, err := r.objects()
 	if err != nil {
 		return nil, err
 	}
-	w := &gitWalker{repo: r, rd: db.NewReader(), trees: map[plumbing.Hash][]byte{}}
+	w := &gitWalker{repo: r, rd: db.NewReader()}
+	h := &History{w: w, blobIndex: map[plumbing.Hash]int{}, paths: map[string]string{}}
 	shallow, err := r.repo.Storer.Shallow()
 	if err != nil {
 		return nil, fmt.Errorf("read shallow list: %w", err)
@@ -82,66 +114,170 @@ func (r *Repo) History(ctx context.Context, rangeSpec string, watch HistoryWatch
 	}
 	if len(shallow) > 0 {
 		h.Shallow = true
-		h.Warnings = append(h.Warnings, fmt.Sprintf("shallow clone: history before %d boundary commit(s) is not in this repository and was not scanned; fetch with --unshallow for a full scan", len(shallow)))
+		h.Warnings = append(h.Warnings, fmt.Sprintf("shallow clone: history before %d boundary commit(s) is not in this repository and was not scanned; fetch with --unshallow (actions/checkout: fetch-depth: 0) for a full scan", len(shallow)))
 	}
-	commits, err := w.commits(rangeSpec)
+	commits, tips, err := w.commits(rangeSpec)
 	if err != nil {
 		return nil, err
 	}
-	type seenKey struct {
-		blob plumbing.Hash
-		path string
-	}
-	seen := map[seenKey]bool{}
-	blobIndex := map[plumbing.Hash]int{}
 	byHash := make(map[plumbing.Hash]*rawCommit, len(commits))
 	for _, c := range commits {
 		byHash[c.hash] = c
+	}
+	for _, t := range tips {
+		c, ok := byHash[t]
+		if !ok {
+			if c, err = w.commit(t); err != nil {
+				return nil, fmt.Errorf("read tip %s: %w", t, err)
+			}
+		}
+		h.tips = append(h.tips, c.tree)
+	}
+	// blob registers a blob met at path; prev is the version it replaced.
+	blob := func(id plumbing.Hash, path string, prev int) int {
+		if i, ok := h.blobIndex[id]; ok {
+			return i
+		}
+		i := len(h.Blobs)
+		h.blobIndex[id] = i
+		h.Blobs = append(h.Blobs, HistoryBlob{ID: id, Path: path, Prev: prev})
+		if watch.Blob != nil {
+			watch.Blob(NewBlob{Index: i, ID: id, Path: path, Prev: prev})
+		}
+		return i
+	}
+	parentOf := func(p plumbing.Hash) (*rawCommit, error) {
+		if c, ok := byHash[p]; ok {
+			return c, nil
+		}
+		// Outside a range: the baseline side.
+		return w.commit(p)
 	}
 	for n, c := range commits {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		info := Commit{ID: c.hash.String(), Author: c.author.Name, Date: c.author.When.UTC()}
-		var parentTree plumbing.Hash
-		if len(c.parents) > 0 && !w.boundary[c.hash] {
-			p, ok := byHash[c.parents[0]]
-			if !ok { // outside a --range: read it
-				if p, err = w.commit(c.parents[0]); err != nil {
+		ci := len(h.Commits)
+		h.Commits = append(h.Commits, Commit{ID: c.hash.String(), Author: c.author.Name, Date: c.author.When.UTC()})
+		var parents []*rawCommit
+		if !w.boundary[c.hash] {
+			for _, p := range c.parents {
+				pc, err := parentOf(p)
+				if err != nil {
 					return nil, fmt.Errorf("read parent of commit %s: %w", c.hash, err)
 				}
+				parents = append(parents, pc)
 			}
-			parentTree = p.tree
 		}
-		err := w.diffTrees(parentTree, c.tree, "", func(path string, blob, old plumbing.Hash) {
-			h.Changes = append(h.Changes, Intro{Path: path, Commit: info})
-			k := seenKey{blob, path}
-			if seen[k] {
+		var firstTree plumbing.Hash
+		if len(parents) > 0 {
+			firstTree = parents[0].tree
+		}
+		var derr error
+		err := w.diffTrees(firstTree, c.tree, "", func(path string, id, old plumbing.Hash) {
+			if derr != nil {
 				return
 			}
-			seen[k] = true
-			i, ok := blobIndex[blob]
-			if !ok {
-				i = len(h.Blobs)
-				blobIndex[blob] = i
-				pred := -1
-				if p, ok := blobIndex[old]; ok && !old.IsZero() {
-					pred = p
+			if p, ok := h.paths[path]; ok {
+				path = p
+			} else {
+				h.paths[path] = path
+			}
+			ch := Change{Path: path, Commit: int32(ci), Parent: NoBlob, Root: len(parents) == 0}
+			for k, p := range parents {
+				ph := old
+				if k > 0 {
+					// A merge: what the other parents held at the path.
+					var err error
+					if ph, err = w.lookup(p.tree, path); err != nil {
+						derr = err
+						return
+					}
 				}
-				h.Blobs = append(h.Blobs, HistoryBlob{ID: blob.String(), Pred: pred})
-				if watch.Blob != nil {
-					watch.Blob(NewBlob{Index: i, ID: blob.String(), Path: path, Pred: pred})
+				b := int32(NoBlob)
+				if !ph.IsZero() {
+					b = int32(blob(ph, path, NoBlob))
+				}
+				if k == 0 {
+					ch.Parent = b
+				} else {
+					ch.Others = append(ch.Others, b)
 				}
 			}
-			h.Blobs[i].Intros = append(h.Blobs[i].Intros, Intro{Path: path, Commit: info})
+			ch.Blob = int32(blob(id, path, int(ch.Parent)))
+			h.Changes = append(h.Changes, ch)
 		})
+		if err == nil {
+			err = derr
+		}
 		if err != nil {
 			return nil, fmt.Errorf("diff commit %s: %w", c.hash, err)
 		}
-		h.Commits++
 		if watch.Commit != nil {
 			watch.Commit(n+1, len(commits))
 		}
 	}
 	return h, nil
+}
+
+// AtTips returns, for each of paths, the indexes in Blobs of the files the
+// walked tips (every ref, or a range's head) hold there. A tip's file that
+// is not in Blobs was never changed by a walked commit, so it holds
+// nothing a walked commit added, and is left out.
+func (h *History) AtTips(paths []string) (map[string][]int, error) {
+	out := map[string][]int{}
+	seen := map[plumbing.Hash]bool{}
+	for _, t := range h.tips {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		for _, p := range paths {
+			id, err := h.w.lookup(t, p)
+			if err != nil {
+				return nil, err
+			}
+			if i, ok := h.blobIndex[id]; ok && !id.IsZero() {
+				out[p] = append(out[p], i)
+			}
+		}
+	}
+	return out, nil
+}
+
+// lookup returns the blob of the regular file at path in the tree root,
+// or the zero hash when there is none.
+func (w *gitWalker) lookup(root plumbing.Hash, path string) (plumbing.Hash, error) {
+	tree := root
+	for {
+		name, rest, more := strings.Cut(path, "/")
+		t, err := w.tree(tree)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		var found *treeEntry
+		for len(t) > 0 {
+			var e treeEntry
+			if e, t, err = nextEntry(t); err != nil {
+				return plumbing.ZeroHash, fmt.Errorf("tree %s: %w", tree, err)
+			}
+			if string(e.name) == name {
+				found = &e
+				break
+			}
+		}
+		var h plumbing.Hash
+		switch {
+		case found == nil:
+			return h, nil
+		case more && found.isDir():
+			copy(tree[:], found.hash)
+			path = rest
+		case !more && found.isFile():
+			copy(h[:], found.hash)
+			return h, nil
+		default:
+			return h, nil
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -31,6 +32,9 @@ func (r *Repo) objects() (*odb.DB, error) {
 			mu.Lock() // go-git handles are not safe for concurrent reads
 			defer mu.Unlock()
 			o, err := r.repo.Storer.EncodedObject(plumbing.AnyObject, h)
+			if errors.Is(err, plumbing.ErrObjectNotFound) {
+				return 0, nil, fmt.Errorf("object %s: %w", h, odb.ErrNotFound)
+			}
 			if err != nil {
 				return 0, nil, fmt.Errorf("object %s: %w", h, err)
 			}
@@ -48,6 +52,24 @@ func (r *Repo) objects() (*odb.DB, error) {
 		r.odb, r.odbErr = odb.Open(dir, fallback, objectCache)
 	})
 	return r.odb, r.odbErr
+}
+
+// Partial reports whether the repository is a partial clone: objects it
+// lacks are left at a promisor remote (git clone --filter).
+func (r *Repo) Partial() bool {
+	cfg, err := r.repo.Config()
+	if err != nil {
+		return false
+	}
+	if cfg.Raw.Section("extensions").Option("partialClone") != "" {
+		return true
+	}
+	for _, sub := range cfg.Raw.Section("remote").Subsections {
+		if strings.EqualFold(sub.Option("promisor"), "true") {
+			return true
+		}
+	}
+	return false
 }
 
 // objectsDir is where a git directory keeps its objects: a linked work
@@ -81,17 +103,20 @@ func (r *Repo) NewBlobReaders(n int) ([]*BlobReader, error) {
 	return out, nil
 }
 
+// ObjectID is a git object's id.
+type ObjectID = plumbing.Hash
+
 // Read returns the content of blob id; it must not be modified.
-func (b *BlobReader) Read(id string) ([]byte, error) {
-	data, _, err := b.ReadUnless(id, 0, nil)
+func (b *BlobReader) Read(id ObjectID) ([]byte, error) {
+	data, _, err := b.ReadUnlessBinary(id, 0, nil)
 	return data, err
 }
 
-// ReadUnless is Read, except that when skip reports true of the first n
+// ReadUnlessBinary is Read, except that when isBinary reports true of the first n
 // bytes of a large blob it stops there: skipped is true and data is that
 // prefix (a large binary file is not inflated whole to be skipped).
-func (b *BlobReader) ReadUnless(id string, n int, skip func([]byte) bool) (data []byte, skipped bool, err error) {
-	t, data, skipped, err := b.r.ReadUnless(plumbing.NewHash(id), n, skip)
+func (b *BlobReader) ReadUnlessBinary(id ObjectID, n int, isBinary func([]byte) bool) (data []byte, skipped bool, err error) {
+	t, data, skipped, err := b.r.ReadUnless(id, n, isBinary)
 	if err != nil {
 		return nil, false, fmt.Errorf("read blob %s: %w", id, err)
 	}

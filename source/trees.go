@@ -12,22 +12,50 @@ import (
 )
 
 // gitWalker reads commits and trees through one object reader, keeping
-// each raw tree it reads: a history walk reads a tree once however many
-// commits share it; the staged scan reads HEAD's tree with it.
+// the raw trees it read last: a history walk reads a tree once however
+// many nearby commits share it; the staged scan reads HEAD's tree with it.
 type gitWalker struct {
-	repo      *Repo
-	rd        *odb.Reader
-	boundary  map[plumbing.Hash]bool // shallow boundary commits
-	trees     map[plumbing.Hash][]byte
-	treeBytes int
+	repo     *Repo
+	rd       *odb.Reader
+	boundary map[plumbing.Hash]bool // shallow boundary commits
+	trees    treeCache
 }
 
-// maxTreeBytes bounds the raw trees kept in memory; past it the
-// cache starts again, for very large histories.
-const maxTreeBytes = 256 << 20
+// maxTreeBytes bounds the raw trees kept in memory.
+const maxTreeBytes = 64 << 20
+
+// treeCache keeps recently used raw trees in two generations: when the
+// young one fills half the budget it becomes the old one and the old one
+// is dropped; a tree found in the old one moves back to the young. It
+// approximates an LRU at the cost of two map lookups.
+type treeCache struct {
+	young, old map[plumbing.Hash][]byte
+	youngBytes int
+}
+
+func (c *treeCache) get(h plumbing.Hash) ([]byte, bool) {
+	if t, ok := c.young[h]; ok {
+		return t, true
+	}
+	if t, ok := c.old[h]; ok {
+		c.put(h, t)
+		return t, true
+	}
+	return nil, false
+}
+
+func (c *treeCache) put(h plumbing.Hash, t []byte) {
+	if c.young == nil {
+		c.young = map[plumbing.Hash][]byte{}
+	}
+	c.young[h] = t
+	if c.youngBytes += len(t); c.youngBytes > maxTreeBytes/2 {
+		c.old, c.young, c.youngBytes = c.young, map[plumbing.Hash][]byte{}, 0
+	}
+}
 
 func (w *gitWalker) tree(h plumbing.Hash) ([]byte, error) {
-	if t, ok := w.trees[h]; ok {
+	if t, ok := w.trees.get(h); ok {
 		return t, nil
 	}
 	typ, data, err := w.rd.Read(h)
@@ -37,11 +65,7 @@ func (w *gitWalker) tree(h plumbing.Hash) ([]byte, error) {
 	if typ != odb.Tree {
 		return nil, fmt.Errorf("read tree %s: it is a %s", h, typ)
 	}
-	if w.treeBytes += len(data); w.treeBytes > maxTreeBytes {
-		clear(w.trees)
-		w.treeBytes = len(data)
-	}
-	w.trees[h] = data
+	w.trees.put(h, data)
 	return data, nil
 }
 

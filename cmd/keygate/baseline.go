@@ -5,6 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keygate/keygate/baseline"
+	"github.com/keygate/keygate/engine"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/scan"
 )
@@ -26,8 +28,11 @@ values. Accepting a finding does not make the credential safe: revoke it.`,
 			if err != nil {
 				return err
 			}
-			req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: includeLogs, ExtraRules: extra, NoBaseline: true}
-			setup, err := scan.Prepare(req)
+			if paths, err = a.args(paths); err != nil {
+				return usageErr(err)
+			}
+			req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: includeLogs}
+			setup, err := engine.Load(engine.Options{Root: root, Config: cfg, ExtraRules: extra, NoBaseline: true})
 			if err != nil {
 				return usageErr(err)
 			}
@@ -41,7 +46,7 @@ values. Accepting a finding does not make the credential safe: revoke it.`,
 				}
 				return usageErr(fmt.Errorf("the scan was incomplete; baseline not written"))
 			}
-			b := scan.NewBaseline(res.Findings)
+			b := baseline.New(res.BaselineEntries())
 			path := abs(root, cfg.Baseline)
 			if err := b.Write(path); err != nil {
 				return usageErr(err)

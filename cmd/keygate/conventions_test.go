@@ -11,9 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/keygate/keygate/baseline"
 	"github.com/keygate/keygate/internal/fixture"
 	buildversion "github.com/keygate/keygate/internal/version"
-	"github.com/keygate/keygate/scan"
 )
 
 func TestVersionCommandAndFlag(t *testing.T) {
@@ -125,7 +125,7 @@ func TestFindingHintsSuppressAsPrinted(t *testing.T) {
 	res = runCLI(t, g.dir, nil, "scan", "--history", "--no-env-file")
 	require.Equal(t, exitFail, res.code, res.combined)
 	const prefix = "    allow (revoked or synthetic only): add to the findings of .keygate-baseline.json: "
-	var entry scan.BaselineEntry
+	var entry baseline.Entry
 	for _, l := range strings.Split(res.stdout, "\n") {
 		if e, ok := strings.CutPrefix(l, prefix); ok {
 			require.NoError(t, json.Unmarshal([]byte(e), &entry), e)
@@ -134,7 +134,7 @@ func TestFindingHintsSuppressAsPrinted(t *testing.T) {
 	require.NotEmpty(t, entry.Fingerprint, res.stdout)
 	assert.Equal(t, "bot-password", entry.RuleID)
 	assert.NotContains(t, res.stdout, fixture.BotPassword)
-	data, err := json.Marshal(map[string]any{"version": scan.BaselineVersion, "findings": []scan.BaselineEntry{entry}})
+	data, err := json.Marshal(map[string]any{"version": baseline.Version, "findings": []baseline.Entry{entry}})
 	require.NoError(t, err)
 	g.write(".keygate-baseline.json", string(data))
 	res = runCLI(t, g.dir, nil, "scan", "--history", "--no-env-file")

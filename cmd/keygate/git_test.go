@@ -136,13 +136,27 @@ func TestStagedRenameModeChangeSubdirSubmodule(t *testing.T) {
 	// A submodule entry (gitlink) has no content to scan.
 	g.git("update-index", "--add", "--cacheinfo", "160000,"+strings.Repeat("ab", 20)+",vendor/lib")
 	res := runCLI(t, filepath.Join(g.dir, "docs"), nil, "scan", "--staged", "--format", "json")
-	assert.Equal(t, exitPass, res.code, "a rename adds no new lines: %s", res.combined)
+	assert.Equal(t, exitFail, res.code, "a path new to the commit is new content, even a rename: %s", res.combined)
+	assert.Equal(t, []gitFinding{{"docs/new.md", 1, "redis-password", ""}}, gitFindings(t, res))
+
+	// A rename of clean content, a mode change and a submodule add nothing.
+	g.git("reset", "-q", "docs")
+	g.git("checkout", "docs/old.md")
+	require.NoError(t, os.Remove(filepath.Join(g.dir, "docs/new.md")))
+	g.write("docs/clean.md", "nothing here\n")
+	g.commit("clean file")
+	g.git("update-index", "--chmod=+x", "scripts/run.sh")
+	g.git("update-index", "--add", "--cacheinfo", "160000,"+strings.Repeat("ab", 20)+",vendor/lib")
+	g.git("mv", "docs/clean.md", "docs/renamed.md")
+	res = runCLI(t, filepath.Join(g.dir, "docs"), nil, "scan", "--staged", "--format", "json")
+	assert.Equal(t, exitPass, res.code, res.combined)
+	g.git("mv", "docs/old.md", "docs/new.md")
 
 	// Renaming into a blocked path is blocked, whatever the content.
 	g.git("mv", "docs/new.md", ".env")
 	res = runCLI(t, filepath.Join(g.dir, "docs"), nil, "scan", "--staged", "--format", "json")
 	assert.Equal(t, exitFail, res.code)
-	assert.Equal(t, []gitFinding{{".env", 1, "blocked-path", ""}}, gitFindings(t, res))
+	assert.Equal(t, []gitFinding{{".env", 1, "blocked-path", ""}, {".env", 1, "redis-password", ""}}, gitFindings(t, res))
 }
 
 func TestStagedBinaryAndNonUTF8Path(t *testing.T) {
@@ -318,6 +332,6 @@ func TestHistorySharedClone(t *testing.T) {
 	head := strings.TrimSpace(string(rev))
 	res = runCLI(t, clone, nil, "scan", "--history", "--range", leak+"..HEAD", "--format", "json", "--no-env-file")
 	assert.Equal(t, exitFail, res.code, res.combined)
-	// The new version of the file, with both secrets, came in that commit.
-	assert.Equal(t, []gitFinding{{"docs/a.md", 1, "redis-password", head}, {"docs/a.md", 2, "bot-password", head}}, gitFindings(t, res))
+	// Only what the range added: the older secret is the base's.
+	assert.Equal(t, []gitFinding{{"docs/a.md", 2, "bot-password", head}}, gitFindings(t, res))
 }

@@ -64,6 +64,9 @@ func binary(t testing.TB) string {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(childCLIEnv) != "" {
+		os.Exit(runChildCLI())
+	}
 	code := m.Run()
 	if builtBinary != "" {
 		os.RemoveAll(filepath.Dir(builtBinary))

@@ -141,4 +141,14 @@ func TestPreCommitFramework(t *testing.T) {
 
 	out2 := assertGateBlocksEnvFile(t, g, env)
 	assert.Contains(t, out2, "Passed", "the framework ran the keygate hook on the clean commit")
+
+	// `git commit -a` commits from a temporary index: the framework's
+	// hook must read it too.
+	g.write("docs/a.md", "hello\nBOT1_BITGET_API_KEY="+fixture.BitgetKey+"\n")
+	cmd = exec.Command("git", "commit", "-a", "-q", "-m", "leak through commit -a")
+	cmd.Dir = g.dir
+	cmd.Env = append(append(os.Environ(), "HOME="+g.dir, "GIT_CONFIG_NOSYSTEM=1"), env...)
+	out, err = cmd.CombinedOutput()
+	assert.Error(t, err, "the framework's hook must refuse commit -a with a key: %s", out)
+	assert.Contains(t, string(out), "bitget-api-key")
 }

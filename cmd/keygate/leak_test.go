@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/keygate/keygate/bitget"
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/internal/fixture"
 )
@@ -44,6 +45,12 @@ func assertNoLeak(t *testing.T, where, s string) {
 func TestNoOutputLeaksAValue(t *testing.T) {
 	dir := t.TempDir()
 	fixture.TradingOpsWithEnv(t, dir)
+	// The stand-in exchange knows BOT1's key of the env file, with withdraw
+	// and no allowlist: `keys audit` prints violations; an unknown-code
+	// refusal that echoes the key must not be repeated either.
+	bg := fixture.NewBitget(t)
+	bg.Add(fixture.BitgetKey2, fixture.BitgetAccount{Secret: fixture.HostSecret, Passphrase: fixture.HostPassphrase, Authorities: []string{"stow", "wwow"}})
+	t.Setenv(bitget.EnvBaseURL, bg.URL)
 	before := map[string]bool{filepath.FromSlash("env/.env"): true, filepath.FromSlash("docs/support/ticket-4411.md"): true}
 	for p := range fixture.Files() {
 		before[filepath.FromSlash(p)] = true
@@ -61,14 +68,32 @@ func TestNoOutputLeaksAValue(t *testing.T) {
 		{"verify", "reports/security/latest.json"},
 		{"baseline", "--include-logs"},
 		{"scan", "--include-logs", "--report", "out/after-baseline.json"},
+		{"keys", "audit"},
+		{"keys", "audit", "--format", "json", "--report", "out/keys-audit.json"},
+		{"keys", "audit", "--bot", "BOT4"},
+		{"keys", "audit", "--bot", "BOT1", "--env-file", "env/.env"},
 		{"rules", "list"},
 		{"rules", "test"},
 		{"version"},
 	}
 	stdin := fixture.Files()["data/bot1/logs/bot1.log"] + fixture.Files()["docs/incidents/2026-11-02-bot2.md"] + fixture.KnownCopies()
 	for _, args := range commands {
+		if args[0] == "keys" && args[len(args)-1] == "BOT4" {
+			// BOT4 has a passphrase only: a usage error that must not
+			// print it; then a refusal echoing the key.
+			res := runCLI(t, dir, nil, args...)
+			assert.Equal(t, exitUsage, res.code, res.combined)
+			assertNoLeak(t, "keys audit --bot BOT4", res.combined)
+			echo := fixture.Refusal(400, "40099", "bad key "+fixture.BitgetKey2+" "+fixture.HostPassphrase+" "+fixture.HostSecret)
+			bg.Next(echo, echo)
+			continue
+		}
 		res := runCLI(t, dir, strings.NewReader(stdin), args...)
-		assert.NotEqual(t, exitUsage, res.code, "%v: %s", args, res.combined)
+		if args[0] == "keys" && args[len(args)-1] == "env/.env" {
+			assert.Contains(t, res.stdout, "code 40099", "the echoing refusal was answered")
+		} else {
+			assert.NotEqual(t, exitUsage, res.code, "%v: %s", args, res.combined)
+		}
 		assertNoLeak(t, strings.Join(args, " ")+" stdout", res.stdout)
 		assertNoLeak(t, strings.Join(args, " ")+" stderr", res.stderr)
 	}

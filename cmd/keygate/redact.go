@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keygate/keygate/engine"
 	"github.com/keygate/keygate/redact"
-	"github.com/keygate/keygate/scan"
 )
 
 func newRedactCmd(a *app) *cobra.Command {
@@ -38,11 +38,11 @@ it is complete, so a live log stays live.`,
 			if err != nil {
 				return err
 			}
-			req := scan.Request{Root: root, Config: cfg, ExtraRules: extra, NoEnvFile: noEnvFile, NoBaseline: true}
+			opts := engine.Options{Root: root, Config: cfg, ExtraRules: extra, NoEnvFile: noEnvFile, NoBaseline: true}
 			if envFile != "" {
-				req.EnvFile = abs(root, envFile)
+				opts.EnvFile = abs(root, envFile)
 			}
-			setup, err := scan.Prepare(req)
+			setup, err := engine.Load(opts)
 			if err != nil {
 				return usageErr(err)
 			}

@@ -79,6 +79,31 @@ func (a *app) cwd() (string, error) {
 	return abs, nil
 }
 
+// args resolves PATH arguments once, for every command that takes them:
+// relative to -C (or the working directory), as a shell user means them.
+func (a *app) args(paths []string) ([]string, error) {
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	cwd, err := a.cwd()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = abs(cwd, p)
+	}
+	return out, nil
+}
+
+// abs resolves p against dir unless it is absolute.
+func abs(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
 // root is the repository's top directory when the working directory is
 // inside a git work tree (so keygate works from any subdirectory), else the
 // working directory. Configuration, scopes and report paths start there.
@@ -136,7 +161,7 @@ configuration or input error. No output ever holds a secret value.`,
 	cmd.SetOut(a.io.out)
 	cmd.SetErr(a.io.err)
 	cmd.SetIn(a.io.in)
-	cmd.AddCommand(newScanCmd(a), newRulesCmd(a), newBaselineCmd(a), newRedactCmd(a), newHookCmd(a), newVerifyCmd(a), newRotateCmd(a), newVersionCmd(a))
+	cmd.AddCommand(newScanCmd(a), newRulesCmd(a), newBaselineCmd(a), newRedactCmd(a), newHookCmd(a), newVerifyCmd(a), newRotateCmd(a), newKeysCmd(a), newVersionCmd(a))
 	return cmd
 }
 

@@ -12,16 +12,20 @@ import (
 	"github.com/keygate/keygate/rotate"
 )
 
-// rotator builds a Rotator for the repository. When --timeout was not
-// given, rotate.timeout of the configuration applies.
-func (a *app) rotator(cmd *cobra.Command, poll time.Duration, timeout *time.Duration) (*rotate.Rotator, error) {
+// adjustRotator is nil in the release binary. Tests set it to give each
+// Rotator a fake clock, or a checkpoint where the process stops to be
+// killed: no test hook ships.
+var adjustRotator func(*rotate.Rotator)
+
+// rotator builds a Rotator for the repository.
+func (a *app) rotator(poll time.Duration) (*rotate.Rotator, error) {
 	root, cfg, err := a.config()
 	if err != nil {
 		return nil, err
 	}
 	r := &rotate.Rotator{Root: root, Config: cfg, Out: a.io.out, PollInterval: poll, Version: version}
-	if f := cmd.Flags().Lookup("timeout"); f != nil && !f.Changed {
-		*timeout = r.DefaultTimeout()
+	if adjustRotator != nil {
+		adjustRotator(r)
 	}
 	return r, nil
 }
@@ -36,10 +40,15 @@ func rotateErr(err error) error {
 	if errors.As(err, &se) {
 		return &exitError{code: exitFail, err: err}
 	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return err
+	}
 	return usageErr(err)
 }
 
-// keysSource opens --keys-from: "-" is stdin; anything else a file.
+// keysSource opens --keys-from: "-" is stdin; anything else a file, with a
+// warning when others than its owner may read it.
 func (a *app) keysSource(from string) (io.Reader, string, func(), error) {
 	switch from {
 	case "":
@@ -51,7 +60,81 @@ func (a *app) keysSource(from string) (io.Reader, string, func(), error) {
 	if err != nil {
 		return nil, "", nil, usageErr(fmt.Errorf("--keys-from: %w", err))
 	}
+	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		who := "its group"
+		if fi.Mode().Perm()&0o007 != 0 {
+			who = "every user"
+		}
+		fmt.Fprintf(a.io.err, "keygate: warning: --keys-from %s is readable by %s (mode %04o): chmod 600 it, and delete it once the rotation is done\n",
+			from, who, fi.Mode().Perm())
+	}
 	return f, from, func() { f.Close() }, nil
+}
+
+// keyOptions are the flags of the commands that stage new keys.
+type keyOptions struct {
+	Bot, Owner, KeysFrom string
+	// SkipAudit is why the new keys are not audited at Bitget (recorded).
+	SkipAudit string
+}
+
+func (o *keyOptions) flags(c *cobra.Command) {
+	c.Flags().StringVar(&o.Bot, "bot", "", "the bot whose keys rotate (`BOT1` owns BOT1_* variables)")
+	c.Flags().StringVar(&o.Owner, "owner", "", "who performs the rotation (recorded)")
+	c.Flags().StringVar(&o.KeysFrom, "keys-from", "", "new KEY=VALUE lines from `FILE`, or - for stdin")
+	c.Flags().StringVar(&o.SkipAudit, "skip-audit", "", "do not audit the new keys at Bitget, for this `REASON` (an outage; recorded)")
+}
+
+// waitOptions are the flags of the commands that wait for healthy reports.
+type waitOptions struct {
+	Timeout time.Duration
+	// TimeoutSet is whether --timeout was given; else rotate.timeout of
+	// the configuration applies.
+	TimeoutSet bool
+	Poll       time.Duration
+}
+
+func (o *waitOptions) flags(c *cobra.Command) {
+	c.Flags().DurationVar(&o.Timeout, "timeout", 5*time.Minute, "how long to wait for healthy reports (default: rotate.timeout of .keygate.yaml)")
+	c.Flags().DurationVar(&o.Poll, "poll-interval", time.Second, "first wait between health checks (doubles up to 10s)")
+	_ = c.Flags().MarkHidden("poll-interval")
+}
+
+func (o *waitOptions) parsed(c *cobra.Command) { o.TimeoutSet = c.Flags().Changed("timeout") }
+
+func (o *waitOptions) timeout(r *rotate.Rotator) time.Duration {
+	if o.TimeoutSet {
+		return o.Timeout
+	}
+	return r.DefaultTimeout()
+}
+
+// runE runs a subcommand: run with the parsed options, or runF when a test
+// gave one (to see what the flags parsed to), as cli/cli's commands do.
+func runE[T any](opts *T, runF, run func(*T) error) func(*cobra.Command, []string) error {
+	return func(c *cobra.Command, _ []string) error {
+		if p, ok := any(opts).(interface{ parsed(*cobra.Command) }); ok {
+			p.parsed(c)
+		}
+		if runF != nil {
+			return runF(opts)
+		}
+		return rotateErr(run(opts))
+	}
+}
+
+// withKeys builds a Rotator, opens --keys-from and calls fn.
+func (a *app) withKeys(k keyOptions, poll time.Duration, fn func(*rotate.Rotator, rotate.StageInput) error) error {
+	r, err := a.rotator(poll)
+	if err != nil {
+		return err
+	}
+	keys, name, done, err := a.keysSource(k.KeysFrom)
+	if err != nil {
+		return err
+	}
+	defer done()
+	return fn(r, rotate.StageInput{Bot: k.Bot, Owner: k.Owner, Keys: keys, KeysName: name, SkipAudit: k.SkipAudit})
 }
 
 func newRotateCmd(a *app) *cobra.Command {
@@ -68,115 +151,20 @@ New keys are read from stdin or a file (--keys-from), never from arguments.`,
   keygate rotate cutover
   keygate rotate validate --timeout 5m
   #   ... revoke the old keys at the exchange ...
-  keygate rotate finalize --old-keys-revoked
+  keygate rotate finalize          # checks that Bitget now rejects the old key
 
   # The same, stage to validate in one go
   keygate rotate run --bot BOT1 --owner alice --keys-from - < new-keys.env
 
+  # Rehearse the cutover with the keys unchanged, and check readiness
+  keygate rotate drill --bot BOT1 --owner alice
+  keygate rotate check --bot BOT1
+
   # Suspected compromise
   keygate rotate break-glass --bot BOT1 --owner alice --reason "key seen in a chat log" --keys-from - < emergency.env`,
 	}
-	var (
-		bot, owner, keysFrom, reason string
-		timeout                      time.Duration
-		poll                         time.Duration
-		autoRollback, revoked        bool
-	)
-	// step runs fn with a Rotator; withKeys also opens --keys-from.
-	step := func(fn func(r *rotate.Rotator) error) func(*cobra.Command, []string) error {
-		return func(cmd *cobra.Command, _ []string) error {
-			r, err := a.rotator(cmd, poll, &timeout)
-			if err != nil {
-				return err
-			}
-			return rotateErr(fn(r))
-		}
-	}
-	withKeys := func(fn func(r *rotate.Rotator, in rotate.StageInput) error) func(*cobra.Command, []string) error {
-		return step(func(r *rotate.Rotator) error {
-			keys, name, done, err := a.keysSource(keysFrom)
-			if err != nil {
-				return err
-			}
-			defer done()
-			return fn(r, rotate.StageInput{Bot: bot, Owner: owner, Keys: keys, KeysName: name})
-		})
-	}
-	stageFlags := func(c *cobra.Command) {
-		c.Flags().StringVar(&bot, "bot", "", "the bot whose keys rotate (`BOT1` owns BOT1_* variables)")
-		c.Flags().StringVar(&owner, "owner", "", "who performs the rotation (recorded)")
-		c.Flags().StringVar(&keysFrom, "keys-from", "", "new KEY=VALUE lines from `FILE`, or - for stdin")
-	}
-	waitFlags := func(c *cobra.Command) {
-		c.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "how long to wait for healthy reports (default: rotate.timeout of .keygate.yaml)")
-		c.Flags().DurationVar(&poll, "poll-interval", time.Second, "first wait between health checks (doubles up to 10s)")
-		_ = c.Flags().MarkHidden("poll-interval")
-	}
-	stage := &cobra.Command{
-		Use:   "stage",
-		Short: "Check the new keys and write them into env/.env (backup kept)",
-		Args:  cobra.NoArgs,
-		RunE:  withKeys(func(r *rotate.Rotator, in rotate.StageInput) error { return r.Stage(in) }),
-	}
-	stageFlags(stage)
-	cutover := &cobra.Command{
-		Use:   "cutover",
-		Short: "Recreate exchange-snapshot-service and the bot's service (output redacted)",
-		Args:  cobra.NoArgs,
-		RunE:  step(func(r *rotate.Rotator) error { return r.Cutover() }),
-	}
-	validate := &cobra.Command{
-		Use:   "validate",
-		Short: "Wait for healthy snapshot and reconciliation reports; measure the interruption",
-		Args:  cobra.NoArgs,
-		RunE:  step(func(r *rotate.Rotator) error { return r.Validate(timeout, autoRollback) }),
-	}
-	waitFlags(validate)
-	validate.Flags().BoolVar(&autoRollback, "auto-rollback", false, "roll back when validation fails")
-	finalize := &cobra.Command{
-		Use:   "finalize",
-		Short: "Record the rotation, delete the backup, run the hygiene scan",
-		Args:  cobra.NoArgs,
-		RunE:  step(func(r *rotate.Rotator) error { return r.Finalize(revoked) }),
-	}
-	finalize.Flags().BoolVar(&revoked, "old-keys-revoked", false, "confirm the old keys are revoked at the exchange")
-	rollback := &cobra.Command{
-		Use:   "rollback",
-		Short: "Restore the previous env/.env byte for byte, recreate and validate",
-		Args:  cobra.NoArgs,
-		RunE:  step(func(r *rotate.Rotator) error { return r.Rollback(timeout) }),
-	}
-	waitFlags(rollback)
-	status := &cobra.Command{
-		Use:   "status",
-		Short: "Show where the rotation stands (and the truth about env/.env after a crash)",
-		Args:  cobra.NoArgs,
-		RunE:  step(func(r *rotate.Rotator) error { return r.Status(a.io.out) }),
-	}
-	runCmd := &cobra.Command{
-		Use:   "run",
-		Short: "stage, cutover and validate in one go (finalize waits for a person)",
-		Args:  cobra.NoArgs,
-		RunE: withKeys(func(r *rotate.Rotator, in rotate.StageInput) error {
-			return r.Run(rotate.RunInput{StageInput: in, Timeout: timeout, AutoRollback: autoRollback})
-		}),
-	}
-	stageFlags(runCmd)
-	waitFlags(runCmd)
-	runCmd.Flags().BoolVar(&autoRollback, "auto-rollback", false, "roll back when validation fails")
-	breakGlass := &cobra.Command{
-		Use:   "break-glass",
-		Short: "Emergency: pause the bot, rotate to emergency keys, write an incident note",
-		Args:  cobra.NoArgs,
-		RunE: withKeys(func(r *rotate.Rotator, in rotate.StageInput) error {
-			return r.BreakGlass(rotate.BreakGlassInput{Reason: reason,
-				RunInput: rotate.RunInput{StageInput: in, Timeout: timeout, AutoRollback: autoRollback}})
-		}),
-	}
-	stageFlags(breakGlass)
-	waitFlags(breakGlass)
-	breakGlass.Flags().StringVar(&reason, "reason", "", "why (suspected compromise, unauthorized activity); goes into the incident note, redacted")
-	breakGlass.Flags().BoolVar(&autoRollback, "auto-rollback", false, "roll back when validation fails")
-	cmd.AddCommand(stage, cutover, validate, finalize, rollback, status, runCmd, breakGlass)
+	cmd.AddCommand(newRotateStageCmd(a, nil), newRotateCutoverCmd(a, nil), newRotateValidateCmd(a, nil),
+		newRotateFinalizeCmd(a, nil), newRotateRollbackCmd(a, nil), newRotateStatusCmd(a, nil), newRotateRunCmd(a, nil),
+		newRotateBreakGlassCmd(a, nil), newRotateDrillCmd(a, nil), newRotateCheckCmd(a, nil))
 	return cmd
 }

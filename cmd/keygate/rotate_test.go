@@ -3,7 +3,11 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -18,6 +22,7 @@ import (
 
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/internal/fixture"
+	"github.com/keygate/keygate/rotate"
 )
 
 // Old and new synthetic keys of BOT1.
@@ -38,26 +43,23 @@ const newKeys = "BOT1_BITGET_API_KEY=" + newKey + "\nBOT1_BITGET_API_SECRET=" + 
 // engine), so this fake at the process boundary records its argv (with a
 // digest of env/.env at that moment), prints the env file as a careless
 // container might (to prove the output is redacted), and writes the health
-// reports the real snapshot service and reconciliation job would. STANDIN_*
-// variables choose healthy or not, on time or late.
+// reports the real snapshot service and reconciliation job would, stamped
+// with the test's clock (STANDIN_NOW). STANDIN_* variables choose healthy or
+// not; STANDIN_WRITES lists per invocation whether reports come at all
+// ("no yes": none after the first recreate, then on time).
 const standInDocker = `#!/usr/bin/env bash
 echo "docker $* env=$(sha256sum env/.env | cut -c1-16)" >> "$STANDIN_LOG"
 echo "recreating... loaded:"; cat env/.env
 bot=$(echo "${@: -1}" | tr a-z A-Z)
-# STANDIN_DELAYS lists a delay per invocation ("3 0": late, then on time).
-if [ -n "${STANDIN_DELAYS:-}" ]; then
+if [ -n "${STANDIN_WRITES:-}" ]; then
   n=$(grep -c '^docker' "$STANDIN_LOG")
-  read -r -a delays <<< "$STANDIN_DELAYS"
-  STANDIN_DELAY=${delays[$((n-1))]:-0}
+  read -r -a writes <<< "$STANDIN_WRITES"
+  [ "${writes[$((n-1))]:-yes}" = no ] && exit "${STANDIN_EXIT:-0}"
 fi
-write() {
-  sleep "${STANDIN_DELAY:-0}"
-  now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-  mkdir -p reports/exchange_snapshots reports/reconciliation
-  printf '{"generated_at": "%s", "probes": [{"bot": "%s", "status": "%s"}, {"bot": "BOT2", "status": "ok"}]}\n' "$now" "$bot" "${STANDIN_HEALTH:-ok}" > reports/exchange_snapshots/.tmp && mv reports/exchange_snapshots/.tmp reports/exchange_snapshots/latest.json
-  printf '{"generated_at": "%s", "status": "%s", "drift": [{"bot": "%s", "severity": "%s"}]}\n' "$now" "${STANDIN_RECON:-ok}" "$bot" "${STANDIN_DRIFT:-info}" > reports/reconciliation/.tmp && mv reports/reconciliation/.tmp reports/reconciliation/latest.json
-}
-if [ "${STANDIN_DELAY:-0}" = 0 ]; then write; else (write >/dev/null 2>&1 &); fi
+now=${STANDIN_NOW:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}
+mkdir -p reports/exchange_snapshots reports/reconciliation
+printf '{"generated_at": "%s", "probes": [{"bot": "%s", "status": "%s"}, {"bot": "BOT2", "status": "ok"}]}\n' "$now" "$bot" "${STANDIN_HEALTH:-ok}" > reports/exchange_snapshots/.tmp && mv reports/exchange_snapshots/.tmp reports/exchange_snapshots/latest.json
+printf '{"generated_at": "%s", "status": "%s", "drift": [{"bot": "%s", "severity": "%s"}]}\n' "$now" "${STANDIN_RECON:-ok}" "$bot" "${STANDIN_DRIFT:-info}" > reports/reconciliation/.tmp && mv reports/reconciliation/.tmp reports/reconciliation/latest.json
 exit "${STANDIN_EXIT:-0}"
 `
 
@@ -68,11 +70,46 @@ if [ "$name" = soft_pause ]; then exit "${STANDIN_SOFT_PAUSE_EXIT:-0}"; fi
 exit "${STANDIN_KILL_SWITCH_EXIT:-0}"
 `
 
+const composeFile = `services:
+  exchange-snapshot-service:
+    image: registry.invalid/snapshot:1
+  bot1:
+    image: registry.invalid/bot:1
+    env_file: ../env/.env
+  bot2:
+    image: registry.invalid/bot:1
+`
+
 type opsRepo struct {
 	t      *testing.T
 	dir    string
 	log    string
 	envOld []byte
+	// bitget is the stand-in exchange: it knows BOT1's old key (live) and
+	// its new one (trade-only, allowlisted), so stage's audit passes.
+	bitget *fixture.Bitget
+	clock  *fakeClock
+}
+
+// fakeClock is the rotation's clock in these tests: waiting moves it
+// instead of sleeping, and the stand-in stamps its reports with it.
+type fakeClock struct {
+	now time.Time
+	// slept is the total time waited; onSleep runs after each wait (a
+	// service that reports late, say).
+	slept   time.Duration
+	onSleep func(now time.Time)
+}
+
+func (c *fakeClock) Now() time.Time { return c.now }
+
+func (c *fakeClock) Sleep(d time.Duration) {
+	c.now = c.now.Add(d)
+	c.slept += d
+	os.Setenv("STANDIN_NOW", c.now.UTC().Format(time.RFC3339))
+	if c.onSleep != nil {
+		c.onSleep(c.now)
+	}
 }
 
 // newOpsRepo lays out the policy's trading-ops repository with BOT1's old
@@ -89,7 +126,7 @@ func newOpsRepo(t *testing.T) *opsRepo {
 	fixture.Write(t, dir, "env/.env", env)
 	require.NoError(t, os.Chmod(filepath.Join(dir, "env/.env"), 0o600))
 	fixture.Write(t, dir, "config/exchange_account_map.json", `{"BOT1": {"exchange": "bitget", "account": "main"}, "BOT2": {"exchange": "bitget"}}`)
-	fixture.Write(t, dir, "compose/docker-compose.yml", "services: {}\n")
+	fixture.Write(t, dir, "compose/docker-compose.yml", composeFile)
 	fixture.Write(t, dir, "docs/runbook.md", "Rotate with keygate rotate.\n")
 	fixture.Write(t, dir, "scripts/ops/soft_pause", standInPause)
 	fixture.Write(t, dir, "scripts/ops/kill_switch", standInPause)
@@ -101,11 +138,24 @@ func newOpsRepo(t *testing.T) *opsRepo {
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	log := filepath.Join(t.TempDir(), "standin.log")
 	t.Setenv("STANDIN_LOG", log)
-	for _, k := range []string{"STANDIN_HEALTH", "STANDIN_DELAY", "STANDIN_DELAYS", "STANDIN_RECON", "STANDIN_DRIFT", "STANDIN_EXIT",
+	for _, k := range []string{"STANDIN_HEALTH", "STANDIN_WRITES", "STANDIN_RECON", "STANDIN_DRIFT", "STANDIN_EXIT",
 		"STANDIN_SOFT_PAUSE_EXIT", "STANDIN_KILL_SWITCH_EXIT"} {
 		t.Setenv(k, "")
 	}
-	return &opsRepo{t: t, dir: dir, log: log, envOld: []byte(env)}
+	clock := &fakeClock{now: time.Now().UTC().Truncate(time.Second)}
+	t.Setenv("STANDIN_NOW", clock.now.Format(time.RFC3339))
+	adjustRotator = func(r *rotate.Rotator) { r.Now, r.Sleep = clock.Now, clock.Sleep }
+	t.Cleanup(func() { adjustRotator = nil })
+	return &opsRepo{t: t, dir: dir, log: log, envOld: []byte(env), clock: clock, bitget: newBitgetStandIn(t)}
+}
+
+// writeReports writes healthy reports stamped at, as the services would
+// once they are up.
+func (o *opsRepo) writeReports(at time.Time) {
+	stamp := at.UTC().Format(time.RFC3339)
+	fixture.Write(o.t, o.dir, "reports/exchange_snapshots/latest.json",
+		`{"generated_at": "`+stamp+`", "probes": [{"bot": "BOT1", "status": "ok"}]}`)
+	fixture.Write(o.t, o.dir, "reports/reconciliation/latest.json", `{"generated_at": "`+stamp+`", "status": "ok", "drift": []}`)
 }
 
 func (o *opsRepo) rotate(stdin string, args ...string) cliResult {
@@ -192,11 +242,18 @@ func TestRotateHappyPath(t *testing.T) {
 	status := o.rotate("", "status")
 	assert.Contains(t, status.stdout, "step: validated")
 	assert.Contains(t, status.stdout, "env/.env holds the NEW keys")
+	assert.Contains(t, status.stdout, "audit of the new key: ****cccc accepted: spot trade, futures orders")
 
+	// Finalize proves the revocation at the exchange.
 	fin := o.rotate("", "finalize")
-	assert.Equal(t, exitUsage, fin.code, "finalize needs --old-keys-revoked")
-	fin = o.rotate("", "finalize", "--old-keys-revoked")
+	assert.Equal(t, exitFail, fin.code, fin.combined)
+	assert.Contains(t, fin.stderr, "the old key of BOT1 is still accepted: revoke it at the exchange")
+	still := o.rotate("", "finalize", "--old-keys-revoked")
+	assert.Equal(t, exitFail, still.code, "an attestation does not overrule the exchange")
+	o.bitget.Revoke(oldKey)
+	fin = o.rotate("", "finalize")
 	require.Equal(t, exitPass, fin.code, fin.combined)
+	assert.Contains(t, fin.stdout, "the old key of BOT1 is revoked: Bitget rejects the old key ****dddd")
 	assert.NoFileExists(t, filepath.Join(o.dir, ".keygate/env.backup"))
 	assert.Contains(t, fin.stdout, "hygiene scan: keygate: pass")
 
@@ -209,7 +266,17 @@ func TestRotateHappyPath(t *testing.T) {
 		Vars   []struct {
 			Name, OldMasked, NewMasked string
 		} `json:"vars"`
-		Evidence []string `json:"evidence"`
+		Evidence   []string `json:"evidence"`
+		Revocation string   `json:"revocation"`
+		Audit      struct {
+			Result struct {
+				Verdict       string `json:"verdict"`
+				IPAllowlistOn bool   `json:"ip_allowlist_on"`
+				Permissions   []struct {
+					Code string `json:"code"`
+				} `json:"permissions"`
+			} `json:"result"`
+		} `json:"audit"`
 	}
 	require.NoError(t, json.Unmarshal(bytes.TrimSpace(rec), &r))
 	assert.Equal(t, "alice", r.Owner)
@@ -217,11 +284,15 @@ func TestRotateHappyPath(t *testing.T) {
 	assert.True(t, r.SLOMet)
 	assert.Len(t, r.Vars, 3)
 	assert.Contains(t, r.Evidence, "reports/exchange_snapshots/latest.json")
+	assert.Equal(t, "verified", r.Revocation)
+	assert.Equal(t, "accepted", r.Audit.Result.Verdict, "the record carries the new key's audit")
+	assert.True(t, r.Audit.Result.IPAllowlistOn)
+	assert.Len(t, r.Audit.Result.Permissions, len(fixture.TradeOnly))
 
 	// A finished rotation frees the way for the next.
 	status = o.rotate("", "status")
 	assert.Contains(t, status.stdout, "step: finalized")
-	o.assertNoValues(stage, again, cut, val, status, fin)
+	o.assertNoValues(stage, again, cut, val, status, fin, still)
 }
 
 func shaPrefix(b []byte) string {
@@ -240,6 +311,7 @@ func TestRotateRejectsBadKeys(t *testing.T) {
 		{"missing part of the triple", "BOT1_BITGET_API_KEY=" + newKey + "\n", "BOT1", "missing BOT1_BITGET_API_SECRET, BOT1_BITGET_PASSPHRASE"},
 		{"implausible key", strings.Replace(newKeys, newKey, "bg_short", 1), "BOT1", "does not look like a Bitget API key"},
 		{"implausible secret", strings.Replace(newKeys, newSecret, "nothex", 1), "BOT1", "does not look like a Bitget API secret"},
+		{"passphrase too short to be searched", strings.Replace(newKeys, newPass, "Reef9x", 1), "BOT1", "BOT1_BITGET_PASSPHRASE is shorter than 8 characters"},
 		{"same as old", strings.Replace(newKeys, newPass, oldPass, 1), "BOT1", "BOT1_BITGET_PASSPHRASE is the same as the current value"},
 		{"not in the account map", strings.ReplaceAll(newKeys, "BOT1_", "BOT7_"), "BOT7", "does not map BOT7"},
 		{"malformed line", "BOT1_BITGET_API_KEY\n", "BOT1", "stdin:1: expected KEY=VALUE"},
@@ -292,24 +364,34 @@ func TestRotateUnhealthyThenRollback(t *testing.T) {
 
 func TestRotateTimeoutAutoRollback(t *testing.T) {
 	o := newOpsRepo(t)
-	t.Setenv("STANDIN_DELAYS", "3 0") // late after the cutover, on time after the rollback
-	res := o.rotate(newKeys, "run", "--bot", "BOT1", "--owner", "alice", "--keys-from", "-", "--timeout", "1s", "--poll-interval", "100ms", "--auto-rollback")
+	t.Setenv("STANDIN_WRITES", "no yes") // no report after the cutover, on time after the rollback
+	res := o.rotate(newKeys, "run", "--bot", "BOT1", "--owner", "alice", "--keys-from", "-", "--timeout", "1m", "--poll-interval", "100ms", "--auto-rollback")
 	assert.Equal(t, exitFail, res.code, res.combined)
+	assert.Contains(t, res.stderr, "no report yet (reports/exchange_snapshots/latest.json) (after waiting 1m0s)")
 	assert.Contains(t, res.stderr, "rolled back to the previous keys")
 	assert.Equal(t, o.envOld, o.env())
+	assert.GreaterOrEqual(t, o.clock.slept, 50*time.Second, "validation waited out (most of) the timeout on the rotation's clock")
+	assert.Len(t, o.standInLog(), 2, "cutover, then the rollback's recreate")
 	status := o.rotate("", "status")
 	assert.Contains(t, status.stdout, "step: rolled_back")
 	o.assertNoValues(res, status)
 }
 
 // Reports that arrive late but within the timeout: validate waits (with
-// back-off) and passes.
+// back-off) and passes, and the interruption counts the wait.
 func TestRotateLateButHealthy(t *testing.T) {
 	o := newOpsRepo(t)
-	t.Setenv("STANDIN_DELAY", "2")
-	res := o.rotate(newKeys, "run", "--bot", "BOT1", "--owner", "alice", "--keys-from", "-", "--timeout", "20s", "--poll-interval", "100ms")
+	t.Setenv("STANDIN_WRITES", "no")
+	o.clock.onSleep = func(now time.Time) {
+		if o.clock.slept >= 30*time.Second {
+			o.writeReports(now)
+		}
+	}
+	res := o.rotate(newKeys, "run", "--bot", "BOT1", "--owner", "alice", "--keys-from", "-", "--timeout", "2m", "--poll-interval", "1s")
 	assert.Equal(t, exitPass, res.code, res.combined)
-	assert.Contains(t, res.stdout, "waiting: ")
+	assert.Contains(t, res.stdout, "waiting: no report yet")
+	// 1+2+4+8+10+10 s of back-off: healthy after 35 s.
+	assert.Contains(t, res.stdout, "validated BOT1: interruption 35s, within the 5m0s SLO")
 }
 
 func TestRotateSecondRotationRefused(t *testing.T) {
@@ -325,12 +407,44 @@ func TestRotateSecondRotationRefused(t *testing.T) {
 	assert.Contains(t, res.stderr, "at step staged")
 }
 
+// Environment of the test binary run as keygate (childCLI).
+const (
+	childCLIEnv = "KEYGATE_TEST_CHILD_CLI"
+	pauseAtEnv  = "KEYGATE_TEST_PAUSE_AT"
+)
+
+// childCLI runs this test binary as keygate in a process of its own, for
+// tests that kill it or race several: the release binary has no pause
+// point, the test binary does (see runChildCLI).
+func childCLI(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), childCLIEnv+"=1")
+	return cmd
+}
+
+// runChildCLI is TestMain's path when the binary runs as keygate: with
+// KEYGATE_TEST_PAUSE_AT set to a checkpoint, the process says so on stderr
+// and waits there to be killed.
+func runChildCLI() int {
+	if point := os.Getenv(pauseAtEnv); point != "" {
+		adjustRotator = func(r *rotate.Rotator) {
+			r.Checkpoint = func(at string) {
+				if at == point {
+					fmt.Fprintf(os.Stderr, "keygate-test-paused:%s\n", at)
+					select {}
+				}
+			}
+		}
+	}
+	return run(context.Background(), os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr})
+}
+
 // startPaused runs `keygate rotate stage` as a separate process that stops
 // at a named point, and returns it once it is there.
 func startPaused(t *testing.T, o *opsRepo, point string) *exec.Cmd {
-	cmd := exec.Command(binary(t), "-C", o.dir, "rotate", "stage", "--bot", "BOT1", "--owner", "alice", "--keys-from", "-")
+	cmd := childCLI("-C", o.dir, "rotate", "stage", "--bot", "BOT1", "--owner", "alice", "--keys-from", "-")
 	cmd.Stdin = strings.NewReader(newKeys)
-	cmd.Env = append(os.Environ(), "KEYGATE_TEST_PAUSE_AT="+point)
+	cmd.Env = append(cmd.Env, pauseAtEnv+"="+point)
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
@@ -435,4 +549,143 @@ func TestBreakGlass(t *testing.T) {
 	st := o.rotate("", "status")
 	assert.Contains(t, st.stdout, "(break-glass) of BOT1")
 	o.assertNoValues(res, st)
+}
+
+// The lock is visible only with its owner in it: a stage stopped the
+// moment its lock appeared still holds it against a second stage.
+func TestRotateLockVisibleWithOwner(t *testing.T) {
+	o := newOpsRepo(t)
+	cmd := startPaused(t, o, "lock-taken")
+	defer func() {
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		_ = cmd.Wait()
+	}()
+	res := o.rotate(newKeys, "stage", "--bot", "BOT1", "--owner", "bob", "--keys-from", "-")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	assert.Contains(t, res.stderr, fmt.Sprintf("another keygate rotate (pid %d) holds", cmd.Process.Pid))
+	assert.Equal(t, o.envOld, o.env())
+}
+
+// Thirty `rotate stage` processes, each with keys of its own, started at
+// once: exactly one succeeds, every other is refused (exit 1), and the
+// state records the keys env/.env holds.
+func TestRotateConcurrentStages(t *testing.T) {
+	o := newOpsRepo(t)
+	const n = 30
+	type result struct {
+		i    int
+		code int
+		out  string
+	}
+	keysOf := func(i int) string {
+		tail := fmt.Sprintf("%02x", i)
+		return "BOT1_BITGET_API_KEY=" + newKey[:len(newKey)-2] + tail + "\nBOT1_BITGET_API_SECRET=" + newSecret[:len(newSecret)-2] + tail +
+			"\nBOT1_BITGET_PASSPHRASE=" + newPass + tail + "\n"
+	}
+	start := make(chan struct{})
+	results := make(chan result, n)
+	for i := 0; i < n; i++ {
+		tail := fmt.Sprintf("%02x", i)
+		o.bitget.Add(newKey[:len(newKey)-2]+tail, fixture.BitgetAccount{Secret: newSecret[:len(newSecret)-2] + tail, Passphrase: newPass + tail,
+			Authorities: fixture.TradeOnly, IPs: "203.0.113.7"})
+	}
+	for i := 0; i < n; i++ {
+		cmd := childCLI("-C", o.dir, "rotate", "stage", "--bot", "BOT1", "--owner", "alice", "--keys-from", "-")
+		cmd.Stdin = strings.NewReader(keysOf(i))
+		go func() {
+			<-start
+			out, err := cmd.CombinedOutput()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			} else if err != nil {
+				code = -1
+			}
+			results <- result{i, code, string(out)}
+		}()
+	}
+	close(start)
+	winner := -1
+	for range n {
+		r := <-results
+		switch r.code {
+		case exitPass:
+			assert.Equal(t, -1, winner, "two stages succeeded: %d and %d", winner, r.i)
+			winner = r.i
+		case exitFail:
+			assert.Regexp(t, `another keygate rotate \(pid \d+\) holds|is staged with other keys than these`, r.out)
+		default:
+			t.Errorf("stage %d exited %d: %s", r.i, r.code, r.out)
+		}
+	}
+	require.NotEqual(t, -1, winner, "one stage succeeds")
+	var st struct {
+		NewSHA256 string `json:"new_sha256"`
+		Step      string `json:"step"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(readString(t, filepath.Join(o.dir, ".keygate/rotation.json"))), &st))
+	assert.Equal(t, "staged", st.Step)
+	assert.Equal(t, shaHex(o.env()), st.NewSHA256, "the state records the keys the env file holds")
+	assert.Contains(t, string(o.env()), newKey[:len(newKey)-2]+fmt.Sprintf("%02x", winner))
+	assert.NoFileExists(t, filepath.Join(o.dir, ".keygate/rotation.lock"))
+}
+
+func readString(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(data)
+}
+
+func shaHex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// A --keys-from file others may read is warned about (the rotation goes
+// on); a 0600 file is not.
+func TestRotateKeysFromPermissions(t *testing.T) {
+	tests := []struct {
+		mode os.FileMode
+		want string
+	}{
+		{0o644, "is readable by every user (mode 0644): chmod 600 it"},
+		{0o640, "is readable by its group (mode 0640): chmod 600 it"},
+		{0o600, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.mode.String(), func(t *testing.T) {
+			o := newOpsRepo(t)
+			keys := filepath.Join(t.TempDir(), "new-keys.env")
+			require.NoError(t, os.WriteFile(keys, []byte(newKeys), 0o600))
+			require.NoError(t, os.Chmod(keys, tt.mode))
+			res := o.rotate("", "stage", "--bot", "BOT1", "--owner", "alice", "--keys-from", keys)
+			require.Equal(t, exitPass, res.code, res.combined)
+			if tt.want == "" {
+				assert.NotContains(t, res.stderr, "warning")
+			} else {
+				assert.Contains(t, res.stderr, "keygate: warning: --keys-from "+keys+" "+tt.want)
+			}
+			o.assertNoValues(res)
+		})
+	}
+}
+
+// A symlinked env/.env: stage exits 2 naming the fix; the link stays.
+func TestRotateSymlinkedEnvRefused(t *testing.T) {
+	o := newOpsRepo(t)
+	secrets := t.TempDir()
+	target := filepath.Join(secrets, "bot.env")
+	fixture.Write(t, secrets, "bot.env", string(o.envOld))
+	envPath := filepath.Join(o.dir, "env/.env")
+	require.NoError(t, os.Remove(envPath))
+	require.NoError(t, os.Symlink(target, envPath))
+	res := o.rotate(newKeys, "stage", "--bot", "BOT1", "--owner", "alice", "--keys-from", "-")
+	assert.Equal(t, exitUsage, res.code, res.combined)
+	assert.Contains(t, res.stderr, "env/.env is a symbolic link")
+	fi, err := os.Lstat(envPath)
+	require.NoError(t, err)
+	assert.NotZero(t, fi.Mode()&os.ModeSymlink)
+	assert.Equal(t, o.envOld, o.env())
+	o.assertNoValues(res)
 }

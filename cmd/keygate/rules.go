@@ -72,7 +72,7 @@ packs merged over the default. Exit 1 when any example misbehaves.`,
 		},
 	}
 	cmd.PersistentFlags().StringArrayVar(&extra, "rules", nil, "extra rule pack `FILE` merged over the default (repeatable)")
-	cmd.AddCommand(list, test)
+	cmd.AddCommand(list, test, newRulesConvertCmd(a))
 	return cmd
 }
 

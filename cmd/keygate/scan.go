@@ -1,17 +1,21 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/keygate/keygate/engine"
 	"github.com/keygate/keygate/internal/atomicfile"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/sarif"
 	"github.com/keygate/keygate/scan"
+	"github.com/keygate/keygate/source"
 )
 
 type scanFlags struct {
@@ -25,6 +29,7 @@ type scanFlags struct {
 	rules       []string
 	report      string
 	sarif       string
+	junit       string
 	summary     string
 	format      string
 	quiet       bool
@@ -37,17 +42,17 @@ func newScanCmd(a *app) *cobra.Command {
 		Use:   "scan [PATH...]",
 		Short: "Find credentials in the configured scopes, given paths, or stdin",
 		Long: `Scan the configured scopes (docs/**, reports/** by default; data/*/logs/**
-too with --include-logs) or the given PATHs for credentials. The scan of the
-configured scopes (the hygiene check) writes the reports/security/latest.json
-contract; PATH, --stdin, --staged and --history scans write a report only with
---report FILE.
+too with --include-logs) or the given PATHs for credentials, and write the
+reports/security/latest.json contract.
 
 Scopes are scanned whether or not git ignores them. Binary files are skipped
 and counted; files of any size are streamed in bounded memory. Findings show
 the masked value only (****ABCD).
 
-Suppress a known finding with "keygate:allow" on its line, a glob in
-allow_paths of .keygate.yaml, or the baseline file ('keygate baseline'); each
+Suppress a known finding with "keygate:allow" (or "gitleaks:allow", or
+"pragma: allowlist secret") on its line, a glob in
+allow_paths of .keygate.yaml, the baseline file ('keygate baseline'), or an
+entry of .gitleaksignore (path:rule:line or commit:path:rule:line). Each
 finding's text output shows its fix and the exact line that suppresses it.
 
 A scope that matches nothing, or a scan of no file at all, is a warning (on
@@ -82,16 +87,19 @@ stderr and in the report's warnings), not an error.`,
 	fl.StringArrayVar(&f.rules, "rules", nil, "extra rule pack `FILE` merged over the default (repeatable)")
 	fl.StringVar(&f.report, "report", "", "write latest.json to `FILE` (default: report from config for the configured scopes; PATH and other modes write none unless given)")
 	fl.StringVar(&f.sarif, "sarif", "", "also write SARIF 2.1.0 for code scanning to `FILE`")
+	fl.StringVar(&f.junit, "junit", "", "also write JUnit XML (one testcase per finding) to `FILE`")
 	fl.StringVar(&f.summary, "summary", "", "also write the Markdown summary to `FILE` (a CI job summary)")
-	fl.StringVar(&f.format, "format", "text", "stdout format: text, json, markdown or github (workflow-command annotations, at most 50)")
+	fl.StringVar(&f.format, "format", "text", "stdout format: text, json, markdown, junit or github (workflow-command annotations, at most 50)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print findings and errors only: no progress, hints, summary or warnings")
 	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 only for findings of `SEVERITY` or above (low, medium, high, critical); the report keeps them all")
 	return cmd
 }
 
 func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
-	if f.format != "text" && f.format != "json" && f.format != "markdown" && f.format != "github" {
-		return usageErr(fmt.Errorf("--format %q: want text, json, markdown or github", f.format))
+	switch f.format {
+	case "text", "json", "markdown", "junit", "github":
+	default:
+		return usageErr(fmt.Errorf("--format %q: want text, json, markdown, junit or github", f.format))
 	}
 	if f.rangeSpec != "" {
 		f.history = true
@@ -120,11 +128,22 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	for i, p := range paths {
-		paths[i] = abs(cwd, p)
+	if paths, err = a.args(paths); err != nil {
+		return usageErr(err)
 	}
-	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs, ExtraRules: f.rules,
-		NoEnvFile: f.noEnvFile, Staged: f.staged, History: f.history, Range: f.rangeSpec}
+	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs,
+		Staged: f.staged, History: f.history, Range: f.rangeSpec}
+	eopts := engine.Options{Root: root, Config: cfg, ExtraRules: f.rules, NoEnvFile: f.noEnvFile}
+	if f.staged {
+		// git names the index it commits from to hooks; a relative name
+		// starts where git started the hook, the process's directory,
+		// whatever -C says.
+		if idx := os.Getenv("GIT_INDEX_FILE"); idx != "" {
+			if req.IndexFile, err = filepath.Abs(idx); err != nil {
+				return usageErr(fmt.Errorf("GIT_INDEX_FILE %s: %w", idx, err))
+			}
+		}
+	}
 	var prog *progress
 	if showProgress(a.io.err, f.quiet) {
 		prog = newProgress(a.io.err)
@@ -132,7 +151,7 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	}
 	defer prog.stop()
 	if f.envFile != "" {
-		req.EnvFile = abs(root, f.envFile)
+		eopts.EnvFile = abs(root, f.envFile)
 	}
 	if f.stdin {
 		req.Stdin = a.io.in
@@ -149,7 +168,7 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	}
 
 	start := time.Now()
-	setup, err := scan.Prepare(req)
+	setup, err := engine.Load(eopts)
 	var res *scan.Result
 	if err == nil {
 		res, err = scan.Run(cmd.Context(), req, setup)
@@ -157,6 +176,9 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	// The progress line is cleared before anything else is printed.
 	prog.stop()
 	meta := report.Meta{Version: version, Scopes: req.Scopes(), IncludeLogs: f.includeLogs, Now: time.Now()}
+	if errors.Is(err, source.ErrBadRange) {
+		err = fmt.Errorf("--range %s: %w", f.rangeSpec, err)
+	}
 	if err != nil {
 		// The contract holds even when the scan cannot run: a valid
 		// report with status error, then exit 2.
@@ -172,6 +194,11 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	}
 	if f.sarif != "" {
 		if werr := sarif.WriteFile(abs(cwd, f.sarif), rep, meta.Pack); werr != nil {
+			return usageErr(werr)
+		}
+	}
+	if f.junit != "" {
+		if werr := writeJUnit(abs(cwd, f.junit), rep); werr != nil {
 			return usageErr(werr)
 		}
 	}
@@ -206,6 +233,14 @@ func (a *app) print(rep *report.Report, format string, quiet bool) error {
 		_, err := io.WriteString(a.io.out, report.Markdown(rep))
 		return err
 	}
+	if format == "junit" {
+		data, err := report.JUnit(rep)
+		if err != nil {
+			return err
+		}
+		_, err = a.io.out.Write(data)
+		return err
+	}
 	if format == "github" {
 		return report.WriteGitHub(a.io.out, rep, report.MaxAnnotations)
 	}
@@ -218,11 +253,4 @@ func (a *app) print(rep *report.Report, format string, quiet bool) error {
 		return err
 	}
 	return report.WriteText(a.io.out, rep, report.TextOptions{Colour: a.colour(a.io.out), Quiet: quiet})
-}
-
-func abs(root, p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(root, p)
 }

@@ -336,3 +336,20 @@ func TestHugeFileBoundedMemory(t *testing.T) {
 	require.Positive(t, peakKB, "VmHWM was read")
 	assert.Less(t, peakKB, int64(100<<10), "peak RSS %d KB for a 200 MB file", peakKB)
 }
+
+// PATH arguments mean the same to every command: relative to where the
+// user is, here a subdirectory of the repository.
+func TestBaselinePathFromSubdirectory(t *testing.T) {
+	dir := t.TempDir()
+	fixture.TradingOps(t, dir)
+	fixture.Git(t, dir, "init", "-q")
+	p := "incidents/2026-11-02-bot2.md"
+	docs := filepath.Join(dir, "docs")
+	res := runCLI(t, docs, nil, "scan", p)
+	assert.Equal(t, exitFail, res.code, res.combined)
+	res = runCLI(t, docs, nil, "baseline", p)
+	require.Equal(t, exitPass, res.code, res.combined)
+	assert.FileExists(t, filepath.Join(dir, ".keygate-baseline.json"), "the baseline lives at the repository's top")
+	res = runCLI(t, docs, nil, "scan", p)
+	assert.Equal(t, exitPass, res.code, res.combined)
+}

@@ -1,4 +1,8 @@
-package scan
+// Package baseline is the file of accepted findings (.keygate-baseline.json)
+// that `keygate baseline` writes and every scan reads. It holds no value:
+// fingerprints are one-way, and the masked form is kept only to help a
+// reviewer recognise an entry.
+package baseline
 
 import (
 	"encoding/json"
@@ -10,20 +14,18 @@ import (
 	"github.com/keygate/keygate/internal/atomicfile"
 )
 
-// BaselineVersion is the format version of the baseline file.
-const BaselineVersion = 1
+// Version is the format version of the baseline file.
+const Version = 1
 
-// Baseline is a set of accepted finding fingerprints. It holds no values:
-// fingerprints are one-way, and the masked form is kept only to help a
-// reviewer recognise an entry.
-type Baseline struct {
-	Version int             `json:"version"`
-	Entries []BaselineEntry `json:"findings"`
+// File is a set of accepted finding fingerprints.
+type File struct {
+	Version int     `json:"version"`
+	Entries []Entry `json:"findings"`
 	set     map[string]bool
 }
 
-// BaselineEntry is one accepted finding.
-type BaselineEntry struct {
+// Entry is one accepted finding.
+type Entry struct {
 	Fingerprint string `json:"fingerprint"`
 	RuleID      string `json:"rule_id"`
 	Path        string `json:"path"`
@@ -31,15 +33,15 @@ type BaselineEntry struct {
 }
 
 // Has reports whether fp is in the baseline; a nil baseline has nothing.
-func (b *Baseline) Has(fp string) bool {
+func (b *File) Has(fp string) bool {
 	if b == nil {
 		return false
 	}
 	return b.set[fp]
 }
 
-// LoadBaseline reads a baseline file; a missing file is an empty baseline.
-func LoadBaseline(path string) (*Baseline, error) {
+// Load reads a baseline file; a missing file is an empty baseline (nil).
+func Load(path string) (*File, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -47,12 +49,12 @@ func LoadBaseline(path string) (*Baseline, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load baseline %s: %w", path, err)
 	}
-	var b Baseline
+	var b File
 	if err := json.Unmarshal(data, &b); err != nil {
 		return nil, fmt.Errorf("load baseline %s: not a keygate baseline (%v); regenerate it with `keygate baseline`", path, err)
 	}
-	if b.Version != BaselineVersion {
-		return nil, fmt.Errorf("load baseline %s: version %d, want %d; regenerate it with `keygate baseline`", path, b.Version, BaselineVersion)
+	if b.Version != Version {
+		return nil, fmt.Errorf("load baseline %s: version %d, want %d; regenerate it with `keygate baseline`", path, b.Version, Version)
 	}
 	b.set = map[string]bool{}
 	for _, e := range b.Entries {
@@ -61,15 +63,15 @@ func LoadBaseline(path string) (*Baseline, error) {
 	return &b, nil
 }
 
-// NewBaseline builds a baseline from findings, one entry per fingerprint.
-func NewBaseline(findings []Finding) *Baseline {
-	b := &Baseline{Version: BaselineVersion, set: map[string]bool{}}
-	for _, f := range findings {
-		if b.set[f.Fingerprint] {
+// New builds a baseline of entries, one per fingerprint, in path order.
+func New(entries []Entry) *File {
+	b := &File{Version: Version, set: map[string]bool{}}
+	for _, e := range entries {
+		if b.set[e.Fingerprint] {
 			continue
 		}
-		b.set[f.Fingerprint] = true
-		b.Entries = append(b.Entries, BaselineEntry{Fingerprint: f.Fingerprint, RuleID: f.RuleID, Path: f.Path, Masked: f.Masked})
+		b.set[e.Fingerprint] = true
+		b.Entries = append(b.Entries, e)
 	}
 	sort.Slice(b.Entries, func(i, j int) bool {
 		if b.Entries[i].Path != b.Entries[j].Path {
@@ -78,13 +80,13 @@ func NewBaseline(findings []Finding) *Baseline {
 		return b.Entries[i].Fingerprint < b.Entries[j].Fingerprint
 	})
 	if b.Entries == nil {
-		b.Entries = []BaselineEntry{}
+		b.Entries = []Entry{}
 	}
 	return b
 }
 
 // Write stores the baseline atomically.
-func (b *Baseline) Write(path string) error {
+func (b *File) Write(path string) error {
 	data, err := json.MarshalIndent(b, "", "  ")
 	if err != nil {
 		return err

@@ -1,0 +1,47 @@
+package baseline
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A baseline written and read back accepts the same fingerprints, once
+// each, in path order.
+func TestRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), ".keygate-baseline.json")
+	b := New([]Entry{
+		{Fingerprint: "fp2", RuleID: "bot-password", Path: "docs/b.md", Masked: "****"},
+		{Fingerprint: "fp1", RuleID: "bitget-api-key", Path: "docs/a.md", Masked: "****e1f0"},
+		{Fingerprint: "fp1", RuleID: "bitget-api-key", Path: "docs/a.md", Masked: "****e1f0"},
+	})
+	require.NoError(t, b.Write(path))
+	got, err := Load(path)
+	require.NoError(t, err)
+	require.Len(t, got.Entries, 2)
+	assert.Equal(t, "docs/a.md", got.Entries[0].Path)
+	assert.True(t, got.Has("fp1"))
+	assert.True(t, got.Has("fp2"))
+	assert.False(t, got.Has("fp3"))
+}
+
+// No file is an empty baseline; a broken one is an error naming the file
+// and how to fix it.
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	b, err := Load(filepath.Join(dir, "missing.json"))
+	require.NoError(t, err)
+	assert.False(t, b.Has("anything"), "a nil baseline has nothing")
+
+	for name, content := range map[string]string{"bad.json": "{not json", "old.json": `{"version": 7, "findings": []}`} {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+		_, err := Load(p)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), p)
+		assert.Contains(t, err.Error(), "keygate baseline")
+	}
+}

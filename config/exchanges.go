@@ -1,0 +1,51 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/keygate/keygate/bitget"
+	"github.com/keygate/keygate/internal/yamlfile"
+)
+
+// Exchanges configures the exchanges keygate audits keys at.
+type Exchanges struct {
+	Bitget Bitget `yaml:"bitget"`
+}
+
+// Bitget configures `keygate keys audit` and the audits of `rotate`.
+type Bitget struct {
+	// BaseURL is the REST API's base; $KEYGATE_BITGET_BASE_URL overrides it.
+	BaseURL string `yaml:"base_url"`
+	// ForbiddenPermissions are permission codes a bot's key must not have.
+	ForbiddenPermissions []string `yaml:"forbidden_permissions"`
+	// RequireIPAllowlist makes a key without an IP allowlist a violation.
+	RequireIPAllowlist bool `yaml:"require_ip_allowlist"`
+}
+
+// DefaultExchanges is the policy's least privilege: no withdraw (wwow),
+// no wallet transfer (wtow), no sub-account management (chow), and an IP
+// allowlist on every key.
+func DefaultExchanges() Exchanges {
+	return Exchanges{Bitget: Bitget{
+		BaseURL:              bitget.DefaultBaseURL,
+		ForbiddenPermissions: []string{"wwow", "wtow", "chow"},
+		RequireIPAllowlist:   true,
+	}}
+}
+
+var permissionCodeRE = regexp.MustCompile(`^[a-z0-9]{2,8}$`)
+
+func (e Exchanges) validate(file string, line int) []error {
+	var errs []error
+	if _, err := bitget.ParseBaseURL(e.Bitget.BaseURL); err != nil {
+		errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: "exchanges.bitget.base_url: " + err.Error()})
+	}
+	for _, p := range e.Bitget.ForbiddenPermissions {
+		if !permissionCodeRE.MatchString(p) {
+			errs = append(errs, &yamlfile.Error{File: file, Line: line,
+				Msg: fmt.Sprintf("exchanges.bitget.forbidden_permissions: %q is not a Bitget permission code (such as wwow)", p)})
+		}
+	}
+	return errs
+}

@@ -1,0 +1,177 @@
+package rotate
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/keygate/keygate/envfile"
+	"github.com/keygate/keygate/keyaudit"
+)
+
+// auditTimeout bounds one audit at the exchange (clock sync, retries).
+const auditTimeout = time.Minute
+
+// Revocation statuses of a finalized rotation's record.
+const (
+	// RevocationVerified: Bitget rejects the old key as invalid.
+	RevocationVerified = "verified"
+	// RevocationAttested: Bitget could not be asked; the operator attested
+	// the revocation with --old-keys-revoked.
+	RevocationAttested = "attested"
+	// RevocationNone: the bot had no Bitget key before the rotation.
+	RevocationNone = "none"
+)
+
+// KeyAudit is what Bitget said of a rotation's new key, kept in the state
+// and the record. It holds no value.
+type KeyAudit struct {
+	At time.Time `json:"at"`
+	// Skipped is the operator's reason (redacted) when --skip-audit was given.
+	Skipped string           `json:"skipped,omitempty"`
+	Result  *keyaudit.Result `json:"result,omitempty"`
+}
+
+// auditKey asks Bitget about bot's key in f, and says any clock warning.
+func (r *Rotator) auditKey(f *envfile.File, bot string) (*keyaudit.Result, []string, error) {
+	creds, missing := keyaudit.TripleOf(f, bot)
+	if len(missing) > 0 {
+		return nil, missing, nil
+	}
+	a, err := keyaudit.New(r.Config.Exchanges.Bitget)
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), auditTimeout)
+	defer cancel()
+	if skew, err := a.Clock(ctx); err == nil {
+		if w := keyaudit.ClockWarning(skew); w != "" {
+			r.say("warning: %s", w)
+		}
+	}
+	res := a.Check(ctx, bot, creds)
+	return &res, nil, nil
+}
+
+// auditNewKeys is stage's audit of the new keys, before anything is
+// written: a rejected key or a violation refuses the stage (exit 1), a key
+// Bitget could not judge stops it (exit 2). skipReason, when set, skips the
+// audit and is recorded.
+func (r *Rotator) auditNewKeys(bot string, keys *envfile.File, skipReason string) (*KeyAudit, error) {
+	now := r.now()
+	if skipReason != "" {
+		red := r.redactor()
+		if red == nil {
+			return nil, fmt.Errorf("cannot build the redactor for the --skip-audit reason")
+		}
+		reason := red.String(skipReason)
+		r.say("WARNING: the new key of %s is NOT audited at Bitget (--skip-audit: %s); run keygate keys audit --bot %s once Bitget answers", bot, reason, bot)
+		return &KeyAudit{At: now, Skipped: reason}, nil
+	}
+	res, _, err := r.auditKey(keys, bot)
+	if err != nil {
+		return nil, err
+	}
+	r.say("audit of the new key of %s (%s): %s", bot, res.APIKey, res.Scope())
+	switch {
+	case len(res.Violations) > 0:
+		msgs := make([]string, 0, len(res.Violations))
+		for _, v := range res.Violations {
+			msgs = append(msgs, v.Message)
+		}
+		return nil, stepErr("the new key of %s fails the audit (%s); %s is untouched", bot, strings.Join(msgs, "; "), r.Config.EnvFile)
+	case res.Verdict != keyaudit.Accepted:
+		return nil, fmt.Errorf("could not audit the new key of %s at Bitget: %s; %s is untouched. If Bitget is down, stage with --skip-audit \"REASON\" (recorded) and run keygate keys audit later",
+			bot, res.Why, r.Config.EnvFile)
+	}
+	return &KeyAudit{At: now, Result: res}, nil
+}
+
+// verifyRevocation is finalize's proof that the old key is revoked: Bitget
+// must now reject it as invalid. Still accepted refuses (exit 1) whatever
+// the operator attests; when Bitget cannot tell, attested (from
+// --old-keys-revoked) lets the rotation end as "attested", else it stops
+// (exit 2). It returns the record's status and its detail.
+func (r *Rotator) verifyRevocation(st *State, attested bool) (string, string, error) {
+	cannot := func(why string) (string, string, error) {
+		if attested {
+			r.say("could not verify that the old key of %s is revoked (%s); recorded as attested by the operator (--old-keys-revoked)", st.Bot, why)
+			return RevocationAttested, why, nil
+		}
+		return "", "", fmt.Errorf("could not verify that the old key of %s is revoked: %s. Run keygate rotate finalize again when Bitget answers, or attest the revocation with --old-keys-revoked", st.Bot, why)
+	}
+	old, err := envfile.Load(r.backupPath())
+	if err != nil {
+		return cannot("the backup with the old key cannot be read")
+	}
+	res, missing, err := r.auditKey(old, st.Bot)
+	if err != nil {
+		return "", "", err
+	}
+	if res == nil {
+		if len(missing) == len(keyaudit.Triple) {
+			r.say("%s had no Bitget key before this rotation: nothing to revoke", st.Bot)
+			return RevocationNone, st.Bot + " had no Bitget key before this rotation", nil
+		}
+		return cannot("the old Bitget key is incomplete (missing " + strings.Join(missing, ", ") + ")")
+	}
+	switch {
+	case res.Revoked():
+		detail := fmt.Sprintf("Bitget rejects the old key %s: %s (code %s)", res.APIKey, res.Why, res.Code)
+		r.say("the old key of %s is revoked: %s", st.Bot, detail)
+		return RevocationVerified, detail, nil
+	case res.StillAccepted():
+		return "", "", stepErr("the old key of %s is still accepted: revoke it at the exchange", st.Bot)
+	}
+	return cannot(fmt.Sprintf("Bitget answered %s: %s, which does not prove a revocation", res.Verdict, res.Why))
+}
+
+// oldKeyScope is break-glass's look at the compromised key before it is
+// replaced: its permissions, for the incident note. It never stops the
+// emergency path.
+func (r *Rotator) oldKeyScope(bot, skipReason string) string {
+	if skipReason != "" {
+		return "not checked (--skip-audit)"
+	}
+	f, err := envfile.Load(r.envPath())
+	if err != nil {
+		return "not checked (the env file cannot be read)"
+	}
+	res, missing, err := r.auditKey(f, bot)
+	switch {
+	case err != nil:
+		return "not checked (" + err.Error() + ")"
+	case res == nil:
+		return "no whole Bitget key (missing " + strings.Join(missing, ", ") + ")"
+	}
+	return res.APIKey + ": " + res.Scope()
+}
+
+// auditLine is the new key's audit for `rotate status`.
+func auditLine(st *State) string {
+	switch {
+	case st.Audit == nil:
+		return "not audited"
+	case st.Audit.Skipped != "":
+		return "skipped (--skip-audit: " + st.Audit.Skipped + ")"
+	case st.Audit.Result != nil:
+		return st.Audit.Result.APIKey + " " + string(st.Audit.Result.Verdict) + ": " + st.Audit.Result.Scope()
+	}
+	return "not audited"
+}
+
+// scopeLines are the incident note's key scope: the old key's permissions
+// (revoked) and the new one's (rotated to).
+func scopeLines(oldScope string, st *State) string {
+	newScope := "not audited"
+	if st != nil && st.Audit != nil {
+		switch {
+		case st.Audit.Result != nil:
+			newScope = st.Audit.Result.APIKey + ": " + st.Audit.Result.Scope()
+		case st.Audit.Skipped != "":
+			newScope = "not audited (--skip-audit: " + st.Audit.Skipped + ")"
+		}
+	}
+	return fmt.Sprintf("  - old key permissions (revoke at the exchange): %s\n  - new key permissions: %s\n", oldScope, newScope)
+}

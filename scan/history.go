@@ -1,0 +1,180 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/keygate/keygate/detector"
+	"github.com/keygate/keygate/source"
+	"github.com/keygate/keygate/source/odb"
+)
+
+// History scans the history (or a range) and reports what each commit
+// added: each (path, secret) once, at the earliest commit whose change
+// added it relative to every parent (a merge adds only what none of its
+// parents held), with how many times it was added and whether a tip
+// still holds it. In a range, what the excluded side held is the
+// baseline: a secret present before the range is not the range's.
+func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, error) {
+	start := time.Now()
+	h, results, err := historyScan(ctx, repo, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Mode: ModeHistory, Commits: len(h.Commits), Warnings: append([]string{}, h.Warnings...)}
+	missing := 0
+	for i, res := range results {
+		if errors.Is(res.err, odb.ErrNotFound) {
+			missing++
+			continue
+		}
+		r.tally(h.Blobs[i].Path, h.Blobs[i].ID.String(), res)
+	}
+	if missing > 0 {
+		r.Errors = append(r.Errors, missingBlobsError(repo, missing))
+	}
+	adds := attribute(h, results, opts.Blocked)
+	if err := markTips(h, adds, results); err != nil {
+		return nil, err
+	}
+	memo := fingerprints{}
+	for _, a := range adds {
+		var f Finding
+		if a.blocked {
+			f = blockedFinding(a.path)
+		} else {
+			f = opts.newFindingMemo(a.finding, a.path, memo)
+		}
+		setCommit(&f, h.Commits[a.commit])
+		f.TimesAdded, f.AtTip = a.times, a.atTip
+		opts.add(r, f)
+	}
+	sortFindings(r)
+	r.Duration = time.Since(start)
+	return r, nil
+}
+
+// missingBlobsError says how many blobs could not be read and how to get
+// them: a partial clone (--filter=blob:none) leaves blobs at its promisor
+// remote, and a scan without them would pass on what it never read.
+func missingBlobsError(repo *source.Repo, n int) string {
+	noun := "blobs are"
+	if n == 1 {
+		noun = "blob is"
+	}
+	if repo.Partial() {
+		return fmt.Sprintf("%d %s missing from this partial clone and were not scanned: clone without --filter (actions/checkout: no filter), or fetch them first with `git rev-list --objects --missing=print --all | sed -n 's/^?//p' | git -c fetch.negotiationAlgorithm=noop fetch origin --no-tags --no-write-fetch-head --recurse-submodules=no --filter=blob:none --stdin`", n, noun)
+	}
+	return fmt.Sprintf("%d %s missing from the repository and were not scanned (git fsck names them): the repository is damaged or incomplete", n, noun)
+}
+
+// addition is one (path, secret) a history added, at its first addition.
+type addition struct {
+	path    string
+	commit  int // in History.Commits
+	finding detector.Finding
+	blocked bool // a blocked path, not a secret
+	times   int
+	atTip   bool
+}
+
+// secretKey names a secret as a finding's fingerprint does: the same
+// secret under another rule is another finding.
+type secretKey struct{ rule, secret string }
+
+// attribute walks the changes in commit order and keeps, per (path,
+// secret), the first change that added it and how many changes did.
+func attribute(h *source.History, results []streamResult, blocked []string) []*addition {
+	held := make([]map[secretKey]int, len(results)) // per blob: secret -> first finding
+	secrets := func(b int) map[secretKey]int {
+		if b == source.NoBlob {
+			return nil
+		}
+		if held[b] == nil {
+			m := make(map[secretKey]int, len(results[b].findings))
+			for i := len(results[b].findings) - 1; i >= 0; i-- {
+				f := results[b].findings[i]
+				m[secretKey{f.RuleID, f.Secret}] = i
+			}
+			held[b] = m
+		}
+		return held[b]
+	}
+	type pathKey struct {
+		path string
+		secretKey
+	}
+	byKey := map[pathKey]*addition{}
+	var out []*addition
+	record := func(k pathKey, ch source.Change, f detector.Finding, isBlocked bool) {
+		if a := byKey[k]; a != nil {
+			a.times++
+			return
+		}
+		a := &addition{path: ch.Path, commit: int(ch.Commit), finding: f, blocked: isBlocked, times: 1}
+		byKey[k] = a
+		out = append(out, a)
+	}
+	for _, ch := range h.Changes {
+		if Blocked(blocked, ch.Path) && newPath(ch) {
+			record(pathKey{path: ch.Path}, ch, detector.Finding{}, true)
+		}
+		now := secrets(int(ch.Blob))
+		if len(now) == 0 {
+			continue
+		}
+		for k, i := range now {
+			held := false
+			ch.Parents(func(p int) { _, in := secrets(p)[k]; held = held || in })
+			if !held {
+				record(pathKey{ch.Path, k}, ch, results[ch.Blob].findings[i], false)
+			}
+		}
+	}
+	return out
+}
+
+// newPath reports whether a change brings a file to a path none of its
+// parents had one at.
+func newPath(ch source.Change) bool {
+	isNew := true
+	ch.Parents(func(p int) { isNew = isNew && p == source.NoBlob })
+	return isNew
+}
+
+// markTips sets atTip on each addition a tip still holds: the file at
+// its path in some tip holds the secret (or, for a blocked path, exists).
+func markTips(h *source.History, adds []*addition, results []streamResult) error {
+	if len(adds) == 0 {
+		return nil
+	}
+	var paths []string
+	seen := map[string]bool{}
+	for _, a := range adds {
+		if !seen[a.path] {
+			seen[a.path] = true
+			paths = append(paths, a.path)
+		}
+	}
+	at, err := h.AtTips(paths)
+	if err != nil {
+		return fmt.Errorf("read the tips' trees: %w", err)
+	}
+	for _, a := range adds {
+		for _, b := range at[a.path] {
+			if a.blocked {
+				a.atTip = true
+				break
+			}
+			for _, f := range results[b].findings {
+				if f.RuleID == a.finding.RuleID && f.Secret == a.finding.Secret {
+					a.atTip = true
+					break
+				}
+			}
+		}
+	}
+	return nil
+}
