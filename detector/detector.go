@@ -17,6 +17,7 @@ import (
 	re2 "github.com/wasilibs/go-re2"
 	"github.com/wasilibs/go-re2/experimental"
 
+	"github.com/keygate/keygate/detector/placeholder"
 	"github.com/keygate/keygate/rules"
 )
 
@@ -50,6 +51,10 @@ type Finding struct {
 	EnvName      string
 	// Allowed is non-empty when the finding is suppressed inline.
 	Allowed string
+	// Decoded names the encodings the secret was found under, outermost
+	// first ("base64", "percent+base64"); empty for plain text. Secret and
+	// the offsets are then those of the encoded text.
+	Decoded string
 }
 
 type compiledRule struct {
@@ -102,7 +107,7 @@ type Detector struct {
 	lineLocal    bool
 	keywords     *keywordSet
 	keywordRules [][]int // keyword id -> rule indexes
-	placeholders []*regexp.Regexp
+	placeholders *placeholder.Set
 	pathRules    bool // some rule is limited by paths
 	ruleKW       int  // automaton ids at or above this are known-value variants
 	variants     []variant
@@ -146,12 +151,9 @@ func New(pack *rules.Pack, known ...KnownValue) (*Detector, error) {
 			d.keywordRules[id] = append(d.keywordRules[id], i)
 		}
 	}
-	for _, p := range pack.Allow.Placeholders {
-		re, err := regexp.Compile(p)
-		if err != nil {
-			return nil, fmt.Errorf("allow.placeholders %q: %w", p, err)
-		}
-		d.placeholders = append(d.placeholders, re)
+	var err error
+	if d.placeholders, err = placeholder.New(pack.Allow.Placeholders); err != nil {
+		return nil, err
 	}
 	// Known values share the keyword automaton: one pass finds both, so 50
 	// values cost about what one does.
@@ -224,14 +226,10 @@ func patternHas(pattern string, is func(*syntax.Regexp) bool) (bool, error) {
 }
 
 // IsPlaceholder reports whether v is a template, mask, reference or other
-// safe stand-in according to the pack's placeholders.
+// safe stand-in: the pack's placeholders and the shared built-in shapes
+// (see package placeholder), the one check every rule's matches pass.
 func (d *Detector) IsPlaceholder(v string) bool {
-	for _, re := range d.placeholders {
-		if re.MatchString(v) {
-			return true
-		}
-	}
-	return false
+	return d.placeholders.Is(v)
 }
 
 // rawMatch is a candidate before filtering and positioning; offsets are
@@ -243,6 +241,7 @@ type rawMatch struct {
 	envName    string
 	secret     string
 	allowed    string
+	decoded    string // encodings, for a match in decoded text (see Finding.Decoded)
 }
 
 // KnownOnly, as the only-rule argument, restricts a scan to known values.
@@ -346,12 +345,22 @@ func (d *Detector) matchWindows(out []rawMatch, c *compiledRule, buf []byte, ws 
 			if ss < 0 || se <= ss {
 				continue
 			}
-			out = append(out, rawMatch{start: s + ss, end: s + se, rank: c.index, rule: c.index,
+			out = append(out, rawMatch{start: s + ss, end: s + se, rank: d.rank(c), rule: c.index,
 				secret: string(buf[s+ss : s+se])})
 		}
 		i = j
 	}
 	return out
+}
+
+// rank orders rules where their matches overlap: pack order, except that
+// a generic rule's guess comes after every other rule and after the known
+// values, whose findings are certain and critical.
+func (d *Detector) rank(c *compiledRule) int {
+	if c.rule.Gate == rules.GateGeneric {
+		return len(d.rules) + 1 + c.index
+	}
+	return c.index
 }
 
 // lineBounds widens [start,end) to whole lines of buf.
@@ -366,8 +375,10 @@ func lineBounds(buf []byte, start, end int) (int, int) {
 
 // keep applies the entropy gate and allowlists to a pattern match, and
 // marks inline-allowed ones. It reports false for a match to drop.
-func (d *Detector) keep(m *rawMatch, buf []byte) (allowed string, ok bool) {
-	if m.rule >= 0 {
+func (d *Detector) keep(m *rawMatch, buf []byte, p purpose) (allowed string, ok bool) {
+	// A decoded match passed its gates on the decoded text; its encoded
+	// text here is not the value they judge.
+	if m.rule >= 0 && m.decoded == "" {
 		c := d.rules[m.rule]
 		if c.rule.MinEntropy > 0 && Entropy(m.secret) < c.rule.MinEntropy {
 			return "", false
@@ -378,7 +389,16 @@ func (d *Detector) keep(m *rawMatch, buf []byte) (allowed string, ok bool) {
 			}
 		}
 	}
-	if d.IsPlaceholder(m.secret) {
+	if m.decoded == "" && (p == forScan && d.IsPlaceholder(m.secret) || p == forRedact && d.placeholders.Listed(m.secret)) {
+		return "", false
+	}
+	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateGeneric && !genericValue(buf, m.start, m.end) {
+		return "", false
+	}
+	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateCode && codeValue(buf, m.start, m.end) {
+		return "", false
+	}
+	if m.decoded == "" && m.rule >= 0 && placeholderLogin(buf, m.start, m.end) {
 		return "", false
 	}
 	ls, le := lineBounds(buf, m.start, m.end)
@@ -388,17 +408,30 @@ func (d *Detector) keep(m *rawMatch, buf []byte) (allowed string, ok bool) {
 	return "", true
 }
 
+// purpose is what matches are filtered for.
+type purpose int
+
+const (
+	// forScan: a finding must be a credential; placeholders of every
+	// shape are dropped.
+	forScan purpose = iota
+	// forRedact: masking a stand-in costs nothing, leaking a key made of
+	// runs (bg_0000aaaa1111bbbb…) costs the key; only the pack's declared
+	// placeholders are left as they are.
+	forRedact
+)
+
 // resolve filters matches and, where spans overlap, keeps the best-ranked
 // one: one secret is one finding. The result is sorted by start.
-func (d *Detector) resolve(ms []rawMatch, buf []byte) []rawMatch {
-	return choose(d.filter(ms, buf))
+func (d *Detector) resolve(ms []rawMatch, buf []byte, p purpose) []rawMatch {
+	return choose(d.filter(ms, buf, p))
 }
 
 // filter drops the matches keep rejects and marks inline-allowed ones.
-func (d *Detector) filter(ms []rawMatch, buf []byte) []rawMatch {
+func (d *Detector) filter(ms []rawMatch, buf []byte, p purpose) []rawMatch {
 	kept := ms[:0]
 	for _, m := range ms {
-		a, ok := d.keep(&m, buf)
+		a, ok := d.keep(&m, buf, p)
 		if !ok {
 			continue
 		}

@@ -2,6 +2,7 @@ package detector
 
 import (
 	"bytes"
+	"os"
 	"testing"
 )
 
@@ -15,6 +16,13 @@ func FuzzScan(f *testing.F) {
 		}
 	}
 	f.Add([]byte("\xff\xfe\r\n\x00REDIS_PASSWORD=\"unterminated"))
+	// Encoded keys, so that the decoders are explored too.
+	enc, err := os.ReadFile("testdata/recall/encoded.txt")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(enc)
+	f.Add([]byte(`x=%5Cu0062%2 \u00 \x6 YmdfMGYxZTJkM2M0YjVhNjk3ODg3OTZhNWI0YzNkMmUxZjA=%3`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fs, err := d.Scan(data, "fuzz.txt")
 		if err != nil {

@@ -171,7 +171,7 @@ func (d *Detector) addKnown(known []KnownValue) []variant {
 		switch {
 		case kv.Value == "":
 			continue
-		case d.IsPlaceholder(kv.Value):
+		case d.placeholders.Listed(kv.Value):
 			continue
 		case utf8.RuneCountInString(kv.Value) < MinKnownValueLen:
 			d.warnings = append(d.warnings, fmt.Sprintf(

@@ -63,10 +63,13 @@ func (d *Detector) scanChunks(r io.Reader, path string, only int, nonLocal *bool
 			limit = len(buf) - chunkOverlap
 		}
 		ms, ferr := d.find(buf, active, only, nonLocal)
+		if ferr == nil && only != KnownOnly {
+			ms, ferr = d.findDecoded(ms, buf, active, 0, forScan)
+		}
 		if ferr != nil {
 			return total, ferr
 		}
-		ms = d.resolve(ms, buf)
+		ms = d.resolve(ms, buf, forScan)
 		d.emit(ms, buf, limit, final, &pos, fn)
 		if final {
 			return total, nil
@@ -100,6 +103,7 @@ func (d *Detector) emit(ms []rawMatch, buf []byte, limit int, final bool, pos *p
 			Secret:  m.secret,
 			EnvName: m.envName,
 			Allowed: m.allowed,
+			Decoded: m.decoded,
 			Source:  SourcePattern,
 		}
 		f.Column = int(f.Start-lineStart) + 1
@@ -136,14 +140,19 @@ type Span struct {
 }
 
 // Spans finds every secret in buf for redaction: all rules apply whatever
-// the path, inline allows are ignored (a redactor masks everything), and
+// the path, inline allows are ignored (a redactor masks everything), values
+// of a placeholder shape are masked too (only the pack's declared
+// placeholders are left), and
 // overlapping matches are resolved to one span each, sorted by start.
 func (d *Detector) Spans(buf []byte) ([]Span, error) {
 	ms, err := d.find(buf, nil, -1, nil)
+	if err == nil {
+		ms, err = d.findDecoded(ms, buf, nil, 0, forRedact)
+	}
 	if err != nil {
 		return nil, err
 	}
-	ms = d.resolve(ms, buf)
+	ms = d.resolve(ms, buf, forRedact)
 	out := make([]Span, 0, len(ms))
 	for _, m := range ms {
 		out = append(out, Span{Start: m.start, End: m.end, Mask: Mask(m.secret)})

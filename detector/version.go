@@ -39,7 +39,9 @@ var lineSeed = maphash.MakeSeed()
 // The result is the same as a full scan: a match of a line-local rule or a
 // known value lies within one line and depends on that line alone (keyword
 // windows are lines, matches cannot cross a newline, and the inline allow
-// is read from the line). When a known value spans lines, or either
+// is read from the line); so does a match in decoded text, of any rule (an
+// encoded segment holds no newline), and the generic value gate reads the
+// match's line only. When a known value spans lines, or either
 // version is bigger than one scan chunk, data is scanned whole, as Scan
 // does. data must not change while the returned Version is in use.
 func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Version, error) {
@@ -75,10 +77,15 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Versio
 	nonLocal := prev.nonLocal
 	if len(buf) > 0 {
 		ms, err := d.find(buf, d.localOnly(active), -1, &nonLocal)
+		if err == nil {
+			// Decoded text runs every rule: its matches lie within the
+			// segment, on one line, whatever the rule.
+			ms, err = d.findDecoded(ms, buf, active, 0, forScan)
+		}
 		if err != nil {
 			return nil, err
 		}
-		fresh = d.filter(ms, buf)
+		fresh = d.filter(ms, buf, forScan)
 		sortByStart(fresh)
 	}
 	v.Scanned = int64(len(buf))
@@ -120,7 +127,7 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Versio
 		if err != nil {
 			return nil, err
 		}
-		if nl := d.filter(ms, data); len(nl) > 0 {
+		if nl := d.filter(ms, data, forScan); len(nl) > 0 {
 			all = append(append([]rawMatch(nil), v.local...), nl...)
 		}
 		v.Scanned += int64(len(data))
@@ -136,12 +143,15 @@ func (v *Version) Size() int { return len(v.data) + 16*len(v.hashes) + 64*len(v.
 // matches for the next version.
 func (d *Detector) scanWhole(v *Version, active []bool) error {
 	ms, err := d.find(v.data, active, -1, &v.nonLocal)
+	if err == nil {
+		ms, err = d.findDecoded(ms, v.data, active, 0, forScan)
+	}
 	if err != nil {
 		return err
 	}
-	ms = d.filter(ms, v.data)
+	ms = d.filter(ms, v.data, forScan)
 	for _, m := range ms {
-		if m.rule < 0 || !d.rules[m.rule].nonLocal {
+		if m.rule < 0 || m.decoded != "" || !d.rules[m.rule].nonLocal {
 			v.local = append(v.local, m)
 		}
 	}

@@ -32,6 +32,9 @@ func Markdown(r *Report) string {
 			if f.EnvName != nil {
 				value += " (" + *f.EnvName + ")"
 			}
+			if f.Decoded != "" {
+				value += " (decoded: " + f.Decoded + ")"
+			}
 			fmt.Fprintf(&b, "| %s | `%s` | `%s` | `%s` |\n", f.Severity, mdCell(f.RuleID), mdCell(loc), mdCell(value))
 		}
 		b.WriteString("\n")

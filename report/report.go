@@ -90,6 +90,9 @@ type Finding struct {
 	// range's head) still holds it: those are the ones to fix first.
 	TimesAdded   int   `json:"times_added,omitempty"`
 	PresentAtTip *bool `json:"present_at_tip,omitempty"`
+	// Decoded names the encodings the secret was found under, outermost
+	// first ("base64", "percent+base64"); absent for plain text.
+	Decoded string `json:"decoded,omitempty"`
 }
 
 // Skipped is a path not scanned.
@@ -150,6 +153,7 @@ func New(res *scan.Result, m Meta) *Report {
 			RuleID: f.RuleID, Severity: f.Severity, Path: f.Path, Line: f.Line, Column: f.Column,
 			Commit: optional(f.Commit), Author: optional(f.Author), Date: optional(f.Date),
 			SecretMasked: f.Masked, Fingerprint: f.Fingerprint, Source: f.Source, EnvName: optional(f.EnvName),
+			Decoded: f.Decoded,
 		}
 		if res.Mode == scan.ModeHistory {
 			out.TimesAdded = f.TimesAdded

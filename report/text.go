@@ -34,6 +34,9 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 		if f.EnvName != nil {
 			extra += " (value of " + *f.EnvName + ")"
 		}
+		if f.Decoded != "" {
+			extra += " (decoded: " + f.Decoded + ")"
+		}
 		value := f.SecretMasked
 		if f.Source == "path" {
 			value = "(the file itself)"

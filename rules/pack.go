@@ -16,6 +16,16 @@ const (
 	SeverityLow      = "low"
 )
 
+// GateGeneric is the value gate of rules keyed on a variable's name alone:
+// a match counts only when the name's last word is a secret word and the
+// value looks like a credential, not code, a path, words or a placeholder.
+const GateGeneric = "generic"
+
+// GateCode is the value gate of rules whose context makes a plain word a
+// credential (a Bitget passphrase): the match counts unless the value is
+// code (a call, index or member access), a reference or a template.
+const GateCode = "code"
+
 // Pack is a named, versioned set of rules plus global allowlists.
 type Pack struct {
 	Name    string `yaml:"name"`
@@ -52,6 +62,11 @@ type Rule struct {
 	Examples         []string `yaml:"examples"`
 	NegativeExamples []string `yaml:"negative_examples,omitempty"`
 	Help             string   `yaml:"help,omitempty"`
+
+	// Gate names a check of the value in Go beyond the pattern: "generic"
+	// (GateGeneric) judges the name and value as the generic rule does,
+	// "code" (GateCode) drops code and references only.
+	Gate string `yaml:"gate,omitempty"`
 
 	// File and Line locate the rule's definition, for error messages.
 	File string `yaml:"-"`

@@ -90,6 +90,9 @@ func (p *Pack) validate(file string, docLine int) error {
 		if r.MinEntropy < 0 || r.MinEntropy > 8 {
 			at("min_entropy %v: must be between 0 and 8 bits per byte", r.MinEntropy)
 		}
+		if r.Gate != "" && r.Gate != GateGeneric && r.Gate != GateCode {
+			at("gate %q: must be empty, %q or %q", r.Gate, GateGeneric, GateCode)
+		}
 		for _, g := range r.Paths {
 			if !doublestar.ValidatePattern(g) {
 				at("bad path glob %q", g)

@@ -183,6 +183,10 @@ func result(f report.Finding, index map[string]uint) *gosarif.Result {
 		props["times_added"] = f.TimesAdded
 		props["present_at_tip"] = *f.PresentAtTip
 	}
+	if f.Decoded != "" {
+		props["decoded"] = f.Decoded
+		msg += " (decoded: " + f.Decoded + ")"
+	}
 	return &gosarif.Result{
 		RuleID:    str(f.RuleID),
 		RuleIndex: &i,

@@ -63,6 +63,9 @@ type Finding struct {
 	Fingerprint string
 	Source      string
 	EnvName     string
+	// Decoded names the encodings the secret was found under ("base64"),
+	// empty for plain text.
+	Decoded string
 	// Suppressed is non-empty (inline, allow_paths, baseline) when the
 	// finding is known and accepted; it is counted, not reported.
 	Suppressed Suppression
@@ -141,6 +144,7 @@ func (o *Options) newFindingMemo(f detector.Finding, path string, memo fingerpri
 		Fingerprint: memo.get(f.RuleID, path, f.Secret),
 		Source:      f.Source,
 		EnvName:     f.EnvName,
+		Decoded:     f.Decoded,
 		Suppressed:  sup,
 	}
 }

@@ -105,6 +105,9 @@ func packSchema() (*jsonschema.Schema, error) {
 	for _, sev := range []string{rules.SeverityCritical, rules.SeverityHigh, rules.SeverityMedium, rules.SeverityLow} {
 		severity.Enum = append(severity.Enum, sev)
 	}
+	if gate := rule.Properties.Value("gate"); gate != nil {
+		gate.Enum = append(gate.Enum, rules.GateGeneric, rules.GateCode)
+	}
 	rule.Properties.Value("id").Pattern = rules.IDPattern
 	// A YAML pack's rule needs a keyword to prefilter on and an example
 	// to test (rules.Parse rejects empty lists).

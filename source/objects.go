@@ -38,6 +38,10 @@ func (r *Repo) objects() (*odb.DB, error) {
 			if err != nil {
 				return 0, nil, fmt.Errorf("object %s: %w", h, err)
 			}
+			// The same bound odb keeps, before anything is read.
+			if o.Size() > odb.DefaultMaxObject {
+				return 0, nil, &odb.TooLargeError{ID: h, Size: o.Size(), Max: odb.DefaultMaxObject}
+			}
 			rc, err := o.Reader()
 			if err != nil {
 				return 0, nil, fmt.Errorf("object %s: %w", h, err)
@@ -49,7 +53,7 @@ func (r *Repo) objects() (*odb.DB, error) {
 			}
 			return odb.Type(o.Type()), data, nil
 		}
-		r.odb, r.odbErr = odb.Open(dir, fallback, objectCache)
+		r.odb, r.odbErr = odb.Open(dir, odb.Options{Fallback: fallback, CacheBytes: objectCache})
 	})
 	return r.odb, r.odbErr
 }

@@ -22,7 +22,7 @@ func (g *gitRepo) gitIn(dir, stdin string, args ...string) (bool, string) {
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
 	cmd.Stdin = strings.NewReader(stdin)
-	cmd.Env = append(os.Environ(), "HOME="+g.dir, "GIT_CONFIG_NOSYSTEM=1")
+	cmd.Env = append(os.Environ(), "HOME="+g.dir, "GIT_CONFIG_NOSYSTEM=1", g.globalConfig())
 	out, err := cmd.CombinedOutput()
 	return err == nil, string(out)
 }
@@ -163,6 +163,7 @@ func TestHookInstallWhereGitLooks(t *testing.T) {
 			g.commit("base")
 			// From a subdirectory, with HOME where the global config is.
 			t.Setenv("HOME", g.dir)
+			t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(g.dir, ".gitconfig"))
 			res := runCLI(t, filepath.Join(g.dir, "docs"), nil, "hook", "install", "--command", bin)
 			require.Equal(t, exitPass, res.code, res.combined)
 			assert.FileExists(t, filepath.Join(c.hookDir(g), "pre-commit"))

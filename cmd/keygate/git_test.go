@@ -43,10 +43,17 @@ func (g *gitRepo) git(args ...string) string {
 	cmd := exec.Command("git", args...)
 	cmd.Dir = g.dir
 	date := fmt.Sprintf("2026-11-01T10:%02d:00Z", g.tick%60)
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date, "GIT_CONFIG_NOSYSTEM=1", "HOME="+g.dir)
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date, "GIT_CONFIG_NOSYSTEM=1", "HOME="+g.dir, g.globalConfig())
 	out, err := cmd.CombinedOutput()
 	require.NoError(g.t, err, "git %v: %s", args, out)
 	return strings.TrimSpace(string(out))
+}
+
+// globalConfig keeps `git config --global` inside the test repository,
+// whatever GIT_CONFIG_GLOBAL the caller's environment sets (a global config
+// of /dev/null would have git replace the device with a file).
+func (g *gitRepo) globalConfig() string {
+	return "GIT_CONFIG_GLOBAL=" + filepath.Join(g.dir, ".gitconfig")
 }
 
 func (g *gitRepo) write(path, content string) { fixture.Write(g.t, g.dir, path, content) }

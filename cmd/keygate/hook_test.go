@@ -20,7 +20,7 @@ func (g *gitRepo) commitThroughHooks(env []string, msg string) (bool, string) {
 	g.t.Helper()
 	cmd := exec.Command("git", "commit", "-q", "-m", msg)
 	cmd.Dir = g.dir
-	cmd.Env = append(append(os.Environ(), "HOME="+g.dir, "GIT_CONFIG_NOSYSTEM=1"), env...)
+	cmd.Env = append(append(os.Environ(), "HOME="+g.dir, "GIT_CONFIG_NOSYSTEM=1", g.globalConfig()), env...)
 	out, err := cmd.CombinedOutput()
 	return err == nil, string(out)
 }
@@ -135,7 +135,7 @@ func TestPreCommitFramework(t *testing.T) {
 	g.write(".pre-commit-config.yaml", "repos:\n  - repo: "+hookRepo+"\n    rev: "+strings.TrimSpace(string(rev))+"\n    hooks:\n      - id: keygate\n")
 	cmd := exec.Command(precommit, "install")
 	cmd.Dir = g.dir
-	cmd.Env = append(append(os.Environ(), "HOME="+g.dir), env...)
+	cmd.Env = append(append(os.Environ(), "HOME="+g.dir, g.globalConfig()), env...)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, string(out))
 
@@ -147,7 +147,7 @@ func TestPreCommitFramework(t *testing.T) {
 	g.write("docs/a.md", "hello\nBOT1_BITGET_API_KEY="+fixture.BitgetKey+"\n")
 	cmd = exec.Command("git", "commit", "-a", "-q", "-m", "leak through commit -a")
 	cmd.Dir = g.dir
-	cmd.Env = append(append(os.Environ(), "HOME="+g.dir, "GIT_CONFIG_NOSYSTEM=1"), env...)
+	cmd.Env = append(append(os.Environ(), "HOME="+g.dir, "GIT_CONFIG_NOSYSTEM=1", g.globalConfig()), env...)
 	out, err = cmd.CombinedOutput()
 	assert.Error(t, err, "the framework's hook must refuse commit -a with a key: %s", out)
 	assert.Contains(t, string(out), "bitget-api-key")

@@ -3,6 +3,8 @@ package odb
 import (
 	"container/list"
 	"sync"
+
+	"github.com/go-git/go-git/v5/plumbing"
 )
 
 type key struct {
@@ -14,6 +16,7 @@ type entry struct {
 	k    key
 	typ  Type
 	data []byte
+	id   plumbing.Hash // the id data was checked against, or zero
 }
 
 // lru holds resolved objects up to a byte budget, least recently used
@@ -29,20 +32,22 @@ func newLRU(max int) *lru {
 	return &lru{max: max, order: list.New(), items: map[key]*list.Element{}}
 }
 
-func (c *lru) get(k key) (*entry, bool) {
+// get returns a copy of the entry: its id may change under the lock.
+func (c *lru) get(k key) (entry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.items[k]
 	if !ok {
-		return nil, false
+		return entry{}, false
 	}
 	c.order.MoveToFront(el)
-	return el.Value.(*entry), true
+	return *el.Value.(*entry), true
 }
 
-// put caches an object; one bigger than a quarter of the budget is not
-// kept, so a single huge file cannot flush every delta base.
-func (c *lru) put(k key, t Type, data []byte) {
+// put caches an object, with the id it was checked against (or zero); one
+// bigger than a quarter of the budget is not kept, so a single huge file
+// cannot flush every delta base.
+func (c *lru) put(k key, t Type, data []byte, id plumbing.Hash) {
 	if len(data) > c.max/4 {
 		return
 	}
@@ -50,9 +55,12 @@ func (c *lru) put(k key, t Type, data []byte) {
 	defer c.mu.Unlock()
 	if el, ok := c.items[k]; ok {
 		c.order.MoveToFront(el)
+		if !id.IsZero() {
+			el.Value.(*entry).id = id
+		}
 		return
 	}
-	c.items[k] = c.order.PushFront(&entry{k, t, data})
+	c.items[k] = c.order.PushFront(&entry{k, t, data, id})
 	c.size += len(data)
 	for c.size > c.max {
 		el := c.order.Back()

@@ -4,22 +4,50 @@ import "errors"
 
 var errBadDelta = errors.New("corrupt delta")
 
+// deltaResult is the size a delta says it rebuilds.
+func deltaResult(delta []byte) (int64, error) {
+	_, rest, ok := deltaSize(delta)
+	if !ok {
+		return 0, errBadDelta
+	}
+	dst, _, ok := deltaSize(rest)
+	if !ok || dst > 1<<62 {
+		return 0, errBadDelta
+	}
+	return int64(dst), nil
+}
+
 // applyDelta rebuilds an object from its base and a git delta: the two
 // sizes, then copy (from the base) and insert (literal) instructions.
-// Every offset is checked: a corrupt pack gives an error, never a panic.
+// Every instruction is checked in a first pass, which also adds up what
+// they write, before the result is allocated: its size is then what the
+// delta's instructions justify, allocated once (no growing and copying),
+// and a corrupt delta gives an error, never a panic. The caller checks
+// the declared size against its limits first (deltaResult).
 func applyDelta(base, delta []byte) ([]byte, error) {
 	src, delta, ok := deltaSize(delta)
 	if !ok || src != uint64(len(base)) {
 		return nil, errBadDelta
 	}
 	dst, delta, ok := deltaSize(delta)
-	if !ok || dst > maxObject {
+	if !ok || dst > 1<<62 {
 		return nil, errBadDelta
 	}
-	// The declared size is only trusted up to a point: a corrupt delta
-	// claiming gigabytes fails on its instructions before that is
-	// allocated.
-	out := make([]byte, 0, min(dst, 64<<20))
+	if n, err := runDelta(base, delta, nil, dst); err != nil || n != dst {
+		return nil, errBadDelta
+	}
+	out := make([]byte, dst)
+	if _, err := runDelta(base, delta, out, dst); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// runDelta runs a delta's instructions, writing into out (nil: only
+// checking them), and returns how many bytes they write; more than dst is
+// an error.
+func runDelta(base, delta, out []byte, dst uint64) (uint64, error) {
+	var at uint64
 	for len(delta) > 0 {
 		c := delta[0]
 		delta = delta[1:]
@@ -29,7 +57,7 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 			for i := range 4 {
 				if c&(1<<i) != 0 {
 					if len(delta) == 0 {
-						return nil, errBadDelta
+						return 0, errBadDelta
 					}
 					off |= uint64(delta[0]) << (8 * i)
 					delta = delta[1:]
@@ -38,7 +66,7 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 			for i := range 3 {
 				if c&(0x10<<i) != 0 {
 					if len(delta) == 0 {
-						return nil, errBadDelta
+						return 0, errBadDelta
 					}
 					n |= uint64(delta[0]) << (8 * i)
 					delta = delta[1:]
@@ -47,25 +75,28 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 			if n == 0 {
 				n = 0x10000
 			}
-			if off+n > uint64(len(base)) || uint64(len(out))+n > dst {
-				return nil, errBadDelta
+			if off+n > uint64(len(base)) || at+n > dst {
+				return 0, errBadDelta
 			}
-			out = append(out, base[off:off+n]...)
+			if out != nil {
+				copy(out[at:at+n], base[off:off+n])
+			}
+			at += n
 		case c != 0:
-			n := int(c)
-			if n > len(delta) || uint64(len(out)+n) > dst {
-				return nil, errBadDelta
+			n := uint64(c)
+			if n > uint64(len(delta)) || at+n > dst {
+				return 0, errBadDelta
 			}
-			out = append(out, delta[:n]...)
+			if out != nil {
+				copy(out[at:at+n], delta[:n])
+			}
+			at += n
 			delta = delta[n:]
 		default:
-			return nil, errBadDelta
+			return 0, errBadDelta
 		}
 	}
-	if uint64(len(out)) != dst {
-		return nil, errBadDelta
-	}
-	return out, nil
+	return at, nil
 }
 
 func deltaSize(b []byte) (uint64, []byte, bool) {

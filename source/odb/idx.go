@@ -2,10 +2,14 @@ package odb
 
 import (
 	"bytes"
+	"crypto/sha1"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -17,7 +21,8 @@ var errUnsupported = errors.New("unsupported pack index")
 // pack is one packfile and its version-2 index, held in memory.
 type pack struct {
 	path   string
-	f      *os.File
+	f      *os.File    // nil for a pack made in memory (the pack fuzz target)
+	r      io.ReaderAt // the pack's bytes: f, or the memory
 	size   int64
 	data   []byte // the mapped pack, or nil: read with ReadAt
 	n      int
@@ -25,6 +30,10 @@ type pack struct {
 	names  []byte // n sorted 20-byte hashes
 	off32  []byte // n big-endian offsets; the top bit points into off64
 	off64  []byte
+	idx    []byte // the whole index, to check its checksum
+
+	verifyOnce sync.Once
+	verifyErr  error
 }
 
 func openPack(idxPath, packPath string) (*pack, error) {
@@ -45,7 +54,7 @@ func openPack(idxPath, packPath string) (*pack, error) {
 		f.Close()
 		return nil, fmt.Errorf("stat pack: %w", err)
 	}
-	p.f, p.size = f, st.Size()
+	p.f, p.r, p.size = f, f, st.Size()
 	if p.data, err = mapFile(f, p.size); err != nil {
 		p.data = nil // reading with ReadAt works as well, a little slower
 	}
@@ -69,7 +78,36 @@ func (p *pack) parseIndex(idx []byte) error {
 	p.off32 = idx[at : at+p.n*4]
 	at += p.n * 4
 	p.off64 = idx[at : at+rest]
+	p.idx = idx
 	return nil
+}
+
+// verify checks, once, the index's own SHA-1 (its last 20 bytes) and that
+// the pack it describes is this one (the pack's trailing checksum, which
+// the index repeats): a damaged index or one from another pack is an
+// error before any offset in it is trusted. The offsets themselves are
+// checked by the object hashes (readPacked).
+func (p *pack) verify() error {
+	p.verifyOnce.Do(func() {
+		n := len(p.idx)
+		if sum := sha1.Sum(p.idx[:n-20]); !bytes.Equal(sum[:], p.idx[n-20:]) {
+			p.verifyErr = fmt.Errorf("pack index of %s: checksum mismatch (the index is damaged)", filepath.Base(p.path))
+			return
+		}
+		var trailer [20]byte
+		if p.size < 32 {
+			p.verifyErr = fmt.Errorf("pack %s: too short (%d bytes)", filepath.Base(p.path), p.size)
+			return
+		}
+		if _, err := p.r.ReadAt(trailer[:], p.size-20); err != nil {
+			p.verifyErr = fmt.Errorf("pack %s: read its checksum: %w", filepath.Base(p.path), err)
+			return
+		}
+		if !bytes.Equal(trailer[:], p.idx[n-40:n-20]) {
+			p.verifyErr = fmt.Errorf("pack %s: its checksum is not the one its index names (another pack's index?)", filepath.Base(p.path))
+		}
+	})
+	return p.verifyErr
 }
 
 // find returns the pack offset of h.

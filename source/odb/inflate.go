@@ -40,9 +40,11 @@ type huffman struct {
 }
 
 // build makes the tables for a canonical code given each symbol's code
-// length (0: unused). Over-subscribed codes are errors; incomplete ones
-// are allowed (a single distance code is legal) and fail when an unused
-// code is met.
+// length (0: unused). It takes exactly the codes compress/flate (and
+// zlib) take: complete ones; an empty one (legal for distances, and
+// failing when a symbol is read from it); and, the one incomplete code
+// allowed, a single code of one bit. Over-subscribed and other
+// incomplete codes are errors.
 func (h *huffman) build(lengths []uint8, bits uint) error {
 	h.count = [maxCodeLen + 1]uint16{}
 	for _, l := range lengths {
@@ -64,12 +66,16 @@ func (h *huffman) build(lengths []uint8, bits uint) error {
 	}
 	h.table = h.table[:1<<bits]
 	clear(h.table)
-	left := 1
+	left, codes := 1, 0
 	for l := 1; l <= maxCodeLen; l++ {
 		left = left<<1 - int(h.count[l])
+		codes += int(h.count[l])
 		if left < 0 {
 			return errCorrupt
 		}
+	}
+	if left > 0 && codes != 0 && (codes != 1 || h.count[1] != 1) {
+		return errCorrupt
 	}
 	var offs [maxCodeLen + 2]uint16
 	for l := 1; l <= maxCodeLen; l++ {

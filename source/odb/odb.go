@@ -3,9 +3,20 @@
 // pack itself with positioned reads that are safe from any goroutine, and
 // delta chains are resolved through a cache shared by all readers, so
 // objects read in history order (each version of a file after the one
-// before) inflate each delta base about once. It does not check object hashes (git fsck's job) and
-// reads only SHA-1 repositories; anything it cannot find (alternates, a
-// pack it cannot read) is asked of a fallback.
+// before) inflate each delta base about once. It reads only SHA-1
+// repositories; anything it cannot find (a pack it cannot read) is asked
+// of a fallback.
+//
+// Its input may be hostile, and it fails closed in bounded memory: no
+// size a header claims is allocated before it is checked against the
+// bytes that could hold it and against Limits (an object over
+// Limits.MaxObject is a *TooLargeError); delta chains are followed without
+// recursion, within one depth and byte budget across packs, and a chain
+// that comes back to an object already on it is an error; a pack index's
+// checksum is checked once, before its first object is read; and every
+// object read whole is checked against its id (its SHA-1), so an index
+// that points one id at another object's bytes is an error, never that
+// other object's content.
 package odb
 
 import (
@@ -60,6 +71,17 @@ type DB struct {
 	packs    []*pack
 	fallback Fallback
 	cache    *lru
+	limits   Limits
+}
+
+// Options configure Open.
+type Options struct {
+	// Fallback reads what this package cannot; nil: nothing.
+	Fallback Fallback
+	// CacheBytes bounds the resolved objects kept for the readers.
+	CacheBytes int
+	// Limits bound each read; zero fields take their defaults.
+	Limits Limits
 }
 
 // maxAlternates bounds the chain of alternates, as git does (depth 5).
@@ -67,10 +89,10 @@ const maxAlternates = 5
 
 // Open opens the objects directory dir (".git/objects") and the ones its
 // info/alternates names (a shared or referenced clone), with a cache of up
-// to cacheBytes of resolved objects shared by its readers. Packs whose
-// index it cannot read are left to the fallback.
-func Open(dir string, fallback Fallback, cacheBytes int) (*DB, error) {
-	db := &DB{fallback: fallback, cache: newLRU(cacheBytes)}
+// to opts.CacheBytes of resolved objects shared by its readers. Packs
+// whose index it cannot read are left to the fallback.
+func Open(dir string, opts Options) (*DB, error) {
+	db := &DB{fallback: opts.Fallback, cache: newLRU(opts.CacheBytes), limits: opts.Limits.withDefaults()}
 	if dir != "" {
 		db.addDir(dir, 0)
 	}
@@ -136,8 +158,10 @@ func (db *DB) Close() error {
 
 // Reader reads objects for one goroutine, with its own buffers.
 type Reader struct {
-	db  *DB
-	inf inflater
+	db    *DB
+	inf   inflater
+	chain []hop // the delta chain being resolved
+	seen  []key // where its ref-deltas led, to find a cycle
 }
 
 // NewReader returns a reader for one goroutine.
@@ -147,17 +171,36 @@ func (db *DB) NewReader() *Reader { return &Reader{db: db} }
 // only up to the sniff ReadUnless asks for.
 const LargeObject = 1 << 20
 
+// locate finds the pack and offset of h, in pack first (-1: none) and then
+// in every pack in order; a pack's index is checked before its first use.
+func (db *DB) locate(h plumbing.Hash, first int) (pi int, off int64, found bool, err error) {
+	if first >= 0 {
+		if off, ok := db.packs[first].find(h); ok {
+			return first, off, true, db.packs[first].verify()
+		}
+	}
+	for i, p := range db.packs {
+		if i == first {
+			continue
+		}
+		if off, ok := p.find(h); ok {
+			return i, off, true, p.verify()
+		}
+	}
+	return 0, 0, false, nil
+}
+
 // ReadUnless reads an object like Read, but for a large one stored whole
 // (packed or loose) it first inflates only its first n bytes, and stops
 // there when skip reports true of them: a 500 MB archive committed by
 // mistake costs a few KB to recognise as binary, not its whole inflation.
-// skipped tells which; data is then that prefix.
+// skipped tells which; data is then that prefix (not checked against h: it
+// is not read whole). An object over Limits.MaxObject that is not skipped
+// is a *TooLargeError.
 func (r *Reader) ReadUnless(h plumbing.Hash, n int, skip func(head []byte) bool) (t Type, data []byte, skipped bool, err error) {
-	for i, p := range r.db.packs {
-		off, ok := p.find(h)
-		if !ok {
-			continue
-		}
+	pi, off, found, err := r.db.locate(h, -1)
+	if found && err == nil {
+		p := r.db.packs[pi]
 		if skip != nil {
 			hd, err := r.inf.object(p, off)
 			if err == nil && hd.kind < ofsDelta && hd.size > LargeObject {
@@ -167,16 +210,18 @@ func (r *Reader) ReadUnless(h plumbing.Hash, n int, skip func(head []byte) bool)
 				}
 			}
 		}
-		t, data, err := r.readPacked(i, off)
+		t, data, err = r.readPacked(h, pi, off)
+	}
+	if found {
 		if err != nil {
-			return 0, nil, false, fmt.Errorf("object %s in %s: %w", h, filepath.Base(p.path), err)
+			return 0, nil, false, objectError(h, filepath.Base(r.db.packs[pi].path), err)
 		}
 		return t, data, false, nil
 	}
 	t, data, skipped, err = r.readLoose(h, n, skip)
 	if !errors.Is(err, os.ErrNotExist) {
 		if err != nil {
-			return 0, nil, false, fmt.Errorf("loose object %s: %w", h, err)
+			return 0, nil, false, objectError(h, "a loose file", err)
 		}
 		return t, data, skipped, nil
 	}
@@ -185,6 +230,17 @@ func (r *Reader) ReadUnless(h plumbing.Hash, n int, skip func(head []byte) bool)
 		return t, data, false, err
 	}
 	return 0, nil, false, fmt.Errorf("object %s: %w", h, ErrNotFound)
+}
+
+// objectError names the object read, and where, in err; a
+// *TooLargeError is given the id of the object asked for.
+func objectError(h plumbing.Hash, where string, err error) error {
+	var tl *TooLargeError
+	if errors.As(err, &tl) {
+		tl.ID = h
+		return fmt.Errorf("%w (in %s)", tl, where)
+	}
+	return fmt.Errorf("object %s in %s: %w", h, where, err)
 }
 
 // Read returns an object's type and content. The content may be shared

@@ -20,7 +20,7 @@ import (
 
 // history makes a repository of versions of a few files, so that a repack
 // stores most of them as deltas, in chains.
-func history(t *testing.T) string {
+func history(t testing.TB) string {
 	dir := t.TempDir()
 	fixture.Git(t, dir, "init", "-q", "-b", "main")
 	var lines []string
@@ -45,7 +45,7 @@ type object struct {
 }
 
 // catAll is every object as git itself reads it.
-func catAll(t *testing.T, dir string) map[plumbing.Hash]object {
+func catAll(t testing.TB, dir string) map[plumbing.Hash]object {
 	out := fixture.GitRaw(t, dir, "cat-file", "--batch-all-objects", "--batch")
 	br := bufio.NewReader(bytes.NewReader(out))
 	all := map[plumbing.Hash]object{}
@@ -100,7 +100,7 @@ func TestReadsEveryObjectAsGitDoes(t *testing.T) {
 				mapped bool
 			}{{64 << 10, true}, {64 << 20, true}, {64 << 10, false}, {64 << 20, false}} {
 				cache := cfg.cache
-				db, err := Open(filepath.Join(dir, ".git", "objects"), nil, cache)
+				db, err := Open(filepath.Join(dir, ".git", "objects"), Options{CacheBytes: cache})
 				require.NoError(t, err)
 				defer db.Close()
 				assert.Len(t, db.packs, tt.packs)
@@ -120,7 +120,7 @@ func TestReadsEveryObjectAsGitDoes(t *testing.T) {
 					require.True(t, bytes.Equal(o.data, data), "object %s differs", h)
 				}
 			}
-			db, err := Open(filepath.Join(dir, ".git", "objects"), nil, 1<<20)
+			db, err := Open(filepath.Join(dir, ".git", "objects"), Options{CacheBytes: 1 << 20})
 			require.NoError(t, err)
 			defer db.Close()
 			_, _, err = db.NewReader().Read(plumbing.NewHash("0123456789012345678901234567890123456789"))
@@ -146,7 +146,7 @@ func TestCorruptPackIsAnError(t *testing.T) {
 		}
 		require.NoError(t, os.WriteFile(packs[0], bad, 0o644))
 		for _, mapped := range []bool{true, false} {
-			db, err := Open(filepath.Join(dir, ".git", "objects"), nil, 1<<20)
+			db, err := Open(filepath.Join(dir, ".git", "objects"), Options{CacheBytes: 1 << 20})
 			require.NoError(t, err)
 			if !mapped {
 				require.NoError(t, unmapFile(db.packs[0].data))
@@ -213,7 +213,7 @@ func TestReadsThroughAlternates(t *testing.T) {
 	fixture.Git(t, clone, "commit", "-qm", "own")
 	want := catAll(t, clone)
 	require.Greater(t, len(want), 100)
-	db, err := Open(filepath.Join(clone, ".git", "objects"), nil, 1<<20)
+	db, err := Open(filepath.Join(clone, ".git", "objects"), Options{CacheBytes: 1 << 20})
 	require.NoError(t, err)
 	defer db.Close()
 	r := db.NewReader()
@@ -246,7 +246,7 @@ func TestReadUnlessStopsAtABinaryHead(t *testing.T) {
 		if packed {
 			fixture.Git(t, dir, "gc", "-q")
 		}
-		db, err := Open(filepath.Join(dir, ".git", "objects"), nil, 1<<20)
+		db, err := Open(filepath.Join(dir, ".git", "objects"), Options{CacheBytes: 1 << 20})
 		require.NoError(t, err)
 		r := db.NewReader()
 		typ, head, skipped, err := r.ReadUnless(binID, 8000, hasNUL)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
+	"slices"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -13,14 +15,6 @@ const (
 	ofsDelta = 6
 	refDelta = 7
 )
-
-// maxChain bounds a delta chain: git itself writes depth 50 by default and
-// 4095 at most; a longer chain is a corrupt or cyclic pack.
-const maxChain = 10_000
-
-// maxObject bounds what an object header may claim before anything is
-// allocated for it.
-const maxObject = 1 << 32
 
 // header is a packed object's header.
 type header struct {
@@ -33,7 +27,7 @@ type header struct {
 
 // header parses the object header at the start of b, read from off.
 func (p *pack) header(b []byte, off int64) (header, error) {
-	if len(b) == 0 {
+	if len(b) == 0 || off < 12 {
 		return header{}, fmt.Errorf("no object at %d", off)
 	}
 	i := 0
@@ -79,7 +73,7 @@ func (p *pack) header(b []byte, off int64) (header, error) {
 	}
 	h.dataOff = off + int64(i)
 	// Deflate expands at most about 1032 to 1: a bigger claim is corrupt.
-	if h.size > maxObject || h.size > (p.size-h.dataOff)*1032+1024 {
+	if h.size > (p.size-h.dataOff)*1032+1024 {
 		return header{}, fmt.Errorf("object at %d claims %d bytes", off, h.size)
 	}
 	return h, nil
@@ -110,7 +104,7 @@ func (in *inflater) object(p *pack, off int64) (header, error) {
 	if cap(in.scratch) < readAhead {
 		in.scratch = make([]byte, readAhead)
 	}
-	n, err := p.f.ReadAt(in.scratch[:readAhead], off)
+	n, err := p.r.ReadAt(in.scratch[:readAhead], off)
 	if n == 0 || (err != nil && !errors.Is(err, io.EOF)) {
 		return header{}, fmt.Errorf("read object at %d: %v", off, err)
 	}
@@ -129,9 +123,15 @@ func (in *inflater) inflate(p *pack, at, size int64, limit int) ([]byte, error) 
 		return out, nil
 	}
 	// Read what the stream takes at most as zlib writes it (a few bytes a
-	// block more than its data, 1/8 more in fixed-code blocks), and the
-	// rest of the pack if an odd encoder wrote it longer.
-	bound := min(size+size/8+1024, p.size-at)
+	// block more than its data, 1/8 more in fixed-code blocks), for the
+	// bytes asked for: a prefix read reads about its prefix, not the
+	// object. Where that is not enough (an odd encoder, or a corrupt
+	// stream), read four times more, up to the rest of the pack.
+	want := size
+	if limit > 0 && int64(limit) < size {
+		want = int64(limit)
+	}
+	bound := min(want+want/8+1024, p.size-at)
 	for {
 		var src []byte
 		if at >= in.at && at+bound <= in.at+int64(in.n) {
@@ -140,7 +140,7 @@ func (in *inflater) inflate(p *pack, at, size int64, limit int) ([]byte, error) 
 			if int64(cap(in.scratch)) < bound {
 				in.scratch = make([]byte, bound)
 			}
-			n, err := p.f.ReadAt(in.scratch[:bound], at)
+			n, err := p.r.ReadAt(in.scratch[:bound], at)
 			if err != nil && !errors.Is(err, io.EOF) {
 				return nil, fmt.Errorf("read at %d: %w", at, err)
 			}
@@ -149,7 +149,7 @@ func (in *inflater) inflate(p *pack, at, size int64, limit int) ([]byte, error) 
 		}
 		out, err := in.dec.inflateZlib(src, int(size), limit)
 		if err != nil && bound < p.size-at {
-			bound = p.size - at
+			bound = min(bound*4, p.size-at)
 			continue
 		}
 		if err != nil {
@@ -159,61 +159,116 @@ func (in *inflater) inflate(p *pack, at, size int64, limit int) ([]byte, error) 
 	}
 }
 
-type link struct {
-	off   int64
-	delta []byte
+// hop is a delta on the chain being resolved: only its header is read on
+// the way down, and its body inflated on the way back up, so one delta
+// body is held at a time.
+type hop struct {
+	pack    int
+	off     int64
+	dataOff int64
+	size    int64
 }
 
-// readPacked resolves the object at off in pack pi: it follows the delta
-// chain down to a cached or whole object, then applies the deltas back
-// up, caching each result for the versions read next.
-func (r *Reader) readPacked(pi int, off int64) (Type, []byte, error) {
-	p := r.db.packs[pi]
-	var chain []link
+// readPacked resolves object id, at off in pack pi: it follows the delta
+// chain (across packs, for ref-deltas whose base is elsewhere) down to a
+// cached or whole object, reading headers only, then inflates and applies
+// the deltas back up, caching each result for the versions read next.
+// Depth, bytes and sizes are bounded by the DB's Limits, and a chain that
+// comes back to where it has been is an error. The result is checked
+// against id.
+func (r *Reader) readPacked(id plumbing.Hash, pi int, off int64) (Type, []byte, error) {
+	lim := r.db.limits
+	top := key{pi, off}
+	chain, seen := r.chain[:0], append(r.seen[:0], top)
+	defer func() { r.chain, r.seen = chain[:0], seen[:0] }()
 	var typ Type
 	var data []byte
+	var verified bool
+	var work int64 // bytes inflated or rebuilt for this read
+	spend := func(n int64) error {
+		if n > lim.MaxObject {
+			return &TooLargeError{ID: id, Size: n, Max: lim.MaxObject}
+		}
+		if work += n; work > lim.MaxResolve {
+			return fmt.Errorf("delta chain needs more than %d bytes to resolve", lim.MaxResolve)
+		}
+		return nil
+	}
 	for {
 		if e, ok := r.db.cache.get(key{pi, off}); ok {
-			typ, data = e.typ, e.data
+			typ, data, verified = e.typ, e.data, len(chain) == 0 && e.id == id
 			break
 		}
-		if len(chain) >= maxChain {
-			return 0, nil, fmt.Errorf("delta chain longer than %d objects", maxChain)
+		if len(chain) >= lim.MaxDepth {
+			return 0, nil, fmt.Errorf("delta chain longer than %d objects", lim.MaxDepth)
 		}
+		p := r.db.packs[pi]
 		h, err := r.inf.object(p, off)
 		if err != nil {
 			return 0, nil, err
 		}
-		body, err := r.inf.inflate(p, h.dataOff, h.size, 0)
-		if err != nil {
+		if err := spend(h.size); err != nil {
 			return 0, nil, err
 		}
 		if h.kind < ofsDelta {
-			typ, data = Type(h.kind), body
-			r.db.cache.put(key{pi, off}, typ, data)
+			if data, err = r.inf.inflate(p, h.dataOff, h.size, 0); err != nil {
+				return 0, nil, err
+			}
+			typ = Type(h.kind)
+			if len(chain) > 0 {
+				r.db.cache.put(key{pi, off}, typ, data, plumbing.ZeroHash)
+			}
 			break
 		}
-		chain = append(chain, link{off, body})
+		chain = append(chain, hop{pi, off, h.dataOff, h.size})
 		if h.kind == ofsDelta {
-			off = h.baseOff
+			off = h.baseOff // always lower in the pack: no cycle without a ref-delta
 			continue
 		}
-		if bo, ok := p.find(h.baseHash); ok {
-			off = bo
-			continue
+		bi, bo, found, err := r.db.locate(h.baseHash, pi)
+		if err != nil {
+			return 0, nil, fmt.Errorf("delta base %s: %w", h.baseHash, err)
 		}
-		if typ, data, err = r.Read(h.baseHash); err != nil {
-			return 0, nil, fmt.Errorf("delta base: %w", err)
+		if !found {
+			if typ, data, err = r.readOutside(h.baseHash); err != nil {
+				return 0, nil, fmt.Errorf("delta base: %w", err)
+			}
+			if err := spend(int64(len(data))); err != nil {
+				return 0, nil, err
+			}
+			break
 		}
-		break
+		if slices.Contains(seen, key{bi, bo}) {
+			return 0, nil, fmt.Errorf("delta chain is a cycle: it comes back to %s at %d in %s", h.baseHash, bo, filepath.Base(r.db.packs[bi].path))
+		}
+		seen = append(seen, key{bi, bo})
+		pi, off = bi, bo
 	}
 	for i := len(chain) - 1; i >= 0; i-- {
-		out, err := applyDelta(data, chain[i].delta)
+		l := chain[i]
+		delta, err := r.inf.inflate(r.db.packs[l.pack], l.dataOff, l.size, 0)
 		if err != nil {
-			return 0, nil, fmt.Errorf("delta at %d: %w", chain[i].off, err)
+			return 0, nil, err
 		}
-		data = out
-		r.db.cache.put(key{pi, chain[i].off}, typ, data)
+		dst, err := deltaResult(delta)
+		if err != nil {
+			return 0, nil, fmt.Errorf("delta at %d: %w", l.off, err)
+		}
+		if err := spend(dst); err != nil {
+			return 0, nil, err
+		}
+		if data, err = applyDelta(data, delta); err != nil {
+			return 0, nil, fmt.Errorf("delta at %d: %w", l.off, err)
+		}
+		if i > 0 {
+			r.db.cache.put(key{l.pack, l.off}, typ, data, plumbing.ZeroHash)
+		}
+	}
+	if !verified {
+		if got := hashObject(typ, data); got != id {
+			return 0, nil, fmt.Errorf("its content hashes to %s: the pack index points at another object's bytes", got)
+		}
+		r.db.cache.put(top, typ, data, id)
 	}
 	return typ, data, nil
 }

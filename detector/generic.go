@@ -1,0 +1,265 @@
+package detector
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+
+	"github.com/keygate/keygate/detector/placeholder"
+)
+
+// The generic gate (rules.GateGeneric). A rule keyed on a variable's name
+// alone sees every `key = …` in ordinary code, so its matches count only
+// when the name's last word is a secret word and the value looks like key
+// material: not a code expression, a reference or template, a path or URL,
+// an identifier, words, or a placeholder. It reads the match's own line
+// only, so a version scan may carry its result over with the line.
+
+// secretWords are the last words that make a name secret-bearing, longest
+// first so that a name is matched by its longest one (apikey before key).
+var secretWords = []string{"credentials", "credential", "passphrase", "password", "passwd", "apikey", "secret", "token", "auth", "pass", "pwd", "key"}
+
+// notSecretBefore are words that, before the last word, name something
+// that is not a credential (public_key, primary_key, next_token).
+var notSecretBefore = map[string]bool{
+	"public": true, "pub": true, "primary": true, "foreign": true, "sort": true, "partition": true,
+	"cache": true, "hash": true, "row": true, "range": true, "idempotency": true, "lookup": true,
+	"map": true, "dict": true, "i18n": true, "translation": true, "label": true, "shortcut": true,
+	"hot": true, "composite": true, "unique": true, "object": true, "next": true, "page": true,
+	"pagination": true, "continuation": true, "cursor": true, "csrf": true, "xsrf": true, "sync": true,
+	"max": true, "min": true, "num": true, "count": true,
+}
+
+// minGenericLen is the shortest value the generic gate accepts.
+const minGenericLen = 8
+
+var (
+	memberAccess = regexp.MustCompile(`^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$`)
+	memberPrefix = regexp.MustCompile(`^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+`)
+	fileExt      = regexp.MustCompile(`(?i)\.(?:pem|key|crt|cer|csr|p12|pfx|jks|keystore|pub|der|gpg|asc|ppk|json|ya?ml|toml|ini|conf|cfg|env|txt|xml|properties|sh|py|js|ts|go|rb|php|java|kt|rs|c|h|html?|md|log|db|sqlite3?)$`)
+	drivePath    = regexp.MustCompile(`^[A-Za-z]:[\\/]`)
+)
+
+// genericValue reports whether buf[start:end], matched by a generic rule,
+// is a credential by its name and value.
+func genericValue(buf []byte, start, end int) bool {
+	v := string(buf[start:end])
+	ls, le := lineBounds(buf, start, end)
+	name, quoted := nameBefore(buf[ls:start])
+	if !secretName(name) {
+		return false
+	}
+	if len(v) < minGenericLen || reference(v) || code(v, buf[end:le], quoted) || pathOrURL(v) {
+		return false
+	}
+	if placeholder.Words(v) || placeholder.Identifier(v) || placeholder.Label(v) || !ascii(v) {
+		return false
+	}
+	return classes(v) >= 2 || len(v) >= 20 && strings.Trim(v, "0123456789") != ""
+}
+
+// codeValue reports whether buf[start:end], matched by a rule with the
+// code gate, is code or a reference rather than a literal:
+// `Passphrase: vals[2]`, `passphrase = cfg.get(`, `password=${PASS}`.
+func codeValue(buf []byte, start, end int) bool {
+	v := string(buf[start:end])
+	ls, le := lineBounds(buf, start, end)
+	_, quoted := nameBefore(buf[ls:start])
+	return reference(v) || code(v, buf[end:le], quoted)
+}
+
+// nameBefore finds the name assigned to in the text before a value:
+// `name = "`, `"name": `, `name: `, `name => '`, `name := `, `['name'] = `.
+// quoted reports whether the value opens with a quote.
+func nameBefore(prefix []byte) (name string, quoted bool) {
+	i := len(prefix)
+	if i > 0 && strings.IndexByte("\"'`", prefix[i-1]) >= 0 {
+		quoted = true
+		i--
+	} else if bytes.HasSuffix(prefix[:i], []byte("&quot;")) {
+		quoted = true
+		i -= len("&quot;")
+	}
+	skip := func(set string) {
+		for i > 0 && strings.IndexByte(set, prefix[i-1]) >= 0 {
+			i--
+		}
+	}
+	skip(" \t")
+	skip(":=>")
+	skip(" \t")
+	skip("\"'`]")
+	end := i
+	for i > 0 && (isNameByte(prefix[i-1])) {
+		i--
+	}
+	return string(prefix[i:end]), quoted
+}
+
+func isNameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c == '$'
+}
+
+// secretName reports whether name's last word (snake, kebab, camel or upper
+// case) is a secret word, and the word before it does not make it a
+// public or structural name.
+func secretName(name string) bool {
+	lower := strings.ToLower(name)
+	for _, w := range secretWords {
+		if !strings.HasSuffix(lower, w) {
+			continue
+		}
+		pre := name[:len(name)-len(w)]
+		if pre != "" {
+			last, first := pre[len(pre)-1], name[len(pre)]
+			sep := last == '_' || last == '-' || last == '.' || last == '$'
+			camel := (last >= 'a' && last <= 'z' || last >= '0' && last <= '9') && first >= 'A' && first <= 'Z'
+			if !sep && !camel {
+				return false
+			}
+		}
+		return !notSecretBefore[lastWord(strings.TrimRight(pre, "_-.$"))]
+	}
+	return false
+}
+
+// lastWord is the last snake, kebab, dotted or camel word of s, lowercase.
+func lastWord(s string) string {
+	i := len(s)
+	for i > 0 {
+		c := s[i-1]
+		if c == '_' || c == '-' || c == '.' || c == '$' {
+			break
+		}
+		if c >= 'A' && c <= 'Z' && (i < 2 || s[i-2] < 'A' || s[i-2] > 'Z') {
+			i--
+			break
+		}
+		i--
+	}
+	return strings.ToLower(s[i:])
+}
+
+// reference reports a variable, environment or secret-store reference, or
+// a template: ${X}, $X, {{ x }}, #{x}, %(x)s, <%= x %>, *anchor, !vault.
+func reference(v string) bool {
+	if strings.IndexByte("$%@&*!~", v[0]) >= 0 {
+		return true
+	}
+	for _, s := range []string{"${", "{{", "$(", "#{", "%(", "<%", "[[", "process.env", "os.environ", "getenv", "ENV[", "env("} {
+		if strings.Contains(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// code reports an expression rather than a literal: a call or index
+// (value followed by `(` or `[` when unquoted), member access, or
+// operators (&&, ||, ==, ->, ::, ?.).
+func code(v string, after []byte, quoted bool) bool {
+	if !quoted && len(after) > 0 && (after[0] == '(' || after[0] == '[') {
+		return true
+	}
+	if memberAccess.MatchString(v) {
+		return true
+	}
+	// Member access followed by an operator (t.token+n.postfix,
+	// t.accessorFn?t.id:null), a ternary (e?e.ctrlKey:!1).
+	if m := memberPrefix.FindStringIndex(v); m != nil && m[1] < len(v) && strings.IndexByte("?:;,()[]&|=!+-*/<>%", v[m[1]]) >= 0 {
+		return true
+	}
+	if q := strings.IndexByte(v, '?'); q > 0 && strings.IndexByte(v[q:], ':') > 0 {
+		return true
+	}
+	// A closing quote read as an opening one: `"prefix:"+id`.
+	if len(v) > 1 && strings.IndexByte("+|&?.", v[0]) >= 0 {
+		return true
+	}
+	body := strings.TrimRight(v, "=") // base64 padding is no operator
+	for _, op := range []string{"&&", "||", "==", "!=", "->", "::", "?.", "??", "=>", "+=", "?:"} {
+		if strings.Contains(body, op) {
+			return true
+		}
+	}
+	return false
+}
+
+// pathOrURL reports a file path or a URL (a URL with a password in it is
+// the URL rules' to find).
+func pathOrURL(v string) bool {
+	switch {
+	case strings.HasPrefix(v, "/"), strings.HasPrefix(v, "./"), strings.HasPrefix(v, "../"),
+		strings.HasPrefix(v, "~"), strings.HasPrefix(v, `\\`), drivePath.MatchString(v),
+		strings.Contains(v, "://"), fileExt.MatchString(v):
+		return true
+	}
+	if !strings.Contains(v, "/") {
+		return false
+	}
+	// secrets/prod/db, not Zq9SynthEtic/0123…: every part is a lowercase
+	// name or words.
+	for _, part := range strings.Split(v, "/") {
+		if part == "" {
+			continue
+		}
+		if strings.ToLower(part) != part && !placeholder.Words(part) {
+			return false
+		}
+		if !placeholder.Words(part) && !placeholder.Identifier(strings.NewReplacer("-", "_", ".", "_").Replace(part)) {
+			return false
+		}
+	}
+	return true
+}
+
+// ascii: generic values are ASCII; text in other scripts is prose or
+// test data, and its bytes would pass any entropy gate.
+func ascii(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// classes counts the character classes in v: lowercase, uppercase,
+// digits, others.
+func classes(v string) int {
+	var lo, up, di, ot int
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= 'a' && c <= 'z':
+			lo = 1
+		case c >= 'A' && c <= 'Z':
+			up = 1
+		case c >= '0' && c <= '9':
+			di = 1
+		default:
+			ot = 1
+		}
+	}
+	return lo + up + di + ot
+}
+
+// exampleHost is a host reserved for documentation (RFC 2606).
+var exampleHost = regexp.MustCompile(`(?i)^(?:[a-z0-9-]+\.)*example\.(?:com|org|net)(?:[:/?#]|$)`)
+
+// placeholderLogin reports a URL password that is a stand-in by its
+// context: the same as its user name (admin:admin@, guest:guest@), or
+// for a host reserved for documentation (user:s3cr3t@example.com).
+func placeholderLogin(buf []byte, start, end int) bool {
+	if end >= len(buf) || buf[end] != '@' || start == 0 || buf[start-1] != ':' {
+		return false
+	}
+	u := start - 1
+	for u > 0 && !strings.ContainsRune(" \t\r\n/\"'=<>", rune(buf[u-1])) {
+		u--
+	}
+	if string(buf[u:start-1]) == string(buf[start:end]) {
+		return true
+	}
+	_, le := lineBounds(buf, end, end)
+	return exampleHost.Match(buf[end+1 : le])
+}

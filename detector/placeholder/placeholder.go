@@ -1,0 +1,143 @@
+// Package placeholder decides whether a candidate secret is a stand-in
+// rather than a credential: a template, mask or reference (the rule pack's
+// allow.placeholders), a placeholder word or phrase (test_…, your_…, …_here,
+// example, dummy, xxxx), or a value made mostly of repeated or sequential
+// runs (AKIAXXXXXXXXXXXXXXXX, 0x0123456789abcdef…). Every rule's matches
+// go through one Set, so a placeholder is quiet under every rule alike.
+//
+// It also answers the generic rule's question "is this value words?"
+// (Words): a composition of dictionary words, camel- or snake-cased, with
+// digits, symbols or leetspeak (SuperSecret1!, somethingrandom, P@ssw0rd).
+// Nothing here sees more than the value it is given.
+package placeholder
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Set is the compiled placeholder component. It is safe for concurrent use.
+type Set struct {
+	patterns []*regexp.Regexp
+}
+
+// New compiles the pack's placeholder regexes (allow.placeholders) on top of
+// the built-in placeholder shapes.
+func New(patterns []string) (*Set, error) {
+	s := &Set{}
+	for _, p := range patterns {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("allow.placeholders %q: %w", p, err)
+		}
+		s.patterns = append(s.patterns, re)
+	}
+	return s, nil
+}
+
+// Listed reports whether v matches one of the pack's placeholder patterns
+// (and not merely a built-in shape): an active value from an env file is
+// not searched only when it is a declared stand-in such as ${VAR} or
+// changeme, for a real key may well be made of runs.
+func (s *Set) Listed(v string) bool {
+	for _, re := range s.patterns {
+		if re.MatchString(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// builtin are placeholder shapes every pack shares: documentation and test
+// stand-ins that no issuer hands out as a credential.
+var builtin = regexp.MustCompile(`(?i)` +
+	`^(?:test|testing|fake|dummy|mock|sample|demo|your)[_-]` + // test_api_key, your-token
+	`|^your[a-z]` + // yourapikey
+	`|[_-](?:here|goes[_-]?here|placeholder)$` + // api_key_here
+	`|example|dummy|placeholder|changeme|change[_-]me|redacted|xxxx|\.\.\.|…` +
+	`|^(?:test|fake|dummy|mock|sample|secret|s3cr3t|password|passw0rd|p@ssw0rd|pass|passwd|pwd|pw|token|apikey|api[_-]key|user|username|login|qwerty|qwerty123|foobar|hunter2|letmein|123456|12345678|123456789)$`)
+
+// Is reports whether v is a placeholder: it matches a pack pattern or a
+// built-in placeholder shape, or is mostly repeated or sequential runs.
+func (s *Set) Is(v string) bool {
+	for _, re := range s.patterns {
+		if re.MatchString(v) {
+			return true
+		}
+	}
+	return builtin.MatchString(v) || Runs(v) >= runShare
+}
+
+// runShare is the share of a value's letters and digits in repeated or
+// sequential runs from which it is a placeholder. Real key material has
+// runs too (OpenSSH keys hold AAAAAAAAAA), never most of its length; and
+// synthetic fixtures such as 5eed5eed0123456789abcdef… (three quarters
+// runs) stay findings, as the tests that plant them need.
+const runShare = 0.8
+
+// Runs returns the share of v's letters and digits that lie in a run: four
+// or more of one character (xxxx, 0000), or five or more consecutive ones
+// (12345, abcdef, 9876, 789abc, 67890). Case is ignored.
+func Runs(v string) float64 {
+	b := []byte(strings.ToLower(v))
+	alnum := 0
+	for _, c := range b {
+		if isAlnum(c) {
+			alnum++
+		}
+	}
+	if alnum == 0 {
+		return 0
+	}
+	in := make([]bool, len(b))
+	for _, same := range []bool{true, false} {
+		min := 4
+		if !same {
+			min = 5
+		}
+		start, dir := 0, 0
+		for k := 1; k <= len(b); k++ {
+			ok := false
+			if k < len(b) && isAlnum(b[k]) && isAlnum(b[k-1]) {
+				if same {
+					ok = b[k] == b[k-1]
+				} else if d := next(b[k-1], b[k]); d != 0 && (dir == 0 || d == dir) {
+					ok, dir = true, d
+				}
+			}
+			if ok {
+				continue
+			}
+			if k-start >= min {
+				for j := start; j < k; j++ {
+					in[j] = true
+				}
+			}
+			start, dir = k, 0
+		}
+	}
+	n := 0
+	for k, c := range b {
+		if in[k] && isAlnum(c) {
+			n++
+		}
+	}
+	return float64(n) / float64(alnum)
+}
+
+// next is +1 when b follows a in 0-9a-z order (9 to a and 9 to 0 count, as
+// in hex and in 1234567890), -1 when it precedes it, and 0 otherwise.
+func next(a, b byte) int {
+	switch {
+	case b == a+1 || (a == '9' && (b == 'a' || b == '0')):
+		return 1
+	case a == b+1 || (b == '9' && (a == 'a' || a == '0')):
+		return -1
+	}
+	return 0
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}

@@ -1,0 +1,114 @@
+package placeholder
+
+import (
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestIs(t *testing.T) {
+	s, err := New([]string{`^<[^>]*>$`, `\*{4}`})
+	require.NoError(t, err)
+	for _, v := range []string{
+		"<your-key>", "****ABCD", // the pack's patterns
+		"test_api_key", "test-passphrase", "TEST_SECRET", "fake_password_123", "dummy-token", "mock_key_1",
+		"your_api_key", "YOUR-SECRET", "yourapikey", "api_key_here", "token-goes-here",
+		"example-auth-token", "AKIAIOSFODNN7EXAMPLE", "changeme-in-prod", "ChangeMe2024!", "REDACTED_1",
+		"ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "AKIAXXXXXXXXXXXXXXXX", "sk_live_....",
+		"AIzaSyabcdefghijklmnopqrstuvwxyz0123456",
+		"0x0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		"xoxp-123456789012-123456789012-123456789012-0123456789abcdef0123456789abcdef",
+		"bg_00000000000000000000000000000000", "1234567890abcdef1234567890abcdef",
+		"pass", "s3cr3t", "P@ssw0rd", "secret", "password", "user",
+	} {
+		assert.True(t, s.Is(v), v)
+	}
+	for _, v := range []string{
+		"bg_0f1e2d3c4b5a69788796a5b4c3d2e1f0", // the fixtures' key: not a run
+		"5eed5eed0123456789abcdef0123456789abcdef0123456789abcdefdeadbeef",
+		"f00dfacec0ffee00deadbeef0123456789abcdef0123456789abcdef00c0ffee",
+		"Tide5Dgaharbor7", "Harbor7Tide5Dga", "q8Zr2LmX9vT4", "sk_test_SYNTHETICsynthetic000000",
+		"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW", // OpenSSH keys hold runs
+		"mytoken9Zq2", "latest-Zq8Lm2Wx", "contest_Zq8Lm2Wx",
+	} {
+		assert.False(t, s.Is(v), v)
+	}
+}
+
+func TestNewRejectsBadPattern(t *testing.T) {
+	_, err := New([]string{"("})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "allow.placeholders")
+}
+
+func TestRuns(t *testing.T) {
+	assert.InDelta(t, 1.0, Runs("xxxxxxxx"), 1e-9)
+	assert.InDelta(t, 1.0, Runs("abcdefgh"), 1e-9)
+	assert.InDelta(t, 1.0, Runs("9876543210"), 1e-9)
+	assert.InDelta(t, 0.0, Runs("q8Zr2LmX9vT4"), 1e-9)
+	assert.InDelta(t, 0.5, Runs("0000Zq8L"), 1e-9)
+	assert.InDelta(t, 0.0, Runs("abab"), 1e-9, "short runs do not count")
+	assert.InDelta(t, 0.0, Runs("--__"), 1e-9)
+}
+
+func TestWords(t *testing.T) {
+	for _, v := range []string{
+		"SuperSecret1!", "somethingrandom", "my-bearer-token", "someSecretKey", "P@ssw0rd!",
+		"MyS3cretPassw0rd", "correcthorsebatterystaple", "hunter2hunter2", "Welcome123!",
+		"averylongsecretstring", "HTTPServerConfig", "letmein123", "rootpassword",
+	} {
+		assert.True(t, Words(v), v)
+	}
+	for _, v := range []string{
+		"q8Zr2LmX9vT4", "Zx81Qm27Lp90Rt45", "s3Kr1t-ZqX7-pL9m", "6D1mSynthQvWk8tLbqVVwT6prBiTAd6x",
+		"Tide5Dgaharbor7", "9c2e71fa04b8d35e6a1f0c97", "kqhwhwpugzmxrtlv", "", "1234",
+	} {
+		assert.False(t, Words(v), v)
+	}
+}
+
+func TestIdentifier(t *testing.T) {
+	for _, v := range []string{
+		"binance_api_secret", "apiPassphrase", "getAccessToken", "get_access_token", "BINANCE_API_KEY",
+		"bitgetApiSecret", "secretKeyFromFile", "api_key2", "HTTPBasicAuth",
+	} {
+		assert.True(t, Identifier(v), v)
+	}
+	for _, v := range []string{
+		"Zx81Qm27Lp90Rt45", "kqhwhwpugzmxrtlv", "xQzWvPmRtYkLbNcH", "9abc", "a.b", "abc123456", "",
+	} {
+		assert.False(t, Identifier(v), v)
+	}
+}
+
+func TestLabel(t *testing.T) {
+	for _, v := range []string{
+		"csc-e2e-populate", "user:1000:name", "secret_Ws_t0ken", "cmdstat_echo:", "latency-monitor-threshold",
+		"sentinel-pass", "bad-ws_token", "moved:noredir:key", "secret_ws_t0ken.",
+	} {
+		assert.True(t, Label(v), v)
+	}
+	for _, v := range []string{
+		"s3Kr1t-ZqX7-pL9m", "hZ-y58LXyX_HZ8O1cJzVyN6ePWrLpNQv4Q", "zq8#x!synthetic-secret-0101", "q8Zr2LmX9vT4",
+		"bg_0f1e2d3c4b5a69788796a5b4c3d2e1f0", "Tq7Wn2Vx9Yk4Mz1", "",
+	} {
+		assert.False(t, Label(v), v)
+	}
+}
+
+// The embedded list is searched in place by binary search: it must be
+// byte-sorted, and every word in it must be found.
+func TestWordListSorted(t *testing.T) {
+	lines := strings.Split(strings.TrimSuffix(wordList, "\n"), "\n")
+	require.Greater(t, len(lines), 30000)
+	assert.True(t, sort.StringsAreSorted(lines))
+	for _, w := range []string{lines[0], lines[len(lines)/2], lines[len(lines)-1], "random", "secret", "something"} {
+		assert.True(t, inList(w), w)
+	}
+	for _, w := range []string{"", "zzzzzz", "aaaa", "kqhw", "secretx", "#"} {
+		assert.False(t, inList(w), w)
+	}
+}

@@ -1,0 +1,1 @@
+'db_password' => 'Gm8Zq3Synth6Lx2Wp9',
