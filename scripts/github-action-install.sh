@@ -115,7 +115,7 @@ build() {
 
 bin=""
 how=build
-if [[ "$ref" =~ ^v([0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?)$ ]]; then
+if [[ "$ref" =~ ^v([0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?)$ ]]; then
   version="${BASH_REMATCH[1]}"
   set +e
   bin=$(release "$version")
