@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/keygate/keygate/internal/yamlfile"
 )
@@ -38,6 +39,10 @@ type Config struct {
 	Baseline string `yaml:"baseline"`
 	// Rules are extra rule packs merged over the embedded default.
 	Rules []string `yaml:"rules"`
+	// MaxObjectMB is the largest git object a history or staged scan reads
+	// whole, in MiB; a larger text blob is an error (status error, exit
+	// 2), never a silent pass. A large binary one is skipped as binary.
+	MaxObjectMB int `yaml:"max_object_mb"`
 	// Rotate configures `keygate rotate`.
 	Rotate Rotate `yaml:"rotate"`
 	// Exchanges configures the key audits (`keygate keys audit`).
@@ -56,10 +61,11 @@ func Default() *Config {
 		EnvFile:      "env/.env",
 		SecretEnv: []string{"BOT*_BITGET_API_KEY", "BOT*_BITGET_API_SECRET", "BOT*_BITGET_PASSPHRASE",
 			"REDIS_PASSWORD", "BOT*_PASSWORD"},
-		Report:    "reports/security/latest.json",
-		Baseline:  ".keygate-baseline.json",
-		Rotate:    DefaultRotate(),
-		Exchanges: DefaultExchanges(),
+		Report:      "reports/security/latest.json",
+		Baseline:    ".keygate-baseline.json",
+		MaxObjectMB: 1024,
+		Rotate:      DefaultRotate(),
+		Exchanges:   DefaultExchanges(),
 	}
 }
 
@@ -95,34 +101,42 @@ func Load(root string) (*Config, error) {
 		return nil, err
 	}
 	c.File = path
-	if err := c.validate(path, doc.Line); err != nil {
+	if err := c.validate(path, doc); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-func (c *Config) validate(file string, line int) error {
+// validate checks what the YAML types cannot. Its errors name the key,
+// the list index and the line, never the value: a secret pasted into the
+// wrong field must not reach a terminal or a CI log.
+func (c *Config) validate(file string, doc *yaml.Node) error {
 	var errs []error
 	globs := map[string][]string{"scopes": c.Scopes, "log_scopes": c.LogScopes, "blocked_paths": c.BlockedPaths,
 		"allow_paths": c.AllowPaths, "secret_env": c.SecretEnv}
 	for _, field := range []string{"scopes", "log_scopes", "blocked_paths", "allow_paths", "secret_env"} {
-		for _, g := range globs[field] {
+		for i, g := range globs[field] {
 			if !doublestar.ValidatePattern(g) {
-				errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: fmt.Sprintf("%s: bad glob %q", field, g)})
+				errs = append(errs, &yamlfile.Error{File: file, Line: yamlfile.Line(doc, field, i),
+					Msg: fmt.Sprintf("%s[%d]: not a valid glob (unbalanced [ or {, or a trailing \\; the value is not shown)", field, i)})
 			}
 		}
 	}
-	for field, d := range map[string]string{"rotate.timeout": c.Rotate.Timeout, "rotate.slo": c.Rotate.SLO} {
-		if v, err := time.ParseDuration(d); err != nil || v <= 0 {
-			errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: fmt.Sprintf("%s: %q is not a positive duration (e.g. 5m)", field, d)})
+	for _, d := range []struct{ field, value string }{{"timeout", c.Rotate.Timeout}, {"slo", c.Rotate.SLO}} {
+		if v, err := time.ParseDuration(d.value); err != nil || v <= 0 {
+			errs = append(errs, &yamlfile.Error{File: file, Line: yamlfile.Line(doc, "rotate", d.field),
+				Msg: fmt.Sprintf("rotate.%s: not a positive duration such as 5m or 90s (the value is not shown)", d.field)})
 		}
 	}
 	if len(c.Rotate.ComposeArgv) == 0 {
-		errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: "rotate.compose_argv: must name a command"})
+		errs = append(errs, &yamlfile.Error{File: file, Line: yamlfile.Line(doc, "rotate", "compose_argv"), Msg: "rotate.compose_argv: must name a command"})
+	}
+	if c.MaxObjectMB <= 0 {
+		errs = append(errs, &yamlfile.Error{File: file, Line: yamlfile.Line(doc, "max_object_mb"), Msg: "max_object_mb: must be a positive number of MiB (default 1024)"})
 	}
 	if c.Report == "" {
-		errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: "report: must name a file"})
+		errs = append(errs, &yamlfile.Error{File: file, Line: yamlfile.Line(doc, "report"), Msg: "report: must name a file"})
 	}
-	errs = append(errs, c.Exchanges.validate(file, line)...)
+	errs = append(errs, c.Exchanges.validate(file, doc)...)
 	return errors.Join(errs...)
 }

@@ -53,12 +53,12 @@ func TestOverrides(t *testing.T) {
 func TestErrorsNameFileAndLine(t *testing.T) {
 	tests := map[string]string{
 		"scopes: ['docs/**']\nrotate:\n  timeout: 5m\n  tiemout: 6m\n": ":4: unknown field tiemout",
-		"scopes: ['docs/[']\n":   "scopes: bad glob",
-		"rotate:\n  slo: soon\n": `rotate.slo: "soon" is not a positive duration`,
+		"scopes: ['docs/[']\n":   ":1: scopes[0]: not a valid glob",
+		"rotate:\n  slo: soon\n": ":2: rotate.slo: not a positive duration",
 		"scopes: docs\n":         ":1:",
 		"report: ''\n":           "report: must name a file",
-		"exchanges:\n  bitget:\n    base_url: https://u:p@api.bitget.com\n":       "exchanges.bitget.base_url: must not hold user info",
-		"exchanges:\n  bitget:\n    forbidden_permissions: [wwow, 'Withdraw!']\n": `"Withdraw!" is not a Bitget permission code`,
+		"exchanges:\n  bitget:\n    base_url: https://u:p@api.bitget.com\n":       ":3: exchanges.bitget.base_url: must not hold user info",
+		"exchanges:\n  bitget:\n    forbidden_permissions: [wwow, 'Withdraw!']\n": ":3: exchanges.bitget.forbidden_permissions[1]: not a Bitget permission code",
 		"exchanges:\n  bitget:\n    base_uri: https://api.bitget.com\n":           ":3: unknown field base_uri",
 	}
 	for text, want := range tests {
@@ -68,5 +68,30 @@ func TestErrorsNameFileAndLine(t *testing.T) {
 		require.Error(t, err, text)
 		assert.Contains(t, err.Error(), FileName)
 		assert.Contains(t, err.Error(), want, text)
+	}
+}
+
+// A configuration error names the key, the index and the line, and never
+// echoes the value: YAML type errors quote a value's first characters and
+// a bad glob used to be quoted whole.
+func TestErrorsNeverEchoAValue(t *testing.T) {
+	const value = "Marlin4Quiet8Dune"
+	tests := map[string]string{
+		"scopes: " + value + "\n":                        ":1: scopes: cannot unmarshal a !!str value into []string",
+		"env_file: [" + value + "]\n":                    ":1: env_file: cannot unmarshal a !!seq value into string",
+		"allow_paths: ['docs/**', '" + value + "[']\n":   ":1: allow_paths[1]: not a valid glob",
+		"scopes:\n  - docs/**\n  - '{" + value + "'\n":   ":3: scopes[1]: not a valid glob",
+		"rotate:\n  timeout: 5m\n  slo: " + value + "\n": ":3: rotate.slo: not a positive duration",
+		"rotate:\n  compose_argv: {x: " + value + "}\n":  ":2: rotate.compose_argv: cannot unmarshal",
+		"secret_env: *" + value + "\n":                   ".keygate.yaml",
+		"scopes: ['a']\nreport: \"" + value + "\n":       ".keygate.yaml",
+	}
+	for text, want := range tests {
+		dir := t.TempDir()
+		write(t, dir, text)
+		_, err := Load(dir)
+		require.Error(t, err, text)
+		assert.Contains(t, err.Error(), want, text)
+		assert.NotContains(t, err.Error(), value[:5], text)
 	}
 }

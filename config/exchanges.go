@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/keygate/keygate/bitget"
 	"github.com/keygate/keygate/internal/yamlfile"
 )
@@ -36,15 +38,15 @@ func DefaultExchanges() Exchanges {
 
 var permissionCodeRE = regexp.MustCompile(`^[a-z0-9]{2,8}$`)
 
-func (e Exchanges) validate(file string, line int) []error {
+func (e Exchanges) validate(file string, doc *yaml.Node) []error {
 	var errs []error
 	if _, err := bitget.ParseBaseURL(e.Bitget.BaseURL); err != nil {
-		errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: "exchanges.bitget.base_url: " + err.Error()})
+		errs = append(errs, &yamlfile.Error{File: file, Line: yamlfile.Line(doc, "exchanges", "bitget", "base_url"), Msg: "exchanges.bitget.base_url: " + err.Error()})
 	}
-	for _, p := range e.Bitget.ForbiddenPermissions {
+	for i, p := range e.Bitget.ForbiddenPermissions {
 		if !permissionCodeRE.MatchString(p) {
-			errs = append(errs, &yamlfile.Error{File: file, Line: line,
-				Msg: fmt.Sprintf("exchanges.bitget.forbidden_permissions: %q is not a Bitget permission code (such as wwow)", p)})
+			errs = append(errs, &yamlfile.Error{File: file, Line: yamlfile.Line(doc, "exchanges", "bitget", "forbidden_permissions", i),
+				Msg: fmt.Sprintf("exchanges.bitget.forbidden_permissions[%d]: not a Bitget permission code such as wwow (the value is not shown)", i)})
 		}
 	}
 	return errs

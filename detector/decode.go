@@ -305,7 +305,7 @@ func (d *Detector) findDecoded(out []rawMatch, buf []byte, active []bool, depth 
 		if ferr != nil {
 			return
 		}
-		ms, err := d.find(g.text, active, noKnown, nil)
+		ms, err := d.find(g.text, active, rulesOnly, nil)
 		if err == nil && depth+1 < maxDecodeDeep {
 			ms, err = d.findDecoded(ms, g.text, active, depth+1, p)
 		}

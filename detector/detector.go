@@ -8,8 +8,6 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
-	"regexp/syntax"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -64,6 +62,8 @@ type compiledRule struct {
 	// nonLocal: a match may depend on more than its own line (it can
 	// span lines, or anchors at the start or end of the text).
 	nonLocal bool
+	// checksum, when not nil, must accept the secret (see checksum.go).
+	checksum func(string) bool
 	once     sync.Once
 	re       *re2.Regexp
 	allow    []*regexp.Regexp
@@ -123,15 +123,16 @@ func New(pack *rules.Pack, known ...KnownValue) (*Detector, error) {
 	var kws []string
 	for i := range pack.Rules {
 		r := &pack.Rules[i]
-		ml, err := canSpanLines(r.Pattern)
+		sc, err := r.LineScope()
 		if err != nil {
 			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
 		}
-		anchored, err := anchorsText(r.Pattern)
+		ml, anchored := sc.SpansLines, sc.AnchorsText
+		check, err := checksumFor(r)
 		if err != nil {
-			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
+			return nil, err
 		}
-		d.rules = append(d.rules, &compiledRule{rule: r, index: i, multiline: ml, nonLocal: ml || anchored})
+		d.rules = append(d.rules, &compiledRule{rule: r, index: i, multiline: ml, nonLocal: ml || anchored, checksum: check})
 		d.byID[r.ID] = i
 		if len(r.Paths) > 0 || len(r.AllowPaths) > 0 || len(pack.Allow.Paths) > 0 {
 			d.pathRules = true
@@ -182,49 +183,6 @@ func (d *Detector) KnownValues() int { return len(d.known) }
 // Pack returns the rule pack the detector was built from.
 func (d *Detector) Pack() *rules.Pack { return d.pack }
 
-// canSpanLines reports whether pattern can match a newline, in which case
-// its regex runs on a window of several lines instead of one line.
-func canSpanLines(pattern string) (bool, error) {
-	return patternHas(pattern, func(r *syntax.Regexp) bool {
-		switch r.Op {
-		case syntax.OpAnyChar:
-			return true
-		case syntax.OpLiteral:
-			return slices.Contains(r.Rune, '\n')
-		case syntax.OpCharClass:
-			for i := 0; i+1 < len(r.Rune); i += 2 {
-				if r.Rune[i] <= '\n' && '\n' <= r.Rune[i+1] {
-					return true
-				}
-			}
-		}
-		return false
-	})
-}
-
-// anchorsText reports whether pattern holds \A, \z, or ^ or $ outside
-// multi-line mode: they match at the edges of the text a regex runs on, so
-// such a match depends on where that text starts and ends.
-func anchorsText(pattern string) (bool, error) {
-	return patternHas(pattern, func(r *syntax.Regexp) bool {
-		return r.Op == syntax.OpBeginText || r.Op == syntax.OpEndText
-	})
-}
-
-// patternHas reports whether any node of pattern's simplified syntax tree
-// satisfies is.
-func patternHas(pattern string, is func(*syntax.Regexp) bool) (bool, error) {
-	re, err := syntax.Parse(pattern, syntax.Perl)
-	if err != nil {
-		return false, err
-	}
-	var walk func(*syntax.Regexp) bool
-	walk = func(r *syntax.Regexp) bool {
-		return is(r) || slices.ContainsFunc(r.Sub, walk)
-	}
-	return walk(re.Simplify()), nil
-}
-
 // IsPlaceholder reports whether v is a template, mask, reference or other
 // safe stand-in: the pack's placeholders and the shared built-in shapes
 // (see package placeholder), the one check every rule's matches pass.
@@ -244,22 +202,34 @@ type rawMatch struct {
 	decoded    string // encodings, for a match in decoded text (see Finding.Decoded)
 }
 
-// KnownOnly, as the only-rule argument, restricts a scan to known values.
-const KnownOnly = -2
+// matchers says what a scan runs: every rule (those that apply to the
+// path) or one rule, and whether the active values are searched too.
+type matchers struct {
+	rule  int // the one rule's index, or anyRule
+	known bool
+}
 
-// noKnown, as the only-rule argument, runs the active rules and no known
-// values.
-const noKnown = -3
+const anyRule = -1
+
+// everything is an ordinary scan: every rule and the active values.
+var everything = matchers{rule: anyRule, known: true}
+
+// rulesOnly runs the rules and no active value (decoded text, whose
+// values are matched by their encoded forms instead).
+var rulesOnly = matchers{rule: anyRule}
+
+// oneRule runs rule i alone (a rule's examples).
+func oneRule(i int) matchers { return matchers{rule: i} }
 
 // activeRules returns which rules apply to path (nil: all of them).
-func (d *Detector) activeRules(path string, only int) []bool {
-	if !d.pathRules && only == -1 {
+func (d *Detector) activeRules(path string, m matchers) []bool {
+	if !d.pathRules && m.rule == anyRule {
 		return nil
 	}
 	active := make([]bool, len(d.rules))
 	for i, c := range d.rules {
-		if only != -1 {
-			active[i] = i == only
+		if m.rule != anyRule {
+			active[i] = i == m.rule
 			continue
 		}
 		active[i] = d.appliesTo(c, path)
@@ -276,14 +246,14 @@ type window struct{ start, end int }
 // find runs the prefilter and then, per rule, its regex over the lines
 // around its keyword hits. nonLocal, when not nil, is set if a keyword of
 // a non-local rule occurs in buf (whether or not the rule is active).
-func (d *Detector) find(buf []byte, active []bool, only int, nonLocal *bool) ([]rawMatch, error) {
+func (d *Detector) find(buf []byte, active []bool, want matchers, nonLocal *bool) ([]rawMatch, error) {
 	var out []rawMatch
 	windows := make([][]window, len(d.rules))
 	covered := make([]int, len(d.rules)) // per rule: buf offset windowed up to
 	d.keywords.scan(buf, func(kw, end int) {
 		start := end - d.keywords.lens[kw]
 		if kw >= d.ruleKW {
-			if only == -1 || only == KnownOnly {
+			if want.known {
 				out = d.knownHit(out, buf, d.variants[kw-d.ruleKW], start, end)
 			}
 			return
@@ -387,6 +357,9 @@ func (d *Detector) keep(m *rawMatch, buf []byte, p purpose) (allowed string, ok 
 			if re.MatchString(m.secret) {
 				return "", false
 			}
+		}
+		if c.checksum != nil && !c.checksum(m.secret) {
+			return "", false
 		}
 	}
 	if m.decoded == "" && (p == forScan && d.IsPlaceholder(m.secret) || p == forRedact && d.placeholders.Listed(m.secret)) {

@@ -9,15 +9,15 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/keygate/keygate/rules"
 )
 
 // Known-value findings (active credential values from an env file) share
 // one rule id, so SARIF and baselines can name them.
 const (
-	KnownValueRuleID   = "known-credential-value"
+	KnownValueRuleID   = rules.KnownValueID
 	KnownValueSeverity = "critical"
-	// KnownValueHelp is the remediation shown for a known-value finding.
-	KnownValueHelp = "An active credential from the env file is in this file: remove it, and rotate the key (`keygate rotate`) if the file left the host."
 )
 
 // MinKnownValueLen is the shortest value searched: shorter ones would match

@@ -26,14 +26,14 @@ var bufPool = sync.Pool{New: func() any {
 // Offsets, lines and columns are relative to data.
 func (d *Detector) Scan(data []byte, path string) ([]Finding, error) {
 	var out []Finding
-	_, err := d.scanChunks(bytes.NewReader(data), path, -1, nil, func(f Finding) { out = append(out, f) })
+	_, err := d.scanChunks(bytes.NewReader(data), path, everything, nil, func(f Finding) { out = append(out, f) })
 	return out, err
 }
 
 // ScanReader streams r through the detector in bounded memory, calling fn
 // for each finding in order. It returns the number of bytes read.
 func (d *Detector) ScanReader(r io.Reader, path string, fn func(Finding)) (int64, error) {
-	return d.scanChunks(r, path, -1, nil, fn)
+	return d.scanChunks(r, path, everything, nil, fn)
 }
 
 // position tracks line numbers across chunks.
@@ -43,11 +43,11 @@ type position struct {
 	lineStart int64 // stream offset where that line starts
 }
 
-func (d *Detector) scanChunks(r io.Reader, path string, only int, nonLocal *bool, fn func(Finding)) (int64, error) {
+func (d *Detector) scanChunks(r io.Reader, path string, m matchers, nonLocal *bool, fn func(Finding)) (int64, error) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := (*bp)[:0]
-	active := d.activeRules(path, only)
+	active := d.activeRules(path, m)
 	pos := position{line: 1}
 	var total int64
 	for {
@@ -62,8 +62,8 @@ func (d *Detector) scanChunks(r io.Reader, path string, only int, nonLocal *bool
 		if !final {
 			limit = len(buf) - chunkOverlap
 		}
-		ms, ferr := d.find(buf, active, only, nonLocal)
-		if ferr == nil && only != KnownOnly {
+		ms, ferr := d.find(buf, active, m, nonLocal)
+		if ferr == nil {
 			ms, ferr = d.findDecoded(ms, buf, active, 0, forScan)
 		}
 		if ferr != nil {
@@ -125,7 +125,7 @@ func (d *Detector) MatchRule(id, text string) (bool, error) {
 		return false, fmt.Errorf("no rule %q", id)
 	}
 	found := false
-	_, err := d.scanChunks(bytes.NewReader([]byte(text)), "", i, nil, func(f Finding) {
+	_, err := d.scanChunks(bytes.NewReader([]byte(text)), "", oneRule(i), nil, func(f Finding) {
 		if f.Allowed == "" {
 			found = true
 		}
@@ -145,7 +145,7 @@ type Span struct {
 // placeholders are left), and
 // overlapping matches are resolved to one span each, sorted by start.
 func (d *Detector) Spans(buf []byte) ([]Span, error) {
-	ms, err := d.find(buf, nil, -1, nil)
+	ms, err := d.find(buf, nil, everything, nil)
 	if err == nil {
 		ms, err = d.findDecoded(ms, buf, nil, 0, forRedact)
 	}

@@ -49,12 +49,12 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Versio
 	if len(data) > chunkSize || !d.lineLocal {
 		// Scanned as a stream, in chunks; the next version is scanned
 		// whole too.
-		_, err := d.scanChunks(bytes.NewReader(data), path, -1, nil, func(f Finding) { v.Findings = append(v.Findings, f) })
+		_, err := d.scanChunks(bytes.NewReader(data), path, everything, nil, func(f Finding) { v.Findings = append(v.Findings, f) })
 		v.Scanned = int64(len(data))
 		return v, err
 	}
 	v.starts, v.hashes = lineIndex(data)
-	active := d.activeRules(path, -1)
+	active := d.activeRules(path, everything)
 	if prev == nil || prev.path != path || prev.hashes == nil {
 		return v, d.scanWhole(v, active)
 	}
@@ -76,7 +76,7 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Versio
 	var fresh []rawMatch
 	nonLocal := prev.nonLocal
 	if len(buf) > 0 {
-		ms, err := d.find(buf, d.localOnly(active), -1, &nonLocal)
+		ms, err := d.find(buf, d.localOnly(active), everything, &nonLocal)
 		if err == nil {
 			// Decoded text runs every rule: its matches lie within the
 			// segment, on one line, whatever the rule.
@@ -123,7 +123,7 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Versio
 	all := v.local
 	if nonLocal {
 		// A rule that sees past its line runs over the whole version.
-		ms, err := d.find(data, d.nonLocalOnly(active), noKnown, &v.nonLocal)
+		ms, err := d.find(data, d.nonLocalOnly(active), rulesOnly, &v.nonLocal)
 		if err != nil {
 			return nil, err
 		}
@@ -142,7 +142,7 @@ func (v *Version) Size() int { return len(v.data) + 16*len(v.hashes) + 64*len(v.
 // scanWhole scans all of v's data, as Scan does, keeping the line-local
 // matches for the next version.
 func (d *Detector) scanWhole(v *Version, active []bool) error {
-	ms, err := d.find(v.data, active, -1, &v.nonLocal)
+	ms, err := d.find(v.data, active, everything, &v.nonLocal)
 	if err == nil {
 		ms, err = d.findDecoded(ms, v.data, active, 0, forScan)
 	}

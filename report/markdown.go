@@ -3,13 +3,36 @@ package report
 import (
 	"fmt"
 	"strings"
+
+	"github.com/keygate/keygate/scan"
 )
 
-// mdCell escapes text for a Markdown table cell.
-func mdCell(s string) string {
+// mdCode makes text safe inside a Markdown code span in a table cell:
+// control characters escaped, no backtick to end the span, no pipe to end
+// the cell (GitHub reads \| as a pipe even inside a code span).
+func mdCode(s string) string {
+	s = Escape(s)
 	s = strings.ReplaceAll(s, "|", `\|`)
-	s = strings.ReplaceAll(s, "`", "'")
-	return strings.ReplaceAll(s, "\n", " ")
+	return strings.ReplaceAll(s, "`", "'")
+}
+
+// mdPunct are the ASCII characters that can start inline Markdown or HTML
+// within a line (links, images, emphasis, code, tags, entities, tables).
+const mdPunct = "\\`*_[]<>!|~&"
+
+// mdText makes outside text (an error quoting a file name) plain Markdown
+// text: control characters escaped and every syntax character
+// backslash-escaped, so a file name cannot add a link, an image or a line.
+func mdText(s string) string {
+	s = Escape(s)
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(mdPunct, s[i]) >= 0 {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // Markdown renders a job summary: the status, then a table of findings
@@ -17,7 +40,7 @@ func mdCell(s string) string {
 func Markdown(r *Report) string {
 	var b strings.Builder
 	icon := map[string]string{StatusPass: "✅", StatusFail: "❌", StatusError: "⚠️"}[r.Status]
-	fmt.Fprintf(&b, "## %s keygate: %s\n\n%s\n\n", icon, r.Status, mdCell(Summarize(r)))
+	fmt.Fprintf(&b, "## %s keygate: %s\n\n%s\n\n", icon, r.Status, Escape(Summarize(r)))
 	if len(r.Findings) > 0 {
 		b.WriteString("| severity | rule | location | value |\n|---|---|---|---|\n")
 		for _, f := range r.Findings {
@@ -26,8 +49,11 @@ func Markdown(r *Report) string {
 				loc += " @ " + short(*f.Commit)
 			}
 			value := f.SecretMasked
-			if f.Source == "path" {
+			switch {
+			case f.BlockedPath():
 				value = "(file must not be committed)"
+			case f.Source == scan.SourcePath:
+				value += " (in the path's name)"
 			}
 			if f.EnvName != nil {
 				value += " (" + *f.EnvName + ")"
@@ -35,15 +61,15 @@ func Markdown(r *Report) string {
 			if f.Decoded != "" {
 				value += " (decoded: " + f.Decoded + ")"
 			}
-			fmt.Fprintf(&b, "| %s | `%s` | `%s` | `%s` |\n", f.Severity, mdCell(f.RuleID), mdCell(loc), mdCell(value))
+			fmt.Fprintf(&b, "| %s | `%s` | `%s` | `%s` |\n", mdCode(f.Severity), mdCode(f.RuleID), mdCode(loc), mdCode(value))
 		}
 		b.WriteString("\n")
 	}
 	for _, e := range r.Errors {
-		fmt.Fprintf(&b, "- error: %s\n", mdCell(e))
+		fmt.Fprintf(&b, "- error: %s\n", mdText(e))
 	}
 	for _, w := range r.Warnings {
-		fmt.Fprintf(&b, "- warning: %s\n", mdCell(w))
+		fmt.Fprintf(&b, "- warning: %s\n", mdText(w))
 	}
 	return b.String()
 }

@@ -95,6 +95,19 @@ type Finding struct {
 	Decoded string `json:"decoded,omitempty"`
 }
 
+// BlockedPath reports whether the finding is a committed blocked file,
+// rather than a secret in a file's content or in its name (both of which
+// have a masked value; a finding of source "path" is about the path).
+func (f Finding) BlockedPath() bool {
+	return f.Source == scan.SourcePath && f.RuleID == scan.BlockedPathRuleID
+}
+
+// InPathName reports whether the secret is in the file's name, not in
+// its content.
+func (f Finding) InPathName() bool {
+	return f.Source == scan.SourcePath && !f.BlockedPath()
+}
+
 // Skipped is a path not scanned.
 type Skipped struct {
 	Path   string `json:"path"`
@@ -199,7 +212,7 @@ func (r *Report) JSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(data, '\n'), nil
+	return append(EscapeJSON(data), '\n'), nil
 }
 
 // WriteFile writes the report atomically (temp file, fsync, rename), so a

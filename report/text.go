@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/keygate/keygate/scan"
 )
 
 var severityColour = map[string]string{
@@ -26,23 +29,27 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 		return severityColour[sev] + s + colourReset
 	}
 	for _, f := range r.Findings {
-		loc := fmt.Sprintf("%s:%d:%d", f.Path, f.Line, f.Column)
+		loc := fmt.Sprintf("%s:%d:%d", Escape(f.Path), f.Line, f.Column)
 		extra := ""
 		if f.Commit != nil {
-			extra += " commit " + short(*f.Commit) + historyNote(f)
+			extra += " commit " + Escape(short(*f.Commit)) + historyNote(f)
 		}
 		if f.EnvName != nil {
-			extra += " (value of " + *f.EnvName + ")"
+			extra += " (value of " + Escape(*f.EnvName) + ")"
 		}
 		if f.Decoded != "" {
-			extra += " (decoded: " + f.Decoded + ")"
+			extra += " (decoded: " + Escape(f.Decoded) + ")"
 		}
-		value := f.SecretMasked
-		if f.Source == "path" {
+		value := Escape(f.SecretMasked)
+		switch {
+		case f.BlockedPath():
 			value = "(the file itself)"
-			extra += fmt.Sprintf("\n    never commit this file: git rm --cached %s && echo %s >> .gitignore", f.Path, f.Path)
+			q := shellQuote(f.Path)
+			extra += fmt.Sprintf("\n    never commit this file: git rm --cached %s && echo %s >> .gitignore", q, q)
+		case f.Source == scan.SourcePath:
+			extra += " (in the path's name: rename it)"
 		}
-		if _, err := fmt.Fprintf(w, "%s  %s  %s  %s%s\n", loc, paint(f.Severity, fmt.Sprintf("%-8s", f.Severity)), f.RuleID, value, extra); err != nil {
+		if _, err := fmt.Fprintf(w, "%s  %s  %s  %s%s\n", loc, paint(f.Severity, fmt.Sprintf("%-8s", f.Severity)), Escape(f.RuleID), value, extra); err != nil {
 			return err
 		}
 		if !o.Quiet {
@@ -56,6 +63,30 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 	}
 	_, err := fmt.Fprintln(w, Summarize(r))
 	return err
+}
+
+// shellQuote quotes a path for a command the user may paste: single
+// quotes, or bash's $'...' with escapes when it holds control characters.
+func shellQuote(p string) string {
+	if p != "" && strings.Trim(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./+@:,") == "" {
+		return p
+	}
+	if Escape(p) != p {
+		var b strings.Builder
+		b.WriteString("$'")
+		for i := 0; i < len(p); {
+			_, size := utf8.DecodeRuneInString(p[i:])
+			switch c := p[i : i+size]; c {
+			case `\`, `'`:
+				b.WriteString(`\` + c)
+			default:
+				b.WriteString(Escape(c))
+			}
+			i += size
+		}
+		return b.String() + "'"
+	}
+	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
 }
 
 // historyNote says how often a history finding was added and whether a

@@ -73,6 +73,9 @@ func Verify(path string, maxAge time.Duration, now time.Time) (*Verification, er
 	if r.Summary.Findings != 0 || len(r.Findings) != 0 {
 		return nil, fmt.Errorf("%s: status says pass but the report lists findings: refusing an inconsistent report", path)
 	}
+	if len(r.Errors) != 0 {
+		return nil, fmt.Errorf("%s: status says pass but the report lists %d errors (an incomplete scan): refusing an inconsistent report", path, len(r.Errors))
+	}
 	return &Verification{GeneratedAt: at, Age: max(age, 0), Report: &r}, nil
 }
 

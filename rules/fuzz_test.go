@@ -6,7 +6,10 @@ import "testing"
 // and a pack that parses is valid.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(goodRule))
-	f.Add(defaultPack)
+	f.Add(DefaultYAML())
+	if fam, err := builtin.ReadFile("families/vcs.yaml"); err == nil {
+		f.Add(fam)
+	}
 	f.Add([]byte("name: x\nrules: [\n"))
 	f.Add([]byte("rules:\n  - id: a\n    pattern: '(?P<x>'\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {

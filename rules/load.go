@@ -1,29 +1,116 @@
 package rules
 
 import (
-	_ "embed"
+	"embed"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/keygate/keygate/internal/yamlfile"
 )
 
-//go:embed default.yaml
-var defaultPack []byte
+// builtin holds default.yaml and the provider rule families
+// (families/*.yaml, one file each) that are merged into the default pack.
+//
+//go:embed default.yaml families/*.yaml
+var builtin embed.FS
 
-// DefaultName is the source name reported for the embedded pack.
+// DefaultName is the source name reported for the embedded pack's main file.
 const DefaultName = "builtin:rules/default.yaml"
 
-// Default returns the embedded default pack. It is validated by tests, so an
+// builtinPrefix starts the source name of every embedded file.
+const builtinPrefix = "builtin:rules/"
+
+// Default returns the embedded default pack: the rules of every family file
+// (rules/families/*.yaml, in name order), then those of default.yaml. The
+// provider formats come first so that, where a context or generic rule of
+// default.yaml finds the same secret, the provider's rule reports it. The
+// pack's SHA256 covers every embedded file. It is validated by tests, so an
 // error here means a broken build, not bad user input.
 func Default() (*Pack, error) {
-	return Parse(DefaultName, defaultPack)
+	return assemble(builtin)
+}
+
+// assemble builds the default pack from fsys's default.yaml and
+// families/*.yaml. A rule id defined twice across the files is an error.
+func assemble(fsys fs.FS) (*Pack, error) {
+	names, err := fs.Glob(fsys, "families/*.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("embedded rule families: %w", err)
+	}
+	// The family files come from the cache (see cache.go); those it does
+	// not hold parse concurrently.
+	names = append([]string{"default.yaml"}, names...)
+	packs := make([]*Pack, len(names))
+	datas := make([][]byte, len(names))
+	errs := make([]error, len(names))
+	cache := cachedFamilies()
+	var wg sync.WaitGroup
+	for i, n := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			datas[i], errs[i] = fs.ReadFile(fsys, n)
+			if errs[i] != nil {
+				errs[i] = fmt.Errorf("embedded rule pack %s: %w", n, errs[i])
+				return
+			}
+			if i == 0 {
+				packs[i], errs[i] = Parse(builtinPrefix+n, datas[i])
+				return
+			}
+			packs[i], errs[i] = parseFamily(cache, n, datas[i])
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	base := packs[0]
+	out := *base
+	out.Rules = nil
+	seen := map[string]*Rule{}
+	for i := range base.Rules {
+		seen[base.Rules[i].ID] = &base.Rules[i]
+	}
+	for i, fp := range packs[1:] {
+		for j := range fp.Rules {
+			r := &fp.Rules[j]
+			if prev, dup := seen[r.ID]; dup {
+				return nil, &Error{File: r.File, Line: r.Line,
+					Msg: fmt.Sprintf("rule %q: duplicate id (first defined at %s:%d)", r.ID, prev.File, prev.Line)}
+			}
+			seen[r.ID] = r
+		}
+		out.Rules = append(out.Rules, fp.Rules...)
+		out.Allow.Placeholders = append(out.Allow.Placeholders, fp.Allow.Placeholders...)
+		out.Allow.Paths = append(out.Allow.Paths, fp.Allow.Paths...)
+		out.addSource(builtinPrefix+names[i+1], datas[i+1])
+	}
+	out.Rules = append(out.Rules, base.Rules...)
+	return &out, nil
+}
+
+// FamilyYAML returns the embedded family files' source text by path
+// within rules/ (families/ai.yaml, ...).
+func FamilyYAML() map[string][]byte {
+	names, _ := fs.Glob(builtin, "families/*.yaml") // a valid pattern: cannot fail
+	out := make(map[string][]byte, len(names))
+	for _, n := range names {
+		out[n], _ = builtin.ReadFile(n) // listed just above: cannot fail
+	}
+	return out
 }
 
 // DefaultYAML returns the embedded default pack's source text.
-func DefaultYAML() []byte { return append([]byte(nil), defaultPack...) }
+func DefaultYAML() []byte {
+	data, _ := builtin.ReadFile("default.yaml") // embedded: cannot fail
+	return data
+}
 
 // Load reads and validates the pack at path.
 func Load(path string) (*Pack, error) {
@@ -45,8 +132,8 @@ func Load(path string) (*Pack, error) {
 type Error = yamlfile.Error
 
 var fieldHelp = map[string]string{
-	"rules.Rule":  "a rule has id, description, severity, keywords, pattern, secret_group, min_entropy, paths, allow, allow_paths, examples, negative_examples, help",
-	"rules.Pack":  "a pack has name, version, rules, allow",
+	"rules.Rule":  "a rule has id, description, family, severity, keywords, pattern, secret_group, min_entropy, checksum, paths, allow, allow_paths, examples, negative_examples, help",
+	"rules.Pack":  "a pack has name, version, family, rules, allow",
 	"rules.Allow": "allow has placeholders, paths",
 }
 
@@ -61,6 +148,9 @@ func Parse(name string, data []byte) (*Pack, error) {
 	lines := ruleLines(doc)
 	for i := range p.Rules {
 		p.Rules[i].File = name
+		if p.Rules[i].Family == "" {
+			p.Rules[i].Family = p.Family
+		}
 		if i < len(lines) {
 			p.Rules[i].Line = lines[i]
 		}

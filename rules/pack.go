@@ -30,8 +30,10 @@ const GateCode = "code"
 type Pack struct {
 	Name    string `yaml:"name"`
 	Version string `yaml:"version,omitempty"`
-	Rules   []Rule `yaml:"rules"`
-	Allow   Allow  `yaml:"allow,omitempty"`
+	// Family is the family of the pack's rules that name none.
+	Family string `yaml:"family,omitempty"`
+	Rules  []Rule `yaml:"rules"`
+	Allow  Allow  `yaml:"allow,omitempty"`
 
 	// Sources lists the files the pack was built from, in merge order.
 	Sources []string `yaml:"-"`
@@ -48,8 +50,11 @@ type Pack struct {
 //
 // Fields without omitempty are required (the JSON Schema says so too).
 type Rule struct {
-	ID          string   `yaml:"id"`
-	Description string   `yaml:"description,omitempty"`
+	ID          string `yaml:"id"`
+	Description string `yaml:"description,omitempty"`
+	// Family groups rules by kind of provider (cloud, vcs, exchanges...)
+	// for listing; it does not change matching.
+	Family      string   `yaml:"family,omitempty"`
 	Severity    string   `yaml:"severity"`
 	Keywords    []string `yaml:"keywords"`
 	Pattern     string   `yaml:"pattern"`
@@ -62,6 +67,9 @@ type Rule struct {
 	Examples         []string `yaml:"examples"`
 	NegativeExamples []string `yaml:"negative_examples,omitempty"`
 	Help             string   `yaml:"help,omitempty"`
+	// Checksum names a check the secret's own digits must pass (see
+	// Checksums); a match that fails it is not a finding.
+	Checksum string `yaml:"checksum,omitempty"`
 
 	// Gate names a check of the value in Go beyond the pattern: "generic"
 	// (GateGeneric) judges the name and value as the generic rule does,
@@ -71,6 +79,9 @@ type Rule struct {
 	// File and Line locate the rule's definition, for error messages.
 	File string `yaml:"-"`
 	Line int    `yaml:"-"`
+	// Scope is the pattern's scope, found when the pack was parsed; nil
+	// for a rule built in code (see LineScope).
+	Scope *Scope `yaml:"-"`
 }
 
 // Allow holds pack-wide allowlists.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"slices"
+	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/wasilibs/go-re2/experimental"
@@ -14,6 +16,24 @@ import (
 const IDPattern = `^[a-z0-9]+(?:-[a-z0-9]+)*$`
 
 var idRE = regexp.MustCompile(IDPattern)
+
+// ChecksumCRC32Base62 is the check of GitHub's and npm's token formats: the
+// last 6 characters are the CRC32 of the characters between the prefix's
+// underscore and them, in base62 (0-9A-Za-z), zero-padded.
+const ChecksumCRC32Base62 = "crc32-base62"
+
+// ChecksumBIP39 is the check of a BIP-39 mnemonic: 12 to 24 words of the
+// English list whose last bits are a SHA-256 checksum of the rest.
+const ChecksumBIP39 = "bip39"
+
+// ChecksumBase58Check is the check of Bitcoin's base58check encoding (WIF
+// keys, BIP-32 extended keys): the last 4 bytes are a double SHA-256 of
+// the rest.
+const ChecksumBase58Check = "base58check"
+
+// Checksums lists the checks a rule's checksum field may name; the
+// detector implements each.
+var Checksums = []string{ChecksumCRC32Base62, ChecksumBIP39, ChecksumBase58Check}
 
 // validSeverity reports whether s is one of the four severities.
 func validSeverity(s string) bool {
@@ -61,6 +81,12 @@ func (p *Pack) validate(file string, docLine int) error {
 		} else {
 			seen[r.ID] = r.Line
 		}
+		if r.Family != "" && !idRE.MatchString(r.Family) {
+			at("family %q must be kebab-case", r.Family)
+		}
+		if r.Checksum != "" && !slices.Contains(Checksums, r.Checksum) {
+			at("checksum %q: must be one of %s", r.Checksum, strings.Join(Checksums, ", "))
+		}
 		if !validSeverity(r.Severity) {
 			at("severity %q: must be critical, high, medium or low", r.Severity)
 		}
@@ -78,9 +104,13 @@ func (p *Pack) validate(file string, docLine int) error {
 			// Parsing checks the syntax and counts the groups; compiling is
 			// the engine's job, when the rule is first used.
 			at("bad pattern: %v", syntaxMsg(err))
-		} else if r.SecretGroup < 0 || r.SecretGroup > re.MaxCap() {
+		} else if sc := scopeOf(re); r.SecretGroup < 0 || r.SecretGroup > re.MaxCap() {
 			at("secret_group %d is beyond the pattern's %d group(s)", r.SecretGroup, re.MaxCap())
-		} else if file != DefaultName {
+		} else {
+			// One parse serves the checks and the detector's windowing.
+			r.Scope = &sc
+		}
+		if r.Scope != nil && !strings.HasPrefix(file, builtinPrefix) {
 			// Patterns run on RE2 (see detector): an extra pack's pattern
 			// must compile there too. The embedded pack is checked by tests.
 			if _, err := experimental.CompileLatin1(r.Pattern); err != nil {

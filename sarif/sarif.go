@@ -11,11 +11,9 @@ import (
 
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
 
-	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/internal/atomicfile"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/rules"
-	"github.com/keygate/keygate/scan"
 )
 
 // InformationURI is the tool's home page in SARIF.
@@ -53,9 +51,9 @@ func allRules(pack *rules.Pack) []ruleInfo {
 			out = append(out, ruleInfo{r.ID, r.Description, r.Severity, r.Help, r.Keywords})
 		}
 	}
-	out = append(out,
-		ruleInfo{detector.KnownValueRuleID, "An active credential value from the env file (raw or encoded)", detector.KnownValueSeverity, detector.KnownValueHelp, nil},
-		ruleInfo{scan.BlockedPathRuleID, "A file that must never be committed (env file, private key)", "critical", scan.BlockedPathHelp, nil})
+	for _, r := range rules.Builtins() {
+		out = append(out, ruleInfo{r.ID, r.Description, r.Severity, r.Help, nil})
+	}
 	return out
 }
 
@@ -157,8 +155,11 @@ func result(f report.Finding, index map[string]uint) *gosarif.Result {
 	i := index[f.RuleID]
 	line, col := max(1, f.Line), max(1, f.Column)
 	msg := fmt.Sprintf("%s: %s in %s", f.RuleID, f.SecretMasked, f.Path)
-	if f.Source == scan.SourcePath {
+	switch {
+	case f.BlockedPath():
 		msg = fmt.Sprintf("%s: %s must never be committed", f.RuleID, f.Path)
+	case f.InPathName():
+		msg = fmt.Sprintf("%s: %s in the name of %s", f.RuleID, f.SecretMasked, f.Path)
 	}
 	if f.EnvName != nil {
 		msg += " (the active value of " + *f.EnvName + ")"
@@ -215,7 +216,7 @@ func Encode(rep *report.Report, pack *rules.Pack) ([]byte, error) {
 	if err := log.PrettyWrite(&buf); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return report.EscapeJSON(buf.Bytes()), nil
 }
 
 // WriteFile writes the SARIF document atomically.

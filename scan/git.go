@@ -10,15 +10,13 @@ import (
 
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/internal/glob"
+	"github.com/keygate/keygate/rules"
 	"github.com/keygate/keygate/source"
 )
 
 // BlockedPathRuleID is the rule of a finding for a committed blocked path
 // (env/.env, private keys), whatever its content.
-const BlockedPathRuleID = "blocked-path"
-
-// BlockedPathHelp tells how to recover from a blocked-path finding.
-const BlockedPathHelp = "This file must never be committed. Unstage it with `git rm --cached PATH`, add it to .gitignore, and if it was ever pushed, rotate every credential it held."
+const BlockedPathRuleID = rules.BlockedPathID
 
 // SourcePath marks findings about a path rather than its content.
 const SourcePath = "path"
@@ -120,6 +118,7 @@ func Staged(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, e
 		}
 		jobs = append(jobs, blobJob{id: ch.Blob, path: ch.Path, lines: ch.Added})
 	}
+	opts.scanPaths(r, stagedPaths(changes))
 	results, err := scanBlobs(ctx, repo, opts.Options, jobs, nil)
 	if err != nil {
 		return nil, err

@@ -39,6 +39,7 @@ func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, 
 	if err := markTips(h, adds, results); err != nil {
 		return nil, err
 	}
+	opts.scanPaths(r, historyPaths(h))
 	memo := fingerprints{}
 	for _, a := range adds {
 		var f Finding

@@ -57,8 +57,18 @@ func (req Request) Scopes() []string {
 
 // Run performs the scan the request asks for with a loaded engine. An
 // error means the scan could not start (bad configuration or input);
-// problems with single files are in the result's Errors.
+// problems with single files are in the result's Errors. Paths and
+// messages in the result and the error are masked (see maskResult).
 func Run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
+	r, err := run(ctx, req, s)
+	if err != nil {
+		return nil, maskError(s.Detector, err)
+	}
+	maskResult(s.Detector, r)
+	return r, nil
+}
+
+func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 	// .gitleaksignore is read here, not by the engine: it suppresses scan
 	// findings and means nothing to redact or rotate.
 	ignore, err := gitleaksignore.Load(filepath.Join(req.Root, gitleaksignore.FileName))
@@ -76,6 +86,7 @@ func Run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+		repo.MaxObject = int64(req.Config.MaxObjectMB) << 20
 		gopts := GitOptions{Options: opts, Blocked: req.Config.BlockedPaths, Range: req.Range, IndexFile: req.IndexFile, Progress: req.Progress}
 		var r *Result
 		if req.Staged {
@@ -100,6 +111,6 @@ func Run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 	}
 	r := Files(ctx, opts, w)
 	r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
-	r.Warnings = append(r.Warnings, walkWarnings(req.Scopes(), w, r.FilesScanned)...)
+	r.Warnings = append(r.Warnings, walkWarnings(req.Scopes(), w)...)
 	return r, nil
 }

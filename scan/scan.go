@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"time"
 
@@ -194,7 +193,7 @@ type fileResult struct {
 
 // scanFile streams one file through the detector.
 func (o *Options) scanFile(f source.File) fileResult {
-	fh, err := os.Open(f.Abs)
+	fh, err := openRegular(f.Abs)
 	if err != nil {
 		return fileResult{streamResult: streamResult{err: err}}
 	}
@@ -229,6 +228,7 @@ func Files(ctx context.Context, opts Options, w *source.Walk) *Result {
 			opts.add(r, f)
 		}
 	}
+	opts.scanPaths(r, walkPaths(w))
 	sort.SliceStable(r.Skipped, func(i, j int) bool { return r.Skipped[i].Path < r.Skipped[j].Path })
 	r.Duration = time.Since(start)
 	return r

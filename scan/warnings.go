@@ -8,11 +8,11 @@ import (
 	"github.com/keygate/keygate/source"
 )
 
-// walkWarnings are what a working-tree scan tells the operator about its
-// reach: each scope that matched no file (a typo, a folder not there yet),
-// and a scan of no file at all, which would otherwise pass silently. A walk
-// with errors says nothing here: its errors already fail the scan.
-func walkWarnings(scopes []string, w *source.Walk, scanned int) []string {
+// walkWarnings name each scope that matched no file (a typo, a folder not
+// there yet); a scan of no file at all is warned about by the CLI, which
+// knows the paths. A walk with errors says nothing here: its errors already
+// fail the scan.
+func walkWarnings(scopes []string, w *source.Walk) []string {
 	if len(w.Errors) > 0 {
 		return nil
 	}
@@ -21,9 +21,6 @@ func walkWarnings(scopes []string, w *source.Walk, scanned int) []string {
 		if !walkMatches(g, w) {
 			out = append(out, fmt.Sprintf("scope %q matched no file", g))
 		}
-	}
-	if scanned == 0 {
-		out = append(out, "no file was scanned: the scan passes on nothing")
 	}
 	return out
 }

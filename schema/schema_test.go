@@ -102,10 +102,16 @@ func TestREADMEExamplesValidate(t *testing.T) {
 	assert.Equal(t, 1, seen[RulePackFile], "README's rule pack example")
 }
 
-// The embedded default pack is a valid pack by the schema too.
+// The embedded default pack and its family files are valid packs by the
+// schema too.
 func TestDefaultPackValidates(t *testing.T) {
 	s := compile(t, RulePackFile)
 	assert.NoError(t, s.Validate(instance(t, string(rules.DefaultYAML()))))
+	fams := rules.FamilyYAML()
+	assert.NotEmpty(t, fams)
+	for name, data := range fams {
+		assert.NoError(t, s.Validate(instance(t, string(data))), name)
+	}
 }
 
 // The schemas reject what keygate rejects, so an editor flags it.

@@ -161,7 +161,7 @@ func (w *walker) walk(start string) {
 			return nil
 		}
 		if !d.Type().IsRegular() {
-			w.out.Skipped = append(w.out.Skipped, Skip{rel, "not a regular file"})
+			w.out.Skipped = append(w.out.Skipped, Skip{rel, kind(d.Type()) + " is not read"})
 			return nil
 		}
 		info, err := d.Info()
@@ -200,10 +200,28 @@ func (w *walker) symlink(path, rel string) {
 		return
 	}
 	if !info.Mode().IsRegular() {
-		w.out.Skipped = append(w.out.Skipped, Skip{rel, "symlink to a directory is not followed"})
+		w.out.Skipped = append(w.out.Skipped, Skip{rel, "symlink to " + kind(info.Mode()) + " is not followed"})
 		return
 	}
 	w.out.Files = append(w.out.Files, File{Path: rel, Abs: path, Size: info.Size()})
+}
+
+// kind names what a non-regular file is: reading a named pipe or a device
+// could block or never end, so none is read.
+func kind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "an irregular file"
 }
 
 // unwrapPath drops the *PathError wrapper, whose absolute path would repeat

@@ -26,9 +26,15 @@ import (
 
 // Repo is a git repository read with go-git (no git binary needed).
 type Repo struct {
-	// Root is the work tree's top directory.
+	// Root is the work tree's top directory (the git directory of a bare
+	// repository).
 	Root string
-	repo *git.Repository
+	// Bare is true for a repository without a work tree (a mirror).
+	Bare bool
+	// MaxObject is the largest object read whole, in bytes (0: odb's
+	// default); set it before the first read.
+	MaxObject int64
+	repo      *git.Repository
 
 	odbOnce sync.Once
 	odb     *odb.DB
@@ -43,6 +49,11 @@ var ErrNotRepo = errors.New("not a git repository (or any parent)")
 func OpenRepo(dir string) (*Repo, error) {
 	r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
+		// A bare repository or mirror (as CI keeps them) has no .git to
+		// detect: dir is the git directory itself.
+		r, err = git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{})
+	}
+	if errors.Is(err, git.ErrRepositoryNotExists) {
 		return nil, fmt.Errorf("%s: %w", dir, ErrNotRepo)
 	}
 	if err != nil {
@@ -50,9 +61,13 @@ func OpenRepo(dir string) (*Repo, error) {
 	}
 	root := dir
 	var worktree billy.Filesystem
-	if wt, err := r.Worktree(); err == nil {
+	bare := false
+	switch wt, err := r.Worktree(); {
+	case err == nil:
 		root = wt.Filesystem.Root()
 		worktree = wt.Filesystem
+	case errors.Is(err, git.ErrIsBareRepository):
+		bare = true
 	}
 	// Reopen the same storage keeping packfiles open (by default go-git
 	// opens the packfile again for every object) and reading alternates,
@@ -66,8 +81,23 @@ func OpenRepo(dir string) (*Repo, error) {
 			r = fast
 		}
 	}
-	return &Repo{Root: root, repo: r}, nil
+	return &Repo{Root: root, Bare: bare, repo: r}, nil
 }
+
+// IsBare reports whether dir is itself a bare repository or mirror (whose
+// files live only in its history).
+func IsBare(dir string) bool {
+	r, err := git.PlainOpen(dir)
+	if err != nil {
+		return false
+	}
+	_, err = r.Worktree()
+	return errors.Is(err, git.ErrIsBareRepository)
+}
+
+// ErrBare is returned for what needs a work tree and an index (a staged
+// scan) in a bare repository or mirror.
+var ErrBare = errors.New("a bare repository (or mirror) has no work tree or index: a staged scan needs a clone with a work tree; scan its commits with --history")
 
 // TopLevel returns the work-tree root containing dir, or "" when dir is not
 // inside a git work tree. It only looks for .git, so it works without a
@@ -110,6 +140,9 @@ type StagedChange struct {
 // and `--interactive` commit from a temporary index); empty means the
 // repository's own index (a linked work tree's own, in one).
 func (r *Repo) Staged(indexFile string) ([]StagedChange, error) {
+	if r.Bare && indexFile == "" {
+		return nil, fmt.Errorf("%s: %w", r.Root, ErrBare)
+	}
 	idx, err := r.index(indexFile)
 	if err != nil {
 		return nil, err

@@ -39,8 +39,8 @@ func (r *Repo) objects() (*odb.DB, error) {
 				return 0, nil, fmt.Errorf("object %s: %w", h, err)
 			}
 			// The same bound odb keeps, before anything is read.
-			if o.Size() > odb.DefaultMaxObject {
-				return 0, nil, &odb.TooLargeError{ID: h, Size: o.Size(), Max: odb.DefaultMaxObject}
+			if max := r.maxObject(); o.Size() > max {
+				return 0, nil, &odb.TooLargeError{ID: h, Size: o.Size(), Max: max}
 			}
 			rc, err := o.Reader()
 			if err != nil {
@@ -53,9 +53,16 @@ func (r *Repo) objects() (*odb.DB, error) {
 			}
 			return odb.Type(o.Type()), data, nil
 		}
-		r.odb, r.odbErr = odb.Open(dir, odb.Options{Fallback: fallback, CacheBytes: objectCache})
+		r.odb, r.odbErr = odb.Open(dir, odb.Options{Fallback: fallback, CacheBytes: objectCache, Limits: odb.Limits{MaxObject: r.maxObject()}})
 	})
 	return r.odb, r.odbErr
+}
+
+func (r *Repo) maxObject() int64 {
+	if r.MaxObject > 0 {
+		return r.MaxObject
+	}
+	return odb.DefaultMaxObject
 }
 
 // Partial reports whether the repository is a partial clone: objects it

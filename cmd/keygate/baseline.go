@@ -28,6 +28,10 @@ values. Accepting a finding does not make the credential safe: revoke it.`,
 			if err != nil {
 				return err
 			}
+			path := abs(root, cfg.Baseline)
+			if err := report.CheckDestination(root, path, true); err != nil {
+				return usageErr(err)
+			}
 			if paths, err = a.args(paths); err != nil {
 				return usageErr(err)
 			}
@@ -42,16 +46,15 @@ values. Accepting a finding does not make the credential safe: revoke it.`,
 			}
 			if len(res.Errors) > 0 {
 				for _, e := range res.Errors {
-					fmt.Fprintf(a.io.err, "keygate: error: %s\n", e)
+					fmt.Fprintf(a.io.err, "keygate: error: %s\n", report.Escape(e))
 				}
 				return usageErr(fmt.Errorf("the scan was incomplete; baseline not written"))
 			}
 			b := baseline.New(res.BaselineEntries())
-			path := abs(root, cfg.Baseline)
 			if err := b.Write(path); err != nil {
 				return usageErr(err)
 			}
-			fmt.Fprintf(a.io.out, "keygate: wrote %s to %s\n", report.Plural(len(b.Entries), "fingerprint", "fingerprints"), path)
+			fmt.Fprintf(a.io.out, "keygate: wrote %s to %s\n", report.Plural(len(b.Entries), "fingerprint", "fingerprints"), report.Escape(path))
 			return nil
 		},
 	}

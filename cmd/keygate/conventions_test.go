@@ -156,7 +156,7 @@ func TestWarningsForEmptyScopes(t *testing.T) {
 	assert.Equal(t, exitPass, res.code)
 	rep = readReport(t, filepath.Join(empty, "reports/security/latest.json"))
 	assert.Equal(t, []string{`scope "docs/**" matched no file`, `scope "reports/**" matched no file`,
-		"no file was scanned: the scan passes on nothing"}, rep.Warnings)
+		"no file was scanned: the scopes (docs/**, reports/**) match no file"}, rep.Warnings)
 	assert.Contains(t, res.stderr, "keygate: warning: no file was scanned")
 
 	// An explicit empty folder scans nothing too.

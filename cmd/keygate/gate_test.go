@@ -362,3 +362,21 @@ func TestRangeInShallowAndPartialClones(t *testing.T) {
 	require.Len(t, rep.Errors, 1)
 	assert.Contains(t, rep.Errors[0], "3 blobs are missing from this partial clone")
 }
+
+// A text blob over max_object_mb is not read whole: the scan says so and
+// fails closed (status error, exit 2), never a pass.
+func TestHistoryObjectOverTheLimit(t *testing.T) {
+	g := newGitRepo(t)
+	g.write(".keygate.yaml", "max_object_mb: 1\n")
+	g.write("docs/big.md", strings.Repeat("a long line of ordinary notes\n", 80_000)+keyLine)
+	g.commit("a 2.4 MB text file")
+	res := runCLI(t, g.dir, nil, "scan", "--history", "--format", "json", "--no-env-file")
+	assert.Equal(t, exitUsage, res.code, res.combined)
+	var rep report.Report
+	require.NoError(t, jsonUnmarshal(res.stdout, &rep), res.combined)
+	assert.Equal(t, "error", rep.Status)
+	require.NotEmpty(t, rep.Errors)
+	assert.Contains(t, rep.Errors[0], "docs/big.md")
+	assert.Contains(t, rep.Errors[0], "too large")
+	assert.NotContains(t, res.combined, fixture.BitgetKey)
+}

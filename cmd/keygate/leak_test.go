@@ -55,6 +55,16 @@ func TestNoOutputLeaksAValue(t *testing.T) {
 	for p := range fixture.Files() {
 		before[filepath.FromSlash(p)] = true
 	}
+	// Paths that hold values: a folder named after the active passphrase,
+	// one named after an API key with a finding inside, a link whose
+	// name holds a key (skipped, so listed with its reason). A value only
+	// the env file knows is masked when the env file is read.
+	for path, content := range pathsWithValues() {
+		fixture.Write(t, dir, path, content)
+		before[filepath.FromSlash(path)] = true
+	}
+	require.NoError(t, os.Symlink("nowhere", filepath.Join(dir, "docs", "link-"+fixture.BitgetKey2)))
+	before[filepath.Join("docs", "link-"+fixture.BitgetKey2)] = true
 	commands := [][]string{
 		{"scan", "--include-logs"},
 		{"scan", "--include-logs", "--format", "json", "--report", "out/json-report.json"},
@@ -68,6 +78,8 @@ func TestNoOutputLeaksAValue(t *testing.T) {
 		{"verify", "reports/security/latest.json"},
 		{"baseline", "--include-logs"},
 		{"scan", "--include-logs", "--report", "out/after-baseline.json"},
+		{"scan", "docs/" + fixture.HostPassphrase, "--format", "markdown", "--report", "out/path-dir.json"},
+		{"scan", "docs/" + fixture.BitgetKey, "--sarif", "out/path.sarif", "--report", "out/path-key.json"},
 		{"keys", "audit"},
 		{"keys", "audit", "--format", "json", "--report", "out/keys-audit.json"},
 		{"keys", "audit", "--bot", "BOT4"},
@@ -75,6 +87,13 @@ func TestNoOutputLeaksAValue(t *testing.T) {
 		{"rules", "list"},
 		{"rules", "test"},
 		{"version"},
+	}
+	// A path that does not exist: the error quotes it, masked.
+	for _, format := range []string{"text", "json", "markdown"} {
+		res := runCLI(t, dir, nil, "scan", "--format", format, "--report", "out/missing-"+format+".json", "docs/"+fixture.HostPassphrase+"/missing-"+fixture.BitgetKey2+".md")
+		assert.Equal(t, exitUsage, res.code, res.combined)
+		assert.Contains(t, res.combined, "****Dune/missing-****")
+		assertNoLeak(t, "missing path "+format, res.combined)
 	}
 	stdin := fixture.Files()["data/bot1/logs/bot1.log"] + fixture.Files()["docs/incidents/2026-11-02-bot2.md"] + fixture.KnownCopies()
 	for _, args := range commands {
@@ -110,7 +129,16 @@ func TestNoOutputLeaksAValue(t *testing.T) {
 		assertNoLeak(t, rel, string(data))
 		return nil
 	}))
-	assert.GreaterOrEqual(t, written, 6, "reports and the baseline were written and checked")
+	assert.GreaterOrEqual(t, written, 11, "reports and the baseline were written and checked")
+}
+
+// pathsWithValues are files whose paths hold planted values.
+func pathsWithValues() map[string]string {
+	return map[string]string{
+		"docs/" + fixture.HostPassphrase + "/note.md": "nothing secret in here\n",
+		"docs/" + fixture.BitgetKey + "/note.md":      "REDIS_PASSWORD=" + fixture.RedisPassword + "\n",
+		"docs/keys-" + fixture.BitgetKey2 + ".md":     "fine\n",
+	}
 }
 
 // The invariant in the git modes too: a repository whose history and index
@@ -126,8 +154,13 @@ func TestNoOutputLeaksAValueGitModes(t *testing.T) {
 	g.git("rm", "-q", "--cached", "env/.env")
 	g.write(".gitignore", "env/.env\n")
 	g.commit("untrack env")
+	for path, content := range pathsWithValues() {
+		g.write(path, content)
+	}
+	g.commit("paths that hold values")
 	g.write("docs/new.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\nthe operator typed "+fixture.HostPassphrase+"\n")
-	g.git("add", "docs/new.md")
+	g.write("docs/"+fixture.HostPassphrase+"/staged-"+fixture.BitgetKey2+".md", "REDIS_PASSWORD="+fixture.RedisPassword+"\n")
+	g.git("add", "docs")
 	out := t.TempDir()
 	commands := [][]string{
 		{"scan", "--staged"},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/keygate/keygate/engine"
 	"github.com/keygate/keygate/redact"
+	"github.com/keygate/keygate/report"
 )
 
 func newRedactCmd(a *app) *cobra.Command {
@@ -47,7 +48,7 @@ it is complete, so a live log stays live.`,
 				return usageErr(err)
 			}
 			for _, w := range setup.Warnings {
-				fmt.Fprintf(a.io.err, "keygate: warning: %s\n", w)
+				fmt.Fprintf(a.io.err, "keygate: warning: %s\n", report.Escape(w))
 			}
 			r := redact.FromDetector(setup.Detector)
 			out := bufio.NewWriterSize(a.io.out, 64<<10)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/keygate/keygate/config"
 	buildversion "github.com/keygate/keygate/internal/version"
+	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/source"
 )
 
@@ -177,11 +178,13 @@ func run(ctx context.Context, args []string, s streams) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(s.err, "keygate: %v\n", ee.err)
+			// Messages quote paths and file names: escaped, so none can
+			// rewrite the terminal or forge a line.
+			fmt.Fprintf(s.err, "keygate: %s\n", report.Escape(ee.err.Error()))
 		}
 		return ee.code
 	}
 	// Cobra's own errors: unknown command or flag, wrong arguments.
-	fmt.Fprintf(s.err, "keygate: %v\nRun 'keygate --help' for usage.\n", err)
+	fmt.Fprintf(s.err, "keygate: %s\nRun 'keygate --help' for usage.\n", report.Escape(err.Error()))
 	return exitUsage
 }

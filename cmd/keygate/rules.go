@@ -2,12 +2,14 @@ package main
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/keygate/keygate/detector"
+	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/rules"
 )
 
@@ -17,24 +19,57 @@ func newRulesCmd(a *app) *cobra.Command {
 		Short: "List the rule pack or test its examples",
 	}
 	var extra []string
+	var family string
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "List the rules in effect (default pack, config packs, --rules)",
-		Args:  cobra.NoArgs,
+		Short: "List the rules in effect (default pack, config packs, --rules), by family",
+		Long: `List the rules in effect, grouped by family (cloud, vcs, exchanges, wallets...),
+then a count per family. A rule of an extra pack without a family is listed
+under "-".`,
+		Example: "  keygate rules list\n  keygate rules list --family exchanges",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			pack, err := a.pack(extra)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.io.out, "%s %s (sha256 %s)\n", pack.Name, pack.Version, pack.SHA256)
-			tw := tabwriter.NewWriter(a.io.out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSEVERITY\tKEYWORDS\tDESCRIPTION")
-			for _, r := range pack.Rules {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, strings.Join(r.Keywords, ","), r.Description)
+			groups := byFamily(pack.Rules)
+			if family != "" {
+				if _, ok := groups[family]; !ok {
+					return usageErr(fmt.Errorf("--family %s: no such family (have %s)", family, strings.Join(familyNames(groups), ", ")))
+				}
+				groups = map[string][]*rules.Rule{family: groups[family]}
 			}
-			return tw.Flush()
+			// A pack from the repository's configuration is outside text.
+			fmt.Fprintf(a.io.out, "%s %s (sha256 %s)\n", report.Escape(pack.Name), report.Escape(pack.Version), pack.SHA256)
+			tw := tabwriter.NewWriter(a.io.out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "FAMILY\tID\tSEVERITY\tKEYWORDS\tDESCRIPTION")
+			var counts []string
+			for _, f := range familyNames(groups) {
+				for _, r := range groups[f] {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", report.Escape(f), report.Escape(r.ID), r.Severity, report.Escape(strings.Join(r.Keywords, ",")), report.Escape(r.Description))
+				}
+				counts = append(counts, fmt.Sprintf("%s %d", f, len(groups[f])))
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			n := 0
+			for _, g := range groups {
+				n += len(g)
+			}
+			ruleWord, famWord := "rules", "families"
+			if n == 1 {
+				ruleWord = "rule"
+			}
+			if len(groups) == 1 {
+				famWord = "family"
+			}
+			fmt.Fprintf(a.io.out, "%d %s in %d %s: %s\n", n, ruleWord, len(groups), famWord, strings.Join(counts, ", "))
+			return nil
 		},
 	}
+	list.Flags().StringVar(&family, "family", "", "list only the rules of family `NAME`")
 	test := &cobra.Command{
 		Use:   "test [FILE...]",
 		Short: "Run every rule's examples and negative examples as self-tests",
@@ -62,7 +97,7 @@ packs merged over the default. Exit 1 when any example misbehaves.`,
 				}
 				// The example's text is not echoed: a pack author may have
 				// pasted a live value into it.
-				fmt.Fprintf(a.io.out, "FAIL %s:%d: rule %s: %s (example %d chars)\n", f.File, f.Line, f.RuleID, what, len(f.Example))
+				fmt.Fprintf(a.io.out, "FAIL %s:%d: rule %s: %s (example %d chars)\n", report.Escape(f.File), f.Line, report.Escape(f.RuleID), what, len(f.Example))
 			}
 			fmt.Fprintf(a.io.out, "%d passed, %d failed\n", checked-len(failures), len(failures))
 			if len(failures) > 0 {
@@ -91,4 +126,30 @@ func (a *app) pack(extra []string) (*rules.Pack, error) {
 		return nil, usageErr(err)
 	}
 	return pack, nil
+}
+
+// noFamily names the group of rules that declare no family.
+const noFamily = "-"
+
+// byFamily groups rules by family, keeping pack order within a family.
+func byFamily(rs []rules.Rule) map[string][]*rules.Rule {
+	out := map[string][]*rules.Rule{}
+	for i := range rs {
+		f := rs[i].Family
+		if f == "" {
+			f = noFamily
+		}
+		out[f] = append(out[f], &rs[i])
+	}
+	return out
+}
+
+// familyNames returns the groups' names, sorted.
+func familyNames(groups map[string][]*rules.Rule) []string {
+	names := make([]string, 0, len(groups))
+	for f := range groups {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	return names
 }

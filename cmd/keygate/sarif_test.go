@@ -54,7 +54,12 @@ func everyRuleKindRepo(t *testing.T) (*gitRepo, *rules.Pack) {
 	for _, r := range pack.Rules {
 		// All examples: where an earlier rule reports the same secret (one
 		// secret, one finding), another example carries this rule.
-		g.write("docs/rules/"+r.ID+" example.md", strings.Join(r.Examples, "\n")+"\n")
+		name := "docs/rules/" + r.ID + " example.md"
+		if len(r.Paths) > 0 {
+			// A path-limited rule: a file its first glob accepts.
+			name = strings.NewReplacer("**/", "docs/rules/"+r.ID+"/", "*", "-example").Replace(r.Paths[0])
+		}
+		g.write(name, strings.Join(r.Examples, "\n")+"\n")
 	}
 	g.write("docs/ticket.md", "the operator typed "+fixture.HostPassphrase+" into chat\n")
 	g.write("env/.env", fixture.EnvFile())

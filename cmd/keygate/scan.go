@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -131,6 +132,9 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if paths, err = a.args(paths); err != nil {
 		return usageErr(err)
 	}
+	if len(paths) == 0 && !f.stdin && !f.staged && !f.history && source.IsBare(root) {
+		return usageErr(fmt.Errorf("%s is a bare repository (a mirror): it has no working files to scan; scan its commits with --history", root))
+	}
 	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs,
 		Staged: f.staged, History: f.history, Range: f.rangeSpec}
 	eopts := engine.Options{Root: root, Config: cfg, ExtraRules: f.rules, NoEnvFile: f.noEnvFile}
@@ -165,6 +169,16 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	}
 	if reportPath != "" {
 		reportPath = abs(root, reportPath)
+		if err := report.CheckDestination(root, reportPath, f.report == ""); err != nil {
+			return usageErr(err)
+		}
+	}
+	sarifPath := ""
+	if f.sarif != "" {
+		sarifPath = abs(cwd, f.sarif)
+		if err := report.CheckDestination(root, sarifPath, false); err != nil {
+			return usageErr(err)
+		}
 	}
 
 	start := time.Now()
@@ -187,13 +201,17 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		meta.Pack = setup.Pack
 	}
 	rep := report.New(res, meta)
+	if err == nil && rep.Mode == string(scan.ModePaths) && rep.Summary.FilesScanned == 0 {
+		// In the report too: the evidence must not look like a clean tree.
+		rep.Warnings = append(rep.Warnings, nothingScanned(rep))
+	}
 	if reportPath != "" {
 		if werr := rep.WriteFile(reportPath); werr != nil {
 			return usageErr(werr)
 		}
 	}
-	if f.sarif != "" {
-		if werr := sarif.WriteFile(abs(cwd, f.sarif), rep, meta.Pack); werr != nil {
+	if sarifPath != "" {
+		if werr := sarif.WriteFile(sarifPath, rep, meta.Pack); werr != nil {
 			return usageErr(werr)
 		}
 	}
@@ -212,11 +230,11 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	}
 	if !f.quiet {
 		for _, w := range rep.Warnings {
-			fmt.Fprintf(a.io.err, "keygate: warning: %s\n", w)
+			fmt.Fprintf(a.io.err, "keygate: warning: %s\n", report.Escape(w))
 		}
 	}
 	for _, e := range rep.Errors {
-		fmt.Fprintf(a.io.err, "keygate: error: %s\n", e)
+		fmt.Fprintf(a.io.err, "keygate: error: %s\n", report.Escape(e))
 	}
 	code := rep.ExitCodeFailingOn(failOn)
 	if code != rep.ExitCode() && !f.quiet {
@@ -253,4 +271,24 @@ func (a *app) print(rep *report.Report, format string, quiet bool) error {
 		return err
 	}
 	return report.WriteText(a.io.out, rep, report.TextOptions{Colour: a.colour(a.io.out), Quiet: quiet})
+}
+
+// nothingScanned says why a path scan read no file: a pass over nothing
+// must not look like a clean tree.
+func nothingScanned(rep *report.Report) string {
+	if len(rep.Skipped) == 0 {
+		if len(rep.Scopes) > 0 {
+			return "no file was scanned: the scopes (" + strings.Join(rep.Scopes, ", ") + ") match no file"
+		}
+		return "no file was scanned: the paths hold no file"
+	}
+	var why []string
+	for i, s := range rep.Skipped {
+		if i == 3 {
+			why = append(why, fmt.Sprintf("and %d more", len(rep.Skipped)-i))
+			break
+		}
+		why = append(why, s.Path+": "+s.Reason)
+	}
+	return "no file was scanned: " + strings.Join(why, "; ")
 }

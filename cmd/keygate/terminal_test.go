@@ -2,10 +2,10 @@ package main
 
 import (
 	"os"
-	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -13,110 +13,116 @@ import (
 	"github.com/keygate/keygate/internal/fixture"
 )
 
-// onPty runs the keygate binary with stdout and stderr on a real pty
-// (`script` from util-linux) and returns what the terminal received.
-func onPty(t *testing.T, env []string, args ...string) string {
+// hostileNames are file names that try to rewrite a terminal: erase the
+// line, return to its start, start a forged line, reverse the text.
+var hostileNames = []string{
+	"docs/evil\x1b[2K\rkeygate: pass, no findings\n.md",
+	"docs/bell\a\x1b]0;title\x07.md",
+	"docs/rtl\u202egpj.md",
+	"docs/c1\u009b31m.md",
+}
+
+// rawControl matches what no text output may hold but its own line ends.
+var rawControl = regexp.MustCompile("[\x00-\x09\x0b-\x1f\x7f\u0080-\u009f\u202a-\u202e\u2066-\u2069]")
+
+// assertTerminalSafe fails when out holds a raw control character from a
+// file name, or a line forged by one: the only line that starts with
+// "keygate: pass" or "keygate: fail" is the real summary.
+func assertTerminalSafe(t *testing.T, where, out string) {
 	t.Helper()
-	scriptBin, err := exec.LookPath("script")
-	require.NoError(t, err, "script (util-linux) is needed for the terminal tests")
-	line := binary(t)
-	for _, a := range args {
-		line += " '" + a + "'"
+	if loc := rawControl.FindStringIndex(out); loc != nil {
+		t.Errorf("%s: raw control character %q in output:\n%s", where, out[loc[0]:loc[1]], out)
 	}
-	cmd := exec.Command(scriptBin, "-q", "-c", line, "/dev/null")
-	cmd.Env = append(os.Environ(), "NO_COLOR=", "TERM=xterm-256color")
-	cmd.Env = append(cmd.Env, env...)
-	out, err := cmd.CombinedOutput()
-	if _, ok := err.(*exec.ExitError); !ok {
-		require.NoError(t, err, string(out))
-	}
-	return string(out)
-}
-
-const highColour = "\x1b[31m"
-
-func TestColourOnlyOnATerminalThatWantsIt(t *testing.T) {
-	dir := t.TempDir()
-	fixture.Write(t, dir, "docs/a.md", "BOT1_PASSWORD="+fixture.BotPassword+"\n")
-	scan := []string{"-C", dir, "scan", "--no-env-file"}
-	assert.Contains(t, onPty(t, nil, scan...), highColour+"high    "+colourResetSeq, "severities are coloured on a terminal")
-	for _, tt := range []struct {
-		name string
-		env  []string
-		args []string
-	}{
-		{"NO_COLOR", []string{"NO_COLOR=1"}, scan},
-		{"TERM=dumb", []string{"TERM=dumb"}, scan},
-		{"--no-color", nil, append([]string{"--no-color"}, scan...)},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			out := onPty(t, tt.env, tt.args...)
-			assert.Contains(t, out, "high      bot-password  ****Reef")
-			assert.NotContains(t, out, "\x1b[", "no escape sequence at all")
-		})
+	assert.NotContains(t, out, "\nkeygate: pass, no findings\n.md", where)
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, ".md") {
+			t.Errorf("%s: a file name started a line of its own: %q", where, line)
+		}
 	}
 }
 
-const colourResetSeq = "\x1b[0m"
-
-// A history scan's progress line is cleared before the first finding is
-// printed, and not drawn at all with TERM=dumb or --quiet.
-func TestProgressClearedBeforeOutput(t *testing.T) {
+// The issue: file names were printed raw in text and Markdown. Now every
+// path (findings, skips, errors) is escaped in text, Markdown and errors,
+// in working-tree, staged and history scans.
+func TestNoRawControlCharacterFromAFileName(t *testing.T) {
 	g := newGitRepo(t)
-	for i := 0; i < 40; i++ {
-		g.write("docs/a.md", strings.Repeat("line\n", i+1))
-		g.commit("c")
+	for _, name := range hostileNames {
+		g.write(name, "REDIS_PASSWORD="+fixture.RedisPassword+"\n")
 	}
-	g.write("docs/leak.md", "BOT1_PASSWORD="+fixture.BotPassword+"\n")
-	g.commit("leak")
-	args := []string{"-C", g.dir, "scan", "--history", "--no-env-file", "--no-color"}
-	out := onPty(t, nil, args...)
-	drawn := strings.LastIndex(out, "commits: ")
-	require.GreaterOrEqual(t, drawn, 0, "progress is drawn on a terminal: %q", out)
-	cleared := strings.LastIndex(out, "\r\x1b[K")
-	first := strings.Index(out, "docs/leak.md:1:15")
-	require.GreaterOrEqual(t, first, 0, out)
-	assert.Less(t, drawn, cleared, "the last progress line is cleared")
-	assert.Less(t, cleared, first, "before the first finding is printed")
-	assert.NotContains(t, out[first:], "commits: ", "and never drawn again")
+	g.write("docs/ok.md", "fine\n")
+	require.NoError(t, os.Symlink("nowhere", filepath.Join(g.dir, "docs/dangling\x1b[1A\x1b[2K")))
+	g.commit("hostile names")
+	// Staged: the same names again, under another folder.
+	for _, name := range hostileNames {
+		g.write(strings.Replace(name, "docs/", "docs/new/", 1), "new\nREDIS_PASSWORD="+fixture.RedisPassword+"\n")
+	}
+	g.git("add", "-A")
 
-	for _, tt := range []struct {
-		name string
-		env  []string
-		args []string
-	}{
-		{"TERM=dumb", []string{"TERM=dumb"}, args},
-		{"--quiet", nil, append(args, "--quiet")},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			out := onPty(t, tt.env, tt.args...)
-			assert.Contains(t, out, "docs/leak.md:1:15")
-			assert.NotContains(t, out, "commits: ")
-			assert.NotContains(t, out, "\x1b[K")
-		})
+	var runs int
+	for _, mode := range [][]string{{}, {"--staged"}, {"--history"}} {
+		for _, format := range []string{"text", "markdown"} {
+			args := append(append([]string{"scan"}, mode...), "--format", format)
+			res := runCLI(t, g.dir, nil, args...)
+			assert.Equal(t, exitFail, res.code, "%v: %s", args, res.combined)
+			assert.Contains(t, res.stdout, `/evil\x1b[2K\rkeygate: pass, no findings\n.md`, args)
+			assertTerminalSafe(t, strings.Join(args, " ")+" stdout", res.stdout)
+			assertTerminalSafe(t, strings.Join(args, " ")+" stderr", res.stderr)
+			runs++
+		}
 	}
+	assert.Equal(t, 6, runs)
+
+	// JSON, latest.json and SARIF carry the names escaped by encoding/json.
+	out := t.TempDir()
+	res := runCLI(t, g.dir, nil, "scan", "--history", "--format", "json", "--report", filepath.Join(out, "r.json"), "--sarif", filepath.Join(out, "r.sarif"))
+	assert.Equal(t, exitFail, res.code, res.combined)
+	assert.Contains(t, res.stdout, `evil\u001b[2K\rkeygate: pass, no findings\n.md`)
+	for _, f := range []string{"r.json", "r.sarif"} {
+		data, err := os.ReadFile(filepath.Join(out, f))
+		require.NoError(t, err)
+		assertTerminalSafe(t, f, string(data))
+	}
+	assertTerminalSafe(t, "json stdout", res.stdout)
+
+	// Errors quote paths too: on stderr, and in the Markdown summary.
+	missing := "docs/gone\x1b[2K\rkeygate: pass, no findings\n.md"
+	for _, format := range []string{"text", "markdown"} {
+		res := runCLI(t, g.dir, nil, "scan", "--format", format, missing)
+		assert.Equal(t, exitUsage, res.code, res.combined)
+		assert.Contains(t, res.combined, `gone\x1b[2K\rkeygate`)
+		assertTerminalSafe(t, "missing path "+format, res.combined)
+	}
+	// The skip reason of the dangling link is in the report; the path in
+	// text output (no file scanned) is escaped.
+	res = runCLI(t, g.dir, nil, "scan", "docs/dangling\x1b[1A\x1b[2K")
+	assert.Equal(t, exitPass, res.code, res.combined)
+	assert.Contains(t, res.stderr, `dangling\x1b[1A\x1b[2K`)
+	assertTerminalSafe(t, "dangling link", res.combined)
 }
 
-// The line is redrawn at most about ten times a second, however often the
-// scan reports (every blob, once commits are counted).
-func TestProgressRedrawRate(t *testing.T) {
-	var b strings.Builder
-	p := newProgress(&b)
-	clock := p.start
-	p.now = func() time.Time { return clock }
-	for i := 0; i < 3000; i++ { // 3000 reports in 1.5 s, all "done"
-		clock = clock.Add(500 * time.Microsecond)
-		p.update("blobs 7, commits", 40, 40, int64(i))
-	}
-	draws := strings.Count(b.String(), "\r\x1b[K")
-	assert.LessOrEqual(t, draws, 16, "at most ~10 redraws a second")
-	assert.GreaterOrEqual(t, draws, 10, "but it keeps moving")
+// The blocked-path hint is a command a user pastes: the path in it is
+// quoted, with its control characters as bash $'...' escapes.
+func TestBlockedPathHintIsQuoted(t *testing.T) {
+	g := newGitRepo(t)
+	g.write("a.md", "x\n")
+	g.commit("one")
+	g.write("conf/$(touch pwned) x\x1b.pem", "not a key\n")
+	g.git("add", "-A")
+	res := runCLI(t, g.dir, nil, "scan", "--staged")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	assert.Contains(t, res.stdout, `git rm --cached $'conf/$(touch pwned) x\x1b.pem'`)
+	assertTerminalSafe(t, "hint", res.stdout)
+}
 
-	p.stop()
-	assert.True(t, strings.HasSuffix(b.String(), "\r\x1b[K"), "stop clears the line")
-	n := b.Len()
-	clock = clock.Add(time.Second)
-	p.update("blobs 8, commits", 40, 40, 1)
-	p.stop()
-	assert.Equal(t, n, b.Len(), "nothing is drawn or cleared after stop")
+// A rule pack named by the repository's configuration is outside text too.
+func TestRulesListEscapesAPack(t *testing.T) {
+	dir := t.TempDir()
+	fixture.Write(t, dir, ".keygate.yaml", "rules: [ops.yaml]\n")
+	fixture.Write(t, dir, "ops.yaml", "name: \"ops\\e[2K\"\nversion: \"1\\r\"\nrules:\n"+
+		"  - id: ops-token\n    description: \"Ops token\\e]0;pwned\\a\\rkeygate: pass\"\n    severity: high\n"+
+		"    keywords: [\"opt_\"]\n    pattern: '(opt_[0-9a-f]{16})'\n    secret_group: 1\n    examples: [\"opt_0f1e2d3c4b5a6978\"]\n")
+	res := runCLI(t, dir, nil, "rules", "list")
+	require.Equal(t, exitPass, res.code, res.combined)
+	assert.Contains(t, res.stdout, `Ops token\x1b]0;pwned\x07\rkeygate: pass`)
+	assertTerminalSafe(t, "rules list", res.combined)
 }

@@ -39,7 +39,7 @@ read or is not JSON.`,
 				return &exitError{code: exitFail, err: err}
 			}
 			fmt.Fprintf(a.io.out, "keygate: %s passes: status pass, generated %s ago (%s), %s scanned\n",
-				args[0], v.Age.Round(time.Second), v.GeneratedAt.Format(time.RFC3339), report.Plural(v.Report.Summary.FilesScanned, "file", "files"))
+				report.Escape(args[0]), v.Age.Round(time.Second), v.GeneratedAt.Format(time.RFC3339), report.Plural(v.Report.Summary.FilesScanned, "file", "files"))
 			return nil
 		},
 	}

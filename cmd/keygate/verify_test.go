@@ -37,6 +37,7 @@ func TestVerify(t *testing.T) {
 	fixture.Write(t, dir, "schema2.json", strings.Replace(string(good), `"schema_version": 1`, `"schema_version": 2`, 1))
 	fixture.Write(t, dir, "error.json", strings.Replace(string(good), `"status": "pass"`, `"status": "error"`, 1))
 	fixture.Write(t, dir, "other.json", `{"status": "pass"}`)
+	fixture.Write(t, dir, "pass-with-errors.json", strings.Replace(string(good), `"errors": []`, `"errors": ["docs/x.md: permission denied"]`, 1))
 
 	tests := []struct {
 		file string
@@ -47,6 +48,7 @@ func TestVerify(t *testing.T) {
 		{"pass.json", nil, exitPass, "passes: status pass"},
 		{"fail.json", nil, exitFail, `status is "fail", not pass: 1 finding`},
 		{"error.json", nil, exitFail, "the scan was incomplete"},
+		{"pass-with-errors.json", nil, exitFail, "status says pass but the report lists 1 errors"},
 		{"stale.json", nil, exitFail, "stale: generated 48h"},
 		{"stale.json", []string{"--max-age", "3d"}, exitPass, "passes"},
 		{"pass.json", []string{"--max-age", "1ns"}, exitFail, "stale"},

@@ -39,7 +39,7 @@ var notFoundRE = regexp.MustCompile(`field (\S+) not found in type (\S+)`)
 func Decode(file string, data []byte, v any, fieldHelp map[string]string) (*yaml.Node, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, convert(file, err, fieldHelp)
+		return nil, convert(file, nil, err, fieldHelp)
 	}
 	if len(root.Content) == 0 {
 		return nil, &Error{File: file, Msg: "the file is empty"}
@@ -49,7 +49,7 @@ func Decode(file string, data []byte, v any, fieldHelp map[string]string) (*yaml
 		return nil, errors.Join(errs...)
 	}
 	if err := doc.Decode(v); err != nil {
-		return nil, convert(file, err, fieldHelp)
+		return nil, convert(file, doc, err, fieldHelp)
 	}
 	return doc, nil
 }
@@ -103,7 +103,100 @@ func unknownFields(file string, n *yaml.Node, t reflect.Type, fieldHelp map[stri
 	return errs
 }
 
-func convert(file string, err error, fieldHelp map[string]string) error {
+// unmarshalRE is go-yaml's type error, which quotes the first characters
+// of the value: "cannot unmarshal !!str `hunter2...` into []string".
+var unmarshalRE = regexp.MustCompile(`^cannot unmarshal (\S+)(?: .*?)? into ([^ ]+)$`)
+
+// quotedRE is any other quoted text in a YAML error (an anchor's name, a
+// character): the file's content, which an error must not echo.
+var quotedRE = regexp.MustCompile("`[^`]*`|'[^']*'|\"[^\"]*\"")
+
+// withoutValue rewrites a go-yaml message so it holds no text of the file:
+// a configuration may hold a secret pasted in the wrong place, and errors
+// are printed and logged.
+func withoutValue(msg string) string {
+	if m := unmarshalRE.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("cannot unmarshal a %s value into %s (the value is not shown)", m[1], m[2])
+	}
+	if strings.HasPrefix(msg, "cannot unmarshal ") {
+		return "a value has the wrong type (the value is not shown)"
+	}
+	return quotedRE.ReplaceAllString(msg, "(text not shown)")
+}
+
+// keyAt names the mapping key whose value is at line (dotted, with list
+// indexes: rotate.compose_argv[1]), for an error that must not show the
+// value itself.
+func keyAt(n *yaml.Node, line int, prefix string) string {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			if k := keyAt(c, line, prefix); k != "" {
+				return k
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			name := n.Content[i].Value
+			if prefix != "" {
+				name = prefix + "." + name
+			}
+			if n.Content[i].Line == line {
+				return name
+			}
+			if k := keyAt(n.Content[i+1], line, name); k != "" {
+				return k
+			}
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			name := fmt.Sprintf("%s[%d]", prefix, i)
+			if k := keyAt(c, line, name); k != "" {
+				return k
+			}
+			if c.Line == line {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
+// Line returns the line of the node at path in a decoded document: map
+// keys as strings, list indexes as ints. When the path is not there, it
+// returns the line of its deepest part that is (the document's, at worst).
+func Line(doc *yaml.Node, path ...any) int {
+	n := doc
+	for _, p := range path {
+		next := child(n, p)
+		if next == nil {
+			break
+		}
+		n = next
+	}
+	return n.Line
+}
+
+func child(n *yaml.Node, p any) *yaml.Node {
+	switch k := p.(type) {
+	case string:
+		if n.Kind != yaml.MappingNode {
+			return nil
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == k {
+				return n.Content[i+1]
+			}
+		}
+	case int:
+		if n.Kind == yaml.SequenceNode && k >= 0 && k < len(n.Content) {
+			return n.Content[k]
+		}
+	}
+	return nil
+}
+
+func convert(file string, doc *yaml.Node, err error, fieldHelp map[string]string) error {
 	var lines []string
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
@@ -122,6 +215,13 @@ func convert(file string, err error, fieldHelp map[string]string) error {
 			e.Msg = fmt.Sprintf("unknown field %s", m[1])
 			if h, ok := fieldHelp[m[2]]; ok {
 				e.Msg += " (" + h + ")"
+			}
+		} else {
+			e.Msg = withoutValue(e.Msg)
+			if doc != nil && e.Line > 0 {
+				if key := keyAt(doc, e.Line, ""); key != "" {
+					e.Msg = key + ": " + e.Msg
+				}
 			}
 		}
 		out = append(out, e)
