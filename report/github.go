@@ -29,18 +29,23 @@ func WriteGitHub(w io.Writer, r *Report, max int) error {
 		if f.Severity == "low" || f.Severity == "medium" {
 			level = "warning"
 		}
-		msg := fmt.Sprintf("%s %s: %s", f.Severity, f.RuleID, f.SecretMasked)
-		if f.Source == "path" {
-			msg = fmt.Sprintf("%s %s: this file must never be committed", f.Severity, f.RuleID)
+		msg := fmt.Sprintf("%s %s: %s", f.Severity, Escape(f.RuleID), Escape(f.SecretMasked))
+		switch {
+		case f.BlockedPath():
+			msg = fmt.Sprintf("%s %s: this file must never be committed", f.Severity, Escape(f.RuleID))
+		case f.InPathName():
+			msg += " (in the path's name: rename it)"
 		}
 		if f.Commit != nil {
-			msg += " (commit " + short(*f.Commit) + ")"
+			msg += " (commit " + Escape(short(*f.Commit)) + ")"
 		}
 		if f.Help != "" {
-			msg += "\n" + f.Help
+			msg += "\n" + Escape(f.Help)
 		}
+		// Outside text goes through Escape first (the log viewer renders
+		// terminal escapes), then the workflow-command escaping.
 		if _, err := fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", level,
-			ghProperty(f.Path), f.Line, f.Column, ghProperty("keygate "+f.RuleID), ghData(msg)); err != nil {
+			ghProperty(Escape(f.Path)), f.Line, f.Column, ghProperty("keygate "+Escape(f.RuleID)), ghData(msg)); err != nil {
 			return err
 		}
 	}

@@ -24,19 +24,21 @@ type TextOptions struct {
 // committed blob, a blocked path, a stream cannot take a comment).
 func writeHints(w io.Writer, f Finding) error {
 	if f.Help != "" {
-		if _, err := fmt.Fprintf(w, "    fix: %s\n", f.Help); err != nil {
+		if _, err := fmt.Fprintf(w, "    fix: %s\n", Escape(f.Help)); err != nil {
 			return err
 		}
 	}
 	if f.Source != scan.SourcePath && f.Commit == nil && f.Path != scan.StdinPath {
-		_, err := fmt.Fprintf(w, "    allow (synthetic values only): add \"keygate:allow\" to line %d of %s\n", f.Line, f.Path)
+		_, err := fmt.Fprintf(w, "    allow (synthetic values only): add \"keygate:allow\" to line %d of %s\n", f.Line, Escape(f.Path))
 		return err
 	}
 	entry, err := json.Marshal(baseline.Entry{Fingerprint: f.Fingerprint, RuleID: f.RuleID, Path: f.Path, Masked: f.SecretMasked})
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "    allow (revoked or synthetic only): add to the findings of .keygate-baseline.json: %s\n", entry)
+	// JSON, as the baseline file holds it; EscapeJSON spells the controls
+	// encoding/json leaves raw, so a file name cannot drive the terminal.
+	_, err = fmt.Fprintf(w, "    allow (revoked or synthetic only): add to the findings of .keygate-baseline.json: %s\n", EscapeJSON(entry))
 	return err
 }
 
