@@ -12,7 +12,7 @@ import (
 // there yet); a scan of no file at all is warned about by the CLI, which
 // knows the paths. A walk with errors says nothing here: its errors already
 // fail the scan.
-func walkWarnings(scopes []string, w *source.Walk) []string {
+func walkWarnings(scopes []string, w *source.FileList) []string {
 	if len(w.Errors) > 0 {
 		return nil
 	}
@@ -25,7 +25,7 @@ func walkWarnings(scopes []string, w *source.Walk) []string {
 	return out
 }
 
-func walkMatches(glob string, w *source.Walk) bool {
+func walkMatches(glob string, w *source.FileList) bool {
 	for _, f := range w.Files {
 		if ok, _ := doublestar.Match(glob, f.Path); ok {
 			return true
