@@ -110,7 +110,9 @@ func TestGitHubActionInstallFromSource(t *testing.T) {
 			require.Equal(t, 0, r.code, r.log)
 			assert.Equal(t, "build", output(r, "source"))
 			assert.Contains(t, r.log, "building keygate from source at ref '"+tt.ref+"'")
-			assert.Contains(t, r.log, "keygate 0.0.0-dev")
+			// The version Go stamps a source build with: a pseudo-version
+			// of a clean checkout, or 0.0.0-dev of a modified one.
+			assert.Regexp(t, `keygate (0\.0\.0-dev|0\.0\.0-\d{14}-[0-9a-f]{12})`, r.log)
 			if tt.warning != "" {
 				assert.Contains(t, r.log, "::warning title=keygate install::"+tt.warning)
 			}
