@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/keygate/keygate/internal/testmode"
 )
 
 // versionLines is a pool of lines for random file versions: every rule's
@@ -68,7 +70,7 @@ func TestScanVersionMatchesFullScan(t *testing.T) {
 		return fmt.Sprintf("plain %d text", rng.IntN(50))
 	}
 	carried, withKey := 0, 0
-	for file := range 40 {
+	for file := range testmode.Scale(12, 40) {
 		var lines []string
 		for range 5 + rng.IntN(60) {
 			lines = append(lines, pick())

@@ -15,6 +15,7 @@ import (
 
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/internal/fixture"
+	"github.com/keygate/keygate/internal/testmode"
 	"github.com/keygate/keygate/rules"
 	"github.com/keygate/keygate/source"
 )
@@ -127,7 +128,8 @@ func TestHistoryVersionsMatchWholeBlobs(t *testing.T) {
 	require.NoError(t, err)
 	d, err := detector.New(p, detector.KnownValue{Name: "BOT1_BITGET_PASSPHRASE", Value: fixture.Passphrase})
 	require.NoError(t, err)
-	dir := randomHistory(t, d, 120)
+	commits := testmode.Scale(40, 120)
+	dir := randomHistory(t, d, commits)
 	for _, repack := range []bool{false, true} {
 		if repack {
 			out, err := exec.Command("git", "-C", dir, "repack", "-adfq").CombinedOutput()
@@ -146,7 +148,7 @@ func TestHistoryVersionsMatchWholeBlobs(t *testing.T) {
 		}
 		want, got := run(true), run(false)
 		assert.Equal(t, want, got, "repacked: %v", repack)
-		assert.Greater(t, len(want.Findings), 30, "the history must hold many findings")
+		assert.Greater(t, len(want.Findings), commits/4, "the history must hold many findings")
 		assert.NotEmpty(t, want.Suppressed, "and inline allows")
 		assert.NotEmpty(t, want.Skipped, "and a binary blob")
 

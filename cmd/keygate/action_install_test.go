@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/keygate/keygate/internal/testmode"
 )
 
 // fakeRelease lays out a release as goreleaser publishes it, under
@@ -98,6 +100,7 @@ func TestGitHubActionInstallRelease(t *testing.T) {
 // installed, leaving the job's PATH alone; so is a release with no
 // archive for this runner.
 func TestGitHubActionInstallFromSource(t *testing.T) {
+	testmode.RequireFull(t, "builds keygate from source twice")
 	for _, tt := range []struct{ name, ref, url, warning string }{
 		{"branch", "main", "file:///nonexistent", ""},
 		{"release without assets", "v9.9.9", "file:///nonexistent", "release v9.9.9 has no archive"},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/keygate/keygate/hook"
 	"github.com/keygate/keygate/internal/fixture"
+	"github.com/keygate/keygate/internal/testmode"
 )
 
 // commitThroughHooks runs a real `git commit` (hooks enabled) and returns
@@ -100,9 +101,7 @@ func TestHookInstallForeignHook(t *testing.T) {
 // env/.env and lets a clean one through. CI installs Debian's pre-commit and
 // sets KEYGATE_REQUIRE_PRECOMMIT=1 so this can never skip there.
 func TestPreCommitFramework(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds keygate inside pre-commit")
-	}
+	testmode.RequireFull(t, "builds keygate inside the pre-commit framework")
 	precommit, err := exec.LookPath("pre-commit")
 	if err != nil {
 		if os.Getenv("KEYGATE_REQUIRE_PRECOMMIT") != "" {

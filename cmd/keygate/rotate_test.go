@@ -22,6 +22,7 @@ import (
 
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/internal/fixture"
+	"github.com/keygate/keygate/internal/testmode"
 	"github.com/keygate/keygate/rotate"
 )
 
@@ -570,6 +571,7 @@ func TestRotateLockVisibleWithOwner(t *testing.T) {
 // once: exactly one succeeds, every other is refused (exit 1), and the
 // state records the keys env/.env holds.
 func TestRotateConcurrentStages(t *testing.T) {
+	testmode.RequireFull(t, "races 30 rotate processes")
 	o := newOpsRepo(t)
 	const n = 30
 	type result struct {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/keygate/keygate/internal/fixture"
+	"github.com/keygate/keygate/internal/testmode"
 	"github.com/keygate/keygate/report"
 )
 
@@ -302,9 +303,7 @@ func TestUnreadableFile(t *testing.T) {
 // A 200 MB file is scanned in bounded memory, and a secret at its end is
 // still found on the right line.
 func TestHugeFileBoundedMemory(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes 200 MB")
-	}
+	testmode.RequireFull(t, "writes 200 MB")
 	if runtime.GOOS != "linux" {
 		t.Skip("max RSS from rusage is read on linux")
 	}

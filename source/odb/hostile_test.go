@@ -12,6 +12,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/keygate/keygate/internal/testmode"
 )
 
 // deltaOn is a git delta that rebuilds result from base: a copy of the
@@ -122,9 +124,7 @@ func TestHostilePacksFailClosedInBoundedMemory(t *testing.T) {
 // base and a delta of 16,384 one-byte copies): read whole, and checked
 // against its id, at not much more than the blob's own size.
 func TestHugeDeltaResultInBoundedMemory(t *testing.T) {
-	if testing.Short() {
-		t.Skip("rebuilds a 1 GiB blob")
-	}
+	testmode.RequireFull(t, "rebuilds a 1 GiB blob")
 	const size = 1 << 30
 	base := wholeObject(Blob, bytes.Repeat([]byte("a"), 1<<16))
 	delta := append(varint(1<<16), varint(size)...)

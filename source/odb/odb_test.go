@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/keygate/keygate/internal/fixture"
+	"github.com/keygate/keygate/internal/testmode"
 )
 
 // history makes a repository of versions of a few files, so that a repack
@@ -27,7 +28,7 @@ func history(t testing.TB) string {
 	for i := range 300 {
 		lines = append(lines, fmt.Sprintf("line %d of a file that changes a little in every commit", i))
 	}
-	for c := range 40 {
+	for c := range testmode.Scale(12, 40) {
 		for f := range 3 {
 			lines[(c*7+f*13)%len(lines)] = fmt.Sprintf("changed in commit %d file %d", c, f)
 			require.NoError(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%d.txt", f)), []byte(strings.Join(lines, "\n")), 0o644))
