@@ -46,7 +46,7 @@ func genericValue(buf []byte, start, end int) bool {
 	v := string(buf[start:end])
 	ls, le := lineBounds(buf, start, end)
 	name, quoted := nameBefore(buf[ls:start])
-	if !secretName(name) {
+	if !secretName(name) || !quoted && indexVariable(buf[ls:start], name) {
 		return false
 	}
 	if len(v) < minGenericLen || reference(v) || code(v, buf[end:le], quoted) || pathOrURL(v) {

@@ -231,3 +231,12 @@ func wordCased(p string) bool {
 // (a private key is 32). It is public by nature, even where an API takes it
 // as the account's "key".
 var evmAddress = regexp.MustCompile(`^0[xX][0-9a-fA-F]{40}$`)
+
+// indexVariable reports a name that is an unquoted index, not a field:
+// `this.connections[key] = wsConnection` assigns to an element that a
+// variable named key selects, and what it assigns is code.
+func indexVariable(prefix []byte, name string) bool {
+	i := bytes.LastIndex(prefix, []byte(name))
+	j := i + len(name)
+	return i > 0 && prefix[i-1] == '[' && j < len(prefix) && prefix[j] == ']'
+}

@@ -151,3 +151,9 @@ func TestSampleConfigPassword(t *testing.T) {
 	assert.NoError(t, err)
 	assert.NotEmpty(t, fs)
 }
+
+func TestIndexVariable(t *testing.T) {
+	assert.True(t, indexVariable([]byte(`    this.connections[key] = `), "key"))
+	assert.False(t, indexVariable([]byte(`os.environ['secret'] = "`), "secret"))
+	assert.False(t, indexVariable([]byte(`  api_key = `), "api_key"))
+}
