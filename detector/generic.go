@@ -30,6 +30,11 @@ var notSecretBefore = map[string]bool{
 	"max": true, "min": true, "num": true, "count": true,
 }
 
+// publicKeyOf are words before "key" that name a key published by design
+// (a Pusher app key, a Stripe publishable key, a reCAPTCHA site key); their
+// secrets (PUSHER_SECRET) stay secret-named.
+var publicKeyOf = map[string]bool{"pusher": true, "publishable": true, "site": true}
+
 // minGenericLen is the shortest value the generic gate accepts.
 const minGenericLen = 8
 
@@ -121,7 +126,8 @@ func secretName(name string) bool {
 				return false
 			}
 		}
-		return !notSecretBefore[lastWord(strings.TrimRight(pre, "_-.$"))]
+		before := lastWord(strings.TrimRight(pre, "_-.$"))
+		return !notSecretBefore[before] && !(w == "key" && publicKeyOf[before])
 	}
 	return false
 }

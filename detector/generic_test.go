@@ -11,12 +11,14 @@ func TestSecretName(t *testing.T) {
 		"token", "API_TOKEN", "apiKey", "api-key", "APIKEY", "apikey", "client_secret", "DB_PASSWORD",
 		"passwd", "MAILER_PWD", "SMTP_PASS", "APP_CREDENTIALS", "credential", "NPM_AUTH", "x.secret",
 		"secretKey", "private_key", "--api-key", "$password", "passphrase", "v2Token",
+		"PUSHER_SECRET", "pusherAppSecret",
 	} {
 		assert.True(t, secretName(n), n)
 	}
 	for _, n := range []string{
 		"monkey", "hotkey", "MONKEY", "public_key", "publicKey", "primary_key", "next_token", "sort_key",
 		"password_hash", "token_count", "author", "bypass", "compass", "keys", "", "idempotency-key",
+		"BITSTAMP_PUSHER_KEY", "pusherKey", "STRIPE_PUBLISHABLE_KEY", "recaptcha_site_key",
 	} {
 		assert.False(t, secretName(n), n)
 	}
