@@ -75,7 +75,7 @@ func TestGoldenReports(t *testing.T) {
 			golden(t, name+".json", data)
 
 			var text bytes.Buffer
-			require.NoError(t, WriteText(&text, rep, false))
+			require.NoError(t, WriteText(&text, rep, TextOptions{}))
 			golden(t, name+".txt", text.Bytes())
 			golden(t, name+".md", []byte(Markdown(rep)))
 		})

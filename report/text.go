@@ -19,10 +19,11 @@ var severityColour = map[string]string{
 const colourReset = "\x1b[0m"
 
 // WriteText prints one line per finding (path:line:col, severity, rule,
-// masked value) and a summary line. Colour only when asked (a TTY).
-func WriteText(w io.Writer, r *Report, colour bool) error {
+// masked value) with its fix and allow hints, and a summary line. Colour
+// only when asked (a TTY); Quiet keeps the finding lines alone.
+func WriteText(w io.Writer, r *Report, o TextOptions) error {
 	paint := func(sev, s string) string {
-		if !colour {
+		if !o.Colour {
 			return s
 		}
 		return severityColour[sev] + s + colourReset
@@ -51,6 +52,14 @@ func WriteText(w io.Writer, r *Report, colour bool) error {
 		if _, err := fmt.Fprintf(w, "%s  %s  %s  %s%s\n", loc, paint(f.Severity, fmt.Sprintf("%-8s", f.Severity)), Escape(f.RuleID), value, extra); err != nil {
 			return err
 		}
+		if !o.Quiet {
+			if err := writeHints(w, f); err != nil {
+				return err
+			}
+		}
+	}
+	if o.Quiet {
+		return nil
 	}
 	_, err := fmt.Fprintln(w, Summarize(r))
 	return err
@@ -128,7 +137,7 @@ func Summarize(r *Report) string {
 		}
 		b.WriteString(" (" + strings.Join(parts, ", ") + ")")
 	}
-	fmt.Fprintf(&b, " in %d files (%s)", r.Summary.FilesScanned, humanBytes(r.Summary.BytesScanned))
+	fmt.Fprintf(&b, " in %s (%s)", Plural(r.Summary.FilesScanned, "file", "files"), humanBytes(r.Summary.BytesScanned))
 	if r.Summary.FilesSkipped > 0 {
 		fmt.Fprintf(&b, ", %d skipped", r.Summary.FilesSkipped)
 	}
@@ -136,7 +145,7 @@ func Summarize(r *Report) string {
 		fmt.Fprintf(&b, ", %d suppressed", r.Summary.Suppressed)
 	}
 	if n := len(r.Errors); n > 0 {
-		fmt.Fprintf(&b, ", %d errors", n)
+		b.WriteString(", " + Plural(n, "error", "errors"))
 	}
 	fmt.Fprintf(&b, ", %d ms", r.DurationMS)
 	return b.String()

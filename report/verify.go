@@ -64,9 +64,9 @@ func Verify(path string, maxAge time.Duration, now time.Time) (*Verification, er
 		return nil, fmt.Errorf("%s: stale: generated %s ago, more than --max-age %s; run `keygate scan --include-logs` again", path, age.Round(time.Second), maxAge)
 	}
 	if r.Status != StatusPass {
-		why := fmt.Sprintf("%d findings", r.Summary.Findings)
+		why := Plural(r.Summary.Findings, "finding", "findings")
 		if r.Status == StatusError {
-			why = fmt.Sprintf("the scan was incomplete (%d errors)", len(r.Errors))
+			why = fmt.Sprintf("the scan was incomplete (%s)", Plural(len(r.Errors), "error", "errors"))
 		}
 		return nil, fmt.Errorf("%s: status is %q, not pass: %s", path, r.Status, why)
 	}

@@ -111,5 +111,6 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 	}
 	r := Files(ctx, opts, w)
 	r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
+	r.Warnings = append(r.Warnings, walkWarnings(req.Scopes(), w)...)
 	return r, nil
 }

@@ -54,7 +54,7 @@ values. Accepting a finding does not make the credential safe: revoke it.`,
 			if err := b.Write(path); err != nil {
 				return usageErr(err)
 			}
-			fmt.Fprintf(a.io.out, "keygate: wrote %d fingerprints to %s\n", len(b.Entries), report.Escape(path))
+			fmt.Fprintf(a.io.out, "keygate: wrote %s to %s\n", report.Plural(len(b.Entries), "fingerprint", "fingerprints"), report.Escape(path))
 			return nil
 		},
 	}

@@ -7,23 +7,33 @@ import (
 	"time"
 )
 
+// redrawEvery bounds how often the progress line is redrawn (~10 a second):
+// a history scan reports every blob, thousands a second.
+const redrawEvery = 100 * time.Millisecond
+
 // progress draws one status line on a terminal: commits and blobs done,
-// MB/s and ETA. It is only used when stderr is a terminal.
+// MB/s and ETA. It is only used when stderr is a terminal that understands
+// the erase-line escape (not TERM=dumb), and stopped (the line cleared)
+// before anything else is printed.
 type progress struct {
-	mu    sync.Mutex
-	w     io.Writer
-	start time.Time
-	last  time.Time
-	drawn bool
+	mu      sync.Mutex
+	w       io.Writer
+	now     func() time.Time
+	start   time.Time
+	last    time.Time
+	drawn   bool
+	stopped bool
 }
 
-func newProgress(w io.Writer) *progress { return &progress{w: w, start: time.Now()} }
+func newProgress(w io.Writer) *progress {
+	return &progress{w: w, now: time.Now, start: time.Now()}
+}
 
 func (p *progress) update(stage string, done, total int, bytes int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	now := time.Now()
-	if now.Sub(p.last) < 100*time.Millisecond && (total == 0 || done < total) {
+	now := p.now()
+	if p.stopped || (p.drawn && now.Sub(p.last) < redrawEvery) {
 		return
 	}
 	p.last = now
@@ -43,10 +53,16 @@ func (p *progress) update(stage string, done, total int, bytes int64) {
 	p.drawn = true
 }
 
-func (p *progress) done() {
+// stop clears the line and draws no more; safe to call twice, and on a nil
+// progress (none shown).
+func (p *progress) stop() {
+	if p == nil {
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.drawn {
+	if p.drawn && !p.stopped {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}
+	p.stopped = true
 }

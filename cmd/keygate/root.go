@@ -12,12 +12,14 @@ import (
 	"golang.org/x/term"
 
 	"github.com/keygate/keygate/config"
+	buildversion "github.com/keygate/keygate/internal/version"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/source"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0"
+// version is this build's version, stamped by the release build
+// (internal/version); reports, SARIF and rotation records carry it.
+var version = buildversion.Get().Version
 
 // Exit codes, for every command.
 const (
@@ -31,7 +33,8 @@ type streams struct {
 	out, err io.Writer
 }
 
-// isTerminal reports whether w is a terminal (colour and progress only then).
+// isTerminal reports whether w is a terminal (colour and progress only
+// then; see terminal.go for the opt-outs).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
@@ -55,8 +58,9 @@ func usageErr(err error) error { return &exitError{code: exitUsage, err: err} }
 
 // app holds what every command shares.
 type app struct {
-	io  streams
-	dir string // -C
+	io       streams
+	dir      string // -C
+	noColour bool   // --no-color
 }
 
 // cwd resolves -C to an absolute directory: where relative PATH
@@ -149,8 +153,12 @@ configuration or input error. No output ever holds a secret value.`,
   keygate rules test`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       buildversion.Get().Version,
 	}
+	// --version prints the same line as `keygate version`.
+	cmd.SetVersionTemplate(buildversion.Get().String() + "\n")
 	cmd.PersistentFlags().StringVarP(&a.dir, "directory", "C", "", "run as if keygate was started in `DIR`")
+	cmd.PersistentFlags().BoolVar(&a.noColour, "no-color", false, "never colour the output (also: NO_COLOR=1 or TERM=dumb)")
 	cmd.SetOut(a.io.out)
 	cmd.SetErr(a.io.err)
 	cmd.SetIn(a.io.in)

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keygate/keygate/engine"
+	"github.com/keygate/keygate/internal/atomicfile"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/sarif"
 	"github.com/keygate/keygate/scan"
@@ -30,7 +31,10 @@ type scanFlags struct {
 	report      string
 	sarif       string
 	junit       string
+	summary     string
 	format      string
+	quiet       bool
+	failOn      string
 }
 
 func newScanCmd(a *app) *cobra.Command {
@@ -49,7 +53,11 @@ the masked value only (****ABCD).
 Suppress a known finding with "keygate:allow" (or "gitleaks:allow", or
 "pragma: allowlist secret") on its line, a glob in
 allow_paths of .keygate.yaml, the baseline file ('keygate baseline'), or an
-entry of .gitleaksignore (path:rule:line or commit:path:rule:line).`,
+entry of .gitleaksignore (path:rule:line or commit:path:rule:line). Each
+finding's text output shows its fix and the exact line that suppresses it.
+
+A scope that matches nothing, or a scan of no file at all, is a warning (on
+stderr and in the report's warnings), not an error.`,
 		Example: `  # The policy's pre-release hygiene check (writes reports/security/latest.json)
   keygate scan --include-logs
 
@@ -78,16 +86,21 @@ entry of .gitleaksignore (path:rule:line or commit:path:rule:line).`,
 	fl.StringVar(&f.envFile, "env-file", "", "read active credential values from `FILE` (default: env_file when it exists)")
 	fl.BoolVar(&f.noEnvFile, "no-env-file", false, "do not read active credential values")
 	fl.StringArrayVar(&f.rules, "rules", nil, "extra rule pack `FILE` merged over the default (repeatable)")
-	fl.StringVar(&f.report, "report", "", "write latest.json to `FILE` (default: report from config for path scans; other modes write none unless given)")
+	fl.StringVar(&f.report, "report", "", "write latest.json to `FILE` (default: report from config for the configured scopes; PATH and other modes write none unless given)")
 	fl.StringVar(&f.sarif, "sarif", "", "also write SARIF 2.1.0 for code scanning to `FILE`")
 	fl.StringVar(&f.junit, "junit", "", "also write JUnit XML (one testcase per finding) to `FILE`")
-	fl.StringVar(&f.format, "format", "text", "stdout format: text, json, markdown or junit")
+	fl.StringVar(&f.summary, "summary", "", "also write the Markdown summary to `FILE` (a CI job summary)")
+	fl.StringVar(&f.format, "format", "text", "stdout format: text, json, markdown, junit or github (workflow-command annotations, at most 50)")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print findings and errors only: no progress, hints, summary or warnings")
+	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 only for findings of `SEVERITY` or above (low, medium, high, critical); the report keeps them all")
 	return cmd
 }
 
 func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
-	if f.format != "text" && f.format != "json" && f.format != "markdown" && f.format != "junit" {
-		return usageErr(fmt.Errorf("--format %q: want text, json, markdown or junit", f.format))
+	switch f.format {
+	case "text", "json", "markdown", "junit", "github":
+	default:
+		return usageErr(fmt.Errorf("--format %q: want text, json, markdown, junit or github", f.format))
 	}
 	if f.rangeSpec != "" {
 		f.history = true
@@ -100,6 +113,10 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	}
 	if modes > 1 {
 		return usageErr(fmt.Errorf("choose one of PATH arguments, --stdin, --staged and --history"))
+	}
+	failOn, err := report.ParseSeverity(f.failOn)
+	if err != nil {
+		return usageErr(fmt.Errorf("--fail-on: %w", err))
 	}
 	if f.envFile != "" && f.noEnvFile {
 		return usageErr(fmt.Errorf("--env-file and --no-env-file contradict each other"))
@@ -131,21 +148,23 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 			}
 		}
 	}
-	if isTerminal(a.io.err) {
-		p := newProgress(a.io.err)
-		req.Progress = p.update
-		defer p.done()
+	var prog *progress
+	if showProgress(a.io.err, f.quiet) {
+		prog = newProgress(a.io.err)
+		req.Progress = prog.update
 	}
+	defer prog.stop()
 	if f.envFile != "" {
 		eopts.EnvFile = abs(root, f.envFile)
 	}
 	if f.stdin {
 		req.Stdin = a.io.in
 	}
-	// Only the hygiene check (a path scan) writes the contract by default:
-	// a pre-commit run must not rewrite a tracked report on every commit.
+	// Only the hygiene check (the configured scopes) writes the contract by
+	// default: a pre-commit run must not rewrite a tracked report on every
+	// commit, nor a one-off `keygate scan FILE` drop one in the folder.
 	reportPath := f.report
-	if reportPath == "" && req.Mode() == scan.ModePaths {
+	if reportPath == "" && req.Mode() == scan.ModePaths && len(paths) == 0 {
 		reportPath = cfg.Report
 	}
 	if reportPath != "" {
@@ -168,6 +187,8 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if err == nil {
 		res, err = scan.Run(cmd.Context(), req, setup)
 	}
+	// The progress line is cleared before anything else is printed.
+	prog.stop()
 	meta := report.Meta{Version: version, Scopes: req.Scopes(), IncludeLogs: f.includeLogs, Now: time.Now()}
 	if errors.Is(err, source.ErrBadRange) {
 		err = fmt.Errorf("--range %s: %w", f.rangeSpec, err)
@@ -180,6 +201,10 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		meta.Pack = setup.Pack
 	}
 	rep := report.New(res, meta)
+	if err == nil && rep.Mode == string(scan.ModePaths) && rep.Summary.FilesScanned == 0 {
+		// In the report too: the evidence must not look like a clean tree.
+		rep.Warnings = append(rep.Warnings, nothingScanned(rep))
+	}
 	if reportPath != "" {
 		if werr := rep.WriteFile(reportPath); werr != nil {
 			return usageErr(werr)
@@ -195,25 +220,33 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 			return usageErr(werr)
 		}
 	}
-	if err := a.print(rep, f.format); err != nil {
+	if f.summary != "" {
+		if werr := atomicfile.Write(abs(cwd, f.summary), []byte(report.Markdown(rep)), 0o644); werr != nil {
+			return usageErr(werr)
+		}
+	}
+	if err := a.print(rep, f.format, f.quiet); err != nil {
 		return err
 	}
-	for _, w := range rep.Warnings {
-		fmt.Fprintf(a.io.err, "keygate: warning: %s\n", report.Escape(w))
+	if !f.quiet {
+		for _, w := range rep.Warnings {
+			fmt.Fprintf(a.io.err, "keygate: warning: %s\n", report.Escape(w))
+		}
 	}
 	for _, e := range rep.Errors {
 		fmt.Fprintf(a.io.err, "keygate: error: %s\n", report.Escape(e))
 	}
-	if rep.Mode == string(scan.ModePaths) && rep.Summary.FilesScanned == 0 {
-		fmt.Fprintf(a.io.err, "keygate: warning: %s\n", report.Escape(nothingScanned(rep)))
+	code := rep.ExitCodeFailingOn(failOn)
+	if code != rep.ExitCode() && !f.quiet {
+		fmt.Fprintf(a.io.err, "keygate: every finding is below --fail-on %s: exit 0\n", failOn)
 	}
-	if code := rep.ExitCode(); code != exitPass {
+	if code != exitPass {
 		return &exitError{code: code}
 	}
 	return nil
 }
 
-func (a *app) print(rep *report.Report, format string) error {
+func (a *app) print(rep *report.Report, format string, quiet bool) error {
 	if format == "markdown" {
 		_, err := io.WriteString(a.io.out, report.Markdown(rep))
 		return err
@@ -226,6 +259,9 @@ func (a *app) print(rep *report.Report, format string) error {
 		_, err = a.io.out.Write(data)
 		return err
 	}
+	if format == "github" {
+		return report.WriteGitHub(a.io.out, rep, report.MaxAnnotations)
+	}
 	if format == "json" {
 		data, err := rep.JSON()
 		if err != nil {
@@ -234,7 +270,7 @@ func (a *app) print(rep *report.Report, format string) error {
 		_, err = a.io.out.Write(data)
 		return err
 	}
-	return report.WriteText(a.io.out, rep, isTerminal(a.io.out))
+	return report.WriteText(a.io.out, rep, report.TextOptions{Colour: a.colour(a.io.out), Quiet: quiet})
 }
 
 // nothingScanned says why a path scan read no file: a pass over nothing

@@ -51,8 +51,14 @@ func TestScanTradingOpsExact(t *testing.T) {
 		assert.Nil(t, f.Commit)
 		assert.Positive(t, f.Column)
 	}
-	// Text output: one line per finding plus the summary.
-	lines := strings.Split(strings.TrimSpace(res.stdout), "\n")
+	// Text output: one line per finding (its fix and allow hints indented
+	// under it) plus the summary.
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(res.stdout), "\n") {
+		if !strings.HasPrefix(l, "    ") {
+			lines = append(lines, l)
+		}
+	}
 	assert.Len(t, lines, len(fixture.Wanted())+1)
 	assert.Contains(t, lines[0], "data/bot1/logs/bot1.log:3:")
 	assert.Contains(t, lines[len(lines)-1], "keygate: fail, 8 findings")

@@ -38,8 +38,8 @@ read or is not JSON.`,
 			if err != nil {
 				return &exitError{code: exitFail, err: err}
 			}
-			fmt.Fprintf(a.io.out, "keygate: %s passes: status pass, generated %s ago (%s), %d files scanned\n",
-				report.Escape(args[0]), v.Age.Round(time.Second), v.GeneratedAt.Format(time.RFC3339), v.Report.Summary.FilesScanned)
+			fmt.Fprintf(a.io.out, "keygate: %s passes: status pass, generated %s ago (%s), %s scanned\n",
+				report.Escape(args[0]), v.Age.Round(time.Second), v.GeneratedAt.Format(time.RFC3339), report.Plural(v.Report.Summary.FilesScanned, "file", "files"))
 			return nil
 		},
 	}

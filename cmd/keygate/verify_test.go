@@ -46,7 +46,7 @@ func TestVerify(t *testing.T) {
 		want string
 	}{
 		{"pass.json", nil, exitPass, "passes: status pass"},
-		{"fail.json", nil, exitFail, `status is "fail", not pass: 1 findings`},
+		{"fail.json", nil, exitFail, `status is "fail", not pass: 1 finding`},
 		{"error.json", nil, exitFail, "the scan was incomplete"},
 		{"pass-with-errors.json", nil, exitFail, "status says pass but the report lists 1 errors"},
 		{"stale.json", nil, exitFail, "stale: generated 48h"},

@@ -1,0 +1,51 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/keygate/keygate/baseline"
+	"github.com/keygate/keygate/scan"
+)
+
+// TextOptions shape keygate's human output.
+type TextOptions struct {
+	// Colour paints severities (a terminal that wants colour only).
+	Colour bool
+	// Quiet prints the finding lines only: no fix and allow hints, no
+	// summary.
+	Quiet bool
+}
+
+// writeHints prints, under a finding, how to fix it (its rule's help) and
+// the exact line that would suppress it: an inline keygate:allow on a
+// working-tree or staged line, else the finding's baseline entry (a
+// committed blob, a blocked path, a stream cannot take a comment).
+func writeHints(w io.Writer, f Finding) error {
+	if f.Help != "" {
+		if _, err := fmt.Fprintf(w, "    fix: %s\n", Escape(f.Help)); err != nil {
+			return err
+		}
+	}
+	if f.Source != scan.SourcePath && f.Commit == nil && f.Path != scan.StdinPath {
+		_, err := fmt.Fprintf(w, "    allow (synthetic values only): add \"keygate:allow\" to line %d of %s\n", f.Line, Escape(f.Path))
+		return err
+	}
+	entry, err := json.Marshal(baseline.Entry{Fingerprint: f.Fingerprint, RuleID: f.RuleID, Path: f.Path, Masked: f.SecretMasked})
+	if err != nil {
+		return err
+	}
+	// JSON, as the baseline file holds it; EscapeJSON spells the controls
+	// encoding/json leaves raw, so a file name cannot drive the terminal.
+	_, err = fmt.Fprintf(w, "    allow (revoked or synthetic only): add to the findings of .keygate-baseline.json: %s\n", EscapeJSON(entry))
+	return err
+}
+
+// Plural is "1 file", "2 files": every count keygate prints goes through it.
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
