@@ -30,6 +30,11 @@ var notSecretBefore = map[string]bool{
 	"max": true, "min": true, "num": true, "count": true,
 }
 
+// publicKeyOf are words before "key" that name a key published by design
+// (a Pusher app key, a Stripe publishable key, a reCAPTCHA site key); their
+// secrets (PUSHER_SECRET) stay secret-named.
+var publicKeyOf = map[string]bool{"pusher": true, "publishable": true, "site": true}
+
 // minGenericLen is the shortest value the generic gate accepts.
 const minGenericLen = 8
 
@@ -46,13 +51,16 @@ func genericValue(buf []byte, start, end int) bool {
 	v := string(buf[start:end])
 	ls, le := lineBounds(buf, start, end)
 	name, quoted := nameBefore(buf[ls:start])
-	if !secretName(name) {
+	if !secretName(name) || !quoted && indexVariable(buf[ls:start], name) {
 		return false
 	}
 	if len(v) < minGenericLen || reference(v) || code(v, buf[end:le], quoted) || pathOrURL(v) {
 		return false
 	}
-	if placeholder.Words(v) || placeholder.Identifier(v) || placeholder.Label(v) || !ascii(v) {
+	if placeholder.Words(v) || placeholder.Identifier(v) || placeholder.Label(v) || !ascii(v) || !randomLooking(v) {
+		return false
+	}
+	if badgeToken(buf[ls:start]) || formatField(buf[ls:start], name, v) || symbolic(v) || evmAddress.MatchString(v) {
 		return false
 	}
 	return classes(v) >= 2 || len(v) >= 20 && strings.Trim(v, "0123456789") != ""
@@ -118,7 +126,8 @@ func secretName(name string) bool {
 				return false
 			}
 		}
-		return !notSecretBefore[lastWord(strings.TrimRight(pre, "_-.$"))]
+		before := lastWord(strings.TrimRight(pre, "_-.$"))
+		return !notSecretBefore[before] && !(w == "key" && publicKeyOf[before])
 	}
 	return false
 }
@@ -161,7 +170,10 @@ func code(v string, after []byte, quoted bool) bool {
 	if !quoted && len(after) > 0 && (after[0] == '(' || after[0] == '[') {
 		return true
 	}
-	if memberAccess.MatchString(v) {
+	if memberAccess.MatchString(v) || typeExpr(v) {
+		return true
+	}
+	if !quoted && (annotation(v, after) || variable(v)) {
 		return true
 	}
 	// Member access followed by an operator (t.token+n.postfix,
@@ -247,8 +259,9 @@ func classes(v string) int {
 var exampleHost = regexp.MustCompile(`(?i)^(?:[a-z0-9-]+\.)*example\.(?:com|org|net)(?:[:/?#]|$)`)
 
 // placeholderLogin reports a URL password that is a stand-in by its
-// context: the same as its user name (admin:admin@, guest:guest@), or
-// for a host reserved for documentation (user:s3cr3t@example.com).
+// context: the same as its user name (admin:admin@, guest:guest@), for a
+// host reserved for documentation (user:s3cr3t@example.com), or of a
+// stand-in shape (standInLogin: foo:bar@localhost, %20%21%22…).
 func placeholderLogin(buf []byte, start, end int) bool {
 	if end >= len(buf) || buf[end] != '@' || start == 0 || buf[start-1] != ':' {
 		return false
@@ -261,5 +274,5 @@ func placeholderLogin(buf []byte, start, end int) bool {
 		return true
 	}
 	_, le := lineBounds(buf, end, end)
-	return exampleHost.Match(buf[end+1 : le])
+	return exampleHost.Match(buf[end+1:le]) || standInLogin(string(buf[u:start-1]), string(buf[start:end]), string(buf[end+1:le]))
 }

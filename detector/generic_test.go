@@ -11,12 +11,14 @@ func TestSecretName(t *testing.T) {
 		"token", "API_TOKEN", "apiKey", "api-key", "APIKEY", "apikey", "client_secret", "DB_PASSWORD",
 		"passwd", "MAILER_PWD", "SMTP_PASS", "APP_CREDENTIALS", "credential", "NPM_AUTH", "x.secret",
 		"secretKey", "private_key", "--api-key", "$password", "passphrase", "v2Token",
+		"PUSHER_SECRET", "pusherAppSecret",
 	} {
 		assert.True(t, secretName(n), n)
 	}
 	for _, n := range []string{
 		"monkey", "hotkey", "MONKEY", "public_key", "publicKey", "primary_key", "next_token", "sort_key",
 		"password_hash", "token_count", "author", "bypass", "compass", "keys", "", "idempotency-key",
+		"BITSTAMP_PUSHER_KEY", "pusherKey", "STRIPE_PUBLISHABLE_KEY", "recaptcha_site_key",
 	} {
 		assert.False(t, secretName(n), n)
 	}
@@ -67,4 +69,93 @@ func TestKnownValueBeatsGenericGuess(t *testing.T) {
 		assert.Equal(t, KnownValueRuleID, fs[0].RuleID)
 		assert.Equal(t, "BOT1_BITGET_PASSPHRASE", fs[0].EnvName)
 	}
+}
+
+func TestRandomLooking(t *testing.T) {
+	for _, v := range []string{
+		"short1", "5e1c0a9f3b7d2e8c4a6f0b1d9e3c7a5f2b8d4e6c", "6Dq1SynthZw8kPb3Lx9vTm2Rc7GfN4YhJ",
+		"Zq8LmSynth2Wx4Kp9Rt7Bn3Vc6Mj1Hg5Fd0Sa8Qw2Er4Ty6Ui9Op3Lk7Jh1Gf5", "bg_0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+		"Zq8Lm2Synth7Wx4Kp9", "kW-q47SynthX_PZ3R8mLbV2nTcY9hJdU6e",
+		"0x4c0f83a6d1b2e9c75f3a8d0e6b1c4f2a9e7d3b5c8a0f6e1d4b7c2a9f5e3d8b1c", "0x79d7511382b5dFd1185F6AF268923D3F9FC31B53",
+		"key_3f9a1c7e5b2d8f4a6c0e9b1d7f3a5c8e", "ED5A0F3C9B1E7D2A6C8F4B0E3D9A5C1F7B2E8D4A6C0F9B3E5D1A7C2F8B4E6D0A93",
+	} {
+		assert.True(t, randomLooking(v), v)
+	}
+	for _, v := range []string{"89h3f98hbwf987h3f98wenf89ehf", "asdfjkl1234asdfjkl1234asdfjkl", "abab1212abab1212abab1212"} {
+		assert.False(t, randomLooking(v), v)
+	}
+}
+
+func TestTypeExpr(t *testing.T) {
+	for _, v := range []string{"WsKeyPendingTopicSubscriptions<TWSRequestEvent>", "Map<string, Array<WsTopicRequest>", "Array<Uint8>"} {
+		assert.True(t, typeExpr(v), v)
+	}
+	for _, v := range []string{"Xk9<mQ2p>", "Zq8Lm2Synth7Wx4Kp9", "P<ssw0rd>x"} {
+		assert.False(t, typeExpr(v), v)
+	}
+}
+
+func TestStandInLogin(t *testing.T) {
+	tests := []struct {
+		user, password, host string
+		standIn              bool
+	}{
+		{"foo", "bar", "localhost:123", true},
+		{"foo", "barr", "db.internal:5432", true},
+		{"svc", "hunter", "127.0.0.1:6379/0", true},
+		{"person%40mail.com", "%20%21%22%23$%25&%27", "github.com/x", true},
+		{"svc", "hunter", "redis:6379/0", false},
+		{"user", "Xk9mQ2pLw7", "localhost:5432", false},
+		{"foo", "q8Zr2LmX9vT4", "127.0.0.1", false},
+		{"deploy", "%41bc%21", "github.com", false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.standIn, standInLogin(tt.user, tt.password, tt.host), tt.user+":"+tt.password+"@"+tt.host)
+	}
+}
+
+func TestSymbolic(t *testing.T) {
+	for _, v := range []string{"HBOT-COINALPHA", "binance_BTC-USDT_1m", "__vite_ssr_exportAll__", "Binance_Spot"} {
+		assert.True(t, symbolic(v), v)
+	}
+	for _, v := range []string{"kW-q47SynthX_PZ3R8mLbV2nTcY9hJdU6e", "Qm7Z-x9Lp-W3kT-8vRb", "ABCD-1234-EFGH-5678", "kQhW-pLzR-mXvT", "single"} {
+		assert.False(t, symbolic(v), v)
+	}
+}
+
+func TestAnnotationAndVariable(t *testing.T) {
+	assert.True(t, annotation("SecretStr", []byte(" = Field(")))
+	assert.True(t, annotation("XRPLAuth", []byte(",")))
+	assert.True(t, annotation("GrvtPerpetualAuth", []byte(" = auth")))
+	assert.False(t, annotation("Zq8LmSynth7Wx4Kp9", []byte(",")), "a literal in a list stays a value")
+	assert.False(t, annotation("Zq8LmSynth7Wx4Kp9", []byte(" == x")))
+	assert.True(t, variable("grvt_perpetual_api_key"))
+	assert.True(t, variable("bitget_perpetual_passphrase"))
+	assert.False(t, variable("Zq8Lm_Synth7Wx4Kp9"))
+	assert.False(t, variable("apikey"), "no underscore: a word, judged elsewhere")
+}
+
+func TestFormatField(t *testing.T) {
+	assert.True(t, formatField([]byte(`f"  {token:`), "token", "<8} {current:>14.6f}"))
+	assert.False(t, formatField([]byte(`{"token": "`), "token", "Zq8LmSynth7Wx4Kp9"))
+}
+
+// A sample config's self-named example password is quiet under every rule
+// (freqtrade's config examples); a real-looking one beside it is found.
+func TestSampleConfigPassword(t *testing.T) {
+	d := defaultDetector(t)
+	cfg := []byte("{\n  \"api_server\": {\n    \"username\": \"freqtrader\",\n    \"password\": \"SuperSecurePassword\"\n  }\n}\n")
+	fs, err := d.Scan(cfg, "config_examples/config_binance.example.json")
+	assert.NoError(t, err)
+	assert.Empty(t, fs)
+	cfg = []byte("{\n  \"exchange\": {\n    \"secret\": \"Zq8LmSynth7Wx4Kp9Qv2Rt6Bn\"\n  }\n}\n")
+	fs, err = d.Scan(cfg, "config_examples/config_binance.example.json")
+	assert.NoError(t, err)
+	assert.NotEmpty(t, fs)
+}
+
+func TestIndexVariable(t *testing.T) {
+	assert.True(t, indexVariable([]byte(`    this.connections[key] = `), "key"))
+	assert.False(t, indexVariable([]byte(`os.environ['secret'] = "`), "secret"))
+	assert.False(t, indexVariable([]byte(`  api_key = `), "api_key"))
 }

@@ -1,7 +1,7 @@
 // Package placeholder decides whether a candidate secret is a stand-in
 // rather than a credential: a template, mask or reference (the rule pack's
 // allow.placeholders), a placeholder word or phrase (test_…, your_…, …_here,
-// example, dummy, xxxx), or a value made mostly of repeated or sequential
+// example, dummy, xxxx, a value masked in parts as ab12XXX_cdXXX), or a value made mostly of repeated or sequential
 // runs (AKIAXXXXXXXXXXXXXXXX, 0x0123456789abcdef…). Every rule's matches
 // go through one Set, so a placeholder is quiet under every rule alike.
 //
@@ -56,17 +56,40 @@ var builtin = regexp.MustCompile(`(?i)` +
 	`|^your[a-z]` + // yourapikey
 	`|[_-](?:here|goes[_-]?here|placeholder)$` + // api_key_here
 	`|example|dummy|placeholder|changeme|change[_-]me|redacted|xxxx|\.\.\.|…` +
+	`|xxx.*xxx` + // masked in parts: 4hQmZXXX_PLW7XXXRTNB
 	`|^(?:test|fake|dummy|mock|sample|secret|s3cr3t|password|passw0rd|p@ssw0rd|pass|passwd|pwd|pw|token|apikey|api[_-]key|user|username|login|qwerty|qwerty123|foobar|hunter2|letmein|123456|12345678|123456789)$`)
 
 // Is reports whether v is a placeholder: it matches a pack pattern or a
-// built-in placeholder shape, or is mostly repeated or sequential runs.
+// built-in placeholder shape, is mostly repeated or sequential runs, or is
+// words that name themselves a secret.
 func (s *Set) Is(v string) bool {
 	for _, re := range s.patterns {
 		if re.MatchString(v) {
 			return true
 		}
 	}
-	return builtin.MatchString(v) || Runs(v) >= runShare
+	return builtin.MatchString(v) || Runs(v) >= runShare || selfNamed(v)
+}
+
+// secretTokens are the words by which an example value names what it
+// stands for.
+var secretTokens = map[string]bool{
+	"password": true, "passwd": true, "passphrase": true, "secret": true, "token": true, "apikey": true,
+}
+
+// selfNamed reports a value of words that calls itself a secret
+// (SuperSecurePassword in a sample config, my-secret-token, YourPassword1):
+// an example names what it stands for, a chosen password or a key does not.
+func selfNamed(v string) bool {
+	if !Words(v) {
+		return false
+	}
+	for _, t := range tokens(leet.Replace(v)) {
+		if secretTokens[strings.ToLower(t)] {
+			return true
+		}
+	}
+	return false
 }
 
 // runShare is the share of a value's letters and digits in repeated or

@@ -23,6 +23,7 @@ func TestIs(t *testing.T) {
 		"xoxp-123456789012-123456789012-123456789012-0123456789abcdef0123456789abcdef",
 		"bg_00000000000000000000000000000000", "1234567890abcdef1234567890abcdef",
 		"pass", "s3cr3t", "P@ssw0rd", "secret", "password", "user",
+		"SuperSecurePassword", "my-secret-token", "YourPassword1", "4hQmZXXX_PLW7XXXRTNBXXXKqVuSyn",
 	} {
 		assert.True(t, s.Is(v), v)
 	}
@@ -33,6 +34,7 @@ func TestIs(t *testing.T) {
 		"Tide5Dgaharbor7", "Harbor7Tide5Dga", "q8Zr2LmX9vT4", "sk_test_SYNTHETICsynthetic000000",
 		"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW", // OpenSSH keys hold runs
 		"mytoken9Zq2", "latest-Zq8Lm2Wx", "contest_Zq8Lm2Wx",
+		"tradingdesk", "HarborTideSecretive9", "Xk9secretQ2pLw7",
 	} {
 		assert.False(t, s.Is(v), v)
 	}
