@@ -69,6 +69,7 @@ func installEnv(t *testing.T, ref, url, toolCache string) map[string]string {
 // At a release tag the action runs the release binary, verified against
 // checksums.txt and cached; a tampered archive is refused.
 func TestGitHubActionInstallRelease(t *testing.T) {
+	t.Parallel()
 	toolCache := t.TempDir()
 	env := installEnv(t, "v1.4.2", fakeRelease(t, "1.4.2", false), toolCache)
 	r := runActionScript(t, "github-action-install.sh", t.TempDir(), env)
@@ -100,6 +101,7 @@ func TestGitHubActionInstallRelease(t *testing.T) {
 // installed, leaving the job's PATH alone; so is a release with no
 // archive for this runner.
 func TestGitHubActionInstallFromSource(t *testing.T) {
+	t.Parallel()
 	testmode.RequireFull(t, "builds keygate from source twice")
 	for _, tt := range []struct{ name, ref, url, warning string }{
 		{"branch", "main", "file:///nonexistent", ""},

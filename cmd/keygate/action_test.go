@@ -65,6 +65,7 @@ func runActionStep(t *testing.T, workspace string, env map[string]string) action
 }
 
 func TestGitHubActionScanStep(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("docs/readme.md", "hello\n")
 	base := g.commit("base")
@@ -131,6 +132,7 @@ func TestGitHubActionScanStep(t *testing.T) {
 // pushed commits (a new branch from the default branch on), a schedule or a
 // manual run the whole history or the scopes.
 func TestGitHubActionEvents(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("docs/old.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\n")
 	g.commit("old leak")
@@ -195,6 +197,7 @@ func TestGitHubActionEvents(t *testing.T) {
 // A fork's pull request cannot upload SARIF (read-only token): the upload
 // is skipped, and the step does not fail because of it.
 func TestGitHubActionForkPullRequest(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("docs/readme.md", "hello\n")
 	base := g.commit("base")
@@ -216,6 +219,7 @@ func TestGitHubActionForkPullRequest(t *testing.T) {
 // A shallow checkout cannot show what a pull request or push adds: the step
 // fails and names the fix. A scan of the scopes needs no history.
 func TestGitHubActionShallowCheckout(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("docs/readme.md", "hello\n")
 	base := g.commit("base")
@@ -242,6 +246,7 @@ func TestGitHubActionShallowCheckout(t *testing.T) {
 
 // Annotations are capped: a file full of findings does not flood the log.
 func TestGitHubActionAnnotationsCapped(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var b strings.Builder
 	for i := 0; i < 60; i++ {

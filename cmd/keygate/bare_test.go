@@ -13,6 +13,7 @@ import (
 // CI keeps mirrors (bare repositories): a history scan works in one; a
 // staged or working-tree scan says it needs a work tree.
 func TestBareRepository(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("docs/a.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\n")
 	commit := g.commit("one")

@@ -17,6 +17,7 @@ import (
 )
 
 func TestVersionCommandAndFlag(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	want := buildversion.Get().String() + "\n"
 	for _, args := range [][]string{{"version"}, {"--version"}} {
@@ -34,6 +35,7 @@ func TestVersionCommandAndFlag(t *testing.T) {
 
 // A binary stamped as the release build stamps it prints the stamp.
 func TestVersionStampedBuild(t *testing.T) {
+	t.Parallel()
 	bin := filepath.Join(t.TempDir(), "keygate")
 	pkg := "github.com/keygate/keygate/internal/version"
 	build := exec.Command("go", "build", "-o", bin, "-ldflags",
@@ -47,6 +49,7 @@ func TestVersionStampedBuild(t *testing.T) {
 }
 
 func TestFailOn(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, "docs/a.md", "BOT1_PASSWORD="+fixture.BotPassword+"\n") // high
 	for _, tt := range []struct {
@@ -69,6 +72,7 @@ func TestFailOn(t *testing.T) {
 }
 
 func TestQuiet(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, "docs/a.md", "BOT1_PASSWORD="+fixture.BotPassword+"\n")
 	res := runCLI(t, dir, nil, "scan", "--no-env-file", "--quiet")
@@ -84,6 +88,7 @@ func TestQuiet(t *testing.T) {
 }
 
 func TestSummaryPlurals(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, "docs/a.md", "hello\n")
 	res := runCLI(t, dir, nil, "scan")
@@ -103,6 +108,7 @@ func TestSummaryPlurals(t *testing.T) {
 // Each finding shows its fix, and the allow line it prints, applied as
 // printed, suppresses exactly that finding.
 func TestFindingHintsSuppressAsPrinted(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	line := "BOT1_PASSWORD=" + fixture.BotPassword
 	fixture.Write(t, dir, "docs/a.md", "intro\n"+line+"\n")
@@ -142,6 +148,7 @@ func TestFindingHintsSuppressAsPrinted(t *testing.T) {
 }
 
 func TestWarningsForEmptyScopes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, "docs/a.md", "hello\n")
 	fixture.Write(t, dir, ".keygate.yaml", "scopes: ['docs/**', 'runbooks/**']\n")
@@ -169,6 +176,7 @@ func TestWarningsForEmptyScopes(t *testing.T) {
 // A one-off scan of named paths leaves no report behind unless asked; the
 // hygiene check of the configured scopes always writes one.
 func TestExplicitPathScanWritesNoReport(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, "docs/a.md", "hello\n")
 	latest := filepath.Join(dir, "reports/security/latest.json")

@@ -17,6 +17,7 @@ import (
 // A key found only in decoded text is reported at the encoded text's line
 // and column, masked, with the encoding named in every output.
 func TestScanReportsDecodedFindings(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	blob := base64.StdEncoding.EncodeToString([]byte(fixture.BitgetKey + ":" + fixture.BitgetSecret))
 	line := "2026-11-25T10:00:00Z ERROR auth blob " + blob + "\n"

@@ -15,6 +15,7 @@ import (
 // leading out of it must not make keygate write there, and its
 // configuration must not name a file outside it.
 func TestReportsStayInsideTheRepository(t *testing.T) {
+	t.Parallel()
 	setup := func(t *testing.T) (dir, outside string) {
 		dir, outside = t.TempDir(), t.TempDir()
 		fixture.Write(t, dir, "docs/a.md", "fine\n")

@@ -111,6 +111,7 @@ func TestGateHoldsOnEveryCommitForm(t *testing.T) {
 // A linked work tree commits from its own index and HEAD, and shares the
 // hooks of the main one; `hook install` there writes where git looks.
 func TestGateInLinkedWorktree(t *testing.T) {
+	t.Parallel()
 	bin := binary(t)
 	g := newGitRepo(t)
 	g.write("docs/a.md", "hello\n")
@@ -182,6 +183,7 @@ func TestHookInstallWhereGitLooks(t *testing.T) {
 // file the link pointed at is untouched, and a dangling link's target is
 // never created.
 func TestHookInstallForceOverSymlink(t *testing.T) {
+	t.Parallel()
 	bin := binary(t)
 	g := newGitRepo(t)
 	g.write("docs/a.md", "hello\n")
@@ -213,6 +215,7 @@ func TestHookInstallForceOverSymlink(t *testing.T) {
 // A copy of committed content at a new path is new content: a key file
 // copied out of an allowed fixtures folder is refused.
 func TestGateStagedCopyToNewPath(t *testing.T) {
+	t.Parallel()
 	bin := binary(t)
 	g := newGitRepo(t)
 	g.write(".keygate.yaml", "allow_paths: [\"fixtures/**\"]\n")
@@ -261,6 +264,7 @@ func historyFindings(t *testing.T, res cliResult) []historyFinding {
 // the commit that added it; removed and added again, still one, counted
 // twice; a merge adds nothing its parents held.
 func TestHistoryOneFindingPerSecret(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("docs/bot.md", "# bot\n")
 	g.commit("init")
@@ -300,6 +304,7 @@ func TestHistoryOneFindingPerSecret(t *testing.T) {
 // exactly that finding; added, removed and added again inside the range
 // is one finding.
 func TestRangeReportsOnlyWhatItAdds(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("docs/ops.md", "# ops\nREDIS_PASSWORD="+fixture.RedisPassword+"\n")
 	base := g.commit("an old secret, before the PR")
@@ -335,6 +340,7 @@ func TestRangeReportsOnlyWhatItAdds(t *testing.T) {
 // the whole history; a partial clone missing blobs says how many, and
 // neither passes.
 func TestRangeInShallowAndPartialClones(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("docs/a.md", "hello\n")
 	base := g.commit("base")
@@ -366,6 +372,7 @@ func TestRangeInShallowAndPartialClones(t *testing.T) {
 // A text blob over max_object_mb is not read whole: the scan says so and
 // fails closed (status error, exit 2), never a pass.
 func TestHistoryObjectOverTheLimit(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write(".keygate.yaml", "max_object_mb: 1\n")
 	g.write("docs/big.md", strings.Repeat("a long line of ordinary notes\n", 80_000)+keyLine)

@@ -87,6 +87,7 @@ func gitFindings(t *testing.T, res cliResult) []gitFinding {
 }
 
 func TestStagedFirstCommitAndBlockedPaths(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("env/.env", "LOG_LEVEL=info\n")
 	g.write("env/.env.example", "BOT1_BITGET_API_KEY=<your key>\n")
@@ -109,6 +110,7 @@ func TestStagedFirstCommitAndBlockedPaths(t *testing.T) {
 // The staged blob is scanned, never the working-tree file, and only the
 // lines this commit adds.
 func TestStagedScansTheIndexAndAddedLinesOnly(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("docs/a.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\nold line\n")
 	g.commit("old secret, committed before the hook")
@@ -134,6 +136,7 @@ func TestStagedScansTheIndexAndAddedLinesOnly(t *testing.T) {
 }
 
 func TestStagedRenameModeChangeSubdirSubmodule(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("docs/old.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\n")
 	g.write("scripts/run.sh", "echo hi\n")
@@ -167,6 +170,7 @@ func TestStagedRenameModeChangeSubdirSubmodule(t *testing.T) {
 }
 
 func TestStagedBinaryAndNonUTF8Path(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("docs/chart.png", "\x89PNG\x00\x00 key="+fixture.BinaryHiddenKey)
 	g.write("docs/caf\xe9.md", "BOT1_PASSWORD="+fixture.BotPassword+"\n")
@@ -185,6 +189,7 @@ func TestStagedBinaryAndNonUTF8Path(t *testing.T) {
 // that path; deleted, reverted and merged secrets are found; a committed
 // env/.env is reported at every commit that added it.
 func TestHistory(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("docs/readme.md", "hello\n")
 	c1 := g.commit("init")
@@ -235,6 +240,7 @@ func TestHistory(t *testing.T) {
 }
 
 func TestHistoryShallowClone(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("docs/a.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\n")
 	g.commit("old leak")
@@ -256,6 +262,7 @@ func TestHistoryShallowClone(t *testing.T) {
 
 // Every git failure is exit 2 with the reason, never a pass.
 func TestGitFailures(t *testing.T) {
+	t.Parallel()
 	t.Run("not a repository", func(t *testing.T) {
 		for _, mode := range []string{"--staged", "--history"} {
 			res := runCLI(t, t.TempDir(), nil, "scan", mode)
@@ -311,6 +318,7 @@ func TestGitFailures(t *testing.T) {
 // A shared clone (objects/info/alternates, as CI systems make with
 // --reference) is scanned through its alternates, staged and history.
 func TestHistorySharedClone(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("docs/a.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\n")
 	leak := g.commit("old leak")

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -43,12 +44,17 @@ func readReport(t testing.TB, path string) *report.Report {
 	return &r
 }
 
-var builtBinary string
+var (
+	builtBinary string
+	buildMu     sync.Mutex // parallel tests wait for the one build
+)
 
 // binary builds keygate once per test run, for tests that need a separate
 // process (resource limits, another user).
 func binary(t testing.TB) string {
 	t.Helper()
+	buildMu.Lock()
+	defer buildMu.Unlock()
 	if builtBinary != "" {
 		return builtBinary
 	}

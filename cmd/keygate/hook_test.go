@@ -48,6 +48,7 @@ func assertGateBlocksEnvFile(t *testing.T, g *gitRepo, env []string) (clean stri
 }
 
 func TestHookInstall(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	bin := binary(t)
 	res := runCLI(t, g.dir, nil, "hook", "install", "--command", bin)
@@ -63,6 +64,7 @@ func TestHookInstall(t *testing.T) {
 }
 
 func TestHookInstallForeignHook(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	bin := binary(t)
 	hooks := filepath.Join(g.dir, ".git/hooks")
@@ -101,6 +103,7 @@ func TestHookInstallForeignHook(t *testing.T) {
 // env/.env and lets a clean one through. CI installs Debian's pre-commit and
 // sets KEYGATE_REQUIRE_PRECOMMIT=1 so this can never skip there.
 func TestPreCommitFramework(t *testing.T) {
+	t.Parallel()
 	testmode.RequireFull(t, "builds keygate inside the pre-commit framework")
 	precommit, err := exec.LookPath("pre-commit")
 	if err != nil {

@@ -20,6 +20,7 @@ const (
 // Allow comments brought from gitleaks and detect-secrets suppress a
 // finding end to end, like keygate:allow.
 func TestForeignAllowComments(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, "docs/a.md", "key = "+interopKey1+"  # gitleaks:allow\n")
 	fixture.Write(t, dir, "docs/b.py", "KEY = '"+interopKey2+"'  # pragma: allowlist secret\n")
@@ -33,6 +34,7 @@ func TestForeignAllowComments(t *testing.T) {
 // A .gitleaksignore entry of the working-tree form (path:rule:line)
 // suppresses the finding at that path and line, whatever its rule id.
 func TestGitleaksIgnoreTree(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, "docs/a.md", "intro\nkey = "+interopKey1+"\n")
 	fixture.Write(t, dir, "docs/b.md", "key = "+interopKey2+"\n")
@@ -50,6 +52,7 @@ func TestGitleaksIgnoreTree(t *testing.T) {
 // In a history scan, a commit:path:rule:line entry suppresses the finding
 // that commit introduced only; a path:rule:line entry, every commit's.
 func TestGitleaksIgnoreHistory(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("docs/a.md", "key = "+interopKey1+"\n")
 	first := g.commit("add a")
@@ -85,6 +88,7 @@ func TestGitleaksIgnoreHistory(t *testing.T) {
 // A malformed .gitleaksignore is a configuration error naming file:line,
 // exit 2, and the entry is not echoed.
 func TestGitleaksIgnoreBadEntry(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, "docs/a.md", "nothing\n")
 	fixture.Write(t, dir, ".gitleaksignore", "docs/a.md:rule:1\n"+interopKey1+"\n")
@@ -117,6 +121,7 @@ paths = ['''(?:^|/)fixtures/''']
 // --rules takes a gitleaks TOML pack (also from .keygate.yaml's rules:),
 // and `rules convert` prints its YAML.
 func TestGitleaksTOMLPack(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, ".gitleaks.toml", gitleaksTOML)
 	fixture.Write(t, dir, "docs/a.md", "token opsc_Q7mZ2xLk9PwR4tYv8NbC3dFh6JsG1aEu\n")
@@ -143,6 +148,7 @@ func TestGitleaksTOMLPack(t *testing.T) {
 
 // A TOML setting keygate cannot express fails the scan with file:line.
 func TestGitleaksTOMLRejected(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, "g.toml", gitleaksTOML+"regexTarget = \"line\"\nregexes = ['''x''']\n")
 	fixture.Write(t, dir, "docs/a.md", "nothing\n")

@@ -27,6 +27,7 @@ type junitDoc struct {
 // --format junit prints, and --junit FILE writes, the same JUnit XML: one
 // failing testcase per finding, masked, or one passing testcase when clean.
 func TestJUnitOutput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.TradingOpsWithEnv(t, dir)
 	res := runCLI(t, dir, nil, "scan", "--include-logs", "--format", "junit", "--junit", "out/keygate.xml")

@@ -14,6 +14,7 @@ import (
 // With env/.env present, every copy of an active value is found, in any
 // encoding, with its variable's name; decoys are not.
 func TestScanFindsActiveValues(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.TradingOpsWithEnv(t, dir)
 	res := runCLI(t, dir, nil, "scan", "--include-logs")
@@ -43,6 +44,7 @@ func TestScanFindsActiveValues(t *testing.T) {
 }
 
 func TestEnvFileErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, "docs/a.md", "ok\n")
 	fixture.Write(t, dir, "env/.env", "A=1\nBOT1_PASSWORD=\""+fixture.HostPassphrase+"\n")
@@ -60,6 +62,7 @@ func TestEnvFileErrors(t *testing.T) {
 
 // keygate redact: values in every form are masked, line structure kept.
 func TestRedactCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.TradingOpsWithEnv(t, dir)
 	in := fixture.KnownCopies() + fixture.Files()["data/bot1/logs/bot1.log"]

@@ -17,6 +17,7 @@ import (
 // "path", reported once at the path that ends with the name, and printed
 // masked.
 func TestSecretsInPathNames(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, "env/.env", fixture.EnvFile())
 	fixture.Write(t, dir, "docs/"+fixture.HostPassphrase+"/a.md", "fine\n")
@@ -60,6 +61,7 @@ func TestSecretsInPathNames(t *testing.T) {
 // In history, a name is reported once, at the commit that brought it; in
 // a staged scan, only for paths the commit adds.
 func TestSecretsInPathNamesGit(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("docs/"+fixture.BitgetKey+"/a.md", "fine\n")
 	first := g.commit("one")

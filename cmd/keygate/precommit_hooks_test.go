@@ -23,6 +23,7 @@ type preCommitHook struct {
 // The three hooks run the same staged scan: built with go, the installed
 // binary, or the image (whose entry must be where the Dockerfile puts it).
 func TestPreCommitHooksFile(t *testing.T) {
+	t.Parallel()
 	top := repoTop(t)
 	data, err := os.ReadFile(filepath.Join(top, ".pre-commit-hooks.yaml"))
 	require.NoError(t, err)
@@ -48,6 +49,7 @@ func TestPreCommitHooksFile(t *testing.T) {
 // The keygate-system hook, through the real framework, runs the keygate on
 // PATH: no Go build.
 func TestPreCommitSystemHook(t *testing.T) {
+	t.Parallel()
 	precommit, err := exec.LookPath("pre-commit")
 	if err != nil {
 		if os.Getenv("KEYGATE_REQUIRE_PRECOMMIT") != "" {

@@ -12,6 +12,7 @@ import (
 // On a terminal a history scan shows progress on stderr; piped, it prints
 // nothing extra. `script` (util-linux) gives the process a real pty.
 func TestHistoryProgressOnlyOnATerminal(t *testing.T) {
+	t.Parallel()
 	scriptBin, err := exec.LookPath("script")
 	if err != nil {
 		t.Skip("script (util-linux) is not installed")

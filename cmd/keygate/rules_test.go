@@ -14,6 +14,7 @@ import (
 )
 
 func TestRulesListFamilies(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, "ops.yaml", "name: ops\nversion: '1'\nrules:\n  - id: ops-token\n    severity: low\n    keywords: [opstok_]\n    pattern: '(opstok_[a-z0-9]{12})'\n    secret_group: 1\n    examples: [opstok_q8zr2lmx9vt4]\n")
 
@@ -54,6 +55,7 @@ func TestRulesListFamilies(t *testing.T) {
 
 // `keygate rules test` on the default pack: every example of 200+ rules.
 func TestRulesTestDefaultPack(t *testing.T) {
+	t.Parallel()
 	res := runCLI(t, t.TempDir(), nil, "rules", "test")
 	require.Equal(t, exitPass, res.code, res.combined)
 	m := regexp.MustCompile(`(?m)^(\d+) passed, 0 failed$`).FindStringSubmatch(res.stdout)

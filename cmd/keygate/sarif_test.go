@@ -105,6 +105,7 @@ type sarifLog struct {
 }
 
 func TestSARIFEveryRuleKind(t *testing.T) {
+	t.Parallel()
 	g, pack := everyRuleKindRepo(t)
 	out := filepath.Join(t.TempDir(), "keygate.sarif")
 	res := runCLI(t, g.dir, nil, "scan", "--history", "--sarif", out, "--env-file", "env/.env")

@@ -27,6 +27,7 @@ func findingsOf(r *report.Report) []fixture.Want {
 // The acceptance test of the gate: on the trading-ops tree every planted
 // credential is found and no decoy is, exactly.
 func TestScanTradingOpsExact(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.TradingOps(t, dir)
 	res := runCLI(t, dir, nil, "scan", "--include-logs")
@@ -67,6 +68,7 @@ func TestScanTradingOpsExact(t *testing.T) {
 }
 
 func TestScanWithoutLogsSkipsLogScopes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.TradingOps(t, dir)
 	res := runCLI(t, dir, nil, "scan")
@@ -79,6 +81,7 @@ func TestScanWithoutLogsSkipsLogScopes(t *testing.T) {
 }
 
 func TestScanDecoysOnlyPasses(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	files := fixture.Files()
 	for _, p := range []string{"docs/runbook.md", "reports/release/manifest.json"} {
@@ -93,6 +96,7 @@ func TestScanDecoysOnlyPasses(t *testing.T) {
 }
 
 func TestScanEmptyScopePasses(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	res := runCLI(t, dir, nil, "scan", "--include-logs")
 	assert.Equal(t, exitPass, res.code, res.combined)
@@ -102,6 +106,7 @@ func TestScanEmptyScopePasses(t *testing.T) {
 }
 
 func TestScanExplicitPathsAndJSON(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.TradingOps(t, dir)
 	res := runCLI(t, dir, nil, "scan", "--format", "json", "--report", "out/r.json", "data/bot2/logs/app.log")
@@ -115,6 +120,7 @@ func TestScanExplicitPathsAndJSON(t *testing.T) {
 }
 
 func TestScanStdin(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in := strings.NewReader("line one\r\nREDIS_PASSWORD=" + fixture.RedisPassword + "\r\n")
 	res := runCLI(t, dir, in, "scan", "--stdin")
@@ -124,6 +130,7 @@ func TestScanStdin(t *testing.T) {
 }
 
 func TestScanDeterministicOrder(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.TradingOps(t, dir)
 	for i := range 20 {
@@ -138,6 +145,7 @@ func TestScanDeterministicOrder(t *testing.T) {
 }
 
 func TestSuppression(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, "docs/a.md", "REDIS_PASSWORD="+fixture.RedisPassword+" # keygate:allow synthetic in tests\n")
 	fixture.Write(t, dir, "docs/fixtures/b.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\n")
@@ -152,6 +160,7 @@ func TestSuppression(t *testing.T) {
 // A baseline accepts today's findings; they stay accepted when lines move,
 // a new secret still fails, and the file holds no value.
 func TestBaseline(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.TradingOps(t, dir)
 	res := runCLI(t, dir, nil, "baseline", "--include-logs")
@@ -184,6 +193,7 @@ func TestBaseline(t *testing.T) {
 }
 
 func TestBadInputs(t *testing.T) {
+	t.Parallel()
 	badRules := map[string]string{
 		"unknown-field.yaml": "name: x\nversion: '1'\nrules:\n  - id: a\n    severity: low\n    keywords: [k]\n    pattern: 'k'\n    examples: [k]\n    colour: red\n",
 		"bad-regex.yaml":     "name: x\nversion: '1'\nrules:\n  - id: a\n    severity: low\n    keywords: [k]\n    pattern: '(k'\n    examples: [k]\n",
@@ -264,6 +274,7 @@ func TestBadInputs(t *testing.T) {
 // An unreadable file makes the scan incomplete: status error, exit 2, never
 // a silent pass. Root reads any file, so as root the scan runs as nobody.
 func TestUnreadableFile(t *testing.T) {
+	t.Parallel()
 	// t.TempDir's parent is private to root; this one must be reachable
 	// by the unprivileged user the scan runs as.
 	dir, err := os.MkdirTemp("", "keygate-unreadable-")
@@ -303,6 +314,7 @@ func TestUnreadableFile(t *testing.T) {
 // A 200 MB file is scanned in bounded memory, and a secret at its end is
 // still found on the right line.
 func TestHugeFileBoundedMemory(t *testing.T) {
+	t.Parallel()
 	testmode.RequireFull(t, "writes 200 MB")
 	if runtime.GOOS != "linux" {
 		t.Skip("max RSS from rusage is read on linux")
@@ -339,6 +351,7 @@ func TestHugeFileBoundedMemory(t *testing.T) {
 // PATH arguments mean the same to every command: relative to where the
 // user is, here a subdirectory of the repository.
 func TestBaselinePathFromSubdirectory(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.TradingOps(t, dir)
 	fixture.Git(t, dir, "init", "-q")

@@ -17,6 +17,7 @@ import (
 // end); a skip says what the file is, and a scan that read nothing says so
 // on stderr instead of passing silently.
 func TestSpecialFilesAreNamedAndNeverRead(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, "docs/a.md", "fine\n")
 	require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "docs/pipe"), 0o644))
@@ -47,6 +48,7 @@ func TestSpecialFilesAreNamedAndNeverRead(t *testing.T) {
 }
 
 func TestNothingScannedWarns(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat("/dev/zero"); err != nil {
 		t.Skip("no /dev/zero")
 	}

@@ -36,6 +36,7 @@ func onPty(t *testing.T, env []string, args ...string) string {
 const highColour = "\x1b[31m"
 
 func TestColourOnlyOnATerminalThatWantsIt(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, "docs/a.md", "BOT1_PASSWORD="+fixture.BotPassword+"\n")
 	scan := []string{"-C", dir, "scan", "--no-env-file"}
@@ -62,6 +63,7 @@ const colourResetSeq = "\x1b[0m"
 // A history scan's progress line is cleared before the first finding is
 // printed, and not drawn at all with TERM=dumb or --quiet.
 func TestProgressClearedBeforeOutput(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	for i := 0; i < 40; i++ {
 		g.write("docs/a.md", strings.Repeat("line\n", i+1))
@@ -100,6 +102,7 @@ func TestProgressClearedBeforeOutput(t *testing.T) {
 // The line is redrawn at most about ten times a second, however often the
 // scan reports (every blob, once commits are counted).
 func TestProgressRedrawRate(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	p := newProgress(&b)
 	clock := p.start

@@ -45,6 +45,7 @@ func assertTerminalSafe(t *testing.T, where, out string) {
 // path (findings, skips, errors) is escaped in text, Markdown and errors,
 // in working-tree, staged and history scans.
 func TestNoRawControlCharacterFromAFileName(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	for _, name := range hostileNames {
 		g.write(name, "REDIS_PASSWORD="+fixture.RedisPassword+"\n")
@@ -103,6 +104,7 @@ func TestNoRawControlCharacterFromAFileName(t *testing.T) {
 // The blocked-path hint is a command a user pastes: the path in it is
 // quoted, with its control characters as bash $'...' escapes.
 func TestBlockedPathHintIsQuoted(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	g.write("a.md", "x\n")
 	g.commit("one")
@@ -116,6 +118,7 @@ func TestBlockedPathHintIsQuoted(t *testing.T) {
 
 // A rule pack named by the repository's configuration is outside text too.
 func TestRulesListEscapesAPack(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, ".keygate.yaml", "rules: [ops.yaml]\n")
 	fixture.Write(t, dir, "ops.yaml", "name: \"ops\\e[2K\"\nversion: \"1\\r\"\nrules:\n"+

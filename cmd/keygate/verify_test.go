@@ -14,6 +14,7 @@ import (
 )
 
 func TestVerify(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, "docs/ok.md", "nothing to see\n")
 	res := runCLI(t, dir, nil, "scan")
