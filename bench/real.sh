@@ -128,7 +128,8 @@ for REPO in "$@"; do
   echo "   tree ($NFILES files): keygate $T_KG s, gitleaks $T_GL s, betterleaks $T_BL s; RSS $R_TKG / $R_TGL / $R_TBL MB"
 
   # 3. A one-file staged commit: one line appended to a tracked text file.
-  f=$(git -C "$CO" ls-files '*.md' '*.go' '*.py' '*.ts' '*.js' | head -n 1)
+  # sed, not head: head would close the pipe early and pipefail end the script.
+  f=$(git -C "$CO" ls-files '*.md' '*.go' '*.py' '*.ts' '*.js' | sed -n 1p)
   echo "one more line for the commit" >> "$CO/$f"
   git -C "$CO" add "$f"
   hyperfine -N -w 3 -r $((RUNS * 4)) -i --export-json "$W/staged.json" \
