@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# keygate, gitleaks v8.30.1 and betterleaks on real repositories: for each
+# local clone given, the history, the working tree and a one-file staged
+# commit, each measured with the three tools interleaved in one hyperfine run
+# (medians, ratios within that run), and the peak RSS of each.
+#
+#   BETTERLEAKS=/path/to/betterleaks bench/real.sh ~/src/freqtrade ~/src/go-git
+#   BETTERLEAKS_SRC=~/src/betterleaks BETTERLEAKS_GORE2_SRC=~/src/go-re2 bench/real.sh REPO…
+#
+# Tools: keygate is built from this checkout (or KEYGATE=path); gitleaks is
+# installed for the run only into a temporary GOBIN (or GITLEAKS=path);
+# betterleaks is a prebuilt binary (BETTERLEAKS=path) or built from its source
+# (BETTERLEAKS_SRC, a work tree of github.com/betterleaks/betterleaks). Its
+# pinned fork of go-re2 may be refused by the module proxy: then give the
+# fork's source too (BETTERLEAKS_GORE2_SRC); it is copied, its module path and
+# imports renamed to the fork's, and wired in with a `replace`, in temporary
+# copies only. Nothing of either tool is kept or committed.
+#
+# RUNS (default 3) runs per history and tree, 4*RUNS for the staged commit.
+# The repositories are read, never written: the tree and staged cases use a
+# local clone under $OUT. Peak RSS is the largest of the timed runs. keygate exits 2 on a partial clone whose blobs are
+# missing (correct: it cannot vouch for them); the exit codes are printed but
+# are not the measurement (hyperfine -i).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ $# -eq 0 ]; then
+  echo "usage: bench/real.sh REPO_PATH..." >&2
+  exit 2
+fi
+RUNS=${RUNS:-3}
+WARMUP=${WARMUP:-1}   # 0 for the largest histories: gitleaks takes minutes a run
+OUT=${OUT:-$(mktemp -d /tmp/keygate-real.XXXXXX)}
+mkdir -p "$OUT"
+echo "bench: output in $OUT"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need hyperfine || ! [ -x /usr/bin/time ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq hyperfine time >/dev/null
+fi
+
+KG=${KEYGATE:-}
+if [ -z "$KG" ]; then
+  go build -o "$OUT/keygate" ./cmd/keygate
+  KG="$OUT/keygate"
+fi
+GL=${GITLEAKS:-}
+if [ -z "$GL" ]; then
+  GOBIN="$OUT/gobin" go install github.com/zricethezav/gitleaks/v8@v8.30.1
+  GL="$OUT/gobin/gitleaks"
+fi
+BL=${BETTERLEAKS:-}
+if [ -z "$BL" ]; then
+  if [ -z "${BETTERLEAKS_SRC:-}" ]; then
+    echo "bench: betterleaks is needed: set BETTERLEAKS=binary or BETTERLEAKS_SRC=source (see bench/README.md)" >&2
+    exit 2
+  fi
+  cp -r "$BETTERLEAKS_SRC" "$OUT/bl-src"
+  rm -rf "$OUT/bl-src/.git"
+  if [ -n "${BETTERLEAKS_GORE2_SRC:-}" ]; then
+    cp -r "$BETTERLEAKS_GORE2_SRC" "$OUT/go-re2"
+    rm -rf "$OUT/go-re2/.git"
+    (cd "$OUT/go-re2" && go mod edit -module github.com/betterleaks/go-re2 &&
+      grep -rl 'github.com/wasilibs/go-re2' --include='*.go' . | xargs -r sed -i 's#github.com/wasilibs/go-re2#github.com/betterleaks/go-re2#g')
+    (cd "$OUT/bl-src" && go mod edit -replace "github.com/betterleaks/go-re2=$OUT/go-re2")
+  fi
+  (cd "$OUT/bl-src" && GOTOOLCHAIN=local go build -o "$OUT/betterleaks" .)
+  BL="$OUT/betterleaks"
+fi
+
+echo "bench: machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench: $("$KG" version 2>&1 | head -n 1) ($KG); gitleaks ${GITLEAKS_VERSION:-v8.30.1} ($GL); betterleaks $("$BL" version 2>&1) ($BL${BETTERLEAKS_SRC:+, built from $BETTERLEAKS_SRC at $(git -C "$BETTERLEAKS_SRC" rev-parse --short=12 HEAD 2>/dev/null)})"
+
+# cpu FILE: user+system seconds (mean, children included: gitleaks' git log)
+# of each command; on a loaded machine less noisy than wall time.
+cpu() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(' '.join('%.2f' % (r['user'] + r['system']) for r in d['results']))" "$1"; }
+codes() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(' '.join('/'.join(sorted(set(str(c) for c in r['exit_codes']))) for r in d['results']))" "$1"; }
+median() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(' '.join('%.3f' % r['median'] for r in d['results']))" "$1"; }
+ratio() { python3 -c "import sys; b = float(sys.argv[2]); print('%.1f' % (float(sys.argv[1]) / b) if b else 'n/a')" "$1" "$2"; }
+# Every timed run goes through /usr/bin/time (the same few hundred µs for each
+# tool), which appends its peak RSS in KB to a file; peak FILE: the largest, MB.
+TM="/usr/bin/time -a -f %M -o"
+peak() { grep -E '^[0-9]+$' "$1" | sort -n | tail -n 1 | awk '{printf "%d", $1 / 1024}'; }
+GLF="--no-banner --log-level error --exit-code 0 --report-format json"
+
+ROWS=""
+for REPO in "$@"; do
+  REPO=$(cd "$REPO" && pwd)
+  NAME=$(basename "$REPO" .git)
+  [ "$NAME" = repo ] && NAME=$(basename "$(dirname "$REPO")")
+  COMMIT=$(git -C "$REPO" rev-parse --short=12 HEAD)
+  NCOMMITS=$(git -C "$REPO" rev-list --count --all)
+  W="$OUT/$NAME"
+  mkdir -p "$W"
+  echo "== $NAME at $COMMIT, $NCOMMITS commits (all refs)"
+  echo "   load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+  # 1. History.
+  hyperfine -N -w "$WARMUP" -r "$RUNS" -i --export-json "$W/history.json" \
+    -n keygate "$TM $W/rss-h-kg $KG -C $REPO scan --history --no-env-file --report $W/kg-hist.json" \
+    -n gitleaks "$TM $W/rss-h-gl $GL git $REPO $GLF --report-path $W/gl-hist.json" \
+    -n betterleaks "$TM $W/rss-h-bl $BL git $REPO $GLF --report-path $W/bl-hist.json" >/dev/null
+  read -r H_KG H_GL H_BL <<< "$(median "$W/history.json")"
+  read -r HC_KG HC_GL HC_BL <<< "$(cpu "$W/history.json")"
+  R_HKG=$(peak "$W/rss-h-kg") R_HGL=$(peak "$W/rss-h-gl") R_HBL=$(peak "$W/rss-h-bl")
+  echo "   history exit codes (keygate gitleaks betterleaks): $(codes "$W/history.json"); CPU $HC_KG / $HC_GL / $HC_BL s"
+  echo "   history: keygate $H_KG s, gitleaks $H_GL s, betterleaks $H_BL s; RSS $R_HKG / $R_HGL / $R_HBL MB"
+
+  # 2. Working tree, on a local clone's checkout.
+  CO="$W/checkout"
+  rm -rf "$CO"
+  if ! git clone -q "$REPO" "$CO" 2>"$W/clone.err"; then
+    # A partial clone: the checkout stops at the first missing blob. Check out
+    # what is there and fill the index from HEAD's tree (needs no blobs).
+    git -C "$CO" read-tree HEAD
+    git -C "$CO" checkout-index -a -q 2>/dev/null || true
+    echo "   checkout: $(git -C "$CO" ls-files --deleted | wc -l) files missing from the partial clone"
+  fi
+  NFILES=$(git -C "$CO" ls-files | wc -l)
+  hyperfine -N -w "$WARMUP" -r "$RUNS" -i --export-json "$W/tree.json" \
+    -n keygate "$TM $W/rss-t-kg $KG -C $CO scan . --no-env-file --report $W/kg-tree.json" \
+    -n gitleaks "$TM $W/rss-t-gl $GL dir $CO $GLF --report-path $W/gl-tree.json" \
+    -n betterleaks "$TM $W/rss-t-bl $BL dir $CO $GLF --report-path $W/bl-tree.json" >/dev/null
+  read -r T_KG T_GL T_BL <<< "$(median "$W/tree.json")"
+  read -r TC_KG TC_GL TC_BL <<< "$(cpu "$W/tree.json")"
+  R_TKG=$(peak "$W/rss-t-kg") R_TGL=$(peak "$W/rss-t-gl") R_TBL=$(peak "$W/rss-t-bl")
+  echo "   tree ($NFILES files): keygate $T_KG s, gitleaks $T_GL s, betterleaks $T_BL s; RSS $R_TKG / $R_TGL / $R_TBL MB"
+
+  # 3. A one-file staged commit: one line appended to a tracked text file.
+  # sed, not head: head would close the pipe early and pipefail end the script.
+  f=$(git -C "$CO" ls-files '*.md' '*.go' '*.py' '*.ts' '*.js' | sed -n 1p)
+  echo "one more line for the commit" >> "$CO/$f"
+  git -C "$CO" add "$f"
+  hyperfine -N -w 3 -r $((RUNS * 4)) -i --export-json "$W/staged.json" \
+    -n keygate "$KG -C $CO scan --staged --no-env-file" \
+    -n gitleaks "$GL git --pre-commit --staged $CO --no-banner --log-level error --exit-code 0" \
+    -n betterleaks "$BL git --pre-commit --staged $CO --no-banner --log-level error --exit-code 0" >/dev/null
+  read -r S_KG S_GL S_BL <<< "$(median "$W/staged.json")"
+  read -r SC_KG SC_GL SC_BL <<< "$(cpu "$W/staged.json")"
+  echo "   staged ($f): keygate $S_KG s, gitleaks $S_GL s, betterleaks $S_BL s"
+  echo "   load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+  ROWS="$ROWS| $NAME | \`$COMMIT\` | $NCOMMITS | history | $H_KG s ($HC_KG) | $H_GL s ($HC_GL) | $H_BL s ($HC_BL) | **$(ratio "$H_GL" "$H_KG")x** ($(ratio "$HC_GL" "$HC_KG")x) | **$(ratio "$H_BL" "$H_KG")x** ($(ratio "$HC_BL" "$HC_KG")x) | $R_HKG / $R_HGL / $R_HBL MB |
+| | | $NFILES files | tree | $T_KG s ($TC_KG) | $T_GL s ($TC_GL) | $T_BL s ($TC_BL) | $(ratio "$T_GL" "$T_KG")x ($(ratio "$TC_GL" "$TC_KG")x) | **$(ratio "$T_BL" "$T_KG")x** ($(ratio "$TC_BL" "$TC_KG")x) | $R_TKG / $R_TGL / $R_TBL MB |
+| | | | staged, 1 file | $S_KG s ($SC_KG) | $S_GL s ($SC_GL) | $S_BL s ($SC_BL) | **$(ratio "$S_GL" "$S_KG")x** ($(ratio "$SC_GL" "$SC_KG")x) | $(ratio "$S_BL" "$S_KG")x ($(ratio "$SC_BL" "$SC_KG")x) | |
+"
+done
+
+{
+  echo "## Real repositories ($(date -u +%Y-%m-%d), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), wall-time median of $RUNS runs, (CPU user+system s))"
+  echo
+  echo "| repository | commit | commits / files | case | keygate | gitleaks | betterleaks | vs gitleaks | vs betterleaks | peak RSS kg / gl / bl |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  printf '%s' "$ROWS"
+} | tee "$OUT/results.md"
