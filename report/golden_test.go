@@ -86,7 +86,7 @@ func TestGoldenReports(t *testing.T) {
 func TestStatusAndExitCode(t *testing.T) {
 	cases := []struct {
 		findings, errors int
-		status           string
+		status           Status
 		code             int
 	}{
 		{0, 0, StatusPass, 0},

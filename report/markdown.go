@@ -39,7 +39,7 @@ func mdText(s string) string {
 // (rule, file:line, masked value).
 func Markdown(r *Report) string {
 	var b strings.Builder
-	icon := map[string]string{StatusPass: "✅", StatusFail: "❌", StatusError: "⚠️"}[r.Status]
+	icon := map[Status]string{StatusPass: "✅", StatusFail: "❌", StatusError: "⚠️"}[r.Status]
 	fmt.Fprintf(&b, "## %s keygate: %s\n\n%s\n\n", icon, r.Status, Escape(Summarize(r)))
 	if len(r.Findings) > 0 {
 		b.WriteString("| severity | rule | location | value |\n|---|---|---|---|\n")

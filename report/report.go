@@ -15,17 +15,21 @@ import (
 // to an existing field's meaning bumps it.
 const SchemaVersion = 1
 
+// Status is a report's verdict: pass (no finding, nothing unread), fail
+// (findings) or error (the scan was incomplete, whatever it found).
+type Status string
+
 // Statuses.
 const (
-	StatusPass  = "pass"
-	StatusFail  = "fail"
-	StatusError = "error"
+	StatusPass  Status = "pass"
+	StatusFail  Status = "fail"
+	StatusError Status = "error"
 )
 
 // Report is latest.json.
 type Report struct {
 	SchemaVersion int       `json:"schema_version"`
-	Status        string    `json:"status"`
+	Status        Status    `json:"status"`
 	GeneratedAt   string    `json:"generated_at"`
 	Tool          Tool      `json:"tool"`
 	RulePack      RulePack  `json:"rule_pack"`
@@ -185,7 +189,7 @@ func New(res *scan.Result, m Meta) *Report {
 	return r
 }
 
-func status(findings, errors int) string {
+func status(findings, errors int) Status {
 	switch {
 	case errors > 0:
 		return StatusError

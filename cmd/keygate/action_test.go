@@ -89,7 +89,7 @@ func TestGitHubActionScanStep(t *testing.T) {
 	assert.Contains(t, r.log, "::error file=env/.env,line=1,col=1,title=keygate blocked-path::")
 	require.Contains(t, r.outputs, "report=")
 	report := strings.TrimSpace(strings.SplitN(strings.SplitN(r.outputs, "report=", 2)[1], "\n", 2)[0])
-	assert.Equal(t, "fail", readReport(t, report).Status, "latest.json is kept for the artifact")
+	assert.Equal(t, "fail", string(readReport(t, report).Status), "latest.json is kept for the artifact")
 
 	// A clean range passes.
 	r = runActionStep(t, g.dir, map[string]string{

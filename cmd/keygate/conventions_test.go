@@ -62,7 +62,7 @@ func TestFailOn(t *testing.T) {
 			if tt.code == exitPass {
 				assert.Contains(t, res.stdout, "bot-password", "findings below the bar are still shown")
 				assert.Contains(t, res.stderr, "below --fail-on critical")
-				assert.Equal(t, "fail", readReport(t, filepath.Join(dir, "reports/security/latest.json")).Status, "the report keeps the truth")
+				assert.Equal(t, "fail", string(readReport(t, filepath.Join(dir, "reports/security/latest.json")).Status), "the report keeps the truth")
 			}
 			if tt.code == exitUsage {
 				assert.Contains(t, res.stderr, `--fail-on: severity "severe"`)

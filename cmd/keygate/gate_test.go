@@ -364,7 +364,7 @@ func TestRangeInShallowAndPartialClones(t *testing.T) {
 	assert.Equal(t, exitUsage, res.code, res.combined)
 	var rep report.Report
 	require.NoError(t, jsonUnmarshal(res.stdout, &rep), res.combined)
-	assert.Equal(t, "error", rep.Status)
+	assert.Equal(t, "error", string(rep.Status))
 	require.Len(t, rep.Errors, 1)
 	assert.Contains(t, rep.Errors[0], "3 blobs are missing from this partial clone")
 }
@@ -381,7 +381,7 @@ func TestHistoryObjectOverTheLimit(t *testing.T) {
 	assert.Equal(t, exitUsage, res.code, res.combined)
 	var rep report.Report
 	require.NoError(t, jsonUnmarshal(res.stdout, &rep), res.combined)
-	assert.Equal(t, "error", rep.Status)
+	assert.Equal(t, "error", string(rep.Status))
 	require.NotEmpty(t, rep.Errors)
 	assert.Contains(t, rep.Errors[0], "docs/big.md")
 	assert.Contains(t, rep.Errors[0], "too large")

@@ -53,7 +53,7 @@ func TestEnvFileErrors(t *testing.T) {
 	assert.Contains(t, res.stderr, filepath.Join(dir, "env/.env")+":2: unterminated double quote in the value of BOT1_PASSWORD")
 	assert.NotContains(t, res.combined, fixture.HostPassphrase)
 	rep := readReport(t, filepath.Join(dir, "reports/security/latest.json"))
-	assert.Equal(t, "error", rep.Status)
+	assert.Equal(t, "error", string(rep.Status))
 
 	res = runCLI(t, dir, nil, "scan", "--env-file", "missing.env")
 	assert.Equal(t, exitUsage, res.code)

@@ -188,7 +188,7 @@ func TestRotateCheckHealthy(t *testing.T) {
 		Checks []struct{ ID, Status, Message, Fix string } `json:"checks"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(res.stdout), &js))
-	assert.Equal(t, "pass", js.Status)
+	assert.Equal(t, "pass", string(js.Status))
 	require.Len(t, js.LastDrills, 1)
 	assert.Equal(t, "BOT1", js.LastDrills[0].Bot)
 	assert.InDelta(t, 3*3600, js.LastDrills[0].AgeSeconds, 1)
@@ -266,7 +266,7 @@ func TestRotateCheckFailures(t *testing.T) {
 				Status string `json:"status"`
 			}
 			require.NoError(t, json.Unmarshal([]byte(js.stdout), &out), js.stdout)
-			assert.Equal(t, "fail", out.Status)
+			assert.Equal(t, "fail", string(out.Status))
 		})
 	}
 }

@@ -34,7 +34,7 @@ func TestScanTradingOpsExact(t *testing.T) {
 	assert.Equal(t, exitFail, res.code, res.combined)
 	rep := readReport(t, filepath.Join(dir, "reports/security/latest.json"))
 	assert.Equal(t, fixture.Wanted(), findingsOf(rep))
-	assert.Equal(t, "fail", rep.Status)
+	assert.Equal(t, "fail", string(rep.Status))
 	assert.Equal(t, 1, rep.SchemaVersion)
 	assert.Equal(t, "paths", rep.Mode)
 	assert.True(t, rep.IncludeLogs)
@@ -90,7 +90,7 @@ func TestScanDecoysOnlyPasses(t *testing.T) {
 	res := runCLI(t, dir, nil, "scan", "--include-logs")
 	assert.Equal(t, exitPass, res.code, res.combined)
 	rep := readReport(t, filepath.Join(dir, "reports/security/latest.json"))
-	assert.Equal(t, "pass", rep.Status)
+	assert.Equal(t, "pass", string(rep.Status))
 	assert.Empty(t, rep.Findings)
 	assert.NotNil(t, rep.Findings, "findings is [] not null")
 }
@@ -101,7 +101,7 @@ func TestScanEmptyScopePasses(t *testing.T) {
 	res := runCLI(t, dir, nil, "scan", "--include-logs")
 	assert.Equal(t, exitPass, res.code, res.combined)
 	rep := readReport(t, filepath.Join(dir, "reports/security/latest.json"))
-	assert.Equal(t, "pass", rep.Status)
+	assert.Equal(t, "pass", string(rep.Status))
 	assert.Equal(t, 0, rep.Summary.FilesScanned)
 }
 
@@ -211,7 +211,7 @@ func TestBadInputs(t *testing.T) {
 			assert.Contains(t, res.stderr, name+wantLine[name])
 			// The report still exists, valid, saying error.
 			rep := readReport(t, filepath.Join(dir, "reports/security/latest.json"))
-			assert.Equal(t, "error", rep.Status)
+			assert.Equal(t, "error", string(rep.Status))
 			assert.NotEmpty(t, rep.Errors)
 			res = runCLI(t, dir, nil, "rules", "test", filepath.Join(dir, name))
 			assert.Equal(t, exitUsage, res.code)
@@ -307,7 +307,7 @@ func TestUnreadableFile(t *testing.T) {
 	assert.Equal(t, exitUsage, ee.ExitCode(), string(out))
 	assert.Contains(t, string(out), "docs/locked.md: permission denied")
 	rep := readReport(t, filepath.Join(dir, "reports/security/latest.json"))
-	assert.Equal(t, "error", rep.Status)
+	assert.Equal(t, "error", string(rep.Status))
 	assert.Equal(t, []string{"docs/locked.md: permission denied"}, rep.Errors)
 }
 
