@@ -39,7 +39,7 @@ const (
 // callers must never print it, only Mask(Secret).
 type Finding struct {
 	RuleID   string
-	Severity string
+	Severity rules.Severity
 	// Start and End are byte offsets of the secret in the scanned stream.
 	Start, End int64
 	// Line and Column are 1-based; Column counts bytes.

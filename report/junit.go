@@ -133,6 +133,6 @@ func junitFinding(f Finding) junitCase {
 	}
 	return junitCase{
 		Name: name, Classname: f.Path, File: f.Path, Line: f.Line, Time: "0",
-		Failure: &junitProblem{Message: fmt.Sprintf("%s %s: %s", f.Severity, f.RuleID, value), Type: f.Severity, Text: text.String()},
+		Failure: &junitProblem{Message: fmt.Sprintf("%s %s: %s", f.Severity, f.RuleID, value), Type: string(f.Severity), Text: text.String()},
 	}
 }

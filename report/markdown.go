@@ -61,7 +61,7 @@ func Markdown(r *Report) string {
 			if f.Decoded != "" {
 				value += " (decoded: " + f.Decoded + ")"
 			}
-			fmt.Fprintf(&b, "| %s | `%s` | `%s` | `%s` |\n", mdCode(f.Severity), mdCode(f.RuleID), mdCode(loc), mdCode(value))
+			fmt.Fprintf(&b, "| %s | `%s` | `%s` | `%s` |\n", mdCode(string(f.Severity)), mdCode(f.RuleID), mdCode(loc), mdCode(value))
 		}
 		b.WriteString("\n")
 	}

@@ -75,19 +75,19 @@ type Summary struct {
 
 // Finding is one reported finding; it holds the masked value only.
 type Finding struct {
-	RuleID       string  `json:"rule_id"`
-	Severity     string  `json:"severity"`
-	Path         string  `json:"path"`
-	Line         int     `json:"line"`
-	Column       int     `json:"column"`
-	Commit       *string `json:"commit"`
-	Author       *string `json:"author,omitempty"`
-	Date         *string `json:"date,omitempty"`
-	SecretMasked string  `json:"secret_masked"`
-	Fingerprint  string  `json:"fingerprint"`
-	Source       string  `json:"source"`
-	EnvName      *string `json:"env_name"`
-	Help         string  `json:"help,omitempty"`
+	RuleID       string         `json:"rule_id"`
+	Severity     rules.Severity `json:"severity"`
+	Path         string         `json:"path"`
+	Line         int            `json:"line"`
+	Column       int            `json:"column"`
+	Commit       *string        `json:"commit"`
+	Author       *string        `json:"author,omitempty"`
+	Date         *string        `json:"date,omitempty"`
+	SecretMasked string         `json:"secret_masked"`
+	Fingerprint  string         `json:"fingerprint"`
+	Source       string         `json:"source"`
+	EnvName      *string        `json:"env_name"`
+	Help         string         `json:"help,omitempty"`
 	// History scans (additions to the contract): how many commits added
 	// this secret at this path (more than one when it was removed and
 	// added again, or added on two branches), and whether a ref tip (a
@@ -183,7 +183,7 @@ func New(res *scan.Result, m Meta) *Report {
 		}
 		r.Findings = append(r.Findings, out)
 		r.Summary.ByRule[f.RuleID]++
-		r.Summary.BySeverity[f.Severity]++
+		r.Summary.BySeverity[string(f.Severity)]++
 	}
 	r.Status = status(len(r.Findings), len(r.Errors))
 	return r

@@ -49,7 +49,7 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 		case f.Source == scan.SourcePath:
 			extra += " (in the path's name: rename it)"
 		}
-		if _, err := fmt.Fprintf(w, "%s  %s  %s  %s%s\n", loc, paint(f.Severity, fmt.Sprintf("%-8s", f.Severity)), Escape(f.RuleID), value, extra); err != nil {
+		if _, err := fmt.Fprintf(w, "%s  %s  %s  %s%s\n", loc, paint(string(f.Severity), fmt.Sprintf("%-8s", f.Severity)), Escape(f.RuleID), value, extra); err != nil {
 			return err
 		}
 		if !o.Quiet {

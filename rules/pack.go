@@ -8,13 +8,33 @@ import (
 	"encoding/hex"
 )
 
+// Severity is how urgent a finding is: low < medium < high < critical.
+type Severity string
+
 // Severities, from most to least urgent.
 const (
-	SeverityCritical = "critical"
-	SeverityHigh     = "high"
-	SeverityMedium   = "medium"
-	SeverityLow      = "low"
+	SeverityCritical Severity = "critical"
+	SeverityHigh     Severity = "high"
+	SeverityMedium   Severity = "medium"
+	SeverityLow      Severity = "low"
 )
+
+var severityRank = map[Severity]int{SeverityLow: 1, SeverityMedium: 2, SeverityHigh: 3, SeverityCritical: 4}
+
+// Valid reports whether s is one of the four severities.
+func (s Severity) Valid() bool { _, ok := severityRank[s]; return ok }
+
+// AtLeast reports whether s is as urgent as min or more. A severity that
+// is not one of the four ranks above critical, so a finding of an unknown
+// severity is never let through a threshold.
+func (s Severity) AtLeast(min Severity) bool { return s.rank() >= min.rank() }
+
+func (s Severity) rank() int {
+	if r, ok := severityRank[s]; ok {
+		return r
+	}
+	return len(severityRank) + 1
+}
 
 // GateGeneric is the value gate of rules keyed on a variable's name alone:
 // a match counts only when the name's last word is a secret word and the
@@ -55,7 +75,7 @@ type Rule struct {
 	// Family groups rules by kind of provider (cloud, vcs, exchanges...)
 	// for listing; it does not change matching.
 	Family      string   `yaml:"family,omitempty"`
-	Severity    string   `yaml:"severity"`
+	Severity    Severity `yaml:"severity"`
 	Keywords    []string `yaml:"keywords"`
 	Pattern     string   `yaml:"pattern"`
 	SecretGroup int      `yaml:"secret_group,omitempty"`

@@ -35,15 +35,6 @@ const ChecksumBase58Check = "base58check"
 // detector implements each.
 var Checksums = []string{ChecksumCRC32Base62, ChecksumBIP39, ChecksumBase58Check}
 
-// validSeverity reports whether s is one of the four severities.
-func validSeverity(s string) bool {
-	switch s {
-	case SeverityCritical, SeverityHigh, SeverityMedium, SeverityLow:
-		return true
-	}
-	return false
-}
-
 func (p *Pack) validate(file string, docLine int) error {
 	var errs []error
 	add := func(line int, format string, args ...any) {
@@ -87,7 +78,7 @@ func (p *Pack) validate(file string, docLine int) error {
 		if r.Checksum != "" && !slices.Contains(Checksums, r.Checksum) {
 			at("checksum %q: must be one of %s", r.Checksum, strings.Join(Checksums, ", "))
 		}
-		if !validSeverity(r.Severity) {
+		if !r.Severity.Valid() {
 			at("severity %q: must be critical, high, medium or low", r.Severity)
 		}
 		if len(r.Keywords) == 0 {

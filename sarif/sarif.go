@@ -24,10 +24,10 @@ const InformationURI = "https://github.com/keygate/keygate"
 const MaxResults = 25000
 
 // securitySeverity maps severities to GitHub's security-severity scores.
-var securitySeverity = map[string]string{"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+var securitySeverity = map[rules.Severity]string{rules.SeverityCritical: "9.5", rules.SeverityHigh: "8.0", rules.SeverityMedium: "5.5", rules.SeverityLow: "3.0"}
 
 // level maps severities to SARIF levels.
-func level(severity string) string {
+func level(severity rules.Severity) string {
 	switch severity {
 	case rules.SeverityCritical, rules.SeverityHigh:
 		return "error"
@@ -39,8 +39,9 @@ func level(severity string) string {
 
 // ruleInfo is what SARIF says about a rule.
 type ruleInfo struct {
-	id, description, severity, help string
-	keywords                        []string
+	id, description, help string
+	severity              rules.Severity
+	keywords              []string
 }
 
 // allRules lists the pack's rules and keygate's built-in ones.
@@ -48,11 +49,11 @@ func allRules(pack *rules.Pack) []ruleInfo {
 	var out []ruleInfo
 	if pack != nil {
 		for _, r := range pack.Rules {
-			out = append(out, ruleInfo{r.ID, r.Description, r.Severity, r.Help, r.Keywords})
+			out = append(out, ruleInfo{id: r.ID, description: r.Description, severity: r.Severity, help: r.Help, keywords: r.Keywords})
 		}
 	}
 	for _, r := range rules.Builtins() {
-		out = append(out, ruleInfo{r.ID, r.Description, r.Severity, r.Help, nil})
+		out = append(out, ruleInfo{id: r.ID, description: r.Description, severity: r.Severity, help: r.Help})
 	}
 	return out
 }
@@ -110,7 +111,7 @@ func Build(rep *report.Report, pack *rules.Pack) (*gosarif.Report, error) {
 			ID:                   r.id,
 			Name:                 name,
 			ShortDescription:     &gosarif.MultiformatMessageString{Text: str(r.description)},
-			FullDescription:      &gosarif.MultiformatMessageString{Text: str(r.description + ". Severity: " + r.severity + ".")},
+			FullDescription:      &gosarif.MultiformatMessageString{Text: str(r.description + ". Severity: " + string(r.severity) + ".")},
 			Help:                 &gosarif.MultiformatMessageString{Text: str(r.help), Markdown: str(markdown)},
 			HelpURI:              str(InformationURI + "#writing-rules"),
 			DefaultConfiguration: &gosarif.ReportingConfiguration{Level: level(r.severity)},

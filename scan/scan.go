@@ -16,6 +16,7 @@ import (
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/gitleaksignore"
 	"github.com/keygate/keygate/internal/glob"
+	"github.com/keygate/keygate/rules"
 	"github.com/keygate/keygate/source"
 )
 
@@ -51,7 +52,7 @@ const binarySniff = 8000
 // Finding is a reportable finding. It never holds the secret.
 type Finding struct {
 	RuleID      string
-	Severity    string
+	Severity    rules.Severity
 	Path        string
 	Line        int
 	Column      int

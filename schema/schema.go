@@ -102,8 +102,8 @@ func packSchema() (*jsonschema.Schema, error) {
 		return nil, fmt.Errorf("rule pack schema: no rules items")
 	}
 	severity := rule.Properties.Value("severity")
-	for _, sev := range []string{rules.SeverityCritical, rules.SeverityHigh, rules.SeverityMedium, rules.SeverityLow} {
-		severity.Enum = append(severity.Enum, sev)
+	for _, sev := range []rules.Severity{rules.SeverityCritical, rules.SeverityHigh, rules.SeverityMedium, rules.SeverityLow} {
+		severity.Enum = append(severity.Enum, string(sev))
 	}
 	if gate := rule.Properties.Value("gate"); gate != nil {
 		gate.Enum = append(gate.Enum, rules.GateGeneric, rules.GateCode)

@@ -37,7 +37,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"regexp/syntax"
-	"slices"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
@@ -214,7 +213,7 @@ func (c *converter) rule(at string, g *rule) rules.Rule {
 		Line:        c.pos.at(at),
 	}
 	for _, t := range g.Tags {
-		if s := strings.ToLower(t); slices.Contains([]string{rules.SeverityCritical, rules.SeverityHigh, rules.SeverityMedium, rules.SeverityLow}, s) {
+		if s := rules.Severity(strings.ToLower(t)); s.Valid() {
 			r.Severity = s
 		}
 	}
