@@ -61,7 +61,7 @@ func Verify(path string, maxAge time.Duration, now time.Time) (*Verification, er
 	case age < -clockSkew:
 		return nil, fmt.Errorf("%s: generated_at %s is in the future (%s ahead of this host): refusing it", path, r.GeneratedAt, (-age).Round(time.Second))
 	case age > maxAge:
-		return nil, fmt.Errorf("%s: stale: generated %s ago, more than --max-age %s; run `keygate scan --include-logs` again", path, age.Round(time.Second), maxAge)
+		return nil, fmt.Errorf("%s: stale: generated %s ago, more than the %s allowed; run `keygate scan --include-logs` again", path, age.Round(time.Second), maxAge)
 	}
 	if r.Status != StatusPass {
 		why := Plural(r.Summary.Findings, "finding", "findings")
@@ -89,7 +89,7 @@ func ParseMaxAge(s string) (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("--max-age %q: want a positive duration such as 90m, 36h or 7d", s)
+		return 0, fmt.Errorf("maximum age %q: want a positive duration such as 90m, 36h or 7d", s)
 	}
 	return d, nil
 }

@@ -25,7 +25,7 @@ read or is not JSON.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			d, err := report.ParseMaxAge(maxAge)
 			if err != nil {
-				return usageErr(err)
+				return usageErr(fmt.Errorf("--max-age: %w", err))
 			}
 			cwd, err := a.cwd()
 			if err != nil {
