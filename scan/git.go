@@ -1,11 +1,9 @@
 package scan
 
 import (
-	"bytes"
 	"context"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/keygate/keygate/detector"
@@ -54,41 +52,6 @@ type GitOptions struct {
 	Progress  Progress
 }
 
-// blobJob is one blob to scan; lines limits findings (nil: all lines).
-type blobJob struct {
-	id    source.ObjectID
-	path  string // path used for rules limited by paths
-	lines map[int]bool
-}
-
-// scanBlobs reads and scans blobs in parallel, each worker with its own
-// object reader.
-func scanBlobs(ctx context.Context, repo *source.Repo, opts Options, jobs []blobJob, progress func(done int, bytes int64)) ([]streamResult, error) {
-	results := make([]streamResult, len(jobs))
-	workers := workerCount(opts, len(jobs))
-	readers, err := repo.NewBlobReaders(workers)
-	if err != nil {
-		return nil, err
-	}
-	var done, total atomic.Int64
-	err = parallel(ctx, len(jobs), workers, func(w, i int) {
-		results[i] = scanBlob(readers[w], opts.Detector, jobs[i])
-		d, b := done.Add(1), total.Add(results[i].bytes)
-		if progress != nil {
-			progress(int(d), b)
-		}
-	})
-	return results, err
-}
-
-func scanBlob(r *source.BlobReader, d *detector.Detector, job blobJob) streamResult {
-	data, binary, err := readBlob(r, job.id)
-	if err != nil || binary {
-		return streamResult{err: err, binary: binary}
-	}
-	return scanStream(bytes.NewReader(data), d, job.path, job.lines)
-}
-
 // readBlob reads a blob and tells whether it starts like a binary file; a
 // large binary one is read no further than that start.
 func readBlob(r *source.BlobReader, id source.ObjectID) (data []byte, binary bool, err error) {
@@ -108,30 +71,17 @@ func Staged(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, e
 		return nil, err
 	}
 	r := &Result{Mode: ModeStaged}
-	var jobs []blobJob
 	for _, ch := range changes {
 		if Blocked(opts.Blocked, ch.Path) {
 			opts.add(r, blockedFinding(ch.Path))
 		}
-		if !ch.Content {
-			continue
-		}
-		jobs = append(jobs, blobJob{id: ch.Blob, path: ch.Path, lines: ch.Added})
 	}
 	opts.scanPaths(r, stagedPaths(changes))
-	results, err := scanBlobs(ctx, repo, opts.Options, jobs, nil)
+	frags, results, err := opts.scanSource(ctx, repo, changes)
 	if err != nil {
 		return nil, err
 	}
-	for i, res := range results {
-		path := jobs[i].path
-		if !r.tally(path, "", res) {
-			continue
-		}
-		for _, f := range res.findings {
-			opts.add(r, opts.newFinding(f, path))
-		}
-	}
+	opts.collect(r, frags, results)
 	sortFindings(r)
 	r.Duration = time.Since(start)
 	return r, nil

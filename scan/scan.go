@@ -185,27 +185,6 @@ func isBinary(head []byte) bool {
 	return bytes.IndexByte(head, 0) >= 0
 }
 
-// fileResult is a scanned file, its findings already converted (in the
-// worker, so fingerprints are computed in parallel).
-type fileResult struct {
-	streamResult
-	converted []Finding
-}
-
-// scanFile streams one file through the detector.
-func (o *Options) scanFile(f source.File) fileResult {
-	fh, err := openRegular(f.Abs)
-	if err != nil {
-		return fileResult{streamResult: streamResult{err: err}}
-	}
-	defer fh.Close()
-	res := fileResult{streamResult: scanStream(fh, o.Detector, f.Path, nil)}
-	for _, df := range res.findings {
-		res.converted = append(res.converted, o.newFinding(df, f.Path))
-	}
-	return res
-}
-
 // Files scans the walked files in parallel; results are in path order
 // whatever the scheduling.
 func Files(ctx context.Context, opts Options, w *source.FileList) *Result {
@@ -214,21 +193,11 @@ func Files(ctx context.Context, opts Options, w *source.FileList) *Result {
 	for _, e := range w.Errors {
 		r.Errors = append(r.Errors, e.Error())
 	}
-	results := make([]fileResult, len(w.Files))
-	err := parallel(ctx, len(w.Files), workerCount(opts, len(w.Files)), func(_, i int) {
-		results[i] = opts.scanFile(w.Files[i])
-	})
+	frags, results, err := opts.scanSource(ctx, nil, w)
 	if err != nil {
 		r.Errors = append(r.Errors, fmt.Sprintf("scan interrupted: %v", err))
 	}
-	for i, fr := range results {
-		if !r.tally(w.Files[i].Path, "", fr.streamResult) {
-			continue
-		}
-		for _, f := range fr.converted {
-			opts.add(r, f)
-		}
-	}
+	opts.collect(r, frags, results)
 	opts.scanPaths(r, walkPaths(w))
 	sort.SliceStable(r.Skipped, func(i, j int) bool { return r.Skipped[i].Path < r.Skipped[j].Path })
 	r.Duration = time.Since(start)

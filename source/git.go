@@ -139,7 +139,7 @@ type StagedChange struct {
 // names it to a hook in GIT_INDEX_FILE (`git commit -a`, `commit PATH`
 // and `--interactive` commit from a temporary index); empty means the
 // repository's own index (a linked work tree's own, in one).
-func (r *Repo) Staged(indexFile string) ([]StagedChange, error) {
+func (r *Repo) Staged(indexFile string) (StagedChanges, error) {
 	if r.Bare && indexFile == "" {
 		return nil, fmt.Errorf("%s: %w", r.Root, ErrBare)
 	}

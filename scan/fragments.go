@@ -1,0 +1,76 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+
+	"github.com/keygate/keygate/source"
+)
+
+// fragmentResult is a scanned fragment, its findings already converted
+// (in the worker, so fingerprints are computed in parallel).
+type fragmentResult struct {
+	streamResult
+	converted []Finding
+}
+
+// scanSource reads every fragment the source yields and scans them on
+// all cores: files are streamed from disk, blobs read through a reader of
+// the worker's own. Results are in the source's order whatever the
+// scheduling. repo may be nil when the source yields files only.
+func (o *Options) scanSource(ctx context.Context, repo *source.Repo, src source.Source) ([]source.Fragment, []fragmentResult, error) {
+	var frags []source.Fragment
+	if err := src.Fragments(ctx, func(f source.Fragment) error {
+		frags = append(frags, f)
+		return nil
+	}); err != nil {
+		return nil, nil, err
+	}
+	workers := workerCount(*o, len(frags))
+	readers := make([]*source.BlobReader, workers)
+	if repo != nil {
+		var err error
+		if readers, err = repo.NewBlobReaders(workers); err != nil {
+			return nil, nil, err
+		}
+	}
+	results := make([]fragmentResult, len(frags))
+	err := parallel(ctx, len(frags), workers, func(w, i int) {
+		results[i] = o.scanFragment(readers[w], frags[i])
+	})
+	return frags, results, err
+}
+
+func (o *Options) scanFragment(rd *source.BlobReader, f source.Fragment) fragmentResult {
+	var res fragmentResult
+	if f.File != "" {
+		fh, err := openRegular(f.File)
+		if err != nil {
+			return fragmentResult{streamResult: streamResult{err: err}}
+		}
+		defer fh.Close()
+		res.streamResult = scanStream(fh, o.Detector, f.Path, f.Lines)
+	} else {
+		data, binary, err := readBlob(rd, f.Blob)
+		if err != nil || binary {
+			return fragmentResult{streamResult: streamResult{err: err, binary: binary}}
+		}
+		res.streamResult = scanStream(bytes.NewReader(data), o.Detector, f.Path, f.Lines)
+	}
+	for _, df := range res.findings {
+		res.converted = append(res.converted, o.newFinding(df, f.Path))
+	}
+	return res
+}
+
+// collect files each fragment's outcome and findings in r, in order.
+func (o *Options) collect(r *Result, frags []source.Fragment, results []fragmentResult) {
+	for i, fr := range results {
+		if !r.tally(frags[i].Path, "", fr.streamResult) {
+			continue
+		}
+		for _, f := range fr.converted {
+			o.add(r, f)
+		}
+	}
+}
