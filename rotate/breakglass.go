@@ -28,7 +28,7 @@ func (r *Rotator) BreakGlass(in BreakGlassInput) error {
 		return err
 	}
 	if in.Reason == "" || in.Owner == "" {
-		return fmt.Errorf("--owner and --reason are required: the incident note names who and why")
+		return fmt.Errorf("%w and %w: the incident note names who and why", ErrNoOwner, ErrNoReason)
 	}
 	unlock, err := r.lock()
 	if err != nil {

@@ -34,7 +34,7 @@ func (r *Rotator) Drill(in DrillInput) error {
 		owner = r.Config.Rotate.Owner
 	}
 	if owner == "" {
-		return errors.New("--owner is required (or rotate.owner in .keygate.yaml): the drill record names who ran it")
+		return fmt.Errorf("%w (or rotate.owner in .keygate.yaml): the drill record names who ran it", ErrNoOwner)
 	}
 	unlock, err := r.lock()
 	if err != nil {

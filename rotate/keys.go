@@ -2,6 +2,7 @@ package rotate
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -23,11 +24,18 @@ var (
 	maxKeysBytes = int64(1 << 20)
 )
 
+// Errors about what the operator must say; the CLI names its flags.
+var (
+	ErrNoOwner  = errors.New("an owner is required")
+	ErrNoReason = errors.New("a reason is required")
+	ErrBadBot   = errors.New("bad bot")
+)
+
 // NormalizeBot checks a bot prefix (BOT1, bot4) and returns it upper-case.
 func NormalizeBot(bot string) (string, error) {
 	b := strings.ToUpper(strings.TrimSpace(bot))
 	if !botRE.MatchString(b) {
-		return "", fmt.Errorf("--bot %q: want a bot prefix such as BOT1", bot)
+		return "", fmt.Errorf("%w %q: want a bot prefix such as BOT1", ErrBadBot, bot)
 	}
 	return b, nil
 }

@@ -10,7 +10,6 @@
 package rotate
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -155,7 +154,7 @@ func (r *Rotator) stage(in StageInput) error {
 		return err
 	}
 	if in.Owner == "" {
-		return errors.New("--owner is required: the rotation record names who did it")
+		return fmt.Errorf("%w: the rotation record names who did it", ErrNoOwner)
 	}
 	st, err := r.loadState()
 	if err != nil {

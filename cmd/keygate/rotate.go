@@ -36,6 +36,16 @@ func rotateErr(err error) error {
 	if err == nil {
 		return nil
 	}
+	// The library speaks of owners, reasons and bots; the CLI's user typed
+	// flags.
+	for _, m := range []struct {
+		err  error
+		flag string
+	}{{rotate.ErrNoOwner, "--owner"}, {rotate.ErrNoReason, "--reason"}, {rotate.ErrBadBot, "--bot"}} {
+		if errors.Is(err, m.err) {
+			err = fmt.Errorf("%s: %w", m.flag, err)
+		}
+	}
 	var se *rotate.StepError
 	if errors.As(err, &se) {
 		return &exitError{code: exitFail, err: err}

@@ -114,7 +114,7 @@ func TestRotateDrillRefusals(t *testing.T) {
 	o := newOpsRepo(t)
 	res := o.rotate("", "drill", "--bot", "BOT1")
 	assert.Equal(t, exitUsage, res.code)
-	assert.Contains(t, res.stderr, "--owner is required (or rotate.owner in .keygate.yaml)")
+	assert.Contains(t, res.stderr, "--owner: an owner is required (or rotate.owner in .keygate.yaml)")
 	res = o.rotate("", "drill", "--bot", "BOT7", "--owner", "alice")
 	assert.Equal(t, exitUsage, res.code)
 	assert.Contains(t, res.stderr, "does not map BOT7")
