@@ -59,6 +59,7 @@ func TestErrorsNameFileAndLine(t *testing.T) {
 		"report: ''\n":           "report: must name a file",
 		"exchanges:\n  bitget:\n    base_url: https://u:p@api.bitget.com\n":       ":3: exchanges.bitget.base_url: must not hold user info",
 		"exchanges:\n  bitget:\n    forbidden_permissions: [wwow, 'Withdraw!']\n": ":3: exchanges.bitget.forbidden_permissions[1]: not a Bitget permission code",
+		"exchanges:\n  bitget:\n    attempts: 0\n":                                ":3: exchanges.bitget.attempts: want 1 to 10",
 		"exchanges:\n  bitget:\n    base_uri: https://api.bitget.com\n":           ":3: unknown field base_uri",
 	}
 	for text, want := range tests {

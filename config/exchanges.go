@@ -23,6 +23,9 @@ type Bitget struct {
 	ForbiddenPermissions []string `yaml:"forbidden_permissions"`
 	// RequireIPAllowlist makes a key without an IP allowlist a violation.
 	RequireIPAllowlist bool `yaml:"require_ip_allowlist"`
+	// Attempts is how many times a request is tried when Bitget cannot be
+	// reached or answers 429 or 5xx (1: no retry), with back-off between.
+	Attempts int `yaml:"attempts"`
 }
 
 // DefaultExchanges is the policy's least privilege: no withdraw (wwow),
@@ -33,6 +36,7 @@ func DefaultExchanges() Exchanges {
 		BaseURL:              bitget.DefaultBaseURL,
 		ForbiddenPermissions: []string{"wwow", "wtow", "chow"},
 		RequireIPAllowlist:   true,
+		Attempts:             bitget.DefaultAttempts,
 	}}
 }
 
@@ -42,6 +46,9 @@ func (e Exchanges) validate(file string, doc *yaml.Node) []error {
 	var errs []error
 	if _, err := bitget.ParseBaseURL(e.Bitget.BaseURL); err != nil {
 		errs = append(errs, &yamlfile.Error{File: file, Line: yamlfile.Line(doc, "exchanges", "bitget", "base_url"), Msg: "exchanges.bitget.base_url: " + err.Error()})
+	}
+	if e.Bitget.Attempts < 1 || e.Bitget.Attempts > 10 {
+		errs = append(errs, &yamlfile.Error{File: file, Line: yamlfile.Line(doc, "exchanges", "bitget", "attempts"), Msg: "exchanges.bitget.attempts: want 1 to 10"})
 	}
 	for i, p := range e.Bitget.ForbiddenPermissions {
 		if !permissionCodeRE.MatchString(p) {

@@ -137,7 +137,9 @@ func New(cfg config.Bitget) (*Auditor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Auditor{Client: bitget.New(u), Policy: Policy{Forbidden: cfg.ForbiddenPermissions, RequireIPAllowlist: cfg.RequireIPAllowlist}}, nil
+	c := bitget.New(u)
+	c.Attempts = max(cfg.Attempts, 1)
+	return &Auditor{Client: c, Policy: Policy{Forbidden: cfg.ForbiddenPermissions, RequireIPAllowlist: cfg.RequireIPAllowlist}}, nil
 }
 
 // Clock syncs with Bitget's clock (once) and returns the local clock's

@@ -13,6 +13,7 @@ import (
 
 	"github.com/keygate/keygate/baseline"
 	"github.com/keygate/keygate/internal/fixture"
+	"github.com/keygate/keygate/internal/testmode"
 	buildversion "github.com/keygate/keygate/internal/version"
 )
 
@@ -35,6 +36,7 @@ func TestVersionCommandAndFlag(t *testing.T) {
 
 // A binary stamped as the release build stamps it prints the stamp.
 func TestVersionStampedBuild(t *testing.T) {
+	testmode.RequireFull(t, "builds keygate with -ldflags")
 	t.Parallel()
 	bin := filepath.Join(t.TempDir(), "keygate")
 	pkg := "github.com/keygate/keygate/internal/version"

@@ -112,7 +112,10 @@ func TestKeysAuditExitCodes(t *testing.T) {
 	}{
 		{"rejected key", []string{"--bot", "BOT1"}, func(k *keysRepo) { k.bitget.Revoke(bot1Key) }, exitFail,
 			"VIOLATION key-rejected: the key of BOT1 is rejected by Bitget: invalid API key (unknown or revoked)"},
-		{"Bitget unreachable", nil, func(k *keysRepo) { k.bitget.Close() }, exitUsage, "could not be reached"},
+		{"Bitget unreachable", nil, func(k *keysRepo) {
+			k.bitget.Close()
+			fixture.Write(t, k.dir, ".keygate.yaml", "exchanges:\n  bitget:\n    attempts: 1\n")
+		}, exitUsage, "could not be reached"},
 		{"bad format", []string{"--format", "xml"}, nil, exitUsage, `--format "xml": want text or json`},
 		{"unknown bot", []string{"--bot", "BOT7"}, nil, exitUsage, "BOT7 has no Bitget key in env/.env"},
 		{"bad bot", []string{"--bot", "trader"}, nil, exitUsage, "want a bot prefix"},

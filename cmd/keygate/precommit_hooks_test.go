@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/keygate/keygate/internal/testmode"
 )
 
 type preCommitHook struct {
@@ -49,6 +51,7 @@ func TestPreCommitHooksFile(t *testing.T) {
 // The keygate-system hook, through the real framework, runs the keygate on
 // PATH: no Go build.
 func TestPreCommitSystemHook(t *testing.T) {
+	testmode.RequireFull(t, "runs the pre-commit framework")
 	t.Parallel()
 	precommit, err := exec.LookPath("pre-commit")
 	if err != nil {

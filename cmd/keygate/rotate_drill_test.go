@@ -243,7 +243,10 @@ func TestRotateCheckFailures(t *testing.T) {
 		{"key with withdraw", func(o *opsRepo) {
 			o.bitget.Add(oldKey, fixture.BitgetAccount{Secret: oldSecret, Passphrase: oldPass, Authorities: []string{"stow", "wwow"}, IPs: "203.0.113.7"})
 		}, "FAIL exchange:BOT1: Bitget answers, but the key of BOT1 has the withdraw permission (wwow)"},
-		{"exchange unreachable", func(o *opsRepo) { o.t.Setenv(bitget.EnvBaseURL, "http://127.0.0.1:1") }, "FAIL exchange:BOT1: Bitget could not be asked about BOT1's key ****dddd: "},
+		{"exchange unreachable", func(o *opsRepo) {
+			o.t.Setenv(bitget.EnvBaseURL, "http://127.0.0.1:1")
+			fixture.Write(o.t, o.dir, ".keygate.yaml", "exchanges:\n  bitget:\n    attempts: 1\n")
+		}, "FAIL exchange:BOT1: Bitget could not be asked about BOT1's key ****dddd: "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
