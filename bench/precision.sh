@@ -30,13 +30,11 @@ if [ -z "$KG" ]; then
   KG="$OUT/keygate"
   KG_COMMIT="commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ' with local changes')"
 fi
-GL=${GITLEAKS:-}
-if [ -z "$GL" ]; then
-  GOBIN="$OUT/gobin" go install github.com/zricethezav/gitleaks/v8@v8.30.1
-  GL="$OUT/gobin/gitleaks"
-fi
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_gitleaks "$OUT"
 # go install leaves gitleaks' version string unset; it is the one installed.
-echo "precision: keygate ($KG_COMMIT), gitleaks ${GITLEAKS_VERSION:-v8.30.1}; reports in $OUT"
+echo "precision: keygate ($KG_COMMIT), gitleaks ${GITLEAKS_VERSION:-$GITLEAKS_PIN}; reports in $OUT"
 
 for dir in "${dirs[@]}"; do
   name=$(basename "$dir")

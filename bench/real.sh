@@ -34,22 +34,16 @@ OUT=${OUT:-$(mktemp -d /tmp/keygate-real.XXXXXX)}
 mkdir -p "$OUT"
 echo "bench: output in $OUT"
 
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need hyperfine || ! [ -x /usr/bin/time ]; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq hyperfine time >/dev/null
-fi
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_tools
 
 KG=${KEYGATE:-}
 if [ -z "$KG" ]; then
   go build -o "$OUT/keygate" ./cmd/keygate
   KG="$OUT/keygate"
 fi
-GL=${GITLEAKS:-}
-if [ -z "$GL" ]; then
-  GOBIN="$OUT/gobin" go install github.com/zricethezav/gitleaks/v8@v8.30.1
-  GL="$OUT/gobin/gitleaks"
-fi
+bench_gitleaks "$OUT"
 BL=${BETTERLEAKS:-}
 if [ -z "$BL" ]; then
   if [ -z "${BETTERLEAKS_SRC:-}" ]; then
@@ -70,7 +64,7 @@ if [ -z "$BL" ]; then
 fi
 
 echo "bench: machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "bench: $("$KG" version 2>&1 | head -n 1) ($KG); gitleaks ${GITLEAKS_VERSION:-v8.30.1} ($GL); betterleaks $("$BL" version 2>&1) ($BL${BETTERLEAKS_SRC:+, built from $BETTERLEAKS_SRC at $(git -C "$BETTERLEAKS_SRC" rev-parse --short=12 HEAD 2>/dev/null)})"
+echo "bench: $("$KG" version 2>&1 | head -n 1) ($KG); gitleaks ${GITLEAKS_VERSION:-$GITLEAKS_PIN} ($GL); betterleaks $("$BL" version 2>&1) ($BL${BETTERLEAKS_SRC:+, built from $BETTERLEAKS_SRC at $(git -C "$BETTERLEAKS_SRC" rev-parse --short=12 HEAD 2>/dev/null)})"
 
 # cpu FILE: user+system seconds (mean, children included: gitleaks' git log)
 # of each command; on a loaded machine less noisy than wall time.

@@ -19,23 +19,17 @@ OUT=${OUT:-$(mktemp -d /tmp/keygate-bench.XXXXXX)}
 mkdir -p "$OUT"
 echo "bench: output in $OUT"
 
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need hyperfine || ! [ -x /usr/bin/time ]; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq hyperfine time >/dev/null
-fi
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_tools
 
 go build -o "$OUT/keygate" ./cmd/keygate
 go build -o "$OUT/gen" ./bench/gen
 KG="$OUT/keygate"
-GL=${GITLEAKS:-}
-if [ -z "$GL" ]; then
-  GOBIN="$OUT/gobin" go install github.com/zricethezav/gitleaks/v8@v8.30.1
-  GL="$OUT/gobin/gitleaks"
-fi
+bench_gitleaks "$OUT"
 
 echo "bench: machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "bench: $("$KG" version), gitleaks ${GITLEAKS_VERSION:-v8.30.1} ($GL)"
+echo "bench: $("$KG" version), gitleaks ${GITLEAKS_VERSION:-$GITLEAKS_PIN} ($GL)"
 
 "$OUT/gen" tree -out "$OUT/tree" -mb "$MB"
 "$OUT/gen" history -out "$OUT/repo" -commits "$COMMITS"

@@ -173,5 +173,11 @@ func verify(dir, path string) error {
 		// the best proof there is.
 		return nil
 	}
-	return fmt.Errorf("%s: %w (is core.hooksPath set at another level, or the file not executable?): %s", path, ErrHookNotRun, strings.TrimSpace(string(out)))
+	// What git said, quoted and cut short: whatever hook git ran instead
+	// is not ours, and its output is not for a terminal as it is.
+	said := strings.TrimSpace(string(out))
+	if len(said) > 300 {
+		said = "..." + said[len(said)-300:]
+	}
+	return fmt.Errorf("%s: %w (is core.hooksPath set at another level, or the file not executable?): git said %q", path, ErrHookNotRun, said)
 }

@@ -10,10 +10,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/bmatcuk/doublestar/v4"
-
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/envfile"
+	"github.com/keygate/keygate/internal/glob"
 )
 
 var (
@@ -70,13 +69,7 @@ func checkKeys(bot string, keys *envfile.File, old *envfile.File, secretEnv []st
 		if !strings.HasPrefix(e.Key, bot+"_") {
 			return fmt.Errorf("%s is not a variable of %s: --bot %s owns %s_* only", e.Key, bot, bot, bot)
 		}
-		secret := false
-		for _, g := range secretEnv {
-			if ok, _ := doublestar.Match(g, e.Key); ok {
-				secret = true
-			}
-		}
-		if !secret {
+		if !glob.Any(secretEnv, e.Key) {
 			return fmt.Errorf("%s is not a credential of the inventory (secret_env)", e.Key)
 		}
 		have[e.Key] = true

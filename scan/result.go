@@ -18,7 +18,7 @@ func (r *Result) tally(path, blob string, res streamResult) bool {
 	}
 	switch {
 	case res.err != nil:
-		r.Errors = append(r.Errors, fmt.Sprintf("%s: %v", where, unwrapPath(res.err)))
+		r.Errors = append(r.Errors, fmt.Sprintf("%s: %v", where, source.UnwrapPath(res.err)))
 		if res.bytes == 0 {
 			return false
 		}

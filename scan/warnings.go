@@ -3,7 +3,7 @@ package scan
 import (
 	"fmt"
 
-	"github.com/bmatcuk/doublestar/v4"
+	"github.com/keygate/keygate/internal/glob"
 
 	"github.com/keygate/keygate/source"
 )
@@ -25,14 +25,15 @@ func walkWarnings(scopes []string, w *source.FileList) []string {
 	return out
 }
 
-func walkMatches(glob string, w *source.FileList) bool {
+func walkMatches(pattern string, w *source.FileList) bool {
+	one := []string{pattern}
 	for _, f := range w.Files {
-		if ok, _ := doublestar.Match(glob, f.Path); ok {
+		if glob.Any(one, f.Path) {
 			return true
 		}
 	}
 	for _, s := range w.Skipped {
-		if ok, _ := doublestar.Match(glob, s.Path); ok {
+		if glob.Any(one, s.Path) {
 			return true
 		}
 	}

@@ -141,7 +141,7 @@ func (w *walker) walk(start string) {
 	err := filepath.WalkDir(start, func(path string, d fs.DirEntry, err error) error {
 		rel := w.rel(path)
 		if err != nil {
-			w.out.Errors = append(w.out.Errors, fmt.Errorf("%s: %w", rel, unwrapPath(err)))
+			w.out.Errors = append(w.out.Errors, fmt.Errorf("%s: %w", rel, UnwrapPath(err)))
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -167,14 +167,14 @@ func (w *walker) walk(start string) {
 		}
 		info, err := d.Info()
 		if err != nil {
-			w.out.Errors = append(w.out.Errors, fmt.Errorf("%s: %w", rel, unwrapPath(err)))
+			w.out.Errors = append(w.out.Errors, fmt.Errorf("%s: %w", rel, UnwrapPath(err)))
 			return nil
 		}
 		w.out.Files = append(w.out.Files, File{Path: rel, Abs: path, Size: info.Size()})
 		return nil
 	})
 	if err != nil {
-		w.out.Errors = append(w.out.Errors, fmt.Errorf("%s: %w", w.rel(start), unwrapPath(err)))
+		w.out.Errors = append(w.out.Errors, fmt.Errorf("%s: %w", w.rel(start), UnwrapPath(err)))
 	}
 }
 
@@ -184,7 +184,7 @@ func (w *walker) walk(start string) {
 func (w *walker) symlink(path, rel string) {
 	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
-		w.out.Skipped = append(w.out.Skipped, Skip{rel, "symlink cannot be resolved (loop or dangling): " + unwrapPath(err).Error()})
+		w.out.Skipped = append(w.out.Skipped, Skip{rel, "symlink cannot be resolved (loop or dangling): " + UnwrapPath(err).Error()})
 		return
 	}
 	rootReal, err := filepath.EvalSymlinks(w.root)
@@ -197,7 +197,7 @@ func (w *walker) symlink(path, rel string) {
 	}
 	info, err := os.Stat(target)
 	if err != nil {
-		w.out.Errors = append(w.out.Errors, fmt.Errorf("%s: %w", rel, unwrapPath(err)))
+		w.out.Errors = append(w.out.Errors, fmt.Errorf("%s: %w", rel, UnwrapPath(err)))
 		return
 	}
 	if !info.Mode().IsRegular() {
@@ -225,9 +225,9 @@ func kind(m fs.FileMode) string {
 	return "an irregular file"
 }
 
-// unwrapPath drops the *PathError wrapper, whose absolute path would repeat
+// UnwrapPath drops the *PathError wrapper, whose absolute path would repeat
 // the relative one already in the message.
-func unwrapPath(err error) error {
+func UnwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/keygate/keygate/internal/fixture"
 	"github.com/keygate/keygate/report"
 )
 
@@ -78,4 +79,11 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(filepath.Dir(builtBinary))
 	}
 	os.Exit(code)
+}
+
+// oneBitgetAttempt configures the repository at dir to try Bitget once:
+// against an unreachable Bitget the retries' back-off only slows a test.
+func oneBitgetAttempt(t testing.TB, dir string) {
+	t.Helper()
+	fixture.Write(t, dir, ".keygate.yaml", "exchanges:\n  bitget:\n    attempts: 1\n")
 }

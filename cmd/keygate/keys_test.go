@@ -114,7 +114,7 @@ func TestKeysAuditExitCodes(t *testing.T) {
 			"VIOLATION key-rejected: the key of BOT1 is rejected by Bitget: invalid API key (unknown or revoked)"},
 		{"Bitget unreachable", nil, func(k *keysRepo) {
 			k.bitget.Close()
-			fixture.Write(t, k.dir, ".keygate.yaml", "exchanges:\n  bitget:\n    attempts: 1\n")
+			oneBitgetAttempt(t, k.dir)
 		}, exitUsage, "could not be reached"},
 		{"bad format", []string{"--format", "xml"}, nil, exitUsage, `--format "xml": want text or json`},
 		{"unknown bot", []string{"--bot", "BOT7"}, nil, exitUsage, "BOT7 has no Bitget key in env/.env"},

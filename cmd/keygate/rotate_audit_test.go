@@ -77,8 +77,7 @@ func TestRotateStageRefusesKeysThatFailTheAudit(t *testing.T) {
 func TestRotateStageSkipAudit(t *testing.T) {
 	o := newOpsRepo(t)
 	o.bitget.Close()
-	// One attempt: the retries' back-off would only slow the test.
-	fixture.Write(t, o.dir, ".keygate.yaml", "exchanges:\n  bitget:\n    attempts: 1\n")
+	oneBitgetAttempt(t, o.dir)
 	res := o.stage(newKeys)
 	assert.Equal(t, exitUsage, res.code, res.combined)
 	assert.Contains(t, res.stderr, "could not audit the new key of BOT1 at Bitget")

@@ -245,7 +245,7 @@ func TestRotateCheckFailures(t *testing.T) {
 		}, "FAIL exchange:BOT1: Bitget answers, but the key of BOT1 has the withdraw permission (wwow)"},
 		{"exchange unreachable", func(o *opsRepo) {
 			o.t.Setenv(bitget.EnvBaseURL, "http://127.0.0.1:1")
-			fixture.Write(o.t, o.dir, ".keygate.yaml", "exchanges:\n  bitget:\n    attempts: 1\n")
+			oneBitgetAttempt(o.t, o.dir)
 		}, "FAIL exchange:BOT1: Bitget could not be asked about BOT1's key ****dddd: "},
 	}
 	for _, tt := range tests {
