@@ -44,7 +44,7 @@ func (o *Options) scanSource(ctx context.Context, repo *source.Repo, src source.
 func (o *Options) scanFragment(rd *source.BlobReader, f source.Fragment) fragmentResult {
 	var res fragmentResult
 	if f.File != "" {
-		fh, err := openRegular(f.File)
+		fh, err := source.OpenRegular(f.File)
 		if err != nil {
 			return fragmentResult{streamResult: streamResult{err: err}}
 		}

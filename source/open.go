@@ -1,4 +1,4 @@
-package scan
+package source
 
 import (
 	"fmt"
@@ -6,10 +6,10 @@ import (
 	"syscall"
 )
 
-// openRegular opens a file the walk found regular without blocking: if it
+// OpenRegular opens a file the walk found regular without blocking: if it
 // was replaced by a named pipe since, a plain open would wait for a writer
 // forever. Anything but a regular file is an error.
-func openRegular(path string) (*os.File, error) {
+func OpenRegular(path string) (*os.File, error) {
 	fh, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err

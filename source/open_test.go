@@ -1,4 +1,4 @@
-package scan
+package source
 
 import (
 	"os"
@@ -16,13 +16,13 @@ func TestOpenRegularRefusesAPipeWithoutBlocking(t *testing.T) {
 	dir := t.TempDir()
 	pipe := filepath.Join(dir, "swapped.md")
 	require.NoError(t, syscall.Mkfifo(pipe, 0o644))
-	_, err := openRegular(pipe)
+	_, err := OpenRegular(pipe)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "no longer a regular file")
 
 	file := filepath.Join(dir, "a.md")
 	require.NoError(t, os.WriteFile(file, []byte("text\n"), 0o644))
-	fh, err := openRegular(file)
+	fh, err := OpenRegular(file)
 	require.NoError(t, err)
 	defer fh.Close()
 	buf := make([]byte, 16)
