@@ -19,7 +19,7 @@ import (
 // baseline: a secret present before the range is not the range's.
 func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, error) {
 	start := time.Now()
-	h, results, err := historyScan(ctx, repo, opts)
+	h, results, _, err := historyScan(ctx, repo, opts)
 	if err != nil {
 		return nil, err
 	}

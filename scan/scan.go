@@ -104,6 +104,10 @@ type Options struct {
 	// version in history scans: tests set it to check that both ways give
 	// the same report.
 	wholeBlobs bool
+	// versionMemory replaces the history scan's memory bounds of kept and
+	// pending versions (defaultVersionMemory): tests make them tiny so
+	// that versions are dropped and the walk helps the scan.
+	versionMemory versionMemory
 }
 
 // newFinding converts a detector finding, dropping the secret.

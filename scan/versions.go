@@ -10,10 +10,20 @@ import (
 	"github.com/keygate/keygate/source"
 )
 
-// maxKeptVersions bounds the memory of scanned versions kept for their
-// next version (about the size of the newest tree); past it a next
-// version is scanned whole, which gives the same findings.
-const maxKeptVersions = 128 << 20
+// Memory of scanned versions (detector.Version.HeldBytes: the data and
+// its line index). A version is held from its scan until its next version
+// is scanned: kept, waiting for the walk to meet its next version, or
+// pending, handed to a queued task. Kept versions are dropped oldest first
+// past their bound (their next version is then scanned whole, which
+// gives the same findings); pending ones cannot be dropped, so past
+// theirs the walk stops adding work and helps scan instead
+// (or waits): the walk is faster than the scan, and a queue of thousands
+// of tasks each holding a version is what held most of a large history
+// scan's memory.
+var defaultVersionMemory = versionMemory{kept: 24 << 20, pending: 12 << 20}
+
+// versionMemory bounds the memory of kept and of pending versions.
+type versionMemory struct{ kept, pending int64 }
 
 // versionScan scans the unique blobs of a history while the walk that
 // finds them goes on. The versions of a file form chains (each blob's Prev
@@ -24,23 +34,33 @@ type versionScan struct {
 	ctx   context.Context
 	det   *detector.Detector
 	whole bool // every blob scanned whole (Options.wholeBlobs)
+	limit versionMemory
 	mu    sync.Mutex
-	cond  *sync.Cond
+	cond  *sync.Cond // work was queued, or the walk is over
+	room  *sync.Cond // a task was done: pending memory went down
 
 	queue    []versionTask
 	walked   bool // the walk is over: no more blobs will come
 	inflight int
 	results  []streamResult
 	scanned  []bool
-	// kept holds scanned versions until their next version comes;
+	// kept holds scanned versions until their next version comes, in
+	// keptOrder (oldest first; an index no longer in kept was taken);
 	// waiting holds blobs that came before the version they replace was
 	// scanned.
-	kept      map[int]*detector.Version
-	keptBytes int64
-	waiting   map[int][]versionTask
-	done      int
-	bytes     int64
-	progress  func(done, total int, bytes int64)
+	kept         map[int]*detector.Version
+	keptOrder    []int
+	keptBytes    int64
+	pendingBytes int64
+	waiting      map[int][]versionTask
+	// spare scans for the walk while pending memory is over its bound
+	// (nil: every reader has a worker); helped counts what it scanned.
+	spare    *source.BlobReader
+	helped   int
+	dropped  int
+	done     int
+	bytes    int64
+	progress func(done, total int, bytes int64)
 }
 
 type versionTask struct {
@@ -49,8 +69,9 @@ type versionTask struct {
 }
 
 func newVersionScan(ctx context.Context, d *detector.Detector, progress func(done, total int, bytes int64)) *versionScan {
-	s := &versionScan{ctx: ctx, det: d, kept: map[int]*detector.Version{}, waiting: map[int][]versionTask{}, progress: progress}
+	s := &versionScan{ctx: ctx, det: d, limit: defaultVersionMemory, kept: map[int]*detector.Version{}, waiting: map[int][]versionTask{}, progress: progress}
 	s.cond = sync.NewCond(&s.mu)
+	s.room = sync.NewCond(&s.mu)
 	return s
 }
 
@@ -58,14 +79,24 @@ func newVersionScan(ctx context.Context, d *detector.Detector, progress func(don
 func (s *versionScan) add(b source.NewBlob) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for s.pendingBytes > s.limit.pending && (len(s.queue) > 0 || s.inflight > 0) && s.ctx.Err() == nil {
+		if s.spare != nil && len(s.queue) > 0 {
+			s.helped++
+			t := s.pop()
+			for next := &t; next != nil; {
+				next = s.run(s.spare, *next)
+			}
+			continue
+		}
+		s.room.Wait()
+	}
 	s.results = append(s.results, streamResult{})
 	s.scanned = append(s.scanned, false)
 	t := versionTask{blob: b}
 	switch p := b.Prev; {
 	case p < 0 || s.whole:
 	case s.kept[p] != nil:
-		t.prev = s.kept[p]
-		s.drop(p) // a second next version (branches) is scanned whole
+		t.prev = s.take(p) // a second next version (branches) is scanned whole
 	case !s.scanned[p]:
 		s.waiting[p] = append(s.waiting[p], t)
 		return
@@ -82,14 +113,99 @@ func (s *versionScan) finish() {
 	s.cond.Broadcast()
 }
 
-func (s *versionScan) drop(i int) {
-	s.keptBytes -= int64(s.kept[i].HeldBytes())
+// take moves kept version i to a task: it is pending from now on.
+func (s *versionScan) take(i int) *detector.Version {
+	v := s.kept[i]
 	delete(s.kept, i)
+	n := int64(v.HeldBytes())
+	s.keptBytes -= n
+	s.pendingBytes += n
+	return v
 }
 
-// work scans queued blobs until the walk is over and nothing is left. A
-// worker goes on with the next version of the file it just scanned when
-// that is already known, which keeps a file's delta chain in one place.
+// keep holds version i for its next version, dropping the oldest kept
+// ones past the bound.
+func (s *versionScan) keep(i int, v *detector.Version) {
+	n := int64(v.HeldBytes())
+	if n > s.limit.kept/4 {
+		s.dropped++
+		return // one huge file does not flush every other
+	}
+	s.kept[i] = v
+	s.keptBytes += n
+	s.keptOrder = append(s.keptOrder, i)
+	for s.keptBytes > s.limit.kept && len(s.keptOrder) > 0 {
+		j := s.keptOrder[0]
+		s.keptOrder = s.keptOrder[1:]
+		if old, ok := s.kept[j]; ok {
+			s.dropped++
+			s.keptBytes -= int64(old.HeldBytes())
+			delete(s.kept, j)
+		}
+	}
+	if len(s.keptOrder) > 1024 && len(s.kept) < len(s.keptOrder)/4 {
+		live := s.keptOrder[:0:0]
+		for _, j := range s.keptOrder {
+			if _, ok := s.kept[j]; ok {
+				live = append(live, j)
+			}
+		}
+		s.keptOrder = live
+	}
+}
+
+func (s *versionScan) pop() versionTask {
+	t := s.queue[0]
+	s.queue[0] = versionTask{}
+	s.queue = s.queue[1:]
+	return t
+}
+
+// run scans task t with rd, the lock held except during the scan itself,
+// and returns the next version of the same file when it was waiting for
+// this one (the caller scans it next, which keeps a file's delta chain in
+// one place).
+func (s *versionScan) run(rd *source.BlobReader, t versionTask) *versionTask {
+	s.inflight++
+	s.mu.Unlock()
+	res, v := scanVersion(rd, s.det, t.blob, t.prev)
+	s.mu.Lock()
+	s.inflight--
+	if t.prev != nil {
+		s.pendingBytes -= int64(t.prev.HeldBytes())
+	}
+	i := t.blob.Index
+	s.results[i], s.scanned[i] = res, true
+	var next *versionTask
+	if kids := s.waiting[i]; len(kids) > 0 {
+		delete(s.waiting, i)
+		if v != nil {
+			for k := range kids {
+				kids[k].prev = v
+				s.pendingBytes += int64(v.HeldBytes())
+			}
+		}
+		next = &kids[0]
+		if len(kids) > 1 {
+			s.queue = append(s.queue, kids[1:]...)
+			s.cond.Broadcast()
+		}
+	} else if v != nil {
+		s.keep(i, v)
+	}
+	s.done++
+	s.bytes += res.bytes
+	if s.progress != nil {
+		s.progress(s.done, len(s.results), s.bytes)
+	}
+	if s.walked && s.inflight == 0 && len(s.queue) == 0 && next == nil {
+		s.cond.Broadcast()
+	}
+	s.room.Signal()
+	return next
+}
+
+// work scans queued blobs until the walk is over and nothing is left.
 func (s *versionScan) work(rd *source.BlobReader) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -103,51 +219,21 @@ func (s *versionScan) work(rd *source.BlobReader) {
 				s.cond.Broadcast() // the others are done too
 				return
 			}
-			next = &s.queue[0]
-			s.queue = s.queue[1:]
+			t := s.pop()
+			next = &t
 		}
-		t := *next
-		next = nil
-		s.inflight++
-		s.mu.Unlock()
-		res, v := scanVersion(rd, s.det, t.blob, t.prev)
-		s.mu.Lock()
-		s.inflight--
-		i := t.blob.Index
-		s.results[i], s.scanned[i] = res, true
-		if kids := s.waiting[i]; len(kids) > 0 {
-			delete(s.waiting, i)
-			for k := range kids {
-				kids[k].prev = v
-			}
-			next = &kids[0]
-			if len(kids) > 1 {
-				s.queue = append(s.queue, kids[1:]...)
-				s.cond.Broadcast()
-			}
-		} else if v != nil && s.keptBytes+int64(v.HeldBytes()) <= maxKeptVersions {
-			s.kept[i] = v
-			s.keptBytes += int64(v.HeldBytes())
-		}
-		s.done++
-		s.bytes += res.bytes
-		if s.progress != nil {
-			s.progress(s.done, len(s.results), s.bytes)
-		}
-		if s.walked && s.inflight == 0 && len(s.queue) == 0 && next == nil {
-			s.cond.Broadcast()
-		}
+		next = s.run(rd, *next)
 	}
 }
 
 // historyScan walks the history and scans its blobs on workers at the
 // same time; results are in the order of h.Blobs.
-func historyScan(ctx context.Context, repo *source.Repo, opts GitOptions) (*source.History, []streamResult, error) {
+func historyScan(ctx context.Context, repo *source.Repo, opts GitOptions) (*source.History, []streamResult, versionStats, error) {
 	// The number of blobs is not known before the walk: one worker a CPU.
 	workers := workerCount(opts.Options, math.MaxInt)
 	readers, err := repo.NewBlobReaders(workers)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, versionStats{}, err
 	}
 	var progress func(done, total int, bytes int64)
 	watch := source.HistoryWatch{}
@@ -170,6 +256,9 @@ func historyScan(ctx context.Context, repo *source.Repo, opts GitOptions) (*sour
 	defer cancel()
 	s := newVersionScan(ctx, opts.Detector, progress)
 	s.whole = opts.wholeBlobs
+	if opts.versionMemory != (versionMemory{}) {
+		s.limit = opts.versionMemory
+	}
 	go func() { // wake the workers when the scan is cancelled
 		<-ctx.Done()
 		s.mu.Lock()
@@ -190,23 +279,34 @@ func historyScan(ctx context.Context, repo *source.Repo, opts GitOptions) (*sour
 	for _, rd := range readers[:max(1, len(readers)-1)] {
 		start(rd)
 	}
+	if len(readers) > 1 {
+		s.spare = readers[len(readers)-1]
+	}
 	h, err := repo.History(ctx, opts.Range, watch)
 	if err != nil {
 		cancel()
 	}
+	s.mu.Lock()
+	s.spare = nil // the walk is over: it goes to the last worker
+	s.mu.Unlock()
 	if len(readers) > 1 {
 		start(readers[len(readers)-1])
 	}
 	s.finish()
 	wg.Wait()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, versionStats{}, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, nil, versionStats{}, err
 	}
-	return h, s.results, nil
+	return h, s.results, versionStats{helped: s.helped, dropped: s.dropped}, nil
 }
+
+// versionStats tell how a history scan used its memory bounds: tasks the
+// walk scanned itself while pending versions were over theirs, and
+// versions dropped (or never kept) past the bound of kept ones.
+type versionStats struct{ helped, dropped int }
 
 // scanVersion scans one blob, given the scanned version it replaced (nil:
 // none, or not text), and returns its result and its scanned version.

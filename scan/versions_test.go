@@ -159,7 +159,7 @@ func TestHistoryVersionsMatchWholeBlobs(t *testing.T) {
 		detected := func(whole bool) (all, scanned int64, findings [][]detector.Finding) {
 			o := opts
 			o.wholeBlobs = whole
-			_, res, err := historyScan(context.Background(), repo, o)
+			_, res, _, err := historyScan(context.Background(), repo, o)
 			require.NoError(t, err)
 			for _, r := range res {
 				all += r.bytes
@@ -173,5 +173,21 @@ func TestHistoryVersionsMatchWholeBlobs(t *testing.T) {
 		all, scanned, wholes := detected(true)
 		assert.Equal(t, all, scanned, "whole blobs")
 		assert.Equal(t, wholes, versions, "each blob's findings")
+
+		// Tiny memory bounds: kept versions are dropped (their next
+		// versions scanned whole) and the walk scans queued work itself
+		// (pending: -1, always over);
+		// the findings do not change.
+		o := opts
+		o.versionMemory = versionMemory{kept: 4 << 10, pending: -1}
+		_, res, stats, err := historyScan(context.Background(), repo, o)
+		require.NoError(t, err)
+		var bounded [][]detector.Finding
+		for _, r := range res {
+			bounded = append(bounded, r.findings)
+		}
+		assert.Equal(t, wholes, bounded, "each blob's findings under tiny memory bounds")
+		assert.Positive(t, stats.dropped, "kept versions dropped")
+		assert.Positive(t, stats.helped, "tasks the walk scanned")
 	}
 }

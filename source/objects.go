@@ -17,7 +17,7 @@ import (
 
 // objectCache is the delta-base cache shared by a repository's object
 // readers.
-const objectCache = 64 << 20
+const objectCache = 24 << 20
 
 // objects opens the repository's object store once: packs and loose
 // objects read directly, anything else through go-git.

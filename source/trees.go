@@ -22,7 +22,7 @@ type gitWalker struct {
 }
 
 // maxTreeBytes bounds the raw trees kept in memory.
-const maxTreeBytes = 64 << 20
+const maxTreeBytes = 16 << 20
 
 // treeCache keeps recently used raw trees in two generations: when the
 // young one fills half the budget it becomes the old one and the old one

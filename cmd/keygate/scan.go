@@ -135,6 +135,9 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if len(paths) == 0 && !f.stdin && !f.staged && !f.history && source.IsBare(root) {
 		return usageErr(fmt.Errorf("%s is a bare repository (a mirror): it has no working files to scan; scan its commits with --history", root))
 	}
+	if f.history {
+		tuneHistoryGC()
+	}
 	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs,
 		Staged: f.staged, History: f.history, Range: f.rangeSpec}
 	eopts := engine.Options{Root: root, Config: cfg, ExtraRules: f.rules, NoEnvFile: f.noEnvFile}

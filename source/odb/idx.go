@@ -36,7 +36,9 @@ type pack struct {
 	verifyErr  error
 }
 
-func openPack(idxPath, packPath string) (*pack, error) {
+// openPack opens a pack and its index, mapping the pack when its size fits
+// in *mapLeft (and taking it from there).
+func openPack(idxPath, packPath string, mapLeft *int64) (*pack, error) {
 	idx, err := os.ReadFile(idxPath)
 	if err != nil {
 		return nil, fmt.Errorf("read pack index: %w", err)
@@ -55,8 +57,12 @@ func openPack(idxPath, packPath string) (*pack, error) {
 		return nil, fmt.Errorf("stat pack: %w", err)
 	}
 	p.f, p.r, p.size = f, f, st.Size()
-	if p.data, err = mapFile(f, p.size); err != nil {
-		p.data = nil // reading with ReadAt works as well, a little slower
+	if p.size <= *mapLeft {
+		if p.data, err = mapFile(f, p.size); err != nil {
+			p.data = nil // reading with ReadAt works as well, a little slower
+		} else {
+			*mapLeft -= p.size
+		}
 	}
 	return p, nil
 }

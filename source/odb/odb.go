@@ -80,9 +80,18 @@ type Options struct {
 	Fallback Fallback
 	// CacheBytes bounds the resolved objects kept for the readers.
 	CacheBytes int
+	// MapBytes bounds the pack bytes mapped into memory (0: DefaultMapBytes;
+	// negative: none). Packs are mapped while their total stays within it,
+	// and the rest are read with ReadAt: a mapped page a scan touched
+	// counts in the process's resident memory (a CI container's limit sees
+	// it), a page read into the page cache does not.
+	MapBytes int64
 	// Limits bound each read; zero fields take their defaults.
 	Limits Limits
 }
+
+// DefaultMapBytes is the mapping budget when Options.MapBytes is zero.
+const DefaultMapBytes = 64 << 20
 
 // maxAlternates bounds the chain of alternates, as git does (depth 5).
 const maxAlternates = 5
@@ -93,6 +102,10 @@ const maxAlternates = 5
 // whose index it cannot read are left to the fallback.
 func Open(dir string, opts Options) (*DB, error) {
 	db := &DB{fallback: opts.Fallback, cache: newLRU(opts.CacheBytes), limits: opts.Limits.withDefaults()}
+	mapLeft := opts.MapBytes
+	if mapLeft == 0 {
+		mapLeft = DefaultMapBytes
+	}
 	if dir != "" {
 		db.addDir(dir, 0)
 	}
@@ -103,7 +116,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		}
 		sort.Strings(idxs)
 		for _, idx := range idxs {
-			p, err := openPack(idx, strings.TrimSuffix(idx, ".idx")+".pack")
+			p, err := openPack(idx, strings.TrimSuffix(idx, ".idx")+".pack", &mapLeft)
 			if errors.Is(err, errUnsupported) || errors.Is(err, os.ErrNotExist) {
 				continue
 			}
