@@ -83,8 +83,10 @@ func (s *versionScan) add(b source.NewBlob) {
 		if s.spare != nil && len(s.queue) > 0 {
 			s.helped++
 			t := s.pop()
-			for next := &t; next != nil; {
-				next = s.run(s.spare, *next)
+			if next := s.run(s.spare, t); next != nil {
+				// A worker follows the file's chain; the walk goes on.
+				s.queue = append(s.queue, *next)
+				s.cond.Signal()
 			}
 			continue
 		}
