@@ -22,16 +22,25 @@ var checksums = map[string]func(secret string) bool{
 	rules.ChecksumBase58Check: base58CheckOK,
 }
 
-// checksumFor returns the check a rule names, or nil for none.
-func checksumFor(r *rules.Rule) (func(string) bool, error) {
+// blockChecks implements the checks that read the text around the secret
+// (buf[start:end]) rather than the secret alone.
+var blockChecks = map[string]func(buf []byte, start, end int) bool{
+	rules.ChecksumPEM: pemBlockOK,
+}
+
+// checksumFor returns the check a rule names, as a check of the secret or
+// of its block (at most one is not nil).
+func checksumFor(r *rules.Rule) (secret func(string) bool, block func([]byte, int, int) bool, err error) {
 	if r.Checksum == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
-	f, ok := checksums[r.Checksum]
-	if !ok {
-		return nil, fmt.Errorf("rule %s: unknown checksum %q", r.ID, r.Checksum)
+	if f, ok := checksums[r.Checksum]; ok {
+		return f, nil, nil
 	}
-	return f, nil
+	if f, ok := blockChecks[r.Checksum]; ok {
+		return nil, f, nil
+	}
+	return nil, nil, fmt.Errorf("rule %s: unknown checksum %q", r.ID, r.Checksum)
 }
 
 const base62Digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"

@@ -62,8 +62,11 @@ type compiledRule struct {
 	// nonLocal: a match may depend on more than its own line (it can
 	// span lines, or anchors at the start or end of the text).
 	nonLocal bool
-	// checksum, when not nil, must accept the secret (see checksum.go).
+	// checksum, when not nil, must accept the secret (see checksum.go);
+	// block, when not nil, the text around it (a private key's block),
+	// when scanning: a redactor masks a dummy key as readily as a key.
 	checksum func(string) bool
+	block    func(buf []byte, start, end int) bool
 	once     sync.Once
 	re       *re2.Regexp
 	allow    []*regexp.Regexp
@@ -128,11 +131,11 @@ func New(pack *rules.Pack, known ...KnownValue) (*Detector, error) {
 			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
 		}
 		ml, anchored := sc.SpansLines, sc.AnchorsText
-		check, err := checksumFor(r)
+		check, block, err := checksumFor(r)
 		if err != nil {
 			return nil, err
 		}
-		d.rules = append(d.rules, &compiledRule{rule: r, index: i, multiline: ml, nonLocal: ml || anchored, checksum: check})
+		d.rules = append(d.rules, &compiledRule{rule: r, index: i, multiline: ml, nonLocal: ml || anchored, checksum: check, block: block})
 		d.byID[r.ID] = i
 		if len(r.Paths) > 0 || len(r.AllowPaths) > 0 || len(pack.Allow.Paths) > 0 {
 			d.pathRules = true
@@ -359,6 +362,9 @@ func (d *Detector) keep(m *rawMatch, buf []byte, p purpose) (allowed string, ok 
 			}
 		}
 		if c.checksum != nil && !c.checksum(m.secret) {
+			return "", false
+		}
+		if c.block != nil && p == forScan && !c.block(buf, m.start, m.end) {
 			return "", false
 		}
 	}

@@ -31,9 +31,16 @@ const ChecksumBIP39 = "bip39"
 // the rest.
 const ChecksumBase58Check = "base58check"
 
+// ChecksumPEM is the check of a private key block: a DER key's SEQUENCE
+// header (PKCS#1, PKCS#8, SEC1) or an OpenSSH key's length fields declare
+// how long the body is; a complete block (END line found) whose body is
+// shorter, or is not that encoding, is a dummy. Unlike the others it reads
+// the block around the secret, which is its first body line.
+const ChecksumPEM = "pem"
+
 // Checksums lists the checks a rule's checksum field may name; the
 // detector implements each.
-var Checksums = []string{ChecksumCRC32Base62, ChecksumBIP39, ChecksumBase58Check}
+var Checksums = []string{ChecksumCRC32Base62, ChecksumBIP39, ChecksumBase58Check, ChecksumPEM}
 
 func (p *Pack) validate(file string, docLine int) error {
 	var errs []error
