@@ -19,6 +19,7 @@ import (
 var checksums = map[string]func(secret string) bool{
 	rules.ChecksumCRC32Base62: crc32Base62OK,
 	rules.ChecksumBIP39:       bip39OK,
+	rules.ChecksumBIP39Whole:  bip39WholeOK,
 	rules.ChecksumBase58Check: base58CheckOK,
 }
 
@@ -91,6 +92,17 @@ func bip39OK(secret string) bool {
 		}
 	}
 	return false
+}
+
+// bip39WholeOK reports whether secret, all of it, is one valid BIP-39
+// English mnemonic that is not a degenerate test phrase (see bip39OK).
+func bip39WholeOK(secret string) bool {
+	words := strings.Fields(secret)
+	n := len(words)
+	if n < 12 || n > 24 || n%3 != 0 || distinct(words) < n-n/6 {
+		return false
+	}
+	return bip39.IsMnemonicValid(strings.Join(words, " "))
 }
 
 func distinct(words []string) int {

@@ -67,10 +67,13 @@ type compiledRule struct {
 	// when scanning: a redactor masks a dummy key as readily as a key.
 	checksum func(string) bool
 	block    func(buf []byte, start, end int) bool
-	once     sync.Once
-	re       *re2.Regexp
-	allow    []*regexp.Regexp
-	err      error
+	// words: the secret is a BIP-39 mnemonic whose checksum held; a list
+	// word (example, test) in it is no placeholder.
+	words bool
+	once  sync.Once
+	re    *re2.Regexp
+	allow []*regexp.Regexp
+	err   error
 }
 
 // compile builds the rule's regexes on first use: a one-file staged scan
@@ -112,7 +115,8 @@ type Detector struct {
 	keywordRules [][]int // keyword id -> rule indexes
 	placeholders *placeholder.Set
 	pathRules    bool // some rule is limited by paths
-	ruleKW       int  // automaton ids at or above this are known-value variants
+	wordRunRules []int
+	ruleKW       int // automaton ids at or above this are known-value variants
 	variants     []variant
 	known        []KnownValue
 	warnings     []string
@@ -135,8 +139,12 @@ func New(pack *rules.Pack, known ...KnownValue) (*Detector, error) {
 		if err != nil {
 			return nil, err
 		}
-		d.rules = append(d.rules, &compiledRule{rule: r, index: i, multiline: ml, nonLocal: ml || anchored, checksum: check, block: block})
+		words := r.Checksum == rules.ChecksumBIP39 || r.Checksum == rules.ChecksumBIP39Whole
+		d.rules = append(d.rules, &compiledRule{rule: r, index: i, multiline: ml, nonLocal: ml || anchored, checksum: check, block: block, words: words})
 		d.byID[r.ID] = i
+		if r.Prefilter == rules.PrefilterWordRun {
+			d.wordRunRules = append(d.wordRunRules, i)
+		}
 		if len(r.Paths) > 0 || len(r.AllowPaths) > 0 || len(pack.Allow.Paths) > 0 {
 			d.pathRules = true
 		}
@@ -280,6 +288,9 @@ func (d *Detector) find(buf []byte, active []bool, want matchers, nonLocal *bool
 			windows[ri] = append(windows[ri], window{ws, we})
 		}
 	})
+	if len(d.wordRunRules) > 0 && (want.rule == anyRule || d.rules[want.rule].rule.Prefilter != "") {
+		d.addWordRunWindows(buf, active, windows)
+	}
 	for ri, ws := range windows {
 		if len(ws) == 0 {
 			continue
@@ -368,7 +379,8 @@ func (d *Detector) keep(m *rawMatch, buf []byte, p purpose) (allowed string, ok 
 			return "", false
 		}
 	}
-	if m.decoded == "" && (p == forScan && d.IsPlaceholder(m.secret) || p == forRedact && d.placeholders.Listed(m.secret)) {
+	mnemonic := m.rule >= 0 && d.rules[m.rule].words
+	if m.decoded == "" && !mnemonic && (p == forScan && d.IsPlaceholder(m.secret) || p == forRedact && d.placeholders.Listed(m.secret)) {
 		return "", false
 	}
 	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateGeneric && !genericValue(buf, m.start, m.end) {
