@@ -114,9 +114,9 @@ type Detector struct {
 	keywords     *keywordSet
 	keywordRules [][]int // keyword id -> rule indexes
 	placeholders *placeholder.Set
-	pathRules    bool // some rule is limited by paths
-	wordRunRules []int
-	ruleKW       int // automaton ids at or above this are known-value variants
+	pathRules    bool  // some rule is limited by paths
+	wordRunRules []int // rules with the word-run prefilter (wordrun.go)
+	ruleKW       int   // automaton ids at or above this are known-value variants
 	variants     []variant
 	known        []KnownValue
 	warnings     []string
