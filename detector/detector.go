@@ -1,7 +1,9 @@
 // Package detector is keygate's engine: it finds credentials in bytes. A
 // literal keyword prefilter (one Aho-Corasick pass over all rules) decides
-// where each rule's regex runs, and only on the lines around a keyword. It
-// knows nothing of files or git: callers hand it bytes and a path label.
+// where each rule's regex runs, and only on the lines around a keyword (a
+// rule with the word-run prefilter also on the lines a skip scan for runs
+// of lowercase words finds: a bare mnemonic has no keyword). It knows
+// nothing of files or git: callers hand it bytes and a path label.
 package detector
 
 import (
