@@ -25,13 +25,13 @@ var checksums = map[string]func(secret string) bool{
 
 // blockChecks implements the checks that read the text around the secret
 // (buf[start:end]) rather than the secret alone.
-var blockChecks = map[string]func(buf []byte, start, end int) bool{
-	rules.ChecksumPEM: pemBlockOK,
+var blockChecks = map[string]func(buf []byte, start, end int) blockVerdict{
+	rules.ChecksumPEM: pemBlock,
 }
 
 // checksumFor returns the check a rule names, as a check of the secret or
 // of its block (at most one is not nil).
-func checksumFor(r *rules.Rule) (secret func(string) bool, block func([]byte, int, int) bool, err error) {
+func checksumFor(r *rules.Rule) (secret func(string) bool, block func([]byte, int, int) blockVerdict, err error) {
 	if r.Checksum == "" {
 		return nil, nil, nil
 	}
@@ -70,7 +70,7 @@ func base62Pad6(v uint32) string {
 
 // bip39OK reports whether some run of 12, 15, 18, 21 or 24 consecutive
 // words of secret is a valid BIP-39 English mnemonic that is not a
-// degenerate test phrase. A pattern hands over the whole run of words on
+// degenerate or published test phrase (publicMnemonics). A pattern hands over the whole run of words on
 // a line, which may start with ordinary words ("my seed is ...").
 func bip39OK(secret string) bool {
 	words := strings.Fields(strings.ToLower(secret))
@@ -86,7 +86,7 @@ func bip39OK(secret string) bool {
 				// odds below 1 in 100,000.
 				continue
 			}
-			if bip39.IsMnemonicValid(strings.Join(w, " ")) {
+			if phrase := strings.Join(w, " "); !publicMnemonics[phrase] && bip39.IsMnemonicValid(phrase) {
 				return true
 			}
 		}
@@ -102,7 +102,8 @@ func bip39WholeOK(secret string) bool {
 	if n < 12 || n > 24 || n%3 != 0 || distinct(words) < n-n/6 {
 		return false
 	}
-	return bip39.IsMnemonicValid(strings.Join(words, " "))
+	phrase := strings.Join(words, " ")
+	return !publicMnemonics[phrase] && bip39.IsMnemonicValid(phrase)
 }
 
 func distinct(words []string) int {

@@ -58,6 +58,9 @@ func TestBIP39(t *testing.T) {
 		{"test vector abandon", strings.Repeat("abandon ", 11) + "about", false},
 		{"hardhat test mnemonic", strings.Repeat("test ", 11) + "junk", false},
 		{"repeated-entropy vector", "legal winner thank year wave sausage worth useful legal winner thank yellow", false},
+		{"ganache default", "myth like bonus scare over problem client lizard pioneer submit female collect", false},
+		{"truffle default after words", "mnemonic: candy maple cake sugar pudding cream honey rich smooth crumble sweet treat", false},
+		{"reference vector", "scheme spot photo card baby mountain device kick cradle pact join borrow", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

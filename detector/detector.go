@@ -68,7 +68,7 @@ type compiledRule struct {
 	// block, when not nil, the text around it (a private key's block),
 	// when scanning: a redactor masks a dummy key as readily as a key.
 	checksum func(string) bool
-	block    func(buf []byte, start, end int) bool
+	block    func(buf []byte, start, end int) blockVerdict
 	// words: the secret is a BIP-39 mnemonic whose checksum held; a list
 	// word (example, test) in it is no placeholder.
 	words bool
@@ -363,7 +363,11 @@ func lineBounds(buf []byte, start, end int) (int, int) {
 // marks inline-allowed ones. It reports false for a match to drop.
 func (d *Detector) keep(m *rawMatch, buf []byte, p purpose) (allowed string, ok bool) {
 	// A decoded match passed its gates on the decoded text; its encoded
-	// text here is not the value they judge.
+	// text here is not the value they judge. structural: the secret's own
+	// structure (a mnemonic's checksum over its list words, a key block's
+	// length and randomness) says it is no stand-in, whatever its letters
+	// read as (example, xXxx).
+	structural := m.rule >= 0 && d.rules[m.rule].words
 	if m.rule >= 0 && m.decoded == "" {
 		c := d.rules[m.rule]
 		if c.rule.MinEntropy > 0 && Entropy(m.secret) < c.rule.MinEntropy {
@@ -377,12 +381,16 @@ func (d *Detector) keep(m *rawMatch, buf []byte, p purpose) (allowed string, ok 
 		if c.checksum != nil && !c.checksum(m.secret) {
 			return "", false
 		}
-		if c.block != nil && p == forScan && !c.block(buf, m.start, m.end) {
-			return "", false
+		if c.block != nil && p == forScan {
+			switch c.block(buf, m.start, m.end) {
+			case blockNoKey:
+				return "", false
+			case blockKey:
+				structural = true
+			}
 		}
 	}
-	mnemonic := m.rule >= 0 && d.rules[m.rule].words
-	if m.decoded == "" && !mnemonic && (p == forScan && d.IsPlaceholder(m.secret) || p == forRedact && d.placeholders.Listed(m.secret)) {
+	if m.decoded == "" && !structural && (p == forScan && d.IsPlaceholder(m.secret) || p == forRedact && d.placeholders.Listed(m.secret)) {
 		return "", false
 	}
 	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateGeneric && !genericValue(buf, m.start, m.end) {

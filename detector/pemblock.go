@@ -54,30 +54,66 @@ func pemKindOf(label string) pemKind {
 	return pemUnknown
 }
 
+// blockVerdict is what a block check makes of the text around a secret.
+type blockVerdict int
+
+const (
+	// blockNoKey: the block is no key; the match is dropped.
+	blockNoKey blockVerdict = iota
+	// blockUnjudged: the check cannot tell; the match stands as it is.
+	blockUnjudged
+	// blockKey: a complete body of the declared length and of random
+	// bytes. Its first line is not read for placeholder shapes: one in
+	// 30,000 random lines holds an xXxx run, and a key is no stand-in for
+	// it.
+	blockKey
+)
+
+// minKeyEntropy is the least entropy (bits per character) of a body whose
+// structure holds for blockKey: random base64 has about 5 and more, a body
+// padded out with x's to the declared length under 2.5.
+const minKeyEntropy = 4.0
+
+// pemBlock judges buf[start:end], the first body line of a private key
+// block: blockNoKey for a complete block whose body is shorter than its
+// encoding declares or is not that encoding, blockKey for a complete,
+// random body of its declared length, blockUnjudged for a block it
+// cannot judge.
+func pemBlock(buf []byte, start, end int) blockVerdict {
+	switch ok, whole := pemBlockOK(buf, start, end); {
+	case !ok:
+		return blockNoKey
+	case whole != "" && Entropy(whole) >= minKeyEntropy:
+		return blockKey
+	}
+	return blockUnjudged
+}
+
 // pemBlockOK reports whether buf[start:end], the first body line of a
 // private key block, opens a key whose complete body is as long as its
 // encoding declares (or a block it cannot judge). It reports false for a
-// complete block that is no key.
-func pemBlockOK(buf []byte, start, end int) bool {
+// complete block that is no key. whole is the base64 body of a block
+// whose length it checked and found whole, else empty.
+func pemBlockOK(buf []byte, start, end int) (ok bool, whole string) {
 	lo := max(0, start-pemHeadBack)
 	b := bytes.LastIndex(buf[lo:start], []byte("-----BEGIN"))
 	if b < 0 {
-		return true
+		return true, ""
 	}
 	b += lo + len("-----BEGIN")
 	l := bytes.Index(buf[b:start], []byte("-----"))
 	if l < 0 {
-		return true
+		return true, ""
 	}
 	kind := pemKindOf(string(buf[b : b+l]))
 	headers := buf[b+l : start]
 	if kind == pemUnknown || bytes.Contains(headers, []byte("Proc-Type:")) || bytes.Contains(headers, []byte("DEK-Info:")) {
-		return true
+		return true, ""
 	}
 	hi := min(len(buf), end+pemBodyMax)
 	stop := bytes.Index(buf[end:hi], []byte("-----END"))
 	if stop < 0 || bytes.Contains(buf[end:end+stop], []byte("-----BEGIN")) {
-		return true // not complete here
+		return true, "" // not complete here
 	}
 	body := pemBodyOf(buf[start : end+stop])
 	have := body.chars * 6 / 8
@@ -85,20 +121,26 @@ func pemBlockOK(buf []byte, start, end int) bool {
 	switch kind {
 	case pemDER:
 		need, ok := derLength(head)
-		return ok && need <= have
+		if !ok || need > have {
+			return false, ""
+		}
+		return true, body.text
 	default: // pemOpenSSH
 		if !strings.HasPrefix(string(head), opensshMagic) {
-			return false
+			return false, ""
 		}
 		if !body.clean {
-			return true
+			return true, ""
 		}
 		data, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(body.text, "="))
 		if err != nil {
-			return true
+			return true, ""
 		}
 		need, ok := opensshLength(data)
-		return ok && need <= have
+		if !ok || need > have {
+			return false, ""
+		}
+		return true, body.text
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/base64"
 	"encoding/pem"
 	"strings"
 	"testing"
@@ -176,22 +177,26 @@ func TestPrivateKeyBlockStructure(t *testing.T) {
 	}
 }
 
-// Blocks that are no key by their body, and those the check leaves alone.
-func TestPEMBlockOK(t *testing.T) {
+// Blocks that are no key by their body, those the check leaves alone, and
+// whole keys.
+func TestPEMBlock(t *testing.T) {
+	const ed = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEID8iSc3eCKv1c4cT0h5R1ZPJWb9td8rm4Gk3kuT5kT8Y\n-----END PRIVATE KEY-----"
 	tests := []struct {
 		name string
 		text string
-		want bool
+		want blockVerdict
 	}{
-		{"dummy declaring 1187 bytes in 47", "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Zq8SynthEticShortKeyBodyOnlyOneLineLongZq8Synt=\n-----END RSA PRIVATE KEY-----", false},
-		{"not DER at all", "-----BEGIN PRIVATE KEY-----\nThisIsNotAKeyButALongEnoughLineOfLettersForThePatternToMatch0000\n-----END PRIVATE KEY-----", false},
-		{"indefinite length", "-----BEGIN EC PRIVATE KEY-----\nMIAwgAIBAQQgSynthEticSynthEticSynthEticSynthEticSynthEticSynthEtic\n-----END EC PRIVATE KEY-----", false},
-		{"openssh without its magic", "-----BEGIN OPENSSH PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Zq8SynthEticShortKeyBodyOnlyOneLineLongZq8Synt=\n-----END OPENSSH PRIVATE KEY-----", false},
-		{"openssh cut after its key count", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwSYNTHETIC\n-----END OPENSSH PRIVATE KEY-----", false},
-		{"openssh with no key", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAA\n-----END OPENSSH PRIVATE KEY-----", false},
-		{"pgp is not judged", "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBGSyntheticSYNTHETICsyntheticSYNTHETICsyntheticSYNTHETIC0000\n-----END PGP PRIVATE KEY BLOCK-----", true},
-		{"no END line", "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Zq8SynthEticShortKeyBodyOnlyOneLineLongZq8Synt=\n", true},
-		{"END of a later block", "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Zq8SynthEticShortKeyBodyOnlyOneLineLongZq8Synt=\n-----BEGIN EC PRIVATE KEY-----\nx\n-----END EC PRIVATE KEY-----", true},
+		{"dummy declaring 1187 bytes in 47", "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Zq8SynthEticShortKeyBodyOnlyOneLineLongZq8Synt=\n-----END RSA PRIVATE KEY-----", blockNoKey},
+		{"not DER at all", "-----BEGIN PRIVATE KEY-----\nThisIsNotAKeyButALongEnoughLineOfLettersForThePatternToMatch0000\n-----END PRIVATE KEY-----", blockNoKey},
+		{"indefinite length", "-----BEGIN EC PRIVATE KEY-----\nMIAwgAIBAQQgSynthEticSynthEticSynthEticSynthEticSynthEticSynthEtic\n-----END EC PRIVATE KEY-----", blockNoKey},
+		{"openssh without its magic", "-----BEGIN OPENSSH PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Zq8SynthEticShortKeyBodyOnlyOneLineLongZq8Synt=\n-----END OPENSSH PRIVATE KEY-----", blockNoKey},
+		{"openssh cut after its key count", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwSYNTHETIC\n-----END OPENSSH PRIVATE KEY-----", blockNoKey},
+		{"openssh with no key", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAAA\n-----END OPENSSH PRIVATE KEY-----", blockNoKey},
+		{"pgp is not judged", "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBGSyntheticSYNTHETICsyntheticSYNTHETICsyntheticSYNTHETIC0000\n-----END PGP PRIVATE KEY BLOCK-----", blockUnjudged},
+		{"no END line", "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Zq8SynthEticShortKeyBodyOnlyOneLineLongZq8Synt=\n", blockUnjudged},
+		{"END of a later block", "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Zq8SynthEticShortKeyBodyOnlyOneLineLongZq8Synt=\n-----BEGIN EC PRIVATE KEY-----\nx\n-----END EC PRIVATE KEY-----", blockUnjudged},
+		{"padded out with x to its length", "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n-----END PRIVATE KEY-----", blockUnjudged},
+		{"a whole key", ed, blockKey},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -200,9 +205,30 @@ func TestPEMBlockOK(t *testing.T) {
 				i++
 			}
 			e := i + strings.IndexByte(tt.text[i:], '\n')
-			assert.Equal(t, tt.want, pemBlockOK([]byte(tt.text), i, e))
+			assert.Equal(t, tt.want, pemBlock([]byte(tt.text), i, e))
 		})
 	}
+}
+
+// A whole key whose first line happens to read like a placeholder (one
+// random line in 30,000 holds xXxx) is still found: its structure, not its
+// letters, decides.
+func TestPrivateKeyReadingLikePlaceholder(t *testing.T) {
+	d := defaultDetector(t)
+	_, k, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	require.NoError(t, err)
+	// A PKCS#8 Ed25519 key is 16 bytes of header and a 32-byte seed; any
+	// seed is a key. Bytes 18-20 are characters 24-27 of the base64.
+	xs, err := base64.StdEncoding.DecodeString("xXxx")
+	require.NoError(t, err)
+	copy(der[18:], xs)
+	_, err = x509.ParsePKCS8PrivateKey(der)
+	require.NoError(t, err)
+	key := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	require.True(t, d.IsPlaceholder(strings.Split(key, "\n")[1]), "the line reads like a placeholder")
+	assert.Len(t, privateKeyFindings(t, d, key), 1)
 }
 
 func TestDERLength(t *testing.T) {

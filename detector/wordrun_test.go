@@ -49,6 +49,8 @@ func TestBIP39Whole(t *testing.T) {
 		{"checksum fails", "dwarf common panda maid dumb bag medal phone scrap close income false", false},
 		{"test vector of one word", "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about", false},
 		{"not list words", "the quick brown fox jumps over the lazy dog and the cat", false},
+		{"ganache default", "myth like bonus scare over problem client lizard pioneer submit female collect", false},
+		{"reference vector", "hamster diagram private dutch cause delay private meat slide toddler razor book happy fancy gospel tennis maple dilemma loan word shrug inflict delay length", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
