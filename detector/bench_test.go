@@ -1,8 +1,10 @@
 package detector
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
@@ -141,6 +143,26 @@ func BenchmarkScanVersion(b *testing.B) {
 				if _, err := d.ScanVersion(next, "bot.log", c.prev); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkWordRuns is the bare-mnemonic prefilter alone over bot logs
+// and over prose (the README), next to BenchmarkKeywordAutomaton.
+func BenchmarkWordRuns(b *testing.B) {
+	prose, err := os.ReadFile("../README.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{{"log", benchLog()}, {"prose", bytes.Repeat(prose, 8)}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.data)))
+			for b.Loop() {
+				wordRuns(c.data, func(int, int) {})
 			}
 		})
 	}

@@ -19,19 +19,29 @@ import (
 var checksums = map[string]func(secret string) bool{
 	rules.ChecksumCRC32Base62: crc32Base62OK,
 	rules.ChecksumBIP39:       bip39OK,
+	rules.ChecksumBIP39Whole:  bip39WholeOK,
 	rules.ChecksumBase58Check: base58CheckOK,
 }
 
-// checksumFor returns the check a rule names, or nil for none.
-func checksumFor(r *rules.Rule) (func(string) bool, error) {
+// blockChecks implements the checks that read the text around the secret
+// (buf[start:end]) rather than the secret alone.
+var blockChecks = map[string]func(buf []byte, start, end int) blockVerdict{
+	rules.ChecksumPEM: pemBlock,
+}
+
+// checksumFor returns the check a rule names, as a check of the secret or
+// of its block (at most one is not nil).
+func checksumFor(r *rules.Rule) (secret func(string) bool, block func([]byte, int, int) blockVerdict, err error) {
 	if r.Checksum == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
-	f, ok := checksums[r.Checksum]
-	if !ok {
-		return nil, fmt.Errorf("rule %s: unknown checksum %q", r.ID, r.Checksum)
+	if f, ok := checksums[r.Checksum]; ok {
+		return f, nil, nil
 	}
-	return f, nil
+	if f, ok := blockChecks[r.Checksum]; ok {
+		return nil, f, nil
+	}
+	return nil, nil, fmt.Errorf("rule %s: unknown checksum %q", r.ID, r.Checksum)
 }
 
 const base62Digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -60,7 +70,7 @@ func base62Pad6(v uint32) string {
 
 // bip39OK reports whether some run of 12, 15, 18, 21 or 24 consecutive
 // words of secret is a valid BIP-39 English mnemonic that is not a
-// degenerate test phrase. A pattern hands over the whole run of words on
+// degenerate or published test phrase (publicMnemonics). A pattern hands over the whole run of words on
 // a line, which may start with ordinary words ("my seed is ...").
 func bip39OK(secret string) bool {
 	words := strings.Fields(strings.ToLower(secret))
@@ -76,12 +86,24 @@ func bip39OK(secret string) bool {
 				// odds below 1 in 100,000.
 				continue
 			}
-			if bip39.IsMnemonicValid(strings.Join(w, " ")) {
+			if phrase := strings.Join(w, " "); !publicMnemonics[phrase] && bip39.IsMnemonicValid(phrase) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// bip39WholeOK reports whether secret, all of it, is one valid BIP-39
+// English mnemonic that is not a degenerate test phrase (see bip39OK).
+func bip39WholeOK(secret string) bool {
+	words := strings.Fields(secret)
+	n := len(words)
+	if n < 12 || n > 24 || n%3 != 0 || distinct(words) < n-n/6 {
+		return false
+	}
+	phrase := strings.Join(words, " ")
+	return !publicMnemonics[phrase] && bip39.IsMnemonicValid(phrase)
 }
 
 func distinct(words []string) int {

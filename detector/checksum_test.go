@@ -58,6 +58,9 @@ func TestBIP39(t *testing.T) {
 		{"test vector abandon", strings.Repeat("abandon ", 11) + "about", false},
 		{"hardhat test mnemonic", strings.Repeat("test ", 11) + "junk", false},
 		{"repeated-entropy vector", "legal winner thank year wave sausage worth useful legal winner thank yellow", false},
+		{"ganache default", "myth like bonus scare over problem client lizard pioneer submit female collect", false},
+		{"truffle default after words", "mnemonic: candy maple cake sugar pudding cream honey rich smooth crumble sweet treat", false},
+		{"reference vector", "scheme spot photo card baby mountain device kick cradle pact join borrow", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,7 +83,9 @@ func TestBase58Check(t *testing.T) {
 // know is an error at New, not a silently unchecked rule.
 func TestChecksumsImplemented(t *testing.T) {
 	for _, name := range rules.Checksums {
-		assert.Contains(t, checksums, name)
+		_, secret := checksums[name]
+		_, block := blockChecks[name]
+		assert.True(t, secret != block, "checksum %s: implemented once", name)
 	}
 	p := &rules.Pack{Name: "x", Rules: []rules.Rule{{ID: "a", Severity: "low", Keywords: []string{"k"}, Pattern: "(k)", SecretGroup: 1, Checksum: "luhn"}}}
 	_, err := New(p)

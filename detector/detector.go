@@ -1,7 +1,9 @@
 // Package detector is keygate's engine: it finds credentials in bytes. A
 // literal keyword prefilter (one Aho-Corasick pass over all rules) decides
-// where each rule's regex runs, and only on the lines around a keyword. It
-// knows nothing of files or git: callers hand it bytes and a path label.
+// where each rule's regex runs, and only on the lines around a keyword (a
+// rule with the word-run prefilter also on the lines a skip scan for runs
+// of lowercase words finds: a bare mnemonic has no keyword). It knows
+// nothing of files or git: callers hand it bytes and a path label.
 package detector
 
 import (
@@ -62,12 +64,18 @@ type compiledRule struct {
 	// nonLocal: a match may depend on more than its own line (it can
 	// span lines, or anchors at the start or end of the text).
 	nonLocal bool
-	// checksum, when not nil, must accept the secret (see checksum.go).
+	// checksum, when not nil, must accept the secret (see checksum.go);
+	// block, when not nil, the text around it (a private key's block),
+	// when scanning: a redactor masks a dummy key as readily as a key.
 	checksum func(string) bool
-	once     sync.Once
-	re       *re2.Regexp
-	allow    []*regexp.Regexp
-	err      error
+	block    func(buf []byte, start, end int) blockVerdict
+	// words: the secret is a BIP-39 mnemonic whose checksum held; a list
+	// word (example, test) in it is no placeholder.
+	words bool
+	once  sync.Once
+	re    *re2.Regexp
+	allow []*regexp.Regexp
+	err   error
 }
 
 // compile builds the rule's regexes on first use: a one-file staged scan
@@ -108,8 +116,9 @@ type Detector struct {
 	keywords     *keywordSet
 	keywordRules [][]int // keyword id -> rule indexes
 	placeholders *placeholder.Set
-	pathRules    bool // some rule is limited by paths
-	ruleKW       int  // automaton ids at or above this are known-value variants
+	pathRules    bool  // some rule is limited by paths
+	wordRunRules []int // rules with the word-run prefilter (wordrun.go)
+	ruleKW       int   // automaton ids at or above this are known-value variants
 	variants     []variant
 	known        []KnownValue
 	warnings     []string
@@ -128,12 +137,16 @@ func New(pack *rules.Pack, known ...KnownValue) (*Detector, error) {
 			return nil, fmt.Errorf("rule %s: %w", r.ID, err)
 		}
 		ml, anchored := sc.SpansLines, sc.AnchorsText
-		check, err := checksumFor(r)
+		check, block, err := checksumFor(r)
 		if err != nil {
 			return nil, err
 		}
-		d.rules = append(d.rules, &compiledRule{rule: r, index: i, multiline: ml, nonLocal: ml || anchored, checksum: check})
+		words := r.Checksum == rules.ChecksumBIP39 || r.Checksum == rules.ChecksumBIP39Whole
+		d.rules = append(d.rules, &compiledRule{rule: r, index: i, multiline: ml, nonLocal: ml || anchored, checksum: check, block: block, words: words})
 		d.byID[r.ID] = i
+		if r.Prefilter == rules.PrefilterWordRun {
+			d.wordRunRules = append(d.wordRunRules, i)
+		}
 		if len(r.Paths) > 0 || len(r.AllowPaths) > 0 || len(pack.Allow.Paths) > 0 {
 			d.pathRules = true
 		}
@@ -277,6 +290,9 @@ func (d *Detector) find(buf []byte, active []bool, want matchers, nonLocal *bool
 			windows[ri] = append(windows[ri], window{ws, we})
 		}
 	})
+	if len(d.wordRunRules) > 0 && (want.rule == anyRule || d.rules[want.rule].rule.Prefilter != "") {
+		d.addWordRunWindows(buf, active, windows)
+	}
 	for ri, ws := range windows {
 		if len(ws) == 0 {
 			continue
@@ -347,7 +363,11 @@ func lineBounds(buf []byte, start, end int) (int, int) {
 // marks inline-allowed ones. It reports false for a match to drop.
 func (d *Detector) keep(m *rawMatch, buf []byte, p purpose) (allowed string, ok bool) {
 	// A decoded match passed its gates on the decoded text; its encoded
-	// text here is not the value they judge.
+	// text here is not the value they judge. structural: the secret's own
+	// structure (a mnemonic's checksum over its list words, a key block's
+	// length and randomness) says it is no stand-in, whatever its letters
+	// read as (example, xXxx).
+	structural := m.rule >= 0 && d.rules[m.rule].words
 	if m.rule >= 0 && m.decoded == "" {
 		c := d.rules[m.rule]
 		if c.rule.MinEntropy > 0 && Entropy(m.secret) < c.rule.MinEntropy {
@@ -361,8 +381,16 @@ func (d *Detector) keep(m *rawMatch, buf []byte, p purpose) (allowed string, ok 
 		if c.checksum != nil && !c.checksum(m.secret) {
 			return "", false
 		}
+		if c.block != nil && p == forScan {
+			switch c.block(buf, m.start, m.end) {
+			case blockNoKey:
+				return "", false
+			case blockKey:
+				structural = true
+			}
+		}
 	}
-	if m.decoded == "" && (p == forScan && d.IsPlaceholder(m.secret) || p == forRedact && d.placeholders.Listed(m.secret)) {
+	if m.decoded == "" && !structural && (p == forScan && d.IsPlaceholder(m.secret) || p == forRedact && d.placeholders.Listed(m.secret)) {
 		return "", false
 	}
 	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateGeneric && !genericValue(buf, m.start, m.end) {

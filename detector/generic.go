@@ -77,8 +77,9 @@ func codeValue(buf []byte, start, end int) bool {
 }
 
 // nameBefore finds the name assigned to in the text before a value:
-// `name = "`, `"name": `, `name: `, `name => '`, `name := `, `['name'] = `.
-// quoted reports whether the value opens with a quote.
+// `name = "`, `"name": `, `name: `, `name => '`, `name := `, `['name'] = `,
+// `key="name" value="`. quoted reports whether the value opens with a
+// quote.
 func nameBefore(prefix []byte) (name string, quoted bool) {
 	i := len(prefix)
 	if i > 0 && strings.IndexByte("\"'`", prefix[i-1]) >= 0 {
@@ -101,8 +102,19 @@ func nameBefore(prefix []byte) (name string, quoted bool) {
 	for i > 0 && (isNameByte(prefix[i-1])) {
 		i--
 	}
-	return string(prefix[i:end]), quoted
+	name = string(prefix[i:end])
+	if strings.EqualFold(name, "value") {
+		if m := keyAttr.FindSubmatch(prefix[:i]); m != nil {
+			name = string(m[1]) + string(m[2]) // one quote style matched
+		}
+	}
+	return name, quoted
 }
+
+// keyAttr is the key attribute before a value attribute: in .NET's
+// `<add key="ApiSecret" value="…"/>` (appSettings, web.config), the value
+// is named by the key attribute's value, not by "value".
+var keyAttr = regexp.MustCompile(`(?i)\bkey[ \t]*=[ \t]*(?:"([^"\r\n]*)"|'([^'\r\n]*)')[ \t]+$`)
 
 func isNameByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c == '$'
@@ -120,13 +132,14 @@ func secretName(name string) bool {
 		pre := name[:len(name)-len(w)]
 		if pre != "" {
 			last, first := pre[len(pre)-1], name[len(pre)]
-			sep := last == '_' || last == '-' || last == '.' || last == '$'
+			// (':' only comes from a .NET key attribute: Bitget:Passphrase)
+			sep := last == '_' || last == '-' || last == '.' || last == '$' || last == ':'
 			camel := (last >= 'a' && last <= 'z' || last >= '0' && last <= '9') && first >= 'A' && first <= 'Z'
 			if !sep && !camel {
 				return false
 			}
 		}
-		before := lastWord(strings.TrimRight(pre, "_-.$"))
+		before := lastWord(strings.TrimRight(pre, "_-.$:"))
 		return !notSecretBefore[before] && !(w == "key" && publicKeyOf[before])
 	}
 	return false
@@ -137,7 +150,7 @@ func lastWord(s string) string {
 	i := len(s)
 	for i > 0 {
 		c := s[i-1]
-		if c == '_' || c == '-' || c == '.' || c == '$' {
+		if c == '_' || c == '-' || c == '.' || c == '$' || c == ':' {
 			break
 		}
 		if c >= 'A' && c <= 'Z' && (i < 2 || s[i-2] < 'A' || s[i-2] > 'Z') {

@@ -11,7 +11,7 @@ func TestSecretName(t *testing.T) {
 		"token", "API_TOKEN", "apiKey", "api-key", "APIKEY", "apikey", "client_secret", "DB_PASSWORD",
 		"passwd", "MAILER_PWD", "SMTP_PASS", "APP_CREDENTIALS", "credential", "NPM_AUTH", "x.secret",
 		"secretKey", "private_key", "--api-key", "$password", "passphrase", "v2Token",
-		"PUSHER_SECRET", "pusherAppSecret",
+		"PUSHER_SECRET", "pusherAppSecret", "Bitget:Passphrase", "Stripe:SecretKey",
 	} {
 		assert.True(t, secretName(n), n)
 	}
@@ -19,6 +19,7 @@ func TestSecretName(t *testing.T) {
 		"monkey", "hotkey", "MONKEY", "public_key", "publicKey", "primary_key", "next_token", "sort_key",
 		"password_hash", "token_count", "author", "bypass", "compass", "keys", "", "idempotency-key",
 		"BITSTAMP_PUSHER_KEY", "pusherKey", "STRIPE_PUBLISHABLE_KEY", "recaptcha_site_key",
+		"Bitget:PublicKey", "Cache:Key",
 	} {
 		assert.False(t, secretName(n), n)
 	}
@@ -36,6 +37,12 @@ func TestNameBefore(t *testing.T) {
 		{`os.environ['secret'] = "`, "secret", true},
 		{`<db password="`, "password", true},
 		{`export X=1; NPM_AUTH=`, "NPM_AUTH", false},
+		// .NET appSettings: the key attribute names the value.
+		{`<add key="ApiSecret" value="`, "ApiSecret", true},
+		{`  <add key = 'Bitget:Passphrase'  value='`, "Bitget:Passphrase", true},
+		{`<add key="Theme" value="`, "Theme", true},
+		{`<input value="`, "value", true},
+		{`<add key="ApiSecret" label="x" value="`, "value", true},
 	}
 	for _, tt := range tests {
 		name, quoted := nameBefore([]byte(tt.prefix))

@@ -119,7 +119,8 @@ func TestFamilyAndChecksumValidation(t *testing.T) {
 		want        []string
 	}{
 		{"bad family", "    family: Not Kebab\n", []string{"p.yaml:3:", `family "Not Kebab" must be kebab-case`}},
-		{"unknown checksum", "    checksum: luhn\n", []string{"p.yaml:3:", `checksum "luhn": must be one of crc32-base62, bip39, base58check`}},
+		{"unknown checksum", "    checksum: luhn\n", []string{"p.yaml:3:", `checksum "luhn": must be one of crc32-base62, bip39, bip39-whole, base58check, pem`}},
+		{"unknown prefilter", "    prefilter: words\n", []string{"p.yaml:3:", `prefilter "words": must be empty or "word-run"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,6 +135,10 @@ func TestFamilyAndChecksumValidation(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "ops", p.Rules[0].Family)
 	assert.Equal(t, ChecksumCRC32Base62, p.Rules[0].Checksum)
+	p, err = Parse("p.yaml", []byte("name: x\nrules:\n"+sprintf(famRule, "a")+"    checksum: pem\n    prefilter: word-run\n"))
+	require.NoError(t, err)
+	assert.Equal(t, ChecksumPEM, p.Rules[0].Checksum)
+	assert.Equal(t, PrefilterWordRun, p.Rules[0].Prefilter)
 }
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

@@ -46,6 +46,11 @@ const GateGeneric = "generic"
 // code (a call, index or member access), a reference or a template.
 const GateCode = "code"
 
+// PrefilterWordRun is the built-in prefilter of rules for a bare BIP-39
+// mnemonic, which holds no keyword: a run of at least twelve lowercase
+// words on one line, the whole of a quoted string or of an assigned value.
+const PrefilterWordRun = "word-run"
+
 // Pack is a named, versioned set of rules plus global allowlists.
 type Pack struct {
 	Name    string `yaml:"name"`
@@ -95,6 +100,11 @@ type Rule struct {
 	// (GateGeneric) judges the name and value as the generic rule does,
 	// "code" (GateCode) drops code and references only.
 	Gate string `yaml:"gate,omitempty"`
+
+	// Prefilter names a built-in scan that opens windows for the rule's
+	// pattern where no keyword can ("word-run", PrefilterWordRun), in
+	// addition to its keywords'.
+	Prefilter string `yaml:"prefilter,omitempty"`
 
 	// File and Line locate the rule's definition, for error messages.
 	File string `yaml:"-"`

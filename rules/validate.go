@@ -31,9 +31,21 @@ const ChecksumBIP39 = "bip39"
 // the rest.
 const ChecksumBase58Check = "base58check"
 
+// ChecksumPEM is the check of a private key block: a DER key's SEQUENCE
+// header (PKCS#1, PKCS#8, SEC1) or an OpenSSH key's length fields declare
+// how long the body is; a complete block (END line found) whose body is
+// shorter, or is not that encoding, is a dummy. Unlike the others it reads
+// the block around the secret, which is its first body line.
+const ChecksumPEM = "pem"
+
+// ChecksumBIP39Whole is ChecksumBIP39 over the whole secret: it is one
+// mnemonic of 12, 15, 18, 21 or 24 words, not a run holding one (a bare
+// phrase must be the entire value it stands in).
+const ChecksumBIP39Whole = "bip39-whole"
+
 // Checksums lists the checks a rule's checksum field may name; the
 // detector implements each.
-var Checksums = []string{ChecksumCRC32Base62, ChecksumBIP39, ChecksumBase58Check}
+var Checksums = []string{ChecksumCRC32Base62, ChecksumBIP39, ChecksumBIP39Whole, ChecksumBase58Check, ChecksumPEM}
 
 func (p *Pack) validate(file string, docLine int) error {
 	var errs []error
@@ -113,6 +125,9 @@ func (p *Pack) validate(file string, docLine int) error {
 		}
 		if r.Gate != "" && r.Gate != GateGeneric && r.Gate != GateCode {
 			at("gate %q: must be empty, %q or %q", r.Gate, GateGeneric, GateCode)
+		}
+		if r.Prefilter != "" && r.Prefilter != PrefilterWordRun {
+			at("prefilter %q: must be empty or %q", r.Prefilter, PrefilterWordRun)
 		}
 		for _, g := range r.Paths {
 			if !doublestar.ValidatePattern(g) {

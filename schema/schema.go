@@ -108,6 +108,9 @@ func packSchema() (*jsonschema.Schema, error) {
 	if gate := rule.Properties.Value("gate"); gate != nil {
 		gate.Enum = append(gate.Enum, rules.GateGeneric, rules.GateCode)
 	}
+	if pf := rule.Properties.Value("prefilter"); pf != nil {
+		pf.Enum = append(pf.Enum, rules.PrefilterWordRun)
+	}
 	rule.Properties.Value("id").Pattern = rules.IDPattern
 	// A YAML pack's rule needs a keyword to prefilter on and an example
 	// to test (rules.Parse rejects empty lists).

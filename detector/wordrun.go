@@ -1,0 +1,109 @@
+package detector
+
+import "sort"
+
+// The word-run prefilter (rules.PrefilterWordRun). A bare BIP-39 mnemonic
+// holds no literal a keyword could find, so its rule's windows come from
+// a scan of its own: a run of lowercase letters and spaces at least as
+// long as twelve three-letter words, holding at least eleven spaces, that
+// is the whole of a quoted string or of an assigned value (it follows a
+// quote, = or :, and ends at a quote or the end of the line). Like the
+// base64 scan of decode.go it looks at one byte in minWordRun where text
+// has no such run, which is nearly everywhere outside prose.
+
+// minWordRun is the shortest run the prefilter reports: twelve words of
+// three letters (BIP-39's shortest) and the spaces between them.
+const minWordRun = 12*3 + 11
+
+var wordRunClass = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
+	t[' '] = true
+	return
+}()
+
+// wordRuns calls fn with each candidate run of buf, in order.
+func wordRuns(buf []byte, fn func(start, end int)) {
+	for i := 0; i+minWordRun <= len(buf); {
+		// buf[i-1], where i > 0, is outside the class: a run starts at i
+		// at the earliest.
+		j := i + minWordRun - 1
+		if !wordRunClass[buf[j]] {
+			i = j + 1
+			continue
+		}
+		k := j - 1
+		for k >= i && wordRunClass[buf[k]] {
+			k--
+		}
+		if k >= i {
+			i = k + 1
+			continue
+		}
+		e := j + 1
+		for e < len(buf) && wordRunClass[buf[e]] {
+			e++
+		}
+		if wordRunBounded(buf, i, e) && spaces(buf[i:e]) >= 11 {
+			fn(i, e)
+		}
+		i = e + 1
+	}
+}
+
+// wordRunBounded: the run buf[s:e] opens after a quote or an assignment
+// and closes at a quote or the line's end.
+func wordRunBounded(buf []byte, s, e int) bool {
+	if s == 0 {
+		return false
+	}
+	switch buf[s-1] {
+	case '"', '\'', '`', '=', ':':
+	default:
+		return false
+	}
+	if e == len(buf) {
+		return true
+	}
+	switch buf[e] {
+	case '"', '\'', '`', '\n', '\r':
+		return true
+	}
+	return false
+}
+
+func spaces(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c == ' ' {
+			n++
+		}
+	}
+	return n
+}
+
+// addWordRunWindows adds the lines of buf's candidate word runs to the
+// windows of the active word-run rules, keeping each rule's windows in
+// order.
+func (d *Detector) addWordRunWindows(buf []byte, active []bool, windows [][]window) {
+	var lines []window
+	wordRuns(buf, func(s, e int) {
+		ls, le := lineBounds(buf, s, e)
+		lines = append(lines, window{ls, le})
+	})
+	if len(lines) == 0 {
+		return
+	}
+	for _, ri := range d.wordRunRules {
+		if active != nil && !active[ri] {
+			continue
+		}
+		had := len(windows[ri]) > 0
+		windows[ri] = append(windows[ri], lines...)
+		if had {
+			ws := windows[ri]
+			sort.Slice(ws, func(a, b int) bool { return ws[a].start < ws[b].start })
+		}
+	}
+}
