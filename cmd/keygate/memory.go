@@ -1,8 +1,11 @@
 package main
 
 import (
+	"math"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
+	"time"
 )
 
 // historyMemoryLimit is the Go runtime's soft memory limit for history
@@ -13,14 +16,49 @@ import (
 // one between collections: that repository peaked at 900 MB of resident
 // memory. Under this limit it peaks at about 270 MB (the rest of the
 // process, RE2's WebAssembly memory and the runtime, takes about 30 MB),
-// for about 4% more CPU in the collector (bench/RESULTS.md). A history
-// whose walk alone holds more runs the collector more often, which the
-// runtime caps at half the CPU rather than fail. GOMEMLIMIT, when set,
-// wins.
+// for about 4% more CPU in the collector (bench/RESULTS.md).
 const historyMemoryLimit = 240 << 20
 
-func limitHistoryMemory() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(historyMemoryLimit)
+// historyLimit is the limit for a live heap of live bytes: the limit bounds
+// the garbage, not what the scan holds. A history whose walk alone holds
+// more than two thirds of historyMemoryLimit (tens of thousands of refs)
+// gets room for half its live heap again, so that the collector does not
+// run without end.
+func historyLimit(live uint64) int64 {
+	return max(historyMemoryLimit, int64(live+live/2))
+}
+
+// limitHistoryMemory sets the limit and follows the live heap until stop
+// is called. GOMEMLIMIT, when set, wins.
+func limitHistoryMemory() (stop func()) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	set := historyLimit(0)
+	debug.SetMemoryLimit(set)
+	done := make(chan struct{})
+	go func() {
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			metrics.Read(sample)
+			if sample[0].Value.Kind() != metrics.KindUint64 {
+				return
+			}
+			if want := historyLimit(sample[0].Value.Uint64()); want != set {
+				set = want
+				debug.SetMemoryLimit(set)
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		debug.SetMemoryLimit(math.MaxInt64) // no limit, as before
 	}
 }

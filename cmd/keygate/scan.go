@@ -136,7 +136,7 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		return usageErr(fmt.Errorf("%s is a bare repository (a mirror): it has no working files to scan; scan its commits with --history", root))
 	}
 	if f.history {
-		limitHistoryMemory()
+		defer limitHistoryMemory()()
 	}
 	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs,
 		Staged: f.staged, History: f.history, Range: f.rangeSpec}
