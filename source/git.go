@@ -1,7 +1,7 @@
 package source
 
 import (
-	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -209,23 +209,35 @@ func (r *Repo) Staged(indexFile string) (StagedChanges, error) {
 	return out, nil
 }
 
-// index reads the index at path, or the repository's.
+// index reads the index at path, or the repository's. The file is read
+// whole and decoded from memory: go-git's decoder makes a read call per
+// field, which cost a one-file pre-commit scan of a 2,800-file repository
+// more than its scan.
 func (r *Repo) index(path string) (*index.Index, error) {
+	openErr, what := "read the git index that GIT_INDEX_FILE names", fmt.Sprintf("the git index %s (GIT_INDEX_FILE)", path)
 	if path == "" {
-		idx, err := r.repo.Storer.Index()
-		if err != nil {
-			return nil, fmt.Errorf("read the git index: %w", err)
+		fs, ok := r.repo.Storer.(*filesystem.Storage)
+		if !ok {
+			idx, err := r.repo.Storer.Index()
+			if err != nil {
+				return nil, fmt.Errorf("read the git index: %w", err)
+			}
+			return idx, nil
 		}
-		return idx, nil
+		// The repository's own (a linked work tree's is in its git dir).
+		path = filepath.Join(fs.Filesystem().Root(), "index")
+		openErr, what = "read the git index", "the git index"
+		if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
+			return &index.Index{Version: 2}, nil // nothing staged yet
+		}
 	}
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read the git index that GIT_INDEX_FILE names: %w", err)
+		return nil, fmt.Errorf("%s: %w", openErr, err)
 	}
-	defer f.Close()
 	idx := &index.Index{}
-	if err := index.NewDecoder(bufio.NewReader(f)).Decode(idx); err != nil {
-		return nil, fmt.Errorf("read the git index %s (GIT_INDEX_FILE): %w", path, err)
+	if err := index.NewDecoder(bytes.NewReader(data)).Decode(idx); err != nil {
+		return nil, fmt.Errorf("read %s: %w", what, err)
 	}
 	return idx, nil
 }
