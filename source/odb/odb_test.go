@@ -226,7 +226,7 @@ func TestReadsThroughAlternates(t *testing.T) {
 
 // A large binary blob is recognised from its first bytes without being
 // inflated whole, packed or loose; a large text blob is read whole.
-func TestReadUnlessStopsAtABinaryHead(t *testing.T) {
+func TestReadOrSkipStopsAtABinaryHead(t *testing.T) {
 	dir := t.TempDir()
 	fixture.Git(t, dir, "init", "-q", "-b", "main")
 	bin := make([]byte, 3*LargeObject)
@@ -248,13 +248,13 @@ func TestReadUnlessStopsAtABinaryHead(t *testing.T) {
 		db, err := Open(filepath.Join(dir, ".git", "objects"), Options{CacheBytes: 1 << 20})
 		require.NoError(t, err)
 		r := db.NewReader()
-		typ, head, skipped, err := r.ReadUnless(binID, 8000, hasNUL)
+		typ, head, skipped, err := r.ReadOrSkip(binID, 8000, hasNUL)
 		require.NoError(t, err)
 		assert.Equal(t, Blob, typ)
 		assert.True(t, skipped, "packed: %v", packed)
 		assert.LessOrEqual(t, len(head), 8000)
 		assert.True(t, bytes.Equal(bin[:len(head)], head))
-		_, data, skipped, err := r.ReadUnless(textID, 8000, hasNUL)
+		_, data, skipped, err := r.ReadOrSkip(textID, 8000, hasNUL)
 		require.NoError(t, err)
 		assert.False(t, skipped)
 		assert.True(t, bytes.Equal(text, data), "packed: %v", packed)
