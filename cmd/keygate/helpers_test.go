@@ -75,6 +75,7 @@ func TestMain(m *testing.M) {
 		os.Exit(runChildCLI())
 	}
 	code := m.Run()
+	removeTemplates()
 	if builtBinary != "" {
 		os.RemoveAll(filepath.Dir(builtBinary))
 	}
