@@ -22,7 +22,11 @@ func TestMain(m *testing.M) {
 	if spec := os.Getenv(childEnv); spec != "" {
 		os.Exit(readChild(spec))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if historyRoot != "" {
+		os.RemoveAll(historyRoot)
+	}
+	os.Exit(code)
 }
 
 // readChild reads the object spec names ("objects-dir|id"), sniffing its
