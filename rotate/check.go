@@ -109,7 +109,7 @@ func (r *Rotator) Check(in CheckInput) (*CheckResult, error) {
 		owner = r.Config.Rotate.Owner
 	}
 	if owner == "" {
-		add("owner", CheckFail, "no break-glass owner configured", "set rotate.owner in .keygate.yaml (or pass --owner)")
+		add("owner", CheckFail, "no break-glass owner configured", "set rotate.owner in .keygate.yaml")
 	} else {
 		add("owner", CheckPass, "break-glass owner configured", "")
 	}

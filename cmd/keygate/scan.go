@@ -174,6 +174,9 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if reportPath != "" {
 		reportPath = rootpath.Resolve(root, reportPath)
 		if err := report.CheckDestination(root, reportPath, f.report == ""); err != nil {
+			if errors.Is(err, report.ErrConfiguredOutside) {
+				err = fmt.Errorf("%w; give --report or --sarif to write elsewhere", err)
+			}
 			return usageErr(err)
 		}
 	}
