@@ -68,6 +68,13 @@ func (tp *repoTemplate) clone(t *testing.T) *gitRepo {
 		g.git("config", "user.email", "ops@synthetic.invalid")
 		g.git("config", "user.name", "Ops")
 		g.git("config", "commit.gpgsign", "false")
+		// git never runs the sample hooks; without them a copy is half
+		// the files.
+		samples, err := filepath.Glob(filepath.Join(dir, ".git", "hooks", "*.sample"))
+		require.NoError(t, err)
+		for _, s := range samples {
+			require.NoError(t, os.Remove(s))
+		}
 		tp.build(g)
 		tp.dir, tp.tick, tp.built = dir, g.tick, true
 	})
