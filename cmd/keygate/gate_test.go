@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/keygate/keygate/internal/fixture"
+	"github.com/keygate/keygate/internal/testmode"
 	"github.com/keygate/keygate/report"
 )
 
@@ -78,15 +79,21 @@ func TestGateHoldsOnEveryCommitForm(t *testing.T) {
 	}
 	type change struct {
 		name, file, dirty, clean, rule string
+		full                           bool // in the full suite only
 	}
 	changes := []change{
-		{"a Bitget key", "docs/a.md", "hello\n" + keyLine, "hello\nmore words\n", "bitget-api-key"},
-		{"env/.env", "env/.env", "LOG_LEVEL=debug\n", "", "blocked-path"},
+		{"a Bitget key", "docs/a.md", "hello\n" + keyLine, "hello\nmore words\n", "bitget-api-key", false},
+		// The quick suite refuses env/.env through the hook once
+		// (TestHookInstall); here, through every form.
+		{"env/.env", "env/.env", "LOG_LEVEL=debug\n", "", "blocked-path", true},
 	}
 	for _, f := range forms {
 		for _, c := range changes {
 			t.Run(f.name+"/"+c.name, func(t *testing.T) {
 				t.Parallel()
+				if c.full {
+					testmode.RequireFull(t, "every commit form again with a blocked path")
+				}
 				g := hookedRepo.clone(t)
 				head := g.git("rev-parse", "HEAD")
 
