@@ -9,13 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/keygate/keygate/baseline"
 	"github.com/keygate/keygate/config"
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/envfile"
 	"github.com/keygate/keygate/internal/glob"
+	"github.com/keygate/keygate/internal/rootpath"
 	"github.com/keygate/keygate/rules"
 )
 
@@ -48,7 +48,7 @@ type Engine struct {
 func Load(o Options) (*Engine, error) {
 	var packs []string
 	for _, p := range o.Config.Rules {
-		packs = append(packs, o.abs(p))
+		packs = append(packs, rootpath.Resolve(o.Root, p))
 	}
 	packs = append(packs, o.ExtraRules...)
 	pack, err := rules.LoadWithExtras(packs)
@@ -67,7 +67,7 @@ func Load(o Options) (*Engine, error) {
 	e.Detector = d
 	e.Warnings = append(e.Warnings, d.Warnings()...)
 	if !o.NoBaseline && o.Config.Baseline != "" {
-		if e.Baseline, err = baseline.Load(o.abs(o.Config.Baseline)); err != nil {
+		if e.Baseline, err = baseline.Load(rootpath.Resolve(o.Root, o.Config.Baseline)); err != nil {
 			return nil, err
 		}
 	}
@@ -85,7 +85,7 @@ func (e *Engine) knownValues(o Options) ([]detector.KnownValue, error) {
 		if o.Config.EnvFile == "" {
 			return nil, nil
 		}
-		path = o.abs(o.Config.EnvFile)
+		path = rootpath.Resolve(o.Root, o.Config.EnvFile)
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 			return nil, nil
 		}
@@ -108,11 +108,4 @@ func SecretValues(f *envfile.File, globs []string) []detector.KnownValue {
 		}
 	}
 	return out
-}
-
-func (o Options) abs(p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(o.Root, p)
 }

@@ -24,6 +24,10 @@ const ChainedName = "pre-commit.keygate-chained"
 // ErrForeignHook is returned when a hook that keygate did not write exists.
 var ErrForeignHook = errors.New("a pre-commit hook that keygate did not write exists")
 
+// ErrForceAndChain is returned for Options that both replace a foreign
+// hook and keep it.
+var ErrForceAndChain = errors.New("force and chain contradict each other: replace the hook, or keep it and chain it")
+
 // Options for Install.
 type Options struct {
 	// Force overwrites a foreign hook; Chain keeps it and runs it first.
@@ -78,7 +82,7 @@ func Script(command string, chained bool) string {
 // Install writes the pre-commit hook and returns its path.
 func Install(dir string, opts Options) (string, error) {
 	if opts.Force && opts.Chain {
-		return "", errors.New("--force and --chain contradict each other: replace the hook, or keep it and chain it")
+		return "", ErrForceAndChain
 	}
 	if opts.Command == "" {
 		opts.Command = "keygate"

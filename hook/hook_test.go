@@ -61,5 +61,5 @@ func TestInstallForeign(t *testing.T) {
 	_, err := Install(dir, Options{})
 	assert.ErrorIs(t, err, ErrForeignHook)
 	_, err = Install(dir, Options{Force: true, Chain: true})
-	assert.Error(t, err)
+	assert.ErrorIs(t, err, ErrForceAndChain)
 }

@@ -13,6 +13,11 @@ import (
 // leave the repository.
 var ErrOutsideRepo = errors.New("outside the repository")
 
+// ErrConfiguredOutside marks, besides ErrOutsideRepo, a path from the
+// configuration that lies outside the repository (where a path the user
+// typed may go).
+var ErrConfiguredOutside = errors.New("a path from the configuration must be inside the repository")
+
 // CheckDestination decides whether keygate may write a report (or SARIF,
 // or a baseline) at path, for a scan of the repository at root. A path
 // inside the repository must stay inside once symlinks are followed: a
@@ -24,7 +29,7 @@ var ErrOutsideRepo = errors.New("outside the repository")
 func CheckDestination(root, path string, configured bool) error {
 	if !within(root, path) {
 		if configured {
-			return fmt.Errorf("%s: %w: a path from the configuration must be inside %s (give --report or --sarif to write elsewhere)", path, ErrOutsideRepo, root)
+			return fmt.Errorf("%s: %w: %w (%s)", path, ErrOutsideRepo, ErrConfiguredOutside, root)
 		}
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/keygate/keygate/internal/atomicfile"
+	"github.com/keygate/keygate/internal/rootpath"
 	"github.com/keygate/keygate/redact"
 )
 
@@ -123,7 +124,7 @@ func (r *Rotator) incidentNote(bot string, in BreakGlassInput, started time.Time
 	if err := checkClean(red, text); err != nil {
 		return "", err
 	}
-	dir := r.abs(r.Config.Rotate.IncidentDir)
+	dir := rootpath.Resolve(r.Root, r.Config.Rotate.IncidentDir)
 	path := filepath.Join(dir, started.Format("20060102T150405Z")+"-"+strings.ToLower(bot)+"-break-glass.md")
 	return path, atomicfile.Write(path, []byte(text), 0o644)
 }

@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/keygate/keygate/envfile"
+	"github.com/keygate/keygate/internal/rootpath"
 	"github.com/keygate/keygate/keyaudit"
 	"github.com/keygate/keygate/report"
 )
@@ -84,7 +85,7 @@ func (r *Rotator) Check(in CheckInput) (*CheckResult, error) {
 	}
 	for _, bot := range bots {
 		r.checkBotKeys(add, bot, env)
-		if err := checkAccountMap(r.abs(r.Config.Rotate.AccountMap), r.Config.Rotate.AccountMap, bot); err != nil {
+		if err := checkAccountMap(rootpath.Resolve(r.Root, r.Config.Rotate.AccountMap), r.Config.Rotate.AccountMap, bot); err != nil {
 			add("account-map:"+bot, CheckFail, err.Error(), "map "+bot+" in "+r.Config.Rotate.AccountMap)
 		} else {
 			add("account-map:"+bot, CheckPass, r.Config.Rotate.AccountMap+" maps "+bot, "")
@@ -108,7 +109,7 @@ func (r *Rotator) Check(in CheckInput) (*CheckResult, error) {
 		owner = r.Config.Rotate.Owner
 	}
 	if owner == "" {
-		add("owner", CheckFail, "no break-glass owner configured", "set rotate.owner in .keygate.yaml (or pass --owner)")
+		add("owner", CheckFail, "no break-glass owner configured", "set rotate.owner in .keygate.yaml")
 	} else {
 		add("owner", CheckPass, "break-glass owner configured", "")
 	}
@@ -249,7 +250,7 @@ func (r *Rotator) checkBotKeys(add addFunc, bot string, env *envfile.File) {
 // each bot recreates.
 func (r *Rotator) checkCompose(add addFunc, bots []string) {
 	name := r.Config.Rotate.ComposeFile
-	data, err := os.ReadFile(r.abs(name))
+	data, err := os.ReadFile(rootpath.Resolve(r.Root, name))
 	if err != nil {
 		add("compose-file", CheckFail, name+" is missing", "set rotate.compose_file to the stack's compose file")
 		return
@@ -293,7 +294,7 @@ func (r *Rotator) checkExecutable(add addFunc, id, cfg string, argv []string) {
 		}
 		return
 	}
-	fi, err := os.Stat(r.abs(prog))
+	fi, err := os.Stat(rootpath.Resolve(r.Root, prog))
 	switch {
 	case err != nil:
 		add(id, CheckFail, prog+" is missing", "install it, or set "+cfg)
@@ -352,7 +353,7 @@ func (r *Rotator) checkRotation(add addFunc) {
 func (r *Rotator) checkDrills(add addFunc, bots []string, maxAge time.Duration) []DrillAge {
 	last := map[string]Record{}
 	name := r.Config.Rotate.RecordFile
-	f, err := os.Open(r.abs(name))
+	f, err := os.Open(rootpath.Resolve(r.Root, name))
 	if err == nil {
 		defer f.Close()
 		sc := bufio.NewScanner(f)

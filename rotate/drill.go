@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/keygate/keygate/internal/rootpath"
 )
 
 // KindDrill is the Record kind of a rehearsal: the cutover and validation
@@ -49,7 +51,7 @@ func (r *Rotator) Drill(in DrillInput) error {
 		return stepErr("a rotation of %s is in progress (step %s): a drill would recreate services in the middle of it; finish it or roll it back first (keygate rotate status)",
 			st.Bot, st.Step)
 	}
-	if err := checkAccountMap(r.abs(r.Config.Rotate.AccountMap), r.Config.Rotate.AccountMap, bot); err != nil {
+	if err := checkAccountMap(rootpath.Resolve(r.Root, r.Config.Rotate.AccountMap), r.Config.Rotate.AccountMap, bot); err != nil {
 		return err
 	}
 	before, err := os.ReadFile(r.envPath())
@@ -84,7 +86,7 @@ func (r *Rotator) Drill(in DrillInput) error {
 		Bots: []string{bot}, Vars: []Var{}, Services: r.services(bot), StartedAt: started, CutoverAt: started, ValidatedAt: done,
 		InterruptionS: interruption.Seconds(), SLOSeconds: slo.Seconds(), SLOMet: interruption <= slo, TotalS: interruption.Seconds(),
 		Evidence: evidence}
-	if err := appendLine(r.abs(r.Config.Rotate.RecordFile), rec); err != nil {
+	if err := appendLine(rootpath.Resolve(r.Root, r.Config.Rotate.RecordFile), rec); err != nil {
 		return fmt.Errorf("append the drill record: %w", err)
 	}
 	verdict := "within"

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/keygate/keygate/engine"
+	"github.com/keygate/keygate/internal/rootpath"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/scan"
 )
@@ -65,7 +66,7 @@ func (r *Rotator) Finalize(oldKeysRevoked bool) error {
 		SLOSeconds: slo.Seconds(), SLOMet: st.SLOMet != nil && *st.SLOMet, TotalS: t.Sub(st.StartedAt).Seconds(),
 		Evidence: []string{r.Config.Rotate.SnapshotReport, r.Config.Rotate.ReconcileReport, r.Config.Report},
 		Audit:    st.Audit, Revocation: revocation, RevocationDetail: detail}
-	if err := appendLine(r.abs(r.Config.Rotate.RecordFile), rec); err != nil {
+	if err := appendLine(rootpath.Resolve(r.Root, r.Config.Rotate.RecordFile), rec); err != nil {
 		return fmt.Errorf("append the rotation record: %w", err)
 	}
 	if err := os.Remove(r.backupPath()); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -116,7 +117,7 @@ func (r *Rotator) hygiene() error {
 		return err
 	}
 	rep := report.New(res, report.Meta{Version: r.Version, Pack: setup.Pack, Scopes: req.Scopes(), IncludeLogs: true, Now: time.Now()})
-	if err := rep.WriteFile(r.abs(r.Config.Report)); err != nil {
+	if err := rep.WriteFile(rootpath.Resolve(r.Root, r.Config.Report)); err != nil {
 		return err
 	}
 	r.say("hygiene scan: %s", report.Summarize(rep))

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/keygate/keygate/internal/rootpath"
 )
 
 type snapshotReport struct {
@@ -41,7 +43,7 @@ func fresh(generatedAt string, since time.Time) (bool, string) {
 // readReport loads a health report into v and checks it is newer than
 // since; it returns "" when it is, else why not.
 func (r *Rotator) readReport(rel string, since time.Time, v any, generatedAt *string) string {
-	data, err := os.ReadFile(r.abs(rel))
+	data, err := os.ReadFile(rootpath.Resolve(r.Root, rel))
 	if err != nil {
 		return "no report yet (" + rel + ")"
 	}

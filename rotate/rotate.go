@@ -13,13 +13,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/keygate/keygate/config"
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/envfile"
 	"github.com/keygate/keygate/internal/atomicfile"
+	"github.com/keygate/keygate/internal/rootpath"
 )
 
 // StepError is a rotation step that failed or was refused (exit 1), as
@@ -77,13 +77,6 @@ func (r *Rotator) sleep(d time.Duration) {
 	time.Sleep(d)
 }
 
-func (r *Rotator) abs(p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(r.Root, p)
-}
-
 func (r *Rotator) now() time.Time {
 	if r.Now != nil {
 		return r.Now().UTC()
@@ -97,7 +90,7 @@ func (r *Rotator) say(format string, args ...any) {
 	}
 }
 
-func (r *Rotator) envPath() string { return r.abs(r.Config.EnvFile) }
+func (r *Rotator) envPath() string { return rootpath.Resolve(r.Root, r.Config.EnvFile) }
 
 // writableEnv returns the env file's path, refusing a symbolic link: the
 // atomic rename that rewrites the file would replace the link with a
@@ -193,7 +186,7 @@ func (r *Rotator) stage(in StageInput) error {
 	if err := checkKeys(bot, keys, base, r.Config.SecretEnv); err != nil {
 		return err
 	}
-	if err := checkAccountMap(r.abs(r.Config.Rotate.AccountMap), r.Config.Rotate.AccountMap, bot); err != nil {
+	if err := checkAccountMap(rootpath.Resolve(r.Root, r.Config.Rotate.AccountMap), r.Config.Rotate.AccountMap, bot); err != nil {
 		return err
 	}
 	audit, err := r.auditNewKeys(bot, keys, in.SkipAudit)

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/keygate/keygate/internal/rootpath"
 )
 
 // Steps of a rotation, in order. Finalized and RolledBack end it.
@@ -75,7 +77,7 @@ func (s *State) event(step string, at time.Time, note string) {
 func (r *Rotator) statePath() string  { return filepath.Join(r.stateDir(), "rotation.json") }
 func (r *Rotator) backupPath() string { return filepath.Join(r.stateDir(), "env.backup") }
 
-func (r *Rotator) stateDir() string { return r.abs(r.Config.Rotate.StateDir) }
+func (r *Rotator) stateDir() string { return rootpath.Resolve(r.Root, r.Config.Rotate.StateDir) }
 
 // loadState returns the saved state, or nil when there is none.
 func (r *Rotator) loadState() (*State, error) {

@@ -55,7 +55,7 @@ type GitOptions struct {
 // readBlob reads a blob and tells whether it starts like a binary file; a
 // large binary one is read no further than that start.
 func readBlob(r *source.BlobReader, id source.ObjectID) (data []byte, binary bool, err error) {
-	data, skipped, err := r.ReadUnlessBinary(id, binarySniff, isBinary)
+	data, skipped, err := r.ReadOrSkipBinary(id, binarySniff, isBinary)
 	if err != nil {
 		return nil, false, err
 	}

@@ -119,15 +119,15 @@ type ObjectID = plumbing.Hash
 
 // Read returns the content of blob id; it must not be modified.
 func (b *BlobReader) Read(id ObjectID) ([]byte, error) {
-	data, _, err := b.ReadUnlessBinary(id, 0, nil)
+	data, _, err := b.ReadOrSkipBinary(id, 0, nil)
 	return data, err
 }
 
-// ReadUnlessBinary is Read, except that when isBinary reports true of the first n
+// ReadOrSkipBinary is Read, except that when isBinary reports true of the first n
 // bytes of a large blob it stops there: skipped is true and data is that
 // prefix (a large binary file is not inflated whole to be skipped).
-func (b *BlobReader) ReadUnlessBinary(id ObjectID, n int, isBinary func([]byte) bool) (data []byte, skipped bool, err error) {
-	t, data, skipped, err := b.r.ReadUnless(id, n, isBinary)
+func (b *BlobReader) ReadOrSkipBinary(id ObjectID, n int, isBinary func([]byte) bool) (data []byte, skipped bool, err error) {
+	t, data, skipped, err := b.r.ReadOrSkip(id, n, isBinary)
 	if err != nil {
 		return nil, false, fmt.Errorf("read blob %s: %w", id, err)
 	}

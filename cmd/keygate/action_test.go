@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -21,12 +22,18 @@ type actionRun struct {
 	summary string // $GITHUB_STEP_SUMMARY
 }
 
+// repoTop is the top of this checkout (asked of git once per run).
 func repoTop(t *testing.T) string {
 	t.Helper()
-	top, err := exec.Command("git", "rev-parse", "--show-toplevel").Output()
+	top, err := repoTopOnce()
 	require.NoError(t, err)
-	return strings.TrimSpace(string(top))
+	return top
 }
+
+var repoTopOnce = sync.OnceValues(func() (string, error) {
+	top, err := exec.Command("git", "rev-parse", "--show-toplevel").Output()
+	return strings.TrimSpace(string(top)), err
+})
 
 // runActionScript runs one of the action's scripts as the runner would, in
 // workspace, with a faked GitHub environment plus env.

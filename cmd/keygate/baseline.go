@@ -7,6 +7,7 @@ import (
 
 	"github.com/keygate/keygate/baseline"
 	"github.com/keygate/keygate/engine"
+	"github.com/keygate/keygate/internal/rootpath"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/scan"
 )
@@ -28,7 +29,7 @@ values. Accepting a finding does not make the credential safe: revoke it.`,
 			if err != nil {
 				return err
 			}
-			path := abs(root, cfg.Baseline)
+			path := rootpath.Resolve(root, cfg.Baseline)
 			if err := report.CheckDestination(root, path, true); err != nil {
 				return usageErr(err)
 			}

@@ -53,9 +53,11 @@ func TestReportsStayInsideTheRepository(t *testing.T) {
 		res := runCLI(t, dir, nil, "scan")
 		assert.Equal(t, exitUsage, res.code, res.combined)
 		assert.Contains(t, res.stderr, "a path from the configuration must be inside")
+		assert.Contains(t, res.stderr, "give --report or --sarif to write elsewhere", "scan names its flags")
 		res = runCLI(t, dir, nil, "baseline")
 		assert.Equal(t, exitUsage, res.code, res.combined)
 		assert.Contains(t, res.stderr, "a path from the configuration must be inside")
+		assert.NotContains(t, res.stderr, "--report", "baseline has no --report to offer")
 		assertNothingIn(t, outside)
 	})
 	t.Run("a symlink inside the repository, and a path the user typed", func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/keygate/keygate/internal/fixture"
+	"github.com/keygate/keygate/internal/testmode"
 	"github.com/keygate/keygate/report"
 )
 
@@ -29,12 +30,22 @@ func (g *gitRepo) gitIn(dir, stdin string, args ...string) (bool, string) {
 
 const keyLine = "BOT1_BITGET_API_KEY=" + fixture.BitgetKey + "\n"
 
+// hookedRepo has docs/a.md and env/.env committed (before the hook) and the
+// gate installed.
+var hookedRepo = &repoTemplate{build: func(g *gitRepo) {
+	g.write("docs/a.md", "hello\n")
+	g.write("env/.env", "LOG_LEVEL=info\n")
+	g.commit("base, env file committed before the hook")
+	res := runCLI(g.t, g.dir, nil, "hook", "install", "--command", binary(g.t))
+	require.Equal(g.t, exitPass, res.code, res.combined)
+}}
+
 // Every way of making a commit goes through the gate: git commits from a
 // temporary index for `commit -a`, `commit PATH` and `--patch`, and names
 // it to the hook in GIT_INDEX_FILE. Each form is refused when it adds a
 // Bitget key or touches env/.env, and goes through when clean.
 func TestGateHoldsOnEveryCommitForm(t *testing.T) {
-	bin := binary(t)
+	t.Parallel()
 	type form struct {
 		name string
 		// change edits the work tree (docs/a.md or env/.env are tracked
@@ -68,21 +79,22 @@ func TestGateHoldsOnEveryCommitForm(t *testing.T) {
 	}
 	type change struct {
 		name, file, dirty, clean, rule string
+		full                           bool // in the full suite only
 	}
 	changes := []change{
-		{"a Bitget key", "docs/a.md", "hello\n" + keyLine, "hello\nmore words\n", "bitget-api-key"},
-		{"env/.env", "env/.env", "LOG_LEVEL=debug\n", "", "blocked-path"},
+		{"a Bitget key", "docs/a.md", "hello\n" + keyLine, "hello\nmore words\n", "bitget-api-key", false},
+		// The quick suite refuses env/.env through the hook once
+		// (TestHookInstall); here, through every form.
+		{"env/.env", "env/.env", "LOG_LEVEL=debug\n", "", "blocked-path", true},
 	}
 	for _, f := range forms {
 		for _, c := range changes {
 			t.Run(f.name+"/"+c.name, func(t *testing.T) {
 				t.Parallel()
-				g := newGitRepo(t)
-				g.write("docs/a.md", "hello\n")
-				g.write("env/.env", "LOG_LEVEL=info\n")
-				g.commit("base, env file committed before the hook")
-				res := runCLI(t, g.dir, nil, "hook", "install", "--command", bin)
-				require.Equal(t, exitPass, res.code, res.combined)
+				if c.full {
+					testmode.RequireFull(t, "every commit form again with a blocked path")
+				}
+				g := hookedRepo.clone(t)
 				head := g.git("rev-parse", "HEAD")
 
 				g.write(c.file, c.dirty)
@@ -270,10 +282,11 @@ func TestHistoryOneFindingPerSecret(t *testing.T) {
 	g.commit("init")
 	g.write("docs/bot.md", "# bot\n"+keyLine)
 	added := g.commit("add the key")
+	var edits []map[string]string
 	for i := range 30 {
-		g.write("docs/bot.md", "# bot\n"+keyLine+strings.Repeat("more notes\n", i+1))
-		g.commit("edit")
+		edits = append(edits, map[string]string{"docs/bot.md": "# bot\n" + keyLine + strings.Repeat("more notes\n", i+1)})
 	}
+	g.commitSeries("edit", edits)
 	res := runCLI(t, g.dir, nil, "scan", "--history", "--format", "json", "--no-env-file")
 	assert.Equal(t, exitFail, res.code, res.combined)
 	assert.Equal(t, []historyFinding{{Path: "docs/bot.md", RuleID: "bitget-api-key", Commit: added, Times: 1, AtTip: true}}, historyFindings(t, res))

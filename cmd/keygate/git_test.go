@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,55 +13,6 @@ import (
 	"github.com/keygate/keygate/internal/fixture"
 	"github.com/keygate/keygate/report"
 )
-
-// gitRepo is a real repository in a temp dir, driven with the git CLI.
-type gitRepo struct {
-	t    *testing.T
-	dir  string
-	tick int
-}
-
-func newGitRepo(t *testing.T) *gitRepo {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	g := &gitRepo{t: t, dir: t.TempDir()}
-	g.git("init", "-q", "-b", "main")
-	g.git("config", "user.email", "ops@synthetic.invalid")
-	g.git("config", "user.name", "Ops")
-	g.git("config", "commit.gpgsign", "false")
-	return g
-}
-
-// git runs a git command; commit dates advance one minute per call so the
-// history has a strict order.
-func (g *gitRepo) git(args ...string) string {
-	g.t.Helper()
-	g.tick++
-	cmd := exec.Command("git", args...)
-	cmd.Dir = g.dir
-	date := fmt.Sprintf("2026-11-01T10:%02d:00Z", g.tick%60)
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date, "GIT_CONFIG_NOSYSTEM=1", "HOME="+g.dir, g.globalConfig())
-	out, err := cmd.CombinedOutput()
-	require.NoError(g.t, err, "git %v: %s", args, out)
-	return strings.TrimSpace(string(out))
-}
-
-// globalConfig keeps `git config --global` inside the test repository,
-// whatever GIT_CONFIG_GLOBAL the caller's environment sets (a global config
-// of /dev/null would have git replace the device with a file).
-func (g *gitRepo) globalConfig() string {
-	return "GIT_CONFIG_GLOBAL=" + filepath.Join(g.dir, ".gitconfig")
-}
-
-func (g *gitRepo) write(path, content string) { fixture.Write(g.t, g.dir, path, content) }
-
-func (g *gitRepo) commit(msg string) string {
-	g.git("add", "-A")
-	g.git("commit", "-q", "--no-verify", "-m", msg)
-	return g.git("rev-parse", "HEAD")
-}
 
 type gitFinding struct {
 	Path   string

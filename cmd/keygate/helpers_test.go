@@ -3,13 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -47,11 +52,14 @@ func readReport(t testing.TB, path string) *report.Report {
 
 var (
 	builtBinary string
+	binaryKept  bool       // builtBinary's folder outlives the run
 	buildMu     sync.Mutex // parallel tests wait for the one build
 )
 
 // binary builds keygate once per test run, for tests that need a separate
-// process (resource limits, another user).
+// process (git hooks, a pty, resource limits, another user). It is kept
+// between runs in a folder of this user's (binaryDir): go build finds it
+// up to date and skips the link, a second or two of every run.
 func binary(t testing.TB) string {
 	t.Helper()
 	buildMu.Lock()
@@ -59,15 +67,42 @@ func binary(t testing.TB) string {
 	if builtBinary != "" {
 		return builtBinary
 	}
-	dir, err := os.MkdirTemp("", "keygate-bin-")
+	dir, kept, err := binaryDir()
 	require.NoError(t, err)
-	require.NoError(t, os.Chmod(dir, 0o755)) // runnable by another user too
 	bin := filepath.Join(dir, "keygate")
 	cmd := exec.Command("go", "build", "-o", bin, ".")
 	cmd.Stderr = os.Stderr
 	require.NoError(t, cmd.Run())
-	builtBinary = bin
+	builtBinary, binaryKept = bin, kept
 	return bin
+}
+
+// binaryDir is where binary builds: a folder under the system temp dir
+// named for this user and checkout, readable by all (a test runs the
+// binary as another user) and writable by this user only. go build
+// replaces the binary by renaming a new one over it, so a run that races
+// another still sees a whole file. Where that folder is not this user's
+// own, a new temporary one is used (kept false: removed at the end).
+func binaryDir() (dir string, kept bool, err error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", false, err
+	}
+	sum := sha256.Sum256([]byte(wd))
+	dir = filepath.Join(os.TempDir(), fmt.Sprintf("keygate-test-bin-%d-%x", os.Getuid(), sum[:6]))
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return "", false, err
+	}
+	if fi, err := os.Lstat(dir); err == nil && fi.IsDir() && fi.Mode().Perm() == 0o755 {
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) == os.Getuid() {
+			return dir, true, nil
+		}
+	}
+	dir, err = os.MkdirTemp("", "keygate-bin-")
+	if err != nil {
+		return "", false, err
+	}
+	return dir, false, os.Chmod(dir, 0o755)
 }
 
 func TestMain(m *testing.M) {
@@ -75,7 +110,8 @@ func TestMain(m *testing.M) {
 		os.Exit(runChildCLI())
 	}
 	code := m.Run()
-	if builtBinary != "" {
+	removeTemplates()
+	if builtBinary != "" && !binaryKept {
 		os.RemoveAll(filepath.Dir(builtBinary))
 	}
 	os.Exit(code)

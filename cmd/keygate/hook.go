@@ -31,6 +31,9 @@ An existing hook that keygate did not write is never overwritten silently:
 			if err != nil {
 				return usageErr(err)
 			}
+			if opts.Force && opts.Chain {
+				return usageErr(errors.New("--force and --chain contradict each other: replace the hook, or keep it and chain it"))
+			}
 			path, err := hook.Install(cwd, opts)
 			if errors.Is(err, hook.ErrForeignHook) {
 				return &exitError{code: exitFail, err: err}

@@ -154,3 +154,13 @@ func TestPreCommitFramework(t *testing.T) {
 	assert.Error(t, err, "the framework's hook must refuse commit -a with a key: %s", out)
 	assert.Contains(t, string(out), "bitget-api-key")
 }
+
+// --force and --chain together are a usage error named in the flags' terms.
+func TestHookInstallForceAndChainContradict(t *testing.T) {
+	t.Parallel()
+	g := newGitRepo(t)
+	res := runCLI(t, g.dir, nil, "hook", "install", "--force", "--chain")
+	assert.Equal(t, exitUsage, res.code, res.combined)
+	assert.Contains(t, res.stderr, "--force and --chain contradict each other")
+	assert.NoFileExists(t, filepath.Join(g.dir, ".git", "hooks", "pre-commit"))
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/keygate/keygate/envfile"
 	"github.com/keygate/keygate/internal/atomicfile"
+	"github.com/keygate/keygate/internal/rootpath"
 	"github.com/keygate/keygate/keyaudit"
 	"github.com/keygate/keygate/rotate"
 )
@@ -69,7 +70,7 @@ func (a *app) keysAudit(cmd *cobra.Command, o keysAuditOptions) error {
 	if o.envFile != "" {
 		envName = o.envFile
 	}
-	data, err := os.ReadFile(abs(root, envName))
+	data, err := os.ReadFile(rootpath.Resolve(root, envName))
 	if err != nil {
 		return usageErr(fmt.Errorf("read env file %s: %w", envName, errors.Unwrap(err)))
 	}
@@ -94,7 +95,7 @@ func (a *app) keysAudit(cmd *cobra.Command, o keysAuditOptions) error {
 		if err := rep.JSON(&buf); err != nil {
 			return err
 		}
-		if err := atomicfile.Write(abs(root, o.report), buf.Bytes(), 0o644); err != nil {
+		if err := atomicfile.Write(rootpath.Resolve(root, o.report), buf.Bytes(), 0o644); err != nil {
 			return usageErr(err)
 		}
 	}

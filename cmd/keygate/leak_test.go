@@ -144,6 +144,7 @@ func pathsWithValues() map[string]string {
 // The invariant in the git modes too: a repository whose history and index
 // hold the planted values and an env file of active values.
 func TestNoOutputLeaksAValueGitModes(t *testing.T) {
+	t.Parallel()
 	g := newGitRepo(t)
 	for path, content := range fixture.Files() {
 		g.write(path, content)

@@ -18,10 +18,7 @@ func TestHistoryProgressOnlyOnATerminal(t *testing.T) {
 		t.Skip("script (util-linux) is not installed")
 	}
 	g := newGitRepo(t)
-	for i := 0; i < 30; i++ {
-		g.write("docs/a.md", strings.Repeat("line\n", i+1))
-		g.commit("c")
-	}
+	g.commitSeries("c", growingFile(30))
 	bin := binary(t)
 	cmd := exec.Command(scriptBin, "-q", "-e", "-c", bin+" -C "+g.dir+" scan --history --no-env-file", "/dev/null")
 	out, err := cmd.CombinedOutput()
@@ -34,4 +31,14 @@ func TestHistoryProgressOnlyOnATerminal(t *testing.T) {
 	piped.Stderr = &stderr
 	require.NoError(t, piped.Run())
 	assert.Empty(t, stderr.String(), "nothing extra when stderr is not a terminal")
+}
+
+// growingFile is n versions of docs/a.md, each a line longer: a history of
+// n commits.
+func growingFile(n int) []map[string]string {
+	steps := make([]map[string]string, n)
+	for i := range steps {
+		steps[i] = map[string]string{"docs/a.md": strings.Repeat("line\n", i+1)}
+	}
+	return steps
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keygate/keygate/engine"
+	"github.com/keygate/keygate/internal/rootpath"
 	"github.com/keygate/keygate/redact"
 	"github.com/keygate/keygate/report"
 )
@@ -41,7 +42,7 @@ it is complete, so a live log stays live.`,
 			}
 			opts := engine.Options{Root: root, Config: cfg, ExtraRules: extra, NoEnvFile: noEnvFile, NoBaseline: true}
 			if envFile != "" {
-				opts.EnvFile = abs(root, envFile)
+				opts.EnvFile = rootpath.Resolve(root, envFile)
 			}
 			setup, err := engine.Load(opts)
 			if err != nil {

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/keygate/keygate/config"
+	"github.com/keygate/keygate/internal/rootpath"
 	buildversion "github.com/keygate/keygate/internal/version"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/source"
@@ -92,17 +93,9 @@ func (a *app) args(paths []string) ([]string, error) {
 	}
 	out := make([]string, len(paths))
 	for i, p := range paths {
-		out[i] = abs(cwd, p)
+		out[i] = rootpath.Resolve(cwd, p)
 	}
 	return out, nil
-}
-
-// abs resolves p against dir unless it is absolute.
-func abs(dir, p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(dir, p)
 }
 
 // root is the repository's top directory when the working directory is

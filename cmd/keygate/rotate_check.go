@@ -44,6 +44,7 @@ included), 1 when any fails.`,
 			if err != nil {
 				return err
 			}
+			flagFixes(res)
 			if o.Format == "json" {
 				enc := json.NewEncoder(a.io.out)
 				enc.SetIndent("", "  ")
@@ -63,6 +64,16 @@ included), 1 when any fails.`,
 	c.Flags().StringVar(&opts.Owner, "owner", "", "the break-glass owner, when rotate.owner is not configured")
 	c.Flags().StringVar(&opts.Format, "format", "text", "`text` or json")
 	return c
+}
+
+// flagFixes adds the flag that also fixes a check, where rotate can only
+// name the configuration.
+func flagFixes(res *rotate.CheckResult) {
+	for i, c := range res.Checks {
+		if c.ID == "owner" && c.Status == rotate.CheckFail {
+			res.Checks[i].Fix += " (or pass --owner)"
+		}
+	}
 }
 
 var checkMarks = map[rotate.CheckStatus]string{rotate.CheckPass: "ok  ", rotate.CheckWarn: "WARN", rotate.CheckFail: "FAIL", rotate.CheckSkip: "skip"}

@@ -29,6 +29,7 @@ func parseRotate[T any](t *testing.T, newCmd func(*app, func(*T) error) *cobra.C
 }
 
 func TestRotateFlagParsing(t *testing.T) {
+	t.Parallel()
 	fiveMin := waitOptions{Timeout: 5 * time.Minute, Poll: time.Second}
 	keys := keyOptions{Bot: "BOT1", Owner: "alice", KeysFrom: "-"}
 	keyArgs := []string{"--bot", "BOT1", "--owner", "alice", "--keys-from", "-"}
@@ -93,6 +94,7 @@ func parse[T any](newCmd func(*app, func(*T) error) *cobra.Command) func(t *test
 
 // The release binary holds no test hook: nothing reads a pause variable.
 func TestReleaseBinaryHasNoTestHook(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(binary(t))
 	require.NoError(t, err)
 	assert.False(t, bytes.Contains(data, []byte("KEYGATE_TEST")), "a KEYGATE_TEST variable is read by the release binary")

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keygate/keygate/detector"
+	"github.com/keygate/keygate/internal/rootpath"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/rules"
 )
@@ -119,7 +120,7 @@ func (a *app) pack(extra []string) (*rules.Pack, error) {
 	}
 	var files []string
 	for _, p := range cfg.Rules {
-		files = append(files, abs(root, p))
+		files = append(files, rootpath.Resolve(root, p))
 	}
 	pack, err := rules.LoadWithExtras(append(files, extra...))
 	if err != nil {

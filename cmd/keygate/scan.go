@@ -13,6 +13,7 @@ import (
 
 	"github.com/keygate/keygate/engine"
 	"github.com/keygate/keygate/internal/atomicfile"
+	"github.com/keygate/keygate/internal/rootpath"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/sarif"
 	"github.com/keygate/keygate/scan"
@@ -158,7 +159,7 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	}
 	defer prog.stop()
 	if f.envFile != "" {
-		eopts.EnvFile = abs(root, f.envFile)
+		eopts.EnvFile = rootpath.Resolve(root, f.envFile)
 	}
 	if f.stdin {
 		req.Stdin = a.io.in
@@ -171,14 +172,17 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		reportPath = cfg.Report
 	}
 	if reportPath != "" {
-		reportPath = abs(root, reportPath)
+		reportPath = rootpath.Resolve(root, reportPath)
 		if err := report.CheckDestination(root, reportPath, f.report == ""); err != nil {
+			if errors.Is(err, report.ErrConfiguredOutside) {
+				err = fmt.Errorf("%w; give --report or --sarif to write elsewhere", err)
+			}
 			return usageErr(err)
 		}
 	}
 	sarifPath := ""
 	if f.sarif != "" {
-		sarifPath = abs(cwd, f.sarif)
+		sarifPath = rootpath.Resolve(cwd, f.sarif)
 		if err := report.CheckDestination(root, sarifPath, false); err != nil {
 			return usageErr(err)
 		}
@@ -219,12 +223,12 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		}
 	}
 	if f.junit != "" {
-		if werr := writeJUnit(abs(cwd, f.junit), rep); werr != nil {
+		if werr := writeJUnit(rootpath.Resolve(cwd, f.junit), rep); werr != nil {
 			return usageErr(werr)
 		}
 	}
 	if f.summary != "" {
-		if werr := atomicfile.Write(abs(cwd, f.summary), []byte(report.Markdown(rep)), 0o644); werr != nil {
+		if werr := atomicfile.Write(rootpath.Resolve(cwd, f.summary), []byte(report.Markdown(rep)), 0o644); werr != nil {
 			return usageErr(werr)
 		}
 	}

@@ -65,10 +65,7 @@ const colourResetSeq = "\x1b[0m"
 func TestProgressClearedBeforeOutput(t *testing.T) {
 	t.Parallel()
 	g := newGitRepo(t)
-	for i := 0; i < 40; i++ {
-		g.write("docs/a.md", strings.Repeat("line\n", i+1))
-		g.commit("c")
-	}
+	g.commitSeries("c", growingFile(40))
 	g.write("docs/leak.md", "BOT1_PASSWORD="+fixture.BotPassword+"\n")
 	g.commit("leak")
 	args := []string{"-C", g.dir, "scan", "--history", "--no-env-file", "--no-color"}

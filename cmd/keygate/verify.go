@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keygate/keygate/internal/rootpath"
 	"github.com/keygate/keygate/report"
 )
 
@@ -31,7 +32,7 @@ read or is not JSON.`,
 			if err != nil {
 				return usageErr(err)
 			}
-			v, err := report.Verify(abs(cwd, args[0]), d, time.Now())
+			v, err := report.Verify(rootpath.Resolve(cwd, args[0]), d, time.Now())
 			if errors.Is(err, report.ErrUnreadable) {
 				return usageErr(err)
 			}

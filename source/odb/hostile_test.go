@@ -200,7 +200,7 @@ func TestBinaryOverTheLimitIsStillSniffed(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 	r := db.NewReader()
-	typ, head, skipped, err := r.ReadUnless(bin.id, 8000, func(head []byte) bool { return bytes.IndexByte(head, 0) >= 0 })
+	typ, head, skipped, err := r.ReadOrSkip(bin.id, 8000, func(head []byte) bool { return bytes.IndexByte(head, 0) >= 0 })
 	require.NoError(t, err)
 	assert.True(t, skipped)
 	assert.Equal(t, Blob, typ)

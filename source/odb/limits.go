@@ -12,7 +12,7 @@ import (
 type Limits struct {
 	// MaxObject is the largest object read whole, in bytes (0: 1 GiB). A
 	// bigger one is a *TooLargeError; a large binary one is still
-	// recognised from its first bytes (ReadUnless) without being read.
+	// recognised from its first bytes (ReadOrSkip) without being read.
 	MaxObject int64
 	// MaxDepth bounds the objects a delta chain passes through, across
 	// packs (0: 10,000; git writes 50 by default and 4,095 at most).

@@ -22,7 +22,11 @@ func TestMain(m *testing.M) {
 	if spec := os.Getenv(childEnv); spec != "" {
 		os.Exit(readChild(spec))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if historyRoot != "" {
+		os.RemoveAll(historyRoot)
+	}
+	os.Exit(code)
 }
 
 // readChild reads the object spec names ("objects-dir|id"), sniffing its
@@ -36,7 +40,7 @@ func readChild(spec string) int {
 		var t Type
 		var data []byte
 		var skipped bool
-		t, data, skipped, err = db.NewReader().ReadUnless(plumbing.NewHash(id), 8000, func(head []byte) bool { return bytes.IndexByte(head, 0) >= 0 })
+		t, data, skipped, err = db.NewReader().ReadOrSkip(plumbing.NewHash(id), 8000, func(head []byte) bool { return bytes.IndexByte(head, 0) >= 0 })
 		if err == nil {
 			fmt.Printf("read %s %d bytes skipped=%v\n", t, len(data), skipped)
 		}

@@ -181,7 +181,7 @@ type Reader struct {
 func (db *DB) NewReader() *Reader { return &Reader{db: db} }
 
 // LargeObject: an object stored whole and bigger than this is first read
-// only up to the sniff ReadUnless asks for.
+// only up to the sniff ReadOrSkip asks for.
 const LargeObject = 1 << 20
 
 // locate finds the pack and offset of h, in pack first (-1: none) and then
@@ -203,14 +203,14 @@ func (db *DB) locate(h plumbing.Hash, first int) (pi int, off int64, found bool,
 	return 0, 0, false, nil
 }
 
-// ReadUnless reads an object like Read, but for a large one stored whole
+// ReadOrSkip reads an object like Read, but for a large one stored whole
 // (packed or loose) it first inflates only its first n bytes, and stops
 // there when skip reports true of them: a 500 MB archive committed by
 // mistake costs a few KB to recognise as binary, not its whole inflation.
 // skipped tells which; data is then that prefix (not checked against h: it
 // is not read whole). An object over Limits.MaxObject that is not skipped
 // is a *TooLargeError.
-func (r *Reader) ReadUnless(h plumbing.Hash, n int, skip func(head []byte) bool) (t Type, data []byte, skipped bool, err error) {
+func (r *Reader) ReadOrSkip(h plumbing.Hash, n int, skip func(head []byte) bool) (t Type, data []byte, skipped bool, err error) {
 	pi, off, found, err := r.db.locate(h, -1)
 	if found && err == nil {
 		p := r.db.packs[pi]
@@ -259,6 +259,6 @@ func objectError(h plumbing.Hash, where string, err error) error {
 // Read returns an object's type and content. The content may be shared
 // with the cache: callers must not modify it.
 func (r *Reader) Read(h plumbing.Hash) (Type, []byte, error) {
-	t, data, _, err := r.ReadUnless(h, 0, nil)
+	t, data, _, err := r.ReadOrSkip(h, 0, nil)
 	return t, data, err
 }

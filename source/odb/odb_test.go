@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -19,10 +20,33 @@ import (
 	"github.com/keygate/keygate/internal/testmode"
 )
 
-// history makes a repository of versions of a few files, so that a repack
-// stores most of them as deltas, in chains.
+// history is a copy of a repository of versions of a few files, so that a
+// repack stores most of them as deltas, in chains. The repository is built
+// once per test binary (a few dozen git processes) and copied into each
+// test, which may repack or damage its copy.
 func history(t testing.TB) string {
+	t.Helper()
+	historyOnce.Do(func() {
+		root, err := os.MkdirTemp("", "keygate-odb-history-")
+		require.NoError(t, err)
+		historyRoot = root
+		buildHistory(t, root)
+		historyBuilt = true
+	})
+	require.True(t, historyBuilt, "the shared history failed to build (see the first test that used it)")
 	dir := t.TempDir()
+	require.NoError(t, os.CopyFS(dir, os.DirFS(historyRoot)))
+	return dir
+}
+
+var (
+	historyOnce  sync.Once
+	historyRoot  string // removed by TestMain
+	historyBuilt bool
+)
+
+// buildHistory commits the versions into a new repository at dir.
+func buildHistory(t testing.TB, dir string) {
 	fixture.Git(t, dir, "init", "-q", "-b", "main")
 	var lines []string
 	for i := range 300 {
@@ -37,7 +61,6 @@ func history(t testing.TB) string {
 		fixture.Git(t, dir, "add", "-A")
 		fixture.Git(t, dir, "commit", "-q", "-m", fmt.Sprintf("c%d", c))
 	}
-	return dir
 }
 
 type object struct {
@@ -89,6 +112,7 @@ func TestReadsEveryObjectAsGitDoes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			dir := history(t)
 			tt.prepare(t, dir)
 			want := catAll(t, dir)
@@ -226,7 +250,7 @@ func TestReadsThroughAlternates(t *testing.T) {
 
 // A large binary blob is recognised from its first bytes without being
 // inflated whole, packed or loose; a large text blob is read whole.
-func TestReadUnlessStopsAtABinaryHead(t *testing.T) {
+func TestReadOrSkipStopsAtABinaryHead(t *testing.T) {
 	dir := t.TempDir()
 	fixture.Git(t, dir, "init", "-q", "-b", "main")
 	bin := make([]byte, 3*LargeObject)
@@ -248,13 +272,13 @@ func TestReadUnlessStopsAtABinaryHead(t *testing.T) {
 		db, err := Open(filepath.Join(dir, ".git", "objects"), Options{CacheBytes: 1 << 20})
 		require.NoError(t, err)
 		r := db.NewReader()
-		typ, head, skipped, err := r.ReadUnless(binID, 8000, hasNUL)
+		typ, head, skipped, err := r.ReadOrSkip(binID, 8000, hasNUL)
 		require.NoError(t, err)
 		assert.Equal(t, Blob, typ)
 		assert.True(t, skipped, "packed: %v", packed)
 		assert.LessOrEqual(t, len(head), 8000)
 		assert.True(t, bytes.Equal(bin[:len(head)], head))
-		_, data, skipped, err := r.ReadUnless(textID, 8000, hasNUL)
+		_, data, skipped, err := r.ReadOrSkip(textID, 8000, hasNUL)
 		require.NoError(t, err)
 		assert.False(t, skipped)
 		assert.True(t, bytes.Equal(text, data), "packed: %v", packed)
