@@ -27,6 +27,8 @@ func TestWordRuns(t *testing.T) {
 		{"too short", `p = "one two six ten red sun bag cat dog pig cow"`, nil},
 		{"eleven words, long ones", `p = "` + strings.Repeat("abcdefgh ", 10) + `abcdefgh"`, nil},
 		{"at the very start", twelve + `"`, nil},
+		{"quoted prose", `msg = "the bot stops when the exchange answers with too many errors in one hour"`, nil},
+		{"one word off the list", `p = "dream unaware confirm swarm cloud thing sun bargain swift major oval motions"`, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
