@@ -87,3 +87,29 @@ func TestRotateFlagOfInput(t *testing.T) {
 	}
 	assert.Empty(t, rotateFlag("an input rotate does not have"), "unknown inputs keep rotate's words")
 }
+
+// rotate check's fixes name the configuration or rotate's input; the CLI
+// names its flag where one fixes the check too.
+func TestFlagFixes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		item rotate.CheckItem
+		want string
+	}{
+		{"no owner", rotate.CheckItem{ID: "owner", Status: rotate.CheckFail, Fix: "set rotate.owner in .keygate.yaml"},
+			"set rotate.owner in .keygate.yaml (or pass --owner)"},
+		{"no bot", rotate.CheckItem{ID: "keys", Status: rotate.CheckFail, Fix: "name the bot, or add its BOT1_BITGET_* variables"},
+			"name the bot with --bot BOT1, or add its BOT1_BITGET_* variables"},
+		{"a passing check keeps its words", rotate.CheckItem{ID: "owner", Status: rotate.CheckPass}, ""},
+		{"other checks keep theirs", rotate.CheckItem{ID: "drill:BOT1", Status: rotate.CheckWarn, Fix: "find what slows the restart, then drill again"},
+			"find what slows the restart, then drill again"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := &rotate.CheckResult{Checks: []rotate.CheckItem{tt.item}}
+			flagFixes(res)
+			assert.Equal(t, tt.want, res.Checks[0].Fix)
+		})
+	}
+}
