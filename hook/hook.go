@@ -21,7 +21,8 @@ const Marker = "# keygate: managed hook"
 // ChainedName is the file a foreign hook is moved to by --chain.
 const ChainedName = "pre-commit.keygate-chained"
 
-// ErrForeignHook is returned when a hook that keygate did not write exists.
+// ErrForeignHook is returned when a hook that keygate did not write exists
+// and Options neither chain nor force.
 var ErrForeignHook = errors.New("a pre-commit hook that keygate did not write exists")
 
 // ErrForceAndChain is returned for Options that both replace a foreign
@@ -110,7 +111,7 @@ func Install(dir string, opts Options) (string, error) {
 		}
 		chained = true
 	case !opts.Force:
-		return "", fmt.Errorf("%s: %w; run with --chain to keep it and run keygate after it, or --force to replace it", path, ErrForeignHook)
+		return "", fmt.Errorf("%s: %w", path, ErrForeignHook)
 	}
 	// A hook that is a symlink (a hooks folder shared between
 	// repositories) is replaced, never written through: its target is

@@ -2,6 +2,7 @@ package rotate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -18,7 +19,7 @@ const (
 	// RevocationVerified: Bitget rejects the old key as invalid.
 	RevocationVerified = "verified"
 	// RevocationAttested: Bitget could not be asked; the operator attested
-	// the revocation with --old-keys-revoked.
+	// the revocation (InputRevocationAttested).
 	RevocationAttested = "attested"
 	// RevocationNone: the bot had no Bitget key before the rotation.
 	RevocationNone = "none"
@@ -28,7 +29,8 @@ const (
 // and the record. It holds no value.
 type KeyAudit struct {
 	At time.Time `json:"at"`
-	// Skipped is the operator's reason (redacted) when --skip-audit was given.
+	// Skipped is the operator's reason (redacted) when the audit was
+	// skipped (InputSkipAudit).
 	Skipped string           `json:"skipped,omitempty"`
 	Result  *keyaudit.Result `json:"result,omitempty"`
 }
@@ -63,10 +65,10 @@ func (r *Rotator) auditNewKeys(bot string, keys *envfile.File, skipReason string
 	if skipReason != "" {
 		red := r.redactor()
 		if red == nil {
-			return nil, fmt.Errorf("cannot build the redactor for the --skip-audit reason")
+			return nil, errors.New("cannot build the redactor for the reason the audit is skipped")
 		}
 		reason := red.String(skipReason)
-		r.say("WARNING: the new key of %s is NOT audited at Bitget (--skip-audit: %s); run keygate keys audit --bot %s once Bitget answers", bot, reason, bot)
+		r.say("WARNING: the new key of %s is NOT audited at Bitget (%s: %s); run keygate keys audit --bot %s once Bitget answers", bot, r.name(InputSkipAudit), reason, bot)
 		return &KeyAudit{At: now, Skipped: reason}, nil
 	}
 	res, _, err := r.auditKey(keys, bot)
@@ -82,8 +84,7 @@ func (r *Rotator) auditNewKeys(bot string, keys *envfile.File, skipReason string
 		}
 		return nil, stepErr("the new key of %s fails the audit (%s); %s is untouched", bot, strings.Join(msgs, "; "), r.Config.EnvFile)
 	case res.Verdict != keyaudit.Accepted:
-		return nil, fmt.Errorf("could not audit the new key of %s at Bitget: %s; %s is untouched. If Bitget is down, stage with --skip-audit \"REASON\" (recorded) and run keygate keys audit later",
-			bot, res.Why, r.Config.EnvFile)
+		return nil, kindErr(ErrAuditUnavailable, "could not audit the new key of %s at Bitget: %s; %s is untouched", bot, res.Why, r.Config.EnvFile)
 	}
 	return &KeyAudit{At: now, Result: res}, nil
 }
@@ -91,15 +92,15 @@ func (r *Rotator) auditNewKeys(bot string, keys *envfile.File, skipReason string
 // verifyRevocation is finalize's proof that the old key is revoked: Bitget
 // must now reject it as invalid. Still accepted refuses (exit 1) whatever
 // the operator attests; when Bitget cannot tell, attested (from
-// --old-keys-revoked) lets the rotation end as "attested", else it stops
+// InputRevocationAttested) lets the rotation end as "attested", else it stops
 // (exit 2). It returns the record's status and its detail.
 func (r *Rotator) verifyRevocation(st *State, attested bool) (string, string, error) {
 	cannot := func(why string) (string, string, error) {
 		if attested {
-			r.say("could not verify that the old key of %s is revoked (%s); recorded as attested by the operator (--old-keys-revoked)", st.Bot, why)
+			r.say("could not verify that the old key of %s is revoked (%s); recorded as attested by the operator (%s)", st.Bot, why, r.name(InputRevocationAttested))
 			return RevocationAttested, why, nil
 		}
-		return "", "", fmt.Errorf("could not verify that the old key of %s is revoked: %s. Run keygate rotate finalize again when Bitget answers, or attest the revocation with --old-keys-revoked", st.Bot, why)
+		return "", "", kindErr(ErrRevocationUnproven, "could not verify that the old key of %s is revoked: %s", st.Bot, why)
 	}
 	old, err := envfile.Load(r.backupPath())
 	if err != nil {
@@ -132,7 +133,7 @@ func (r *Rotator) verifyRevocation(st *State, attested bool) (string, string, er
 // emergency path.
 func (r *Rotator) oldKeyScope(bot, skipReason string) string {
 	if skipReason != "" {
-		return "not checked (--skip-audit)"
+		return "not checked (" + r.name(InputSkipAudit) + ")"
 	}
 	f, err := envfile.Load(r.envPath())
 	if err != nil {
@@ -149,12 +150,12 @@ func (r *Rotator) oldKeyScope(bot, skipReason string) string {
 }
 
 // auditLine is the new key's audit for `rotate status`.
-func auditLine(st *State) string {
+func (r *Rotator) auditLine(st *State) string {
 	switch {
 	case st.Audit == nil:
 		return "not audited"
 	case st.Audit.Skipped != "":
-		return "skipped (--skip-audit: " + st.Audit.Skipped + ")"
+		return "skipped (" + r.name(InputSkipAudit) + ": " + st.Audit.Skipped + ")"
 	case st.Audit.Result != nil:
 		return st.Audit.Result.APIKey + " " + string(st.Audit.Result.Verdict) + ": " + st.Audit.Result.Scope()
 	}
@@ -163,14 +164,14 @@ func auditLine(st *State) string {
 
 // scopeLines are the incident note's key scope: the old key's permissions
 // (revoked) and the new one's (rotated to).
-func scopeLines(oldScope string, st *State) string {
+func (r *Rotator) scopeLines(oldScope string, st *State) string {
 	newScope := "not audited"
 	if st != nil && st.Audit != nil {
 		switch {
 		case st.Audit.Result != nil:
 			newScope = st.Audit.Result.APIKey + ": " + st.Audit.Result.Scope()
 		case st.Audit.Skipped != "":
-			newScope = "not audited (--skip-audit: " + st.Audit.Skipped + ")"
+			newScope = "not audited (" + r.name(InputSkipAudit) + ": " + st.Audit.Skipped + ")"
 		}
 	}
 	return fmt.Sprintf("  - old key permissions (revoke at the exchange): %s\n  - new key permissions: %s\n", oldScope, newScope)

@@ -106,7 +106,7 @@ func (r *Rotator) incidentNote(bot string, in BreakGlassInput, started time.Time
 			fmt.Fprintf(&b, "  - %s: %s (revoke at the exchange) -> %s\n", v.Name, v.OldMasked, v.NewMasked)
 		}
 	}
-	b.WriteString(scopeLines(in.oldScope, st))
+	b.WriteString(r.scopeLines(in.oldScope, st))
 	status := "validated"
 	switch {
 	case rotErr != nil:

@@ -81,7 +81,7 @@ func (r *Rotator) Check(in CheckInput) (*CheckResult, error) {
 	}
 	res.Bots = bots
 	if len(bots) == 0 {
-		add("keys", CheckFail, "no bot's Bitget keys found in "+r.Config.EnvFile, "name the bot with --bot BOT1, or add its BOT1_BITGET_* variables")
+		add("keys", CheckFail, "no bot's Bitget keys found in "+r.Config.EnvFile, "name the bot, or add its BOT1_BITGET_* variables")
 	}
 	for _, bot := range bots {
 		r.checkBotKeys(add, bot, env)

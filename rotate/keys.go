@@ -2,7 +2,6 @@ package rotate
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,13 +20,6 @@ var (
 	bitgetSecRE  = regexp.MustCompile(`^[0-9a-f]{64}$`)
 	triple       = []string{"BITGET_API_KEY", "BITGET_API_SECRET", "BITGET_PASSPHRASE"}
 	maxKeysBytes = int64(1 << 20)
-)
-
-// Errors about what the operator must say; the CLI names its flags.
-var (
-	ErrNoOwner  = errors.New("an owner is required")
-	ErrNoReason = errors.New("a reason is required")
-	ErrBadBot   = errors.New("bad bot")
 )
 
 // NormalizeBot checks a bot prefix (BOT1, bot4) and returns it upper-case.
@@ -67,7 +59,7 @@ func checkKeys(bot string, keys *envfile.File, old *envfile.File, secretEnv []st
 	have := map[string]bool{}
 	for _, e := range keys.Entries {
 		if !strings.HasPrefix(e.Key, bot+"_") {
-			return fmt.Errorf("%s is not a variable of %s: --bot %s owns %s_* only", e.Key, bot, bot, bot)
+			return &ForeignVariableError{Var: e.Key, Bot: bot}
 		}
 		if !glob.Any(secretEnv, e.Key) {
 			return fmt.Errorf("%s is not a credential of the inventory (secret_env)", e.Key)

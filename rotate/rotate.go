@@ -50,6 +50,10 @@ type Rotator struct {
 	// "before-rename", "after-rename". Tests stop the process there, then
 	// race or kill it. Release builds leave it nil.
 	Checkpoint func(point string)
+	// Name, when set, spells an input in the caller's terms (a CLI's flag)
+	// in progress lines, status and incident notes; nil or "" keeps
+	// rotate's.
+	Name func(Input) string
 
 	// writeFile replaces a file atomically; tests inject failures (a full
 	// disk, a read-only directory).

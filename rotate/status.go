@@ -41,7 +41,7 @@ func (r *Rotator) Status(w io.Writer) error {
 	for _, v := range st.Vars {
 		fmt.Fprintf(w, "  %s: %s -> %s\n", v.Name, v.OldMasked, v.NewMasked)
 	}
-	fmt.Fprintf(w, "audit of the new key: %s\n", auditLine(st))
+	fmt.Fprintf(w, "audit of the new key: %s\n", r.auditLine(st))
 	for _, e := range st.History {
 		note := ""
 		if e.Note != "" {

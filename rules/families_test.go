@@ -64,7 +64,9 @@ func TestDefaultPackDigestCoversFamilies(t *testing.T) {
 	}
 	assert.Equal(t, hex.EncodeToString(digest), p.SHA256)
 
-	alone, err := Parse(DefaultName, DefaultYAML())
+	def, err := builtin.ReadFile("default.yaml")
+	require.NoError(t, err)
+	alone, err := Parse(DefaultName, def)
 	require.NoError(t, err)
 	assert.NotEqual(t, alone.SHA256, p.SHA256)
 }

@@ -6,7 +6,9 @@ import "testing"
 // and a pack that parses is valid.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(goodRule))
-	f.Add(DefaultYAML())
+	if def, err := builtin.ReadFile("default.yaml"); err == nil {
+		f.Add(def)
+	}
 	if fam, err := builtin.ReadFile("families/vcs.yaml"); err == nil {
 		f.Add(fam)
 	}

@@ -95,23 +95,6 @@ func assemble(fsys fs.FS) (*Pack, error) {
 	return &out, nil
 }
 
-// FamilyYAML returns the embedded family files' source text by path
-// within rules/ (families/ai.yaml, ...).
-func FamilyYAML() map[string][]byte {
-	names, _ := fs.Glob(builtin, "families/*.yaml") // a valid pattern: cannot fail
-	out := make(map[string][]byte, len(names))
-	for _, n := range names {
-		out[n], _ = builtin.ReadFile(n) // listed just above: cannot fail
-	}
-	return out
-}
-
-// DefaultYAML returns the embedded default pack's source text.
-func DefaultYAML() []byte {
-	data, _ := builtin.ReadFile("default.yaml") // embedded: cannot fail
-	return data
-}
-
 // Load reads and validates the pack at path.
 func Load(path string) (*Pack, error) {
 	data, err := os.ReadFile(path)

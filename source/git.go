@@ -85,19 +85,33 @@ func OpenRepo(dir string) (*Repo, error) {
 }
 
 // IsBare reports whether dir is itself a bare repository or mirror (whose
-// files live only in its history).
+// files live only in its history): no .git in it, and what git requires of
+// a git directory (setup.c's is_git_directory): a HEAD that is a reference
+// or an object id, objects/ and refs/. It opens no repository, so a scan of
+// working files reads nothing of git.
 func IsBare(dir string) bool {
-	r, err := git.PlainOpen(dir)
+	if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+		return false
+	}
+	for _, sub := range []string{"objects", "refs"} {
+		if fi, err := os.Stat(filepath.Join(dir, sub)); err != nil || !fi.IsDir() {
+			return false
+		}
+	}
+	head, err := os.ReadFile(filepath.Join(dir, "HEAD"))
 	if err != nil {
 		return false
 	}
-	_, err = r.Worktree()
-	return errors.Is(err, git.ErrIsBareRepository)
+	head = bytes.TrimSpace(head)
+	if bytes.HasPrefix(head, []byte("ref: refs/")) {
+		return true
+	}
+	return plumbing.IsHash(string(head))
 }
 
 // ErrBare is returned for what needs a work tree and an index (a staged
-// scan) in a bare repository or mirror.
-var ErrBare = errors.New("a bare repository (or mirror) has no work tree or index: a staged scan needs a clone with a work tree; scan its commits with --history")
+// scan) in a bare repository or mirror, whose commits a history scan reads.
+var ErrBare = errors.New("a bare repository (or mirror) has no work tree or index: a staged scan needs a clone with a work tree")
 
 // TopLevel returns the work-tree root containing dir, or "" when dir is not
 // inside a git work tree. It only looks for .git, so it works without a

@@ -29,6 +29,7 @@ func TestBareRepository(t *testing.T) {
 	res = runCLI(t, mirror, nil, "scan", "--staged")
 	assert.Equal(t, exitUsage, res.code, res.combined)
 	assert.Contains(t, res.stderr, "a bare repository (or mirror) has no work tree or index: a staged scan needs a clone with a work tree")
+	assert.Contains(t, res.stderr, "; scan its commits with --history", "the CLI names the flag")
 
 	res = runCLI(t, mirror, nil, "scan")
 	assert.Equal(t, exitUsage, res.code, res.combined)

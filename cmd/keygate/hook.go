@@ -36,7 +36,7 @@ An existing hook that keygate did not write is never overwritten silently:
 			}
 			path, err := hook.Install(cwd, opts)
 			if errors.Is(err, hook.ErrForeignHook) {
-				return &exitError{code: exitFail, err: err}
+				return &exitError{code: exitFail, err: fmt.Errorf("%w; run with --chain to keep it and run keygate after it, or --force to replace it", err)}
 			}
 			if err != nil {
 				return usageErr(err)

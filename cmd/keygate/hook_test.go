@@ -75,6 +75,7 @@ func TestHookInstallForeignHook(t *testing.T) {
 	res := runCLI(t, g.dir, nil, "hook", "install", "--command", bin)
 	assert.Equal(t, exitFail, res.code)
 	assert.Contains(t, res.stderr, "--chain")
+	assert.Contains(t, res.stderr, "a pre-commit hook that keygate did not write exists; run with --chain to keep it and run keygate after it, or --force to replace it")
 	data, _ := os.ReadFile(filepath.Join(hooks, "pre-commit"))
 	assert.Equal(t, foreign, string(data), "the foreign hook is untouched")
 

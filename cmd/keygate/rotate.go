@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -23,28 +24,68 @@ func (a *app) rotator(poll time.Duration) (*rotate.Rotator, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &rotate.Rotator{Root: root, Config: cfg, Out: a.io.out, PollInterval: poll, Version: version}
+	r := &rotate.Rotator{Root: root, Config: cfg, Out: a.io.out, PollInterval: poll, Version: version, Name: rotateFlag}
 	if adjustRotator != nil {
 		adjustRotator(r)
 	}
 	return r, nil
 }
 
-// rotateErr maps a rotation error to its exit code: 1 for a failed or
-// refused step, 2 for bad input or configuration.
+// rotateFlags spells rotate's inputs as the flags that give them.
+var rotateFlags = map[rotate.Input]string{
+	rotate.InputSkipAudit:          "--skip-audit",
+	rotate.InputRevocationAttested: "--old-keys-revoked",
+}
+
+// rotateFlag is Rotator.Name: the flag of an input.
+func rotateFlag(in rotate.Input) string { return rotateFlags[in] }
+
+// rotateErrFlags turns rotate's errors, in rotate's terms, into the flags
+// the CLI's user typed or can type: the flag that was missing or wrong,
+// or the way out.
+var rotateErrFlags = []struct {
+	err  error
+	flag func(error) error
+}{
+	{rotate.ErrNoOwner, prefix("--owner")},
+	{rotate.ErrNoReason, prefix("--reason")},
+	{rotate.ErrBadBot, prefix("--bot")},
+	{rotate.ErrAuditUnavailable, suffix(`. If Bitget is down, stage with --skip-audit "REASON" (recorded) and run keygate keys audit later`)},
+	{rotate.ErrRevocationUnproven, suffix(". Run keygate rotate finalize again when Bitget answers, or attest the revocation with --old-keys-revoked")},
+}
+
+func prefix(flag string) func(error) error {
+	return func(err error) error { return fmt.Errorf("%s: %w", flag, err) }
+}
+
+func suffix(hint string) func(error) error {
+	return func(err error) error { return fmt.Errorf("%w%s", err, hint) }
+}
+
+// reworded is err said in the CLI's terms; errors.Is and As still see err.
+type reworded struct {
+	msg string
+	err error
+}
+
+func (e *reworded) Error() string { return e.msg }
+func (e *reworded) Unwrap() error { return e.err }
+
+// rotateErr names the flags in a rotation error and maps it to its exit
+// code: 1 for a failed or refused step, 2 for bad input or configuration.
 func rotateErr(err error) error {
 	if err == nil {
 		return nil
 	}
-	// The library speaks of owners, reasons and bots; the CLI's user typed
-	// flags.
-	for _, m := range []struct {
-		err  error
-		flag string
-	}{{rotate.ErrNoOwner, "--owner"}, {rotate.ErrNoReason, "--reason"}, {rotate.ErrBadBot, "--bot"}} {
+	for _, m := range rotateErrFlags {
 		if errors.Is(err, m.err) {
-			err = fmt.Errorf("%s: %w", m.flag, err)
+			err = m.flag(err)
 		}
+	}
+	var fv *rotate.ForeignVariableError
+	if errors.As(err, &fv) {
+		cli := fmt.Sprintf("%s is not a variable of %s: --bot %s owns %s_* only", fv.Var, fv.Bot, fv.Bot, fv.Bot)
+		err = &reworded{msg: strings.Replace(err.Error(), fv.Error(), cli, 1), err: err}
 	}
 	var se *rotate.StepError
 	if errors.As(err, &se) {

@@ -66,12 +66,18 @@ included), 1 when any fails.`,
 	return c
 }
 
-// flagFixes adds the flag that also fixes a check, where rotate can only
-// name the configuration.
+// flagFixes names the flag that fixes a check, where rotate can only name
+// the configuration or its own input.
 func flagFixes(res *rotate.CheckResult) {
 	for i, c := range res.Checks {
-		if c.ID == "owner" && c.Status == rotate.CheckFail {
+		if c.Status != rotate.CheckFail {
+			continue
+		}
+		switch c.ID {
+		case "owner":
 			res.Checks[i].Fix += " (or pass --owner)"
+		case "keys":
+			res.Checks[i].Fix = "name the bot with --bot BOT1, or add its BOT1_BITGET_* variables"
 		}
 	}
 }

@@ -197,8 +197,12 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	// The progress line is cleared before anything else is printed.
 	prog.stop()
 	meta := report.Meta{Version: version, Scopes: req.Scopes(), IncludeLogs: f.includeLogs, Now: time.Now()}
-	if errors.Is(err, source.ErrBadRange) {
+	// source speaks of ranges and history; the user typed flags.
+	switch {
+	case errors.Is(err, source.ErrBadRange):
 		err = fmt.Errorf("--range %s: %w", f.rangeSpec, err)
+	case errors.Is(err, source.ErrBare):
+		err = fmt.Errorf("%w; scan its commits with --history", err)
 	}
 	if err != nil {
 		// The contract holds even when the scan cannot run: a valid
