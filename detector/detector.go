@@ -86,9 +86,27 @@ type compiledRule struct {
 // logs where a keyword occurs on most lines. Latin-1 mode matches bytes, so
 // invalid UTF-8 in a log neither stops nor shifts matching. Allowlists,
 // applied to short secrets, stay on Go's regexp.
+// patterns holds each pattern compiled once a process: a compiled RE2
+// program is immutable and safe for concurrent use, and a process that
+// builds several detectors over the same pack (a service redacting per
+// request, the tests) compiled every pattern each time.
+var patterns sync.Map // pattern → *re2.Regexp
+
+func compilePattern(pattern string) (*re2.Regexp, error) {
+	if re, ok := patterns.Load(pattern); ok {
+		return re.(*re2.Regexp), nil
+	}
+	re, err := experimental.CompileLatin1(pattern)
+	if err != nil {
+		return nil, err
+	}
+	actual, _ := patterns.LoadOrStore(pattern, re)
+	return actual.(*re2.Regexp), nil
+}
+
 func (c *compiledRule) compile() error {
 	c.once.Do(func() {
-		c.re, c.err = experimental.CompileLatin1(c.rule.Pattern)
+		c.re, c.err = compilePattern(c.rule.Pattern)
 		if c.err != nil {
 			c.err = fmt.Errorf("rule %s: %w", c.rule.ID, c.err)
 			return

@@ -32,8 +32,21 @@ const builtinPrefix = "builtin:rules/"
 // pack's SHA256 covers every embedded file. It is validated by tests, so an
 // error here means a broken build, not bad user input.
 func Default() (*Pack, error) {
-	return assemble(builtin)
+	defaultOnce.Do(func() { defaultPack, defaultErr = assemble(builtin) })
+	if defaultErr != nil {
+		return nil, defaultErr
+	}
+	return defaultPack.clone(), nil
 }
+
+// The default pack is assembled once a process (parsing its YAML was most
+// of a start-up, and a library or test building many detectors paid it
+// each time); Default hands out copies, which callers may change.
+var (
+	defaultOnce sync.Once
+	defaultPack *Pack
+	defaultErr  error
+)
 
 // assemble builds the default pack from fsys's default.yaml and
 // families/*.yaml. A rule id defined twice across the files is an error.

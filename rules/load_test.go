@@ -127,3 +127,21 @@ func TestLoadMissingFile(t *testing.T) {
 	assert.Contains(t, err.Error(), "nope.yaml")
 	assert.ErrorIs(t, err, os.ErrNotExist)
 }
+
+// Default assembles the pack once and hands out copies: a caller changing
+// its copy (merging extra rules, editing one) never changes the next.
+func TestDefaultHandsOutIndependentCopies(t *testing.T) {
+	a, err := Default()
+	require.NoError(t, err)
+	b, err := Default()
+	require.NoError(t, err)
+	require.Equal(t, a, b)
+	a.Rules[0].Keywords[0] = "changed"
+	a.Rules[0].Examples = append(a.Rules[0].Examples[:0], "changed")
+	a.Rules = append(a.Rules, Rule{ID: "extra"})
+	a.Allow.Placeholders[0] = "changed"
+	c, err := Default()
+	require.NoError(t, err)
+	assert.Equal(t, b, c)
+	assert.NotEqual(t, "changed", c.Rules[0].Keywords[0])
+}

@@ -6,6 +6,7 @@ package rules
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 )
 
 // Severity is how urgent a finding is: low < medium < high < critical.
@@ -180,4 +181,28 @@ func LoadWithExtras(extra []string) (*Pack, error) {
 		p = p.Merge(e)
 	}
 	return p, nil
+}
+
+// clone copies p deeply: nothing the copy holds is shared with p.
+func (p *Pack) clone() *Pack {
+	c := *p
+	c.Rules = make([]Rule, len(p.Rules))
+	for i, r := range p.Rules {
+		r.Keywords = slices.Clone(r.Keywords)
+		r.Paths = slices.Clone(r.Paths)
+		r.Allow = slices.Clone(r.Allow)
+		r.AllowPaths = slices.Clone(r.AllowPaths)
+		r.Examples = slices.Clone(r.Examples)
+		r.NegativeExamples = slices.Clone(r.NegativeExamples)
+		if r.Scope != nil {
+			sc := *r.Scope
+			r.Scope = &sc
+		}
+		c.Rules[i] = r
+	}
+	c.Allow.Placeholders = slices.Clone(p.Allow.Placeholders)
+	c.Allow.Paths = slices.Clone(p.Allow.Paths)
+	c.Sources = slices.Clone(p.Sources)
+	c.digest = slices.Clone(p.digest)
+	return &c
 }
