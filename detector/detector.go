@@ -61,6 +61,9 @@ type compiledRule struct {
 	rule      *rules.Rule
 	index     int
 	multiline bool
+	// prefiltered: the rule's windows come from its prefilter alone, which
+	// finds every line its pattern can match; its keywords open none.
+	prefiltered bool
 	// nonLocal: a match may depend on more than its own line (it can
 	// span lines, or anchors at the start or end of the text).
 	nonLocal bool
@@ -164,6 +167,7 @@ func New(pack *rules.Pack, known ...KnownValue) (*Detector, error) {
 		d.byID[r.ID] = i
 		if r.Prefilter == rules.PrefilterWordRun {
 			d.wordRunRules = append(d.wordRunRules, i)
+			d.rules[i].prefiltered = true
 		}
 		if len(r.Paths) > 0 || len(r.AllowPaths) > 0 || len(pack.Allow.Paths) > 0 {
 			d.pathRules = true
@@ -293,8 +297,8 @@ func (d *Detector) find(buf []byte, active []bool, want matchers, nonLocal *bool
 			if nonLocal != nil && d.rules[ri].nonLocal {
 				*nonLocal = true
 			}
-			if active != nil && !active[ri] {
-				continue
+			if active != nil && !active[ri] || d.rules[ri].prefiltered {
+				continue // a prefiltered rule's windows are its prefilter's
 			}
 			if start < covered[ri] {
 				continue

@@ -60,8 +60,14 @@ func wordRuns(buf []byte, fn func(start, end int)) {
 }
 
 // wordRunBounded: the run buf[s:e] opens after a quote or an assignment
-// and closes at a quote or the line's end.
+// and closes at a quote or the line's end. Tabs beside it are skipped (the
+// rule's pattern allows them after = or : and before the line's end), so
+// that the prefilter's windows hold every line the pattern can match: the
+// rule's keywords open none (see find).
 func wordRunBounded(buf []byte, s, e int) bool {
+	for s > 0 && buf[s-1] == '\t' {
+		s--
+	}
 	if s == 0 {
 		return false
 	}
@@ -69,6 +75,9 @@ func wordRunBounded(buf []byte, s, e int) bool {
 	case '"', '\'', '`', '=', ':':
 	default:
 		return false
+	}
+	for e < len(buf) && buf[e] == '\t' {
+		e++
 	}
 	if e == len(buf) {
 		return true

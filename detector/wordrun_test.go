@@ -27,6 +27,8 @@ func TestWordRuns(t *testing.T) {
 		{"too short", `p = "one two six ten red sun bag cat dog pig cow"`, nil},
 		{"eleven words, long ones", `p = "` + strings.Repeat("abcdefgh ", 10) + `abcdefgh"`, nil},
 		{"at the very start", twelve + `"`, nil},
+		{"a tab after =", "WORDS=\t" + twelve + "\n", []string{twelve}},
+		{"tabs before the line's end", "words: " + twelve + "\t\t\n", []string{" " + twelve}},
 		{"quoted prose", `msg = "the bot stops when the exchange answers with too many errors in one hour"`, nil},
 		{"one word off the list", `p = "dream unaware confirm swarm cloud thing sun bargain swift major oval motions"`, nil},
 	}
@@ -74,6 +76,7 @@ func TestBareMnemonic(t *testing.T) {
 		{"quoted", `const PHRASE = "` + twelve + `";`, []string{"wallet-mnemonic-bare"}},
 		{"a list word like a placeholder", `k = '` + withExample + `'`, []string{"wallet-mnemonic-bare"}},
 		{"under a wallet word", `MNEMONIC="` + twelve + `"`, []string{"wallet-mnemonic"}},
+		{"a tab after the colon", "k:\t" + twelve, []string{"wallet-mnemonic-bare"}},
 		{"in a sentence", `msg = "my words are ` + twelve + `"`, nil},
 		{"one word more", `p = "` + twelve + ` river"`, nil},
 	}

@@ -102,9 +102,9 @@ type Rule struct {
 	// "code" (GateCode) drops code and references only.
 	Gate string `yaml:"gate,omitempty"`
 
-	// Prefilter names a built-in scan that opens windows for the rule's
-	// pattern where no keyword can ("word-run", PrefilterWordRun), in
-	// addition to its keywords'.
+	// Prefilter names a built-in scan that opens the windows of the rule's
+	// pattern where no keyword can ("word-run", PrefilterWordRun), instead
+	// of its keywords: it finds every line the pattern can match.
 	Prefilter string `yaml:"prefilter,omitempty"`
 
 	// File and Line locate the rule's definition, for error messages.
