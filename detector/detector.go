@@ -137,9 +137,10 @@ type Detector struct {
 	keywords     *keywordSet
 	keywordRules [][]int // keyword id -> rule indexes
 	placeholders *placeholder.Set
-	pathRules    bool  // some rule is limited by paths
-	wordRunRules []int // rules with the word-run prefilter (wordrun.go)
-	ruleKW       int   // automaton ids at or above this are known-value variants
+	pathRules    bool      // some rule is limited by paths
+	wordRunRules []int     // rules with the word-run prefilter (wordrun.go)
+	ruleKW       int       // automaton ids at or above this are known-value variants
+	scratch      sync.Pool // *findScratch
 	variants     []variant
 	known        []KnownValue
 	warnings     []string
@@ -194,6 +195,7 @@ func New(pack *rules.Pack, known ...KnownValue) (*Detector, error) {
 	// Known values share the keyword automaton: one pass finds both, so 50
 	// values cost about what one does.
 	d.ruleKW = len(kws)
+	d.scratch.New = d.newScratch
 	d.variants = d.addKnown(known)
 	for _, v := range d.variants {
 		kws = append(kws, v.text)
@@ -272,6 +274,37 @@ func (d *Detector) activeRules(path string, m matchers) []bool {
 	return active
 }
 
+// findScratch is find's per-call state, kept in a pool: with 300 rules,
+// allocating and clearing it for each small blob of a history was a tenth
+// of the scan. Only the entries a call touched are reset.
+type findScratch struct {
+	windows   [][]window // per rule
+	covered   []int      // per rule: buf offset windowed up to (0: none)
+	coveredKW []int      // per keyword: hits before it open nothing new
+	touched   []int      // rules with windows
+	touchedKW []int
+}
+
+func (d *Detector) newScratch() any {
+	return &findScratch{windows: make([][]window, len(d.rules)), covered: make([]int, len(d.rules)),
+		coveredKW: make([]int, d.ruleKW)}
+}
+
+func (d *Detector) putScratch(sc *findScratch) {
+	for _, ri := range sc.touched {
+		sc.windows[ri] = sc.windows[ri][:0]
+		sc.covered[ri] = 0
+	}
+	for _, ri := range d.wordRunRules {
+		sc.windows[ri] = sc.windows[ri][:0]
+	}
+	for _, kw := range sc.touchedKW {
+		sc.coveredKW[kw] = 0
+	}
+	sc.touched, sc.touchedKW = sc.touched[:0], sc.touchedKW[:0]
+	d.scratch.Put(sc)
+}
+
 // mergeGap joins keyword windows of one rule that are this close into one
 // regex call: a call into RE2 costs about as much as scanning a few KB.
 const mergeGap = 4 << 10
@@ -283,8 +316,9 @@ type window struct{ start, end int }
 // a non-local rule occurs in buf (whether or not the rule is active).
 func (d *Detector) find(buf []byte, active []bool, want matchers, nonLocal *bool) ([]rawMatch, error) {
 	var out []rawMatch
-	windows := make([][]window, len(d.rules))
-	covered := make([]int, len(d.rules)) // per rule: buf offset windowed up to
+	sc := d.scratch.Get().(*findScratch)
+	defer d.putScratch(sc)
+	windows, covered, coveredKW := sc.windows, sc.covered, sc.coveredKW
 	d.keywords.scan(buf, func(kw, end int) {
 		start := end - d.keywords.lens[kw]
 		if kw >= d.ruleKW {
@@ -293,6 +327,10 @@ func (d *Detector) find(buf []byte, active []bool, want matchers, nonLocal *bool
 			}
 			return
 		}
+		if start < coveredKW[kw] {
+			return // every rule of this keyword has a window past it
+		}
+		least := len(buf)
 		for _, ri := range d.keywordRules[kw] {
 			if nonLocal != nil && d.rules[ri].nonLocal {
 				*nonLocal = true
@@ -300,17 +338,26 @@ func (d *Detector) find(buf []byte, active []bool, want matchers, nonLocal *bool
 			if active != nil && !active[ri] || d.rules[ri].prefiltered {
 				continue // a prefiltered rule's windows are its prefilter's
 			}
-			if start < covered[ri] {
-				continue
+			if start >= covered[ri] {
+				ws, we := lineBounds(buf, start, end)
+				if d.rules[ri].multiline {
+					ws, _ = lineBounds(buf, max(0, start-multilineBack), start)
+					_, we = lineBounds(buf, end, min(len(buf), end+multilineFwd))
+				}
+				if covered[ri] == 0 {
+					sc.touched = append(sc.touched, ri)
+				}
+				covered[ri] = we
+				windows[ri] = append(windows[ri], window{ws, we})
 			}
-			ws, we := lineBounds(buf, start, end)
-			if d.rules[ri].multiline {
-				ws, _ = lineBounds(buf, max(0, start-multilineBack), start)
-				_, we = lineBounds(buf, end, min(len(buf), end+multilineFwd))
-			}
-			covered[ri] = we
-			windows[ri] = append(windows[ri], window{ws, we})
+			least = min(least, covered[ri])
 		}
+		// Later hits before least open nothing, and nonLocal, if one of
+		// this keyword's rules sets it, is set.
+		if coveredKW[kw] == 0 {
+			sc.touchedKW = append(sc.touchedKW, kw)
+		}
+		coveredKW[kw] = least
 	})
 	if len(d.wordRunRules) > 0 && (want.rule == anyRule || d.rules[want.rule].rule.Prefilter != "") {
 		d.addWordRunWindows(buf, active, windows)
