@@ -208,6 +208,8 @@ func (s *versionScan) run(rd *source.BlobReader, t versionTask) *versionTask {
 }
 
 // work scans queued blobs until the walk is over and nothing is left.
+// A worker goes on with the next version of the file it just scanned when
+// run hands it one, which keeps a file's delta chain in one place.
 func (s *versionScan) work(rd *source.BlobReader) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -265,6 +267,7 @@ func historyScan(ctx context.Context, repo *source.Repo, opts GitOptions) (*sour
 		<-ctx.Done()
 		s.mu.Lock()
 		s.cond.Broadcast()
+		s.room.Broadcast() // and the walk, if it waits for pending memory
 		s.mu.Unlock()
 	}()
 	watch.Blob = s.add

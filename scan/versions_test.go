@@ -191,3 +191,28 @@ func TestHistoryVersionsMatchWholeBlobs(t *testing.T) {
 		assert.Positive(t, stats.helped, "tasks the walk scanned")
 	}
 }
+
+// A history scan cancelled while the walk waits for pending memory (one
+// worker, every version over the bound) ends with the cancellation, never
+// a hang, whichever the number of workers.
+func TestHistoryCancelledUnderMemoryBounds(t *testing.T) {
+	p, err := rules.Default()
+	require.NoError(t, err)
+	d, err := detector.New(p)
+	require.NoError(t, err)
+	repo, err := source.OpenRepo(randomHistory(t, d, 30))
+	require.NoError(t, err)
+	for _, workers := range []int{1, 2, 3} {
+		ctx, cancel := context.WithCancel(context.Background())
+		calls := 0
+		o := GitOptions{Options: Options{Detector: d, Workers: workers}, Progress: func(string, int, int, int64) {
+			if calls++; calls == 5 {
+				cancel()
+			}
+		}}
+		o.versionMemory = versionMemory{kept: 4 << 10, pending: -1}
+		_, _, _, err := historyScan(ctx, repo, o)
+		assert.ErrorIs(t, err, context.Canceled, "workers: %d", workers)
+		cancel()
+	}
+}
