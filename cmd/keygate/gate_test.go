@@ -12,7 +12,6 @@ import (
 
 	"github.com/keygate/keygate/internal/fixture"
 	"github.com/keygate/keygate/internal/testmode"
-	"github.com/keygate/keygate/report"
 )
 
 // gitIn runs git in dir with the repository's test environment (HOME is
@@ -260,8 +259,7 @@ type historyFinding struct {
 
 func historyFindings(t *testing.T, res cliResult) []historyFinding {
 	t.Helper()
-	var rep report.Report
-	require.NoError(t, jsonUnmarshal(res.stdout, &rep), res.combined)
+	rep := decodeReport(t, res.stdout, res.combined)
 	var out []historyFinding
 	for _, f := range rep.Findings {
 		require.NotNil(t, f.Commit)
@@ -375,8 +373,7 @@ func TestRangeInShallowAndPartialClones(t *testing.T) {
 	require.True(t, ok, out)
 	res = runCLI(t, partial, nil, "scan", "--history", "--format", "json", "--no-env-file")
 	assert.Equal(t, exitUsage, res.code, res.combined)
-	var rep report.Report
-	require.NoError(t, jsonUnmarshal(res.stdout, &rep), res.combined)
+	rep := decodeReport(t, res.stdout, res.combined)
 	assert.Equal(t, "error", string(rep.Status))
 	require.Len(t, rep.Errors, 1)
 	assert.Contains(t, rep.Errors[0], "3 blobs are missing from this partial clone")
@@ -392,8 +389,7 @@ func TestHistoryObjectOverTheLimit(t *testing.T) {
 	g.commit("a 2.4 MB text file")
 	res := runCLI(t, g.dir, nil, "scan", "--history", "--format", "json", "--no-env-file")
 	assert.Equal(t, exitUsage, res.code, res.combined)
-	var rep report.Report
-	require.NoError(t, jsonUnmarshal(res.stdout, &rep), res.combined)
+	rep := decodeReport(t, res.stdout, res.combined)
 	assert.Equal(t, "error", string(rep.Status))
 	require.NotEmpty(t, rep.Errors)
 	assert.Contains(t, rep.Errors[0], "docs/big.md")

@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/keygate/keygate/internal/fixture"
-	"github.com/keygate/keygate/report"
 )
 
 type gitFinding struct {
@@ -23,8 +22,7 @@ type gitFinding struct {
 
 func gitFindings(t *testing.T, res cliResult) []gitFinding {
 	t.Helper()
-	var rep report.Report
-	require.NoError(t, jsonUnmarshal(res.stdout, &rep), res.combined)
+	rep := decodeReport(t, res.stdout, res.combined)
 	var out []gitFinding
 	for _, f := range rep.Findings {
 		c := ""
@@ -127,8 +125,7 @@ func TestStagedBinaryAndNonUTF8Path(t *testing.T) {
 	g.git("add", "-A")
 	res := runCLI(t, g.dir, nil, "scan", "--staged", "--format", "json")
 	assert.Equal(t, exitFail, res.code, res.combined)
-	var rep report.Report
-	require.NoError(t, jsonUnmarshal(res.stdout, &rep))
+	rep := decodeReport(t, res.stdout)
 	require.Len(t, rep.Findings, 1)
 	assert.Equal(t, "bot-password", rep.Findings[0].RuleID)
 	assert.True(t, strings.HasPrefix(rep.Findings[0].Path, "docs/caf"))
@@ -172,8 +169,7 @@ func TestHistory(t *testing.T) {
 		{"docs/notes.md", 1, "redis-password", c2},
 		{"env/.env", 1, "blocked-path", c4},
 	}, gitFindings(t, res))
-	var rep report.Report
-	require.NoError(t, jsonUnmarshal(res.stdout, &rep))
+	rep := decodeReport(t, res.stdout)
 	assert.Equal(t, "history", rep.Mode)
 	assert.Equal(t, 9, rep.Summary.CommitsScanned)
 	// Unique blobs: readme, notes (= copy), env, .gitignore, feature, main.
@@ -200,8 +196,7 @@ func TestHistoryShallowClone(t *testing.T) {
 	out, err := exec.Command("git", "clone", "-q", "--depth", "1", "file://"+g.dir, clone).CombinedOutput()
 	require.NoError(t, err, string(out))
 	res := runCLI(t, clone, nil, "scan", "--history", "--format", "json", "--no-env-file")
-	var rep report.Report
-	require.NoError(t, jsonUnmarshal(res.stdout, &rep), res.combined)
+	rep := decodeReport(t, res.stdout, res.combined)
 	require.NotEmpty(t, rep.Warnings)
 	assert.Contains(t, rep.Warnings[0], "shallow clone")
 	assert.Equal(t, 1, rep.Summary.CommitsScanned)

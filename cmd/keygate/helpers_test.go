@@ -41,6 +41,18 @@ func runCLI(t testing.TB, dir string, stdin io.Reader, args ...string) cliResult
 	return cliResult{code: code, stdout: out.String(), stderr: errb.String(), combined: out.String() + errb.String()}
 }
 
+// decodeReport parses a report the CLI printed (--format json); msgAndArgs
+// say what to show when it is not one (the run's output).
+func decodeReport(t testing.TB, s string, msgAndArgs ...any) *report.Report {
+	t.Helper()
+	var r report.Report
+	if len(msgAndArgs) == 0 {
+		msgAndArgs = []any{"report must be valid JSON"}
+	}
+	require.NoError(t, json.Unmarshal([]byte(s), &r), msgAndArgs...)
+	return &r
+}
+
 func readReport(t testing.TB, path string) *report.Report {
 	t.Helper()
 	data, err := os.ReadFile(path)

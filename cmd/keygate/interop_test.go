@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"path/filepath"
 	"testing"
 
@@ -9,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/keygate/keygate/internal/fixture"
-	"github.com/keygate/keygate/report"
 )
 
 const (
@@ -96,13 +94,6 @@ func TestGitleaksIgnoreBadEntry(t *testing.T) {
 	assert.Equal(t, exitUsage, res.code, res.combined)
 	assert.Contains(t, res.stderr, ".gitleaksignore:2:")
 	assert.NotContains(t, res.combined, interopKey1)
-}
-
-func decodeReport(t *testing.T, s string) *report.Report {
-	t.Helper()
-	var r report.Report
-	require.NoError(t, json.Unmarshal([]byte(s), &r), "report must be valid JSON")
-	return &r
 }
 
 const gitleaksTOML = `title = "ops"

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"os/exec"
 	"regexp"
@@ -9,8 +8,6 @@ import (
 	"strings"
 	"time"
 )
-
-func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 

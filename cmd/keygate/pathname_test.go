@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/keygate/keygate/internal/fixture"
-	"github.com/keygate/keygate/report"
 )
 
 // Path names are scanned like content: a folder named after the active
@@ -25,8 +24,7 @@ func TestSecretsInPathNames(t *testing.T) {
 	fixture.Write(t, dir, "docs/keys/"+fixture.BitgetKey+".md", "fine\n")
 	res := runCLI(t, dir, nil, "scan", "--format", "json")
 	assert.Equal(t, exitFail, res.code, res.combined)
-	var rep report.Report
-	require.NoError(t, jsonUnmarshal(res.stdout, &rep))
+	rep := decodeReport(t, res.stdout)
 	type got struct {
 		Path, RuleID, Source, Masked string
 		Line, Column                 int

@@ -111,9 +111,8 @@ func TestScanExplicitPathsAndJSON(t *testing.T) {
 	fixture.TradingOps(t, dir)
 	res := runCLI(t, dir, nil, "scan", "--format", "json", "--report", "out/r.json", "data/bot2/logs/app.log")
 	assert.Equal(t, exitFail, res.code)
-	var rep report.Report
-	require.NoError(t, jsonUnmarshal(res.stdout, &rep))
-	assert.Equal(t, []fixture.Want{{Path: "data/bot2/logs/app.log", Line: 2, RuleID: "bot-password"}}, findingsOf(&rep))
+	rep := decodeReport(t, res.stdout)
+	assert.Equal(t, []fixture.Want{{Path: "data/bot2/logs/app.log", Line: 2, RuleID: "bot-password"}}, findingsOf(rep))
 	assert.Equal(t, []string{}, rep.Scopes)
 	assert.FileExists(t, filepath.Join(dir, "out/r.json"))
 	assert.NoFileExists(t, filepath.Join(dir, "reports/security/latest.json"))
