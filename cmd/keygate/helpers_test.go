@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/keygate/keygate/internal/fixture"
+	"github.com/keygate/keygate/internal/testmode"
 	"github.com/keygate/keygate/report"
 )
 
@@ -121,6 +122,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(childCLIEnv) != "" {
 		os.Exit(runChildCLI())
 	}
+	testmode.ScratchInMemory()
 	code := m.Run()
 	removeTemplates()
 	if builtBinary != "" && !binaryKept {

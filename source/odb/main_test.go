@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/keygate/keygate/internal/testmode"
 	"github.com/stretchr/testify/require"
 )
 
@@ -22,6 +23,7 @@ func TestMain(m *testing.M) {
 	if spec := os.Getenv(childEnv); spec != "" {
 		os.Exit(readChild(spec))
 	}
+	testmode.ScratchInMemory()
 	code := m.Run()
 	if historyRoot != "" {
 		os.RemoveAll(historyRoot)

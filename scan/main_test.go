@@ -1,0 +1,9 @@
+package scan
+
+import (
+	"testing"
+
+	"github.com/keygate/keygate/internal/testmode"
+)
+
+func TestMain(m *testing.M) { testmode.Main(m) }
