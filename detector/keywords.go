@@ -1,5 +1,7 @@
 package detector
 
+import "slices"
+
 // keywordSet is a case-insensitive Aho-Corasick automaton compiled to a
 // dense DFA over byte classes. Bytes that occur in no keyword share class 0,
 // so the transition table stays small enough to live in cache and the inner
@@ -45,20 +47,20 @@ func newKeywordSet(keywords []string) *keywordSet {
 		ks.class[b] = ks.class[b+('a'-'A')]
 	}
 
-	// Trie first, with -1 for missing edges.
-	type node struct {
-		next []int32
-		fail int32
-		out  []int
-	}
-	newNode := func() node {
-		n := node{next: make([]int32, ks.nclass)}
-		for i := range n.next {
-			n.next[i] = -1
+	// Trie first, with -1 for missing edges. Each state's edges are a
+	// row of one flat table: a pack's thousands of states cost a few
+	// allocations, not one each (building the automaton is part of every
+	// start-up).
+	nc := ks.nclass
+	next := make([]int32, 0, trieStates(keywords)*nc)
+	addState := func() int32 {
+		for range nc {
+			next = append(next, -1)
 		}
-		return n
+		return int32(len(next)/nc - 1)
 	}
-	nodes := []node{newNode()}
+	addState()
+	out := map[int32][]int{} // keyword ids ending in a state
 	ks.lens = make([]int, len(keywords))
 	for id, k := range keywords {
 		ks.lens[id] = len(k)
@@ -67,68 +69,97 @@ func newKeywordSet(keywords []string) *keywordSet {
 		}
 		s := int32(0)
 		for i := 0; i < len(k); i++ {
-			c := ks.class[k[i]]
-			if nodes[s].next[c] < 0 {
-				nodes = append(nodes, newNode())
-				nodes[s].next[c] = int32(len(nodes) - 1)
+			c := int32(ks.class[k[i]])
+			if next[s*int32(nc)+c] < 0 {
+				n := addState()
+				next[s*int32(nc)+c] = n
 			}
-			s = nodes[s].next[c]
+			s = next[s*int32(nc)+c]
 		}
-		nodes[s].out = append(nodes[s].out, id)
+		out[s] = append(out[s], id)
 	}
+	states := len(next) / nc
 	// Breadth-first: fail links, inherited outputs, and full transitions.
-	queue := []int32{}
-	for c := 0; c < ks.nclass; c++ {
-		if n := nodes[0].next[c]; n >= 0 {
-			nodes[n].fail = 0
+	fail := make([]int32, states)
+	queue := make([]int32, 0, states)
+	for c := range nc {
+		if n := next[c]; n >= 0 {
+			fail[n] = 0
 			queue = append(queue, n)
 		} else {
-			nodes[0].next[c] = 0
+			next[c] = 0
 		}
 	}
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
-		f := nodes[s].fail
-		nodes[s].out = append(nodes[s].out, nodes[f].out...)
-		for c := 0; c < ks.nclass; c++ {
-			if n := nodes[s].next[c]; n >= 0 {
-				nodes[n].fail = nodes[f].next[c]
+		f := fail[s]
+		if inherited := out[f]; len(inherited) > 0 {
+			out[s] = append(out[s], inherited...)
+		}
+		row, frow := next[int(s)*nc:int(s+1)*nc], next[int(f)*nc:int(f+1)*nc]
+		for c, n := range row {
+			if n >= 0 {
+				fail[n] = frow[c]
 				queue = append(queue, n)
 			} else {
-				nodes[s].next[c] = nodes[f].next[c]
+				row[c] = frow[c]
 			}
 		}
 	}
 	// Renumber: the root stays 0, states without outputs next, then the
 	// states with outputs.
-	order := make([]int, 0, len(nodes))
-	for i, n := range nodes {
-		if len(n.out) == 0 {
+	order := make([]int32, 0, states)
+	for i := range int32(states) {
+		if len(out[i]) == 0 {
 			order = append(order, i)
 		}
 	}
 	firstOut := len(order)
-	for i, n := range nodes {
-		if len(n.out) > 0 {
+	for i := range int32(states) {
+		if len(out[i]) > 0 {
 			order = append(order, i)
 		}
 	}
-	newID := make([]int32, len(nodes))
+	newID := make([]int32, states)
 	for id, old := range order {
 		newID[old] = int32(id)
 	}
-	nc := int32(ks.nclass)
-	ks.delta = make([]int32, len(nodes)*ks.nclass)
-	ks.outputs = make([][]int, len(nodes))
+	ks.delta = make([]int32, states*nc)
+	ks.outputs = make([][]int, states)
 	for id, old := range order {
-		for c, next := range nodes[old].next {
-			ks.delta[id*ks.nclass+c] = newID[next] * nc
+		for c, n := range next[int(old)*nc : int(old+1)*nc] {
+			ks.delta[id*nc+c] = newID[n] * int32(nc)
 		}
-		ks.outputs[id] = nodes[old].out
+		ks.outputs[id] = out[old]
 	}
-	ks.outStart = int32(firstOut) * nc
+	ks.outStart = int32(firstOut) * int32(nc)
 	return ks
+}
+
+// trieStates is the number of states of keywords' trie: its root and one
+// per distinct non-empty prefix, ASCII case folded. The table is sized
+// once: growing it by appends was half of building the automaton.
+func trieStates(keywords []string) int {
+	folded := make([]string, 0, len(keywords))
+	for _, k := range keywords {
+		b := []byte(k)
+		for i := range b {
+			b[i] = foldByte(b[i])
+		}
+		folded = append(folded, string(b))
+	}
+	slices.Sort(folded)
+	n, prev := 1, ""
+	for _, k := range folded {
+		common := 0
+		for common < len(k) && common < len(prev) && k[common] == prev[common] {
+			common++
+		}
+		n += len(k) - common
+		prev = k
+	}
+	return n
 }
 
 // scan calls fn for every keyword occurrence in data, in order of the
