@@ -1,12 +1,17 @@
 package scan
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -28,21 +33,6 @@ func randomHistory(t *testing.T, d *detector.Detector, commits int) string {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
 	}
-	dir := t.TempDir()
-	tick := 0
-	git := func(args ...string) {
-		t.Helper()
-		tick++
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		date := fmt.Sprintf("%d +0000", 1_790_000_000+tick*60)
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date, "GIT_CONFIG_NOSYSTEM=1",
-			"HOME="+dir, "GIT_AUTHOR_NAME=Ops", "GIT_AUTHOR_EMAIL=ops@synthetic.invalid",
-			"GIT_COMMITTER_NAME=Ops", "GIT_COMMITTER_EMAIL=ops@synthetic.invalid")
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "git %v: %s", args, out)
-	}
-	git("init", "-q", "-b", "main")
 	var pool []string
 	for _, r := range d.Pack().Rules {
 		pool = append(pool, r.Examples...)
@@ -65,17 +55,35 @@ func randomHistory(t *testing.T, d *detector.Detector, commits int) string {
 			files[n] = append(files[n], line())
 		}
 	}
-	write := func() {
-		for n, lines := range files {
-			fixture.Write(t, dir, n, strings.Join(lines, "\n")+"\n")
+	binary := map[string]string{} // files outside the line model
+
+	// The whole history is one git fast-import stream: every commit states
+	// its full tree, as `git add -A` of the files written would.
+	var stream strings.Builder
+	mark := 0
+	commit := func(branch, msg string, tree map[string][]string, parents ...int) int {
+		mark++
+		fmt.Fprintf(&stream, "commit refs/heads/%s\nmark :%d\ncommitter Ops <ops@synthetic.invalid> %d +0000\ndata %d\n%s\n",
+			branch, mark, 1_790_000_000+mark*60, len(msg), msg)
+		for i, p := range parents {
+			verb := "merge"
+			if i == 0 {
+				verb = "from"
+			}
+			fmt.Fprintf(&stream, "%s :%d\n", verb, p)
 		}
+		stream.WriteString("deleteall\n")
+		contents := map[string]string{}
+		for n, lines := range tree {
+			contents[n] = strings.Join(lines, "\n") + "\n"
+		}
+		maps.Copy(contents, binary)
+		for _, n := range slices.Sorted(maps.Keys(contents)) {
+			fmt.Fprintf(&stream, "M 100644 inline %s\ndata %d\n%s\n", n, len(contents[n]), contents[n])
+		}
+		return mark
 	}
-	commit := func(msg string) {
-		write()
-		git("add", "-A")
-		git("commit", "-q", "--no-verify", "-m", msg)
-	}
-	commit("init")
+	head := commit("main", "init", files)
 	for c := range commits {
 		n := names[rng.IntN(len(names))]
 		lines := files[n]
@@ -98,25 +106,60 @@ func randomHistory(t *testing.T, d *detector.Detector, commits int) string {
 			// A private key in a file: its rule sees across lines.
 			files["src/a.py"] = append(files["src/a.py"], strings.Split(d.Pack().Rules[0].Examples[0], "\n")...)
 		case commits / 4:
-			require.NoError(t, os.WriteFile(filepath.Join(dir, "blob.bin"), []byte("\x00\x01"+fixture.BitgetKey), 0o644))
+			binary["blob.bin"] = "\x00\x01" + fixture.BitgetKey
 		case commits / 3:
 			// A rename: the old path's versions end, the new path's start.
 			files["docs/renamed.md"] = files["docs/c.md"]
 			delete(files, "docs/c.md")
-			require.NoError(t, os.Remove(filepath.Join(dir, "docs/c.md")))
 			names[2] = "docs/renamed.md"
 		case commits / 2:
-			git("checkout", "-q", "-b", "side")
+			// A side branch adds a secret while main changes the same
+			// file elsewhere; the merge holds both (git's clean merge).
+			base := head
 			files["e.txt"] = append(files["e.txt"], "REDIS_PASSWORD="+fixture.RedisPassword)
-			commit("side")
-			git("checkout", "-q", "main")
+			side := commit("side", "side", files, base)
 			files["e.txt"] = files["e.txt"][:len(files["e.txt"])-1]
 			files["e.txt"][0] = "changed on main"
-			commit("main")
-			git("merge", "-q", "--no-edit", "side")
+			head = commit("main", "main", files, head)
+			merged := maps.Clone(files)
+			merged["e.txt"] = append(slices.Clone(files["e.txt"]), "REDIS_PASSWORD="+fixture.RedisPassword)
+			head = commit("main", "Merge branch 'side'", merged, head, side)
 			continue
 		}
-		commit(fmt.Sprintf("change %d", c))
+		head = commit("main", fmt.Sprintf("change %d", c), files, head)
+	}
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"init", "-q", "-b", "main"},
+		{"fast-import", "--quiet"},
+		// Loose objects, as commits made one by one leave them: the
+		// history is read from them first and from a pack after a repack.
+		{"unpack-objects", "-q"},
+	} {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
+		switch args[0] {
+		case "fast-import":
+			cmd.Stdin = strings.NewReader(stream.String())
+		case "unpack-objects":
+			packs, err := filepath.Glob(filepath.Join(dir, ".git", "objects", "pack", "*.pack"))
+			require.NoError(t, err)
+			require.Len(t, packs, 1)
+			data, err := os.ReadFile(packs[0])
+			require.NoError(t, err)
+			for _, p := range packs {
+				base := strings.TrimSuffix(p, ".pack")
+				for _, ext := range []string{".pack", ".idx", ".rev"} {
+					if err := os.Remove(base + ext); !errors.Is(err, fs.ErrNotExist) {
+						require.NoError(t, err)
+					}
+				}
+			}
+			cmd.Stdin = bytes.NewReader(data)
+		}
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "git %v: %s", args, out)
 	}
 	return dir
 }
