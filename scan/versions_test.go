@@ -30,9 +30,7 @@ import (
 // (a non-local rule), a known value, inline allows, renames, a binary file
 // and a merged branch. It returns the repository's directory.
 func randomHistory(t *testing.T, d *detector.Detector, commits int) string {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
+	testmode.Tool(t, "git", "apt-get install git")
 	var pool []string
 	for _, r := range d.Pack().Rules {
 		pool = append(pool, r.Examples...)

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/keygate/keygate/internal/fixture"
+	"github.com/keygate/keygate/internal/testmode"
 )
 
 // gitRepo is a real repository in a temp dir, driven with the git CLI.
@@ -55,9 +56,7 @@ var (
 // clone returns a copy of the template, built on first use.
 func (tp *repoTemplate) clone(t *testing.T) *gitRepo {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
+	testmode.Tool(t, "git", "apt-get install git")
 	templateRootOnce.Do(func() { templateRoot, templateRootErr = os.MkdirTemp("", "keygate-test-repos-") })
 	require.NoError(t, templateRootErr)
 	tp.once.Do(func() {

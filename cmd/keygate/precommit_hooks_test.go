@@ -53,13 +53,7 @@ func TestPreCommitHooksFile(t *testing.T) {
 func TestPreCommitSystemHook(t *testing.T) {
 	testmode.RequireFull(t, "runs the pre-commit framework")
 	t.Parallel()
-	precommit, err := exec.LookPath("pre-commit")
-	if err != nil {
-		if os.Getenv("KEYGATE_REQUIRE_PRECOMMIT") != "" {
-			t.Fatal("pre-commit is required (apt-get install pre-commit)")
-		}
-		t.Skip("pre-commit is not installed")
-	}
+	precommit := testmode.Tool(t, "pre-commit", "apt-get install pre-commit")
 	hookRepo := repoTop(t)
 	rev, err := exec.Command("git", "-C", hookRepo, "rev-parse", "HEAD").Output()
 	require.NoError(t, err)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keygate/keygate/internal/testmode"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -13,10 +14,7 @@ import (
 // nothing extra. `script` (util-linux) gives the process a real pty.
 func TestHistoryProgressOnlyOnATerminal(t *testing.T) {
 	t.Parallel()
-	scriptBin, err := exec.LookPath("script")
-	if err != nil {
-		t.Skip("script (util-linux) is not installed")
-	}
+	scriptBin := testmode.Tool(t, "script", "util-linux")
 	g := newGitRepo(t)
 	g.commitSeries("c", growingFile(30))
 	bin := binary(t)

@@ -7,6 +7,7 @@ package testmode
 
 import (
 	"os"
+	"os/exec"
 	"testing"
 )
 
@@ -35,4 +36,26 @@ func Scale(quick, full int) int {
 		return full
 	}
 	return quick
+}
+
+// Missing ends t for want of something it needs that the machine lacks (a
+// tool, a setting): the quick suite skips it, the full suite and CI fail
+// it, since .ci/run installs and sets everything a test needs.
+func Missing(t testing.TB, what string) {
+	t.Helper()
+	if Full() || os.Getenv("CI") != "" {
+		t.Fatalf("%s: the full suite needs it (.ci/run installs it)", what)
+	}
+	t.Skipf("%s (the full suite fails here)", what)
+}
+
+// Tool returns the path of the program name, ending t with Missing where
+// it is not on PATH; install says where it comes from.
+func Tool(t testing.TB, name, install string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		Missing(t, name+" is not installed ("+install+")")
+	}
+	return path
 }
