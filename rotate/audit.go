@@ -68,7 +68,7 @@ func (r *Rotator) auditNewKeys(bot string, keys *envfile.File, skipReason string
 			return nil, errors.New("cannot build the redactor for the reason the audit is skipped")
 		}
 		reason := red.String(skipReason)
-		r.say("WARNING: the new key of %s is NOT audited at Bitget (%s: %s); run keygate keys audit --bot %s once Bitget answers", bot, r.name(InputSkipAudit), reason, bot)
+		r.say("WARNING: the new key of %s is NOT audited at Bitget (%s: %s); %s once Bitget answers", bot, r.name(InputSkipAudit), reason, r.stepText(StepAuditKeys, bot))
 		return &KeyAudit{At: now, Skipped: reason}, nil
 	}
 	res, _, err := r.auditKey(keys, bot)

@@ -149,7 +149,7 @@ func (r *Rotator) checkExchange(add addFunc, bot string, env *envfile.File) {
 	case res.Verdict == keyaudit.Unchecked:
 		add(id, CheckFail, "Bitget could not be asked about "+bot+"'s key "+res.APIKey+": "+res.Why, "check this host's network path to Bitget")
 	case res.Verdict == keyaudit.Rejected:
-		add(id, CheckFail, "Bitget rejects "+bot+"'s key "+res.APIKey+": "+res.Why, "check the key at the exchange (keygate keys audit --bot "+bot+")")
+		add(id, CheckFail, "Bitget rejects "+bot+"'s key "+res.APIKey+": "+res.Why, "check the key at the exchange ("+r.stepText(StepAuditKeys, bot)+")")
 	case len(res.Violations) > 0:
 		msgs := make([]string, 0, len(res.Violations))
 		for _, v := range res.Violations {
@@ -383,7 +383,7 @@ func (r *Rotator) checkDrills(add addFunc, bots []string, maxAge time.Duration) 
 		rec, ok := last[bot]
 		if !ok {
 			ages = append(ages, DrillAge{Bot: bot})
-			add(id, CheckWarn, "no drill of "+bot+" recorded", "keygate rotate drill --bot "+bot+" in a planned restart window")
+			add(id, CheckWarn, "no drill of "+bot+" recorded", r.stepText(StepDrill, bot)+" in a planned restart window")
 			continue
 		}
 		at := rec.FinalizedAt.UTC()
@@ -392,7 +392,7 @@ func (r *Rotator) checkDrills(add addFunc, bots []string, maxAge time.Duration) 
 		msg := fmt.Sprintf("last drill of %s %s ago (%s)", bot, roundAge(age), at.Format(time.RFC3339))
 		switch {
 		case age > maxAge:
-			add(id, CheckWarn, msg+", older than rotate.drill_max_age "+r.Config.Rotate.DrillMaxAge, "keygate rotate drill --bot "+bot)
+			add(id, CheckWarn, msg+", older than rotate.drill_max_age "+r.Config.Rotate.DrillMaxAge, r.stepText(StepDrill, bot))
 		case !rec.SLOMet:
 			add(id, CheckWarn, msg+", over the SLO", "find what slows the restart, then drill again")
 		default:

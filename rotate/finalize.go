@@ -104,7 +104,7 @@ func appendLine(path string, v any) error {
 	return f.Close()
 }
 
-// hygiene runs the policy's check (scan --include-logs) and writes the
+// hygiene runs the policy's check (a scan with the logs) and writes the
 // report; a rotation is only done when it passes.
 func (r *Rotator) hygiene() error {
 	req := scan.Request{Root: r.Root, Config: r.Config, IncludeLogs: true}
@@ -122,7 +122,7 @@ func (r *Rotator) hygiene() error {
 	}
 	r.say("hygiene scan: %s", report.Summarize(rep))
 	if rep.Status != report.StatusPass {
-		return stepErr("the hygiene scan does not pass (%s): run keygate scan --include-logs and fix the findings", rep.Status)
+		return stepErr("the hygiene scan does not pass (%s): fix the findings (%s)", rep.Status, r.stepText(StepHygieneScan, ""))
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package rotate
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Input is an operator's input that rotate's messages point to. rotate
@@ -57,6 +58,33 @@ func (e *kindError) Is(target error) bool { return target == e.kind }
 
 func kindErr(kind error, format string, args ...any) error {
 	return &kindError{msg: fmt.Sprintf(format, args...), kind: kind}
+}
+
+// Step is a follow-up rotate's messages recommend, in rotate's terms; BOT
+// stands for the bot it is about. A caller with commands for the steps (a
+// CLI) sets Rotator.Command.
+type Step string
+
+// The steps rotate's messages recommend, in rotate's terms.
+const (
+	// StepAuditKeys asks Bitget about a bot's current keys again.
+	StepAuditKeys Step = "audit BOT's keys"
+	// StepDrill rehearses a bot's rotation end to end.
+	StepDrill Step = "drill BOT's rotation"
+	// StepHygieneScan is the policy's scan of the repository, logs
+	// included, whose report Finalize requires to pass.
+	StepHygieneScan Step = "the hygiene scan, logs included"
+)
+
+// stepText spells a step for bot in the caller's terms (Rotator.Command),
+// else rotate's.
+func (r *Rotator) stepText(s Step, bot string) string {
+	if r.Command != nil {
+		if c := r.Command(s, bot); c != "" {
+			return c
+		}
+	}
+	return strings.ReplaceAll(string(s), "BOT", bot)
 }
 
 // name spells an input in the caller's terms (Rotator.Name), else rotate's.

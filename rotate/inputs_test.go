@@ -41,6 +41,30 @@ func TestInputsInTheCallersTerms(t *testing.T) {
 	}
 }
 
+// The steps rotate's messages recommend are in rotate's terms unless the
+// caller spells them (a CLI's command lines): rotate check's drill item,
+// with and without a Command.
+func TestStepsInTheCallersTerms(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name    string
+		command func(Step, string) string
+		want    string
+	}{
+		{"rotate's terms", nil, "drill BOT1's rotation"},
+		{"the caller's", func(_ Step, bot string) string { return "tool drill --bot " + bot }, "tool drill --bot BOT1"},
+		{"a step the caller does not spell", func(Step, string) string { return "" }, "drill BOT1's rotation"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &Rotator{Command: tt.command}
+			assert.Equal(t, tt.want, r.stepText(StepDrill, "BOT1"))
+		})
+	}
+	r := &Rotator{}
+	assert.Equal(t, "audit BOT4's keys", r.stepText(StepAuditKeys, "BOT4"))
+	assert.Equal(t, "the hygiene scan, logs included", r.stepText(StepHygieneScan, ""))
+}
+
 // Errors whose way out is an input match their kind without saying it: the
 // caller adds the way out in its terms.
 func TestKindErrors(t *testing.T) {

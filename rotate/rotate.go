@@ -54,6 +54,9 @@ type Rotator struct {
 	// in progress lines, status and incident notes; nil or "" keeps
 	// rotate's.
 	Name func(Input) string
+	// Command, when set, spells a recommended step for a bot in the
+	// caller's terms (a CLI's command line); nil or "" keeps rotate's.
+	Command func(s Step, bot string) string
 
 	// writeFile replaces a file atomically; tests inject failures (a full
 	// disk, a read-only directory).

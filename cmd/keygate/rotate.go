@@ -24,7 +24,7 @@ func (a *app) rotator(poll time.Duration) (*rotate.Rotator, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &rotate.Rotator{Root: root, Config: cfg, Out: a.io.out, PollInterval: poll, Version: version, Name: rotateFlag}
+	r := &rotate.Rotator{Root: root, Config: cfg, Out: a.io.out, PollInterval: poll, Version: version, Name: rotateFlag, Command: rotateCommand}
 	if adjustRotator != nil {
 		adjustRotator(r)
 	}
@@ -39,6 +39,19 @@ var rotateFlags = map[rotate.Input]string{
 
 // rotateFlag is Rotator.Name: the flag of an input.
 func rotateFlag(in rotate.Input) string { return rotateFlags[in] }
+
+// rotateCommand is Rotator.Command: the command line of a step.
+func rotateCommand(s rotate.Step, bot string) string {
+	switch s {
+	case rotate.StepAuditKeys:
+		return "keygate keys audit --bot " + bot
+	case rotate.StepDrill:
+		return "keygate rotate drill --bot " + bot
+	case rotate.StepHygieneScan:
+		return "keygate scan --include-logs"
+	}
+	return ""
+}
 
 // rotateErrFlags turns rotate's errors, in rotate's terms, into the flags
 // the CLI's user typed or can type: the flag that was missing or wrong,

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
@@ -86,6 +87,32 @@ func TestRotateFlagOfInput(t *testing.T) {
 		})
 	}
 	assert.Empty(t, rotateFlag("an input rotate does not have"), "unknown inputs keep rotate's words")
+}
+
+// Every step rotate recommends is spelled as a command line this CLI
+// takes: the subcommand exists and parses its flags.
+func TestRotateCommandOfStep(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		step rotate.Step
+		want string
+	}{
+		{rotate.StepAuditKeys, "keygate keys audit --bot BOT1"},
+		{rotate.StepDrill, "keygate rotate drill --bot BOT1"},
+		{rotate.StepHygieneScan, "keygate scan --include-logs"},
+	} {
+		t.Run(string(tt.step), func(t *testing.T) {
+			line := rotateCommand(tt.step, "BOT1")
+			assert.Equal(t, tt.want, line)
+			args := strings.Fields(line)[1:]
+			root := newRootCmd(&app{})
+			cmd, rest, err := root.Find(args)
+			require.NoError(t, err)
+			assert.NotEqual(t, root, cmd, "%q names a subcommand", line)
+			require.NoError(t, cmd.ParseFlags(rest), "%q parses", line)
+		})
+	}
+	assert.Empty(t, rotateCommand("a step rotate does not have", "BOT1"), "unknown steps keep rotate's words")
 }
 
 // rotate check's fixes name the configuration or rotate's input; the CLI

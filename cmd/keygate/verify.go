@@ -36,6 +36,9 @@ read or is not JSON.`,
 			if errors.Is(err, report.ErrUnreadable) {
 				return usageErr(err)
 			}
+			if errors.Is(err, report.ErrStale) {
+				err = fmt.Errorf("%w (keygate scan --include-logs)", err)
+			}
 			if err != nil {
 				return &exitError{code: exitFail, err: err}
 			}

@@ -51,6 +51,7 @@ func TestVerify(t *testing.T) {
 		{"error.json", nil, exitFail, "the scan was incomplete"},
 		{"pass-with-errors.json", nil, exitFail, "status says pass but the report lists 1 errors"},
 		{"stale.json", nil, exitFail, "stale: generated 48h"},
+		{"stale.json", nil, exitFail, "more than the 24h0m0s allowed; scan again (keygate scan --include-logs)"},
 		{"stale.json", []string{"--max-age", "3d"}, exitPass, "passes"},
 		{"pass.json", []string{"--max-age", "1ns"}, exitFail, "stale"},
 		{"future.json", nil, exitFail, "in the future"},

@@ -133,7 +133,7 @@ func decodeError(name string, err error) error {
 		for _, e := range strict.Errors {
 			line, _ := e.Position()
 			errs = append(errs, &rules.Error{File: name, Line: line,
-				Msg: fmt.Sprintf("unknown field %s: not a gitleaks setting keygate knows (see `keygate rules convert --help`)", strings.Join(e.Key(), "."))})
+				Msg: fmt.Sprintf("unknown field %s: not a gitleaks setting keygate converts", strings.Join(e.Key(), "."))})
 		}
 		return errors.Join(errs...)
 	}
@@ -152,10 +152,10 @@ func (c *converter) pack(cfg *config) *rules.Pack {
 	}
 	if e := cfg.Extend; e != nil {
 		if e.Path != "" {
-			c.fail("extend.path", "extend.path: keygate does not follow other files; pass that pack with another --rules")
+			c.fail("extend.path", "extend.path: keygate does not follow other files; load that pack as a pack of its own")
 		}
 		if e.URL != "" {
-			c.fail("extend.url", "extend.url: keygate does not fetch packs; download it and pass it with --rules")
+			c.fail("extend.url", "extend.url: keygate does not fetch packs; download it and load it as a pack of its own")
 		}
 		if len(e.DisabledRules) > 0 {
 			c.fail("extend.disabledRules", "extend.disabledRules: keygate's default rules cannot be turned off by a pack; suppress findings with allow_paths, keygate:allow or the baseline")
