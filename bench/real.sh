@@ -76,6 +76,33 @@ ratio() { python3 -c "import sys; b = float(sys.argv[2]); print('%.1f' % (float(
 # tool), which appends its peak RSS in KB to a file; peak FILE: the largest, MB.
 TM="/usr/bin/time -a -f %M -o"
 peak() { grep -E '^[0-9]+$' "$1" | sort -n | tail -n 1 | awk '{printf "%d", $1 / 1024}'; }
+
+# measure CASE RSS WARMUP RUNS KEYGATE_CMD GITLEAKS_CMD BETTERLEAKS_CMD: one
+# hyperfine run of the three commands interleaved, its JSON in $W/CASE.json.
+# It sets M (wall-time medians, s), C (mean CPU, s), X (exit codes) and,
+# with RSS=rss, R (peak RSS, MB), each "keygate gitleaks betterleaks". RSS
+# is not measured for the staged commit: /usr/bin/time's cost would be a
+# visible part of a run of a few milliseconds.
+measure() {
+  local case=$1 rss=$2 warmup=$3 runs=$4 name
+  shift 4
+  local args=()
+  R=""
+  for name in keygate gitleaks betterleaks; do
+    if [ "$rss" = rss ]; then
+      rm -f "$W/rss-$case-$name"
+      args+=(-n "$name" "$TM $W/rss-$case-$name $1")
+    else
+      args+=(-n "$name" "$1")
+    fi
+    shift
+  done
+  hyperfine -N -w "$warmup" -r "$runs" -i --export-json "$W/$case.json" "${args[@]}" >/dev/null
+  M=$(median "$W/$case.json") C=$(cpu "$W/$case.json") X=$(codes "$W/$case.json")
+  if [ "$rss" = rss ]; then
+    R="$(peak "$W/rss-$case-keygate") $(peak "$W/rss-$case-gitleaks") $(peak "$W/rss-$case-betterleaks")"
+  fi
+}
 GLF="--no-banner --log-level error --exit-code 0 --report-format json"
 
 ROWS=""
@@ -91,14 +118,14 @@ for REPO in "$@"; do
   echo "   load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
   # 1. History.
-  hyperfine -N -w "$WARMUP" -r "$RUNS" -i --export-json "$W/history.json" \
-    -n keygate "$TM $W/rss-h-kg $KG -C $REPO scan --history --no-env-file --report $W/kg-hist.json" \
-    -n gitleaks "$TM $W/rss-h-gl $GL git $REPO $GLF --report-path $W/gl-hist.json" \
-    -n betterleaks "$TM $W/rss-h-bl $BL git $REPO $GLF --report-path $W/bl-hist.json" >/dev/null
-  read -r H_KG H_GL H_BL <<< "$(median "$W/history.json")"
-  read -r HC_KG HC_GL HC_BL <<< "$(cpu "$W/history.json")"
-  R_HKG=$(peak "$W/rss-h-kg") R_HGL=$(peak "$W/rss-h-gl") R_HBL=$(peak "$W/rss-h-bl")
-  echo "   history exit codes (keygate gitleaks betterleaks): $(codes "$W/history.json"); CPU $HC_KG / $HC_GL / $HC_BL s"
+  measure history rss "$WARMUP" "$RUNS" \
+    "$KG -C $REPO scan --history --no-env-file --report $W/kg-hist.json" \
+    "$GL git $REPO $GLF --report-path $W/gl-hist.json" \
+    "$BL git $REPO $GLF --report-path $W/bl-hist.json"
+  read -r H_KG H_GL H_BL <<< "$M"
+  read -r HC_KG HC_GL HC_BL <<< "$C"
+  read -r R_HKG R_HGL R_HBL <<< "$R"
+  echo "   history exit codes (keygate gitleaks betterleaks): $X; CPU $HC_KG / $HC_GL / $HC_BL s"
   echo "   history: keygate $H_KG s, gitleaks $H_GL s, betterleaks $H_BL s; RSS $R_HKG / $R_HGL / $R_HBL MB"
 
   # 2. Working tree, on a local clone's checkout.
@@ -112,13 +139,13 @@ for REPO in "$@"; do
     echo "   checkout: $(git -C "$CO" ls-files --deleted | wc -l) files missing from the partial clone"
   fi
   NFILES=$(git -C "$CO" ls-files | wc -l)
-  hyperfine -N -w "$WARMUP" -r "$RUNS" -i --export-json "$W/tree.json" \
-    -n keygate "$TM $W/rss-t-kg $KG -C $CO scan . --no-env-file --report $W/kg-tree.json" \
-    -n gitleaks "$TM $W/rss-t-gl $GL dir $CO $GLF --report-path $W/gl-tree.json" \
-    -n betterleaks "$TM $W/rss-t-bl $BL dir $CO $GLF --report-path $W/bl-tree.json" >/dev/null
-  read -r T_KG T_GL T_BL <<< "$(median "$W/tree.json")"
-  read -r TC_KG TC_GL TC_BL <<< "$(cpu "$W/tree.json")"
-  R_TKG=$(peak "$W/rss-t-kg") R_TGL=$(peak "$W/rss-t-gl") R_TBL=$(peak "$W/rss-t-bl")
+  measure tree rss "$WARMUP" "$RUNS" \
+    "$KG -C $CO scan . --no-env-file --report $W/kg-tree.json" \
+    "$GL dir $CO $GLF --report-path $W/gl-tree.json" \
+    "$BL dir $CO $GLF --report-path $W/bl-tree.json"
+  read -r T_KG T_GL T_BL <<< "$M"
+  read -r TC_KG TC_GL TC_BL <<< "$C"
+  read -r R_TKG R_TGL R_TBL <<< "$R"
   echo "   tree ($NFILES files): keygate $T_KG s, gitleaks $T_GL s, betterleaks $T_BL s; RSS $R_TKG / $R_TGL / $R_TBL MB"
 
   # 3. A one-file staged commit: one line appended to a tracked text file.
@@ -126,12 +153,12 @@ for REPO in "$@"; do
   f=$(git -C "$CO" ls-files '*.md' '*.go' '*.py' '*.ts' '*.js' | sed -n 1p)
   echo "one more line for the commit" >> "$CO/$f"
   git -C "$CO" add "$f"
-  hyperfine -N -w 3 -r $((RUNS * 4)) -i --export-json "$W/staged.json" \
-    -n keygate "$KG -C $CO scan --staged --no-env-file" \
-    -n gitleaks "$GL git --pre-commit --staged $CO --no-banner --log-level error --exit-code 0" \
-    -n betterleaks "$BL git --pre-commit --staged $CO --no-banner --log-level error --exit-code 0" >/dev/null
-  read -r S_KG S_GL S_BL <<< "$(median "$W/staged.json")"
-  read -r SC_KG SC_GL SC_BL <<< "$(cpu "$W/staged.json")"
+  measure staged no-rss 3 $((RUNS * 4)) \
+    "$KG -C $CO scan --staged --no-env-file" \
+    "$GL git --pre-commit --staged $CO --no-banner --log-level error --exit-code 0" \
+    "$BL git --pre-commit --staged $CO --no-banner --log-level error --exit-code 0"
+  read -r S_KG S_GL S_BL <<< "$M"
+  read -r SC_KG SC_GL SC_BL <<< "$C"
   echo "   staged ($f): keygate $S_KG s, gitleaks $S_GL s, betterleaks $S_BL s"
   echo "   load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
