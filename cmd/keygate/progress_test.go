@@ -5,9 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keygate/keygate/internal/testmode"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/keygate/keygate/internal/testmode"
 )
 
 // On a terminal a history scan shows progress on stderr; piped, it prints
