@@ -68,11 +68,53 @@ func (s *Set) Is(v string) bool {
 			return true
 		}
 	}
-	return builtin.MatchString(v) || Runs(v) >= runShare || selfNamed(v)
+	return builtinMatch(v) || Runs(v) >= runShare || selfNamed(v)
 }
 
 // secretTokens are the words by which an example value names what it
 // stands for.
+// builtinHints are substrings, in ASCII lower case, one of which every
+// ASCII value builtin matches longer than builtinExactMax holds: each
+// alternative's literal (a prefix word, "here", "xxx", "..."). The
+// backtracking matcher costs ~0.3 µs a byte for every value it rejects,
+// half a millisecond for a private key, and almost every candidate is
+// rejected.
+var builtinHints = []string{"test", "fake", "dummy", "mock", "sample", "demo", "your",
+	"here", "placeholder", "example", "change", "redacted", "xxx", "..."}
+
+// builtinExactMax is the length of builtin's longest exact word
+// ("qwerty123", "123456789"): shorter values may be one with no hint.
+const builtinExactMax = 9
+
+// builtinMatch is builtin.MatchString, skipped where no hint says it can
+// match. A value with a byte outside ASCII always goes to the matcher:
+// under (?i) "ſ" and the Kelvin sign K match s and k.
+func builtinMatch(v string) bool {
+	if len(v) > builtinExactMax && isASCII(v) {
+		lower := strings.ToLower(v)
+		hinted := false
+		for _, h := range builtinHints {
+			if strings.Contains(lower, h) {
+				hinted = true
+				break
+			}
+		}
+		if !hinted {
+			return false
+		}
+	}
+	return builtin.MatchString(v)
+}
+
+func isASCII(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 var secretTokens = map[string]bool{
 	"password": true, "passwd": true, "passphrase": true, "secret": true, "token": true, "apikey": true,
 }
