@@ -19,7 +19,7 @@ import (
 
 // Set is the compiled placeholder component. It is safe for concurrent use.
 type Set struct {
-	patterns []*regexp.Regexp
+	patterns []pattern
 }
 
 // New compiles the pack's placeholder regexes (allow.placeholders) on top of
@@ -31,7 +31,7 @@ func New(patterns []string) (*Set, error) {
 		if err != nil {
 			return nil, fmt.Errorf("allow.placeholders %q: %w", p, err)
 		}
-		s.patterns = append(s.patterns, re)
+		s.patterns = append(s.patterns, newPattern(re))
 	}
 	return s, nil
 }
@@ -41,8 +41,9 @@ func New(patterns []string) (*Set, error) {
 // not searched only when it is a declared stand-in such as ${VAR} or
 // changeme, for a real key may well be made of runs.
 func (s *Set) Listed(v string) bool {
-	for _, re := range s.patterns {
-		if re.MatchString(v) {
+	c := newCandidate(v)
+	for _, p := range s.patterns {
+		if p.match(c) {
 			return true
 		}
 	}
@@ -59,62 +60,23 @@ var builtin = regexp.MustCompile(`(?i)` +
 	`|xxx.*xxx` + // masked in parts: 4hQmZXXX_PLW7XXXRTNB
 	`|^(?:test|fake|dummy|mock|sample|secret|s3cr3t|password|passw0rd|p@ssw0rd|pass|passwd|pwd|pw|token|apikey|api[_-]key|user|username|login|qwerty|qwerty123|foobar|hunter2|letmein|123456|12345678|123456789)$`)
 
+var builtinPattern = newPattern(builtin)
+
 // Is reports whether v is a placeholder: it matches a pack pattern or a
 // built-in placeholder shape, is mostly repeated or sequential runs, or is
 // words that name themselves a secret.
 func (s *Set) Is(v string) bool {
-	for _, re := range s.patterns {
-		if re.MatchString(v) {
+	c := newCandidate(v)
+	for _, p := range s.patterns {
+		if p.match(c) {
 			return true
 		}
 	}
-	return builtinMatch(v) || Runs(v) >= runShare || selfNamed(v)
+	return builtinPattern.match(c) || Runs(v) >= runShare || selfNamed(v)
 }
 
 // secretTokens are the words by which an example value names what it
 // stands for.
-// builtinHints are substrings, in ASCII lower case, one of which every
-// ASCII value builtin matches longer than builtinExactMax holds: each
-// alternative's literal (a prefix word, "here", "xxx", "..."). The
-// backtracking matcher costs ~0.3 µs a byte for every value it rejects,
-// half a millisecond for a private key, and almost every candidate is
-// rejected.
-var builtinHints = []string{"test", "fake", "dummy", "mock", "sample", "demo", "your",
-	"here", "placeholder", "example", "change", "redacted", "xxx", "..."}
-
-// builtinExactMax is the length of builtin's longest exact word
-// ("qwerty123", "123456789"): shorter values may be one with no hint.
-const builtinExactMax = 9
-
-// builtinMatch is builtin.MatchString, skipped where no hint says it can
-// match. A value with a byte outside ASCII always goes to the matcher:
-// under (?i) "ſ" and the Kelvin sign K match s and k.
-func builtinMatch(v string) bool {
-	if len(v) > builtinExactMax && isASCII(v) {
-		lower := strings.ToLower(v)
-		hinted := false
-		for _, h := range builtinHints {
-			if strings.Contains(lower, h) {
-				hinted = true
-				break
-			}
-		}
-		if !hinted {
-			return false
-		}
-	}
-	return builtin.MatchString(v)
-}
-
-func isASCII(v string) bool {
-	for i := 0; i < len(v); i++ {
-		if v[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
 var secretTokens = map[string]bool{
 	"password": true, "passwd": true, "passphrase": true, "secret": true, "token": true, "apikey": true,
 }

@@ -1,0 +1,238 @@
+package placeholder
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// pattern is a placeholder regexp with a cheap test every value it matches
+// passes. Go's matcher backtracks ~0.3 µs a byte over a value it rejects
+// when the pattern is unanchored (`(?i)example`, the built-in shapes): half
+// a millisecond for a private-key block, and almost every candidate is
+// rejected. A value that fails the test is rejected without the matcher.
+type pattern struct {
+	re *regexp.Regexp
+	// may: one condition per branch of the regexp; an ASCII value it
+	// matches meets at least one. Nil where some branch has none.
+	may []cond
+}
+
+// cond is what a value must be for one branch of a regexp to match it.
+type cond struct {
+	// need: ASCII lower-case literals, one of which the value holds
+	// (nil: no literal is required).
+	need []string
+	// max: the longest ASCII value the branch matches, where it matches
+	// whole values only (anchored at both ends) and is bounded; -1
+	// otherwise.
+	max int
+}
+
+func newPattern(re *regexp.Regexp) pattern {
+	p := pattern{re: re}
+	if parsed, err := syntax.Parse(re.String(), syntax.Perl); err == nil {
+		p.may = conds(parsed.Simplify())
+	}
+	return p
+}
+
+// candidate is a value under test, lower-cased once for all the patterns'
+// conditions.
+type candidate struct {
+	v       string
+	ascii   bool
+	lower   string
+	lowered bool
+}
+
+func newCandidate(v string) *candidate { return &candidate{v: v, ascii: isASCII(v)} }
+
+func (c *candidate) lowerCase() string {
+	if !c.lowered {
+		c.lower, c.lowered = strings.ToLower(c.v), true
+	}
+	return c.lower
+}
+
+// match is re.MatchString(c.v). Values with a byte outside ASCII always
+// go to the matcher: under (?i) "ſ" and the Kelvin sign K match s and k.
+func (p pattern) match(c *candidate) bool {
+	if p.may != nil && c.ascii && !p.mayMatch(c) {
+		return false
+	}
+	return p.re.MatchString(c.v)
+}
+
+func (p pattern) mayMatch(c *candidate) bool {
+	for _, cd := range p.may {
+		if cd.max >= 0 && len(c.v) > cd.max {
+			continue
+		}
+		if cd.need == nil {
+			return true
+		}
+		lower := c.lowerCase()
+		for _, lit := range cd.need {
+			if strings.Contains(lower, lit) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// conds returns a condition per branch of re, or nil when a branch has
+// none (it may match any value). Each errs only towards passing values.
+func conds(re *syntax.Regexp) []cond {
+	switch re.Op {
+	case syntax.OpCapture:
+		return conds(re.Sub[0])
+	case syntax.OpAlternate:
+		var all []cond
+		for _, sub := range re.Sub {
+			c := conds(sub)
+			if c == nil {
+				return nil
+			}
+			all = append(all, c...)
+		}
+		return all
+	}
+	c := cond{need: required(re), max: -1}
+	if anchored(re) {
+		c.max = maxLen(re)
+	}
+	if c.need == nil && c.max < 0 {
+		return nil
+	}
+	return []cond{c}
+}
+
+// anchored reports whether re matches only whole values: a concatenation
+// from the beginning of the text to its end.
+func anchored(re *syntax.Regexp) bool {
+	return re.Op == syntax.OpConcat && len(re.Sub) >= 2 &&
+		re.Sub[0].Op == syntax.OpBeginText && re.Sub[len(re.Sub)-1].Op == syntax.OpEndText
+}
+
+// maxLen is the most runes a match of re spans, or -1 if unbounded: in
+// the ASCII values it is used on, bytes.
+func maxLen(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return 0
+	case syntax.OpLiteral:
+		return len(re.Rune)
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 1
+	case syntax.OpCapture, syntax.OpQuest:
+		return maxLen(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Max < 0 {
+			return -1
+		}
+		if n := maxLen(re.Sub[0]); n >= 0 {
+			return re.Max * n
+		}
+		return -1
+	case syntax.OpConcat, syntax.OpAlternate:
+		total := 0
+		for _, sub := range re.Sub {
+			n := maxLen(sub)
+			if n < 0 {
+				return -1
+			}
+			if re.Op == syntax.OpConcat {
+				total += n
+			} else {
+				total = max(total, n)
+			}
+		}
+		return total
+	}
+	return -1 // star, plus, and anything unknown
+}
+
+// required returns literals, lower-cased, one of which every match of re
+// holds, or nil when it cannot say (a match may hold no literal).
+func required(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			if re.Flags&syntax.FoldCase != 0 && foldsToASCII(r) {
+				// The parser writes K (Kelvin) under (?i) as k; should
+				// it not, an ASCII value could match without holding
+				// the literal as written.
+				return nil
+			}
+		}
+		// A literal with another non-ASCII rune is required as it is:
+		// an ASCII value never holds it, and never matches.
+		return []string{strings.ToLower(string(re.Rune))}
+	case syntax.OpCapture, syntax.OpPlus:
+		return required(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return required(re.Sub[0])
+		}
+		return nil
+	case syntax.OpConcat:
+		// Every part matches, so any part's literals are required: take
+		// the part whose shortest literal is longest (the rarest).
+		var best []string
+		for _, sub := range re.Sub {
+			if need := required(sub); need != nil && (best == nil || shortest(need) > shortest(best)) {
+				best = need
+			}
+		}
+		return best
+	case syntax.OpAlternate:
+		var all []string
+		for _, sub := range re.Sub {
+			need := required(sub)
+			if need == nil {
+				return nil
+			}
+			all = append(all, need...)
+		}
+		return all
+	}
+	return nil
+}
+
+// foldsToASCII reports whether r, outside ASCII, is case-equivalent to an
+// ASCII rune (K, the Kelvin sign, to k; ſ to s).
+func foldsToASCII(r rune) bool {
+	if r < utf8.RuneSelf {
+		return false
+	}
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		if f < utf8.RuneSelf {
+			return true
+		}
+	}
+	return false
+}
+
+func shortest(lits []string) int {
+	n := -1
+	for _, l := range lits {
+		if n < 0 || len(l) < n {
+			n = len(l)
+		}
+	}
+	return n
+}
+
+func isASCII(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
