@@ -22,8 +22,10 @@ type pattern struct {
 
 // cond is what a value must be for one branch of a regexp to match it.
 type cond struct {
-	// need: ASCII lower-case literals, one of which the value holds
-	// (nil: no literal is required).
+	// need: lower-case literals, one of which the value holds (nil: no
+	// literal is required). One with a rune outside ASCII is never held
+	// by the ASCII values conditions are used on: that branch never
+	// matches them.
 	need []string
 	// max: the longest ASCII value the branch matches, where it matches
 	// whole values only (anchored at both ends) and is bounded; -1
