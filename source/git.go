@@ -228,30 +228,30 @@ func (r *Repo) Staged(indexFile string) (StagedChanges, error) {
 // field, which cost a one-file pre-commit scan of a 2,800-file repository
 // more than its scan.
 func (r *Repo) index(path string) (*index.Index, error) {
-	openErr, what := "read the git index that GIT_INDEX_FILE names", fmt.Sprintf("the git index %s (GIT_INDEX_FILE)", path)
+	what := "the git index that GIT_INDEX_FILE names"
 	if path == "" {
-		fs, ok := r.repo.Storer.(*filesystem.Storage)
+		what = "the git index"
+		storage, ok := r.repo.Storer.(*filesystem.Storage)
 		if !ok {
 			idx, err := r.repo.Storer.Index()
 			if err != nil {
-				return nil, fmt.Errorf("read the git index: %w", err)
+				return nil, fmt.Errorf("read %s: %w", what, err)
 			}
 			return idx, nil
 		}
 		// The repository's own (a linked work tree's is in its git dir).
-		path = filepath.Join(fs.Filesystem().Root(), "index")
-		openErr, what = "read the git index", "the git index"
+		path = filepath.Join(storage.Filesystem().Root(), "index")
 		if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
 			return &index.Index{Version: 2}, nil // nothing staged yet
 		}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", openErr, err)
+		return nil, fmt.Errorf("read %s: %w", what, err) // err names the path
 	}
 	idx := &index.Index{}
 	if err := index.NewDecoder(bytes.NewReader(data)).Decode(idx); err != nil {
-		return nil, fmt.Errorf("read %s: %w", what, err)
+		return nil, fmt.Errorf("read %s (%s): %w", what, path, err)
 	}
 	return idx, nil
 }

@@ -258,6 +258,39 @@ func TestGitFailures(t *testing.T) {
 		assert.Equal(t, exitUsage, res.code, res.combined)
 		assert.NotEmpty(t, res.stderr)
 	})
+	t.Run("corrupt index", func(t *testing.T) {
+		g := newGitRepo(t)
+		g.write("docs/a.md", "some content\n")
+		g.commit("one")
+		idx := filepath.Join(g.dir, ".git", "index")
+		require.NoError(t, os.WriteFile(idx, []byte("DIRC garbage, not an index"), 0o644))
+		res := runCLI(t, g.dir, nil, "scan", "--staged")
+		assert.Equal(t, exitUsage, res.code, res.combined)
+		assert.Contains(t, res.stderr, "read the git index ("+idx+")")
+	})
+}
+
+// The index a hook is given (GIT_INDEX_FILE) that cannot be read or is no
+// index stops the gate with exit 2 and its name, never a pass. Not
+// parallel: it sets the process's environment.
+func TestStagedBadIndexFile(t *testing.T) {
+	g := newGitRepo(t)
+	g.write("docs/a.md", "some content\n")
+	g.commit("one")
+	missing := filepath.Join(t.TempDir(), "no-such-index")
+	garbage := filepath.Join(t.TempDir(), "index")
+	require.NoError(t, os.WriteFile(garbage, []byte("not an index at all"), 0o644))
+	for _, tt := range []struct{ name, file, want string }{
+		{"missing", missing, "read the git index that GIT_INDEX_FILE names: open " + missing},
+		{"not an index", garbage, "read the git index that GIT_INDEX_FILE names (" + garbage + ")"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("GIT_INDEX_FILE", tt.file)
+			res := runCLI(t, g.dir, nil, "scan", "--staged")
+			assert.Equal(t, exitUsage, res.code, res.combined)
+			assert.Contains(t, res.stderr, tt.want)
+		})
+	}
 }
 
 // A shared clone (objects/info/alternates, as CI systems make with
