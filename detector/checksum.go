@@ -70,8 +70,9 @@ func base62Pad6(v uint32) string {
 
 // bip39OK reports whether some run of 12, 15, 18, 21 or 24 consecutive
 // words of secret is a valid BIP-39 English mnemonic that is not a
-// degenerate or published test phrase (publicMnemonics). A pattern hands over the whole run of words on
-// a line, which may start with ordinary words ("my seed is ...").
+// degenerate or published test phrase (publicMnemonics). A pattern hands
+// over the whole run of words on a line, which may start with ordinary
+// words ("my seed is ...").
 func bip39OK(secret string) bool {
 	words := strings.Fields(strings.ToLower(secret))
 	for _, n := range []int{24, 21, 18, 15, 12} {

@@ -81,20 +81,14 @@ type compiledRule struct {
 	err   error
 }
 
-// compile builds the rule's regexes on first use: a one-file staged scan
-// touches few rules, and compiling all of them would dominate its time.
-//
-// Patterns run on RE2 (go-re2: RE2 compiled to WebAssembly and from there
-// to pure Go, so no cgo): Go's regexp has no DFA and ran at 1-2 MB/s on bot
-// logs where a keyword occurs on most lines. Latin-1 mode matches bytes, so
-// invalid UTF-8 in a log neither stops nor shifts matching. Allowlists,
-// applied to short secrets, stay on Go's regexp.
 // patterns holds each pattern compiled once a process: a compiled RE2
 // program is immutable and safe for concurrent use, and a process that
 // builds several detectors over the same pack (a service redacting per
 // request, the tests) compiled every pattern each time.
 var patterns sync.Map // pattern → *re2.Regexp
 
+// compilePattern is pattern compiled by RE2 in Latin-1 mode, once a
+// process.
 func compilePattern(pattern string) (*re2.Regexp, error) {
 	if re, ok := patterns.Load(pattern); ok {
 		return re.(*re2.Regexp), nil
@@ -107,6 +101,14 @@ func compilePattern(pattern string) (*re2.Regexp, error) {
 	return actual.(*re2.Regexp), nil
 }
 
+// compile builds the rule's regexes on first use: a one-file staged scan
+// touches few rules, and compiling all of them would dominate its time.
+//
+// Patterns run on RE2 (go-re2: RE2 compiled to WebAssembly and from there
+// to pure Go, so no cgo): Go's regexp has no DFA and ran at 1-2 MB/s on bot
+// logs where a keyword occurs on most lines. Latin-1 mode matches bytes, so
+// invalid UTF-8 in a log neither stops nor shifts matching. Allowlists,
+// applied to short secrets, stay on Go's regexp.
 func (c *compiledRule) compile() error {
 	c.once.Do(func() {
 		c.re, c.err = compilePattern(c.rule.Pattern)

@@ -93,15 +93,7 @@ func conds(re *syntax.Regexp) []cond {
 	case syntax.OpCapture:
 		return conds(re.Sub[0])
 	case syntax.OpAlternate:
-		var all []cond
-		for _, sub := range re.Sub {
-			c := conds(sub)
-			if c == nil {
-				return nil
-			}
-			all = append(all, c...)
-		}
-		return all
+		return anyBranch(re.Sub, conds)
 	}
 	c := cond{need: required(re), max: -1}
 	if anchored(re) {
@@ -193,17 +185,24 @@ func required(re *syntax.Regexp) []string {
 		}
 		return best
 	case syntax.OpAlternate:
-		var all []string
-		for _, sub := range re.Sub {
-			need := required(sub)
-			if need == nil {
-				return nil
-			}
-			all = append(all, need...)
-		}
-		return all
+		return anyBranch(re.Sub, required)
 	}
 	return nil
+}
+
+// anyBranch joins what of says of each branch of an alternation says, as
+// alternatives: nil if one branch says nothing (that branch may match
+// anything, so the alternation may too).
+func anyBranch[T any](branches []*syntax.Regexp, of func(*syntax.Regexp) []T) []T {
+	var all []T
+	for _, b := range branches {
+		got := of(b)
+		if got == nil {
+			return nil
+		}
+		all = append(all, got...)
+	}
+	return all
 }
 
 // foldsToASCII reports whether r, outside ASCII, is case-equivalent to an
