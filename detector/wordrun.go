@@ -1,6 +1,7 @@
 package detector
 
 import (
+	"bytes"
 	"sort"
 
 	"github.com/tyler-smith/go-bip39/wordlists"
@@ -14,9 +15,9 @@ import (
 // quote, = or :, and ends at a quote or the end of the line), every word
 // of it on the English list, twelve words or more (prose in a quoted
 // string passes the rest: a Markdown runbook's sentences ran the rule's
-// RE2 over an eighth of a 50 MB tree). Like the
-// base64 scan of decode.go it looks at one byte in minWordRun where text
-// has no such run, which is nearly everywhere outside prose.
+// RE2 over an eighth of a 50 MB tree). Like the base64 scan of decode.go
+// it looks at one byte in minWordRun where text has no such run, which is
+// nearly everywhere outside prose.
 
 // minWordRun is the shortest run the prefilter reports: twelve words of
 // three letters (BIP-39's shortest) and the spaces between them.
@@ -52,7 +53,7 @@ func wordRuns(buf []byte, fn func(start, end int)) {
 		for e < len(buf) && wordRunClass[buf[e]] {
 			e++
 		}
-		if wordRunBounded(buf, i, e) && spaces(buf[i:e]) >= 11 && listWords(buf[i:e]) >= 12 {
+		if wordRunBounded(buf, i, e) && bytes.Count(buf[i:e], []byte{' '}) >= 11 && listWords(buf[i:e]) >= 12 {
 			fn(i, e)
 		}
 		i = e + 1
@@ -116,16 +117,6 @@ func listWords(run []byte) int {
 		}
 		n++
 		i = j
-	}
-	return n
-}
-
-func spaces(b []byte) int {
-	n := 0
-	for _, c := range b {
-		if c == ' ' {
-			n++
-		}
 	}
 	return n
 }
