@@ -44,14 +44,19 @@ type Engine struct {
 	Warnings []string
 }
 
-// Load loads the rule packs, the active values and the baseline.
-func Load(o Options) (*Engine, error) {
+// LoadPack loads the rule packs alone: the default, the configuration's
+// (relative to the root) and the extra ones, merged in that order.
+func LoadPack(o Options) (*rules.Pack, error) {
 	var packs []string
 	for _, p := range o.Config.Rules {
 		packs = append(packs, rootpath.Resolve(o.Root, p))
 	}
-	packs = append(packs, o.ExtraRules...)
-	pack, err := rules.LoadWithExtras(packs)
+	return rules.LoadWithExtras(append(packs, o.ExtraRules...))
+}
+
+// Load loads the rule packs, the active values and the baseline.
+func Load(o Options) (*Engine, error) {
+	pack, err := LoadPack(o)
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keygate/keygate/detector"
-	"github.com/keygate/keygate/internal/rootpath"
+	"github.com/keygate/keygate/engine"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/rules"
 )
@@ -118,11 +118,7 @@ func (a *app) pack(extra []string) (*rules.Pack, error) {
 	if err != nil {
 		return nil, err
 	}
-	var files []string
-	for _, p := range cfg.Rules {
-		files = append(files, rootpath.Resolve(root, p))
-	}
-	pack, err := rules.LoadWithExtras(append(files, extra...))
+	pack, err := engine.LoadPack(engine.Options{Root: root, Config: cfg, ExtraRules: extra})
 	if err != nil {
 		return nil, usageErr(err)
 	}
