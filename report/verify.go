@@ -24,13 +24,7 @@ var ErrUnreadable = errors.New("unreadable report")
 // ErrStale marks a passing report older than the age allowed: a new scan
 // (with the logs, as the policy's check runs it) is the way out, which a
 // caller names in its terms.
-var ErrStale = errors.New("stale report")
-
-// staleError is ErrStale with what was found.
-type staleError struct{ msg string }
-
-func (e *staleError) Error() string        { return e.msg }
-func (e *staleError) Is(target error) bool { return target == ErrStale }
+var ErrStale = errors.New("stale")
 
 // Verification is what Verify found out about a passing report.
 type Verification struct {
@@ -72,7 +66,7 @@ func Verify(path string, maxAge time.Duration, now time.Time) (*Verification, er
 	case age < -clockSkew:
 		return nil, fmt.Errorf("%s: generated_at %s is in the future (%s ahead of this host): refusing it", path, r.GeneratedAt, (-age).Round(time.Second))
 	case age > maxAge:
-		return nil, &staleError{fmt.Sprintf("%s: stale: generated %s ago, more than the %s allowed; scan again", path, age.Round(time.Second), maxAge)}
+		return nil, fmt.Errorf("%s: %w: generated %s ago, more than the %s allowed; scan again", path, ErrStale, age.Round(time.Second), maxAge)
 	}
 	if r.Status != StatusPass {
 		why := Plural(r.Summary.Findings, "finding", "findings")

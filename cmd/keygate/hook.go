@@ -31,10 +31,10 @@ An existing hook that keygate did not write is never overwritten silently:
 			if err != nil {
 				return usageErr(err)
 			}
-			if opts.Force && opts.Chain {
+			path, err := hook.Install(cwd, opts)
+			if errors.Is(err, hook.ErrForceAndChain) {
 				return usageErr(errors.New("--force and --chain contradict each other: replace the hook, or keep it and chain it"))
 			}
-			path, err := hook.Install(cwd, opts)
 			if errors.Is(err, hook.ErrForeignHook) {
 				return &exitError{code: exitFail, err: fmt.Errorf("%w; run with --chain to keep it and run keygate after it, or --force to replace it", err)}
 			}
