@@ -3,6 +3,8 @@ package rules
 import (
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -144,4 +146,40 @@ func TestDefaultHandsOutIndependentCopies(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, b, c)
 	assert.NotEqual(t, "changed", c.Rules[0].Keywords[0])
+	// Every slice and pointer of a copy is its own, including fields
+	// added after this test was written.
+	shared := sharedMemory(reflect.ValueOf(b).Elem(), reflect.ValueOf(c).Elem(), "Pack")
+	slices.Sort(shared)
+	assert.Empty(t, slices.Compact(shared), "memory shared between two copies of the default pack")
+}
+
+// sharedMemory lists the slices, pointers and maps that a and b, two values
+// of one type, share, by their path (elements of a slice as path[]).
+func sharedMemory(a, b reflect.Value, path string) []string {
+	var out []string
+	switch a.Kind() {
+	case reflect.Slice:
+		if a.Len() > 0 && b.Len() > 0 && a.Pointer() == b.Pointer() {
+			out = append(out, path)
+		}
+		for i := 0; i < min(a.Len(), b.Len()); i++ {
+			out = append(out, sharedMemory(a.Index(i), b.Index(i), path+"[]")...)
+		}
+	case reflect.Pointer:
+		if !a.IsNil() && a.Pointer() == b.Pointer() {
+			out = append(out, path)
+		}
+		if !a.IsNil() && !b.IsNil() {
+			out = append(out, sharedMemory(a.Elem(), b.Elem(), path)...)
+		}
+	case reflect.Map:
+		if !a.IsNil() && a.Pointer() == b.Pointer() {
+			out = append(out, path)
+		}
+	case reflect.Struct:
+		for i := range a.NumField() {
+			out = append(out, sharedMemory(a.Field(i), b.Field(i), path+"."+a.Type().Field(i).Name)...)
+		}
+	}
+	return out
 }
