@@ -14,12 +14,11 @@ import (
 // its line index). A version is held from its scan until its next version
 // is scanned: kept, waiting for the walk to meet its next version, or
 // pending, handed to a queued task. Kept versions are dropped oldest first
-// past their bound (their next version is then scanned whole, which
-// gives the same findings); pending ones cannot be dropped, so past
-// theirs the walk stops adding work and helps scan instead
-// (or waits): the walk is faster than the scan, and a queue of thousands
-// of tasks each holding a version is what held most of a large history
-// scan's memory.
+// past their bound (their next version is then scanned whole, which gives
+// the same findings); pending ones cannot be dropped, so past theirs the
+// walk stops adding work and helps scan instead (or waits): the walk is
+// faster than the scan, and a queue of thousands of tasks each holding a
+// version is what held most of a large history scan's memory.
 var defaultVersionMemory = versionMemory{kept: 24 << 20, pending: 12 << 20}
 
 // versionMemory bounds the memory of kept and of pending versions.

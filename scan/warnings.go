@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/keygate/keygate/internal/glob"
-
 	"github.com/keygate/keygate/source"
 )
 
