@@ -79,8 +79,9 @@ peak() { grep -E '^[0-9]+$' "$1" | sort -n | tail -n 1 | awk '{printf "%d", $1 /
 
 # measure CASE RSS WARMUP RUNS KEYGATE_CMD GITLEAKS_CMD BETTERLEAKS_CMD: one
 # hyperfine run of the three commands interleaved, its JSON in $W/CASE.json.
-# It sets M (wall-time medians, s), C (mean CPU, s), X (exit codes) and,
-# with RSS=rss, R (peak RSS, MB), each "keygate gitleaks betterleaks". RSS
+# It prints them and sets M (wall-time medians, s), C (mean CPU, s), X
+# (exit codes) and, with RSS=rss, R (peak RSS, MB), each "keygate
+# gitleaks betterleaks". RSS
 # is not measured for the staged commit: /usr/bin/time's cost would be a
 # visible part of a run of a few milliseconds.
 measure() {
@@ -102,6 +103,7 @@ measure() {
   if [ "$rss" = rss ]; then
     R="$(peak "$W/rss-$case-keygate") $(peak "$W/rss-$case-gitleaks") $(peak "$W/rss-$case-betterleaks")"
   fi
+  echo "   $case (keygate / gitleaks / betterleaks): ${M// / \/ } s; CPU ${C// / \/ } s; exit ${X// / \/ }${R:+; RSS ${R// / \/ } MB}"
 }
 GLF="--no-banner --log-level error --exit-code 0 --report-format json"
 
@@ -125,8 +127,6 @@ for REPO in "$@"; do
   read -r H_KG H_GL H_BL <<< "$M"
   read -r HC_KG HC_GL HC_BL <<< "$C"
   read -r R_HKG R_HGL R_HBL <<< "$R"
-  echo "   history exit codes (keygate gitleaks betterleaks): $X; CPU $HC_KG / $HC_GL / $HC_BL s"
-  echo "   history: keygate $H_KG s, gitleaks $H_GL s, betterleaks $H_BL s; RSS $R_HKG / $R_HGL / $R_HBL MB"
 
   # 2. Working tree, on a local clone's checkout.
   CO="$W/checkout"
@@ -139,6 +139,7 @@ for REPO in "$@"; do
     echo "   checkout: $(git -C "$CO" ls-files --deleted | wc -l) files missing from the partial clone"
   fi
   NFILES=$(git -C "$CO" ls-files | wc -l)
+  echo "   tree: $NFILES files"
   measure tree rss "$WARMUP" "$RUNS" \
     "$KG -C $CO scan . --no-env-file --report $W/kg-tree.json" \
     "$GL dir $CO $GLF --report-path $W/gl-tree.json" \
@@ -146,20 +147,19 @@ for REPO in "$@"; do
   read -r T_KG T_GL T_BL <<< "$M"
   read -r TC_KG TC_GL TC_BL <<< "$C"
   read -r R_TKG R_TGL R_TBL <<< "$R"
-  echo "   tree ($NFILES files): keygate $T_KG s, gitleaks $T_GL s, betterleaks $T_BL s; RSS $R_TKG / $R_TGL / $R_TBL MB"
 
   # 3. A one-file staged commit: one line appended to a tracked text file.
   # sed, not head: head would close the pipe early and pipefail end the script.
   f=$(git -C "$CO" ls-files '*.md' '*.go' '*.py' '*.ts' '*.js' | sed -n 1p)
   echo "one more line for the commit" >> "$CO/$f"
   git -C "$CO" add "$f"
+  echo "   staged: one line appended to $f"
   measure staged no-rss 3 $((RUNS * 4)) \
     "$KG -C $CO scan --staged --no-env-file" \
     "$GL git --pre-commit --staged $CO --no-banner --log-level error --exit-code 0" \
     "$BL git --pre-commit --staged $CO --no-banner --log-level error --exit-code 0"
   read -r S_KG S_GL S_BL <<< "$M"
   read -r SC_KG SC_GL SC_BL <<< "$C"
-  echo "   staged ($f): keygate $S_KG s, gitleaks $S_GL s, betterleaks $S_BL s"
   echo "   load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
   ROWS="$ROWS| $NAME | \`$COMMIT\` | $NCOMMITS | history | $H_KG s ($HC_KG) | $H_GL s ($HC_GL) | $H_BL s ($HC_BL) | **$(ratio "$H_GL" "$H_KG")x** ($(ratio "$HC_GL" "$HC_KG")x) | **$(ratio "$H_BL" "$H_KG")x** ($(ratio "$HC_BL" "$HC_KG")x) | $R_HKG / $R_HGL / $R_HBL MB |
