@@ -74,42 +74,19 @@ func segments(buf []byte, fn func(*segment)) {
 	// Most runs (digests, ids) decode to binary: they are decoded here
 	// first, and copied out only when they are text.
 	var scratch [1024]byte
-	// Base64 and hex: maximal runs of their alphabets, of at least
-	// minBase64Run. A run that long starting in buf[i:j+1] covers j, so
-	// where buf[j] is outside the alphabet the scan jumps past it: most
-	// text is looked at once every minBase64Run bytes.
-	// i is the first byte a run may start at (buf[i-1] is outside the
-	// alphabet); when buf[i:j+1] is not all in it, the run may start
-	// after the last byte that is not.
-	for i := 0; i+minBase64Run <= len(buf); {
-		j := i + minBase64Run - 1
-		if !b64Class[buf[j]] {
-			i = j + 1
-			continue
+	// Base64 and hex (its alphabet is within base64's): maximal runs of
+	// at least minBase64Run, with their padding.
+	classRuns(buf, &b64Class, minBase64Run, func(s, e int) {
+		end := e
+		for end < len(buf) && end-e < 2 && buf[end] == '=' {
+			end++
 		}
-		k := j - 1
-		for k >= i && b64Class[buf[k]] {
-			k--
-		}
-		if k >= i {
-			i = k + 1
-			continue
-		}
-		s := i
-		i = j + 1
-		for i < len(buf) && b64Class[buf[i]] {
-			i++
-		}
-		e := i
-		for i < len(buf) && i-e < 2 && buf[i] == '=' {
-			i++
-		}
-		if e-s >= minBase64Run && e-s <= maxSegmentLen {
-			if g := decodeRun(buf, s, e, i, scratch[:]); g != nil {
+		if e-s <= maxSegmentLen {
+			if g := decodeRun(buf, s, e, end, scratch[:]); g != nil {
 				fn(g)
 			}
 		}
-	}
+	})
 	// Percent-encoding and escapes: the run of non-space, non-quote bytes
 	// around each escape, decoded once.
 	for _, esc := range []struct {

@@ -33,31 +33,11 @@ var wordRunClass = func() (t [256]bool) {
 
 // wordRuns calls fn with each candidate run of buf, in order.
 func wordRuns(buf []byte, fn func(start, end int)) {
-	for i := 0; i+minWordRun <= len(buf); {
-		// buf[i-1], where i > 0, is outside the class: a run starts at i
-		// at the earliest.
-		j := i + minWordRun - 1
-		if !wordRunClass[buf[j]] {
-			i = j + 1
-			continue
+	classRuns(buf, &wordRunClass, minWordRun, func(s, e int) {
+		if wordRunBounded(buf, s, e) && bytes.Count(buf[s:e], []byte{' '}) >= 11 && listWords(buf[s:e]) >= 12 {
+			fn(s, e)
 		}
-		k := j - 1
-		for k >= i && wordRunClass[buf[k]] {
-			k--
-		}
-		if k >= i {
-			i = k + 1
-			continue
-		}
-		e := j + 1
-		for e < len(buf) && wordRunClass[buf[e]] {
-			e++
-		}
-		if wordRunBounded(buf, i, e) && bytes.Count(buf[i:e], []byte{' '}) >= 11 && listWords(buf[i:e]) >= 12 {
-			fn(i, e)
-		}
-		i = e + 1
-	}
+	})
 }
 
 // wordRunBounded: the run buf[s:e] opens after a quote or an assignment
