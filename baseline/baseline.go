@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"sort"
 
@@ -49,12 +50,30 @@ func Load(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load baseline %s: %w", path, err)
 	}
+	return Parse(path, data)
+}
+
+// LoadFS reads the baseline file at path in fsys (a commit's tree, say); a
+// missing file is an empty baseline (nil). name is the file in errors.
+func LoadFS(fsys fs.FS, path, name string) (*File, error) {
+	data, err := fs.ReadFile(fsys, path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load baseline %s: %w", name, err)
+	}
+	return Parse(name, data)
+}
+
+// Parse reads a baseline from data; name is the file in errors.
+func Parse(name string, data []byte) (*File, error) {
 	var b File
 	if err := json.Unmarshal(data, &b); err != nil {
-		return nil, fmt.Errorf("load baseline %s: not a keygate baseline (%v); regenerate it with `keygate baseline`", path, err)
+		return nil, fmt.Errorf("load baseline %s: not a keygate baseline (%v); regenerate it with `keygate baseline`", name, err)
 	}
 	if b.Version != Version {
-		return nil, fmt.Errorf("load baseline %s: version %d, want %d; regenerate it with `keygate baseline`", path, b.Version, Version)
+		return nil, fmt.Errorf("load baseline %s: version %d, want %d; regenerate it with `keygate baseline`", name, b.Version, Version)
 	}
 	b.set = map[string]bool{}
 	for _, e := range b.Entries {

@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -87,21 +88,41 @@ var fieldHelp = map[string]string{
 // Load reads root/.keygate.yaml over the defaults; a missing file is not an
 // error.
 func Load(root string) (*Config, error) {
-	c := Default()
 	path := filepath.Join(root, FileName)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return c, nil
+		return Default(), nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load config %s: %w", path, err)
 	}
-	doc, err := yamlfile.Decode(path, data, c, fieldHelp)
+	return Parse(path, data)
+}
+
+// LoadFS reads .keygate.yaml at the top of fsys (a commit's tree, say)
+// over the defaults; a missing file is not an error. name is the file's
+// name in errors (the commit and path, say).
+func LoadFS(fsys fs.FS, name string) (*Config, error) {
+	data, err := fs.ReadFile(fsys, FileName)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Default(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load config %s: %w", name, err)
+	}
+	return Parse(name, data)
+}
+
+// Parse reads a configuration file's data over the defaults; name is the
+// file in errors, each of which names name:line.
+func Parse(name string, data []byte) (*Config, error) {
+	c := Default()
+	doc, err := yamlfile.Decode(name, data, c, fieldHelp)
 	if err != nil {
 		return nil, err
 	}
-	c.File = path
-	if err := c.validate(path, doc); err != nil {
+	c.File = name
+	if err := c.validate(name, doc); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -95,4 +96,19 @@ func TestErrorsNeverEchoAValue(t *testing.T) {
 		assert.Contains(t, err.Error(), want, text)
 		assert.NotContains(t, err.Error(), value[:5], text)
 	}
+}
+
+// A configuration read from a commit's tree is parsed as one on disk, its
+// errors naming the name given (the commit and path), and a tree without
+// one is the defaults.
+func TestLoadFS(t *testing.T) {
+	c, err := LoadFS(fstest.MapFS{}, "commit abc:.keygate.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, Default().Scopes, c.Scopes)
+	c, err = LoadFS(fstest.MapFS{FileName: {Data: []byte("allow_paths: [fixtures/**]\n")}}, "commit abc:.keygate.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"fixtures/**"}, c.AllowPaths)
+	assert.Equal(t, "commit abc:.keygate.yaml", c.File)
+	_, err = LoadFS(fstest.MapFS{FileName: {Data: []byte("scopes: [docs/**]\nallow_paths: ['[']\n")}}, "commit abc:.keygate.yaml")
+	assert.ErrorContains(t, err, "commit abc:.keygate.yaml:2")
 }

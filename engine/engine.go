@@ -8,7 +8,10 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
+	"path/filepath"
 
 	"github.com/keygate/keygate/baseline"
 	"github.com/keygate/keygate/config"
@@ -31,6 +34,14 @@ type Options struct {
 	NoEnvFile bool
 	// NoBaseline ignores the baseline file (used to write a new one).
 	NoBaseline bool
+	// Policy, when set, is where the configuration's rule packs and
+	// baseline are read from instead of the disk under Root: a commit's
+	// tree (source.Repo.TreeFS) for a range scan, judged by its base.
+	// Their paths must then lie inside it. ExtraRules and the env file
+	// are the operator's and stay on disk. PolicyName names it in errors
+	// ("commit 1a2b...").
+	Policy     fs.FS
+	PolicyName string
 }
 
 // Engine is what a scan runs with.
@@ -45,13 +56,57 @@ type Engine struct {
 }
 
 // LoadPack loads the rule packs alone: the default, the configuration's
-// (relative to the root) and the extra ones, merged in that order.
+// (relative to the root, or inside Policy) and the extra ones, merged in
+// that order.
 func LoadPack(o Options) (*rules.Pack, error) {
-	var packs []string
-	for _, p := range o.Config.Rules {
-		packs = append(packs, rootpath.Resolve(o.Root, p))
+	if o.Policy == nil {
+		var packs []string
+		for _, p := range o.Config.Rules {
+			packs = append(packs, rootpath.Resolve(o.Root, p))
+		}
+		return rules.LoadWithExtras(append(packs, o.ExtraRules...))
 	}
-	return rules.LoadWithExtras(append(packs, o.ExtraRules...))
+	pack, err := rules.Default()
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range o.Config.Rules {
+		rel, name, err := o.policyPath(p)
+		if err != nil {
+			return nil, err
+		}
+		extra, err := rules.LoadFS(o.Policy, rel, name)
+		if err != nil {
+			return nil, err
+		}
+		pack = pack.Merge(extra)
+	}
+	for _, p := range o.ExtraRules {
+		extra, err := rules.Load(p)
+		if err != nil {
+			return nil, err
+		}
+		pack = pack.Merge(extra)
+	}
+	return pack, nil
+}
+
+// policyPath turns a configured path into its name inside Policy and the
+// name errors give it; a path leaving the tree is an error, not a read of
+// the disk.
+func (o Options) policyPath(p string) (rel, name string, err error) {
+	rel = path.Clean(filepath.ToSlash(p))
+	if path.IsAbs(rel) || !fs.ValidPath(rel) || rel == "." {
+		return "", "", fmt.Errorf("%s: %s: a range's policy is read from its base commit, and this path is not inside the repository", o.policyName(), p)
+	}
+	return rel, o.policyName() + ":" + rel, nil
+}
+
+func (o Options) policyName() string {
+	if o.PolicyName != "" {
+		return o.PolicyName
+	}
+	return "policy"
 }
 
 // Load loads the rule packs, the active values and the baseline.
@@ -72,7 +127,15 @@ func Load(o Options) (*Engine, error) {
 	e.Detector = d
 	e.Warnings = append(e.Warnings, d.Warnings()...)
 	if !o.NoBaseline && o.Config.Baseline != "" {
-		if e.Baseline, err = baseline.Load(rootpath.Resolve(o.Root, o.Config.Baseline)); err != nil {
+		if o.Policy == nil {
+			e.Baseline, err = baseline.Load(rootpath.Resolve(o.Root, o.Config.Baseline))
+		} else {
+			var rel, name string
+			if rel, name, err = o.policyPath(o.Config.Baseline); err == nil {
+				e.Baseline, err = baseline.LoadFS(o.Policy, rel, name)
+			}
+		}
+		if err != nil {
 			return nil, err
 		}
 	}

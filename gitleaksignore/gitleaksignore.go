@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"regexp"
@@ -57,6 +58,19 @@ func Load(path string) (*List, error) {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
 	return Parse(path, data)
+}
+
+// LoadFS reads the ignore file at the top of fsys (a commit's tree, say);
+// a missing file is an empty (nil) list. name is the file in errors.
+func LoadFS(fsys fs.FS, name string) (*List, error) {
+	data, err := fs.ReadFile(fsys, FileName)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", name, err)
+	}
+	return Parse(name, data)
 }
 
 // Parse reads entries from data; name is used in errors, each of which

@@ -114,6 +114,22 @@ func Load(path string) (*Pack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load rules %s: %w", path, err)
 	}
+	return decodePack(path, data)
+}
+
+// LoadFS reads and validates the pack at path in fsys (a commit's tree,
+// say); name is the file in errors.
+func LoadFS(fsys fs.FS, path, name string) (*Pack, error) {
+	data, err := fs.ReadFile(fsys, path)
+	if err != nil {
+		return nil, fmt.Errorf("load rules %s: %w", name, err)
+	}
+	return decodePack(name, data)
+}
+
+// decodePack parses a pack in the format its name says (YAML unless a
+// decoder is registered for the extension).
+func decodePack(path string, data []byte) (*Pack, error) {
 	if decode := formatFor(path); decode != nil {
 		p, err := decode(path, data)
 		if err != nil {

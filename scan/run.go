@@ -3,6 +3,7 @@ package scan
 import (
 	"context"
 	"io"
+	"io/fs"
 	"path/filepath"
 
 	"github.com/keygate/keygate/config"
@@ -28,6 +29,13 @@ type Request struct {
 	// in GIT_INDEX_FILE); empty means the repository's.
 	IndexFile string
 	Progress  Progress
+	// Policy, when set, is the tree the suppressions are read from
+	// (.gitleaksignore here; the engine reads the configuration's packs
+	// and baseline from the same tree): a range's base commit
+	// (source.Repo.TreeFS), so the change being judged cannot suppress
+	// its own findings. Nil means the working tree under Root.
+	Policy     fs.FS
+	PolicyName string
 }
 
 // Mode is the latest.json mode of the request.
@@ -71,7 +79,13 @@ func Run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 	// .gitleaksignore is read here, not by the engine: it suppresses scan
 	// findings and means nothing to redact or rotate.
-	ignore, err := gitleaksignore.Load(filepath.Join(req.Root, gitleaksignore.FileName))
+	var ignore *gitleaksignore.List
+	var err error
+	if req.Policy != nil {
+		ignore, err = gitleaksignore.LoadFS(req.Policy, req.PolicyName+":"+gitleaksignore.FileName)
+	} else {
+		ignore, err = gitleaksignore.Load(filepath.Join(req.Root, gitleaksignore.FileName))
+	}
 	if err != nil {
 		return nil, err
 	}
