@@ -106,15 +106,25 @@ build() {
   mkdir -p "$dir"
   local commit=""
   if [[ "$ref" =~ ^[0-9a-f]{40}$ ]]; then commit=$ref; fi
+  # A release tag whose archive is missing is still that release: stamp
+  # its version, as goreleaser would (Go alone would say 0.0.0-dev).
+  local ldflags="-X github.com/keygate/keygate/internal/version.commit=$commit"
+  if [ -n "${version:-}" ]; then
+    ldflags="$ldflags -X github.com/keygate/keygate/internal/version.version=$version"
+  fi
   echo "building keygate from source at ref '${ref:-local}' with $gobin" >&2
-  (cd "$src" && GOTOOLCHAIN=auto GOFLAGS=-mod=readonly "$gobin" build \
-    -ldflags "-X github.com/keygate/keygate/internal/version.commit=$commit" \
-    -o "$dir/$exe" ./cmd/keygate) >&2
+  # This runs inside $(build), where set -e does not reach: check it.
+  if ! (cd "$src" && GOTOOLCHAIN=auto GOFLAGS=-mod=readonly "$gobin" build \
+    -ldflags "$ldflags" -o "$dir/$exe" ./cmd/keygate) >&2; then
+    fail "building keygate from source at ref '${ref:-local}' failed (see the go build output above)"
+  fi
+  [ -x "$dir/$exe" ] || fail "building keygate from source at ref '${ref:-local}' left no binary at $dir/$exe"
   echo "$dir/$exe"
 }
 
 bin=""
 how=build
+version=""
 if [[ "$ref" =~ ^v([0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?)$ ]]; then
   version="${BASH_REMATCH[1]}"
   set +e
@@ -131,7 +141,8 @@ if [[ "$ref" =~ ^v([0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?)$
   esac
 fi
 if [ -z "$bin" ]; then
-  bin=$(build)
+  # build reports its own failure (fail, in the subshell); stop here too.
+  bin=$(build) || exit 1
 fi
 "$bin" --version
 {

@@ -113,7 +113,9 @@ if [ -n "${INPUT_ARGS:-}" ]; then
   read -r -a extra <<< "$INPUT_ARGS"
 fi
 
-rm -f "$report" "$summary"
+# An earlier step's SARIF file at the same path must not be uploaded as
+# this scan's when the scan fails before writing one.
+rm -f "$report" "$summary" "$sarif"
 # stdout is workflow commands (annotations) and the summary line.
 "$bin" scan "${args[@]}" "${extra[@]}" --report "$report" --sarif "$sarif" --summary "$summary" --format github --no-color
 code=$?

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/keygate/keygate/internal/fixture"
 	"github.com/keygate/keygate/internal/testmode"
 )
 
@@ -103,9 +104,12 @@ func TestGitHubActionInstallRelease(t *testing.T) {
 func TestGitHubActionInstallFromSource(t *testing.T) {
 	t.Parallel()
 	testmode.RequireFull(t, "builds keygate from source twice")
-	for _, tt := range []struct{ name, ref, url, warning string }{
-		{"branch", "main", "file:///nonexistent", ""},
-		{"release without assets", "v9.9.9", "file:///nonexistent", "release v9.9.9 has no archive"},
+	for _, tt := range []struct{ name, ref, url, warning, version string }{
+		// The version Go stamps a source build with: a pseudo-version of a
+		// clean checkout, or 0.0.0-dev of a modified one.
+		{"branch", "main", "file:///nonexistent", "", `keygate (0\.0\.0-dev|0\.0\.0-\d{14}-[0-9a-f]{12})`},
+		// A release tag built from source says the tag's version.
+		{"release without assets", "v9.9.9", "file:///nonexistent", "release v9.9.9 has no archive", `keygate 9\.9\.9`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			env := installEnv(t, tt.ref, tt.url, t.TempDir())
@@ -115,9 +119,7 @@ func TestGitHubActionInstallFromSource(t *testing.T) {
 			require.Equal(t, 0, r.code, r.log)
 			assert.Equal(t, "build", output(r, "source"))
 			assert.Contains(t, r.log, "building keygate from source at ref '"+tt.ref+"'")
-			// The version Go stamps a source build with: a pseudo-version
-			// of a clean checkout, or 0.0.0-dev of a modified one.
-			assert.Regexp(t, `keygate (0\.0\.0-dev|0\.0\.0-\d{14}-[0-9a-f]{12})`, r.log)
+			assert.Regexp(t, tt.version, r.log)
 			if tt.warning != "" {
 				assert.Contains(t, r.log, "::warning title=keygate install::"+tt.warning)
 			}
@@ -125,4 +127,43 @@ func TestGitHubActionInstallFromSource(t *testing.T) {
 			assert.FileExists(t, output(r, "bin"))
 		})
 	}
+}
+
+// miniSource lays out a stand-in for the action's source tree: a real Go
+// module of keygate's path whose cmd/keygate prints the version and commit
+// stamped into internal/version, so the install step's real `go build`
+// runs in a second. broken makes the build fail.
+func miniSource(t *testing.T, broken bool) string {
+	t.Helper()
+	dir := t.TempDir()
+	fixture.Write(t, dir, "go.mod", "module github.com/keygate/keygate\n\ngo 1.22\n")
+	fixture.Write(t, dir, "internal/version/version.go", "package version\n\nvar version, commit string\n\nfunc Get() string { return version + \" \" + commit }\n")
+	main := "package main\n\nimport (\n\t\"fmt\"\n\n\t\"github.com/keygate/keygate/internal/version\"\n)\n\nfunc main() { fmt.Println(\"keygate\", version.Get()) }\n"
+	if broken {
+		main += "func broken() { undefined() }\n"
+	}
+	fixture.Write(t, dir, "cmd/keygate/main.go", main)
+	return dir
+}
+
+// A build from source that fails is the install step's error, as a
+// workflow command, not a path to a binary that was never written; a
+// release tag built from source (its archive missing) carries the tag's
+// version.
+func TestGitHubActionInstallBuild(t *testing.T) {
+	t.Parallel()
+	testmode.Tool(t, "go", "the Go toolchain")
+	env := installEnv(t, "main", "file:///nonexistent", t.TempDir())
+	env["KEYGATE_ACTION_PATH"] = miniSource(t, true)
+	r := runActionScript(t, "github-action-install.sh", t.TempDir(), env)
+	assert.Equal(t, 1, r.code, r.log)
+	assert.Contains(t, r.log, "::error title=keygate install::building keygate from source at ref 'main' failed")
+	assert.Empty(t, output(r, "bin"))
+
+	env = installEnv(t, "v2.3.4", "file:///nonexistent", t.TempDir())
+	env["KEYGATE_ACTION_PATH"] = miniSource(t, false)
+	r = runActionScript(t, "github-action-install.sh", t.TempDir(), env)
+	require.Equal(t, 0, r.code, r.log)
+	assert.Equal(t, "build", output(r, "source"))
+	assert.Contains(t, r.log, "keygate 2.3.4 \n", "the binary built at tag v2.3.4 says 2.3.4")
 }

@@ -266,3 +266,19 @@ func TestGitHubActionAnnotationsCapped(t *testing.T) {
 	assert.Equal(t, 50, strings.Count(r.log, "::error file=docs/many.md"))
 	assert.Contains(t, r.log, "::warning title=keygate::10 more findings are not annotated")
 }
+
+// A scan that fails before writing SARIF (here a bad argument) must not
+// leave an earlier step's SARIF file at the same path to be uploaded as
+// this scan's result.
+func TestGitHubActionStaleSARIFRemoved(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fixture.Write(t, dir, "docs/readme.md", "hello\n")
+	fixture.Write(t, dir, "keygate.sarif", `{"version":"2.1.0","runs":[]}`)
+	r := runActionStep(t, dir, map[string]string{"INPUT_MODE": "paths", "INPUT_ARGS": "--no-such-flag"})
+	assert.Equal(t, 2, r.code, r.log)
+	assert.Contains(t, r.outputs, "status=error")
+	assert.Contains(t, r.outputs, "upload-sarif=false\n")
+	assert.NotContains(t, r.outputs, "sarif=keygate.sarif")
+	assert.NoFileExists(t, filepath.Join(dir, "keygate.sarif"), "the earlier step's SARIF is removed before the scan")
+}
