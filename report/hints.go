@@ -16,6 +16,9 @@ type TextOptions struct {
 	// Quiet prints the finding lines only: no fix and allow hints, no
 	// summary.
 	Quiet bool
+	// NoSummary leaves the summary line out: the caller prints it after
+	// the warnings and errors, so a scan's reason comes before its verdict.
+	NoSummary bool
 }
 
 // writeHints prints, under a finding, how to fix it (its rule's help) and

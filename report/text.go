@@ -58,7 +58,7 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 			}
 		}
 	}
-	if o.Quiet {
+	if o.Quiet || o.NoSummary {
 		return nil
 	}
 	_, err := fmt.Fprintln(w, Summarize(r))

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -75,7 +76,13 @@ func (a *app) cwd() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+	st, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return "", fmt.Errorf("-C %s: no such directory", dir)
+	case err != nil:
+		return "", fmt.Errorf("-C %s: %w", dir, err)
+	case !st.IsDir():
 		return "", fmt.Errorf("-C %s: not a directory", dir)
 	}
 	return abs, nil
@@ -156,7 +163,48 @@ configuration or input error. No output ever holds a secret value.`,
 	cmd.SetErr(a.io.err)
 	cmd.SetIn(a.io.in)
 	cmd.AddCommand(newScanCmd(a), newRulesCmd(a), newBaselineCmd(a), newRedactCmd(a), newHookCmd(a), newVerifyCmd(a), newRotateCmd(a), newKeysCmd(a), newVersionCmd(a))
+	cmd.InitDefaultCompletionCmd()
+	refuseUnknownSubcommands(cmd)
 	return cmd
+}
+
+// refuseUnknownSubcommands makes the root and every command group (a
+// command with subcommands and no action of its own) refuse a word that
+// names none of its subcommands: cobra prints such a group's help and
+// exits 0, so `keygate rules tset && deploy` would deploy. Alone, a group
+// still prints its help.
+func refuseUnknownSubcommands(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		refuseUnknownSubcommands(sub)
+	}
+	if !c.HasSubCommands() || c.Runnable() {
+		return
+	}
+	// Args set: cobra's own check (root only, with its message) is off.
+	c.Args = cobra.ArbitraryArgs
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		return &unknownCommandError{cmd: cmd, name: args[0]}
+	}
+}
+
+// unknownCommandError is a word that names no subcommand of cmd.
+type unknownCommandError struct {
+	cmd  *cobra.Command
+	name string
+}
+
+func (e *unknownCommandError) Error() string {
+	msg := fmt.Sprintf("unknown command %q for %q", e.name, e.cmd.CommandPath())
+	if e.cmd.SuggestionsMinimumDistance <= 0 {
+		e.cmd.SuggestionsMinimumDistance = 2 // cobra's default, set only on its own path
+	}
+	if s := e.cmd.SuggestionsFor(e.name); len(s) > 0 {
+		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return msg
 }
 
 // run executes the CLI and returns the exit code.
@@ -164,9 +212,14 @@ func run(ctx context.Context, args []string, s streams) int {
 	a := &app{io: s}
 	cmd := newRootCmd(a)
 	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(ctx)
+	failed, err := cmd.ExecuteContextC(ctx)
 	if err == nil {
 		return exitPass
+	}
+	// Usage help of the command that failed: `keygate scan --help`.
+	help := "keygate --help"
+	if failed != nil {
+		help = failed.CommandPath() + " --help"
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
@@ -177,7 +230,9 @@ func run(ctx context.Context, args []string, s streams) int {
 		}
 		return ee.code
 	}
-	// Cobra's own errors: unknown command or flag, wrong arguments.
-	fmt.Fprintf(s.err, "keygate: %s\nRun 'keygate --help' for usage.\n", report.Escape(err.Error()))
+	// Cobra's own errors and ours of the same kind: unknown command or
+	// flag, wrong arguments. One line each, escaped: cobra's own
+	// suggestion text holds newlines and tabs, which Escape would spell.
+	fmt.Fprintf(s.err, "keygate: %s\nRun '%s' for usage.\n", report.Escape(err.Error()), help)
 	return exitUsage
 }

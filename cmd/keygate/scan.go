@@ -104,6 +104,9 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		return usageErr(fmt.Errorf("--format %q: want text, json, markdown, junit or github", f.format))
 	}
 	if f.rangeSpec != "" {
+		if err := checkRange(f.rangeSpec); err != nil {
+			return usageErr(err)
+		}
 		f.history = true
 	}
 	modes := 0
@@ -247,6 +250,10 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	for _, e := range rep.Errors {
 		fmt.Fprintf(a.io.err, "keygate: error: %s\n", report.Escape(e))
 	}
+	if f.format == "text" && !f.quiet {
+		// The verdict last, after the reasons for it.
+		fmt.Fprintln(a.io.out, report.Summarize(rep))
+	}
 	code := rep.ExitCodeFailingOn(failOn)
 	if code != rep.ExitCode() && !f.quiet {
 		fmt.Fprintf(a.io.err, "keygate: every finding is below --fail-on %s: exit 0\n", failOn)
@@ -281,7 +288,7 @@ func (a *app) print(rep *report.Report, format string, quiet bool) error {
 		_, err = a.io.out.Write(data)
 		return err
 	}
-	return report.WriteText(a.io.out, rep, report.TextOptions{Colour: a.colour(a.io.out), Quiet: quiet})
+	return report.WriteText(a.io.out, rep, report.TextOptions{Colour: a.colour(a.io.out), Quiet: quiet, NoSummary: true})
 }
 
 // nothingScanned says why a path scan read no file: a pass over nothing
