@@ -45,7 +45,8 @@ type Progress func(stage string, done, total int, bytes int64)
 type GitOptions struct {
 	Options
 	Blocked []string
-	Range   string
+	// Revs are the commits a history scan reads.
+	Revs source.Revs
 	// IndexFile is the index a staged scan reads (GIT_INDEX_FILE, made
 	// absolute); empty means the repository's.
 	IndexFile string

@@ -156,6 +156,10 @@ type maskedError struct {
 func (e *maskedError) Error() string { return e.msg }
 func (e *maskedError) Unwrap() error { return e.err }
 
+// MaskError masks err's message as Run masks its own: for errors met
+// before a scan runs (a revision that does not resolve).
+func MaskError(d *detector.Detector, err error) error { return maskError(d, err) }
+
 // maskError masks err's message when it quotes a secret (a path holding
 // one, given to `keygate scan`).
 func maskError(d *detector.Detector, err error) error {

@@ -21,10 +21,11 @@ type Request struct {
 	IncludeLogs bool
 	// Stdin, when set, is the only thing scanned.
 	Stdin io.Reader
-	// Staged scans the git index; History the commits (all, or Range).
+	// Staged scans the git index; History the commits of Revs (resolved
+	// by the caller: every ref, a range, a push's ref updates).
 	Staged  bool
 	History bool
-	Range   string
+	Revs    source.Revs
 	// IndexFile is the index a staged scan reads (git names it to hooks
 	// in GIT_INDEX_FILE); empty means the repository's.
 	IndexFile string
@@ -101,7 +102,7 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 			return nil, err
 		}
 		repo.MaxObject = int64(req.Config.MaxObjectMB) << 20
-		gopts := GitOptions{Options: opts, Blocked: req.Config.BlockedPaths, Range: req.Range, IndexFile: req.IndexFile, Progress: req.Progress}
+		gopts := GitOptions{Options: opts, Blocked: req.Config.BlockedPaths, Revs: req.Revs, IndexFile: req.IndexFile, Progress: req.Progress}
 		var r *Result
 		if req.Staged {
 			r, err = Staged(ctx, repo, gopts)

@@ -286,7 +286,7 @@ func historyScan(ctx context.Context, repo *source.Repo, opts GitOptions) (*sour
 	if len(readers) > 1 {
 		s.spare = readers[len(readers)-1]
 	}
-	h, err := repo.History(ctx, opts.Range, watch)
+	h, err := repo.History(ctx, opts.Revs, watch)
 	if err != nil {
 		cancel()
 	}

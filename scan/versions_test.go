@@ -178,7 +178,9 @@ func TestHistoryVersionsMatchWholeBlobs(t *testing.T) {
 		}
 		repo, err := source.OpenRepo(dir)
 		require.NoError(t, err)
-		opts := GitOptions{Options: Options{Detector: d, Workers: 3}}
+		revs, err := repo.AllRefs()
+		require.NoError(t, err)
+		opts := GitOptions{Options: Options{Detector: d, Workers: 3}, Revs: revs}
 		run := func(whole bool) *Result {
 			o := opts
 			o.wholeBlobs = whole
@@ -243,10 +245,12 @@ func TestHistoryCancelledUnderMemoryBounds(t *testing.T) {
 	require.NoError(t, err)
 	repo, err := source.OpenRepo(randomHistory(t, d, 30))
 	require.NoError(t, err)
+	revs, err := repo.AllRefs()
+	require.NoError(t, err)
 	for _, workers := range []int{1, 2, 3} {
 		ctx, cancel := context.WithCancel(context.Background())
 		calls := 0
-		o := GitOptions{Options: Options{Detector: d, Workers: workers}, Progress: func(string, int, int, int64) {
+		o := GitOptions{Options: Options{Detector: d, Workers: workers}, Revs: revs, Progress: func(string, int, int, int64) {
 			if calls++; calls == 5 {
 				cancel()
 			}

@@ -83,54 +83,11 @@ func parseCommit(data []byte) (*rawCommit, error) {
 	return c, nil
 }
 
-// commits returns the commits to scan, oldest first, and the tips they
-// are reached from.
-func (w *gitWalker) commits(rangeSpec string) ([]*rawCommit, []plumbing.Hash, error) {
-	r := w.repo
-	var tips []plumbing.Hash
-	exclude := map[plumbing.Hash]bool{}
-	if rangeSpec != "" {
-		base, head, ok := strings.Cut(rangeSpec, "..")
-		if !ok || base == "" || head == "" || strings.HasPrefix(head, ".") {
-			return nil, nil, fmt.Errorf("%w %q: want BASE..HEAD (two dots), e.g. origin/main..HEAD", ErrBadRange, rangeSpec)
-		}
-		b, err := r.resolve(base)
-		if err != nil {
-			return nil, nil, w.shallowHint(err)
-		}
-		hd, err := r.resolve(head)
-		if err != nil {
-			return nil, nil, w.shallowHint(err)
-		}
-		tips = []plumbing.Hash{hd}
-		if err := w.walk([]plumbing.Hash{b}, nil, func(c *rawCommit) { exclude[c.hash] = true }); err != nil {
-			return nil, nil, err
-		}
-	} else {
-		refs, err := r.repo.References()
-		if err != nil {
-			return nil, nil, fmt.Errorf("list refs: %w", err)
-		}
-		err = refs.ForEach(func(ref *plumbing.Reference) error {
-			if ref.Type() != plumbing.HashReference {
-				return nil
-			}
-			// A ref whose object cannot be read is a broken repository
-			// (missing packfile, corrupt object): an error, never a skip.
-			if c, ok, err := w.peel(ref.Hash()); err != nil {
-				return fmt.Errorf("ref %s points at %s, which cannot be read: %w", ref.Name(), ref.Hash(), err)
-			} else if ok {
-				tips = append(tips, c)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, nil, fmt.Errorf("list refs: %w", err)
-		}
-	}
+// commits returns the commits of revs, oldest first (by committer time).
+func (w *gitWalker) commits(revs Revs) ([]*rawCommit, error) {
 	var out []*rawCommit
-	if err := w.walk(tips, exclude, func(c *rawCommit) { out = append(out, c) }); err != nil {
-		return nil, nil, err
+	if err := w.walk(revs, func(c *rawCommit) { out = append(out, c) }); err != nil {
+		return nil, err
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		ti, tj := out[i].committed, out[j].committed
@@ -139,7 +96,7 @@ func (w *gitWalker) commits(rangeSpec string) ([]*rawCommit, []plumbing.Hash, er
 		}
 		return bytes.Compare(out[i].hash[:], out[j].hash[:]) < 0
 	})
-	return out, tips, nil
+	return out, nil
 }
 
 // ErrBadRange is wrapped by every error about a range's revisions.
@@ -151,8 +108,8 @@ var ErrShallowRange = errors.New("this is a shallow clone: the range's base is n
 
 // shallowHint turns an unknown revision in a shallow clone into
 // ErrShallowRange, the usual cause in CI checkouts.
-func (w *gitWalker) shallowHint(err error) error {
-	if len(w.boundary) == 0 {
+func (r *Repo) shallowHint(err error) error {
+	if shallow, serr := r.repo.Storer.Shallow(); serr != nil || len(shallow) == 0 {
 		return err
 	}
 	return fmt.Errorf("%w: %w", err, ErrShallowRange)
@@ -184,29 +141,159 @@ func (w *gitWalker) peel(h plumbing.Hash) (plumbing.Hash, bool, error) {
 	return h, false, fmt.Errorf("tag %s: more than 100 nested tags", h)
 }
 
-// walk visits every commit reachable from tips and not in exclude, once.
-// Parents missing at a shallow boundary end the walk there.
-func (w *gitWalker) walk(tips []plumbing.Hash, exclude map[plumbing.Hash]bool, visit func(*rawCommit)) error {
-	seen := map[plumbing.Hash]bool{}
-	stack := append([]plumbing.Hash(nil), tips...)
-	for len(stack) > 0 {
-		h := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if seen[h] || exclude[h] {
-			continue
+// walk visits every commit of revs once, as git's rev-list finds them:
+// newest first by committer time, commits reachable from Exclude marked
+// as they are met, and the walk ends once everything left to visit is
+// excluded, so a push of two commits onto a long history reads about
+// those two and their parents, not the whole history below them. Each
+// commit is read at most once. Parents missing at a shallow boundary end
+// the walk there.
+func (w *gitWalker) walk(revs Revs, visit func(*rawCommit)) error {
+	q := &commitQueue{}
+	state := map[plumbing.Hash]*walkState{}
+	// push queues h; excluded marks it (and, through the queue, its
+	// ancestors) as reachable from Exclude.
+	push := func(h plumbing.Hash, excluded bool) error {
+		st, ok := state[h]
+		if ok {
+			if excluded && !st.excluded {
+				// Met as included before: it and its ancestors are
+				// excluded, so it is walked again as such (if it waits in
+				// the queue, only the queue's count changes).
+				st.excluded = true
+				q.push(st)
+			}
+			return nil
 		}
-		seen[h] = true
 		c, err := w.commit(h)
 		if err != nil {
 			return err
 		}
-		visit(c)
-		if w.boundary[h] {
+		st = &walkState{c: c, excluded: excluded}
+		state[h] = st
+		q.push(st)
+		return nil
+	}
+	for _, h := range revs.Exclude {
+		if err := push(h, true); err != nil {
+			return err
+		}
+	}
+	for _, h := range revs.Include {
+		if err := push(h, false); err != nil {
+			return err
+		}
+	}
+	// A parent is dated no later than its child, so once only excluded
+	// commits are queued and the newest of them is older than every
+	// included commit met, nothing left can reach an included one. Equal
+	// dates are common (a rebase, a script): those are walked. Clock skew
+	// (a parent dated after its child) could still end the walk early;
+	// like git, go on a few commits past that point. A commit taken by
+	// mistake is scanned once more, never one left out.
+	var oldest time.Time // of the included commits met
+	slop := 5
+	for q.len() > 0 {
+		if q.included == 0 && (oldest.IsZero() || q.h[0].c.committed.Before(oldest)) {
+			if slop == 0 {
+				break
+			}
+			slop--
+		}
+		st := q.pop()
+		if !st.excluded && (oldest.IsZero() || st.c.committed.Before(oldest)) {
+			oldest = st.c.committed
+		}
+		if w.boundary[st.c.hash] {
 			continue
 		}
-		stack = append(stack, c.parents...)
+		for _, p := range st.c.parents {
+			if err := push(p, st.excluded); err != nil {
+				return err
+			}
+		}
+	}
+	for _, st := range state {
+		if !st.excluded {
+			visit(st.c)
+		}
 	}
 	return nil
+}
+
+// walkState is a commit met by walk.
+type walkState struct {
+	c        *rawCommit
+	excluded bool // reachable from Revs.Exclude
+	queued   bool
+	wasExcl  bool // excluded when it was queued (for the queue's count)
+}
+
+// commitQueue holds the commits walk has still to visit, newest first,
+// and counts those queued as included.
+type commitQueue struct {
+	h        []*walkState
+	included int
+}
+
+func (q *commitQueue) len() int { return len(q.h) }
+
+func (q *commitQueue) less(i, j int) bool {
+	a, b := q.h[i].c, q.h[j].c
+	if !a.committed.Equal(b.committed) {
+		return a.committed.After(b.committed)
+	}
+	return bytes.Compare(a.hash[:], b.hash[:]) < 0
+}
+
+func (q *commitQueue) push(st *walkState) {
+	if st.queued {
+		// Already waiting; it may have become excluded meanwhile.
+		if st.excluded && !st.wasExcl {
+			st.wasExcl = true
+			q.included--
+		}
+		return
+	}
+	st.queued, st.wasExcl = true, st.excluded
+	if !st.excluded {
+		q.included++
+	}
+	q.h = append(q.h, st)
+	for i := len(q.h) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !q.less(i, parent) {
+			break
+		}
+		q.h[i], q.h[parent] = q.h[parent], q.h[i]
+		i = parent
+	}
+}
+
+func (q *commitQueue) pop() *walkState {
+	top := q.h[0]
+	last := len(q.h) - 1
+	q.h[0] = q.h[last]
+	q.h = q.h[:last]
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(q.h) && q.less(l, m) {
+			m = l
+		}
+		if r < len(q.h) && q.less(r, m) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		q.h[i], q.h[m] = q.h[m], q.h[i]
+		i = m
+	}
+	top.queued = false
+	if !top.wasExcl {
+		q.included--
+	}
+	return top
 }
 
 // resolve turns a revision (branch, tag, HEAD, hash, HEAD~2) into a commit.

@@ -73,7 +73,7 @@ type History struct {
 	Warnings []string
 
 	w         *gitWalker
-	tips      []plumbing.Hash // root trees of the tips
+	tips      []plumbing.Hash // root trees of revs.Include
 	blobIndex map[plumbing.Hash]int
 	paths     map[string]string // each path's one copy, shared by its changes
 }
@@ -93,11 +93,11 @@ type HistoryWatch struct {
 	Blob   func(NewBlob)
 }
 
-// History walks every commit reachable from all refs, or those of
-// rangeSpec ("A..B": reachable from B and not from A). Commits are taken
-// oldest first (by committer time). Commits and trees are read straight
-// from the packfiles (source/odb), each tree once.
-func (r *Repo) History(ctx context.Context, rangeSpec string, watch HistoryWatch) (*History, error) {
+// History walks the commits of revs (AllRefs: every commit; RangeRevs:
+// a range's; a push's ref updates), oldest first by committer time; the
+// tips it reports files at are revs.Include. Commits and trees are read
+// straight from the packfiles (source/odb), each tree once.
+func (r *Repo) History(ctx context.Context, revs Revs, watch HistoryWatch) (*History, error) {
 	db, err := r.objects()
 	if err != nil {
 		return nil, err
@@ -116,10 +116,11 @@ func (r *Repo) History(ctx context.Context, rangeSpec string, watch HistoryWatch
 		h.Shallow = true
 		h.Warnings = append(h.Warnings, fmt.Sprintf("shallow clone: history before %d boundary commit(s) is not in this repository and was not scanned; fetch with --unshallow (actions/checkout: fetch-depth: 0) for a full scan", len(shallow)))
 	}
-	commits, tips, err := w.commits(rangeSpec)
+	commits, err := w.commits(revs)
 	if err != nil {
 		return nil, err
 	}
+	tips := revs.Include
 	byHash := make(map[plumbing.Hash]*rawCommit, len(commits))
 	for _, c := range commits {
 		byHash[c.hash] = c

@@ -43,7 +43,9 @@ func TestHistoryFollowsTags(t *testing.T) {
 		}
 		r, err := OpenRepo(dir)
 		require.NoError(t, err)
-		h, err := r.History(context.Background(), "", HistoryWatch{})
+		revs, err := r.AllRefs()
+		require.NoError(t, err)
+		h, err := r.History(context.Background(), revs, HistoryWatch{})
 		require.NoError(t, err)
 		var paths []string
 		for _, b := range h.Blobs {
@@ -57,7 +59,7 @@ func TestHistoryFollowsTags(t *testing.T) {
 	require.NoError(t, os.WriteFile(ref, []byte(fmt.Sprintf("%040d\n", 7)), 0o644))
 	r, err := OpenRepo(dir)
 	require.NoError(t, err)
-	_, err = r.History(context.Background(), "", HistoryWatch{})
+	_, err = r.AllRefs()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "refs/heads/broken")
 }

@@ -36,6 +36,9 @@ type scanFlags struct {
 	format      string
 	quiet       bool
 	failOn      string
+	// revs, when set, says which commits a history scan reads (a hook's
+	// ref updates); else --range, else every ref.
+	revs func(*source.Repo) (source.Revs, error)
 }
 
 func newScanCmd(a *app) *cobra.Command {
@@ -143,7 +146,7 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		defer limitHistoryMemory()()
 	}
 	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs,
-		Staged: f.staged, History: f.history, Range: f.rangeSpec}
+		Staged: f.staged, History: f.history}
 	eopts := engine.Options{Root: root, Config: cfg, ExtraRules: f.rules, NoEnvFile: f.noEnvFile}
 	if f.staged {
 		// git names the index it commits from to hooks; a relative name
@@ -193,6 +196,10 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 
 	start := time.Now()
 	setup, err := engine.Load(eopts)
+	if err == nil && f.history {
+		req.Revs, err = resolveRevs(root, f)
+		err = scan.MaskError(setup.Detector, err)
+	}
 	var res *scan.Result
 	if err == nil {
 		res, err = scan.Run(cmd.Context(), req, setup)
