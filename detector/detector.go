@@ -79,6 +79,9 @@ type compiledRule struct {
 	re    *re2.Regexp
 	allow []*regexp.Regexp
 	err   error
+	// lines, when not nil, is what a window's line must hold for the
+	// pattern to match in it (see windowfilter.go); set by compile.
+	lines *lineFilter
 }
 
 // patterns holds each pattern compiled once a process: a compiled RE2
@@ -116,6 +119,7 @@ func (c *compiledRule) compile() error {
 			c.err = fmt.Errorf("rule %s: %w", c.rule.ID, c.err)
 			return
 		}
+		c.lines = newLineFilter(c)
 		for _, a := range c.rule.Allow {
 			re, err := regexp.Compile(a)
 			if err != nil {
@@ -371,6 +375,11 @@ func (d *Detector) find(buf []byte, active []bool, want matchers, nonLocal *bool
 		c := d.rules[ri]
 		if err := c.compile(); err != nil {
 			return nil, err
+		}
+		if c.lines != nil {
+			if ws = c.lines.keep(buf, ws); len(ws) == 0 {
+				continue
+			}
 		}
 		out = d.matchWindows(out, c, buf, ws)
 	}

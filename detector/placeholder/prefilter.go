@@ -4,8 +4,9 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/keygate/keygate/detector/literal"
 )
 
 // pattern is a placeholder regexp with a cheap test every value it matches
@@ -93,9 +94,9 @@ func conds(re *syntax.Regexp) []cond {
 	case syntax.OpCapture:
 		return conds(re.Sub[0])
 	case syntax.OpAlternate:
-		return anyBranch(re.Sub, conds)
+		return literal.AnyBranch(re.Sub, conds)
 	}
-	c := cond{need: required(re), max: -1}
+	c := cond{need: literal.Required(re), max: -1}
 	if anchored(re) {
 		c.max = maxLen(re)
 	}
@@ -149,84 +150,6 @@ func maxLen(re *syntax.Regexp) int {
 		return total
 	}
 	return -1 // star, plus, and anything unknown
-}
-
-// required returns literals, lower-cased, one of which every match of re
-// holds, or nil when it cannot say (a match may hold no literal).
-func required(re *syntax.Regexp) []string {
-	switch re.Op {
-	case syntax.OpLiteral:
-		for _, r := range re.Rune {
-			if re.Flags&syntax.FoldCase != 0 && foldsToASCII(r) {
-				// The parser writes K (Kelvin) under (?i) as k; should
-				// it not, an ASCII value could match without holding
-				// the literal as written.
-				return nil
-			}
-		}
-		// A literal with another non-ASCII rune is required as it is:
-		// an ASCII value never holds it, and never matches.
-		return []string{strings.ToLower(string(re.Rune))}
-	case syntax.OpCapture, syntax.OpPlus:
-		return required(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Min >= 1 {
-			return required(re.Sub[0])
-		}
-		return nil
-	case syntax.OpConcat:
-		// Every part matches, so any part's literals are required: take
-		// the part whose shortest literal is longest (the rarest).
-		var best []string
-		for _, sub := range re.Sub {
-			if need := required(sub); need != nil && (best == nil || shortest(need) > shortest(best)) {
-				best = need
-			}
-		}
-		return best
-	case syntax.OpAlternate:
-		return anyBranch(re.Sub, required)
-	}
-	return nil
-}
-
-// anyBranch joins what of says of each branch of an alternation says, as
-// alternatives: nil if one branch says nothing (that branch may match
-// anything, so the alternation may too).
-func anyBranch[T any](branches []*syntax.Regexp, of func(*syntax.Regexp) []T) []T {
-	var all []T
-	for _, b := range branches {
-		got := of(b)
-		if got == nil {
-			return nil
-		}
-		all = append(all, got...)
-	}
-	return all
-}
-
-// foldsToASCII reports whether r, outside ASCII, is case-equivalent to an
-// ASCII rune (K, the Kelvin sign, to k; ſ to s).
-func foldsToASCII(r rune) bool {
-	if r < utf8.RuneSelf {
-		return false
-	}
-	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-		if f < utf8.RuneSelf {
-			return true
-		}
-	}
-	return false
-}
-
-func shortest(lits []string) int {
-	n := -1
-	for _, l := range lits {
-		if n < 0 || len(l) < n {
-			n = len(l)
-		}
-	}
-	return n
 }
 
 func isASCII(v string) bool {

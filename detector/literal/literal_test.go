@@ -1,0 +1,72 @@
+package literal
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRun(t *testing.T) {
+	for _, tc := range []struct {
+		pattern string
+		n       int
+		in, out string // a byte in the class, one not in it
+	}{
+		{`\b(cio[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\n-]|$)`, 32, "Z", "_"},
+		{`(?i)key=(?-i:([a-f0-9]{32}))`, 32, "f", "F"},
+		{`(?i)key=([a-f0-9]{32})`, 32, "F", "g"},
+		{`pat[A-Za-z0-9]{14}\.[a-f0-9]{64}`, 64, "a", "g"},
+		{`x(?:[a-z]{10}|[0-9]{12})`, 10, "7", "A"},
+		{`x(?:[a-z]{10}|y)`, 0, "", ""},
+		{`[a-z]*`, 0, "", ""},
+		{`(?:ab[0-9]{5}){2,}`, 5, "5", "a"},
+		{`.{20}`, 20, "é", "\n"},
+	} {
+		re, err := syntax.Parse(tc.pattern, syntax.Perl)
+		require.NoError(t, err)
+		c, n := Run(re)
+		assert.Equal(t, tc.n, n, tc.pattern)
+		if n == 0 {
+			continue
+		}
+		assert.True(t, c[tc.in[len(tc.in)-1]], "%s: %q in the class", tc.pattern, tc.in)
+		assert.False(t, c[tc.out[0]], "%s: %q not in the class", tc.pattern, tc.out)
+		assert.True(t, c[0xE9], "bytes outside ASCII count in every class")
+	}
+}
+
+func TestHolds(t *testing.T) {
+	re, err := syntax.Parse(`[a-f0-9]{4}`, syntax.Perl)
+	require.NoError(t, err)
+	c, n := Run(re)
+	assert.True(t, c.Holds([]byte("zz0a1fzz"), n))
+	assert.False(t, c.Holds([]byte("zz0a1zf01"), n))
+	assert.True(t, c.Holds(nil, 0))
+}
+
+// Every match of a pattern holds its run and one of its literals.
+func TestDerivedHeldByMatches(t *testing.T) {
+	for _, tc := range []struct{ pattern, text string }{
+		{`(?i)bitget[_-]?key\s*=\s*([A-Za-z0-9]{32})`, "BITGET_KEY = abcdefABCDEF0123456789abcdefABCD"},
+		{`(?i)(?:token|secret)=([a-z0-9]{16,})`, "Secret=0123456789ABCDEF"},
+		{`ghp_[A-Za-z0-9]{36}`, "ghp_0123456789abcdefghijABCDEFGHIJ012345"},
+	} {
+		re := regexp.MustCompile(tc.pattern)
+		m := re.FindString(tc.text)
+		require.NotEmpty(t, m, tc.pattern)
+		parsed, err := syntax.Parse(tc.pattern, syntax.Perl)
+		require.NoError(t, err)
+		c, n := Run(parsed)
+		assert.True(t, c.Holds([]byte(m), n), tc.pattern)
+		need := Required(parsed.Simplify())
+		require.NotNil(t, need, tc.pattern)
+		held := false
+		for _, l := range need {
+			held = held || regexp.MustCompile(`(?i)`+regexp.QuoteMeta(l)).MatchString(m)
+		}
+		assert.True(t, held, "%s: one of %q in %q", tc.pattern, need, m)
+	}
+}

@@ -1,0 +1,104 @@
+package literal
+
+import "regexp/syntax"
+
+// Class is a set of bytes. A pattern compiled in Latin-1 mode reads byte
+// b as rune b; every byte outside ASCII is counted in every class, so
+// that case folding outside ASCII, which the regexp engines need not do
+// alike, can only make a Class larger than the engine's.
+type Class [256]bool
+
+// Run returns a class and the least number of consecutive bytes of it
+// that every match of re holds (the longest such run it can find), or
+// n == 0 when it cannot say. re is a tree as parsed, not simplified: a
+// counted repeat is one node there.
+func Run(re *syntax.Regexp) (c *Class, n int) {
+	switch re.Op {
+	case syntax.OpCapture:
+		return Run(re.Sub[0])
+	case syntax.OpCharClass, syntax.OpAnyCharNotNL, syntax.OpAnyChar:
+		return classOf(re), 1
+	case syntax.OpRepeat, syntax.OpPlus:
+		least := 1
+		if re.Op == syntax.OpRepeat {
+			least = re.Min
+		}
+		if least < 1 {
+			return nil, 0
+		}
+		if one := classOf(re.Sub[0]); one != nil {
+			return one, least
+		}
+		return Run(re.Sub[0])
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			if sc, sn := Run(sub); sn > n {
+				c, n = sc, sn
+			}
+		}
+		return c, n
+	case syntax.OpAlternate:
+		// Every branch holds its run: the union of their classes, as
+		// long as the shortest.
+		union := &Class{}
+		for i, b := range re.Sub {
+			bc, bn := Run(b)
+			if bn == 0 {
+				return nil, 0
+			}
+			if i == 0 || bn < n {
+				n = bn
+			}
+			for k := range union {
+				union[k] = union[k] || bc[k]
+			}
+		}
+		return union, n
+	}
+	return nil, 0
+}
+
+// classOf is the class of the bytes one-byte node re matches, or nil when
+// re is not one.
+func classOf(re *syntax.Regexp) *Class {
+	c := &Class{}
+	switch re.Op {
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := max(re.Rune[i], 0); r <= re.Rune[i+1] && r < 0x80; r++ {
+				c[r] = true
+			}
+		}
+	case syntax.OpAnyCharNotNL:
+		for b := range c {
+			c[b] = b != '\n'
+		}
+		return c
+	case syntax.OpAnyChar:
+		for b := range c {
+			c[b] = true
+		}
+		return c
+	default:
+		return nil
+	}
+	for b := 0x80; b < 0x100; b++ {
+		c[b] = true
+	}
+	return c
+}
+
+// Holds reports whether text holds a run of at least n bytes of c.
+func (c *Class) Holds(text []byte, n int) bool {
+	run := 0
+	for _, b := range text {
+		if !c[b] {
+			run = 0
+			continue
+		}
+		if run++; run >= n {
+			return true
+		}
+	}
+	return n <= 0
+}

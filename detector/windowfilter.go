@@ -1,0 +1,142 @@
+package detector
+
+import (
+	"regexp/syntax"
+	"strings"
+
+	"github.com/keygate/keygate/detector/literal"
+)
+
+// A rule's keywords open its windows, but a keyword says little about
+// whether the pattern can match: `cio` opens crates.io's rule on every
+// line saying "precision", `binance` the Binance rules on every line of
+// a connector. So before its RE2 runs, a line-local rule's windows are
+// filtered by what every match of its pattern must hold, derived from the
+// pattern's syntax (package literal): a run of its value's class at least
+// as long as the value's shortest form (32 hex digits, 64 letters and
+// digits), and, where its keywords do not already imply them, one of its
+// required literals. A line without them holds no match, so dropping its
+// window changes no finding: a line-local rule's matches on a line depend
+// on that line alone (see ScanVersion).
+
+// minFilterRun is the shortest run worth checking: shorter ones are in
+// nearly every line of code.
+const minFilterRun = 8
+
+// lineFilter is what a window's line must hold for c's pattern to match
+// in it.
+type lineFilter struct {
+	run  *literal.Class
+	runN int      // 0: no run required
+	need []string // lower-case; one must occur (case-insensitively); nil: none
+}
+
+// newLineFilter derives c's filter, or nil when the rule is not
+// line-local, its windows come from another prefilter, or nothing useful
+// is required.
+func newLineFilter(c *compiledRule) *lineFilter {
+	if c.nonLocal || c.multiline || c.prefiltered {
+		return nil
+	}
+	re, err := syntax.Parse(c.rule.Pattern, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	f := &lineFilter{}
+	if run, n := literal.Run(re); n >= minFilterRun {
+		f.run, f.runN = run, n
+	}
+	if need := literal.Required(re.Simplify()); need != nil && asciiAll(need) && !impliedBy(need, c.rule.Keywords) {
+		f.need = need
+	}
+	if f.runN == 0 && f.need == nil {
+		return nil
+	}
+	return f
+}
+
+// impliedBy reports whether every keyword holds one of need: then every
+// window, opened by a keyword, holds one too.
+func impliedBy(need, keywords []string) bool {
+	if len(keywords) == 0 {
+		return false
+	}
+	for _, k := range keywords {
+		k = strings.ToLower(k)
+		if !containsAny(k, need) {
+			return false
+		}
+	}
+	return true
+}
+
+func containsAny(s string, lits []string) bool {
+	for _, l := range lits {
+		if strings.Contains(s, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// asciiAll: in Latin-1 mode a pattern's non-ASCII literal is matched as
+// Latin-1 bytes, not the UTF-8 a Go string holds; such rules are not
+// filtered on literals.
+func asciiAll(lits []string) bool {
+	for _, l := range lits {
+		if !ascii(l) {
+			return false
+		}
+	}
+	return true
+}
+
+// keep filters ws, line windows of buf, in place to those whose line holds
+// what the pattern needs.
+func (f *lineFilter) keep(buf []byte, ws []window) []window {
+	kept := ws[:0]
+	for _, w := range ws {
+		line := buf[w.start:w.end]
+		if f.runN > 0 && !f.run.Holds(line, f.runN) {
+			continue
+		}
+		if f.need != nil && !holdsFold(line, f.need) {
+			continue
+		}
+		kept = append(kept, w)
+	}
+	return kept
+}
+
+// holdsFold reports whether line holds one of lits (lower-case ASCII),
+// ASCII case folded.
+func holdsFold(line []byte, lits []string) bool {
+	for _, l := range lits {
+		if indexFold(line, l) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// indexFold is the first index of lit (lower-case ASCII) in b, ASCII case
+// folded, or -1.
+func indexFold(b []byte, lit string) int {
+	if lit == "" {
+		return 0
+	}
+	first := lit[0]
+	for i := 0; i+len(lit) <= len(b); i++ {
+		if foldByte(b[i]) != first {
+			continue
+		}
+		j := 1
+		for j < len(lit) && foldByte(b[i+j]) == lit[j] {
+			j++
+		}
+		if j == len(lit) {
+			return i
+		}
+	}
+	return -1
+}
