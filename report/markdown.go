@@ -61,6 +61,9 @@ func Markdown(r *Report) string {
 			if f.Decoded != "" {
 				value += " (decoded: " + f.Decoded + ")"
 			}
+			if f.Verification != nil {
+				value += " — " + verificationLine(f.Verification)
+			}
 			fmt.Fprintf(&b, "| %s | `%s` | `%s` | `%s` |\n", mdCode(string(f.Severity)), mdCode(f.RuleID), mdCode(loc), mdCode(value))
 		}
 		b.WriteString("\n")

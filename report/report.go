@@ -9,6 +9,7 @@ import (
 	"github.com/keygate/keygate/internal/atomicfile"
 	"github.com/keygate/keygate/rules"
 	"github.com/keygate/keygate/scan"
+	"github.com/keygate/keygate/verifier"
 )
 
 // SchemaVersion of latest.json. Additive fields keep the version; a change
@@ -71,6 +72,8 @@ type Summary struct {
 	Suppressed     int            `json:"suppressed"`
 	ByRule         map[string]int `json:"by_rule"`
 	BySeverity     map[string]int `json:"by_severity"`
+	// ByVerification counts verified findings by status (scan --verify).
+	ByVerification map[string]int `json:"by_verification,omitempty"`
 }
 
 // Finding is one reported finding; it holds the masked value only.
@@ -97,6 +100,10 @@ type Finding struct {
 	// Decoded names the encodings the secret was found under, outermost
 	// first ("base64", "percent+base64"); absent for plain text.
 	Decoded string `json:"decoded,omitempty"`
+	// Verification (scan --verify, an addition to the contract) is what the
+	// credential's provider said: live, revoked or unknown, why, and the
+	// permissions it listed. Absent when not verified.
+	Verification *verifier.Verification `json:"verification,omitempty"`
 }
 
 // BlockedPath reports whether the finding is a committed blocked file,
@@ -180,6 +187,14 @@ func New(res *scan.Result, m Meta) *Report {
 			if rule := m.Pack.Rule(f.RuleID); rule != nil {
 				out.Help = rule.Help
 			}
+		}
+		if v := f.Verification; v != nil {
+			out.Verification = v
+			out.Help = liveHelp(*v, out.Help)
+			if r.Summary.ByVerification == nil {
+				r.Summary.ByVerification = map[string]int{}
+			}
+			r.Summary.ByVerification[string(v.Status)]++
 		}
 		r.Findings = append(r.Findings, out)
 		r.Summary.ByRule[f.RuleID]++

@@ -40,6 +40,9 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 		if f.Decoded != "" {
 			extra += " (decoded: " + Escape(f.Decoded) + ")"
 		}
+		if f.Verification != nil {
+			extra += " [" + string(f.Verification.Status) + "]"
+		}
 		value := Escape(f.SecretMasked)
 		switch {
 		case f.BlockedPath():

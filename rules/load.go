@@ -144,7 +144,7 @@ func decodePack(path string, data []byte) (*Pack, error) {
 type Error = yamlfile.Error
 
 var fieldHelp = map[string]string{
-	"rules.Rule":  "a rule has id, description, family, severity, keywords, pattern, secret_group, min_entropy, checksum, paths, allow, allow_paths, examples, negative_examples, help",
+	"rules.Rule":  "a rule has id, description, family, severity, keywords, pattern, secret_group, min_entropy, checksum, verify, paths, allow, allow_paths, examples, negative_examples, help",
 	"rules.Pack":  "a pack has name, version, family, rules, allow",
 	"rules.Allow": "allow has placeholders, paths",
 }

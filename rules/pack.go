@@ -96,6 +96,10 @@ type Rule struct {
 	// Checksum names a check the secret's own digits must pass (see
 	// Checksums); a match that fails it is not a finding.
 	Checksum string `yaml:"checksum,omitempty"`
+	// Verify names the provider that `keygate scan --verify` asks whether
+	// the credential is live ("bitget"), optionally with the part of the
+	// credential this rule finds ("binance:secret"); see Verifiers.
+	Verify string `yaml:"verify,omitempty"`
 
 	// Gate names a check of the value in Go beyond the pattern: "generic"
 	// (GateGeneric) judges the name and value as the generic rule does,

@@ -90,6 +90,11 @@ func (p *Pack) validate(file string, docLine int) error {
 		if r.Checksum != "" && !slices.Contains(Checksums, r.Checksum) {
 			at("checksum %q: must be one of %s", r.Checksum, strings.Join(Checksums, ", "))
 		}
+		if r.Verify != "" {
+			if err := CheckVerify(r.Verify); err != nil {
+				at("verify %q: %v", r.Verify, err)
+			}
+		}
 		if !r.Severity.Valid() {
 			at("severity %q: must be critical, high, medium or low", r.Severity)
 		}

@@ -189,6 +189,10 @@ func result(f report.Finding, index map[string]uint) *gosarif.Result {
 		props["decoded"] = f.Decoded
 		msg += " (decoded: " + f.Decoded + ")"
 	}
+	if v := f.Verification; v != nil {
+		props["verification"] = v
+		msg += " (verification: " + string(v.Status) + ")"
+	}
 	return &gosarif.Result{
 		RuleID:    str(f.RuleID),
 		RuleIndex: &i,

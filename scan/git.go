@@ -82,6 +82,7 @@ func Staged(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, e
 	if err != nil {
 		return nil, err
 	}
+	opts.verifyFragments(ctx, results)
 	opts.collect(r, frags, results)
 	sortFindings(r)
 	r.Duration = time.Since(start)

@@ -41,7 +41,8 @@ func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, 
 	}
 	opts.scanPaths(r, historyPaths(h))
 	memo := fingerprints{}
-	for _, a := range adds {
+	found := make([]Finding, len(adds))
+	for i, a := range adds {
 		var f Finding
 		if a.blocked {
 			f = blockedFinding(a.path)
@@ -50,6 +51,10 @@ func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, 
 		}
 		setCommit(&f, h.Commits[a.commit])
 		f.TimesAdded, f.AtTip = a.times, a.atTip
+		found[i] = f
+	}
+	opts.verifyAdditions(ctx, adds, found)
+	for _, f := range found {
 		opts.add(r, f)
 	}
 	sortFindings(r)
@@ -178,4 +183,35 @@ func markTips(h *source.History, adds []*addition, results []streamResult) error
 		}
 	}
 	return nil
+}
+
+// verifyAdditions verifies a history's findings grouped by the change
+// that added them (a path at a commit): the parts of a credential that one
+// commit added to one file are verified together.
+func (o *Options) verifyAdditions(ctx context.Context, adds []*addition, out []Finding) {
+	if o.Verify == nil {
+		return
+	}
+	type change struct {
+		path   string
+		commit int
+	}
+	index := map[change]int{}
+	var found [][]detector.Finding
+	var conv [][]*Finding
+	for i, a := range adds {
+		if a.blocked {
+			continue
+		}
+		k := change{a.path, a.commit}
+		g, ok := index[k]
+		if !ok {
+			g = len(found)
+			index[k] = g
+			found, conv = append(found, nil), append(conv, nil)
+		}
+		found[g] = append(found[g], a.finding)
+		conv[g] = append(conv[g], &out[i])
+	}
+	o.verifyGroups(ctx, found, conv)
 }

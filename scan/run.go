@@ -10,6 +10,7 @@ import (
 	"github.com/keygate/keygate/engine"
 	"github.com/keygate/keygate/gitleaksignore"
 	"github.com/keygate/keygate/source"
+	"github.com/keygate/keygate/verifier"
 )
 
 // Request is one scan as a user asks for it: configuration plus flags.
@@ -37,6 +38,9 @@ type Request struct {
 	// its own findings. Nil means the working tree under Root.
 	Policy     fs.FS
 	PolicyName string
+	// Verify, when set, asks providers whether found credentials are live
+	// (scan --verify).
+	Verify *verifier.Stage
 }
 
 // Mode is the latest.json mode of the request.
@@ -90,9 +94,9 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := Options{Detector: s.Detector, AllowPaths: req.Config.AllowPaths, Baseline: s.Baseline, GitleaksIgnore: ignore}
+	opts := Options{Detector: s.Detector, AllowPaths: req.Config.AllowPaths, Baseline: s.Baseline, GitleaksIgnore: ignore, Verify: req.Verify}
 	if req.Stdin != nil {
-		r := Stream(opts, req.Stdin)
+		r := StreamContext(ctx, opts, req.Stdin)
 		r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
 		return r, nil
 	}

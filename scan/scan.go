@@ -18,6 +18,7 @@ import (
 	"github.com/keygate/keygate/internal/glob"
 	"github.com/keygate/keygate/rules"
 	"github.com/keygate/keygate/source"
+	"github.com/keygate/keygate/verifier"
 )
 
 // Mode is what a scan reads, as latest.json names it.
@@ -74,6 +75,9 @@ type Finding struct {
 	// added on two branches. AtTip is true when a tip still holds it.
 	TimesAdded int
 	AtTip      bool
+	// Verification is the provider's verdict on the credential (scan
+	// --verify), nil when not verified. It holds no value.
+	Verification *verifier.Verification
 }
 
 // Result is what a scan found and how much it read.
@@ -100,6 +104,9 @@ type Options struct {
 	GitleaksIgnore *gitleaksignore.List
 	// Workers defaults to the number of CPUs.
 	Workers int
+	// Verify, when set, asks each credential's provider whether it is live
+	// (scan --verify); nil: no request leaves keygate.
+	Verify *verifier.Stage
 	// wholeBlobs turns off carrying findings over from a file's previous
 	// version in history scans: tests set it to check that both ways give
 	// the same report.
@@ -201,6 +208,7 @@ func Files(ctx context.Context, opts Options, w *source.FileList) *Result {
 	if err != nil {
 		r.Errors = append(r.Errors, fmt.Sprintf("scan interrupted: %v", err))
 	}
+	opts.verifyFragments(ctx, results)
 	opts.collect(r, frags, results)
 	opts.scanPaths(r, walkPaths(w))
 	sort.SliceStable(r.Skipped, func(i, j int) bool { return r.Skipped[i].Path < r.Skipped[j].Path })
@@ -210,11 +218,27 @@ func Files(ctx context.Context, opts Options, w *source.FileList) *Result {
 
 // Stream scans one stream (standard input).
 func Stream(opts Options, in io.Reader) *Result {
+	return StreamContext(context.Background(), opts, in)
+}
+
+// StreamContext is Stream with a context for the verifier stage.
+func StreamContext(ctx context.Context, opts Options, in io.Reader) *Result {
 	start := time.Now()
 	r := &Result{Mode: ModeStdin}
+	var found []detector.Finding
+	var out []*Finding
 	n, err := opts.Detector.ScanReader(in, StdinPath, func(df detector.Finding) {
-		opts.add(r, opts.newFinding(df, StdinPath))
+		f := opts.newFinding(df, StdinPath)
+		if opts.Verify == nil {
+			opts.add(r, f)
+			return
+		}
+		found, out = append(found, df), append(out, &f)
 	})
+	opts.verifyGroups(ctx, [][]detector.Finding{found}, [][]*Finding{out})
+	for _, f := range out {
+		opts.add(r, *f)
+	}
 	r.BytesScanned = n
 	r.FilesScanned = 1
 	if err != nil {

@@ -38,7 +38,8 @@ type scanFlags struct {
 	failOn      string
 	// revs, when set, says which commits a history scan reads (a hook's
 	// ref updates); else --range, else every ref.
-	revs func(*source.Repo) (source.Revs, error)
+	revs   func(*source.Repo) (source.Revs, error)
+	verify bool
 }
 
 func newScanCmd(a *app) *cobra.Command {
@@ -96,6 +97,7 @@ stderr and in the report's warnings), not an error.`,
 	fl.StringVar(&f.summary, "summary", "", "also write the Markdown summary to `FILE` (a CI job summary)")
 	fl.StringVar(&f.format, "format", "text", "stdout format: text, json, markdown, junit or github (workflow-command annotations, at most 50)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print findings and errors only: no progress, hints, summary or warnings")
+	fl.BoolVar(&f.verify, "verify", false, "ask each complete credential's provider whether it is live (one read-only signed call each; see README): never in the commit gate")
 	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 only for findings of `SEVERITY` or above (low, medium, high, critical); the report keeps them all")
 	return cmd
 }
@@ -124,6 +126,9 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	failOn, err := report.ParseSeverity(f.failOn)
 	if err != nil {
 		return usageErr(fmt.Errorf("--fail-on: %w", err))
+	}
+	if f.verify && f.staged {
+		return usageErr(fmt.Errorf("--verify sends found credentials to their providers: it is not for the commit gate (--staged); verify with a path or history scan"))
 	}
 	if f.envFile != "" && f.noEnvFile {
 		return usageErr(fmt.Errorf("--env-file and --no-env-file contradict each other"))
@@ -201,6 +206,9 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		err = scan.MaskError(setup.Detector, err)
 	}
 	var res *scan.Result
+	if err == nil && f.verify {
+		req.Verify, err = newVerifyStage(setup, cfg)
+	}
 	if err == nil {
 		res, err = scan.Run(cmd.Context(), req, setup)
 	}
