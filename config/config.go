@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -78,11 +80,28 @@ func DefaultBlockedPaths() []string {
 		"**/id_ed25519", "**/*.p12", "**/*.pfx", "**/*.ppk"}
 }
 
+// fieldHelp tells the author of an unknown field which fields a section
+// has, read from the types' yaml tags so the list cannot fall behind a new
+// field, and where README documents them (users have README, not the
+// design notes).
 var fieldHelp = map[string]string{
-	"config.Config":    "see DESIGN.md, Configuration: scopes, log_scopes, blocked_paths, allow_paths, env_file, secret_env, report, baseline, rules, rotate",
-	"config.Rotate":    "see README, Rotating a key",
-	"config.Exchanges": "see README, Auditing exchange keys: bitget",
-	"config.Bitget":    "see README, Auditing exchange keys: base_url, forbidden_permissions, require_ip_allowlist",
+	"config.Config":    "see README, Configuration: " + yamlFields(Config{}),
+	"config.Rotate":    "see README, Rotating a key: " + yamlFields(Rotate{}),
+	"config.Exchanges": "see README, Auditing exchange keys: " + yamlFields(Exchanges{}),
+	"config.Bitget":    "see README, Auditing exchange keys: " + yamlFields(Bitget{}),
+}
+
+// yamlFields lists the YAML names of a struct's fields, in order.
+func yamlFields(v any) string {
+	t := reflect.TypeOf(v)
+	var names []string
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if name != "" && name != "-" && t.Field(i).IsExported() {
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // Load reads root/.keygate.yaml over the defaults; a missing file is not an
@@ -118,6 +137,12 @@ func LoadFS(fsys fs.FS, name string) (*Config, error) {
 func Parse(name string, data []byte) (*Config, error) {
 	c := Default()
 	doc, err := yamlfile.Decode(name, data, c, fieldHelp)
+	if errors.Is(err, yamlfile.ErrEmpty) {
+		// Only comments (the yaml-language-server line README suggests)
+		// or nothing: the defaults, as if there were no file.
+		c.File = name
+		return c, nil
+	}
 	if err != nil {
 		return nil, err
 	}

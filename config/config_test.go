@@ -112,3 +112,66 @@ func TestLoadFS(t *testing.T) {
 	_, err = LoadFS(fstest.MapFS{FileName: {Data: []byte("scopes: [docs/**]\nallow_paths: ['[']\n")}}, "commit abc:.keygate.yaml")
 	assert.ErrorContains(t, err, "commit abc:.keygate.yaml:2")
 }
+
+// A file of comments only (README's yaml-language-server line) is the
+// defaults, not an empty-file error.
+func TestCommentsOnlyIsDefaults(t *testing.T) {
+	for _, text := range []string{
+		"# yaml-language-server: $schema=https://raw.githubusercontent.com/keygate/keygate/main/schema/keygate.schema.json\n",
+		"",
+		"\n# nothing configured yet\n\n",
+	} {
+		dir := t.TempDir()
+		write(t, dir, text)
+		c, err := Load(dir)
+		require.NoError(t, err, "%q", text)
+		want := Default()
+		want.File = filepath.Join(dir, FileName)
+		assert.Equal(t, want, c)
+	}
+}
+
+// A string field takes a string: go-yaml would turn numbers and booleans
+// into text silently (`allow_paths: [1, 2]`, two globs nobody meant).
+func TestStrictStringTypes(t *testing.T) {
+	tests := map[string]string{
+		"allow_paths: [1, 2]\n":                      ":1: allow_paths: want text, not a number",
+		"allow_paths:\n  - docs/**\n  - 2\n":         ":3: allow_paths[1]: want text, not a number",
+		"env_file: true\n":                           ":1: env_file: want text, not a boolean",
+		"rotate:\n  compose_argv: [docker, 1.5]\n":   ":2: rotate.compose_argv: want text, not a number",
+		"exchanges:\n  bitget:\n    base_url: 443\n": ":3: exchanges.bitget.base_url: want text, not a number",
+	}
+	for text, want := range tests {
+		dir := t.TempDir()
+		write(t, dir, text)
+		_, err := Load(dir)
+		require.Error(t, err, text)
+		assert.Contains(t, err.Error(), FileName+want, text)
+	}
+	// Quoted, the same characters are text.
+	dir := t.TempDir()
+	write(t, dir, "allow_paths: ['1', \"2\"]\nenv_file:\n")
+	c, err := Load(dir)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"1", "2"}, c.AllowPaths)
+}
+
+// An unknown field's error lists every field of its section, read from the
+// type (so a new field cannot be missing), and points at README, which
+// users have.
+func TestUnknownFieldListsEveryField(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "scope: [docs/**]\n")
+	_, err := Load(dir)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "DESIGN.md")
+	assert.Contains(t, err.Error(), "see README, Configuration: ")
+	for _, f := range []string{"scopes", "log_scopes", "blocked_paths", "allow_paths", "env_file", "secret_env",
+		"report", "baseline", "rules", "max_object_mb", "rotate", "exchanges"} {
+		assert.Contains(t, err.Error(), f)
+	}
+	write(t, dir, "exchanges:\n  bitget:\n    attempt: 2\n")
+	_, err = Load(dir)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "base_url, forbidden_permissions, require_ip_allowlist, attempts")
+}

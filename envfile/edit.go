@@ -74,6 +74,9 @@ func (f *File) Set(key, value string) {
 // Bytes renders the file.
 func (f *File) Bytes() []byte {
 	var b bytes.Buffer
+	if f.bom {
+		b.Write(utf8BOM)
+	}
 	for i, l := range f.lines {
 		b.Write(l)
 		b.WriteString(f.eol[i])

@@ -39,7 +39,13 @@ type File struct {
 	lines [][]byte
 	eol   []string // each line's ending: "\n", "\r\n" or "" (last line)
 	index map[string]int
+	// bom is the UTF-8 byte order mark some Windows editors write first:
+	// not part of the first key, and kept when the file is rewritten.
+	bom bool
 }
+
+// utf8BOM is the UTF-8 encoding of U+FEFF.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // Error is a malformed line.
 type Error struct {
@@ -64,7 +70,8 @@ var keyRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 // Parse parses data; name is used in errors.
 func Parse(name string, data []byte) (*File, error) {
 	f := &File{Name: name, index: map[string]int{}}
-	rest := data
+	rest, hadBOM := bytes.CutPrefix(data, utf8BOM)
+	f.bom = hadBOM
 	for n := 1; len(rest) > 0; n++ {
 		line, eol := rest, ""
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {

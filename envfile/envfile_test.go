@@ -110,3 +110,18 @@ func TestUnchangedFileRendersIdentically(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, src, string(f.Bytes()))
 }
+
+// A file some Windows editors saved with a UTF-8 byte order mark loads (the
+// mark is not part of the first key), and an edit keeps the mark.
+func TestByteOrderMark(t *testing.T) {
+	src := "\xEF\xBB\xBFBOT1_BITGET_API_KEY=bg_0f1e2d3c4b5a69788796a5b4c3d2e1f0\r\nREDIS_PASSWORD=Harbor7Tide5Dga\r\n"
+	f, err := Parse("e", []byte(src))
+	require.NoError(t, err)
+	v, ok := f.Get("BOT1_BITGET_API_KEY")
+	require.True(t, ok)
+	assert.Equal(t, "bg_0f1e2d3c4b5a69788796a5b4c3d2e1f0", v)
+	assert.Equal(t, 1, f.Entries[0].Line)
+	assert.Equal(t, src, string(f.Bytes()))
+	f.Set("BOT1_BITGET_API_KEY", "bg_00000000000000000000000000000000")
+	assert.Equal(t, "\xEF\xBB\xBFBOT1_BITGET_API_KEY=bg_00000000000000000000000000000000\r\nREDIS_PASSWORD=Harbor7Tide5Dga\r\n", string(f.Bytes()))
+}

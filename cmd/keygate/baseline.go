@@ -33,6 +33,9 @@ values. Accepting a finding does not make the credential safe: revoke it.`,
 			if err := report.CheckDestination(root, path, true); err != nil {
 				return usageErr(err)
 			}
+			if err := includeLogsAlone(includeLogs, len(paths) > 0); err != nil {
+				return usageErr(err)
+			}
 			if paths, err = a.args(paths); err != nil {
 				return usageErr(err)
 			}

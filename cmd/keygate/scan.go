@@ -123,6 +123,9 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if modes > 1 {
 		return usageErr(fmt.Errorf("choose one of PATH arguments, --stdin, --staged and --history"))
 	}
+	if err := includeLogsAlone(f.includeLogs, modes > 0); err != nil {
+		return usageErr(err)
+	}
 	failOn, err := report.ParseSeverity(f.failOn)
 	if err != nil {
 		return usageErr(fmt.Errorf("--fail-on: %w", err))
@@ -324,4 +327,16 @@ func nothingScanned(rep *report.Report) string {
 		why = append(why, s.Path+": "+s.Reason)
 	}
 	return "no file was scanned: " + strings.Join(why, "; ")
+}
+
+// includeLogsAlone refuses --include-logs beside PATH arguments or another
+// mode: it adds log_scopes to the configured scopes, and PATH arguments
+// replace the scopes (as --staged, --history and --stdin read something
+// else). Ignoring it there would let a user believe the logs were scanned;
+// adding the log scopes to the PATHs would scan what was not named.
+func includeLogsAlone(includeLogs, otherMode bool) error {
+	if includeLogs && otherMode {
+		return errors.New("--include-logs adds log_scopes to the configured scopes, and PATH arguments, --staged, --history and --stdin replace those: name the log folders as PATHs (keygate scan data/bot1/logs) or drop the other arguments")
+	}
+	return nil
 }

@@ -18,7 +18,15 @@ type Error struct {
 	File string
 	Line int
 	Msg  string
+	// Err, when set, is the sentinel the problem is (ErrEmpty).
+	Err error
 }
+
+// Unwrap returns the sentinel the problem is, if any.
+func (e *Error) Unwrap() error { return e.Err }
+
+// ErrEmpty is a file with no YAML document: nothing, or only comments.
+var ErrEmpty = errors.New("the file is empty")
 
 func (e *Error) Error() string {
 	if e.Line > 0 {
@@ -42,10 +50,17 @@ func Decode(file string, data []byte, v any, fieldHelp map[string]string) (*yaml
 		return nil, convert(file, nil, err, fieldHelp)
 	}
 	if len(root.Content) == 0 {
-		return nil, &Error{File: file, Msg: "the file is empty"}
+		return nil, &Error{File: file, Msg: ErrEmpty.Error(), Err: ErrEmpty}
 	}
 	doc := root.Content[0]
 	if errs := unknownFields(file, doc, reflect.TypeOf(v), fieldHelp); len(errs) > 0 {
+		for _, err := range errs {
+			if e, ok := err.(*Error); ok && e.Err == errNotText {
+				if key := keyAt(doc, e.Line, ""); key != "" {
+					e.Msg = key + ": " + e.Msg
+				}
+			}
+		}
 		return nil, errors.Join(errs...)
 	}
 	if err := doc.Decode(v); err != nil {
@@ -99,8 +114,31 @@ func unknownFields(file string, n *yaml.Node, t reflect.Type, fieldHelp map[stri
 				errs = append(errs, unknownFields(file, item, t.Elem(), fieldHelp)...)
 			}
 		}
+	case reflect.String:
+		// go-yaml turns a number or a boolean into a string field's text
+		// without a word: `allow_paths: [1, 2]` would be two globs nobody
+		// meant. A string field takes a string (or nothing).
+		if n.Kind == yaml.ScalarNode && n.Tag != "!!str" && n.Tag != "!!null" && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0 {
+			errs = append(errs, &Error{File: file, Line: n.Line, Err: errNotText,
+				Msg: "want text, not a " + scalarKind(n.Tag) + " (quote it if it is meant as text; the value is not shown)"})
+		}
 	}
 	return errs
+}
+
+// errNotText marks a number or boolean given to a string field.
+var errNotText = errors.New("not text")
+
+func scalarKind(tag string) string {
+	switch tag {
+	case "!!int", "!!float":
+		return "number"
+	case "!!bool":
+		return "boolean"
+	case "!!timestamp":
+		return "timestamp"
+	}
+	return strings.TrimPrefix(tag, "!!") + " value"
 }
 
 // unmarshalRE is go-yaml's type error, which quotes the first characters
