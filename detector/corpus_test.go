@@ -98,25 +98,33 @@ func TestDecodedFindings(t *testing.T) {
 	}
 }
 
-// Decoding is bounded: a long base64 run is not decoded, and nesting
-// stops at two.
+// Decoding reaches any length in bounded windows, and nesting stops at
+// three: a key at the end of a base64 run far longer than one window is
+// found where it is, and so is base64 three deep, but not four.
 func TestDecodingBounds(t *testing.T) {
 	d := defaultDetector(t)
-	long := strings.Repeat("QUFB", maxSegmentLen/4+1) + "YmdfMGYxZTJkM2M0YjVhNjk3ODg3OTZhNWI0YzNkMmUxZjA"
-	fs, err := d.Scan([]byte("x "+long+"\n"), "x")
-	require.NoError(t, err)
-	assert.Empty(t, fs, "a run over the limit is not decoded")
-
-	// base64 of base64 of base64: three deep, beyond the limit.
 	inner := "YmdfMGYxZTJkM2M0YjVhNjk3ODg3OTZhNWI0YzNkMmUxZjA" // base64("bg_…")
+	for _, n := range []int{maxSegmentLen/4 + 1, 5 * maxSegmentLen / 4, 64 << 10} {
+		long := strings.Repeat("QUEg", n) + inner // base64("AA " × n + "bg_…")
+		data := "x " + long + "\n"
+		fs, err := d.Scan([]byte(data), "x")
+		require.NoError(t, err)
+		require.Len(t, fs, 1, "a run of %d bytes", len(long))
+		assert.Equal(t, "base64", fs[0].Decoded)
+		assert.Equal(t, data[fs[0].Start:fs[0].End], fs[0].Secret)
+		assert.GreaterOrEqual(t, fs[0].Start, int64(2+4*n-4))
+	}
+
 	two := "WW1kZk1HWXhaVEprTTJNMFlqVmhOamszT0RnM09UWmhOV0kwWXpOa01tVXhaakE="
-	fs, err = d.Scan([]byte("a "+inner+"\nb "+two+"\n"), "x")
+	three := "V1cxa1prMUhXWGhhVkVwclRUSk5NRmxxVm1oT2Ftc3pUMFJuTTA5VVdtaE9WMGt3V1hwT2EwMXRWWGhhYWtFPQ=="
+	fs, err := d.Scan([]byte("a "+inner+"\nb "+two+"\nc "+three+"\n"), "x")
 	require.NoError(t, err)
-	require.Len(t, fs, 2)
+	require.Len(t, fs, 3)
 	assert.Equal(t, "base64", fs[0].Decoded)
 	assert.Equal(t, "base64+base64", fs[1].Decoded)
-	three := "V1cxa1prMUhXWGhhVkVwclRUSk5NRmxxVm1oT2Ftc3pUMFJuTTA5VVdtaE9WMGt3V1hwT2EwMXRWWGhhYWtFPQ=="
-	fs, err = d.Scan([]byte("c "+three+"\n"), "x")
+	assert.Equal(t, "base64+base64+base64", fs[2].Decoded)
+	four := "VjFjeGExcHJNVWhYV0doaFZrVndjbFJVU2s1TlJteHhWbTFvVDJGdGMzcFVNRkp1VFRBNVZWZHRhRTlXTUd0M1YxaHdUMkV3TVhSV1dHaGhZV3RGUFE9PQ=="
+	fs, err = d.Scan([]byte("d "+four+"\n"), "x")
 	require.NoError(t, err)
-	assert.Empty(t, fs, "three encodings deep is past the limit")
+	assert.Empty(t, fs, "four encodings deep is past the limit")
 }

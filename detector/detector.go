@@ -538,6 +538,10 @@ func choose(kept []rawMatch) []rawMatch {
 			return a.end < b.end
 		case a.envName != b.envName:
 			return a.envName < b.envName
+		case a.decoded != b.decoded:
+			// The plain match before its decoded twin (an escape
+			// segment is its whole line, plain text included).
+			return a.decoded < b.decoded
 		}
 		return a.secret < b.secret
 	})
@@ -550,7 +554,15 @@ func choose(kept []rawMatch) []rawMatch {
 			j++
 		}
 		cluster := append([]rawMatch(nil), kept[i:j]...)
-		sort.SliceStable(cluster, func(a, b int) bool { return cluster[a].rank < cluster[b].rank })
+		// Of one rule's overlapping matches, the longest: a plain match
+		// cut short by an escape (Tide5\u0026…) loses to the decoded one.
+		sort.SliceStable(cluster, func(a, b int) bool {
+			x, y := &cluster[a], &cluster[b]
+			if x.rank != y.rank {
+				return x.rank < y.rank
+			}
+			return x.end-x.start > y.end-y.start
+		})
 		var chosen []rawMatch
 		for _, c := range cluster {
 			clash := false

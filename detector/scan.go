@@ -8,15 +8,28 @@ import (
 	"sync"
 )
 
-// Stream chunking: a file of any size is scanned in chunkSize pieces that
-// overlap by chunkOverlap bytes, so a secret across a chunk edge is found,
-// and found once. A match longer than the overlap would be cut; no rule's
-// secret comes near that length.
+// Stream chunking: a file of any size is scanned in chunkSize pieces, each
+// read with chunkOverlap bytes of context on both sides: look-behind (the
+// end of the chunk before, already reported) and look-ahead (the start of
+// the next, reported there). A chunk reports the matches whose secret
+// starts in its own bytes, so a secret is reported once, and found
+// whatever its place: a rule's whole match (keyword and context included,
+// as far back as its line or a multi-line rule's window reaches) lies in
+// one buffer when it is no longer than the overlap. A match longer than
+// the overlap, or a keyword further than it from its secret on one line,
+// could be cut; no rule's match comes near that length (the longest, a
+// private key block, is a few KB; multilineBack and multilineFwd are
+// within it).
 const (
 	chunkSize    = 4 << 20
 	chunkOverlap = 64 << 10
 )
 
+// ChunkSize is the size of a stream chunk, for tests of the chunk edge
+// in every mode.
+const ChunkSize = chunkSize
+
+// bufPool holds chunk buffers: look-behind, chunk, look-ahead.
 var bufPool = sync.Pool{New: func() any {
 	b := make([]byte, 0, chunkSize+chunkOverlap)
 	return &b
@@ -50,6 +63,11 @@ func (d *Detector) scanChunks(r io.Reader, path string, m matchers, nonLocal *bo
 	active := d.activeRules(path, m)
 	pos := position{line: 1}
 	var total int64
+	// from is where this chunk's own bytes start in buf (what comes
+	// before is the look-behind); lead counts the base64-class bytes
+	// before buf[0] of a run that buf starts inside, which a decoder
+	// needs to align on the run's units.
+	from, lead := 0, 0
 	for {
 		n, err := io.ReadFull(r, buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
@@ -64,31 +82,53 @@ func (d *Detector) scanChunks(r io.Reader, path string, m matchers, nonLocal *bo
 		}
 		ms, ferr := d.find(buf, active, m, nonLocal)
 		if ferr == nil {
-			ms, ferr = d.findDecoded(ms, buf, active, 0, forScan)
+			ms, ferr = d.findDecodedAt(ms, buf, lead, active, 0, forScan)
 		}
 		if ferr != nil {
 			return total, ferr
 		}
 		ms = d.resolve(ms, buf, forScan)
-		d.emit(ms, buf, limit, final, &pos, fn)
+		d.emit(ms, buf, from, limit, final, &pos, fn)
 		if final {
 			return total, nil
 		}
-		pos.line += bytes.Count(buf[:limit], []byte{'\n'})
-		if i := bytes.LastIndexByte(buf[:limit], '\n'); i >= 0 {
+		// The next buffer starts chunkOverlap before this chunk's end.
+		keep := limit - chunkOverlap
+		lead = runLead(buf, keep, lead)
+		pos.line += bytes.Count(buf[:keep], []byte{'\n'})
+		if i := bytes.LastIndexByte(buf[:keep], '\n'); i >= 0 {
 			pos.lineStart = pos.base + int64(i) + 1
 		}
-		pos.base += int64(limit)
-		buf = buf[:copy(buf, buf[limit:])]
+		pos.base += int64(keep)
+		buf = buf[:copy(buf, buf[keep:])]
+		from = limit - keep
 	}
 }
 
+// runLead is, for a buffer about to start at buf[at], how many bytes of a
+// base64-class run lie before it (0 when buf[at] starts no run's middle);
+// lead is that count for buf[0].
+func runLead(buf []byte, at, lead int) int {
+	if at == 0 || !b64Class[buf[at]] {
+		return 0
+	}
+	i := at
+	for i > 0 && b64Class[buf[i-1]] {
+		i--
+	}
+	if i == 0 {
+		return lead + at
+	}
+	return at - i
+}
+
 // emit positions and reports the matches that belong to this chunk: those
-// starting before limit (later ones are found again in the next chunk).
-func (d *Detector) emit(ms []rawMatch, buf []byte, limit int, final bool, pos *position, fn func(Finding)) {
+// starting in buf[from:limit] (earlier ones were reported by the chunk
+// before, later ones are found again in the next chunk).
+func (d *Detector) emit(ms []rawMatch, buf []byte, from, limit int, final bool, pos *position, fn func(Finding)) {
 	line, lineStart, at := pos.line, pos.lineStart, 0
 	for _, m := range ms {
-		if m.start >= limit || (!final && m.end >= len(buf)) {
+		if m.start < from || m.start >= limit || (!final && m.end >= len(buf)) {
 			continue
 		}
 		line += bytes.Count(buf[at:m.start], []byte{'\n'})

@@ -172,7 +172,7 @@ func (d *Detector) findings(ms []rawMatch, buf []byte) []Finding {
 		return nil
 	}
 	var out []Finding
-	d.emit(choose(append([]rawMatch(nil), ms...)), buf, len(buf), true, &position{line: 1}, func(f Finding) { out = append(out, f) })
+	d.emit(choose(append([]rawMatch(nil), ms...)), buf, 0, len(buf), true, &position{line: 1}, func(f Finding) { out = append(out, f) })
 	return out
 }
 
