@@ -115,7 +115,9 @@ func TestChunkEdgeHistory(t *testing.T) {
 	require.NoError(t, err, string(out))
 	repo, err := source.OpenRepo(dir)
 	require.NoError(t, err)
-	r, err := History(context.Background(), repo, GitOptions{Options: Options{Detector: d}})
+	revs, err := repo.AllRefs()
+	require.NoError(t, err)
+	r, err := History(context.Background(), repo, GitOptions{Options: Options{Detector: d}, Revs: revs})
 	require.NoError(t, err)
 	got := map[string]int{}
 	for _, f := range r.Findings {
