@@ -80,8 +80,18 @@ type compiledRule struct {
 	allow []*regexp.Regexp
 	err   error
 	// lines, when not nil, is what a window's line must hold for the
-	// pattern to match in it (see windowfilter.go); set by compile.
-	lines *lineFilter
+	// pattern to match in it (see windowfilter.go), derived on first use
+	// (linesOnce) before the pattern is compiled: most rules' windows are
+	// all dropped, and compiling their RE2 programs cost more than
+	// scanning.
+	linesOnce sync.Once
+	lines     *lineFilter
+}
+
+// lineFilter returns c's line filter, derived once.
+func (c *compiledRule) lineFilter() *lineFilter {
+	c.linesOnce.Do(func() { c.lines = newLineFilter(c) })
+	return c.lines
 }
 
 // patterns holds each pattern compiled once a process: a compiled RE2
@@ -119,7 +129,6 @@ func (c *compiledRule) compile() error {
 			c.err = fmt.Errorf("rule %s: %w", c.rule.ID, c.err)
 			return
 		}
-		c.lines = newLineFilter(c)
 		for _, a := range c.rule.Allow {
 			re, err := regexp.Compile(a)
 			if err != nil {
@@ -373,13 +382,13 @@ func (d *Detector) find(buf []byte, active []bool, want matchers, nonLocal *bool
 			continue
 		}
 		c := d.rules[ri]
-		if err := c.compile(); err != nil {
-			return nil, err
-		}
-		if c.lines != nil {
-			if ws = c.lines.keep(buf, ws); len(ws) == 0 {
+		if f := c.lineFilter(); f != nil {
+			if ws = f.keep(buf, ws); len(ws) == 0 {
 				continue
 			}
+		}
+		if err := c.compile(); err != nil {
+			return nil, err
 		}
 		out = d.matchWindows(out, c, buf, ws)
 	}
