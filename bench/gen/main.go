@@ -5,6 +5,7 @@
 // with git fast-import). It also checks which planted secrets a tool found.
 //
 //	gen tree    -out DIR -mb 200 -seed 1
+//	gen opstree -out DIR -mb 50 -seed 1  (keyword-dense: configs, code, CI, notes, request logs)
 //	gen history -out DIR -commits 1000 [-scale 10] -seed 1
 //	gen envfile -out FILE -values 50 -seed 1
 //	gen check   -planted DIR/planted.json -keygate K.json -gitleaks G.json [-root DIR]
@@ -19,7 +20,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: gen tree|history|envfile|check [flags]")
+		fmt.Fprintln(os.Stderr, "usage: gen tree|opstree|history|envfile|check [flags]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
@@ -38,6 +39,8 @@ func main() {
 	switch os.Args[1] {
 	case "tree":
 		err = genTree(*out, *mb, *seed)
+	case "opstree":
+		err = genOpsTree(*out, *mb, *seed)
 	case "history":
 		err = genHistory(*out, *commits, *scale, *seed)
 	case "envfile":

@@ -18,7 +18,13 @@ type Planted struct {
 // plantEvery is the planting rate: one secret per this many bytes.
 const plantEvery = 1 << 20
 
-func genTree(out string, mb int, seed uint64) error {
+func genTree(out string, mb int, seed uint64) error { return writeTree(out, mb, seed, false) }
+
+// genOpsTree writes the keyword-dense ops tree (opstree.go): configs, bot
+// code, CI files, notes and request logs, with the same planting.
+func genOpsTree(out string, mb int, seed uint64) error { return writeTree(out, mb, seed, true) }
+
+func writeTree(out string, mb int, seed uint64, ops bool) error {
 	if out == "" {
 		return fmt.Errorf("-out is required")
 	}
@@ -61,6 +67,21 @@ func genTree(out string, mb int, seed uint64) error {
 	for f := 0; written < total; f++ {
 		var err error
 		switch {
+		case ops && f%10 < 2:
+			err = write(fmt.Sprintf("config/%s/bot%d-%04d.yaml", exchanges[f%len(exchanges)], 1+f%4, f), g.configLines(600))
+		case ops && f%10 < 5:
+			err = write(fmt.Sprintf("bots/connectors/%s/%s_auth_%04d.py", exchanges[f%len(exchanges)], exchanges[f%len(exchanges)], f), g.codeLines(800))
+		case ops && f%10 == 5:
+			err = write(fmt.Sprintf(".github/workflows/deploy-%04d.yml", f), g.ciLines(300))
+		case ops && f%10 == 6:
+			err = write(fmt.Sprintf("docs/incidents/%04d.md", f), g.noteLines(400))
+		case ops:
+			bot := 1 + f%4
+			lines := make([]string, 0, 5000)
+			for i := 0; i < 5000; i++ {
+				lines = append(lines, g.authLogLine(f*5000+i, bot))
+			}
+			err = write(fmt.Sprintf("data/bot%d/logs/requests-%04d.log", bot, f), lines)
 		case f%10 == 8:
 			err = write(fmt.Sprintf("reports/run-%04d/summary.json", f), g.reportJSON(2000))
 		case f%10 == 9:
