@@ -38,6 +38,13 @@ func writeHints(w io.Writer, f Finding) error {
 			return err
 		}
 	}
+	if !allowable(f) {
+		if f.EnvName != nil {
+			_, err := fmt.Fprintf(w, "    allow: never (a live credential: rotate it)\n")
+			return err
+		}
+		return nil
+	}
 	if f.Source != scan.SourcePath && f.Commit == nil && f.Path != scan.StdinPath {
 		_, err := fmt.Fprintf(w, "    allow (synthetic values only): add \"keygate:allow\" to line %d of %s\n", f.Line, Escape(f.Path))
 		return err

@@ -183,11 +183,13 @@ func New(res *scan.Result, m Meta) *Report {
 			out.TimesAdded = f.TimesAdded
 			out.PresentAtTip = &f.AtTip
 		}
+		help := ""
 		if m.Pack != nil {
 			if rule := m.Pack.Rule(f.RuleID); rule != nil {
-				out.Help = rule.Help
+				help = rule.Help
 			}
 		}
+		out.Help = fixText(out, res.Mode, help)
 		if v := f.Verification; v != nil {
 			out.Verification = v
 			out.Help = liveHelp(*v, out.Help)

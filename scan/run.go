@@ -129,6 +129,7 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 		return nil, err
 	}
 	r := Files(ctx, opts, w)
+	opts.foldBlocked(r, req.Config.BlockedPaths, w)
 	r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
 	r.Warnings = append(r.Warnings, walkWarnings(req.Scopes(), w)...)
 	return r, nil
