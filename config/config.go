@@ -43,9 +43,11 @@ type Config struct {
 	// Rules are extra rule packs merged over the embedded default.
 	Rules []string `yaml:"rules"`
 	// MaxObjectMB is the largest git object a history or staged scan reads
-	// whole, in MiB; a larger text blob is an error (status error, exit
-	// 2), never a silent pass. A large binary one is skipped as binary.
+	// whole, in MiB; a larger blob is an error (status error, exit 2),
+	// never a silent pass.
 	MaxObjectMB int `yaml:"max_object_mb"`
+	// Containers bounds the opening of compressed files and archives.
+	Containers Containers `yaml:"containers"`
 	// Rotate configures `keygate rotate`.
 	Rotate Rotate `yaml:"rotate"`
 	// Exchanges configures the key audits (`keygate keys audit`).
@@ -67,6 +69,7 @@ func Default() *Config {
 		Report:      "reports/security/latest.json",
 		Baseline:    ".keygate-baseline.json",
 		MaxObjectMB: 1024,
+		Containers:  DefaultContainers(),
 		Rotate:      DefaultRotate(),
 		Exchanges:   DefaultExchanges(),
 	}
@@ -85,10 +88,11 @@ func DefaultBlockedPaths() []string {
 // field, and where README documents them (users have README, not the
 // design notes).
 var fieldHelp = map[string]string{
-	"config.Config":    "see README, Configuration: " + yamlFields(Config{}),
-	"config.Rotate":    "see README, Rotating a key: " + yamlFields(Rotate{}),
-	"config.Exchanges": "see README, Auditing exchange keys: " + yamlFields(Exchanges{}),
-	"config.Bitget":    "see README, Auditing exchange keys: " + yamlFields(Bitget{}),
+	"config.Config":     "see README, Configuration: " + yamlFields(Config{}),
+	"config.Rotate":     "see README, Rotating a key: " + yamlFields(Rotate{}),
+	"config.Exchanges":  "see README, Auditing exchange keys: " + yamlFields(Exchanges{}),
+	"config.Bitget":     "see README, Auditing exchange keys: " + yamlFields(Bitget{}),
+	"config.Containers": "see README, What a scan reads: " + yamlFields(Containers{}),
 }
 
 // yamlFields lists the YAML names of a struct's fields, in order.
@@ -184,5 +188,6 @@ func (c *Config) validate(file string, doc *yaml.Node) error {
 		errs = append(errs, &yamlfile.Error{File: file, Line: yamlfile.Line(doc, "report"), Msg: "report: must name a file"})
 	}
 	errs = append(errs, c.Exchanges.validate(file, doc)...)
+	errs = append(errs, c.Containers.validate(file, doc)...)
 	return errors.Join(errs...)
 }

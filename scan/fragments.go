@@ -1,7 +1,6 @@
 package scan
 
 import (
-	"bytes"
 	"context"
 
 	"github.com/keygate/keygate/source"
@@ -49,16 +48,20 @@ func (o *Options) scanFragment(rd *source.BlobReader, f source.Fragment) fragmen
 			return fragmentResult{streamResult: streamResult{err: err}}
 		}
 		defer fh.Close()
-		res.streamResult = scanStream(fh, o.Detector, f.Path, f.Lines)
-	} else {
-		data, binary, err := readBlob(rd, f.Blob)
-		if err != nil || binary {
-			return fragmentResult{streamResult: streamResult{err: err, binary: binary}}
+		size := int64(-1)
+		if st, err := fh.Stat(); err == nil {
+			size = st.Size()
 		}
-		res.streamResult = scanStream(bytes.NewReader(data), o.Detector, f.Path, f.Lines)
+		res.streamResult = scanContent(o.Detector, o.Containers, fh, fh, size, f.Path, f.Lines)
+	} else {
+		data, err := readBlob(rd, f.Blob)
+		if err != nil {
+			return fragmentResult{streamResult: streamResult{err: err}}
+		}
+		res.streamResult = scanBlob(o.Detector, o.Containers, data, f.Path, f.Lines)
 	}
-	for _, df := range res.findings {
-		res.converted = append(res.converted, o.newFinding(df, f.Path))
+	for i, df := range res.findings {
+		res.converted = append(res.converted, o.newFinding(df, memberPath(f.Path, res.member(i))))
 	}
 	return res
 }

@@ -53,16 +53,6 @@ type GitOptions struct {
 	Progress  Progress
 }
 
-// readBlob reads a blob and tells whether it starts like a binary file; a
-// large binary one is read no further than that start.
-func readBlob(r *source.BlobReader, id source.ObjectID) (data []byte, binary bool, err error) {
-	data, skipped, err := r.ReadOrSkipBinary(id, binarySniff, isBinary)
-	if err != nil {
-		return nil, false, err
-	}
-	return data, skipped || isBinary(data[:min(len(data), binarySniff)]), nil
-}
-
 // Staged scans what the next commit adds: blocked paths, and the lines
 // the commit adds or changes in the staged blobs.
 func Staged(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, error) {

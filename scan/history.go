@@ -47,7 +47,7 @@ func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, 
 		if a.blocked {
 			f = blockedFinding(a.path)
 		} else {
-			f = opts.newFindingMemo(a.finding, a.path, memo)
+			f = opts.newFindingMemo(a.finding, memberPath(a.path, a.member), memo)
 		}
 		setCommit(&f, h.Commits[a.commit])
 		f.TimesAdded, f.AtTip = a.times, a.atTip
@@ -79,7 +79,8 @@ func missingBlobsError(repo *source.Repo, n int) string {
 // addition is one (path, secret) a history added, at its first addition.
 type addition struct {
 	path    string
-	commit  int // in History.Commits
+	member  string // the archive member the secret is in ("" for the file)
+	commit  int    // in History.Commits
 	finding detector.Finding
 	blocked bool // a blocked path, not a secret
 	times   int
@@ -114,18 +115,18 @@ func attribute(h *source.History, results []streamResult, blocked []string) []*a
 	}
 	byKey := map[pathKey]*addition{}
 	var out []*addition
-	record := func(k pathKey, ch source.Change, f detector.Finding, isBlocked bool) {
+	record := func(k pathKey, ch source.Change, f detector.Finding, member string, isBlocked bool) {
 		if a := byKey[k]; a != nil {
 			a.times++
 			return
 		}
-		a := &addition{path: ch.Path, commit: int(ch.Commit), finding: f, blocked: isBlocked, times: 1}
+		a := &addition{path: ch.Path, member: member, commit: int(ch.Commit), finding: f, blocked: isBlocked, times: 1}
 		byKey[k] = a
 		out = append(out, a)
 	}
 	for _, ch := range h.Changes {
 		if Blocked(blocked, ch.Path) && newPath(ch) {
-			record(pathKey{path: ch.Path}, ch, detector.Finding{}, true)
+			record(pathKey{path: ch.Path}, ch, detector.Finding{}, "", true)
 		}
 		now := secrets(int(ch.Blob))
 		if len(now) == 0 {
@@ -135,7 +136,7 @@ func attribute(h *source.History, results []streamResult, blocked []string) []*a
 			held := false
 			ch.Parents(func(p int) { _, in := secrets(p)[k]; held = held || in })
 			if !held {
-				record(pathKey{ch.Path, k}, ch, results[ch.Blob].findings[i], false)
+				record(pathKey{ch.Path, k}, ch, results[ch.Blob].findings[i], results[ch.Blob].member(i), false)
 			}
 		}
 	}

@@ -1,10 +1,7 @@
 package scan
 
 import (
-	"bufio"
 	"context"
-	"errors"
-	"io"
 	"runtime"
 	"sync"
 
@@ -53,38 +50,11 @@ feed:
 // streamResult is what scanning one file or blob gave.
 type streamResult struct {
 	findings []detector.Finding
-	bytes    int64
-	scanned  int64 // bytes run through the detector (a version's changed lines)
-	binary   bool
-	err      error
-}
-
-// readerPool keeps scanStream's readers: a new 64 KB buffer a file was a
-// sixth of a 2,800-file tree scan's CPU (allocating and clearing it).
-var readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
-
-// scanStream skips r when it starts like a binary file, else streams it
-// through the detector; lines, when not nil, keeps only findings on those
-// lines (the lines a commit adds).
-func scanStream(r io.Reader, d *detector.Detector, path string, lines map[int]bool) streamResult {
-	br := readerPool.Get().(*bufio.Reader)
-	br.Reset(r)
-	defer func() {
-		br.Reset(nil)
-		readerPool.Put(br)
-	}()
-	head, err := br.Peek(binarySniff)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return streamResult{err: err}
-	}
-	if isBinary(head) {
-		return streamResult{binary: true}
-	}
-	var res streamResult
-	res.bytes, res.err = d.ScanReader(br, path, func(f detector.Finding) {
-		if lines == nil || lines[f.Line] {
-			res.findings = append(res.findings, f)
-		}
-	})
-	return res
+	// members, when not nil, names the archive member of each finding
+	// ("" for the file itself); see addFinding.
+	members []string
+	bytes   int64
+	scanned int64 // bytes run through the detector (a version's changed lines)
+	binary  bool
+	err     error
 }

@@ -94,7 +94,8 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := Options{Detector: s.Detector, AllowPaths: req.Config.AllowPaths, Baseline: s.Baseline, GitleaksIgnore: ignore, Verify: req.Verify}
+	opts := Options{Detector: s.Detector, AllowPaths: req.Config.AllowPaths, Baseline: s.Baseline, GitleaksIgnore: ignore, Verify: req.Verify,
+		Containers: req.Config.Containers.Limits()}
 	if req.Stdin != nil {
 		r := StreamContext(ctx, opts, req.Stdin)
 		r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)

@@ -5,7 +5,6 @@
 package scan
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/keygate/keygate/baseline"
+	"github.com/keygate/keygate/content"
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/gitleaksignore"
 	"github.com/keygate/keygate/internal/glob"
@@ -46,9 +46,6 @@ const (
 
 // StdinPath labels findings in standard input.
 const StdinPath = "-"
-
-// binarySniff is how much of a file is checked for NUL bytes, as git does.
-const binarySniff = 8000
 
 // Finding is a reportable finding. It never holds the secret.
 type Finding struct {
@@ -107,6 +104,10 @@ type Options struct {
 	// Verify, when set, asks each credential's provider whether it is live
 	// (scan --verify); nil: no request leaves keygate.
 	Verify *verifier.Stage
+	// Containers bounds what opening compressed files and archives may
+	// cost (depth, decompressed bytes, ratio, members); going past a limit
+	// is an error. Zero fields take content's defaults.
+	Containers content.Limits
 	// wholeBlobs turns off carrying findings over from a file's previous
 	// version in history scans: tests set it to check that both ways give
 	// the same report.
@@ -191,11 +192,6 @@ func (r *Result) BaselineEntries() []baseline.Entry {
 	return out
 }
 
-// isBinary reports whether the start of a stream looks binary.
-func isBinary(head []byte) bool {
-	return bytes.IndexByte(head, 0) >= 0
-}
-
 // Files scans the walked files in parallel; results are in path order
 // whatever the scheduling.
 func Files(ctx context.Context, opts Options, w *source.FileList) *Result {
@@ -225,24 +221,20 @@ func Stream(opts Options, in io.Reader) *Result {
 func StreamContext(ctx context.Context, opts Options, in io.Reader) *Result {
 	start := time.Now()
 	r := &Result{Mode: ModeStdin}
-	var found []detector.Finding
-	var out []*Finding
-	n, err := opts.Detector.ScanReader(in, StdinPath, func(df detector.Finding) {
-		f := opts.newFinding(df, StdinPath)
-		if opts.Verify == nil {
-			opts.add(r, f)
-			return
-		}
-		found, out = append(found, df), append(out, &f)
-	})
-	opts.verifyGroups(ctx, [][]detector.Finding{found}, [][]*Finding{out})
+	res := scanContent(opts.Detector, opts.Containers, in, nil, -1, StdinPath, nil)
+	out := make([]*Finding, len(res.findings))
+	for i, df := range res.findings {
+		f := opts.newFinding(df, memberPath(StdinPath, res.member(i)))
+		out[i] = &f
+	}
+	opts.verifyGroups(ctx, [][]detector.Finding{res.findings}, [][]*Finding{out})
 	for _, f := range out {
 		opts.add(r, *f)
 	}
-	r.BytesScanned = n
+	r.BytesScanned = res.bytes
 	r.FilesScanned = 1
-	if err != nil {
-		r.Errors = append(r.Errors, fmt.Sprintf("stdin: %v", err))
+	if res.err != nil {
+		r.Errors = append(r.Errors, fmt.Sprintf("stdin: %v", source.UnwrapPath(res.err)))
 	}
 	r.Duration = time.Since(start)
 	return r

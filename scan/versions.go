@@ -6,6 +6,7 @@ import (
 	"math"
 	"sync"
 
+	"github.com/keygate/keygate/content"
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/source"
 )
@@ -30,13 +31,14 @@ type versionMemory struct{ kept, pending int64 }
 // it is, on the lines it changes (detector.ScanVersion), so every blob's
 // result is what a whole scan of it gives, for a fraction of the work.
 type versionScan struct {
-	ctx   context.Context
-	det   *detector.Detector
-	whole bool // every blob scanned whole (Options.wholeBlobs)
-	limit versionMemory
-	mu    sync.Mutex
-	cond  *sync.Cond // work was queued, or the walk is over
-	room  *sync.Cond // a task was done: pending memory went down
+	ctx    context.Context
+	det    *detector.Detector
+	whole  bool // every blob scanned whole (Options.wholeBlobs)
+	limits content.Limits
+	limit  versionMemory
+	mu     sync.Mutex
+	cond   *sync.Cond // work was queued, or the walk is over
+	room   *sync.Cond // a task was done: pending memory went down
 
 	queue    []versionTask
 	walked   bool // the walk is over: no more blobs will come
@@ -169,7 +171,7 @@ func (s *versionScan) pop() versionTask {
 func (s *versionScan) run(rd *source.BlobReader, t versionTask) *versionTask {
 	s.inflight++
 	s.mu.Unlock()
-	res, v := scanVersion(rd, s.det, t.blob, t.prev)
+	res, v := scanVersion(rd, s.det, s.limits, t.blob, t.prev)
 	s.mu.Lock()
 	s.inflight--
 	if t.prev != nil {
@@ -259,6 +261,7 @@ func historyScan(ctx context.Context, repo *source.Repo, opts GitOptions) (*sour
 	defer cancel()
 	s := newVersionScan(ctx, opts.Detector, progress)
 	s.whole = opts.wholeBlobs
+	s.limits = opts.Containers
 	if opts.versionMemory != (versionMemory{}) {
 		s.limit = opts.versionMemory
 	}
@@ -313,13 +316,20 @@ func historyScan(ctx context.Context, repo *source.Repo, opts GitOptions) (*sour
 type versionStats struct{ helped, dropped int }
 
 // scanVersion scans one blob, given the scanned version it replaced (nil:
-// none, or not text), and returns its result and its scanned version.
-func scanVersion(rd *source.BlobReader, d *detector.Detector, b source.NewBlob, prev *detector.Version) (streamResult, *detector.Version) {
-	data, binary, err := readBlob(rd, b.ID)
-	if err != nil || binary {
-		return streamResult{err: err, binary: binary}, nil
+// none, or not plain text), and returns its result and its scanned
+// version. Plain text is scanned as a version of the one before it;
+// anything else (UTF-16, a binary, a compressed file or an archive) goes
+// through the content step whole and has no version to carry over.
+func scanVersion(rd *source.BlobReader, d *detector.Detector, lim content.Limits, b source.NewBlob, prev *detector.Version) (streamResult, *detector.Version) {
+	data, err := readBlob(rd, b.ID)
+	if err != nil {
+		return streamResult{err: err}, nil
 	}
-	v, err := d.ScanVersion(data, b.Path, prev)
+	k := content.Sniff(data[:min(len(data), content.SniffLen)])
+	if !k.Plain() {
+		return scanBlob(d, lim, data, b.Path, nil), nil
+	}
+	v, err := d.ScanVersion(data[k.BOMLen():], b.Path, prev)
 	if err != nil {
 		return streamResult{err: err}, nil
 	}

@@ -142,8 +142,9 @@ type StagedChange struct {
 	Added map[int]bool
 	// New is true when HEAD has no file at this path.
 	New bool
-	// Content is false for entries whose bytes are not text to scan
-	// (submodules, symlinks, unchanged content under a mode change).
+	// Content is false for entries whose bytes are not content to scan
+	// (submodules, unchanged content under a mode change). A symbolic
+	// link's blob, its target, is content: the target text can be a key.
 	Content bool
 }
 
@@ -208,7 +209,7 @@ func (r *Repo) Staged(indexFile string) (StagedChanges, error) {
 			continue
 		}
 		ch := StagedChange{Path: e.Name, Blob: e.Hash, New: !existed,
-			Content: e.Mode == filemode.Regular || e.Mode == filemode.Executable}
+			Content: e.Mode == filemode.Regular || e.Mode == filemode.Executable || e.Mode == filemode.Symlink}
 		// A path new to the commit is new content, even a rename or copy of
 		// committed content: a key file copied out of an allowed folder
 		// is a new leak there.

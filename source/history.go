@@ -274,7 +274,7 @@ func (w *gitWalker) lookup(root plumbing.Hash, path string) (plumbing.Hash, erro
 		case more && found.isDir():
 			copy(tree[:], found.hash)
 			path = rest
-		case !more && found.isFile():
+		case !more && found.isContent():
 			copy(h[:], found.hash)
 			return h, nil
 		default:

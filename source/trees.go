@@ -79,6 +79,10 @@ type treeEntry struct {
 func (e treeEntry) isDir() bool  { return e.mode&0o170000 == 0o040000 }
 func (e treeEntry) isFile() bool { return e.mode&0o170000 == 0o100000 }
 
+// isContent: a regular file or a symbolic link, whose blob (the link's
+// target) is text a scan reads: a committed link's target can be a key.
+func (e treeEntry) isContent() bool { return e.isFile() || e.mode&0o170000 == 0o120000 }
+
 // nextEntry parses the entry at the start of a raw tree: "mode name\0"
 // and 20 bytes of hash.
 func nextEntry(t []byte) (treeEntry, []byte, error) {
@@ -125,11 +129,11 @@ func compareEntries(a, b treeEntry) int {
 	return 0
 }
 
-// diffTrees calls fn for every regular file added or changed from the tree
-// oldH (zero: nothing) to newH, with the blob it replaced (zero: none),
-// descending only into subtrees whose hash changed. It walks both sorted
-// entry lists side by side. Deletions add nothing; submodules and
-// symlinks hold no text.
+// diffTrees calls fn for every file or symbolic link added or changed
+// from the tree oldH (zero: nothing) to newH, with the blob it replaced
+// (zero: none), descending only into subtrees whose hash changed. It walks
+// both sorted entry lists side by side. Deletions add nothing; submodules
+// hold no text.
 func (w *gitWalker) diffTrees(oldH, newH plumbing.Hash, prefix string, fn func(path string, blob, old plumbing.Hash)) error {
 	if oldH == newH {
 		return nil
@@ -197,10 +201,10 @@ func (w *gitWalker) diffTrees(oldH, newH plumbing.Hash, prefix string, fn func(p
 			if err := w.diffTrees(oh, nh, prefix+string(e.name)+"/", fn); err != nil {
 				return err
 			}
-		case e.isFile():
+		case e.isContent():
 			var blob, old plumbing.Hash
 			copy(blob[:], e.hash)
-			if match != nil && match.isFile() {
+			if match != nil && match.isContent() {
 				copy(old[:], match.hash)
 			}
 			fn(prefix+string(e.name), blob, old)
@@ -256,7 +260,7 @@ func (w *gitWalker) files(h plumbing.Hash, prefix string, fn func(string, treeEn
 			if err := w.files(sub, prefix+string(e.name)+"/", fn); err != nil {
 				return err
 			}
-		case e.isFile() || e.mode&0o170000 == 0o120000:
+		case e.isContent():
 			fn(prefix+string(e.name), e)
 		}
 	}

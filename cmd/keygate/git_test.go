@@ -126,10 +126,13 @@ func TestStagedBinaryAndNonUTF8Path(t *testing.T) {
 	res := runCLI(t, g.dir, nil, "scan", "--staged", "--format", "json")
 	assert.Equal(t, exitFail, res.code, res.combined)
 	rep := decodeReport(t, res.stdout)
-	require.Len(t, rep.Findings, 1)
+	require.Len(t, rep.Findings, 2)
 	assert.Equal(t, "bot-password", rep.Findings[0].RuleID)
 	assert.True(t, strings.HasPrefix(rep.Findings[0].Path, "docs/caf"))
-	assert.Equal(t, 1, rep.Summary.FilesSkipped)
+	// A binary's printable runs are read: the key in the chart is found.
+	assert.Equal(t, "docs/chart.png", rep.Findings[1].Path)
+	assert.Equal(t, "bitget-api-key", rep.Findings[1].RuleID)
+	assert.Equal(t, 0, rep.Summary.FilesSkipped)
 }
 
 // History: every blob once, attributed to the commit that introduced it at

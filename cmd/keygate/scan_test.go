@@ -39,11 +39,11 @@ func TestScanTradingOpsExact(t *testing.T) {
 	assert.Equal(t, "paths", rep.Mode)
 	assert.True(t, rep.IncludeLogs)
 	assert.Equal(t, []string{"docs/**", "reports/**", "data/*/logs/**"}, rep.Scopes)
-	assert.Equal(t, 1, rep.Summary.FilesSkipped, "the binary chart is skipped")
-	assert.Equal(t, []report.Skipped{{Path: "reports/chart.png", Reason: "binary"}}, rep.Skipped)
-	assert.Equal(t, 6, rep.Summary.FilesScanned)
+	assert.Equal(t, 0, rep.Summary.FilesSkipped, "the binary chart's printable runs are read")
+	assert.Empty(t, rep.Skipped)
+	assert.Equal(t, 7, rep.Summary.FilesScanned)
 	assert.Equal(t, len(fixture.Wanted()), rep.Summary.Findings)
-	assert.Equal(t, 2, rep.Summary.ByRule["bitget-api-key"])
+	assert.Equal(t, 3, rep.Summary.ByRule["bitget-api-key"])
 	assert.Equal(t, "keygate-default", rep.RulePack.Name)
 	assert.Len(t, rep.RulePack.SHA256, 64)
 	for _, f := range rep.Findings {
@@ -63,7 +63,7 @@ func TestScanTradingOpsExact(t *testing.T) {
 	}
 	assert.Len(t, lines, len(fixture.Wanted())+1)
 	assert.Contains(t, lines[0], "data/bot1/logs/bot1.log:3:")
-	assert.Contains(t, lines[len(lines)-1], "keygate: fail, 8 findings")
+	assert.Contains(t, lines[len(lines)-1], "keygate: fail, 9 findings")
 	assert.NotContains(t, res.stdout, "\x1b[", "no colour when stdout is not a terminal")
 }
 
@@ -77,7 +77,7 @@ func TestScanWithoutLogsSkipsLogScopes(t *testing.T) {
 	for _, f := range rep.Findings {
 		assert.False(t, strings.HasPrefix(f.Path, "data/"), f.Path)
 	}
-	assert.Len(t, rep.Findings, 3)
+	assert.Len(t, rep.Findings, 4)
 }
 
 func TestScanDecoysOnlyPasses(t *testing.T) {

@@ -1,0 +1,76 @@
+package scan
+
+import (
+	"bytes"
+	"io"
+
+	"github.com/keygate/keygate/content"
+	"github.com/keygate/keygate/detector"
+	"github.com/keygate/keygate/source"
+)
+
+// scanContent is the one content step of every mode: content.Walk says
+// what the file or blob holds (text, UTF-16, a binary's printable runs,
+// compressed streams and archives, opened within lim) and each text it
+// holds is streamed through the detector. lines, when not nil, keeps
+// only findings on those lines of a plain text (the lines a commit adds);
+// decoded and container texts have lines of their own, so all of their
+// findings count. ra and size give random access to the same bytes (nil
+// for a stream).
+func scanContent(d *detector.Detector, lim content.Limits, r io.Reader, ra io.ReaderAt, size int64, path string, lines map[int]bool) streamResult {
+	var res streamResult
+	res.err = content.Walk(r, ra, size, lim, func(l content.Leaf) error {
+		at := memberPath(path, l.Member)
+		n, err := d.ScanReader(l.Text, at, func(f detector.Finding) {
+			if l.Plain && lines != nil && !lines[f.Line] {
+				return
+			}
+			res.addFinding(f, l.Member)
+		})
+		res.bytes += n
+		return err
+	})
+	res.scanned = res.bytes
+	return res
+}
+
+// scanBlob is scanContent on a blob's bytes.
+func scanBlob(d *detector.Detector, lim content.Limits, data []byte, path string, lines map[int]bool) streamResult {
+	return scanContent(d, lim, bytes.NewReader(data), bytes.NewReader(data), int64(len(data)), path, lines)
+}
+
+// readBlob reads a blob whole: whatever it holds is scanned (a binary's
+// printable runs too), within the repository's object size limit.
+func readBlob(r *source.BlobReader, id source.ObjectID) ([]byte, error) {
+	return r.Read(id)
+}
+
+// memberPath is where findings in an archive member are reported:
+// outer!inner (gitleaks' convention). A compressed stream adds no name:
+// findings in bot1.log.1.gz are reported at bot1.log.1.gz, on the lines
+// of its decompressed text.
+func memberPath(path, member string) string {
+	if member == "" {
+		return path
+	}
+	return path + "!" + member
+}
+
+// addFinding files f, found in member ("" for the file itself).
+func (r *streamResult) addFinding(f detector.Finding, member string) {
+	if member != "" && r.members == nil {
+		r.members = make([]string, len(r.findings), len(r.findings)+1)
+	}
+	r.findings = append(r.findings, f)
+	if r.members != nil {
+		r.members = append(r.members, member)
+	}
+}
+
+// member is the archive member finding i was found in ("" for the file).
+func (r *streamResult) member(i int) string {
+	if r.members == nil {
+		return ""
+	}
+	return r.members[i]
+}
