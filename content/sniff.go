@@ -97,13 +97,33 @@ func Sniff(head []byte) Kind {
 	case bytes.HasPrefix(head, []byte{0xfe, 0xff}):
 		return UTF16BE
 	}
-	if k, ok := utf16Shape(head); ok {
+	if bytes.IndexByte(head, 0) < 0 {
+		// The common case, on fast paths: no NUL rules out UTF-16 of
+		// ASCII, and valid UTF-8 without NUL is text (a NUL-free binary
+		// is not valid UTF-8).
+		if utf8.Valid(head[:validPrefix(head)]) {
+			return Text
+		}
+	} else if k, ok := utf16Shape(head); ok {
 		return k
 	}
 	if nonText(head) > binaryShare*float64(len(head)) {
 		return Binary
 	}
 	return Text
+}
+
+// validPrefix is len(head) less a UTF-8 sequence its end may have cut.
+func validPrefix(head []byte) int {
+	for i := len(head) - 1; i >= 0 && i >= len(head)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(head[i]) {
+			if !utf8.FullRune(head[i:]) {
+				return i
+			}
+			break
+		}
+	}
+	return len(head)
 }
 
 // isBzip2 checks the stream header and the magic of its first block (or

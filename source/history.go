@@ -190,7 +190,7 @@ func (r *Repo) History(ctx context.Context, revs Revs, watch HistoryWatch) (*His
 				if k > 0 {
 					// A merge: what the other parents held at the path.
 					var err error
-					if ph, err = w.lookup(p.tree, path); err != nil {
+					if ph, err = w.lookup(p.tree, path, true); err != nil {
 						derr = err
 						return
 					}
@@ -234,7 +234,7 @@ func (h *History) AtTips(paths []string) (map[string][]int, error) {
 		}
 		seen[t] = true
 		for _, p := range paths {
-			id, err := h.w.lookup(t, p)
+			id, err := h.w.lookup(t, p, true)
 			if err != nil {
 				return nil, err
 			}
@@ -246,9 +246,10 @@ func (h *History) AtTips(paths []string) (map[string][]int, error) {
 	return out, nil
 }
 
-// lookup returns the blob of the regular file at path in the tree root,
-// or the zero hash when there is none.
-func (w *gitWalker) lookup(root plumbing.Hash, path string) (plumbing.Hash, error) {
+// lookup returns the blob of the regular file at path in the tree root
+// (or of the symbolic link, when links is true), or the zero hash when
+// there is none.
+func (w *gitWalker) lookup(root plumbing.Hash, path string, links bool) (plumbing.Hash, error) {
 	tree := root
 	for {
 		name, rest, more := strings.Cut(path, "/")
@@ -274,7 +275,7 @@ func (w *gitWalker) lookup(root plumbing.Hash, path string) (plumbing.Hash, erro
 		case more && found.isDir():
 			copy(tree[:], found.hash)
 			path = rest
-		case !more && found.isContent():
+		case !more && (found.isFile() || links && found.isContent()):
 			copy(h[:], found.hash)
 			return h, nil
 		default:

@@ -60,7 +60,7 @@ func (t *treeFS) ReadFile(name string) ([]byte, error) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	id, err := t.w.lookup(t.root, name)
+	id, err := t.w.lookup(t.root, name, false)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
