@@ -252,6 +252,9 @@ type rawMatch struct {
 	secret     string
 	allowed    string
 	decoded    string // encodings, for a match in decoded text (see Finding.Decoded)
+	// commaSep: the rule's separator before the secret was a comma (the
+	// `"NAME", "value"` form), which counts only in a call or a list.
+	commaSep bool
 }
 
 // matchers says what a scan runs: every rule (those that apply to the
@@ -420,8 +423,9 @@ func (d *Detector) matchWindows(out []rawMatch, c *compiledRule, buf []byte, ws 
 			if ss < 0 || se <= ss {
 				continue
 			}
+			pre := bytes.TrimRight(buf[at:s+ss], " \t\"'`")
 			out = append(out, rawMatch{start: s + ss, end: s + se, rank: d.rank(c), rule: c.index,
-				secret: string(buf[s+ss : s+se])})
+				secret: string(buf[s+ss : s+se]), commaSep: len(pre) > 0 && pre[len(pre)-1] == ','})
 		}
 		i = j
 	}
@@ -429,10 +433,11 @@ func (d *Detector) matchWindows(out []rawMatch, c *compiledRule, buf []byte, ws 
 }
 
 // rank orders rules where their matches overlap: pack order, except that
-// a generic rule's guess comes after every other rule and after the known
-// values, whose findings are certain and critical.
+// a generic rule's guess (and a credential group's, which names no
+// provider) comes after every other rule and after the known values, whose
+// findings are certain and critical.
 func (d *Detector) rank(c *compiledRule) int {
-	if c.rule.Gate == rules.GateGeneric {
+	if c.rule.Gate == rules.GateGeneric || c.rule.Gate == rules.GateGroup {
 		return len(d.rules) + 1 + c.index
 	}
 	return c.index
@@ -488,7 +493,13 @@ func (d *Detector) keep(m *rawMatch, buf []byte, p purpose) (allowed string, ok 
 	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateCode && codeValue(buf, m.start, m.end) {
 		return "", false
 	}
+	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateValue && !judgedValue(buf, m.start, m.end) {
+		return "", false
+	}
 	if m.decoded == "" && m.rule >= 0 && placeholderLogin(buf, m.start, m.end) {
+		return "", false
+	}
+	if m.decoded == "" && m.rule >= 0 && (shellExpansion(buf, m.start) || sealed(buf, m.start, m.end) || m.commaSep && !argumentPair(buf, m.start)) {
 		return "", false
 	}
 	ls, le := lineBounds(buf, m.start, m.end)
@@ -514,7 +525,7 @@ const (
 // resolve filters matches and, where spans overlap, keeps the best-ranked
 // one: one secret is one finding. The result is sorted by start.
 func (d *Detector) resolve(ms []rawMatch, buf []byte, p purpose) []rawMatch {
-	return choose(d.filter(ms, buf, p))
+	return choose(d.judgeGroups(d.filter(ms, buf, p), buf))
 }
 
 // filter drops the matches keep rejects and marks inline-allowed ones.

@@ -48,12 +48,30 @@ var (
 // genericValue reports whether buf[start:end], matched by a generic rule,
 // is a credential by its name and value.
 func genericValue(buf []byte, start, end int) bool {
-	v := string(buf[start:end])
-	ls, le := lineBounds(buf, start, end)
+	ls, _ := lineBounds(buf, start, end)
 	name, quoted := nameBefore(buf[ls:start])
 	if !secretName(name) || !quoted && indexVariable(buf[ls:start], name) {
 		return false
 	}
+	return credentialValue(buf, start, end, name, quoted)
+}
+
+// judgedValue reports whether buf[start:end], matched by a rule with the
+// value gate (rules.GateValue), looks like key material: the generic
+// gate's judgement of the value, for rules whose context names it a
+// credential already (a --api-secret flag, mysql's -p).
+func judgedValue(buf []byte, start, end int) bool {
+	ls, _ := lineBounds(buf, start, end)
+	name, quoted := nameBefore(buf[ls:start])
+	return credentialValue(buf, start, end, name, quoted)
+}
+
+// credentialValue is the generic gate's judgement of a value assigned to
+// name: not code, a reference, a path or URL, words, an identifier or a
+// stand-in, and random-looking.
+func credentialValue(buf []byte, start, end int, name string, quoted bool) bool {
+	v := string(buf[start:end])
+	ls, le := lineBounds(buf, start, end)
 	if len(v) < minGenericLen || reference(v) || code(v, buf[end:le], quoted) || pathOrURL(v) {
 		return false
 	}
@@ -73,12 +91,29 @@ func codeValue(buf []byte, start, end int) bool {
 	v := string(buf[start:end])
 	ls, le := lineBounds(buf, start, end)
 	_, quoted := nameBefore(buf[ls:start])
-	return reference(v) || code(v, buf[end:le], quoted)
+	return reference(v) || code(v, buf[end:le], quoted) || keyedIdentifier(buf[ls:start], v, quoted)
+}
+
+// keyedIdentifier reports an unquoted identifier as the value of a quoted
+// key: in `{"ACCESS-SIGN": signature}` or `headers["X-MBX-APIKEY"] =
+// api_key` the key is a string literal and the value a variable. A raw
+// header in a log (`ACCESS-SIGN: b2xk…`) has no quoted key.
+func keyedIdentifier(prefix []byte, v string, quoted bool) bool {
+	if quoted || !placeholderIdent.MatchString(v) {
+		return false
+	}
+	p := bytes.TrimRight(prefix, " \t")
+	p = bytes.TrimRight(p, ":=")
+	p = bytes.TrimRight(p, " \t]")
+	return len(p) > 0 && (p[len(p)-1] == '"' || p[len(p)-1] == '\'')
 }
 
 // nameBefore finds the name assigned to in the text before a value:
 // `name = "`, `"name": `, `name: `, `name => '`, `name := `, `['name'] = `,
-// `key="name" value="`. quoted reports whether the value opens with a
+// `key="name" value="`, and the syntax forms every keyword rule's
+// separator takes (rules/default.yaml): Makefile `name ?= `, `::=`,
+// `:::=`, PHP `name .= `, Go `var name string = `, a setter call's
+// `setProperty("name", `. quoted reports whether the value opens with a
 // quote.
 func nameBefore(prefix []byte) (name string, quoted bool) {
 	i := len(prefix)
@@ -95,8 +130,12 @@ func nameBefore(prefix []byte) (name string, quoted bool) {
 		}
 	}
 	skip(" \t")
-	skip(":=>")
+	skip(":=>?.,") // =, :=, ::=, ?=, .=, =>, and a setter call's `"NAME", `
 	skip(" \t")
+	if j := i - len("string"); j > 0 && string(prefix[j:i]) == "string" && (prefix[j-1] == ' ' || prefix[j-1] == '\t') {
+		i = j // Go: var apiSecret string = "…"
+		skip(" \t")
+	}
 	skip("\"'`]")
 	end := i
 	for i > 0 && (isNameByte(prefix[i-1])) {

@@ -132,7 +132,7 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Versio
 		}
 		v.Scanned += int64(len(data))
 	}
-	v.Findings = d.findings(all, data)
+	v.Findings = d.findings(d.judgeGroups(all, data), data)
 	return v, nil
 }
 
@@ -160,7 +160,7 @@ func (d *Detector) scanWhole(v *Version, active []bool) error {
 	for k, m := range v.local {
 		v.lines[k] = lineOf(v.starts, m.start)
 	}
-	v.Findings = d.findings(ms, v.data)
+	v.Findings = d.findings(d.judgeGroups(ms, v.data), v.data)
 	v.Scanned = int64(len(v.data))
 	return nil
 }

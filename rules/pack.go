@@ -47,6 +47,19 @@ const GateGeneric = "generic"
 // code (a call, index or member access), a reference or a template.
 const GateCode = "code"
 
+// GateValue is the value gate of rules whose context names the value a
+// credential (a --api-secret flag, mysql's -p): the match counts when the
+// value looks like key material as the generic gate judges it, whatever
+// name stands before it.
+const GateValue = "value"
+
+// GateGroup is the value gate of a credential group's passphrase or
+// password: the match counts, even as words, when it is no code or
+// reference and the object, call or block around it holds a key and a
+// secret of key material (detector/group.go). It reads past the match's
+// line, so its rule is non-local.
+const GateGroup = "group"
+
 // PrefilterWordRun is the built-in prefilter of rules for a bare BIP-39
 // mnemonic, which holds no keyword: a run of at least twelve lowercase
 // words on one line, the whole of a quoted string or of an assigned value.
@@ -103,7 +116,9 @@ type Rule struct {
 
 	// Gate names a check of the value in Go beyond the pattern: "generic"
 	// (GateGeneric) judges the name and value as the generic rule does,
-	// "code" (GateCode) drops code and references only.
+	// "code" (GateCode) drops code and references only, "value"
+	// (GateValue) judges the value alone as the generic gate does, "group"
+	// (GateGroup) judges a passphrase with the key and secret beside it.
 	Gate string `yaml:"gate,omitempty"`
 
 	// Prefilter names a built-in scan that opens the windows of the rule's
