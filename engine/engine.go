@@ -79,14 +79,18 @@ func LoadPack(o Options) (*rules.Pack, error) {
 		if err != nil {
 			return nil, err
 		}
-		pack = pack.Merge(extra)
+		if pack, err = pack.Overlay(extra); err != nil {
+			return nil, err
+		}
 	}
 	for _, p := range o.ExtraRules {
 		extra, err := rules.Load(p)
 		if err != nil {
 			return nil, err
 		}
-		pack = pack.Merge(extra)
+		if pack, err = pack.Overlay(extra); err != nil {
+			return nil, err
+		}
 	}
 	return pack, nil
 }
@@ -116,6 +120,11 @@ func Load(o Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{Pack: pack}
+	for _, ov := range pack.Overrides {
+		if ov.Policy {
+			e.Warnings = append(e.Warnings, fmt.Sprintf("%s:%d: overrides the built-in policy rule %s (override: true): its findings are this pack's now", ov.File, ov.Line, ov.RuleID))
+		}
+	}
 	known, err := e.knownValues(o)
 	if err != nil {
 		return nil, err

@@ -45,6 +45,39 @@ type Report struct {
 	// scanned and why, and what the operator should know.
 	Skipped  []Skipped `json:"skipped"`
 	Warnings []string  `json:"warnings"`
+	// Suppressed (an addition to the contract) lists every finding a
+	// suppression accepted, with its mechanism: none is hidden.
+	Suppressed []Suppressed `json:"suppressed"`
+}
+
+// Suppressed is a finding a suppression accepted: the finding (masked, as
+// every finding), the mechanism that suppressed it and why in words.
+type Suppressed struct {
+	Finding
+	// Mechanism is inline, allow_paths, baseline, gitleaksignore, pack,
+	// blocked_paths or accepted (a policy change accepted with
+	// --accept-policy-changes).
+	Mechanism     string `json:"mechanism"`
+	Justification string `json:"justification"`
+}
+
+// justifications say in words what each suppression mechanism is.
+var justifications = map[scan.Suppression]string{
+	scan.SuppressedInline:         "an inline allow comment on the line (keygate:allow, gitleaks:allow or pragma: allowlist secret)",
+	scan.SuppressedPath:           "a glob of allow_paths in .keygate.yaml",
+	scan.SuppressedBaseline:       "an entry of the baseline file (keygate baseline)",
+	scan.SuppressedGitleaksIgnore: "an entry of .gitleaksignore",
+	scan.SuppressedPack:           "the accepted policy's rule packs no longer report it",
+	scan.SuppressedBlocked:        "the accepted policy's blocked_paths no longer block it",
+	scan.SuppressedAccepted:       "a policy change accepted with --accept-policy-changes",
+}
+
+// Justification says in words why a mechanism suppresses a finding.
+func Justification(m string) string {
+	if j, ok := justifications[scan.Suppression(m)]; ok {
+		return j
+	}
+	return m
 }
 
 // Tool names the producer.
@@ -59,6 +92,9 @@ type RulePack struct {
 	Version string   `json:"version"`
 	SHA256  string   `json:"sha256"`
 	Sources []string `json:"sources,omitempty"`
+	// Overrides (an addition to the contract) are the built-in rules the
+	// packs replaced with override: true; policy marks the policy's own.
+	Overrides []rules.Override `json:"overrides,omitempty"`
 }
 
 // Summary counts.
@@ -104,7 +140,14 @@ type Finding struct {
 	// credential's provider said: live, revoked or unknown, why, and the
 	// permissions it listed. Absent when not verified.
 	Verification *verifier.Verification `json:"verification,omitempty"`
+	// Detail says what a finding that is no secret is (source "policy": a
+	// suppression the range adds); it never holds a value.
+	Detail string `json:"detail,omitempty"`
 }
+
+// PolicyChange reports whether the finding is a suppression a range adds
+// (rule suppression-added-*), not a secret.
+func (f Finding) PolicyChange() bool { return f.Source == scan.SourcePolicy }
 
 // BlockedPath reports whether the finding is a committed blocked file,
 // rather than a secret in a file's content or in its name (both of which
@@ -167,29 +210,13 @@ func New(res *scan.Result, m Meta) *Report {
 		},
 	}
 	if m.Pack != nil {
-		r.RulePack = RulePack{Name: m.Pack.Name, Version: m.Pack.Version, SHA256: m.Pack.SHA256, Sources: m.Pack.Sources}
+		r.RulePack = RulePack{Name: m.Pack.Name, Version: m.Pack.Version, SHA256: m.Pack.SHA256, Sources: m.Pack.Sources, Overrides: m.Pack.Overrides}
 	}
 	for _, s := range res.Skipped {
 		r.Skipped = append(r.Skipped, Skipped{Path: s.Path, Reason: s.Reason})
 	}
 	for _, f := range res.Findings {
-		out := Finding{
-			RuleID: f.RuleID, Severity: f.Severity, Path: f.Path, Line: f.Line, Column: f.Column,
-			Commit: optional(f.Commit), Author: optional(f.Author), Date: optional(f.Date),
-			SecretMasked: f.Masked, Fingerprint: f.Fingerprint, Source: f.Source, EnvName: optional(f.EnvName),
-			Decoded: f.Decoded,
-		}
-		if res.Mode == scan.ModeHistory {
-			out.TimesAdded = f.TimesAdded
-			out.PresentAtTip = &f.AtTip
-		}
-		help := ""
-		if m.Pack != nil {
-			if rule := m.Pack.Rule(f.RuleID); rule != nil {
-				help = rule.Help
-			}
-		}
-		out.Help = fixText(out, res.Mode, help)
+		out := newFinding(f, res.Mode, m.Pack)
 		if v := f.Verification; v != nil {
 			out.Verification = v
 			out.Help = liveHelp(*v, out.Help)
@@ -202,8 +229,35 @@ func New(res *scan.Result, m Meta) *Report {
 		r.Summary.ByRule[f.RuleID]++
 		r.Summary.BySeverity[string(f.Severity)]++
 	}
+	r.Suppressed = []Suppressed{}
+	for _, f := range res.Suppressed {
+		r.Suppressed = append(r.Suppressed, Suppressed{Finding: newFinding(f, res.Mode, m.Pack),
+			Mechanism: string(f.Suppressed), Justification: Justification(string(f.Suppressed))})
+	}
 	r.Status = status(len(r.Findings), len(r.Errors))
 	return r
+}
+
+// newFinding is a scan finding as the report shows it.
+func newFinding(f scan.Finding, mode scan.Mode, pack *rules.Pack) Finding {
+	out := Finding{
+		RuleID: f.RuleID, Severity: f.Severity, Path: f.Path, Line: f.Line, Column: f.Column,
+		Commit: optional(f.Commit), Author: optional(f.Author), Date: optional(f.Date),
+		SecretMasked: f.Masked, Fingerprint: f.Fingerprint, Source: f.Source, EnvName: optional(f.EnvName),
+		Decoded: f.Decoded, Detail: f.Detail,
+	}
+	if mode == scan.ModeHistory {
+		out.TimesAdded = f.TimesAdded
+		out.PresentAtTip = &f.AtTip
+	}
+	help := ""
+	if pack != nil {
+		if rule := pack.Rule(f.RuleID); rule != nil {
+			help = rule.Help
+		}
+	}
+	out.Help = fixText(out, mode, help)
+	return out
 }
 
 func status(findings, errors int) Status {

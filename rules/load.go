@@ -144,7 +144,7 @@ func decodePack(path string, data []byte) (*Pack, error) {
 type Error = yamlfile.Error
 
 var fieldHelp = map[string]string{
-	"rules.Rule":  "a rule has id, description, family, severity, keywords, pattern, secret_group, min_entropy, checksum, verify, paths, allow, allow_paths, examples, negative_examples, help",
+	"rules.Rule":  "a rule has id, description, family, severity, keywords, pattern, secret_group, min_entropy, checksum, verify, paths, allow, allow_paths, examples, negative_examples, help, override",
 	"rules.Pack":  "a pack has name, version, family, rules, allow",
 	"rules.Allow": "allow has placeholders, paths",
 }
@@ -167,7 +167,7 @@ func Parse(name string, data []byte) (*Pack, error) {
 			p.Rules[i].Line = lines[i]
 		}
 	}
-	if err := p.validate(name, doc.Line); err != nil {
+	if err := joinErrs([]error{p.validate(name, doc.Line), p.refuseAllowAll(name, doc)}); err != nil {
 		return nil, err
 	}
 	p.addSource(name, data)
@@ -191,3 +191,6 @@ func ruleLines(doc *yaml.Node) []int {
 	}
 	return nil
 }
+
+// joinErrs joins the errors that are not nil (nil when none is).
+func joinErrs(errs []error) error { return errors.Join(errs...) }

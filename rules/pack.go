@@ -79,6 +79,8 @@ type Pack struct {
 	// SHA256 is the digest of the bytes of every source, in merge order,
 	// so a report names exactly which rules produced it.
 	SHA256 string `yaml:"-"`
+	// Overrides are the built-in rules extra packs replaced (Overlay).
+	Overrides []Override `yaml:"-"`
 
 	digest []byte
 	// converted: decoded from another tool's format (see Converted).
@@ -125,6 +127,11 @@ type Rule struct {
 	// pattern where no keyword can ("word-run", PrefilterWordRun), instead
 	// of its keywords: it finds every line the pattern can match.
 	Prefilter string `yaml:"prefilter,omitempty"`
+
+	// Override must be true for a rule of an extra pack that replaces a
+	// built-in rule of the same id; the replacement is shown in every
+	// output.
+	Override bool `yaml:"override,omitempty"`
 
 	// File and Line locate the rule's definition, for error messages.
 	File string `yaml:"-"`
@@ -197,7 +204,9 @@ func LoadWithExtras(extra []string) (*Pack, error) {
 		if err != nil {
 			return nil, err
 		}
-		p = p.Merge(e)
+		if p, err = p.Overlay(e); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }
@@ -222,6 +231,7 @@ func (p *Pack) clone() *Pack {
 	c.Allow.Placeholders = slices.Clone(p.Allow.Placeholders)
 	c.Allow.Paths = slices.Clone(p.Allow.Paths)
 	c.Sources = slices.Clone(p.Sources)
+	c.Overrides = slices.Clone(p.Overrides)
 	c.digest = slices.Clone(p.digest)
 	return &c
 }

@@ -42,6 +42,7 @@ func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, 
 	opts.scanPaths(r, historyPaths(h))
 	memo := fingerprints{}
 	found := make([]Finding, len(adds))
+	var blobs *source.BlobReader
 	for i, a := range adds {
 		var f Finding
 		if a.blocked {
@@ -51,6 +52,24 @@ func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, 
 		}
 		setCommit(&f, h.Commits[a.commit])
 		f.TimesAdded, f.AtTip = a.times, a.atTip
+		err := opts.trustInline(r, &f, func() ([]byte, error) {
+			if a.member != "" {
+				// A comment inside an archive member is judged by no
+				// base line: it is a policy change, shown, never trusted.
+				return nil, nil
+			}
+			if blobs == nil {
+				rs, err := repo.NewBlobReaders(1)
+				if err != nil {
+					return nil, err
+				}
+				blobs = rs[0]
+			}
+			return blobs.Read(h.Blobs[a.blob].ID)
+		})
+		if err != nil {
+			return nil, err
+		}
 		found[i] = f
 	}
 	opts.verifyAdditions(ctx, adds, found)
@@ -83,6 +102,7 @@ type addition struct {
 	commit  int    // in History.Commits
 	finding detector.Finding
 	blocked bool // a blocked path, not a secret
+	blob    int  // the file that added it, in History.Blobs
 	times   int
 	atTip   bool
 }
@@ -120,7 +140,7 @@ func attribute(h *source.History, results []streamResult, blocked []string) []*a
 			a.times++
 			return
 		}
-		a := &addition{path: ch.Path, member: member, commit: int(ch.Commit), finding: f, blocked: isBlocked, times: 1}
+		a := &addition{path: ch.Path, member: member, commit: int(ch.Commit), finding: f, blocked: isBlocked, times: 1, blob: int(ch.Blob)}
 		byKey[k] = a
 		out = append(out, a)
 	}

@@ -41,6 +41,13 @@ type Request struct {
 	// Verify, when set, asks providers whether found credentials are live
 	// (scan --verify).
 	Verify *verifier.Stage
+	// InlineTrusted and AcceptPolicyChanges: see Options. PolicyChanges
+	// are the suppressions the range adds outside its files' lines (its
+	// configuration, ignore file, baseline and packs, diffed by package
+	// trust), filed as findings or, accepted, as suppressions.
+	InlineTrusted       func(path string, line []byte) bool
+	AcceptPolicyChanges bool
+	PolicyChanges       []Finding
 }
 
 // Mode is the latest.json mode of the request.
@@ -95,7 +102,8 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 		return nil, err
 	}
 	opts := Options{Detector: s.Detector, AllowPaths: req.Config.AllowPaths, Baseline: s.Baseline, GitleaksIgnore: ignore, Verify: req.Verify,
-		Containers: req.Config.Containers.Limits()}
+		Containers:    req.Config.Containers.Limits(),
+		InlineTrusted: req.InlineTrusted, AcceptPolicyChanges: req.AcceptPolicyChanges}
 	if req.Stdin != nil {
 		r := StreamContext(ctx, opts, req.Stdin)
 		r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
@@ -116,6 +124,10 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 		}
 		if err != nil {
 			return nil, err
+		}
+		if len(req.PolicyChanges) > 0 {
+			opts.filePolicy(r, req.PolicyChanges)
+			sortFindings(r)
 		}
 		r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
 		return r, nil

@@ -42,6 +42,15 @@ const (
 	SuppressedBaseline Suppression = "baseline"
 	// SuppressedGitleaksIgnore: an entry of .gitleaksignore.
 	SuppressedGitleaksIgnore Suppression = "gitleaksignore"
+	// SuppressedPack: the rule packs (or blocked_paths) the range's
+	// accepted policy changes brought in no longer report it.
+	SuppressedPack Suppression = "pack"
+	// SuppressedBlocked: a blocked path the accepted policy no longer
+	// blocks.
+	SuppressedBlocked Suppression = "blocked_paths"
+	// SuppressedAccepted: a policy change (a suppression-added finding)
+	// the operator accepted with --accept-policy-changes.
+	SuppressedAccepted Suppression = "accepted"
 )
 
 // StdinPath labels findings in standard input.
@@ -75,6 +84,9 @@ type Finding struct {
 	// Verification is the provider's verdict on the credential (scan
 	// --verify), nil when not verified. It holds no value.
 	Verification *verifier.Verification
+	// Detail says, for a finding that is not a secret (a policy change,
+	// source SourcePolicy), what it is; it never holds a value.
+	Detail string
 }
 
 // Result is what a scan found and how much it read.
@@ -99,6 +111,15 @@ type Options struct {
 	Baseline   *baseline.File
 	// GitleaksIgnore holds the root's .gitleaksignore entries, if any.
 	GitleaksIgnore *gitleaksignore.List
+	// InlineTrusted, when set (a range judged by its base), decides
+	// whether an inline allow comment counts: it is given the finding's
+	// path and the text of its line, and says whether the base held that
+	// same line. An allow comment it rejects is a policy change
+	// (suppression-added-inline). Nil trusts every comment.
+	InlineTrusted func(path string, line []byte) bool
+	// AcceptPolicyChanges files policy changes as accepted suppressions
+	// (and lets the comments they add count) instead of findings.
+	AcceptPolicyChanges bool
 	// Workers defaults to the number of CPUs.
 	Workers int
 	// Verify, when set, asks each credential's provider whether it is live

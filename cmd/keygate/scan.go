@@ -18,6 +18,7 @@ import (
 	"github.com/keygate/keygate/sarif"
 	"github.com/keygate/keygate/scan"
 	"github.com/keygate/keygate/source"
+	"github.com/keygate/keygate/trust"
 )
 
 type scanFlags struct {
@@ -40,6 +41,7 @@ type scanFlags struct {
 	// ref updates); else --range, else every ref.
 	revs   func(*source.Repo) (source.Revs, error)
 	verify bool
+	accept bool
 }
 
 func newScanCmd(a *app) *cobra.Command {
@@ -98,6 +100,7 @@ stderr and in the report's warnings), not an error.`,
 	fl.StringVar(&f.format, "format", "text", "stdout format: text, json, markdown, junit or github (workflow-command annotations, at most 50)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print findings and errors only: no progress, hints, summary or warnings")
 	fl.BoolVar(&f.verify, "verify", false, "ask each complete credential's provider whether it is live (one read-only signed call each; see README): never in the commit gate")
+	fl.BoolVar(&f.accept, "accept-policy-changes", false, "with --range, accept the suppressions the range adds (judged by the head's policy; what it suppresses is listed): for a maintainer, never set from the change itself")
 	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 only for findings of `SEVERITY` or above (low, medium, high, critical); the report keeps them all")
 	return cmd
 }
@@ -132,6 +135,9 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	}
 	if f.verify && f.staged {
 		return usageErr(fmt.Errorf("--verify sends found credentials to their providers: it is not for the commit gate (--staged); verify with a path or history scan"))
+	}
+	if f.accept && f.rangeSpec == "" {
+		return usageErr(fmt.Errorf("--accept-policy-changes applies to a range scan (--range BASE..HEAD)"))
 	}
 	if f.envFile != "" && f.noEnvFile {
 		return usageErr(fmt.Errorf("--env-file and --no-env-file contradict each other"))
@@ -208,12 +214,22 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		req.Revs, err = resolveRevs(root, f)
 		err = scan.MaskError(setup.Detector, err)
 	}
+	// A range judges someone else's change: the base's policy decides.
+	var rng *trust.Range
+	if err == nil && f.rangeSpec != "" {
+		if rng, err = rangePolicy(root, req.Revs, &req, &eopts, f.accept); err == nil {
+			setup, err = engine.Load(eopts)
+		}
+	}
 	var res *scan.Result
 	if err == nil && f.verify {
-		req.Verify, err = newVerifyStage(setup, cfg)
+		req.Verify, err = newVerifyStage(setup, req.Config)
 	}
 	if err == nil {
 		res, err = scan.Run(cmd.Context(), req, setup)
+	}
+	if err == nil && f.accept {
+		err = hiddenByAccepted(cmd.Context(), rng, req, eopts, res)
 	}
 	// The progress line is cleared before anything else is printed.
 	prog.stop()

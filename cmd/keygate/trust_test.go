@@ -1,0 +1,204 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/keygate/keygate/internal/fixture"
+	"github.com/keygate/keygate/report"
+)
+
+// secretLine is a real-format Bitget secret assignment.
+const secretLine = "BOT1_BITGET_API_SECRET=" + fixture.BitgetSecret
+
+// trustAttack is one way a pull request could suppress its own secret.
+type trustAttack struct {
+	name string
+	// pr writes the pull request's files (the secret and the suppression).
+	pr func(g *gitRepo)
+	// rule is the suppression-added finding the range must report.
+	rule string
+	// mechanism is how the accepted policy suppresses the finding.
+	mechanism string
+}
+
+// neverRule is a rule of id that never matches real text.
+func neverRule(id string, override bool) string {
+	o := ""
+	if override {
+		o = "    override: true\n"
+	}
+	return "  - id: " + id + "\n" + o + "    severity: low\n    keywords: [zzzqqq]\n    pattern: 'zzzqqq_([0-9]{40})'\n    secret_group: 1\n    examples: ['zzzqqq_0123456789012345678901234567890123456789']\n"
+}
+
+var trustAttacks = []trustAttack{
+	{"inline comment", func(g *gitRepo) {
+		g.write("bots/config.py", secretLine+"  # keygate:allow\n")
+	}, "suppression-added-inline", "inline"},
+	{"pragma comment", func(g *gitRepo) {
+		g.write("bots/config.py", secretLine+"  # pragma: allowlist secret\n")
+	}, "suppression-added-inline", "inline"},
+	{".gitleaksignore line", func(g *gitRepo) {
+		g.write("bots/config.py", secretLine+"\n")
+		g.write(".gitleaksignore", "bots/config.py:bitget-api-secret:1\n")
+	}, "suppression-added-gitleaksignore", "gitleaksignore"},
+	{"allow_paths", func(g *gitRepo) {
+		g.write("bots/config.py", secretLine+"\n")
+		g.write(".keygate.yaml", "allow_paths: ['**']\n")
+	}, "suppression-added-config", "allow_paths"},
+	{"committed baseline", func(g *gitRepo) {
+		g.write("bots/config.py", secretLine+"\n")
+		res := runCLI(g.t, g.dir, nil, "baseline", "bots/config.py")
+		require.Equal(g.t, exitPass, res.code, res.combined)
+	}, "suppression-added-baseline", "baseline"},
+	{"blocked_paths: []", func(g *gitRepo) {
+		g.write("env/.env", "LOG_LEVEL=info\n")
+		g.write(".keygate.yaml", "blocked_paths: []\n")
+	}, "suppression-added-config", "blocked_paths"},
+	{"redefining pack", func(g *gitRepo) {
+		g.write("bots/config.py", secretLine+"\n")
+		g.write(".keygate.yaml", "rules: [packs/team.yaml]\n")
+		g.write("packs/team.yaml", "name: team\nrules:\n"+neverRule("bitget-api-secret", true)+neverRule("bot-bitget-credential", true)+neverRule("generic-secret-assignment", true))
+	}, "suppression-added-pack", "pack"},
+	{"pack allow.paths", func(g *gitRepo) {
+		g.write("bots/config.py", secretLine+"\n")
+		g.write(".keygate.yaml", "rules: [packs/team.yaml]\n")
+		g.write("packs/team.yaml", "name: team\nrules:\n  - id: team-token\n    severity: low\n    keywords: [zzzqqq]\n    pattern: 'zzzqqq_([0-9]{40})'\n    secret_group: 1\n    examples: ['zzzqqq_0123456789012345678901234567890123456789']\nallow:\n  paths: ['bots/config.py']\n")
+	}, "suppression-added-pack", "pack"},
+}
+
+// A pull request cannot suppress its own secret: a range is judged by its
+// base's policy, each suppression it adds is a finding naming the
+// mechanism, and a maintainer's --accept-policy-changes passes it while
+// still listing the secret as suppressed.
+func TestRangeJudgedByBase(t *testing.T) {
+	t.Parallel()
+	for _, at := range trustAttacks {
+		t.Run(at.name, func(t *testing.T) {
+			t.Parallel()
+			g := newGitRepo(t)
+			g.write("docs/readme.md", "hello\n")
+			g.commit("base")
+			g.git("checkout", "-q", "-b", "pr")
+			at.pr(g)
+			g.commit("the pull request")
+
+			res := runCLI(t, g.dir, nil, "scan", "--range", "main..pr", "--format", "json", "--no-env-file")
+			require.Equal(t, exitFail, res.code, res.combined)
+			rep := decodeReport(t, res.stdout, res.combined)
+			rules := map[string]bool{}
+			for _, f := range rep.Findings {
+				rules[f.RuleID] = true
+			}
+			assert.True(t, rules[at.rule], "want %s among %v", at.rule, rep.Findings)
+			if at.mechanism == "blocked_paths" {
+				assert.True(t, rules["blocked-path"], "the base still blocks env/.env: %v", rep.Findings)
+			} else {
+				assert.True(t, rules["bitget-api-secret"], "the base's policy reports the secret: %v", rep.Findings)
+			}
+			assert.NotContains(t, res.combined, fixture.BitgetSecret)
+
+			res = runCLI(t, g.dir, nil, "scan", "--range", "main..pr", "--format", "json", "--no-env-file", "--accept-policy-changes")
+			require.Equal(t, exitPass, res.code, res.combined)
+			rep = decodeReport(t, res.stdout, res.combined)
+			assert.Empty(t, rep.Findings)
+			var accepted, suppressed []report.Suppressed
+			for _, s := range rep.Suppressed {
+				if s.Mechanism == "accepted" {
+					accepted = append(accepted, s)
+				} else {
+					suppressed = append(suppressed, s)
+				}
+			}
+			require.NotEmpty(t, accepted, "the policy change is listed as accepted")
+			assert.Contains(t, func() []string {
+				var ids []string
+				for _, s := range accepted {
+					ids = append(ids, s.RuleID)
+				}
+				return ids
+			}(), at.rule)
+			require.NotEmpty(t, suppressed, "what it suppresses is listed")
+			assert.Equal(t, at.mechanism, suppressed[0].Mechanism, "%+v", suppressed)
+			assert.NotEmpty(t, suppressed[0].Justification)
+			assert.NotContains(t, res.combined, fixture.BitgetSecret)
+		})
+	}
+}
+
+// A suppression the base already held still applies to a range, and the
+// working-tree scan keeps the local policy.
+func TestRangeKeepsTheBasesSuppressions(t *testing.T) {
+	t.Parallel()
+	g := newGitRepo(t)
+	g.write(".keygate.yaml", "allow_paths: ['fixtures/**']\n")
+	g.write(".gitleaksignore", "bots/old.py:bitget-api-secret:2\n")
+	g.write("bots/allowed.py", "x = 1\n"+secretLine+"  # keygate:allow\n")
+	g.commit("base")
+	g.git("checkout", "-q", "-b", "pr")
+	g.write("fixtures/sample.env", secretLine+"\n")
+	g.write("bots/old.py", "# moved\n"+secretLine+"\n")
+	g.write("bots/allowed.py", "x = 1\n")
+	g.commit("drop the line")
+	g.write("bots/allowed.py", "x = 1\n"+secretLine+"  # keygate:allow\n")
+	g.commit("bring it back, as the base had it")
+
+	res := runCLI(t, g.dir, nil, "scan", "--range", "main..pr", "--format", "json", "--no-env-file")
+	require.Equal(t, exitPass, res.code, res.combined)
+	rep := decodeReport(t, res.stdout, res.combined)
+	got := map[string]string{}
+	for _, s := range rep.Suppressed {
+		got[s.Path] = s.Mechanism
+	}
+	assert.Equal(t, map[string]string{"fixtures/sample.env": "allow_paths", "bots/old.py": "gitleaksignore", "bots/allowed.py": "inline"}, got)
+
+	// The head's working tree may say anything: a range reads commits.
+	g.write(".keygate.yaml", "allow_paths: ['**']\nblocked_paths: []\n")
+	g.write("bots/new.py", secretLine+"\n")
+	g.commit("widen")
+	res = runCLI(t, g.dir, nil, "scan", "--range", "main..pr", "--format", "json", "--no-env-file")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	// A working-tree scan of the same files uses the local configuration.
+	res = runCLI(t, g.dir, nil, "scan", "--format", "json", "--no-env-file", "bots/new.py")
+	assert.Equal(t, exitPass, res.code, res.combined)
+}
+
+// A pack reusing a built-in id without override: true, or allowing every
+// value, is refused at its file and line (exit 2); in a range it is judged
+// by the base (the pack is a policy change, exit 1) and refused when a
+// maintainer would accept it.
+func TestPackRedefinitionsRefused(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, pack, where string }{
+		{"redefine without override", "name: team\nrules:\n" + neverRule("bitget-api-secret", false), "packs/team.yaml:3"},
+		{"allow every placeholder", "name: team\nrules:\n" + neverRule("team-token", false) + "allow:\n  placeholders: ['x', '.*']\n", "packs/team.yaml:10"},
+		{"allow the empty string", "name: team\nrules:\n" + neverRule("team-token", false) + "allow:\n  placeholders: ['^(sample)?$']\n", "packs/team.yaml:10"},
+		{"allow every path", "name: team\nrules:\n" + neverRule("team-token", false) + "allow:\n  paths: ['**']\n", "packs/team.yaml:10"},
+		{"rule allow matching all", "name: team\nrules:\n" + neverRule("team-token", false) + "    allow: ['.+']\n", "packs/team.yaml:9"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			g := newGitRepo(t)
+			g.write("docs/readme.md", "hello\n")
+			g.commit("base")
+			g.git("checkout", "-q", "-b", "pr")
+			g.write("bots/config.py", secretLine+"\n")
+			g.write(".keygate.yaml", "rules: [packs/team.yaml]\n")
+			g.write("packs/team.yaml", tc.pack)
+			g.commit("the pull request")
+
+			res := runCLI(t, g.dir, nil, "scan", "--no-env-file", "bots/config.py")
+			assert.Equal(t, exitUsage, res.code, res.combined)
+			assert.Contains(t, res.stderr, tc.where)
+			res = runCLI(t, g.dir, nil, "scan", "--range", "main..pr", "--format", "json", "--no-env-file")
+			assert.Equal(t, exitFail, res.code, res.combined)
+			assert.Contains(t, res.stdout, "suppression-added-pack")
+			res = runCLI(t, g.dir, nil, "scan", "--range", "main..pr", "--no-env-file", "--accept-policy-changes")
+			assert.Equal(t, exitUsage, res.code, res.combined)
+			assert.Contains(t, res.stderr, tc.where)
+			assert.NotContains(t, res.combined, fixture.BitgetSecret)
+		})
+	}
+}
