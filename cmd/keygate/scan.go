@@ -209,16 +209,17 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	}
 
 	start := time.Now()
-	setup, err := engine.Load(eopts)
-	if err == nil && f.history {
-		req.Revs, err = resolveRevs(root, f)
-		err = scan.MaskError(setup.Detector, err)
-	}
-	// A range judges someone else's change: the base's policy decides.
+	var setup *engine.Engine
 	var rng *trust.Range
-	if err == nil && f.rangeSpec != "" {
-		if rng, err = rangePolicy(root, req.Revs, &req, &eopts, f.accept); err == nil {
-			setup, err = engine.Load(eopts)
+	if f.rangeSpec != "" && f.revs == nil {
+		// A range judges someone else's change: the base's policy
+		// decides, so the working tree's is never loaded.
+		setup, rng, err = rangeEngine(root, f, &req, &eopts)
+	} else {
+		setup, err = engine.Load(eopts)
+		if err == nil && f.history {
+			req.Revs, err = resolveRevs(root, f)
+			err = scan.MaskError(setup.Detector, err)
 		}
 	}
 	var res *scan.Result

@@ -10,6 +10,26 @@ import (
 	"github.com/keygate/keygate/trust"
 )
 
+// rangeEngine resolves a range and loads the engine of its base's policy
+// (rangePolicy). An error about the revisions is masked with the engine
+// of the local policy where that loads, as other scans mask theirs.
+func rangeEngine(root string, f scanFlags, req *scan.Request, eopts *engine.Options) (*engine.Engine, *trust.Range, error) {
+	revs, err := resolveRevs(root, f)
+	if err != nil {
+		if local, lerr := engine.Load(*eopts); lerr == nil {
+			err = scan.MaskError(local.Detector, err)
+		}
+		return nil, nil, err
+	}
+	req.Revs = revs
+	rng, err := rangePolicy(root, revs, req, eopts, f.accept)
+	if err != nil {
+		return nil, nil, err
+	}
+	setup, err := engine.Load(*eopts)
+	return setup, rng, err
+}
+
 // rangePolicy makes a range scan judged by its base: the request and the
 // engine read the base commit's policy (the head's when the operator
 // accepts the range's policy changes), inline allow comments count only
@@ -59,6 +79,7 @@ func hiddenByAccepted(ctx context.Context, rng *trust.Range, req scan.Request, e
 	}
 	req.Config, req.Policy, req.PolicyName = rng.BaseConfig, rng.BaseFS, rng.BaseName()
 	req.AcceptPolicyChanges, req.PolicyChanges = false, nil
+	req.Verify = nil // the head's scan asked the providers already
 	eopts.Config, eopts.Policy, eopts.PolicyName = req.Config, req.Policy, req.PolicyName
 	base, err := engine.Load(eopts)
 	if err != nil {
