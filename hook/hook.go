@@ -1,8 +1,11 @@
-// Package hook installs keygate as a plain git pre-commit hook, for
-// repositories that do not use the pre-commit framework. It writes the hook
-// where git runs hooks, as git itself says (never a guess from the
-// layout), proves that git runs it, never overwrites a hook it did not
-// write unless told to, and never writes through a symlink.
+// Package hook installs keygate as plain git hooks, for repositories that
+// do not use the pre-commit framework: pre-commit and pre-push in a clone,
+// pre-receive on a server's bare repository. It writes each hook where git
+// runs hooks, as git itself says (never a guess from the layout), proves
+// that git runs it without anything a user could set to skip it, never
+// overwrites a hook it did not write unless told to, never writes through
+// a symlink, and undoes exactly what it did. It also reads the ref
+// updates git hands the push hooks (updates.go).
 package hook
 
 import (
@@ -18,16 +21,30 @@ import (
 // Marker identifies a hook file written by keygate.
 const Marker = "# keygate: managed hook"
 
-// ChainedName is the file a foreign hook is moved to by --chain.
-const ChainedName = "pre-commit.keygate-chained"
+// ErrForeignHook is wrapped by a *ForeignHookError: a hook that keygate
+// did not write exists and Options neither chain nor force.
+var ErrForeignHook = errors.New("a hook that keygate did not write exists")
 
-// ErrForeignHook is returned when a hook that keygate did not write exists
-// and Options neither chain nor force.
-var ErrForeignHook = errors.New("a pre-commit hook that keygate did not write exists")
+// ForeignHookError names the hook that is in the way.
+type ForeignHookError struct {
+	Path string
+	Kind Kind
+}
+
+func (e *ForeignHookError) Error() string {
+	return fmt.Sprintf("%s: a %s hook that keygate did not write exists", e.Path, e.Kind)
+}
+
+// Is makes errors.Is(err, ErrForeignHook) hold.
+func (e *ForeignHookError) Is(target error) bool { return target == ErrForeignHook }
 
 // ErrForceAndChain is returned for Options that both replace a foreign
 // hook and keep it.
 var ErrForceAndChain = errors.New("force and chain contradict each other: replace the hook, or keep it and chain it")
+
+// ErrBareClientHook is returned for a clone's hook (pre-commit, pre-push)
+// asked of a bare repository, where nobody commits or pushes from.
+var ErrBareClientHook = errors.New("a bare repository has no commits to hook: it takes the pre-receive hook")
 
 // Options for Install.
 type Options struct {
@@ -35,14 +52,25 @@ type Options struct {
 	Force, Chain bool
 	// Command is how the hook starts keygate (default "keygate", from PATH).
 	Command string
+	// Kinds to install; empty: ClientKinds in a clone, ServerKinds in a
+	// bare repository.
+	Kinds []Kind
 }
 
-// Dir returns the directory git runs hooks from for the work tree that
-// contains dir, as git itself resolves it (git rev-parse --git-path
-// hooks): core.hooksPath from any config level, with ~ expanded and a
-// relative path taken from the work tree's top, else the common git
-// directory's hooks, which linked work trees share.
-func Dir(dir string) (string, error) {
+// Location is where git runs a repository's hooks.
+type Location struct {
+	Dir  string
+	Bare bool
+}
+
+// Path is the file git runs for kind.
+func (l Location) Path(k Kind) string { return filepath.Join(l.Dir, string(k)) }
+
+// Locate asks git where the repository containing dir runs hooks (git
+// rev-parse --git-path hooks): core.hooksPath from any config level, with
+// ~ expanded and a relative path taken from the work tree's top, else the
+// common git directory's hooks, which linked work trees share.
+func Locate(dir string) (Location, error) {
 	cmd := exec.Command("git", "rev-parse", "--is-bare-repository", "--git-path", "hooks")
 	cmd.Dir = dir
 	var stderr bytes.Buffer
@@ -50,84 +78,131 @@ func Dir(dir string) (string, error) {
 	out, err := cmd.Output()
 	if err != nil {
 		if msg := strings.TrimSpace(stderr.String()); msg != "" {
-			return "", fmt.Errorf("%s: %s", dir, msg)
+			return Location{}, fmt.Errorf("%s: %s", dir, msg)
 		}
-		return "", fmt.Errorf("%s: ask git where hooks live: %w", dir, err)
+		return Location{}, fmt.Errorf("%s: ask git where hooks live: %w", dir, err)
 	}
 	bare, hooks, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
-	if bare == "true" {
-		return "", fmt.Errorf("%s: a bare repository has no commits to hook", dir)
-	}
 	if !filepath.IsAbs(hooks) {
 		hooks = filepath.Join(dir, hooks)
 	}
-	return filepath.Clean(hooks), nil
+	return Location{Dir: filepath.Clean(hooks), Bare: bare == "true"}, nil
 }
 
-// Script is the hook's text.
-func Script(command string, chained bool) string {
-	var b strings.Builder
-	b.WriteString("#!/bin/sh\n" + Marker + " (keygate hook install). Remove this file to uninstall.\n")
-	// Install runs the hook through git once to prove git runs it.
-	b.WriteString("if [ -n \"$" + probeEnv + "\" ]; then echo " + probeReply + "; exit 0; fi\n")
-	if chained {
-		b.WriteString(`hooks=$(dirname "$0")` + "\n")
-		b.WriteString(`"$hooks/` + ChainedName + `" "$@" || exit $?` + "\n")
+// Dir returns the directory git runs a clone's hooks from (see Locate);
+// a bare repository is an error.
+func Dir(dir string) (string, error) {
+	loc, err := Locate(dir)
+	if err != nil {
+		return "", err
 	}
+	if loc.Bare {
+		return "", fmt.Errorf("%s: %w", dir, ErrBareClientHook)
+	}
+	return loc.Dir, nil
+}
+
+// Script is the text of a hook of kind k that starts keygate with
+// command, running a chained original hook first.
+func Script(k Kind, command string, chained bool) string {
+	var b strings.Builder
+	b.WriteString("#!/bin/sh\n" + Marker + " (keygate hook install). Remove with: keygate hook uninstall\n")
+	// Install and Status prove that git runs this very file: they write a
+	// one-time nonce beside it and have git run it with the nonce as the
+	// only argument. Nothing in the environment, and no argument git
+	// gives a hook, can make it skip the scan.
+	b.WriteString("# To skip it once on purpose: git commit --no-verify / git push --no-verify (CI scans again).\n")
+	fmt.Fprintf(&b, "if [ \"$#\" -eq 1 ] && [ -f \"$0.keygate-probe\" ] && [ \"$1\" = \"%s$(cat \"$0.keygate-probe\")\" ]; then echo \"%s $1\"; exit 0; fi\n", probeArg, probeReply)
 	fmt.Fprintf(&b, "if ! command -v %s >/dev/null 2>&1; then\n", command)
 	b.WriteString("  echo 'keygate: not found on PATH; install it with: go install github.com/keygate/keygate/cmd/keygate@latest' >&2\n  exit 1\nfi\n")
-	fmt.Fprintf(&b, "exec %s scan --staged\n", command)
+	if chained {
+		b.WriteString(`hooks=$(dirname "$0")` + "\n")
+		chain := `"$hooks/` + k.ChainedName() + `" "$@"`
+		if k.readsStdin() {
+			// Both read git's ref lines: keep them for the second.
+			b.WriteString("input=$(cat)\n")
+			b.WriteString(`printf '%s\n' "$input" | ` + chain + " || exit $?\n")
+			fmt.Fprintf(&b, "printf '%%s\\n' \"$input\" | exec %s %s\n", command, k.Args())
+			return b.String()
+		}
+		b.WriteString(chain + " || exit $?\n")
+	}
+	fmt.Fprintf(&b, "exec %s %s\n", command, k.Args())
 	return b.String()
 }
 
-// Install writes the pre-commit hook and returns its path.
-func Install(dir string, opts Options) (string, error) {
+// Install writes the hooks of opts.Kinds and returns their paths. No hook
+// is written unless every one can be: a foreign hook in the way of one
+// leaves all untouched.
+func Install(dir string, opts Options) ([]string, error) {
 	if opts.Force && opts.Chain {
-		return "", ErrForceAndChain
+		return nil, ErrForceAndChain
 	}
 	if opts.Command == "" {
 		opts.Command = "keygate"
 	}
-	hooks, err := Dir(dir)
+	loc, err := Locate(dir)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	if err := os.MkdirAll(hooks, 0o755); err != nil {
-		return "", fmt.Errorf("create %s: %w", hooks, err)
-	}
-	path := filepath.Join(hooks, "pre-commit")
-	existing, err := os.ReadFile(path)
-	chained := false
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-	case err != nil:
-		return "", fmt.Errorf("read %s: %w", path, err)
-	case bytes.Contains(existing, []byte(Marker)):
-		// Ours: rewrite it, keeping a chain we set up before.
-		chained = bytes.Contains(existing, []byte(ChainedName))
-	case opts.Chain:
-		if err := os.Rename(path, filepath.Join(hooks, ChainedName)); err != nil {
-			return "", fmt.Errorf("keep the existing hook: %w", err)
-		}
-		chained = true
-	case !opts.Force:
-		return "", fmt.Errorf("%s: %w", path, ErrForeignHook)
-	}
-	// A hook that is a symlink (a hooks folder shared between
-	// repositories) is replaced, never written through: its target is
-	// someone else's file.
-	if st, err := os.Lstat(path); err == nil && st.Mode()&os.ModeSymlink != 0 && !chained {
-		if err := os.Remove(path); err != nil {
-			return "", fmt.Errorf("replace the symlink %s: %w", path, err)
+	kinds := opts.Kinds
+	if len(kinds) == 0 {
+		kinds = ClientKinds
+		if loc.Bare {
+			kinds = ServerKinds
 		}
 	}
-	if err := writeHook(path, []byte(Script(opts.Command, chained))); err != nil {
-		return "", err
+	for _, k := range kinds {
+		if loc.Bare && !k.server() {
+			return nil, fmt.Errorf("%s: %s: %w", dir, k, ErrBareClientHook)
+		}
 	}
-	if err := verify(dir, path); err != nil {
-		return path, err
+	if err := os.MkdirAll(loc.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", loc.Dir, err)
 	}
-	return path, nil
+	// First what each hook file holds, then the writes.
+	chain := map[Kind]bool{}
+	keep := map[Kind]bool{}
+	for _, k := range kinds {
+		path := loc.Path(k)
+		existing, err := os.ReadFile(path)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+		case err != nil:
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		case bytes.Contains(existing, []byte(Marker)):
+			// Ours: rewrite it, keeping a chain we set up before.
+			keep[k] = bytes.Contains(existing, []byte(k.ChainedName()))
+		case opts.Chain:
+			if _, err := os.Lstat(filepath.Join(loc.Dir, k.ChainedName())); err == nil {
+				return nil, fmt.Errorf("%s: a hook is already chained there; move it away first", filepath.Join(loc.Dir, k.ChainedName()))
+			}
+			chain[k] = true
+		case !opts.Force:
+			return nil, &ForeignHookError{Path: path, Kind: k}
+		}
+	}
+	var paths []string
+	for _, k := range kinds {
+		path := loc.Path(k)
+		if chain[k] {
+			// A symlinked hook moves as a link: its target stays someone
+			// else's file, and uninstall moves it back as it was.
+			if err := os.Rename(path, filepath.Join(loc.Dir, k.ChainedName())); err != nil {
+				return paths, fmt.Errorf("keep the existing hook: %w", err)
+			}
+		}
+		if err := writeHook(path, []byte(Script(k, opts.Command, chain[k] || keep[k]))); err != nil {
+			return paths, err
+		}
+		paths = append(paths, path)
+	}
+	for i, k := range kinds {
+		if err := probe(dir, loc, k); err != nil {
+			return paths[:i+1], err
+		}
+	}
+	return paths, nil
 }
 
 // writeHook writes the hook file through a temporary file and a rename,
@@ -152,37 +227,4 @@ func writeHook(path string, script []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
-}
-
-// probeEnv makes the hook answer probeReply and exit before scanning.
-const (
-	probeEnv   = "KEYGATE_HOOK_PROBE"
-	probeReply = "keygate-hook-probe-ok"
-)
-
-// ErrHookNotRun is returned when git does not run the hook just written.
-var ErrHookNotRun = errors.New("git does not run the hook keygate wrote")
-
-// verify asks git to run the pre-commit hook and checks that the one it
-// runs is the one just written.
-func verify(dir, path string) error {
-	cmd := exec.Command("git", "hook", "run", "--ignore-missing", "pre-commit")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), probeEnv+"=1")
-	out, err := cmd.CombinedOutput()
-	if strings.Contains(string(out), probeReply) {
-		return nil
-	}
-	if err != nil && strings.Contains(string(out), "git hook") && strings.Contains(string(out), "usage") {
-		// git before 2.36 has no `git hook run`: the path git named is
-		// the best proof there is.
-		return nil
-	}
-	// What git said, quoted and cut short: whatever hook git ran instead
-	// is not ours, and its output is not for a terminal as it is.
-	said := strings.TrimSpace(string(out))
-	if len(said) > 300 {
-		said = "..." + said[len(said)-300:]
-	}
-	return fmt.Errorf("%s: %w (is core.hooksPath set at another level, or the file not executable?): git said %q", path, ErrHookNotRun, said)
 }

@@ -9,8 +9,14 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/go-git/go-billy/v5/helper/mount"
+	"github.com/go-git/go-billy/v5/helper/polyfill"
+	"github.com/go-git/go-billy/v5/memfs"
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 
 	"github.com/keygate/keygate/source/odb"
 )
@@ -28,10 +34,23 @@ func (r *Repo) objects() (*odb.DB, error) {
 			dir = objectsDir(fs.Filesystem().Root())
 		}
 		var mu sync.Mutex
+		// go-git reads the repository's objects and its alternates; the
+		// directories git's environment names (a push's quarantine) are
+		// opened beside it.
+		stores := []objectReader{r.repo.Storer}
+		for _, d := range odb.EnvDirs(os.Getenv) {
+			stores = append(stores, objectsAt(d))
+		}
 		fallback := func(h plumbing.Hash) (odb.Type, []byte, error) {
 			mu.Lock() // go-git handles are not safe for concurrent reads
 			defer mu.Unlock()
-			o, err := r.repo.Storer.EncodedObject(plumbing.AnyObject, h)
+			var o plumbing.EncodedObject
+			err := plumbing.ErrObjectNotFound
+			for _, st := range stores {
+				if o, err = st.EncodedObject(plumbing.AnyObject, h); !errors.Is(err, plumbing.ErrObjectNotFound) {
+					break
+				}
+			}
 			if errors.Is(err, plumbing.ErrObjectNotFound) {
 				return 0, nil, fmt.Errorf("object %s: %w", h, odb.ErrNotFound)
 			}
@@ -81,6 +100,18 @@ func (r *Repo) Partial() bool {
 		}
 	}
 	return false
+}
+
+// objectReader is what the fallback asks of a go-git object store.
+type objectReader interface {
+	EncodedObject(plumbing.ObjectType, plumbing.Hash) (plumbing.EncodedObject, error)
+}
+
+// objectsAt opens the objects directory dir with go-git, whose storage
+// expects a git directory: dir is mounted as its "objects".
+func objectsAt(dir string) objectReader {
+	fs := polyfill.New(mount.New(memfs.New(), "objects", osfs.New(dir, osfs.WithBoundOS())))
+	return filesystem.NewObjectStorageWithOptions(dotgit.New(fs), cache.NewObjectLRU(cache.MiByte), filesystem.Options{KeepDescriptors: true})
 }
 
 // objectsDir is where a git directory keeps its objects: a linked work

@@ -111,3 +111,25 @@ func mustHash(t *testing.T, hex string) ObjectID {
 	require.True(t, plumbing.IsHash(hex), hex)
 	return plumbing.NewHash(hex)
 }
+
+// The go-git fallback reads a quarantine directory too: its storage is
+// opened on the directory as it is named.
+func TestObjectsAtReadsAnObjectsDirectory(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fixture.Git(t, dir, "init", "-q", "--bare")
+	quarantine := filepath.Join(dir, "objects", "tmp_objdir-incoming-x")
+	require.NoError(t, os.MkdirAll(quarantine, 0o755))
+	cmd := exec.Command("git", "hash-object", "-w", "--stdin")
+	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader("in quarantine\n")
+	cmd.Env = append(os.Environ(), "GIT_OBJECT_DIRECTORY="+quarantine)
+	out, err := cmd.Output()
+	require.NoError(t, err)
+	id := mustHash(t, strings.TrimSpace(string(out)))
+	o, err := objectsAt(quarantine).EncodedObject(plumbing.AnyObject, id)
+	require.NoError(t, err)
+	assert.Equal(t, plumbing.BlobObject, o.Type())
+	_, err = objectsAt(t.TempDir()).EncodedObject(plumbing.AnyObject, id)
+	assert.ErrorIs(t, err, plumbing.ErrObjectNotFound)
+}

@@ -73,7 +73,7 @@ func TestHookInstallForeignHook(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(hooks, "pre-commit"), []byte(foreign), 0o755))
 
 	res := runCLI(t, g.dir, nil, "hook", "install", "--command", bin)
-	assert.Equal(t, exitFail, res.code)
+	assert.Equal(t, exitUsage, res.code, "an input to resolve, not a finding: %s", res.combined)
 	assert.Contains(t, res.stderr, "--chain")
 	assert.Contains(t, res.stderr, "a pre-commit hook that keygate did not write exists; run with --chain to keep it and run keygate after it, or --force to replace it")
 	data, _ := os.ReadFile(filepath.Join(hooks, "pre-commit"))
@@ -81,7 +81,7 @@ func TestHookInstallForeignHook(t *testing.T) {
 
 	res = runCLI(t, g.dir, nil, "hook", "install", "--command", bin, "--chain")
 	require.Equal(t, exitPass, res.code, res.combined)
-	assert.FileExists(t, filepath.Join(hooks, hook.ChainedName))
+	assert.FileExists(t, filepath.Join(hooks, hook.PreCommit.ChainedName()))
 	g.write("docs/a.md", "BOT1_PASSWORD="+fixture.BotPassword+"\n")
 	g.git("add", "docs/a.md")
 	ok, out := g.commitThroughHooks(nil, "leak")
@@ -158,4 +158,47 @@ func TestHookInstallForceAndChainContradict(t *testing.T) {
 	assert.Equal(t, exitUsage, res.code, res.combined)
 	assert.Contains(t, res.stderr, "--force and --chain contradict each other")
 	assert.NoFileExists(t, filepath.Join(g.dir, ".git", "hooks", "pre-commit"))
+}
+
+// uninstall puts a chained hook back byte for byte and removes keygate's
+// own; status says which hooks are there, where, and that git runs them.
+func TestHookUninstallAndStatus(t *testing.T) {
+	t.Parallel()
+	g := newGitRepo(t)
+	bin := binary(t)
+	hooks := filepath.Join(g.dir, ".git", "hooks")
+	require.NoError(t, os.MkdirAll(hooks, 0o755))
+	original := "#!/bin/sh\n# the team's own pre-push check\r\nexit 0\n"
+	require.NoError(t, os.WriteFile(filepath.Join(hooks, "pre-push"), []byte(original), 0o700))
+
+	res := runCLI(t, g.dir, nil, "hook", "install", "--command", bin, "--chain")
+	require.Equal(t, exitPass, res.code, res.combined)
+	res = runCLI(t, g.dir, nil, "hook", "status")
+	require.Equal(t, exitPass, res.code, res.combined)
+	assert.Contains(t, res.stdout, "pre-commit   keygate: "+filepath.Join(hooks, "pre-commit")+"; git runs it")
+	assert.Contains(t, res.stdout, "pre-push     keygate: "+filepath.Join(hooks, "pre-push")+", runs "+filepath.Join(hooks, "pre-push.keygate-chained")+" first; git runs it")
+	assert.Contains(t, res.stdout, "pre-receive  not installed")
+
+	// A hook git does not run (not executable) is said loudly, exit 2.
+	require.NoError(t, os.Chmod(filepath.Join(hooks, "pre-commit"), 0o644))
+	res = runCLI(t, g.dir, nil, "hook", "status")
+	assert.Equal(t, exitUsage, res.code, res.combined)
+	assert.Contains(t, res.stdout, "GIT DOES NOT RUN IT")
+
+	res = runCLI(t, g.dir, nil, "hook", "uninstall")
+	require.Equal(t, exitPass, res.code, res.combined)
+	assert.Contains(t, res.stdout, "put back the hook it ran first")
+	data, err := os.ReadFile(filepath.Join(hooks, "pre-push"))
+	require.NoError(t, err)
+	assert.Equal(t, original, string(data), "byte for byte")
+	fi, err := os.Stat(filepath.Join(hooks, "pre-push"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o700), fi.Mode().Perm())
+	assert.NoFileExists(t, filepath.Join(hooks, "pre-commit"))
+	entries, err := os.ReadDir(hooks)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "nothing of keygate's is left")
+
+	res = runCLI(t, g.dir, nil, "hook", "install", "--pre-commit-only", "--pre-push-only")
+	assert.Equal(t, exitUsage, res.code)
 }

@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -88,6 +89,8 @@ type Options struct {
 	MapBytes int64
 	// Limits bound each read; zero fields take their defaults.
 	Limits Limits
+	// Getenv reads git's object environment (EnvDirs); nil: os.Getenv.
+	Getenv func(string) string
 }
 
 // DefaultMapBytes is the mapping budget when Options.MapBytes is zero.
@@ -96,18 +99,35 @@ const DefaultMapBytes = 64 << 20
 // maxAlternates bounds the chain of alternates, as git does (depth 5).
 const maxAlternates = 5
 
-// Open opens the objects directory dir (".git/objects") and the ones its
-// info/alternates names (a shared or referenced clone), with a cache of up
-// to opts.CacheBytes of resolved objects shared by its readers. Packs
-// whose index it cannot read are left to the fallback.
+// Open opens the objects directory dir (".git/objects"), the ones git's
+// environment names (EnvDirs: a push's quarantine, as a pre-receive hook
+// sees it) and those their info/alternates name (a shared or referenced
+// clone), with a cache of up to opts.CacheBytes of resolved objects shared
+// by its readers. Packs whose index it cannot read are left to the
+// fallback.
 func Open(dir string, opts Options) (*DB, error) {
 	db := &DB{fallback: opts.Fallback, cache: newLRU(opts.CacheBytes), limits: opts.Limits.withDefaults()}
 	mapLeft := opts.MapBytes
 	if mapLeft == 0 {
 		mapLeft = DefaultMapBytes
 	}
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	env := EnvDirs(getenv)
+	// git reads GIT_OBJECT_DIRECTORY instead of the repository's own; the
+	// repository's is read too (one more place to look never hides an
+	// object: each is checked against its id).
+	if len(env) > 0 && getenv("GIT_OBJECT_DIRECTORY") != "" {
+		db.addDir(env[0], 0)
+		env = env[1:]
+	}
 	if dir != "" {
 		db.addDir(dir, 0)
+	}
+	for _, d := range env {
+		db.addDir(d, 0)
 	}
 	for _, d := range db.dirs {
 		idxs, err := filepath.Glob(filepath.Join(d, "pack", "*.idx"))
@@ -128,6 +148,58 @@ func Open(dir string, opts Options) (*DB, error) {
 		}
 	}
 	return db, nil
+}
+
+// EnvDirs are the object directories git's environment names, as git
+// reads them (and as receive-pack sets them for a pre-receive hook, whose
+// pushed objects wait in a quarantine directory until the hook accepts
+// them): GIT_OBJECT_DIRECTORY, GIT_QUARANTINE_PATH, then each entry of
+// GIT_ALTERNATE_OBJECT_DIRECTORIES (colon-separated; an entry in double
+// quotes is C-quoted). Relative paths start at the working directory.
+func EnvDirs(getenv func(string) string) []string {
+	var out []string
+	add := func(d string) {
+		if d == "" {
+			return
+		}
+		if abs, err := filepath.Abs(d); err == nil {
+			d = abs
+		}
+		if !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	add(getenv("GIT_OBJECT_DIRECTORY"))
+	add(getenv("GIT_QUARANTINE_PATH"))
+	alt := getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+	for alt != "" {
+		var entry string
+		if alt[0] == '"' {
+			// A quoted entry runs to its closing quote.
+			end := 1
+			for end < len(alt) && alt[end] != '"' {
+				if alt[end] == '\\' {
+					end++
+				}
+				end++
+			}
+			if end >= len(alt) {
+				add(alt) // unterminated: take it as it is
+				break
+			}
+			q := alt[:end+1]
+			if u, err := strconv.Unquote(q); err == nil {
+				entry = u
+			} else {
+				entry = q
+			}
+			alt = strings.TrimPrefix(alt[end+1:], ":")
+		} else {
+			entry, alt, _ = strings.Cut(alt, ":")
+		}
+		add(entry)
+	}
+	return out
 }
 
 // addDir adds an objects directory and, depth first, its alternates: one
