@@ -44,8 +44,10 @@ type Finding struct {
 	Severity rules.Severity
 	// Start and End are byte offsets of the secret in the scanned stream.
 	Start, End int64
-	// Line and Column are 1-based; Column counts bytes.
+	// Line and Column are 1-based; Column counts characters (Unicode code
+	// points), ColumnUTF16 UTF-16 code units (SARIF for GitHub).
 	Line, Column int
+	ColumnUTF16  int
 	Secret       string
 	Source       string
 	EnvName      string

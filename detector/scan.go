@@ -54,6 +54,30 @@ type position struct {
 	base      int64 // stream offset of the current buffer's first byte
 	line      int   // 1-based line of the current buffer's first byte
 	lineStart int64 // stream offset where that line starts
+	// lineCols counts that line's text from lineStart to base, when the
+	// line began in an earlier chunk: columns count characters, not bytes.
+	lineCols textColumns
+}
+
+// textColumns counts text in the two units a column is given in: Unicode
+// code points (report and text output) and UTF-16 code units (SARIF for
+// GitHub code scanning).
+type textColumns struct{ points, utf16 int }
+
+// add counts the UTF-8 text b: one code point per byte that does not
+// continue a sequence (so a sequence split across chunks is counted once),
+// and a second UTF-16 unit for each 4-byte sequence (a surrogate pair).
+func (c textColumns) add(b []byte) textColumns {
+	for _, x := range b {
+		if x&0xC0 != 0x80 {
+			c.points++
+			c.utf16++
+			if x >= 0xF0 {
+				c.utf16++
+			}
+		}
+	}
+	return c
 }
 
 func (d *Detector) scanChunks(r io.Reader, path string, m matchers, nonLocal *bool, fn func(Finding)) (int64, error) {
@@ -98,6 +122,9 @@ func (d *Detector) scanChunks(r io.Reader, path string, m matchers, nonLocal *bo
 		pos.line += bytes.Count(buf[:keep], []byte{'\n'})
 		if i := bytes.LastIndexByte(buf[:keep], '\n'); i >= 0 {
 			pos.lineStart = pos.base + int64(i) + 1
+			pos.lineCols = textColumns{}.add(buf[i+1 : keep])
+		} else {
+			pos.lineCols = pos.lineCols.add(buf[:keep])
 		}
 		pos.base += int64(keep)
 		buf = buf[:copy(buf, buf[keep:])]
@@ -146,7 +173,13 @@ func (d *Detector) emit(ms []rawMatch, buf []byte, from, limit int, final bool, 
 			Decoded: m.decoded,
 			Source:  SourcePattern,
 		}
-		f.Column = int(f.Start-lineStart) + 1
+		var cols textColumns
+		if lineStart >= pos.base {
+			cols = cols.add(buf[lineStart-pos.base : m.start])
+		} else {
+			cols = pos.lineCols.add(buf[:m.start])
+		}
+		f.Column, f.ColumnUTF16 = cols.points+1, cols.utf16+1
 		if m.rule >= 0 {
 			r := d.rules[m.rule].rule
 			f.RuleID, f.Severity = r.ID, r.Severity

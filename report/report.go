@@ -143,6 +143,10 @@ type Finding struct {
 	// Detail says what a finding that is no secret is (source "policy": a
 	// suppression the range adds); it never holds a value.
 	Detail string `json:"detail,omitempty"`
+
+	// ColumnUTF16 is Column in UTF-16 code units, for SARIF; not part of
+	// latest.json (0 when unknown: SARIF then uses Column).
+	ColumnUTF16 int `json:"-"`
 }
 
 // PolicyChange reports whether the finding is a suppression a range adds
@@ -244,7 +248,7 @@ func newFinding(f scan.Finding, mode scan.Mode, pack *rules.Pack) Finding {
 		RuleID: f.RuleID, Severity: f.Severity, Path: f.Path, Line: f.Line, Column: f.Column,
 		Commit: optional(f.Commit), Author: optional(f.Author), Date: optional(f.Date),
 		SecretMasked: f.Masked, Fingerprint: f.Fingerprint, Source: f.Source, EnvName: optional(f.EnvName),
-		Decoded: f.Decoded, Detail: f.Detail,
+		Decoded: f.Decoded, Detail: f.Detail, ColumnUTF16: f.ColumnUTF16,
 	}
 	if mode == scan.ModeHistory {
 		out.TimesAdded = f.TimesAdded

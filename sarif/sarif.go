@@ -126,6 +126,12 @@ func Build(rep *report.Report, pack *rules.Pack) (*gosarif.Report, error) {
 	run := &gosarif.Run{
 		Tool:    gosarif.Tool{Driver: driver},
 		Results: []*gosarif.Result{},
+		// Columns in UTF-16 code units, as GitHub code scanning reads
+		// them: its SARIF docs do not list columnKind among the run
+		// properties it uses, its own CodeQL writes utf16CodeUnits, and
+		// SARIF readers that honour the property then agree with it.
+		// latest.json and the text output count code points instead.
+		ColumnKind: "utf16CodeUnits",
 		OriginalUriBaseIDs: map[string]*gosarif.ArtifactLocation{
 			"%SRCROOT%": {Description: &gosarif.Message{Text: str("The repository root keygate scanned.")}},
 		},
@@ -154,7 +160,11 @@ func Build(rep *report.Report, pack *rules.Pack) (*gosarif.Report, error) {
 
 func result(f report.Finding, index map[string]uint) *gosarif.Result {
 	i := index[f.RuleID]
-	line, col := max(1, f.Line), max(1, f.Column)
+	col := f.Column
+	if f.ColumnUTF16 > 0 {
+		col = f.ColumnUTF16
+	}
+	line, col := max(1, f.Line), max(1, col)
 	msg := fmt.Sprintf("%s: %s in %s", f.RuleID, f.SecretMasked, f.Path)
 	switch {
 	case f.BlockedPath():

@@ -4,6 +4,8 @@ import (
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/redact"
 	"github.com/keygate/keygate/source"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // namedPath is a path a scan met and, in history, the commit that brought
@@ -20,7 +22,7 @@ type namedPath struct {
 // (history). The names go through the detector as one text, a name a
 // line, so a history of many paths costs one pass; rules limited to paths
 // do not apply to names. A finding's Source is SourcePath; its Line is 1
-// and its Column the secret's byte in the path.
+// and its Column the secret's character in the path.
 func (o *Options) scanPaths(r *Result, paths []namedPath) {
 	type name struct {
 		path   string
@@ -71,7 +73,8 @@ func (o *Options) scanPaths(r *Result, paths []namedPath) {
 			Severity:    df.Severity,
 			Path:        n.path,
 			Line:        1,
-			Column:      n.start + df.Column,
+			Column:      utf8.RuneCountInString(n.path[:n.start]) + df.Column,
+			ColumnUTF16: utf16Len(n.path[:n.start]) + df.ColumnUTF16,
 			Masked:      detector.Mask(df.Secret),
 			Fingerprint: detector.Fingerprint(df.RuleID, n.path, df.Secret),
 			Source:      SourcePath,
@@ -194,4 +197,13 @@ func historyPaths(h *source.History) []namedPath {
 		}
 	}
 	return out
+}
+
+// utf16Len is the length of s in UTF-16 code units.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
 }

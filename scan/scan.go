@@ -62,7 +62,8 @@ type Finding struct {
 	Severity    rules.Severity
 	Path        string
 	Line        int
-	Column      int
+	Column      int // in characters (code points)
+	ColumnUTF16 int // in UTF-16 code units (SARIF)
 	Commit      string
 	Author      string
 	Date        string
@@ -173,6 +174,7 @@ func (o *Options) newFindingMemo(f detector.Finding, path string, memo fingerpri
 		Path:        path,
 		Line:        f.Line,
 		Column:      f.Column,
+		ColumnUTF16: f.ColumnUTF16,
 		Masked:      detector.Mask(f.Secret),
 		Fingerprint: memo.get(f.RuleID, path, f.Secret),
 		Source:      f.Source,
