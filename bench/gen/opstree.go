@@ -59,7 +59,7 @@ func (g *gen) codeLines(n int) []string {
 		case 1:
 			out = append(out, fmt.Sprintf("    def get_%s(self) -> str:\n        return self._auth.%s", name, name))
 		case 2:
-			out = append(out, fmt.Sprintf("        headers = {\"ACCESS-KEY\": self.api_key, \"ACCESS-SIGN\": sign(self.secret_key, payload), \"ACCESS-PASSPHRASE\": self.passphrase}"))
+			out = append(out, "        headers = {\"ACCESS-KEY\": self.api_key, \"ACCESS-SIGN\": sign(self.secret_key, payload), \"ACCESS-PASSPHRASE\": self.passphrase}")
 		case 3:
 			out = append(out, fmt.Sprintf("        signature = hmac.new(self.%s.encode(\"utf8\"), msg.encode(\"utf8\"), hashlib.sha256).hexdigest()", name))
 		case 4:
