@@ -14,8 +14,9 @@ import (
 // filtered by what every match of its pattern must hold, derived from the
 // pattern's syntax (package literal): a run of its value's class at least
 // as long as the value's shortest form (32 hex digits, 64 letters and
-// digits), and, where its keywords do not already imply them, one of its
-// required literals. A line without them holds no match, so dropping its
+// digits), a whole run where the pattern puts delimiters around it (a
+// 40-digit checksum holds no 32-digit key), and, where its keywords do not
+// already imply them, one of its required literals. A line without them holds no match, so dropping its
 // window changes no finding: a line-local rule's matches on a line depend
 // on that line alone (see ScanVersion).
 
@@ -26,9 +27,8 @@ const minFilterRun = 8
 // lineFilter is what a window's line must hold for c's pattern to match
 // in it.
 type lineFilter struct {
-	run  *literal.Class
-	runN int      // 0: no run required
-	need []string // lower-case; one must occur (case-insensitively); nil: none
+	tokens []literal.Token // runs every match holds (each one)
+	need   []string        // lower-case; one must occur (case-insensitively); nil: none
 }
 
 // newLineFilter derives c's filter, or nil when the rule is not
@@ -43,13 +43,15 @@ func newLineFilter(c *compiledRule) *lineFilter {
 		return nil
 	}
 	f := &lineFilter{}
-	if run, n := literal.Run(re); n >= minFilterRun {
-		f.run, f.runN = run, n
+	for _, t := range literal.Tokens(re) {
+		if t.Min >= minFilterRun {
+			f.tokens = append(f.tokens, t)
+		}
 	}
 	if need := literal.Required(re.Simplify()); need != nil && asciiAll(need) && !impliedBy(need, c.rule.Keywords) {
 		f.need = need
 	}
-	if f.runN == 0 && f.need == nil {
+	if f.tokens == nil && f.need == nil {
 		return nil
 	}
 	return f
@@ -97,7 +99,7 @@ func (f *lineFilter) keep(buf []byte, ws []window) []window {
 	kept := ws[:0]
 	for _, w := range ws {
 		line := buf[w.start:w.end]
-		if f.runN > 0 && !f.run.Holds(line, f.runN) {
+		if !f.holdsTokens(line) {
 			continue
 		}
 		if f.need != nil && !holdsFold(line, f.need) {
@@ -106,6 +108,15 @@ func (f *lineFilter) keep(buf []byte, ws []window) []window {
 		kept = append(kept, w)
 	}
 	return kept
+}
+
+func (f *lineFilter) holdsTokens(line []byte) bool {
+	for _, t := range f.tokens {
+		if !t.HoldsToken(line) {
+			return false
+		}
+	}
+	return true
 }
 
 // holdsFold reports whether line holds one of lits (lower-case ASCII),

@@ -34,7 +34,7 @@ func TestRun(t *testing.T) {
 		}
 		assert.True(t, c[tc.in[len(tc.in)-1]], "%s: %q in the class", tc.pattern, tc.in)
 		assert.False(t, c[tc.out[0]], "%s: %q not in the class", tc.pattern, tc.out)
-		assert.True(t, c[0xE9], "bytes outside ASCII count in every class")
+		assert.Equal(t, tc.pattern == `.{20}`, c[0xE9], "%s: bytes outside ASCII only in a class with Latin-1 runes", tc.pattern)
 	}
 }
 
@@ -68,5 +68,41 @@ func TestDerivedHeldByMatches(t *testing.T) {
 			held = held || regexp.MustCompile(`(?i)`+regexp.QuoteMeta(l)).MatchString(m)
 		}
 		assert.True(t, held, "%s: one of %q in %q", tc.pattern, need, m)
+	}
+}
+
+func TestTokens(t *testing.T) {
+	for _, tc := range []struct {
+		pattern         string
+		min, max        int
+		bounded         bool
+		holds, holdsNot string
+	}{
+		{`(?im)htx[^\r\n]{0,80}?key[ \t]*(?:=>|:=|[:=])[ \t]*["']?(?-i:([a-f0-9]{32}))(?:[^A-Za-z0-9_\n-]|$)`, 32, 32, true,
+			"htx key = 0123456789abcdef0123456789abcdef", "htx key checksum=0123456789abcdef0123456789abcdef01234567"},
+		{`\b(cio[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\n-]|$)`, 32, 32, false, "", ""}, // o before the run is in its class
+		{`key=([a-f0-9]{32})x`, 32, 32, true, "key=0123456789abcdef0123456789abcdefx", "key=0123456789abcdef0123456789abcdef0x"},
+		{`key=?([a-f0-9]{32})`, 32, 32, false, "", ""}, // nothing after the run
+		{`(?i)key=([a-f0-9]{32,})(?:\s|$)`, 32, -1, true,
+			"key=0123456789ABCDEF0123456789abcdef0123", "key=0123456789abcdef0123456789abcdeg"},
+		{`^([a-z]{10})$`, 10, 10, true, "abcdefghij", "abcdefghijk"},
+		{`[ \t]*([a-z]{10})$`, 10, 10, false, "", ""},
+	} {
+		re, err := syntax.Parse(tc.pattern, syntax.Perl)
+		require.NoError(t, err)
+		var tok *Token
+		for _, k := range Tokens(re) {
+			if k.Min == tc.min {
+				tok = &k
+			}
+		}
+		require.NotNil(t, tok, tc.pattern)
+		assert.Equal(t, tc.max, tok.Max, tc.pattern)
+		assert.Equal(t, tc.bounded, tok.Bounded, tc.pattern)
+		if tc.holds != "" {
+			assert.True(t, tok.HoldsToken([]byte(tc.holds)), "%s: %q", tc.pattern, tc.holds)
+			assert.False(t, tok.HoldsToken([]byte(tc.holdsNot)), "%s: %q", tc.pattern, tc.holdsNot)
+			assert.True(t, regexp.MustCompile(tc.pattern).MatchString(tc.holds), tc.pattern)
+		}
 	}
 }

@@ -3,9 +3,11 @@ package literal
 import "regexp/syntax"
 
 // Class is a set of bytes. A pattern compiled in Latin-1 mode reads byte
-// b as rune b; every byte outside ASCII is counted in every class, so
-// that case folding outside ASCII, which the regexp engines need not do
-// alike, can only make a Class larger than the engine's.
+// b as rune b. A class that holds any rune from 0x80 to 0xFF holds every
+// byte outside ASCII, so that case folding there, which the regexp engines
+// need not do alike, can only make a Class larger than the engine's; one
+// that holds none holds no such byte in either engine (the only non-ASCII
+// folds of ASCII letters, ſ and K, are outside Latin-1).
 type Class [256]bool
 
 // Run returns a class and the least number of consecutive bytes of it
@@ -64,10 +66,17 @@ func classOf(re *syntax.Regexp) *Class {
 	c := &Class{}
 	switch re.Op {
 	case syntax.OpCharClass:
+		latin1 := false
 		for i := 0; i+1 < len(re.Rune); i += 2 {
 			for r := max(re.Rune[i], 0); r <= re.Rune[i+1] && r < 0x80; r++ {
 				c[r] = true
 			}
+			if re.Rune[i] <= 0xFF && re.Rune[i+1] >= 0x80 {
+				latin1 = true
+			}
+		}
+		if !latin1 {
+			return c
 		}
 	case syntax.OpAnyCharNotNL:
 		for b := range c {
