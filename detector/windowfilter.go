@@ -15,8 +15,10 @@ import (
 // pattern's syntax (package literal): a run of its value's class at least
 // as long as the value's shortest form (32 hex digits, 64 letters and
 // digits), a whole run where the pattern puts delimiters around it (a
-// 40-digit checksum holds no 32-digit key), and, where its keywords do not
-// already imply them, one of its required literals. A line without them holds no match, so dropping its
+// 40-digit checksum holds no 32-digit key), a name, an operator and a
+// value's first byte in that order where the pattern spells an assignment
+// (`api_key=****` and `def api_key(self):` hold none), and, where its
+// keywords do not already imply them, one of its required literals. A line without them holds no match, so dropping its
 // window changes no finding: a line-local rule's matches on a line depend
 // on that line alone (see ScanVersion).
 
@@ -29,6 +31,9 @@ const minFilterRun = 8
 type lineFilter struct {
 	tokens []literal.Token // runs every match holds (each one)
 	need   []string        // lower-case; one must occur (case-insensitively); nil: none
+	// assign: a name, an operator and a value's first byte every match
+	// spells (one of them); nil: none.
+	assign []literal.Assignment
 }
 
 // newLineFilter derives c's filter, or nil when the rule is not
@@ -51,7 +56,8 @@ func newLineFilter(c *compiledRule) *lineFilter {
 	if need := literal.Required(re.Simplify()); need != nil && asciiAll(need) && !impliedBy(need, c.rule.Keywords) {
 		f.need = need
 	}
-	if f.tokens == nil && f.need == nil {
+	f.assign = literal.Assignments(re)
+	if f.tokens == nil && f.need == nil && f.assign == nil {
 		return nil
 	}
 	return f
@@ -105,6 +111,9 @@ func (f *lineFilter) keep(buf []byte, ws []window) []window {
 		if f.need != nil && !holdsFold(line, f.need) {
 			continue
 		}
+		if f.assign != nil && !f.holdsAssignment(line) {
+			continue
+		}
 		kept = append(kept, w)
 	}
 	return kept
@@ -117,6 +126,15 @@ func (f *lineFilter) holdsTokens(line []byte) bool {
 		}
 	}
 	return true
+}
+
+func (f *lineFilter) holdsAssignment(line []byte) bool {
+	for i := range f.assign {
+		if f.assign[i].Holds(line) {
+			return true
+		}
+	}
+	return false
 }
 
 // holdsFold reports whether line holds one of lits (lower-case ASCII),

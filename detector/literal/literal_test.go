@@ -106,3 +106,43 @@ func TestTokens(t *testing.T) {
 		}
 	}
 }
+
+func TestAssignments(t *testing.T) {
+	generic := `(?i)(?:\bkey[ \t]*=[ \t]*(?:"[^"\r\n]*(?:credentials?|secret|key)"|'[^'\r\n]*(?:secret|key)')[ \t]+value[ \t]*=|(?:credentials?|passphrase|secret|token|key)["'\x60]?\]?["'\x60]?[ \t]*(?:=>|:=|[:=]))[ \t]*["'\x60]?((?:<[^>\r\n]*>|\$\{[^}\r\n]*\}|[^\s"'\x60,;<>{}()\[\]\\*])(?:<[^>\r\n]*>|\$\{[^}\r\n]*\}|[^\s"'\x60,;<>{}()\[\]\\])*)`
+	header := `(?im)(?:^|[^A-Za-z0-9\n-])ACCESS-(?:KEY|SIGN|PASSPHRASE)["']?[ \t]*[:=][ \t]*["']?([^\s"'*]+)`
+	exchange := `(?i)binance[^\r\n]*?(?:api[_-]?key|secret(?:[_-]?key)?|password)\b["']?\]?["']?[ \t]*(?:=>|:=|[:=])[ \t]*["']?([^\s"'*]+)`
+	for _, tc := range []struct {
+		pattern      string
+		holds, fails []string
+	}{
+		{generic,
+			[]string{`api_key = "abcdefgh`, `"Credentials": "x`, `SECRET => y`, `token:=z`, `<add key="ApiSecret" value="abc"/>`},
+			[]string{`api_key=****ab12`, `def api_key(self):`, `secret ****`, `token = *`, `the key is here`}},
+		{header,
+			[]string{`ACCESS-KEY: bg_1234`, `"access-sign": "x`},
+			[]string{`ACCESS-KEY: ****`, `ACCESS-TIMESTAMP: 1`}},
+		{exchange,
+			[]string{`binance_api_key = "x`, `BINANCE SECRET: y`, `binance secret_key=z`},
+			[]string{`binance api_key=****`, `binance_api_key_id(x)`}},
+	} {
+		re, err := syntax.Parse(tc.pattern, syntax.Perl)
+		require.NoError(t, err)
+		as := Assignments(re)
+		require.NotNil(t, as, tc.pattern)
+		holds := func(line string) bool {
+			for i := range as {
+				if as[i].Holds([]byte(line)) {
+					return true
+				}
+			}
+			return false
+		}
+		for _, l := range tc.holds {
+			assert.True(t, holds(l), "%q", l)
+		}
+		for _, l := range tc.fails {
+			assert.False(t, holds(l), "%q", l)
+			assert.False(t, regexp.MustCompile(tc.pattern).MatchString(l), "%q matches the pattern", l)
+		}
+	}
+}

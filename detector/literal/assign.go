@@ -1,0 +1,274 @@
+package literal
+
+import (
+	"regexp/syntax"
+	"strings"
+)
+
+// Assignment is a name, an operator and a value's first byte, in that
+// order, that every match of a pattern spells: `api_key = "…`,
+// `ACCESS-KEY: …`. It lets a line be judged before the pattern runs: a
+// line where no operator byte has one of the names before it (past bytes
+// of Before) and a possible first byte of the value after it (past bytes
+// of After) holds no match. A masked value (`api_key=****`) or a name
+// with no value (`def api_key(self):`) fails it.
+type Assignment struct {
+	Names  []string // lower-case ASCII; the text before Before ends with one
+	Before *Class   // bytes that may stand between the name and the operator
+	Op     *Class   // the operator's first byte
+	After  *Class   // bytes that may stand between the operator's first byte and the value
+	Value  *Class   // the value's first byte
+}
+
+// maxNames bounds the names an assignment keeps: more, and the pattern is
+// not one name and an operator.
+const maxNames = 64
+
+// Assignments returns assignments one of which every match of re spells,
+// or nil. re is a tree as parsed, not simplified.
+func Assignments(re *syntax.Regexp) []Assignment {
+	return assignmentsIn(flatten(nil, &syntax.Regexp{Op: syntax.OpConcat, Sub: []*syntax.Regexp{re}}))
+}
+
+// assignmentsIn reads assignments from parts, a concatenation: one spelled
+// by consecutive parts, or, for a part with branches, one in each branch
+// followed by the parts after it.
+func assignmentsIn(parts []*syntax.Regexp) []Assignment {
+	for i := range parts {
+		if a, ok := assignmentAt(parts, i); ok {
+			return []Assignment{a}
+		}
+	}
+	for i, p := range parts {
+		for p.Op == syntax.OpCapture {
+			p = p.Sub[0]
+		}
+		if p.Op != syntax.OpAlternate {
+			continue
+		}
+		var all []Assignment
+		for _, b := range p.Sub {
+			sub := flatten(nil, &syntax.Regexp{Op: syntax.OpConcat, Sub: []*syntax.Regexp{b}})
+			got := assignmentsIn(append(sub, parts[i+1:]...))
+			if got == nil {
+				all = nil
+				break
+			}
+			all = append(all, got...)
+		}
+		if all != nil {
+			return all
+		}
+	}
+	return nil
+}
+
+// assignmentAt reads an assignment whose name ends parts[i].
+func assignmentAt(parts []*syntax.Regexp, i int) (Assignment, bool) {
+	names := suffixes(parts[i])
+	if names == nil {
+		return Assignment{}, false
+	}
+	a := Assignment{Names: names, Before: &Class{}}
+	j := i + 1
+	// Optional one-byte parts, then the operator.
+	for ; j < len(parts); j++ {
+		if zeroWidth(parts[j]) {
+			continue
+		}
+		s, nullable := ends(parts[j], false)
+		if s == nil {
+			return Assignment{}, false
+		}
+		if !nullable {
+			break
+		}
+		if !oneByte(parts[j]) {
+			return Assignment{}, false
+		}
+		union(a.Before, s)
+	}
+	if j == len(parts) {
+		return Assignment{}, false
+	}
+	op, _ := ends(parts[j], false)
+	inner, ok := tail(parts[j])
+	if !ok {
+		return Assignment{}, false
+	}
+	a.Op, a.After = op, inner
+	// Optional one-byte parts, then the value's first byte.
+	for j++; j < len(parts); j++ {
+		if zeroWidth(parts[j]) {
+			continue
+		}
+		s, nullable := ends(parts[j], false)
+		if s == nil {
+			return Assignment{}, false
+		}
+		if !nullable {
+			a.Value = s
+			return a, true
+		}
+		if !oneByte(parts[j]) {
+			return Assignment{}, false
+		}
+		union(a.After, s)
+	}
+	return Assignment{}, false
+}
+
+// zeroWidth: \b and \B match no byte; skipping them only passes more
+// lines.
+func zeroWidth(re *syntax.Regexp) bool {
+	return re.Op == syntax.OpWordBoundary || re.Op == syntax.OpNoWordBoundary
+}
+
+// oneByte reports whether every match of re, an optional part, is
+// made of bytes of its first-byte set: x?, [ \t]*, an assertion.
+func oneByte(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpQuest, syntax.OpStar, syntax.OpPlus, syntax.OpRepeat, syntax.OpCapture:
+		return oneByte(re.Sub[0])
+	case syntax.OpCharClass, syntax.OpEmptyMatch:
+		return true
+	case syntax.OpLiteral:
+		return len(re.Rune) <= 1
+	}
+	return false
+}
+
+// tail is the set of bytes a match of the operator part re can hold after
+// its first byte (the second byte of `=>`, `:=`), ok false when re is not
+// a short operator: literals and one-byte classes of at most three bytes.
+func tail(re *syntax.Regexp) (*Class, bool) {
+	c := &Class{}
+	switch re.Op {
+	case syntax.OpCapture:
+		return tail(re.Sub[0])
+	case syntax.OpCharClass:
+		return c, true
+	case syntax.OpLiteral:
+		if len(re.Rune) > 3 {
+			return nil, false
+		}
+		for _, r := range re.Rune[1:] {
+			union(c, runeClass(r, re.Flags&syntax.FoldCase != 0))
+		}
+		return c, true
+	case syntax.OpAlternate:
+		for _, b := range re.Sub {
+			s, ok := tail(b)
+			if !ok {
+				return nil, false
+			}
+			union(c, s)
+		}
+		return c, true
+	}
+	return nil, false
+}
+
+// suffixes returns lower-case literals one of which every match of re
+// ends with, or nil: `key`, `api[_-]?key`, `secret(?:[_-]?key)?`,
+// `credentials?`.
+func suffixes(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpCapture:
+		return suffixes(re.Sub[0])
+	case syntax.OpLiteral:
+		// Compared case-folded whatever the pattern's flags: a
+		// case-sensitive name is found too.
+		s := string(re.Rune)
+		if !isASCII(s) || len(s) == 0 {
+			return nil
+		}
+		return []string{strings.ToLower(s)}
+	case syntax.OpAlternate:
+		return AnyBranch(re.Sub, suffixes)
+	case syntax.OpConcat:
+		if len(re.Sub) == 0 {
+			return nil
+		}
+		last := re.Sub[len(re.Sub)-1]
+		if last.Op == syntax.OpQuest {
+			// x(?:y)?: ends with y's suffixes or x's (xy's, when y is
+			// a literal: credentials?).
+			with := suffixes(last.Sub[0])
+			without := suffixes(&syntax.Regexp{Op: syntax.OpConcat, Sub: re.Sub[:len(re.Sub)-1]})
+			if with == nil || without == nil || len(with)+len(without) > maxNames {
+				return nil
+			}
+			if last.Sub[0].Op == syntax.OpLiteral {
+				joined := make([]string, 0, len(without)+1)
+				for _, w := range without {
+					joined = append(joined, w+with[0])
+				}
+				with = joined
+			}
+			return append(with, without...)
+		}
+		return suffixes(last)
+	}
+	return nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// Holds reports whether line spells the assignment somewhere: an
+// operator byte with a name before it and a value's first byte after it.
+func (a *Assignment) Holds(line []byte) bool {
+	for i, b := range line {
+		if a.Op[b] && a.valueAfter(line, i) && a.nameBefore(line, i) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *Assignment) valueAfter(line []byte, i int) bool {
+	for j := i + 1; j < len(line); j++ {
+		if a.Value[line[j]] {
+			return true
+		}
+		if !a.After[line[j]] {
+			return false
+		}
+	}
+	return false
+}
+
+func (a *Assignment) nameBefore(line []byte, i int) bool {
+	for k := i; ; k-- {
+		for _, n := range a.Names {
+			if k >= len(n) && equalFold(line[k-len(n):k], n) {
+				return true
+			}
+		}
+		if k == 0 || !a.Before[line[k-1]] {
+			return false
+		}
+	}
+}
+
+// equalFold compares b with lower, a lower-case ASCII string, ASCII
+// case folded.
+func equalFold(b []byte, lower string) bool {
+	for i := range b {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
