@@ -48,6 +48,15 @@ type Config struct {
 	MaxObjectMB int `yaml:"max_object_mb"`
 	// Containers bounds the opening of compressed files and archives.
 	Containers Containers `yaml:"containers"`
+	// Skip names files in the scopes that the hygiene scan may fail to
+	// read (images, parquet files), each with the reason; any other file
+	// it cannot read makes its status error. A file skip: names is still
+	// read when it can be: skip: excuses, it never hides.
+	Skip []SkipRule `yaml:"skip"`
+	// FollowSymlinks are globs of symlinks in the scopes (a bot's log
+	// folder linked to /var/log/bot1) whose targets are scanned even
+	// outside the repository; any other link out of the tree is an error.
+	FollowSymlinks []string `yaml:"follow_symlinks"`
 	// Rotate configures `keygate rotate`.
 	Rotate Rotate `yaml:"rotate"`
 	// Exchanges configures the key audits (`keygate keys audit`).
@@ -55,6 +64,40 @@ type Config struct {
 
 	// File is the configuration file read, empty when defaults are used.
 	File string `yaml:"-"`
+	// doc is the file's YAML, for the lines of its entries.
+	doc *yaml.Node
+}
+
+// SkipRule is a file the hygiene scan may leave unread, and why.
+type SkipRule struct {
+	// Path is a doublestar glob relative to the root.
+	Path string `yaml:"path"`
+	// Reason says why the file need not be read (shown in every output).
+	Reason string `yaml:"reason"`
+}
+
+// Skipped returns the skip rule that names path, if any.
+func (c *Config) Skipped(path string) (SkipRule, bool) {
+	for _, s := range c.Skip {
+		if ok, _ := doublestar.Match(s.Path, path); ok {
+			return s, true
+		}
+	}
+	return SkipRule{}, false
+}
+
+// Line is the line of the configuration entry field (with index i, or -1
+// for the field itself) in File, and whether the file sets it (false: it
+// is a default).
+func (c *Config) Line(field string, i int) (int, bool) {
+	if c.File == "" || c.doc == nil {
+		return 0, false
+	}
+	path := []any{field}
+	if i >= 0 {
+		path = append(path, i)
+	}
+	return yamlfile.Lookup(c.doc, path...)
 }
 
 // Default returns the configuration for the policy's layout.
@@ -66,6 +109,7 @@ func Default() *Config {
 		EnvFile:      "env/.env",
 		SecretEnv: []string{"BOT*_BITGET_API_KEY", "BOT*_BITGET_API_SECRET", "BOT*_BITGET_PASSPHRASE",
 			"REDIS_PASSWORD", "BOT*_PASSWORD"},
+		Skip:        []SkipRule{{Path: "**/*.{png,jpg,jpeg,gif,bmp,ico,webp}", Reason: "an image"}},
 		Report:      "reports/security/latest.json",
 		Baseline:    ".keygate-baseline.json",
 		MaxObjectMB: 1024,
@@ -93,6 +137,7 @@ var fieldHelp = map[string]string{
 	"config.Exchanges":  "see README, Auditing exchange keys: " + yamlFields(Exchanges{}),
 	"config.Bitget":     "see README, Auditing exchange keys: " + yamlFields(Bitget{}),
 	"config.Containers": "see README, What a scan reads: " + yamlFields(Containers{}),
+	"config.SkipRule":   "see README, What a scan reads: " + yamlFields(SkipRule{}),
 }
 
 // yamlFields lists the YAML names of a struct's fields, in order.
@@ -150,7 +195,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.File = name
+	c.File, c.doc = name, doc
 	if err := c.validate(name, doc); err != nil {
 		return nil, err
 	}
@@ -164,7 +209,17 @@ func (c *Config) validate(file string, doc *yaml.Node) error {
 	var errs []error
 	globs := map[string][]string{"scopes": c.Scopes, "log_scopes": c.LogScopes, "blocked_paths": c.BlockedPaths,
 		"allow_paths": c.AllowPaths, "secret_env": c.SecretEnv}
-	for _, field := range []string{"scopes", "log_scopes", "blocked_paths", "allow_paths", "secret_env"} {
+	globs["follow_symlinks"] = c.FollowSymlinks
+	for i, s := range c.Skip {
+		line := yamlfile.Line(doc, "skip", i)
+		if s.Path == "" || !doublestar.ValidatePattern(s.Path) {
+			errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: fmt.Sprintf("skip[%d].path: must be a valid glob of the files to leave unread (the value is not shown)", i)})
+		}
+		if strings.TrimSpace(s.Reason) == "" {
+			errs = append(errs, &yamlfile.Error{File: file, Line: line, Msg: fmt.Sprintf("skip[%d].reason: say why these files need not be read (images, parquet data...): every report shows it", i)})
+		}
+	}
+	for _, field := range []string{"scopes", "log_scopes", "blocked_paths", "allow_paths", "secret_env", "follow_symlinks"} {
 		for i, g := range globs[field] {
 			if !doublestar.ValidatePattern(g) {
 				errs = append(errs, &yamlfile.Error{File: file, Line: yamlfile.Line(doc, field, i),

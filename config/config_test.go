@@ -175,3 +175,34 @@ func TestUnknownFieldListsEveryField(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "base_url, forbidden_permissions, require_ip_allowlist, attempts")
 }
+
+// skip: and follow_symlinks: load with their lines; a skip without a
+// reason or with a bad glob is an error naming file and line.
+func TestSkipAndFollowSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "scopes:\n  - docs/**\n  - reports/**\nskip:\n  - path: 'reports/**/*.parquet'\n    reason: columnar data, no text\nfollow_symlinks: ['data/*/logs']\n")
+	c, err := Load(dir)
+	require.NoError(t, err)
+	s, ok := c.Skipped("reports/daily/fills.parquet")
+	require.True(t, ok)
+	assert.Equal(t, "columnar data, no text", s.Reason)
+	_, ok = c.Skipped("reports/daily/fills.csv")
+	assert.False(t, ok)
+	assert.Equal(t, []string{"data/*/logs"}, c.FollowSymlinks)
+	line, ok := c.Line("scopes", 1)
+	assert.True(t, ok)
+	assert.Equal(t, 3, line)
+	_, ok = c.Line("log_scopes", 0)
+	assert.False(t, ok, "a default has no line")
+
+	write(t, dir, "skip:\n  - path: 'reports/**/*.parquet'\n  - path: '[bad'\n    reason: x\nfollow_symlinks: ['{bad']\n")
+	_, err = Load(dir)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), FileName+":2")
+	assert.Contains(t, err.Error(), "skip[0].reason")
+	assert.Contains(t, err.Error(), "skip[1].path")
+	assert.Contains(t, err.Error(), "follow_symlinks[0]")
+	write(t, dir, "skip:\n  - path: x\n    reasn: y\n")
+	_, err = Load(dir)
+	require.Error(t, err, "unknown keys in a skip entry are refused")
+}

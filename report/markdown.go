@@ -68,6 +68,13 @@ func Markdown(r *Report) string {
 		}
 		b.WriteString("\n")
 	}
+	if len(r.Skipped) > 0 {
+		b.WriteString("| not read | why |\n|---|---|\n")
+		for _, s := range r.Skipped {
+			fmt.Fprintf(&b, "| `%s` | %s |\n", mdCode(s.Path), mdText(s.Reason))
+		}
+		b.WriteString("\n")
+	}
 	for _, e := range r.Errors {
 		fmt.Fprintf(&b, "- error: %s\n", mdText(e))
 	}

@@ -170,6 +170,10 @@ func (f Finding) InPathName() bool {
 type Skipped struct {
 	Path   string `json:"path"`
 	Reason string `json:"reason"`
+	// Configured (an addition to the contract): .keygate.yaml's skip:
+	// names the path, and Reason is the one it gives. Any other skipped
+	// path of a hygiene scan is also an error.
+	Configured bool `json:"configured,omitempty"`
 }
 
 // Meta is what the report says about the run beyond the scan result.
@@ -217,7 +221,7 @@ func New(res *scan.Result, m Meta) *Report {
 		r.RulePack = RulePack{Name: m.Pack.Name, Version: m.Pack.Version, SHA256: m.Pack.SHA256, Sources: m.Pack.Sources, Overrides: m.Pack.Overrides}
 	}
 	for _, s := range res.Skipped {
-		r.Skipped = append(r.Skipped, Skipped{Path: s.Path, Reason: s.Reason})
+		r.Skipped = append(r.Skipped, Skipped{Path: s.Path, Reason: s.Reason, Configured: s.Configured})
 	}
 	for _, f := range res.Findings {
 		out := newFinding(f, res.Mode, m.Pack)

@@ -61,7 +61,17 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 			}
 		}
 	}
-	if o.Quiet || o.NoSummary {
+	if o.Quiet {
+		return nil
+	}
+	// Every file not read, by path and reason: a pass must say what it
+	// did not look at.
+	for _, s := range r.Skipped {
+		if _, err := fmt.Fprintf(w, "not read: %s (%s)\n", Escape(s.Path), Escape(s.Reason)); err != nil {
+			return err
+		}
+	}
+	if o.NoSummary {
 		return nil
 	}
 	_, err := fmt.Fprintln(w, Summarize(r))

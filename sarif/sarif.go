@@ -142,6 +142,21 @@ func Build(rep *report.Report, pack *rules.Pack) (*gosarif.Report, error) {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, &gosarif.Notification{
 			Level: "error", Message: &gosarif.Message{Text: str(e)}})
 	}
+	// Every file not read is a notification: code scanning shows them
+	// with the run, so a clean run cannot hide what it did not look at.
+	for _, sk := range rep.Skipped {
+		level := "warning"
+		if sk.Configured {
+			level = "note"
+		}
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, &gosarif.Notification{
+			Level:   level,
+			Message: &gosarif.Message{Text: str("not read: " + sk.Reason)},
+			Locations: []*gosarif.Location{{PhysicalLocation: &gosarif.PhysicalLocation{
+				ArtifactLocation: &gosarif.ArtifactLocation{URI: str(escapeURI(sk.Path)), URIBaseId: str("%SRCROOT%")}}}},
+			Descriptor: &gosarif.ReportingDescriptorReference{Id: str("keygate/not-read")},
+		})
+	}
 	run.Invocations = []*gosarif.Invocation{inv}
 	props := gosarif.Properties{"keygate-status": rep.Status, "keygate-mode": rep.Mode}
 	findings := rep.Findings

@@ -48,6 +48,19 @@ type Request struct {
 	InlineTrusted       func(path string, line []byte) bool
 	AcceptPolicyChanges bool
 	PolicyChanges       []Finding
+	// RangeSpec is the range as the user wrote it (BASE..HEAD), for
+	// messages; empty for every ref.
+	RangeSpec string
+	// AllowEmpty accepts a scan that read nothing (no file, no commit) as
+	// a pass; otherwise it is an error: a pass over nothing must not look
+	// like a clean tree.
+	AllowEmpty bool
+}
+
+// Hygiene reports whether the request is the hygiene scan: the configured
+// scopes of the working tree, where every file must be read.
+func (req Request) Hygiene() bool {
+	return req.Mode() == ModePaths && len(req.Paths) == 0
 }
 
 // Mode is the latest.json mode of the request.
@@ -130,20 +143,44 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 			sortFindings(r)
 		}
 		r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
+		if req.History && r.Commits == 0 {
+			req.empty(r, noCommits(req.RangeSpec))
+		}
 		return r, nil
 	}
 	var w *source.FileList
 	if len(req.Paths) > 0 {
-		w, err = source.Paths(req.Root, req.Paths)
+		w, err = source.PathsFollowing(req.Root, req.Paths, req.Config.FollowSymlinks)
 	} else {
-		w, err = source.Scopes(req.Root, req.Scopes())
+		w, err = source.ScopesFollowing(req.Root, req.Scopes(), req.Config.FollowSymlinks)
 	}
 	if err != nil {
 		return nil, err
 	}
+	if req.Hygiene() {
+		applySkips(req.Config, w)
+	}
 	r := Files(ctx, opts, w)
 	opts.foldBlocked(r, req.Config.BlockedPaths, w)
 	r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
-	r.Warnings = append(r.Warnings, walkWarnings(req.Scopes(), w)...)
+	if req.Hygiene() {
+		r.Errors = append(r.Errors, unreadErrors(req.Config, r)...)
+		errs, warnings := scopeErrors(req, w)
+		r.Errors = append(r.Errors, errs...)
+		r.Warnings = append(r.Warnings, warnings...)
+	}
+	if r.FilesScanned == 0 {
+		req.empty(r, nothingScanned(r, req.Scopes()))
+	}
 	return r, nil
+}
+
+// empty records that a scan read nothing: an error, or with AllowEmpty a
+// warning.
+func (req Request) empty(r *Result, why string) {
+	if req.AllowEmpty {
+		r.Warnings = append(r.Warnings, why+" (accepted: --allow-empty)")
+		return
+	}
+	r.Errors = append(r.Errors, why+"; give --allow-empty if that is expected")
 }

@@ -33,6 +33,9 @@ type File struct {
 type Skip struct {
 	Path   string
 	Reason string
+	// Configured is set when .keygate.yaml's skip: names the path: its
+	// Reason is then the configured one.
+	Configured bool
 }
 
 // FileList is what expanding scopes or paths gives: the files to scan,
@@ -49,12 +52,20 @@ type FileList struct {
 // walked whether or not git ignores them (bot logs usually are ignored), and
 // only from each glob's literal base directory.
 func Scopes(root string, globs []string) (*FileList, error) {
+	return ScopesFollowing(root, globs, nil)
+}
+
+// ScopesFollowing is Scopes where the symlinks matching a follow glob are
+// followed wherever they point (a bot's log folder linked to
+// /var/log/bot1): their targets' files are listed under the link's path.
+// Any other link out of the tree is listed as skipped, saying so.
+func ScopesFollowing(root string, globs, follow []string) (*FileList, error) {
 	for _, g := range globs {
 		if !doublestar.ValidatePattern(g) {
 			return nil, fmt.Errorf("bad scope glob %q", g)
 		}
 	}
-	w := &walker{root: root, globs: globs, seen: map[string]bool{}, out: &FileList{}}
+	w := &walker{root: root, globs: globs, follow: follow, seen: map[string]bool{}, out: &FileList{}}
 	for _, base := range bases(globs) {
 		w.walk(filepath.Join(root, filepath.FromSlash(base)))
 	}
@@ -65,7 +76,12 @@ func Scopes(root string, globs []string) (*FileList, error) {
 // Paths lists explicit files and directories (directories recursively),
 // relative to root when inside it.
 func Paths(root string, paths []string) (*FileList, error) {
-	w := &walker{root: root, seen: map[string]bool{}, out: &FileList{}}
+	return PathsFollowing(root, paths, nil)
+}
+
+// PathsFollowing is Paths with symlinks followed as ScopesFollowing does.
+func PathsFollowing(root string, paths, follow []string) (*FileList, error) {
+	w := &walker{root: root, follow: follow, seen: map[string]bool{}, out: &FileList{}}
 	for _, p := range paths {
 		abs := p
 		if !filepath.IsAbs(abs) {
@@ -114,10 +130,14 @@ func bases(globs []string) []string {
 }
 
 type walker struct {
-	root  string
-	globs []string // nil: every file
-	seen  map[string]bool
-	out   *FileList
+	root   string
+	globs  []string // nil: every file
+	follow []string // globs of links followed out of the tree
+	seen   map[string]bool
+	out    *FileList
+	// linked maps the real directories being walked through a followed
+	// link to the link's path (a link back into one is a loop).
+	linked map[string]string
 }
 
 func (w *walker) rel(abs string) string {
@@ -134,14 +154,51 @@ func (w *walker) matches(rel string) bool {
 	return glob.Any(w.globs, rel)
 }
 
+// mayHold reports whether a directory at rel may hold a file a scope
+// glob matches: each of a glob's components up to its first ** matches
+// the directory's.
+func (w *walker) mayHold(rel string) bool {
+	if w.globs == nil {
+		return true
+	}
+	dir := strings.Split(rel, "/")
+	for _, g := range w.globs {
+		parts := strings.Split(g, "/")
+		ok := true
+		for i, d := range dir {
+			if i >= len(parts) {
+				ok = false
+				break
+			}
+			if parts[i] == "**" {
+				break
+			}
+			if m, _ := doublestar.Match(parts[i], d); !m {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
 func (w *walker) walk(start string) {
+	w.walkAs(start, w.rel)
+}
+
+// walkAs walks start, naming each path by rel (a followed link's target
+// is named under the link).
+func (w *walker) walkAs(start string, rel func(string) string) {
 	if _, err := os.Lstat(start); errors.Is(err, fs.ErrNotExist) {
 		return // an absent scope is an empty scope
 	}
 	err := filepath.WalkDir(start, func(path string, d fs.DirEntry, err error) error {
-		rel := w.rel(path)
+		rel := rel(path)
 		if err != nil {
-			w.out.Errors = append(w.out.Errors, fmt.Errorf("%s: %w", rel, UnwrapPath(err)))
+			w.out.Errors = append(w.out.Errors, &WalkError{rel, UnwrapPath(err)})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -153,28 +210,29 @@ func (w *walker) walk(start string) {
 			}
 			return nil
 		}
-		if !w.matches(rel) || w.seen[rel] {
+		link := d.Type()&fs.ModeSymlink != 0
+		if !(w.matches(rel) || link && w.mayHold(rel)) || w.seen[rel] {
 			return nil
 		}
 		w.seen[rel] = true
-		if d.Type()&fs.ModeSymlink != 0 {
+		if link {
 			w.symlink(path, rel)
 			return nil
 		}
 		if !d.Type().IsRegular() {
-			w.out.Skipped = append(w.out.Skipped, Skip{rel, kind(d.Type()) + " is not read"})
+			w.out.Skipped = append(w.out.Skipped, Skip{Path: rel, Reason: kind(d.Type()) + " is not read"})
 			return nil
 		}
 		info, err := d.Info()
 		if err != nil {
-			w.out.Errors = append(w.out.Errors, fmt.Errorf("%s: %w", rel, UnwrapPath(err)))
+			w.out.Errors = append(w.out.Errors, &WalkError{rel, UnwrapPath(err)})
 			return nil
 		}
 		w.out.Files = append(w.out.Files, File{Path: rel, Abs: path, Size: info.Size()})
 		return nil
 	})
 	if err != nil {
-		w.out.Errors = append(w.out.Errors, fmt.Errorf("%s: %w", w.rel(start), UnwrapPath(err)))
+		w.out.Errors = append(w.out.Errors, &WalkError{w.rel(start), UnwrapPath(err)})
 	}
 }
 
@@ -184,24 +242,49 @@ func (w *walker) walk(start string) {
 func (w *walker) symlink(path, rel string) {
 	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
-		w.out.Skipped = append(w.out.Skipped, Skip{rel, "symlink cannot be resolved (loop or dangling): " + UnwrapPath(err).Error()})
+		w.out.Skipped = append(w.out.Skipped, Skip{Path: rel, Reason: "symlink cannot be resolved (loop or dangling): " + UnwrapPath(err).Error()})
 		return
 	}
 	rootReal, err := filepath.EvalSymlinks(w.root)
 	if err != nil {
 		rootReal = w.root
 	}
-	if r, err := filepath.Rel(rootReal, target); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
-		w.out.Skipped = append(w.out.Skipped, Skip{rel, "symlink points outside the root"})
-		return
-	}
 	info, err := os.Stat(target)
 	if err != nil {
-		w.out.Errors = append(w.out.Errors, fmt.Errorf("%s: %w", rel, UnwrapPath(err)))
+		w.out.Errors = append(w.out.Errors, &WalkError{rel, UnwrapPath(err)})
 		return
 	}
-	if !info.Mode().IsRegular() {
-		w.out.Skipped = append(w.out.Skipped, Skip{rel, "symlink to " + kind(info.Mode()) + " is not followed"})
+	followed := len(w.follow) > 0 && glob.Any(w.follow, rel)
+	if r, err := filepath.Rel(rootReal, target); !followed && (err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator))) {
+		w.out.Skipped = append(w.out.Skipped, Skip{Path: rel, Reason: "symlink points outside the repository: not followed (list it under follow_symlinks: in .keygate.yaml to scan its target)"})
+		return
+	}
+	switch {
+	case info.IsDir() && followed:
+		if from, ok := w.linked[target]; ok {
+			w.out.Skipped = append(w.out.Skipped, Skip{Path: rel, Reason: "symlink loop: its target is already walked as " + from})
+			return
+		}
+		if w.linked == nil {
+			w.linked = map[string]string{}
+		}
+		w.linked[target] = rel
+		w.walkAs(target, func(p string) string {
+			if r, err := filepath.Rel(target, p); err == nil && r != "." {
+				return rel + "/" + filepath.ToSlash(r)
+			}
+			return rel
+		})
+		delete(w.linked, target)
+		return
+	case info.IsDir():
+		w.out.Skipped = append(w.out.Skipped, Skip{Path: rel, Reason: "symlink to a directory is not followed (list it under follow_symlinks: in .keygate.yaml to scan its target)"})
+		return
+	case !info.Mode().IsRegular():
+		w.out.Skipped = append(w.out.Skipped, Skip{Path: rel, Reason: "symlink to " + kind(info.Mode()) + " is not followed"})
+		return
+	}
+	if !w.matches(rel) {
 		return
 	}
 	w.out.Files = append(w.out.Files, File{Path: rel, Abs: path, Size: info.Size()})
@@ -223,6 +306,24 @@ func kind(m fs.FileMode) string {
 		return "a socket"
 	}
 	return "an irregular file"
+}
+
+// WalkError is a path a walk could not list or inspect.
+type WalkError struct {
+	Path string // as reports show it
+	Err  error
+}
+
+func (e *WalkError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *WalkError) Unwrap() error { return e.Err }
+
+// ErrorPath is the path a walk error is about, if it names one.
+func ErrorPath(err error) (string, bool) {
+	var we *WalkError
+	if errors.As(err, &we) {
+		return we.Path, true
+	}
+	return "", false
 }
 
 // UnwrapPath drops the *PathError wrapper, whose absolute path would repeat

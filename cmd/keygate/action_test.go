@@ -99,8 +99,14 @@ func TestGitHubActionScanStep(t *testing.T) {
 	assert.Equal(t, "fail", string(readReport(t, report).Status), "latest.json is kept for the artifact")
 
 	// A clean range passes.
+	g.git("checkout", "-q", "-b", "clean", base)
+	g.write("docs/clean.md", "nothing secret\n")
+	g.git("add", "docs/clean.md")
+	g.git("commit", "-qm", "clean change")
+	clean := g.git("rev-parse", "HEAD")
+	g.git("checkout", "-q", "-")
 	r = runActionStep(t, g.dir, map[string]string{
-		"INPUT_MODE": "pr", "KEYGATE_BASE_SHA": base, "KEYGATE_HEAD_SHA": base, "INPUT_SARIF_FILE": "out/clean.sarif"})
+		"INPUT_MODE": "pr", "KEYGATE_BASE_SHA": base, "KEYGATE_HEAD_SHA": clean, "INPUT_SARIF_FILE": "out/clean.sarif"})
 	assert.Equal(t, 0, r.code)
 	assert.Contains(t, r.outputs, "status=pass\nfindings=0\n")
 	assert.Contains(t, r.summary, "## ✅ keygate: pass")

@@ -83,7 +83,7 @@ func TestQuiet(t *testing.T) {
 	assert.NotContains(t, res.stderr, "warning", "warnings are not printed")
 
 	clean := t.TempDir()
-	res = runCLI(t, clean, nil, "scan", "-q")
+	res = runCLI(t, clean, nil, "scan", "-q", "--allow-empty")
 	assert.Equal(t, exitPass, res.code)
 	assert.Empty(t, res.combined, "a quiet pass prints nothing, not even the empty-scope warning")
 	assert.NotEmpty(t, readReport(t, filepath.Join(clean, "reports/security/latest.json")).Warnings, "the report still warns")
@@ -149,29 +149,37 @@ func TestFindingHintsSuppressAsPrinted(t *testing.T) {
 	assert.Equal(t, exitPass, res.code, res.combined)
 }
 
-func TestWarningsForEmptyScopes(t *testing.T) {
+// A scope .keygate.yaml sets that matches nothing is an error naming its
+// line; a default scope that matches nothing is a warning; a scan of no
+// file at all is an error unless --allow-empty.
+func TestEmptyScopes(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, "docs/a.md", "hello\n")
-	fixture.Write(t, dir, ".keygate.yaml", "scopes: ['docs/**', 'runbooks/**']\n")
+	fixture.Write(t, dir, ".keygate.yaml", "scopes:\n  - 'docs/**'\n  - 'runbooks/**'\n")
 	res := runCLI(t, dir, nil, "scan")
-	assert.Equal(t, exitPass, res.code, "a warning is not a failure")
-	assert.Equal(t, "keygate: warning: scope \"runbooks/**\" matched no file\n", res.stderr)
+	assert.Equal(t, exitUsage, res.code, res.combined)
+	assert.Contains(t, res.stderr, "keygate: error: scope \"runbooks/**\" (.keygate.yaml:3, scopes) matched no file: fix the glob or remove it\n")
 	rep := readReport(t, filepath.Join(dir, "reports/security/latest.json"))
-	assert.Equal(t, []string{`scope "runbooks/**" matched no file`}, rep.Warnings)
+	assert.Equal(t, []string{`scope "runbooks/**" (.keygate.yaml:3, scopes) matched no file: fix the glob or remove it`}, rep.Errors)
+
+	// The indentation slip of the issue: two scopes read as one glob.
+	fixture.Write(t, dir, ".keygate.yaml", "scopes: ['docs/** reports/**']\n")
+	res = runCLI(t, dir, nil, "scan")
+	assert.Equal(t, exitUsage, res.code, res.combined)
+	assert.Contains(t, res.stderr, "(.keygate.yaml:1, scopes) matched no file")
 
 	empty := t.TempDir()
 	res = runCLI(t, empty, nil, "scan")
-	assert.Equal(t, exitPass, res.code)
+	assert.Equal(t, exitUsage, res.code)
 	rep = readReport(t, filepath.Join(empty, "reports/security/latest.json"))
-	assert.Equal(t, []string{`scope "docs/**" matched no file`, `scope "reports/**" matched no file`,
-		"no file was scanned: the scopes (docs/**, reports/**) match no file"}, rep.Warnings)
-	assert.Contains(t, res.stderr, "keygate: warning: no file was scanned")
+	assert.Equal(t, []string{`scope "docs/**" matched no file`, `scope "reports/**" matched no file`}, rep.Warnings)
+	assert.Equal(t, []string{"no file was scanned: the scopes (docs/**, reports/**) match no file; give --allow-empty if that is expected"}, rep.Errors)
 
 	// An explicit empty folder scans nothing too.
 	require.NoError(t, os.MkdirAll(filepath.Join(empty, "void"), 0o755))
 	res = runCLI(t, empty, nil, "scan", "--format", "json", "void")
-	assert.Equal(t, exitPass, res.code)
+	assert.Equal(t, exitUsage, res.code)
 	assert.Contains(t, res.stderr, "no file was scanned")
 }
 

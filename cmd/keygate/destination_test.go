@@ -64,6 +64,8 @@ func TestReportsStayInsideTheRepository(t *testing.T) {
 		dir, outside := setup(t)
 		require.NoError(t, os.MkdirAll(filepath.Join(dir, "build/reports"), 0o755))
 		require.NoError(t, os.Symlink("build/reports", filepath.Join(dir, "reports")))
+		// The hygiene scan reads a linked folder only when told to.
+		fixture.Write(t, dir, ".keygate.yaml", "follow_symlinks: [reports]\n")
 		res := runCLI(t, dir, nil, "scan")
 		assert.Equal(t, exitPass, res.code, res.combined)
 		assert.FileExists(t, filepath.Join(dir, "build/reports/security/latest.json"))

@@ -231,8 +231,31 @@ func TestGitFailures(t *testing.T) {
 	t.Run("repo with no commits", func(t *testing.T) {
 		g := newGitRepo(t)
 		res := runCLI(t, g.dir, nil, "scan", "--history", "--format", "json")
+		assert.Equal(t, exitUsage, res.code, res.combined)
+		assert.Contains(t, res.stderr, "keygate: error: no commit was scanned: the repository has no commits; give --allow-empty if that is expected")
+		res = runCLI(t, g.dir, nil, "scan", "--history", "--allow-empty")
 		assert.Equal(t, exitPass, res.code, res.combined)
 		res = runCLI(t, g.dir, nil, "scan", "--staged", "--format", "json")
+		assert.Equal(t, exitPass, res.code, res.combined)
+	})
+	t.Run("range with no commits", func(t *testing.T) {
+		g := newGitRepo(t)
+		g.write("a.md", "x\n")
+		g.commit("one")
+		g.git("branch", "feature")
+		g.git("checkout", "-q", "feature")
+		g.write("b.md", "y\n")
+		g.commit("two")
+		g.git("checkout", "-q", "-")
+		// Reversed: main has nothing feature lacks.
+		for _, r := range []string{"feature..HEAD", "HEAD..HEAD"} {
+			res := runCLI(t, g.dir, nil, "scan", "--history", "--range", r)
+			assert.Equal(t, exitUsage, res.code, res.combined)
+			assert.Contains(t, res.stderr, "no commit was scanned: the range "+r+" holds no commit", r)
+			res = runCLI(t, g.dir, nil, "scan", "--history", "--range", r, "--allow-empty")
+			assert.Equal(t, exitPass, res.code, res.combined)
+		}
+		res := runCLI(t, g.dir, nil, "scan", "--history", "--range", "HEAD..feature")
 		assert.Equal(t, exitPass, res.code, res.combined)
 	})
 	t.Run("corrupt object", func(t *testing.T) {

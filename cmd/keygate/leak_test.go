@@ -65,6 +65,10 @@ func TestNoOutputLeaksAValue(t *testing.T) {
 	}
 	require.NoError(t, os.Symlink("nowhere", filepath.Join(dir, "docs", "link-"+fixture.BitgetKey2)))
 	before[filepath.Join("docs", "link-"+fixture.BitgetKey2)] = true
+	// The hygiene scan leaves no file in scope unread unless skip: says
+	// why: the link is named there (its listing still quotes its path).
+	fixture.Write(t, dir, ".keygate.yaml", "skip:\n  - path: 'docs/link-*'\n    reason: a dangling link kept as evidence\n  - path: '**/*.png'\n    reason: an image\n")
+	before[".keygate.yaml"] = true
 	commands := [][]string{
 		{"scan", "--include-logs"},
 		{"scan", "--include-logs", "--format", "json", "--report", "out/json-report.json"},

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -39,9 +38,10 @@ type scanFlags struct {
 	failOn      string
 	// revs, when set, says which commits a history scan reads (a hook's
 	// ref updates); else --range, else every ref.
-	revs   func(*source.Repo) (source.Revs, error)
-	verify bool
-	accept bool
+	revs       func(*source.Repo) (source.Revs, error)
+	verify     bool
+	accept     bool
+	allowEmpty bool
 }
 
 func newScanCmd(a *app) *cobra.Command {
@@ -63,8 +63,13 @@ allow_paths of .keygate.yaml, the baseline file ('keygate baseline'), or an
 entry of .gitleaksignore (path:rule:line or commit:path:rule:line). Each
 finding's text output shows its fix and the exact line that suppresses it.
 
-A scope that matches nothing, or a scan of no file at all, is a warning (on
-stderr and in the report's warnings), not an error.`,
+Every file in scope that is not read is listed with the reason. In the
+hygiene scan (the configured scopes) such a file is an error unless
+.keygate.yaml names it under skip: with a reason; a symlink out of the
+repository is followed only when follow_symlinks: names it. A configured
+scope that matches no file is an error naming its line. A scan of no file,
+or a history of no commit (an empty repository, a reversed range), is an
+error unless --allow-empty is given.`,
 		Example: `  # The policy's pre-release hygiene check (writes reports/security/latest.json)
   keygate scan --include-logs
 
@@ -101,6 +106,7 @@ stderr and in the report's warnings), not an error.`,
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print findings and errors only: no progress, hints, summary or warnings")
 	fl.BoolVar(&f.verify, "verify", false, "ask each complete credential's provider whether it is live (one read-only signed call each; see README): never in the commit gate")
 	fl.BoolVar(&f.accept, "accept-policy-changes", false, "with --range, accept the suppressions the range adds (judged by the head's policy; what it suppresses is listed): for a maintainer, never set from the change itself")
+	fl.BoolVar(&f.allowEmpty, "allow-empty", false, "accept a scan that reads no file (or, with --history, no commit) as a pass instead of an error")
 	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 only for findings of `SEVERITY` or above (low, medium, high, critical); the report keeps them all")
 	return cmd
 }
@@ -160,7 +166,7 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		defer limitHistoryMemory()()
 	}
 	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs,
-		Staged: f.staged, History: f.history}
+		Staged: f.staged, History: f.history, RangeSpec: f.rangeSpec, AllowEmpty: f.allowEmpty}
 	eopts := engine.Options{Root: root, Config: cfg, ExtraRules: f.rules, NoEnvFile: f.noEnvFile}
 	if f.staged {
 		// git names the index it commits from to hooks; a relative name
@@ -250,10 +256,6 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		meta.Pack = setup.Pack
 	}
 	rep := report.New(res, meta)
-	if err == nil && rep.Mode == string(scan.ModePaths) && rep.Summary.FilesScanned == 0 {
-		// In the report too: the evidence must not look like a clean tree.
-		rep.Warnings = append(rep.Warnings, nothingScanned(rep))
-	}
 	if reportPath != "" {
 		if werr := rep.WriteFile(reportPath); werr != nil {
 			return usageErr(werr)
@@ -324,26 +326,6 @@ func (a *app) print(rep *report.Report, format string, quiet bool) error {
 		return err
 	}
 	return report.WriteText(a.io.out, rep, report.TextOptions{Colour: a.colour(a.io.out), Quiet: quiet, NoSummary: true})
-}
-
-// nothingScanned says why a path scan read no file: a pass over nothing
-// must not look like a clean tree.
-func nothingScanned(rep *report.Report) string {
-	if len(rep.Skipped) == 0 {
-		if len(rep.Scopes) > 0 {
-			return "no file was scanned: the scopes (" + strings.Join(rep.Scopes, ", ") + ") match no file"
-		}
-		return "no file was scanned: the paths hold no file"
-	}
-	var why []string
-	for i, s := range rep.Skipped {
-		if i == 3 {
-			why = append(why, fmt.Sprintf("and %d more", len(rep.Skipped)-i))
-			break
-		}
-		why = append(why, s.Path+": "+s.Reason)
-	}
-	return "no file was scanned: " + strings.Join(why, "; ")
 }
 
 // includeLogsAlone refuses --include-logs beside PATH arguments or another

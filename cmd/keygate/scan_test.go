@@ -61,7 +61,7 @@ func TestScanTradingOpsExact(t *testing.T) {
 			lines = append(lines, l)
 		}
 	}
-	assert.Len(t, lines, len(fixture.Wanted())+1)
+	assert.Len(t, lines, len(fixture.Wanted())+2)
 	assert.Contains(t, lines[0], "data/bot1/logs/bot1.log:3:")
 	assert.Contains(t, lines[len(lines)-1], "keygate: fail, 9 findings")
 	assert.NotContains(t, res.stdout, "\x1b[", "no colour when stdout is not a terminal")
@@ -95,14 +95,24 @@ func TestScanDecoysOnlyPasses(t *testing.T) {
 	assert.NotNil(t, rep.Findings, "findings is [] not null")
 }
 
-func TestScanEmptyScopePasses(t *testing.T) {
+// A scan of no file is an error (the evidence must not look like a clean
+// tree) unless --allow-empty accepts it.
+func TestScanEmptyScopes(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	res := runCLI(t, dir, nil, "scan", "--include-logs")
-	assert.Equal(t, exitPass, res.code, res.combined)
+	assert.Equal(t, exitUsage, res.code, res.combined)
+	assert.Contains(t, res.stderr, "keygate: error: no file was scanned: the scopes (docs/**, reports/**, data/*/logs/**) match no file; give --allow-empty if that is expected")
 	rep := readReport(t, filepath.Join(dir, "reports/security/latest.json"))
+	assert.Equal(t, "error", string(rep.Status))
+
+	dir = t.TempDir()
+	res = runCLI(t, dir, nil, "scan", "--include-logs", "--allow-empty")
+	assert.Equal(t, exitPass, res.code, res.combined)
+	rep = readReport(t, filepath.Join(dir, "reports/security/latest.json"))
 	assert.Equal(t, "pass", string(rep.Status))
 	assert.Equal(t, 0, rep.Summary.FilesScanned)
+	assert.Contains(t, rep.Warnings, "no file was scanned: the scopes (docs/**, reports/**, data/*/logs/**) match no file (accepted: --allow-empty)")
 }
 
 func TestScanExplicitPathsAndJSON(t *testing.T) {
@@ -244,8 +254,10 @@ func TestBadInputs(t *testing.T) {
 		require.NoError(t, os.Symlink("loop1", filepath.Join(dir, "docs/loop2")))
 		require.NoError(t, os.Symlink(filepath.Join(outside, "secret.md"), filepath.Join(dir, "docs/out.md")))
 		require.NoError(t, os.Symlink("..", filepath.Join(dir, "docs/up")))
+		// In the hygiene scan each unread link is an error naming it, and
+		// the setting that would read it.
 		res := runCLI(t, dir, nil, "scan")
-		assert.Equal(t, exitPass, res.code, res.combined)
+		assert.Equal(t, exitUsage, res.code, res.combined)
 		rep := readReport(t, filepath.Join(dir, "reports/security/latest.json"))
 		assert.Equal(t, 1, rep.Summary.FilesScanned)
 		assert.Equal(t, 4, rep.Summary.FilesSkipped)
@@ -254,8 +266,26 @@ func TestBadInputs(t *testing.T) {
 			reasons[s.Path] = s.Reason
 		}
 		assert.Contains(t, reasons["docs/loop1"], "loop or dangling")
-		assert.Equal(t, "symlink points outside the root", reasons["docs/out.md"])
-		assert.Equal(t, "symlink to a directory is not followed", reasons["docs/up"])
+		assert.Equal(t, "symlink points outside the repository: not followed (list it under follow_symlinks: in .keygate.yaml to scan its target)", reasons["docs/out.md"])
+		assert.Equal(t, "symlink to a directory is not followed (list it under follow_symlinks: in .keygate.yaml to scan its target)", reasons["docs/up"])
+		assert.Len(t, rep.Errors, 4)
+		assert.Contains(t, res.stderr, "keygate: error: docs/out.md: in scope but not read: symlink points outside the repository")
+		assert.Contains(t, res.stdout, "not read: docs/out.md (symlink points outside the repository")
+
+		// follow_symlinks reads the target outside; skip: accepts the
+		// loops and the link up, each with its reason.
+		fixture.Write(t, dir, ".keygate.yaml", "follow_symlinks: ['docs/out.md']\nskip:\n  - path: 'docs/loop*'\n    reason: link loop left by a test\n  - path: docs/up\n    reason: points at the root, scanned anyway\n")
+		res = runCLI(t, dir, nil, "scan")
+		assert.Equal(t, exitFail, res.code, res.combined)
+		assert.Contains(t, res.stdout, "docs/out.md:1:16")
+		rep = readReport(t, filepath.Join(dir, "reports/security/latest.json"))
+		assert.Empty(t, rep.Errors)
+		reasons = map[string]string{}
+		for _, s := range rep.Skipped {
+			reasons[s.Path] = s.Reason
+			assert.True(t, s.Configured, s.Path)
+		}
+		assert.Equal(t, "skip: points at the root, scanned anyway (symlink to a directory is not followed (list it under follow_symlinks: in .keygate.yaml to scan its target))", reasons["docs/up"])
 	})
 	t.Run("missing explicit path", func(t *testing.T) {
 		res := runCLI(t, t.TempDir(), nil, "scan", "nope.md")

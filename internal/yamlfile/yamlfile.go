@@ -215,6 +215,18 @@ func Line(doc *yaml.Node, path ...any) int {
 	return n.Line
 }
 
+// Lookup is the line of the node at path in doc, and whether the
+// document holds it (Line falls back to the deepest node it has).
+func Lookup(doc *yaml.Node, path ...any) (int, bool) {
+	n := doc
+	for _, p := range path {
+		if n = child(n, p); n == nil {
+			return 0, false
+		}
+	}
+	return n.Line, true
+}
+
 func child(n *yaml.Node, p any) *yaml.Node {
 	switch k := p.(type) {
 	case string:
