@@ -166,7 +166,10 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		defer limitHistoryMemory()()
 	}
 	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs,
-		Staged: f.staged, History: f.history, RangeSpec: f.rangeSpec, AllowEmpty: f.allowEmpty}
+		Staged: f.staged, History: f.history, RangeSpec: f.rangeSpec,
+		// A hook's ref updates that add no commit (a deletion, a tag of an
+		// old commit) have nothing to scan.
+		AllowEmpty: f.allowEmpty || f.revs != nil}
 	eopts := engine.Options{Root: root, Config: cfg, ExtraRules: f.rules, NoEnvFile: f.noEnvFile}
 	if f.staged {
 		// git names the index it commits from to hooks; a relative name

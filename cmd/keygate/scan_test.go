@@ -61,7 +61,7 @@ func TestScanTradingOpsExact(t *testing.T) {
 			lines = append(lines, l)
 		}
 	}
-	assert.Len(t, lines, len(fixture.Wanted())+2)
+	assert.Len(t, lines, len(fixture.Wanted())+1)
 	assert.Contains(t, lines[0], "data/bot1/logs/bot1.log:3:")
 	assert.Contains(t, lines[len(lines)-1], "keygate: fail, 9 findings")
 	assert.NotContains(t, res.stdout, "\x1b[", "no colour when stdout is not a terminal")
