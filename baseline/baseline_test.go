@@ -45,3 +45,27 @@ func TestLoad(t *testing.T) {
 		assert.Contains(t, err.Error(), "keygate baseline")
 	}
 }
+
+// Merging keeps what was accepted before (entries a working-tree scan does
+// not meet again, such as a history finding's), adds what is found now,
+// and with prune drops, and returns, what is not found any more.
+func TestMerge(t *testing.T) {
+	hist := Entry{Fingerprint: "fp-hist", RuleID: "bitget-api-key", Path: "docs/old.md", Masked: "****e1f0"}
+	kept := Entry{Fingerprint: "fp-kept", RuleID: "redis-password", Path: "docs/a.md", Masked: "****5Dga"}
+	fresh := Entry{Fingerprint: "fp-new", RuleID: "bot-password", Path: "docs/b.md", Masked: "****Reef"}
+	old := New([]Entry{hist, kept})
+
+	merged, added, pruned := Merge(old, []Entry{kept, fresh}, false)
+	assert.Equal(t, []Entry{kept, fresh, hist}, merged.Entries)
+	assert.Equal(t, []Entry{fresh}, added)
+	assert.Empty(t, pruned)
+
+	merged, added, pruned = Merge(old, []Entry{kept, fresh}, true)
+	assert.Equal(t, []Entry{kept, fresh}, merged.Entries)
+	assert.Equal(t, []Entry{fresh}, added)
+	assert.Equal(t, []Entry{hist}, pruned)
+
+	merged, added, _ = Merge(nil, []Entry{fresh, fresh}, true)
+	assert.Equal(t, []Entry{fresh}, merged.Entries)
+	assert.Equal(t, []Entry{fresh}, added)
+}
