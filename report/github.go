@@ -31,6 +31,8 @@ func WriteGitHub(w io.Writer, r *Report, max int) error {
 		}
 		msg := fmt.Sprintf("%s %s: %s", f.Severity, Escape(f.RuleID), Escape(f.SecretMasked))
 		switch {
+		case f.PolicyChange():
+			msg = fmt.Sprintf("%s %s: %s", f.Severity, Escape(f.RuleID), Escape(f.Detail))
 		case f.BlockedPath():
 			msg = fmt.Sprintf("%s %s: this file must never be committed", f.Severity, Escape(f.RuleID))
 		case f.InPathName():
@@ -46,6 +48,20 @@ func WriteGitHub(w io.Writer, r *Report, max int) error {
 		// terminal escapes), then the workflow-command escaping.
 		if _, err := fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", level,
 			ghProperty(Escape(f.Path)), f.Line, f.Column, ghProperty("keygate "+Escape(f.RuleID)), ghData(msg)); err != nil {
+			return err
+		}
+	}
+	for i, s := range r.Suppressed {
+		if i == max {
+			if _, err := fmt.Fprintf(w, "::warning title=keygate::%s\n",
+				ghData(fmt.Sprintf("%d more suppressed findings are not annotated: see the job summary and the report", len(r.Suppressed)-max))); err != nil {
+				return err
+			}
+			break
+		}
+		msg := "suppressed " + suppressedLine(s) + ": " + Justification(s.Mechanism)
+		if _, err := fmt.Fprintf(w, "::warning file=%s,line=%d,col=%d,title=%s::%s\n",
+			ghProperty(Escape(s.Path)), s.Line, s.Column, ghProperty("keygate suppressed "+Escape(s.RuleID)), ghData(msg)); err != nil {
 			return err
 		}
 	}

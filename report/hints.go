@@ -38,6 +38,10 @@ func writeHints(w io.Writer, f Finding) error {
 			return err
 		}
 	}
+	if f.PolicyChange() {
+		_, err := fmt.Fprintf(w, "    accept (a maintainer, on purpose): rerun with --accept-policy-changes\n")
+		return err
+	}
 	if !allowable(f) {
 		if f.EnvName != nil {
 			_, err := fmt.Fprintf(w, "    allow: never (a live credential: rotate it)\n")

@@ -28,6 +28,7 @@ type junitSuite struct {
 	Tests      int             `xml:"tests,attr"`
 	Failures   int             `xml:"failures,attr"`
 	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr,omitempty"`
 	Time       string          `xml:"time,attr"`
 	Timestamp  string          `xml:"timestamp,attr"`
 	Properties []junitProperty `xml:"properties>property"`
@@ -47,6 +48,11 @@ type junitCase struct {
 	Time      string        `xml:"time,attr"`
 	Failure   *junitProblem `xml:"failure"`
 	Error     *junitProblem `xml:"error"`
+	Skipped   *junitSkipped `xml:"skipped"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitProblem struct {
@@ -72,6 +78,15 @@ func JUnit(r *Report) ([]byte, error) {
 	}
 	for _, f := range r.Findings {
 		suite.Cases = append(suite.Cases, junitFinding(f))
+	}
+	for _, s := range r.Suppressed {
+		// A suppressed finding is a skipped test: shown, never a failure.
+		c := junitFinding(s.Finding)
+		c.Failure = nil
+		c.Name = "suppressed by " + s.Mechanism + ": " + c.Name
+		c.Skipped = &junitSkipped{Message: "suppressed by " + s.Mechanism + ": " + Justification(s.Mechanism)}
+		suite.Cases = append(suite.Cases, c)
+		suite.Skipped++
 	}
 	for _, e := range r.Errors {
 		suite.Cases = append(suite.Cases, junitCase{Name: "scan error", Classname: "keygate", Time: "0",

@@ -54,6 +54,8 @@ func Markdown(r *Report) string {
 				value = "(file must not be committed)"
 			case f.Source == scan.SourcePath:
 				value += " (in the path's name)"
+			case f.PolicyChange():
+				value = "(" + f.Detail + ")"
 			}
 			if f.EnvName != nil {
 				value += " (" + *f.EnvName + ")"
@@ -72,6 +74,24 @@ func Markdown(r *Report) string {
 		b.WriteString("| not read | why |\n|---|---|\n")
 		for _, s := range r.Skipped {
 			fmt.Fprintf(&b, "| `%s` | %s |\n", mdCode(s.Path), mdText(s.Reason))
+		}
+		b.WriteString("\n")
+	}
+	if len(r.Suppressed) > 0 {
+		fmt.Fprintf(&b, "### Suppressed (%d)\n\n| rule | location | value | suppressed by |\n|---|---|---|---|\n", len(r.Suppressed))
+		for _, s := range r.Suppressed {
+			loc := fmt.Sprintf("%s:%d", s.Path, s.Line)
+			if s.Commit != nil {
+				loc += " @ " + short(*s.Commit)
+			}
+			value := s.SecretMasked
+			switch {
+			case s.BlockedPath():
+				value = "(file must not be committed)"
+			case s.PolicyChange():
+				value = "(" + s.Detail + ")"
+			}
+			fmt.Fprintf(&b, "| `%s` | `%s` | `%s` | %s |\n", mdCode(s.RuleID), mdCode(loc), mdCode(value), mdText(s.Mechanism))
 		}
 		b.WriteString("\n")
 	}

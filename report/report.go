@@ -254,13 +254,18 @@ func newFinding(f scan.Finding, mode scan.Mode, pack *rules.Pack) Finding {
 		SecretMasked: f.Masked, Fingerprint: f.Fingerprint, Source: f.Source, EnvName: optional(f.EnvName),
 		Decoded: f.Decoded, Detail: f.Detail, ColumnUTF16: f.ColumnUTF16,
 	}
-	if mode == scan.ModeHistory {
+	if mode == scan.ModeHistory && f.Source != scan.SourcePolicy {
 		out.TimesAdded = f.TimesAdded
 		out.PresentAtTip = &f.AtTip
 	}
 	help := ""
 	if pack != nil {
 		if rule := pack.Rule(f.RuleID); rule != nil {
+			help = rule.Help
+		}
+	}
+	if f.Source == scan.SourcePolicy {
+		if rule := rules.Builtin(f.RuleID); rule != nil {
 			help = rule.Help
 		}
 	}

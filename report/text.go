@@ -51,6 +51,8 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 			extra += fmt.Sprintf("\n    never commit this file: git rm --cached %s && echo %s >> .gitignore", q, q)
 		case f.Source == scan.SourcePath:
 			extra += " (in the path's name: rename it)"
+		case f.PolicyChange():
+			value = "(" + Escape(f.Detail) + ")"
 		}
 		if _, err := fmt.Fprintf(w, "%s  %s  %s  %s%s\n", loc, paint(string(f.Severity), fmt.Sprintf("%-8s", f.Severity)), Escape(f.RuleID), value, extra); err != nil {
 			return err
@@ -71,11 +73,49 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 			return err
 		}
 	}
+	if err := writeSuppressed(w, r); err != nil {
+		return err
+	}
 	if o.NoSummary {
 		return nil
 	}
 	_, err := fmt.Fprintln(w, Summarize(r))
 	return err
+}
+
+// writeSuppressed lists every suppressed finding under its own heading
+// (masked value, place, rule, mechanism): a suppression is never silent.
+func writeSuppressed(w io.Writer, r *Report) error {
+	if len(r.Suppressed) == 0 {
+		return nil
+	}
+	if _, err := fmt.Fprintf(w, "Suppressed (%d):\n", len(r.Suppressed)); err != nil {
+		return err
+	}
+	for _, s := range r.Suppressed {
+		if _, err := fmt.Fprintln(w, "  "+suppressedLine(s)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// suppressedLine is one suppressed finding in words: place, rule, masked
+// value (or what the policy change is) and the mechanism.
+func suppressedLine(s Suppressed) string {
+	loc := fmt.Sprintf("%s:%d:%d", Escape(s.Path), s.Line, s.Column)
+	value := Escape(s.SecretMasked)
+	switch {
+	case s.BlockedPath():
+		value = "(the file itself)"
+	case s.PolicyChange():
+		value = "(" + Escape(s.Detail) + ")"
+	}
+	extra := ""
+	if s.Commit != nil {
+		extra = " commit " + Escape(short(*s.Commit))
+	}
+	return fmt.Sprintf("%s  %s  %s%s  suppressed by %s", loc, Escape(s.RuleID), value, extra, Escape(s.Mechanism))
 }
 
 // shellQuote quotes a path for a command the user may paste: single

@@ -21,7 +21,22 @@ func Builtins() []*Rule {
 		{ID: BlockedPathID, Family: "core", Severity: "critical",
 			Description: "A file that must never be committed (env file, private key)",
 			Help:        "This file must never be committed. Unstage it with `git rm --cached PATH`, add it to .gitignore, and if it was ever pushed, rotate every credential it held."},
+		policyRule("inline", "An inline allow comment the range's base did not hold on this line"),
+		policyRule("gitleaksignore", "A .gitleaksignore entry the range's base did not hold"),
+		policyRule("config", "A change to what .keygate.yaml scans, blocks or allows"),
+		policyRule("baseline", "A baseline entry the range's base did not accept"),
+		policyRule("pack", "A rule pack the range's base did not hold"),
 	}
+}
+
+// SuppressionAddedPrefix starts the id of each built-in rule reporting a
+// suppression a range adds to its own policy (suppression-added-inline,
+// -gitleaksignore, -config, -baseline, -pack).
+const SuppressionAddedPrefix = "suppression-added-"
+
+func policyRule(mechanism, description string) *Rule {
+	return &Rule{ID: SuppressionAddedPrefix + mechanism, Family: "policy", Severity: SeverityHigh, Description: description,
+		Help: "A change judged by keygate may not suppress its own findings: the range's base decides the policy. If a maintainer accepts this change, rerun with --accept-policy-changes (the Action's accept-policy-changes input, set only from a trusted context such as a maintainer's label)."}
 }
 
 // Builtin returns the built-in rule id, or nil.

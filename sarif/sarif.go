@@ -5,6 +5,8 @@ package sarif
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"github.com/keygate/keygate/internal/atomicfile"
 	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/rules"
+	"github.com/keygate/keygate/scan"
 )
 
 // InformationURI is the tool's home page in SARIF.
@@ -157,6 +160,12 @@ func Build(rep *report.Report, pack *rules.Pack) (*gosarif.Report, error) {
 			Descriptor: &gosarif.ReportingDescriptorReference{Id: str("keygate/not-read")},
 		})
 	}
+	for _, ov := range rep.RulePack.Overrides {
+		if ov.Policy {
+			inv.ToolConfigurationNotifications = append(inv.ToolConfigurationNotifications, &gosarif.Notification{
+				Level: "warning", Message: &gosarif.Message{Text: str(fmt.Sprintf("%s:%d overrides the built-in policy rule %s (override: true)", ov.File, ov.Line, ov.RuleID))}})
+		}
+	}
 	run.Invocations = []*gosarif.Invocation{inv}
 	props := gosarif.Properties{"keygate-status": rep.Status, "keygate-mode": rep.Mode}
 	findings := rep.Findings
@@ -165,12 +174,44 @@ func Build(rep *report.Report, pack *rules.Pack) (*gosarif.Report, error) {
 		props["truncation-note"] = fmt.Sprintf("%d findings; the first %d are listed (GitHub's limit per run). The full list is in latest.json.", len(findings), MaxResults)
 		findings = findings[:MaxResults]
 	}
+	if len(rep.RulePack.Overrides) > 0 {
+		props["keygate-overrides"] = rep.RulePack.Overrides
+	}
 	run.Properties = props
 	for _, f := range findings {
 		run.Results = append(run.Results, result(f, index))
 	}
+	// Suppressed findings are results too, with SARIF suppressions: code
+	// scanning shows them as suppressed, never as absent.
+	for i, sup := range rep.Suppressed {
+		if len(run.Results) == MaxResults {
+			props["truncated"] = true
+			props["truncation-note"] = fmt.Sprintf("%d suppressed findings were not listed (GitHub's limit per run). The full list is in latest.json.", len(rep.Suppressed)-i)
+			break
+		}
+		res := result(sup.Finding, index)
+		kind := "external"
+		if sup.Mechanism == string(scan.SuppressedInline) {
+			kind = "inSource"
+		}
+		// go-sarif writes every field of a suppression, so each is set:
+		// null is not valid SARIF.
+		res.Suppressions = []*gosarif.Suppression{{Kind: kind, Status: str("accepted"), Location: res.Locations[0],
+			Guid: str(suppressionGUID(sup)), Justification: str(sup.Mechanism + ": " + sup.Justification)}}
+		run.Results = append(run.Results, res)
+	}
 	log.AddRun(run)
 	return log, nil
+}
+
+// suppressionGUID is a stable name-based (version 5 shaped) GUID of a
+// suppression: the same suppression gets the same GUID in every run.
+func suppressionGUID(s report.Suppressed) string {
+	h := sha256.Sum256([]byte("keygate-suppression\x00" + s.Fingerprint + "\x00" + s.Mechanism + "\x00" + s.Path))
+	h[6] = h[6]&0x0f | 0x50
+	h[8] = h[8]&0x3f | 0x80
+	x := hex.EncodeToString(h[:16])
+	return x[:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
 }
 
 func result(f report.Finding, index map[string]uint) *gosarif.Result {
@@ -184,6 +225,8 @@ func result(f report.Finding, index map[string]uint) *gosarif.Result {
 	switch {
 	case f.BlockedPath():
 		msg = fmt.Sprintf("%s: %s must never be committed", f.RuleID, f.Path)
+	case f.PolicyChange():
+		msg = fmt.Sprintf("%s: %s in %s", f.RuleID, f.Detail, f.Path)
 	case f.InPathName():
 		msg = fmt.Sprintf("%s: %s in the name of %s", f.RuleID, f.SecretMasked, f.Path)
 	}

@@ -54,6 +54,15 @@ func sampleReport() *report.Report {
 			{RuleID: "blocked-path", Severity: "critical", Path: "env/.env", Line: 1, Column: 1,
 				Commit: ptr("89abcdef0123456789abcdef0123456789abcdef"), Fingerprint: "fp-env", Source: "path", TimesAdded: 1, PresentAtTip: ptr(false)},
 		},
+		Suppressed: []report.Suppressed{
+			{Finding: report.Finding{RuleID: "bitget-api-key", Severity: "critical", Path: "docs/fixture.md", Line: 3, Column: 7,
+				Commit: ptr("0123456789abcdef0123456789abcdef01234567"), SecretMasked: "****e1f0", Fingerprint: "fp-inline", Source: "pattern"},
+				Mechanism: "inline", Justification: report.Justification("inline")},
+			{Finding: report.Finding{RuleID: "suppression-added-inline", Severity: "high", Path: "docs/fixture.md", Line: 3, Column: 1,
+				Commit: ptr("0123456789abcdef0123456789abcdef01234567"), Fingerprint: "fp-policy", Source: "policy",
+				Detail: "an inline allow comment the base did not hold on this line suppresses a bitget-api-key finding"},
+				Mechanism: "accepted", Justification: report.Justification("accepted")},
+		},
 	}
 }
 

@@ -25,10 +25,10 @@ const (
 )
 
 // PolicyRuleID is the rule id of a suppression added through m.
-func PolicyRuleID(m PolicyMechanism) string { return "suppression-added-" + string(m) }
+func PolicyRuleID(m PolicyMechanism) string { return rules.SuppressionAddedPrefix + string(m) }
 
 // IsPolicyRule reports whether id is a suppression-added rule id.
-func IsPolicyRule(id string) bool { return strings.HasPrefix(id, "suppression-added-") }
+func IsPolicyRule(id string) bool { return strings.HasPrefix(id, rules.SuppressionAddedPrefix) }
 
 // PolicyFinding is a finding for a suppression the judged range adds
 // through m at path:line, in commit when known. detail says what changed

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -200,5 +203,71 @@ func TestPackRedefinitionsRefused(t *testing.T) {
 			assert.Contains(t, res.stderr, tc.where)
 			assert.NotContains(t, res.combined, fixture.BitgetSecret)
 		})
+	}
+}
+
+// Every suppression is visible, masked, in every output: text, latest.json,
+// SARIF (suppressions, validated with the official schema and Microsoft's
+// multitool), the Markdown summary, JUnit and GitHub annotations.
+func TestSuppressionsVisibleEverywhere(t *testing.T) {
+	t.Parallel()
+	g := newGitRepo(t)
+	g.write(".keygate.yaml", "allow_paths: ['fixtures/**']\n")
+	g.write("docs/readme.md", "hello\n")
+	g.commit("base")
+	g.git("checkout", "-q", "-b", "pr")
+	g.write("fixtures/sample.env", secretLine+"\n")
+	g.write("bots/config.py", secretLine+"  # keygate:allow\n")
+	g.commit("the pull request")
+
+	dir := t.TempDir()
+	sarifPath, summary, junit := filepath.Join(dir, "k.sarif"), filepath.Join(dir, "summary.md"), filepath.Join(dir, "junit.xml")
+	res := runCLI(t, g.dir, nil, "scan", "--range", "main..pr", "--no-env-file", "--accept-policy-changes",
+		"--sarif", sarifPath, "--summary", summary, "--junit", junit)
+	require.Equal(t, exitPass, res.code, res.combined)
+	assert.Contains(t, res.stdout, "Suppressed (3):")
+	assert.Contains(t, res.stdout, "fixtures/sample.env:1:24  bitget-api-secret  ****beef")
+	assert.Contains(t, res.stdout, "suppressed by allow_paths")
+	assert.Contains(t, res.stdout, "bots/config.py:1:24  bitget-api-secret  ****beef")
+	assert.Contains(t, res.stdout, "suppressed by inline")
+	assert.Contains(t, res.stdout, "suppression-added-inline")
+	assert.Contains(t, res.stdout, "suppressed by accepted")
+
+	doc, err := os.ReadFile(sarifPath)
+	require.NoError(t, err)
+	validateSchema(t, doc)
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID       string `json:"ruleId"`
+				Suppressions []struct {
+					Kind, Justification string
+				} `json:"suppressions"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	require.NoError(t, json.Unmarshal(doc, &log))
+	kinds := map[string]int{}
+	for _, r := range log.Runs[0].Results {
+		require.Len(t, r.Suppressions, 1, r.RuleID)
+		kinds[r.Suppressions[0].Kind]++
+		assert.NotEmpty(t, r.Suppressions[0].Justification)
+	}
+	assert.Equal(t, map[string]int{"inSource": 1, "external": 2}, kinds)
+	multitool(t, sarifPath)
+
+	md, err := os.ReadFile(summary)
+	require.NoError(t, err)
+	assert.Contains(t, string(md), "### Suppressed (3)")
+	assert.Contains(t, string(md), "`****beef`")
+	xml, err := os.ReadFile(junit)
+	require.NoError(t, err)
+	assert.Contains(t, string(xml), `skipped="3"`)
+
+	res = runCLI(t, g.dir, nil, "scan", "--range", "main..pr", "--no-env-file", "--accept-policy-changes", "--format", "github")
+	require.Equal(t, exitPass, res.code, res.combined)
+	assert.Contains(t, res.stdout, "::warning file=fixtures/sample.env,line=1,col=24,title=keygate suppressed bitget-api-secret::")
+	for _, out := range []string{res.combined, string(doc), string(md), string(xml)} {
+		assert.NotContains(t, out, fixture.BitgetSecret)
 	}
 }
