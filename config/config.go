@@ -138,6 +138,7 @@ var fieldHelp = map[string]string{
 	"config.Bitget":     "see README, Auditing exchange keys: " + yamlFields(Bitget{}),
 	"config.Containers": "see README, What a scan reads: " + yamlFields(Containers{}),
 	"config.SkipRule":   "see README, What a scan reads: " + yamlFields(SkipRule{}),
+	"config.Exchange":   "see README, Auditing exchange keys: " + yamlFields(Exchange{}),
 }
 
 // yamlFields lists the YAML names of a struct's fields, in order.

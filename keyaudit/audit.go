@@ -54,6 +54,9 @@ type Violation struct {
 // Result is the audit of one bot's key. It holds no value.
 type Result struct {
 	Bot string `json:"bot"`
+	// Exchange names the exchange (bitget, binance, okx, bybit); empty in
+	// reports from before the other exchanges: bitget.
+	Exchange string `json:"exchange,omitempty"`
 	// APIKey is the key masked (****e1f0).
 	APIKey  string  `json:"api_key"`
 	Verdict Verdict `json:"verdict"`
@@ -74,7 +77,13 @@ type Result struct {
 // Revoked reports whether Bitget said the key does not exist: the only
 // proof of a revocation.
 func (r Result) Revoked() bool {
-	return r.Verdict == Rejected && (r.Code == bitget.CodeInvalidKey || r.Code == bitget.CodeKeyDoesNotExist)
+	if r.Verdict != Rejected {
+		return false
+	}
+	if r.Exchange != "" && r.Exchange != "bitget" {
+		return slices.Contains(revokedCodes[r.Exchange], r.Code)
+	}
+	return r.Code == bitget.CodeInvalidKey || r.Code == bitget.CodeKeyDoesNotExist
 }
 
 // StillAccepted reports whether Bitget still knows the key.
@@ -98,7 +107,9 @@ func (r Result) Scope() string {
 		perms = "no permissions"
 	}
 	allow := "IP allowlist off"
-	if r.IPAllowlistOn {
+	if r.IPAllowlistOn && len(r.IPAllowlist) == 0 {
+		allow = "IP allowlist on"
+	} else if r.IPAllowlistOn {
 		allow = fmt.Sprintf("IP allowlist on (%d %s)", len(r.IPAllowlist), plural(len(r.IPAllowlist), "entry", "entries"))
 	}
 	return perms + "; " + allow
@@ -165,7 +176,7 @@ func ClockWarning(skew time.Duration) string {
 
 // Check asks Bitget about one bot's key and judges it against the policy.
 func (a *Auditor) Check(ctx context.Context, bot string, creds bitget.Credentials) Result {
-	res := Result{Bot: bot, APIKey: detector.Mask(creds.Key)}
+	res := Result{Bot: bot, Exchange: "bitget", APIKey: detector.Mask(creds.Key)}
 	if _, err := a.Clock(ctx); err != nil {
 		res.Verdict, res.Why = Unchecked, scrub(err.Error(), creds)
 		return res

@@ -226,3 +226,23 @@ func TestReportStatusAndText(t *testing.T) {
 	assert.Nil(t, down.ClockSkewMS)
 	assert.Equal(t, keyaudit.StatusError, a.Audit(context.Background(), nil, nil, "env/.env", "test", time.Now()).Status, "nothing audited")
 }
+
+// Only each exchange's invalid-key codes prove a revocation; a wrong
+// secret or a foreign IP (or Binance's ambiguous -2015) never does.
+func TestRevokedByExchange(t *testing.T) {
+	tests := []struct {
+		exchange, code string
+		want           bool
+	}{
+		{"", "40006", true}, {"bitget", "40037", true}, {"bitget", "40009", false},
+		{"binance", "-2014", true}, {"binance", "-2008", true}, {"binance", "-2015", false}, {"binance", "-1022", false},
+		{"okx", "50111", true}, {"okx", "50113", false}, {"okx", "50110", false},
+		{"bybit", "10003", true}, {"bybit", "10004", false},
+	}
+	for _, tt := range tests {
+		r := keyaudit.Result{Exchange: tt.exchange, Verdict: keyaudit.Rejected, Code: tt.code}
+		assert.Equal(t, tt.want, r.Revoked(), "%s %s", tt.exchange, tt.code)
+		r.Verdict = keyaudit.Unchecked
+		assert.False(t, r.Revoked())
+	}
+}

@@ -31,7 +31,9 @@ type Report struct {
 	GeneratedAt   time.Time `json:"generated_at"`
 	Exchange      string    `json:"exchange"`
 	BaseURL       string    `json:"base_url"`
-	EnvFile       string    `json:"env_file"`
+	// BaseURLs are the other exchanges' APIs asked, by name.
+	BaseURLs map[string]string `json:"base_urls,omitempty"`
+	EnvFile  string            `json:"env_file"`
 	// ClockSkewMS is how far this host's clock is behind Bitget's, when
 	// Bitget's time could be read.
 	ClockSkewMS *int64    `json:"clock_skew_ms,omitempty"`
@@ -46,6 +48,11 @@ type Report struct {
 func (a *Auditor) Audit(ctx context.Context, targets []Target, skipped []Skipped, envFile, version string, now time.Time) *Report {
 	rep := &Report{SchemaVersion: SchemaVersion, Tool: "keygate", Version: version, GeneratedAt: now.UTC(), Exchange: "bitget",
 		BaseURL: a.Client.BaseURL(), EnvFile: envFile, Policy: a.Policy, Skipped: skipped, Bots: []Result{}}
+	if len(targets) == 0 {
+		// No Bitget key to audit: Bitget is not asked at all.
+		rep.Status = status(rep.Bots)
+		return rep
+	}
 	if skew, err := a.Clock(ctx); err == nil {
 		ms := skew.Milliseconds()
 		rep.ClockSkewMS = &ms
@@ -103,8 +110,20 @@ func (r *Report) JSON(w io.Writer) error {
 // Text writes the report for a person: one block per bot, then a summary.
 func (r *Report) Text(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Bitget keys in %s (audited at %s):\n", r.EnvFile, r.BaseURL)
+	header := ""
 	for _, res := range r.Bots {
+		ex := res.Exchange
+		if ex == "" {
+			ex = "bitget"
+		}
+		if ex != header {
+			header = ex
+			title, base := titles[ex], r.BaseURL
+			if ex != "bitget" {
+				base = r.BaseURLs[ex]
+			}
+			fmt.Fprintf(&b, "%s keys in %s (audited at %s):\n", title, r.EnvFile, base)
+		}
 		fmt.Fprintf(&b, "  %s %s: %s\n", res.Bot, res.APIKey, res.Verdict)
 		switch {
 		case res.Verdict == Accepted:
@@ -126,6 +145,8 @@ func (r *Report) Text(w io.Writer) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+var titles = map[string]string{"bitget": "Bitget", "binance": "Binance", "okx": "OKX", "bybit": "Bybit"}
 
 // Summary is the one-line outcome.
 func (r *Report) Summary() string {

@@ -55,7 +55,7 @@ func Targets(f *envfile.File, only string) ([]Target, []Skipped, error) {
 	}
 	if only != "" {
 		if !seen[only] {
-			return nil, nil, fmt.Errorf("%s has no Bitget key in %s", only, f.Name)
+			return nil, nil, fmt.Errorf("%s has no Bitget key in %s: %w", only, f.Name, ErrNoKey)
 		}
 		seen = map[string]bool{only: true}
 	}

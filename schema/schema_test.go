@@ -98,7 +98,7 @@ func TestREADMEExamplesValidate(t *testing.T) {
 			assert.NoError(t, err, "keygate rejects a README pack example")
 		}
 	}
-	assert.Equal(t, 3, seen[ConfigFile], "README's config, rotate and exchanges examples")
+	assert.Equal(t, 4, seen[ConfigFile], "README's config, rotate and the two exchanges examples")
 	assert.Equal(t, 1, seen[RulePackFile], "README's rule pack example")
 }
 

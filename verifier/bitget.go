@@ -111,7 +111,7 @@ func bitgetRefusal(err error) Verification {
 // unreachable is the verdict of a request that got no usable answer.
 func unreachable(err error) Verification {
 	reason := err.Error()
-	if statusOf(err) == http.StatusTooManyRequests {
+	if statusOf(err) == http.StatusTooManyRequests || rateLimited(err) {
 		reason = "rate-limited (HTTP 429 on every attempt): " + reason
 	}
 	return Verification{Status: Unknown, Reason: reason}

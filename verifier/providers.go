@@ -1,7 +1,10 @@
 package verifier
 
 import (
+	"github.com/keygate/keygate/binance"
 	"github.com/keygate/keygate/bitget"
+	"github.com/keygate/keygate/bybit"
+	"github.com/keygate/keygate/okx"
 )
 
 // DefaultProviders returns a verifier of every provider keygate knows, each
@@ -12,5 +15,17 @@ func DefaultProviders() ([]Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []Provider{NewBitget(bitget.New(u))}, nil
+	bn, err := binance.ResolveBaseURL("")
+	if err != nil {
+		return nil, err
+	}
+	ok, err := okx.ResolveBaseURL("")
+	if err != nil {
+		return nil, err
+	}
+	by, err := bybit.ResolveBaseURL("")
+	if err != nil {
+		return nil, err
+	}
+	return []Provider{NewBitget(bitget.New(u)), NewBinance(binance.New(bn)), NewOKX(okx.New(ok)), NewBybit(bybit.New(by))}, nil
 }

@@ -29,15 +29,17 @@ func newKeysCmd(a *app) *cobra.Command {
 	var o keysAuditOptions
 	audit := &cobra.Command{
 		Use:   "audit",
-		Short: "Ask Bitget about each bot's key: accepted, permissions, IP allowlist",
-		Long: `Ask Bitget (GET /api/v2/spot/account/info, signed) about each bot's key in
-env/.env: accepted or rejected (and why), its permissions in words, and whether
-its IP allowlist is on. Withdraw, wallet transfer and sub-account management
-permissions, an empty allowlist and a rejected key are violations
-(exchanges.bitget in .keygate.yaml). No value is ever printed or written.
+		Short: "Ask the exchanges about each bot's keys: accepted, permissions, IP allowlist",
+		Long: `Ask each exchange about each bot's key in env/.env (signed, read-only: Bitget
+GET /api/v2/spot/account/info, Binance GET /sapi/v1/account/apiRestrictions,
+OKX GET /api/v5/account/config, Bybit GET /v5/user/query-api): accepted or
+rejected (and why), its permissions in words, and whether its IP allowlist is
+on. Withdraw and transfer permissions, an empty allowlist and a rejected key are
+violations (exchanges.<name> in .keygate.yaml). No value is ever printed or
+written.
 
 Exit codes: 0 every key passes, 1 a violation, 2 a key could not be checked
-(Bitget unreachable, an unusable answer) or bad input.`,
+(an exchange unreachable, an unusable answer) or bad input.`,
 		Example: `  keygate keys audit
   keygate keys audit --bot BOT4
   keygate keys audit --format json --report reports/security/keys-audit.json`,
@@ -79,17 +81,40 @@ func (a *app) keysAudit(cmd *cobra.Command, o keysAuditOptions) error {
 		return usageErr(err)
 	}
 	targets, skipped, err := keyaudit.Targets(env, bot)
+	noBitget := errors.Is(err, keyaudit.ErrNoKey)
+	if err != nil && !noBitget {
+		return usageErr(err)
+	}
+	exchanges, err := keyaudit.Exchanges(cfg.Exchanges)
 	if err != nil {
 		return usageErr(err)
 	}
-	if len(targets) == 0 {
-		return usageErr(fmt.Errorf("%s holds no whole Bitget key (BOTn_BITGET_API_KEY, _API_SECRET, _PASSPHRASE)", envName))
+	var others []keyaudit.KeyTarget
+	var othersSkipped []keyaudit.Skipped
+	found := !noBitget
+	for _, ex := range exchanges {
+		ts, sk, err := ex.Targets(env, bot)
+		if errors.Is(err, keyaudit.ErrNoKey) {
+			continue
+		}
+		if err != nil {
+			return usageErr(err)
+		}
+		found = true
+		others, othersSkipped = append(others, ts...), append(othersSkipped, sk...)
+	}
+	if bot != "" && !found {
+		return usageErr(fmt.Errorf("%s has no Bitget, Binance, OKX or Bybit key in %s", bot, envName))
+	}
+	if len(targets)+len(others) == 0 {
+		return usageErr(fmt.Errorf("%s holds no whole exchange key (BOTn_BITGET_API_KEY, _API_SECRET, _PASSPHRASE; BOTn_BINANCE_API_KEY, _API_SECRET; BOTn_OKX_API_KEY, _API_SECRET, _PASSPHRASE; BOTn_BYBIT_API_KEY, _API_SECRET)", envName))
 	}
 	auditor, err := keyaudit.New(cfg.Exchanges.Bitget)
 	if err != nil {
 		return usageErr(err)
 	}
 	rep := auditor.Audit(cmd.Context(), targets, skipped, envName, version, time.Now())
+	rep.AuditOthers(cmd.Context(), others, othersSkipped)
 	if o.report != "" {
 		var buf bytes.Buffer
 		if err := rep.JSON(&buf); err != nil {

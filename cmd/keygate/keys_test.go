@@ -117,7 +117,7 @@ func TestKeysAuditExitCodes(t *testing.T) {
 			oneBitgetAttempt(t, k.dir)
 		}, exitUsage, "could not be reached"},
 		{"bad format", []string{"--format", "xml"}, nil, exitUsage, `--format "xml": want text or json`},
-		{"unknown bot", []string{"--bot", "BOT7"}, nil, exitUsage, "BOT7 has no Bitget key in env/.env"},
+		{"unknown bot", []string{"--bot", "BOT7"}, nil, exitUsage, "BOT7 has no Bitget, Binance, OKX or Bybit key in env/.env"},
 		{"bad bot", []string{"--bot", "trader"}, nil, exitUsage, "want a bot prefix"},
 		{"missing env file", []string{"--env-file", "env/other.env"}, nil, exitUsage, "env/other.env"},
 		{"bad base URL", nil, func(*keysRepo) { t.Setenv(bitget.EnvBaseURL, "ftp://x") }, exitUsage, "KEYGATE_BITGET_BASE_URL: scheme"},
