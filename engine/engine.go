@@ -51,6 +51,9 @@ type Engine struct {
 	Baseline *baseline.File
 	// EnvFile is the env file whose values are searched, if any.
 	EnvFile string
+	// KnownValues counts the env file's values of secret_env variables
+	// (before the detector drops those too short to search).
+	KnownValues int
 	// Warnings name variables and lines, never values.
 	Warnings []string
 }
@@ -173,7 +176,9 @@ func (e *Engine) knownValues(o Options) ([]detector.KnownValue, error) {
 	}
 	e.EnvFile = path
 	e.Warnings = append(e.Warnings, f.Warnings...)
-	return SecretValues(f, o.Config.SecretEnv), nil
+	values := SecretValues(f, o.Config.SecretEnv)
+	e.KnownValues = len(values)
+	return values, nil
 }
 
 // SecretValues picks the entries of f whose names match the secret_env globs.

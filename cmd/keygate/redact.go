@@ -51,6 +51,7 @@ it is complete, so a live log stays live.`,
 			for _, w := range setup.Warnings {
 				fmt.Fprintf(a.io.err, "keygate: warning: %s\n", report.Escape(w))
 			}
+			a.redactSource(root, cfg.EnvFile, noEnvFile, setup)
 			r := redact.FromDetector(setup.Detector)
 			out := bufio.NewWriterSize(a.io.out, 64<<10)
 			w := r.Writer(flushWriter{out})
@@ -79,4 +80,23 @@ func (f flushWriter) Write(p []byte) (int, error) {
 		return n, err
 	}
 	return n, f.w.Flush()
+}
+
+// redactSource says on stderr which active values redact masks: run
+// outside the repository (or with the env file elsewhere), it would
+// otherwise mask pattern-rule secrets only, silently, and a passphrase no
+// pattern knows would pass through.
+func (a *app) redactSource(root, configured string, noEnvFile bool, setup *engine.Engine) {
+	switch {
+	case noEnvFile:
+		fmt.Fprintf(a.io.err, "keygate: redact: --no-env-file: masking what the rules find only (no active values)\n")
+	case setup.EnvFile == "":
+		fmt.Fprintf(a.io.err, "keygate: warning: redact: no env file (%s does not exist): masking what the rules find only; a passphrase or password no rule knows passes through: give --env-file FILE\n",
+			report.Escape(rootpath.Resolve(root, configured)))
+	case setup.KnownValues == 0:
+		fmt.Fprintf(a.io.err, "keygate: warning: redact: %s holds no value of a secret_env variable: masking what the rules find only\n", report.Escape(setup.EnvFile))
+	default:
+		fmt.Fprintf(a.io.err, "keygate: redact: masking the active values of %s from %s, and what the rules find\n",
+			report.Plural(setup.KnownValues, "variable", "variables"), report.Escape(setup.EnvFile))
+	}
 }
