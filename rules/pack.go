@@ -71,8 +71,13 @@ type Pack struct {
 	Version string `yaml:"version,omitempty"`
 	// Family is the family of the pack's rules that name none.
 	Family string `yaml:"family,omitempty"`
-	Rules  []Rule `yaml:"rules"`
-	Allow  Allow  `yaml:"allow,omitempty"`
+	// ConvertedFrom names the tool a pack was converted from (`keygate
+	// rules convert` writes "gitleaks"): its rules may lack examples,
+	// which `keygate rules test` then warns about instead of refusing the
+	// pack. Delete it once every rule has examples.
+	ConvertedFrom string `yaml:"converted_from,omitempty"`
+	Rules         []Rule `yaml:"rules"`
+	Allow         Allow  `yaml:"allow,omitempty"`
 
 	// Sources lists the files the pack was built from, in merge order.
 	Sources []string `yaml:"-"`

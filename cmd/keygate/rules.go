@@ -100,6 +100,14 @@ packs merged over the default. Exit 1 when any example misbehaves.`,
 				// pasted a live value into it.
 				fmt.Fprintf(a.io.out, "FAIL %s:%d: rule %s: %s (example %d chars)\n", report.Escape(f.File), f.Line, report.Escape(f.RuleID), what, len(f.Example))
 			}
+			// A converted pack's rules may have none: nothing proves they
+			// match what they should, which the author must hear.
+			for _, r := range pack.Rules {
+				if len(r.Examples) == 0 {
+					fmt.Fprintf(a.io.err, "keygate: warning: %s:%d: rule %s has no examples: nothing checks that it finds what it should; add examples and negative_examples\n",
+						report.Escape(r.File), r.Line, report.Escape(r.ID))
+				}
+			}
 			fmt.Fprintf(a.io.out, "%d passed, %d failed\n", checked-len(failures), len(failures))
 			if len(failures) > 0 {
 				return &exitError{code: exitFail}

@@ -259,6 +259,9 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		meta.Pack = setup.Pack
 	}
 	rep := report.New(res, meta)
+	if n := gitleaksConfigNotice(root, meta.Pack); n != "" && err == nil {
+		rep.Warnings = append(rep.Warnings, n)
+	}
 	if reportPath != "" {
 		if werr := rep.WriteFile(reportPath); werr != nil {
 			return usageErr(werr)
