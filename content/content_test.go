@@ -7,6 +7,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -182,10 +183,11 @@ func TestLimitsFailClosed(t *testing.T) {
 		lim   Limits
 		limit Limit
 	}{
-		"ratio":   {zeros, Limits{}, LimitRatio},
-		"bytes":   {zeros, Limits{MaxBytes: 2 << 20, MaxRatio: 1 << 20}, LimitBytes},
-		"depth":   {nest, Limits{}, LimitDepth},
-		"entries": {zipOf(t, many), Limits{MaxEntries: 10}, LimitEntries},
+		"ratio":            {zeros, Limits{}, LimitRatio},
+		"bytes":            {zeros, Limits{MaxBytes: 2 << 20, MaxRatio: 1 << 20}, LimitBytes},
+		"depth":            {nest, Limits{}, LimitDepth},
+		"entries":          {zipOf(t, many), Limits{MaxEntries: 10}, LimitEntries},
+		"entries in a tar": {tarOf(t, "a", []byte("x")), Limits{MaxEntries: 1}, LimitEntries},
 	} {
 		_, err := walk(t, tt.data, tt.lim)
 		var le *LimitError
@@ -208,6 +210,26 @@ func TestDamagedContainersAreErrors(t *testing.T) {
 		_, err := walk(t, data, Limits{})
 		require.Error(t, err, name)
 		assert.NotErrorIs(t, err, io.ErrUnexpectedEOF, "%s: a truncated stream must not read as its end", name)
+	}
+}
+
+func TestZipEntries(t *testing.T) {
+	files := map[string][]byte{}
+	for i := range 70000 { // past the classic field: zip64
+		files[strconv.Itoa(i)] = nil
+	}
+	for _, n := range []int{0, 3, 70000} {
+		m := map[string][]byte{}
+		for k, v := range files {
+			if len(m) == n {
+				break
+			}
+			m[k] = v
+		}
+		z := zipOf(t, m)
+		got, ok := zipEntries(bytes.NewReader(z), int64(len(z)))
+		require.True(t, ok, n)
+		assert.Equal(t, uint64(n), got)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"compress/bzip2"
 	"compress/gzip"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -220,6 +221,11 @@ func (w *walker) zip(member string, depth int, br *bufio.Reader, ra io.ReaderAt,
 		defer sp.close()
 		ra, size = sp.ra, sp.size
 	}
+	// archive/zip reads the whole central directory before the first
+	// member: check the count it claims first.
+	if n, ok := zipEntries(ra, size); ok && n > uint64(w.lim.MaxEntries-w.entries) {
+		return &LimitError{Limit: LimitEntries, Max: int64(w.lim.MaxEntries), Member: member}
+	}
 	zr, err := zip.NewReader(ra, size)
 	if err != nil {
 		return streamError(member, Zip, err)
@@ -254,6 +260,37 @@ func (w *walker) zip(member string, depth int, br *bufio.Reader, ra io.ReaderAt,
 		}
 	}
 	return nil
+}
+
+// zipEntries is the member count a zip's end of central directory record
+// claims (zip64's when the classic field is saturated).
+func zipEntries(ra io.ReaderAt, size int64) (uint64, bool) {
+	const eocdLen, maxComment = 22, 1<<16 - 1
+	n := min(size, eocdLen+maxComment)
+	if n < eocdLen {
+		return 0, false
+	}
+	tail := make([]byte, n)
+	if _, err := ra.ReadAt(tail, size-n); err != nil && !errors.Is(err, io.EOF) {
+		return 0, false
+	}
+	at := bytes.LastIndex(tail, []byte("PK\x05\x06"))
+	if at < 0 || at+eocdLen > len(tail) {
+		return 0, false
+	}
+	count := uint64(binary.LittleEndian.Uint16(tail[at+10:]))
+	if count != 0xffff || at < 20 || string(tail[at-20:at-16]) != "PK\x06\x07" {
+		return count, true
+	}
+	off := int64(binary.LittleEndian.Uint64(tail[at-20+8:]))
+	rec := make([]byte, 56)
+	if off < 0 || off > size-56 {
+		return 0, false
+	}
+	if _, err := ra.ReadAt(rec, off); err != nil || string(rec[:4]) != "PK\x06\x06" {
+		return 0, false
+	}
+	return binary.LittleEndian.Uint64(rec[32:]), true
 }
 
 type errorReader struct{ err error }
@@ -299,11 +336,11 @@ type spilled struct {
 }
 
 func spill(r io.Reader) (*spilled, error) {
-	buf := make([]byte, spillInMemory+1)
-	n, err := io.ReadFull(r, buf)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+	buf, err := io.ReadAll(io.LimitReader(r, spillInMemory+1))
+	if err != nil {
 		return nil, err
 	}
+	n := len(buf)
 	if n <= spillInMemory {
 		return &spilled{ra: bytes.NewReader(buf[:n]), size: int64(n), close: func() {}}, nil
 	}

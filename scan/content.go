@@ -2,6 +2,7 @@ package scan
 
 import (
 	"bytes"
+	"errors"
 	"io"
 
 	"github.com/keygate/keygate/content"
@@ -31,6 +32,10 @@ func scanContent(d *detector.Detector, lim content.Limits, r io.Reader, ra io.Re
 		return err
 	})
 	res.scanned = res.bytes
+	// A limit is the reason, wherever the read stopped.
+	if le := (*content.LimitError)(nil); errors.As(res.err, &le) {
+		res.err = le
+	}
 	return res
 }
 
