@@ -156,13 +156,22 @@ func indent(line []byte) int {
 	return len(line) - len(bytes.TrimLeft(line, " \t"))
 }
 
-// judgeGroups drops the matches of group-gated rules whose group does not
-// hold (and those in decoded text, whose group is not the text around
-// them). ms is not modified.
+// judgeGroups applies the gates that read the structure around a match
+// (GateGroup, GateStructured): it drops the matches whose group or
+// structure does not hold, and those in decoded text, whose structure is
+// not the text around them. ms is not modified.
 func (d *Detector) judgeGroups(ms []rawMatch, buf []byte) []rawMatch {
 	var out []rawMatch
 	for i, m := range ms {
-		keep := m.rule < 0 || d.rules[m.rule].rule.Gate != rules.GateGroup || m.decoded == "" && d.groupValue(buf, m.start, m.end)
+		keep := true
+		if m.rule >= 0 {
+			switch d.rules[m.rule].rule.Gate {
+			case rules.GateGroup:
+				keep = m.decoded == "" && d.groupValue(buf, m.start, m.end)
+			case rules.GateStructured:
+				keep = m.decoded == "" && structuredValue(buf, m.start, m.end)
+			}
+		}
 		if !keep && out == nil {
 			out = append(make([]rawMatch, 0, len(ms)), ms[:i]...)
 		}

@@ -60,6 +60,13 @@ const GateValue = "value"
 // line, so its rule is non-local.
 const GateGroup = "group"
 
+// GateStructured is the value gate of a value its structure names: a
+// sibling "key"/"name" member (Postman, HAR, Kubernetes env lists), a
+// JWK's private member, a Terraform random_password's result
+// (detector/structured.go). Name and value are then judged as the
+// generic gate does.
+const GateStructured = "structured"
+
 // PrefilterWordRun is the built-in prefilter of rules for a bare BIP-39
 // mnemonic, which holds no keyword: a run of at least twelve lowercase
 // words on one line, the whole of a quoted string or of an assigned value.
@@ -125,7 +132,8 @@ type Rule struct {
 	// (GateGeneric) judges the name and value as the generic rule does,
 	// "code" (GateCode) drops code and references only, "value"
 	// (GateValue) judges the value alone as the generic gate does, "group"
-	// (GateGroup) judges a passphrase with the key and secret beside it.
+	// (GateGroup) judges a passphrase with the key and secret beside it,
+	// "structured" (GateStructured) a value its structure names.
 	Gate string `yaml:"gate,omitempty"`
 
 	// Prefilter names a built-in scan that opens the windows of the rule's

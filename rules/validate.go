@@ -128,8 +128,10 @@ func (p *Pack) validate(file string, docLine int) error {
 		if r.MinEntropy < 0 || r.MinEntropy > 8 {
 			at("min_entropy %v: must be between 0 and 8 bits per byte", r.MinEntropy)
 		}
-		if r.Gate != "" && r.Gate != GateGeneric && r.Gate != GateCode && r.Gate != GateValue && r.Gate != GateGroup {
-			at("gate %q: must be empty, %q, %q, %q or %q", r.Gate, GateGeneric, GateCode, GateValue, GateGroup)
+		switch r.Gate {
+		case "", GateGeneric, GateCode, GateValue, GateGroup, GateStructured:
+		default:
+			at("gate %q: must be empty, %q, %q, %q, %q or %q", r.Gate, GateGeneric, GateCode, GateValue, GateGroup, GateStructured)
 		}
 		if r.Prefilter != "" && r.Prefilter != PrefilterWordRun {
 			at("prefilter %q: must be empty or %q", r.Prefilter, PrefilterWordRun)
