@@ -45,6 +45,10 @@ type Report struct {
 	// scanned and why, and what the operator should know.
 	Skipped  []Skipped `json:"skipped"`
 	Warnings []string  `json:"warnings"`
+	// Inputs (an addition to the contract) identify what the scan read, so
+	// that `keygate verify` can tell a report of this tree from a stale or
+	// hand-written one; absent for staged and stdin scans.
+	Inputs *Inputs `json:"inputs,omitempty"`
 	// Suppressed (an addition to the contract) lists every finding a
 	// suppression accepted, with its mechanism: none is hidden.
 	Suppressed []Suppressed `json:"suppressed"`
@@ -78,6 +82,19 @@ func Justification(m string) string {
 		return j
 	}
 	return m
+}
+
+// Inputs identify what a scan read: kind "files" (a digest of the
+// working-tree files' paths and contents, the PATH arguments if any) or
+// "commits" (a digest of the commit ids, the range if any). Files the scan
+// wrote into its own scopes (its report) are excluded from the digest.
+type Inputs struct {
+	Kind     string   `json:"kind"`
+	Digest   string   `json:"digest"`
+	Count    int      `json:"count"`
+	Paths    []string `json:"paths,omitempty"`
+	Range    string   `json:"range,omitempty"`
+	Excluded []string `json:"excluded,omitempty"`
 }
 
 // Tool names the producer.
@@ -219,6 +236,9 @@ func New(res *scan.Result, m Meta) *Report {
 	}
 	if m.Pack != nil {
 		r.RulePack = RulePack{Name: m.Pack.Name, Version: m.Pack.Version, SHA256: m.Pack.SHA256, Sources: m.Pack.Sources, Overrides: m.Pack.Overrides}
+	}
+	if in := res.Inputs; in != nil {
+		r.Inputs = &Inputs{Kind: in.Kind, Digest: in.Digest, Count: in.Count, Paths: in.Paths, Range: in.Range, Excluded: in.Excluded}
 	}
 	for _, s := range res.Skipped {
 		r.Skipped = append(r.Skipped, Skipped{Path: s.Path, Reason: s.Reason, Configured: s.Configured})

@@ -81,7 +81,50 @@ func Verify(path string, maxAge time.Duration, now time.Time) (*Verification, er
 	if len(r.Errors) != 0 {
 		return nil, fmt.Errorf("%s: status says pass but the report lists %d errors (an incomplete scan): refusing an inconsistent report", path, len(r.Errors))
 	}
+	if err := checkEvidence(&r); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	return &Verification{GeneratedAt: at, Age: max(age, 0), Report: &r}, nil
+}
+
+// ErrNoEvidence marks a passing report that does not show what it
+// scanned: no rule pack, nothing scanned, files left unread, no inputs
+// digest. A pass like that proves nothing.
+var ErrNoEvidence = errors.New("a pass that proves nothing")
+
+var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// checkEvidence refuses a passing report that could not have come from a
+// complete scan: a hand-written {"status": "pass"} with a fresh date, a
+// scan of 0 files (an empty or mistyped scope), a scan that left files in
+// scope unread.
+func checkEvidence(r *Report) error {
+	switch {
+	case !sha256Hex.MatchString(r.RulePack.SHA256) || r.RulePack.Name == "":
+		return fmt.Errorf("%w: it names no rule pack (name and sha256): not the report of a keygate scan", ErrNoEvidence)
+	case r.Mode == "history" && r.Summary.CommitsScanned == 0:
+		return fmt.Errorf("%w: 0 commits scanned", ErrNoEvidence)
+	case r.Mode != "history" && r.Summary.FilesScanned == 0:
+		return fmt.Errorf("%w: 0 files scanned (do the scopes match the files?)", ErrNoEvidence)
+	}
+	unread := 0
+	for _, s := range r.Skipped {
+		if !s.Configured {
+			unread++
+		}
+	}
+	if unread > 0 {
+		return fmt.Errorf("%w: %s in scope not read and not excused by skip: (the first: %s: %s)", ErrNoEvidence, Plural(unread, "file", "files"), r.Skipped[0].Path, r.Skipped[0].Reason)
+	}
+	if r.Inputs == nil || !strings.HasPrefix(r.Inputs.Digest, "sha256:") || len(r.Inputs.Digest) != len("sha256:")+64 {
+		return fmt.Errorf("%w: it has no inputs digest, so nothing ties it to what was scanned (keygate scan writes one)", ErrNoEvidence)
+	}
+	switch r.Inputs.Kind {
+	case "files", "commits":
+	default:
+		return fmt.Errorf("%w: inputs of kind %q cannot be checked (verify checks working-tree and history scans)", ErrNoEvidence, r.Inputs.Kind)
+	}
+	return nil
 }
 
 var daysRE = regexp.MustCompile(`^(\d+)d$`)

@@ -24,6 +24,11 @@ func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, 
 		return nil, err
 	}
 	r := &Result{Mode: ModeHistory, Commits: len(h.Commits), Warnings: append([]string{}, h.Warnings...)}
+	ids := make([]string, len(h.Commits))
+	for i, c := range h.Commits {
+		ids[i] = c.ID
+	}
+	r.Inputs = &Inputs{Kind: InputCommits, Digest: source.DigestCommits(ids), Count: len(ids)}
 	missing := 0
 	for i, res := range results {
 		if errors.Is(res.err, odb.ErrNotFound) {

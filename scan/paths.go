@@ -142,6 +142,15 @@ func maskResult(d *detector.Detector, r *Result) {
 		r.Skipped[i].Path = m.mask(r.Skipped[i].Path)
 		r.Skipped[i].Reason = m.mask(r.Skipped[i].Reason)
 	}
+	if r.Inputs != nil {
+		// A PATH typed with a secret in it is masked here too; verify
+		// then cannot list it again, and says so.
+		for _, ss := range [][]string{r.Inputs.Paths, r.Inputs.Excluded} {
+			for i := range ss {
+				ss[i] = m.mask(ss[i])
+			}
+		}
+	}
 	for _, ss := range [][]string{r.Errors, r.Warnings} {
 		for i := range ss {
 			ss[i] = m.mask(ss[i])

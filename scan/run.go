@@ -51,6 +51,9 @@ type Request struct {
 	// RangeSpec is the range as the user wrote it (BASE..HEAD), for
 	// messages; empty for every ref.
 	RangeSpec string
+	// Outputs are the root-relative paths this run writes (its report):
+	// left out of the inputs digest, since writing them changes them.
+	Outputs []string
 	// AllowEmpty accepts a scan that read nothing (no file, no commit) as
 	// a pass; otherwise it is an error: a pass over nothing must not look
 	// like a clean tree.
@@ -143,17 +146,15 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 			sortFindings(r)
 		}
 		r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
+		if r.Inputs != nil {
+			r.Inputs.Range = req.RangeSpec
+		}
 		if req.History && r.Commits == 0 {
 			req.empty(r, noCommits(req.RangeSpec))
 		}
 		return r, nil
 	}
-	var w *source.FileList
-	if len(req.Paths) > 0 {
-		w, err = source.PathsFollowing(req.Root, req.Paths, req.Config.FollowSymlinks)
-	} else {
-		w, err = source.ScopesFollowing(req.Root, req.Scopes(), req.Config.FollowSymlinks)
-	}
+	w, err := Walk(req)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +173,30 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 	if r.FilesScanned == 0 {
 		req.empty(r, nothingScanned(r, req.Scopes()))
 	}
+	in, err := FilesInputs(ctx, req, w)
+	if err != nil && len(r.Errors) == 0 {
+		// (A file the scan could not read is already an error.)
+		r.Errors = append(r.Errors, "inputs digest: "+err.Error())
+	}
+	r.Inputs = in
 	return r, nil
+}
+
+// FilesInputs are the inputs of a working-tree scan over the walk w.
+func FilesInputs(ctx context.Context, req Request, w *source.FileList) (*Inputs, error) {
+	digest, n, err := source.DigestFiles(ctx, w.Files, req.Outputs)
+	if err != nil {
+		return nil, err
+	}
+	return &Inputs{Kind: InputFiles, Digest: digest, Count: n, Paths: append([]string{}, req.Paths...), Excluded: append([]string{}, req.Outputs...)}, nil
+}
+
+// Walk lists the files a working-tree scan of req reads, as Run does.
+func Walk(req Request) (*source.FileList, error) {
+	if len(req.Paths) > 0 {
+		return source.PathsFollowing(req.Root, req.Paths, req.Config.FollowSymlinks)
+	}
+	return source.ScopesFollowing(req.Root, req.Scopes(), req.Config.FollowSymlinks)
 }
 
 // empty records that a scan read nothing: an error, or with AllowEmpty a

@@ -103,6 +103,31 @@ type Result struct {
 	Errors   []string
 	Warnings []string
 	Duration time.Duration
+	// Inputs identify what the scan read, for `keygate verify` to
+	// recompute; nil for staged and stdin scans.
+	Inputs *Inputs
+}
+
+// Input kinds.
+const (
+	InputFiles   = "files"   // working-tree files: paths and contents
+	InputCommits = "commits" // a history's commit ids
+)
+
+// Inputs identify what a scan read: a digest of the working-tree files'
+// paths and contents (source.DigestFiles) or of the commit ids
+// (source.DigestCommits), and what is needed to list them again.
+type Inputs struct {
+	Kind   string
+	Digest string
+	Count  int
+	// Paths are a path scan's PATH arguments (empty: the scopes).
+	Paths []string
+	// Range is a history scan's BASE..HEAD (empty: every ref).
+	Range string
+	// Excluded are the files the scan wrote into its own scopes (its
+	// report): left out of the digest.
+	Excluded []string
 }
 
 // Options configure a scan.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -42,6 +43,9 @@ type scanFlags struct {
 	verify     bool
 	accept     bool
 	allowEmpty bool
+	// exclude are more paths left out of the inputs digest (verify
+	// --rescan: the report being checked).
+	exclude []string
 }
 
 func newScanCmd(a *app) *cobra.Command {
@@ -214,6 +218,17 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		sarifPath = rootpath.Resolve(cwd, f.sarif)
 		if err := report.CheckDestination(root, sarifPath, false); err != nil {
 			return usageErr(err)
+		}
+	}
+	// What this run writes inside the repository is not part of what it
+	// read: the inputs digest leaves it out.
+	req.Outputs = append(req.Outputs, f.exclude...)
+	for _, p := range []string{reportPath, sarifPath, rootpath.Resolve(cwd, f.junit), rootpath.Resolve(cwd, f.summary)} {
+		if p == "" || p == cwd {
+			continue
+		}
+		if rel, err := filepath.Rel(root, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			req.Outputs = append(req.Outputs, filepath.ToSlash(rel))
 		}
 	}
 

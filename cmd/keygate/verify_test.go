@@ -26,6 +26,7 @@ func TestVerify(t *testing.T) {
 	fixture.Write(t, dir, "docs/leak.md", "REDIS_PASSWORD="+fixture.RedisPassword+"\n")
 	res = runCLI(t, dir, nil, "scan", "--report", "fail.json")
 	require.Equal(t, exitFail, res.code)
+	require.NoError(t, os.Remove(filepath.Join(dir, "docs/leak.md")))
 
 	withTime := func(ts time.Time) string {
 		i := strings.Index(string(good), `"generated_at": "`) + len(`"generated_at": "`)
@@ -69,4 +70,71 @@ func TestVerify(t *testing.T) {
 			assert.Contains(t, res.combined, tt.want)
 		})
 	}
+}
+
+// verify checks what it is given: the forged, 0-file and stale reports of
+// the issue are refused with their reason; the configured report is read
+// when no FILE is given; --rescan runs the scan again and compares.
+func TestVerifyBindsTheReportToTheTree(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fixture.Write(t, dir, "docs/runbook.md", "rotate keys monthly\n")
+	fixture.Write(t, dir, "reports/daily.md", "pnl +0.4%\n")
+	res := runCLI(t, dir, nil, "scan")
+	require.Equal(t, exitPass, res.code, res.combined)
+
+	// No FILE: the configured report.
+	res = runCLI(t, dir, nil, "verify")
+	assert.Equal(t, exitPass, res.code, res.combined)
+	assert.Contains(t, res.stdout, "keygate: reports/security/latest.json passes: status pass")
+	assert.Contains(t, res.stdout, "inputs digest matches this tree")
+	res = runCLI(t, dir, nil, "verify", "--rescan")
+	assert.Equal(t, exitPass, res.code, res.combined)
+	assert.Contains(t, res.stdout, "rescan agrees")
+
+	// Stale: a file changed after the scan (same size, fresh date).
+	fixture.Write(t, dir, "reports/daily.md", "pnl -0.4%\n")
+	res = runCLI(t, dir, nil, "verify")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	assert.Contains(t, res.stderr, "reports/security/latest.json: stale: the files in scope changed (content, added or removed) since the scan")
+	fixture.Write(t, dir, "reports/daily.md", "pnl +0.4%\n")
+	require.Equal(t, exitPass, runCLI(t, dir, nil, "verify").code, "the same content again is the same tree")
+	fixture.Write(t, dir, "docs/new.md", "added\n")
+	assert.Contains(t, runCLI(t, dir, nil, "verify").stderr, "stale: the files in scope changed")
+	require.NoError(t, os.Remove(filepath.Join(dir, "docs/new.md")))
+
+	// Forged: a hand-written pass with a fresh date, no rule pack and 0
+	// files.
+	fixture.Write(t, dir, "forged.json", `{"schema_version": 1, "status": "pass", "generated_at": "`+time.Now().UTC().Format(time.RFC3339)+`",
+  "tool": {"name": "keygate", "version": "0.1.0"}, "mode": "paths", "scopes": ["docs/**", "reports/**"],
+  "summary": {"files_scanned": 0, "bytes_scanned": 0, "files_skipped": 0, "findings": 0}, "findings": [], "errors": []}`)
+	res = runCLI(t, dir, nil, "verify", "forged.json")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	assert.Contains(t, res.stderr, "forged.json: a pass that proves nothing: it names no rule pack")
+
+	// A scan of 0 files, accepted at scan time with --allow-empty, is
+	// still no evidence.
+	empty := t.TempDir()
+	require.Equal(t, exitPass, runCLI(t, empty, nil, "scan", "--allow-empty").code)
+	res = runCLI(t, empty, nil, "verify")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	assert.Contains(t, res.stderr, "a pass that proves nothing: 0 files scanned")
+}
+
+// A history report is bound to the commits it scanned: a new commit makes
+// it stale.
+func TestVerifyHistoryReport(t *testing.T) {
+	t.Parallel()
+	g := newGitRepo(t)
+	g.write("docs/a.md", "fine\n")
+	g.commit("one")
+	res := runCLI(t, g.dir, nil, "scan", "--history", "--report", "out/history.json")
+	require.Equal(t, exitPass, res.code, res.combined)
+	res = runCLI(t, g.dir, nil, "verify", "out/history.json")
+	assert.Equal(t, exitPass, res.code, res.combined)
+	g.write("docs/b.md", "more\n")
+	g.commit("two")
+	res = runCLI(t, g.dir, nil, "verify", "out/history.json")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	assert.Contains(t, res.stderr, "stale: the commits it names changed")
 }

@@ -1,0 +1,49 @@
+package scan
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/keygate/keygate/config"
+	"github.com/keygate/keygate/source"
+)
+
+// Recompute lists again what a report's inputs name, in the working tree
+// under root (the scopes, or the PATH arguments, walked as a scan walks
+// them) or its repository (the commits of every ref, or of the range),
+// and returns their digest now. It reads and hashes; it scans nothing.
+func Recompute(ctx context.Context, root string, cfg *config.Config, scopes []string, in Inputs) (string, error) {
+	switch in.Kind {
+	case InputFiles:
+		var w *source.FileList
+		var err error
+		if len(in.Paths) > 0 {
+			w, err = source.PathsFollowing(root, in.Paths, cfg.FollowSymlinks)
+		} else {
+			w, err = source.ScopesFollowing(root, scopes, cfg.FollowSymlinks)
+		}
+		if err != nil {
+			return "", err
+		}
+		digest, _, err := source.DigestFiles(ctx, w.Files, in.Excluded)
+		return digest, err
+	case InputCommits:
+		repo, err := source.OpenRepo(root)
+		if err != nil {
+			return "", err
+		}
+		revs, err := repo.AllRefs()
+		if in.Range != "" {
+			revs, err = repo.RangeRevs(in.Range)
+		}
+		if err != nil {
+			return "", err
+		}
+		ids, err := repo.CommitIDs(revs)
+		if err != nil {
+			return "", err
+		}
+		return source.DigestCommits(ids), nil
+	}
+	return "", fmt.Errorf("inputs of kind %q cannot be recomputed", in.Kind)
+}
