@@ -3,20 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/keygate/keygate/internal/fixture"
@@ -65,14 +64,17 @@ func readReport(t testing.TB, path string) *report.Report {
 
 var (
 	builtBinary string
-	binaryKept  bool       // builtBinary's folder outlives the run
 	buildMu     sync.Mutex // parallel tests wait for the one build
 )
 
 // binary builds keygate once per test run, for tests that need a separate
-// process (git hooks, a pty, resource limits, another user). It is kept
-// between runs in a folder of this user's (binaryDir): go build finds it
-// up to date and skips the link, a second or two of every run.
+// process (git hooks, a pty, resource limits, another user). Go's build
+// cache keeps the linked executable between runs (`go run -exec echo`
+// names it without running it), so an unchanged tree skips the link, a
+// few seconds of every run; the copy the tests run lives in this run's
+// own temporary folder, readable by all (a test runs it as another user),
+// and TestMain removes it: a run leaves nothing behind (it used to leave
+// 28 MB in /dev/shm).
 func binary(t testing.TB) string {
 	t.Helper()
 	buildMu.Lock()
@@ -80,42 +82,53 @@ func binary(t testing.TB) string {
 	if builtBinary != "" {
 		return builtBinary
 	}
-	dir, kept, err := binaryDir()
+	src, err := cachedExecutable()
 	require.NoError(t, err)
+	dir, err := os.MkdirTemp("", "keygate-bin-")
+	require.NoError(t, err)
+	require.NoError(t, os.Chmod(dir, 0o755))
 	bin := filepath.Join(dir, "keygate")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Stderr = os.Stderr
-	require.NoError(t, cmd.Run())
-	builtBinary, binaryKept = bin, kept
+	require.NoError(t, copyExecutable(src, bin))
+	builtBinary = bin
 	return bin
 }
 
-// binaryDir is where binary builds: a folder under the system temp dir
-// named for this user and checkout, readable by all (a test runs the
-// binary as another user) and writable by this user only. go build
-// replaces the binary by renaming a new one over it, so a run that races
-// another still sees a whole file. Where that folder is not this user's
-// own, a new temporary one is used (kept false: removed at the end).
-func binaryDir() (dir string, kept bool, err error) {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", false, err
-	}
-	sum := sha256.Sum256([]byte(wd))
-	dir = filepath.Join(os.TempDir(), fmt.Sprintf("keygate-test-bin-%d-%x", os.Getuid(), sum[:6]))
-	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-		return "", false, err
-	}
-	if fi, err := os.Lstat(dir); err == nil && fi.IsDir() && fi.Mode().Perm() == 0o755 {
-		if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) == os.Getuid() {
-			return dir, true, nil
+// cachedExecutable is the path of keygate's executable in Go's build
+// cache, building it there if need be. The first `go run` of a changed
+// tree names a temporary copy it deletes on return; the next names the
+// cached one.
+func cachedExecutable() (string, error) {
+	for try := 0; try < 2; try++ {
+		cmd := exec.Command("go", "run", "-exec", "echo", ".")
+		cmd.Stderr = os.Stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return "", fmt.Errorf("go run -exec echo: %w", err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		path := lines[len(lines)-1]
+		if _, err := os.Stat(path); err == nil {
+			return path, nil
 		}
 	}
-	dir, err = os.MkdirTemp("", "keygate-bin-")
+	return "", errors.New("go run -exec echo: the executable is not in the build cache")
+}
+
+func copyExecutable(src, dst string) error {
+	in, err := os.Open(src)
 	if err != nil {
-		return "", false, err
+		return err
 	}
-	return dir, false, os.Chmod(dir, 0o755)
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o755)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 func TestMain(m *testing.M) {
@@ -125,7 +138,7 @@ func TestMain(m *testing.M) {
 	testmode.ScratchInMemory()
 	code := m.Run()
 	removeTemplates()
-	if builtBinary != "" && !binaryKept {
+	if builtBinary != "" {
 		os.RemoveAll(filepath.Dir(builtBinary))
 	}
 	os.Exit(code)
@@ -136,4 +149,20 @@ func TestMain(m *testing.M) {
 func oneBitgetAttempt(t testing.TB, dir string) {
 	t.Helper()
 	fixture.Write(t, dir, ".keygate.yaml", "exchanges:\n  bitget:\n    attempts: 1\n")
+}
+
+var processStart = time.Now()
+
+// The binary the tests run is this run's own copy, in a folder made by this
+// run (which TestMain removes), not a folder kept between runs.
+func TestBinaryIsThisRunsOwn(t *testing.T) {
+	bin := binary(t)
+	dir := filepath.Dir(bin)
+	assert.True(t, strings.HasPrefix(filepath.Base(dir), "keygate-bin-"), dir)
+	st, err := os.Stat(dir)
+	require.NoError(t, err)
+	assert.False(t, st.ModTime().Before(processStart.Add(-time.Second)), "made by this run: %s", dir)
+	out, err := exec.Command(bin, "version").Output()
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "keygate ")
 }
