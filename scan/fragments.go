@@ -34,13 +34,14 @@ func (o *Options) scanSource(ctx context.Context, repo *source.Repo, src source.
 		}
 	}
 	results := make([]fragmentResult, len(frags))
+	budget := o.newBlobBudget()
 	err := parallel(ctx, len(frags), workers, func(w, i int) {
-		results[i] = o.scanFragment(readers[w], frags[i])
+		results[i] = o.scanFragment(ctx, budget, readers[w], frags[i])
 	})
 	return frags, results, err
 }
 
-func (o *Options) scanFragment(rd *source.BlobReader, f source.Fragment) fragmentResult {
+func (o *Options) scanFragment(ctx context.Context, budget *blobBudget, rd *source.BlobReader, f source.Fragment) fragmentResult {
 	var res fragmentResult
 	if f.File != "" {
 		fh, err := source.OpenRegular(f.File)
@@ -54,11 +55,23 @@ func (o *Options) scanFragment(rd *source.BlobReader, f source.Fragment) fragmen
 		}
 		res.streamResult = scanContent(o.Detector, o.Containers, fh, fh, size, f.Path, f.Lines)
 	} else {
-		data, err := readBlob(rd, f.Blob)
+		// A blob is read whole: its bytes count against the budget until
+		// its scan is over.
+		size, err := rd.Size(f.Blob)
 		if err != nil {
 			return fragmentResult{streamResult: streamResult{err: err}}
 		}
+		n := budget.charge(size)
+		if err := budget.acquire(ctx, n); err != nil {
+			return fragmentResult{streamResult: streamResult{err: err}}
+		}
+		data, err := readBlob(rd, f.Blob)
+		if err != nil {
+			budget.release(n)
+			return fragmentResult{streamResult: streamResult{err: err}}
+		}
 		res.streamResult = scanBlob(o.Detector, o.Containers, data, f.Path, f.Lines)
+		budget.release(n)
 	}
 	for i, df := range res.findings {
 		res.converted = append(res.converted, o.newFinding(df, memberPath(f.Path, res.member(i))))

@@ -163,6 +163,16 @@ type Options struct {
 	// pending versions (defaultVersionMemory): tests make them tiny so
 	// that versions are dropped and the walk helps the scan.
 	versionMemory versionMemory
+	// blobBudget replaces defaultBlobBudget (tests make it tiny).
+	blobBudget int64
+}
+
+// newBlobBudget is the scan's budget of blob bytes scanned at once.
+func (o *Options) newBlobBudget() *blobBudget {
+	if o.blobBudget > 0 {
+		return newBlobBudget(o.blobBudget)
+	}
+	return newBlobBudget(defaultBlobBudget)
 }
 
 // newFinding converts a detector finding, dropping the secret.

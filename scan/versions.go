@@ -36,6 +36,7 @@ type versionScan struct {
 	whole  bool // every blob scanned whole (Options.wholeBlobs)
 	limits content.Limits
 	limit  versionMemory
+	budget *blobBudget // bytes of blobs being scanned at once
 	mu     sync.Mutex
 	cond   *sync.Cond // work was queued, or the walk is over
 	room   *sync.Cond // a task was done: pending memory went down
@@ -70,7 +71,7 @@ type versionTask struct {
 }
 
 func newVersionScan(ctx context.Context, d *detector.Detector, progress func(done, total int, bytes int64)) *versionScan {
-	s := &versionScan{ctx: ctx, det: d, limit: defaultVersionMemory, kept: map[int]*detector.Version{}, waiting: map[int][]versionTask{}, progress: progress}
+	s := &versionScan{ctx: ctx, det: d, limit: defaultVersionMemory, budget: newBlobBudget(defaultBlobBudget), kept: map[int]*detector.Version{}, waiting: map[int][]versionTask{}, progress: progress}
 	s.cond = sync.NewCond(&s.mu)
 	s.room = sync.NewCond(&s.mu)
 	return s
@@ -171,7 +172,7 @@ func (s *versionScan) pop() versionTask {
 func (s *versionScan) run(rd *source.BlobReader, t versionTask) *versionTask {
 	s.inflight++
 	s.mu.Unlock()
-	res, v := scanVersion(rd, s.det, s.limits, t.blob, t.prev)
+	res, v := s.scanBudgeted(rd, t)
 	s.mu.Lock()
 	s.inflight--
 	if t.prev != nil {
@@ -206,6 +207,22 @@ func (s *versionScan) run(rd *source.BlobReader, t versionTask) *versionTask {
 	}
 	s.room.Signal()
 	return next
+}
+
+// scanBudgeted is scanVersion once the blob's bytes fit in the budget;
+// they are given back when its scan is over (a version kept for the next
+// one is bounded by the kept and pending memory).
+func (s *versionScan) scanBudgeted(rd *source.BlobReader, t versionTask) (streamResult, *detector.Version) {
+	size, err := rd.Size(t.blob.ID)
+	if err != nil {
+		return streamResult{err: err}, nil
+	}
+	n := s.budget.charge(size)
+	if err := s.budget.acquire(s.ctx, n); err != nil {
+		return streamResult{err: err}, nil
+	}
+	defer s.budget.release(n)
+	return scanVersion(rd, s.det, s.limits, t.blob, t.prev)
 }
 
 // work scans queued blobs until the walk is over and nothing is left.
@@ -262,6 +279,7 @@ func historyScan(ctx context.Context, repo *source.Repo, opts GitOptions) (*sour
 	s := newVersionScan(ctx, opts.Detector, progress)
 	s.whole = opts.wholeBlobs
 	s.limits = opts.Containers
+	s.budget = opts.newBlobBudget()
 	if opts.versionMemory != (versionMemory{}) {
 		s.limit = opts.versionMemory
 	}

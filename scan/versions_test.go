@@ -232,11 +232,12 @@ func TestHistoryVersionsMatchWholeBlobs(t *testing.T) {
 		assert.Equal(t, wholes, versions, "each blob's findings")
 
 		// Tiny memory bounds: kept versions are dropped (their next
-		// versions scanned whole) and the walk scans queued work itself
-		// (pending: -1, always over);
+		// versions scanned whole), the walk scans queued work itself
+		// (pending: -1, always over), and one blob is scanned at a time;
 		// the findings do not change.
 		o := opts
 		o.versionMemory = versionMemory{kept: 4 << 10, pending: -1}
+		o.blobBudget = 1 // every blob scanned alone
 		_, res, stats, err := historyScan(context.Background(), repo, o)
 		require.NoError(t, err)
 		var bounded [][]detector.Finding
@@ -250,7 +251,8 @@ func TestHistoryVersionsMatchWholeBlobs(t *testing.T) {
 }
 
 // A history scan cancelled while the walk waits for pending memory (one
-// worker, every version over the bound) ends with the cancellation, never
+// worker, every version over the bound) or workers wait for the blob
+// budget (every blob takes all of it) ends with the cancellation, never
 // a hang, whichever the number of workers.
 func TestHistoryCancelledUnderMemoryBounds(t *testing.T) {
 	p, err := rules.Default()
@@ -270,6 +272,7 @@ func TestHistoryCancelledUnderMemoryBounds(t *testing.T) {
 			}
 		}}
 		o.versionMemory = versionMemory{kept: 4 << 10, pending: -1}
+		o.blobBudget = 1
 		_, _, _, err := historyScan(ctx, repo, o)
 		assert.ErrorIs(t, err, context.Canceled, "workers: %d", workers)
 		cancel()

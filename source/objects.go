@@ -167,3 +167,13 @@ func (b *BlobReader) ReadOrSkipBinary(id ObjectID, n int, isBinary func([]byte) 
 	}
 	return data, skipped, nil
 }
+
+// Size returns blob id's size without reading it whole, or -1 when that
+// is not known cheaply.
+func (b *BlobReader) Size(id ObjectID) (int64, error) {
+	n, err := b.r.Size(id)
+	if err != nil {
+		return 0, fmt.Errorf("size of blob %s: %w", id, err)
+	}
+	return n, nil
+}

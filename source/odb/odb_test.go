@@ -141,6 +141,11 @@ func TestReadsEveryObjectAsGitDoes(t *testing.T) {
 					require.NoError(t, err, h.String())
 					assert.Equal(t, o.typ, typ.String(), h.String())
 					require.True(t, bytes.Equal(o.data, data), "object %s differs", h)
+					// Size says it before reading: from a packed
+					// object's header, a delta's, a loose header.
+					size, err := db.NewReader().Size(h)
+					require.NoError(t, err, h.String())
+					assert.Equal(t, int64(len(o.data)), size, "size of %s", h)
 				}
 			}
 			db, err := Open(filepath.Join(dir, ".git", "objects"), Options{CacheBytes: 1 << 20})
