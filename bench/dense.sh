@@ -15,7 +15,8 @@
 #
 # REF (default e872180, the engine before issue 26's detection: 57 rules, no
 # decoding) stays the reference until the detector beats it. REF and BEFORE
-# are built from git history in temporary worktrees, removed afterwards.
+# are built from git history in temporary worktrees, removed afterwards;
+# BEFORE may also be a prebuilt binary (a build with one change undone).
 # HISTORY=0 skips the histories. The clones are only read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,7 +45,11 @@ go build -o "$OUT/new" ./cmd/keygate
 build "$REF" ref
 NAMES=(ref new)
 if [ -n "$BEFORE" ]; then
-  build "$BEFORE" before
+  if [ -x "$BEFORE" ] && [ -f "$BEFORE" ]; then
+    cp "$BEFORE" "$OUT/before" # a prebuilt binary
+  else
+    build "$BEFORE" before
+  fi
   NAMES=(ref before new)
 fi
 go build -o "$OUT/gen" ./bench/gen
