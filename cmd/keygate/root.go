@@ -226,7 +226,9 @@ func run(ctx context.Context, args []string, s streams) int {
 		if ee.err != nil {
 			// Messages quote paths and file names: escaped, so none can
 			// rewrite the terminal or forge a line.
-			fmt.Fprintf(s.err, "keygate: %s\n", report.Escape(ee.err.Error()))
+			for _, msg := range errorLines(ee.err) {
+				fmt.Fprintf(s.err, "keygate: %s\n", report.Escape(msg))
+			}
 		}
 		return ee.code
 	}
@@ -235,4 +237,18 @@ func run(ctx context.Context, args []string, s streams) int {
 	// suggestion text holds newlines and tabs, which Escape would spell.
 	fmt.Fprintf(s.err, "keygate: %s\nRun '%s' for usage.\n", report.Escape(err.Error()), help)
 	return exitUsage
+}
+
+// errorLines is one message per error of a joined error (a rule pack's or a
+// configuration's several problems, each naming its file and line), so each
+// gets its own line instead of a "\n" spelled out by Escape.
+func errorLines(err error) []string {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []string
+		for _, e := range j.Unwrap() {
+			out = append(out, errorLines(e)...)
+		}
+		return out
+	}
+	return []string{err.Error()}
 }

@@ -269,7 +269,7 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	if err != nil {
 		// The contract holds even when the scan cannot run: a valid
 		// report with status error, then exit 2.
-		res = &scan.Result{Mode: req.Mode(), Errors: []string{err.Error()}, Duration: time.Since(start)}
+		res = &scan.Result{Mode: req.Mode(), Errors: errorLines(err), Duration: time.Since(start)}
 	} else {
 		meta.Pack = setup.Pack
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -139,4 +140,26 @@ func TestScanErrorReasonBeforeSummary(t *testing.T) {
 	require.Len(t, lines, 2, string(out))
 	assert.Contains(t, lines[0], `keygate: error: --range nope..HEAD: bad range: unknown revision "nope"`)
 	assert.Regexp(t, `^keygate: error, no findings in 0 files .*1 error`, lines[1])
+}
+
+// Several problems at once (a configuration's, a rule pack's) are one line
+// each, not one line with "\n" spelled out.
+func TestSeveralErrorsOneLineEach(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fixture.Write(t, dir, ".keygate.yaml", "scope: [a]\nreprot: x\n")
+	r := runBinary(t, dir, "scan")
+	assert.Equal(t, 2, r.code, r.combined)
+	assert.NotContains(t, r.stderr, `\n`)
+	assert.Contains(t, r.stderr, ".keygate.yaml:1: unknown field scope")
+	assert.Contains(t, r.stderr, "\nkeygate: "+filepath.Join(dir, ".keygate.yaml")+":2: unknown field reprot")
+
+	fixture.Write(t, dir, ".keygate.yaml", "scopes: [docs/**]\n")
+	fixture.Write(t, dir, "docs/a.md", "x\n")
+	fixture.Write(t, dir, "bad.yaml", "name: x\nrules:\n  - id: a-b\n    severity: high\n    keywords: [zz]\n    pattern: zz(\\w+)\n  - id: c-d\n    severity: high\n    keywords: [yy]\n    pattern: yy(\\w+)\n")
+	r = runBinary(t, dir, "scan", "--rules", "bad.yaml")
+	assert.Equal(t, 2, r.code, r.combined)
+	assert.NotContains(t, r.stderr, `\n`)
+	assert.Contains(t, r.stderr, `bad.yaml:3: rule "a-b": no examples`)
+	assert.Contains(t, r.stderr, "\nkeygate: error: bad.yaml:7: rule \"c-d\": no examples")
 }
