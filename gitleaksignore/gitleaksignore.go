@@ -2,10 +2,13 @@
 // moving from gitleaks keeps the findings it reviewed suppressed.
 //
 // Each entry is a gitleaks fingerprint: path:rule:line (working tree) or
-// commit:path:rule:line (history). keygate's rule ids are not gitleaks', so
-// an entry matches a finding by path and line (and commit, when it names
-// one) whatever its rule id. As in gitleaks, an entry without a commit also
-// matches that path and line in every commit of a history scan.
+// commit:path:rule:line (history). As gitleaks reads it, an entry matches
+// a finding of its own rule only, at its path and line (and commit, when
+// it names one): a gitleaks rule id is mapped to the keygate rules that
+// find the same secrets (ruleids.go), and an entry for an id keygate does
+// not know matches nothing (the scan lists it as unused). As in gitleaks,
+// an entry without a commit also matches that path and line in every
+// commit of a history scan.
 package gitleaksignore
 
 import (
@@ -31,7 +34,7 @@ var commitRE = regexp.MustCompile(`^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$`)
 type Entry struct {
 	Commit string // lowercase; empty for a working-tree entry
 	Path   string
-	RuleID string // gitleaks' rule id: kept for messages, not matched
+	RuleID string // gitleaks' or keygate's rule id
 	Line   int
 	// At is the entry's line in the ignore file.
 	At int
@@ -45,7 +48,7 @@ type key struct {
 // List is a parsed ignore file. A nil List matches nothing.
 type List struct {
 	Entries []Entry
-	set     map[key]bool
+	set     map[key][]string // rule ids
 }
 
 // Load reads the ignore file at path; a missing file is an empty (nil) list.
@@ -76,7 +79,7 @@ func LoadFS(fsys fs.FS, name string) (*List, error) {
 // Parse reads entries from data; name is used in errors, each of which
 // names name:line. Blank lines and # comments are skipped.
 func Parse(name string, data []byte) (*List, error) {
-	l := &List{set: map[key]bool{}}
+	l := &List{set: map[key][]string{}}
 	var errs []error
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, 1<<20)
@@ -93,7 +96,8 @@ func Parse(name string, data []byte) (*List, error) {
 		}
 		e.At = n
 		l.Entries = append(l.Entries, e)
-		l.set[key{e.Commit, e.Path, e.Line}] = true
+		k := key{e.Commit, e.Path, e.Line}
+		l.set[k] = append(l.set[k], e.RuleID)
 	}
 	if err := sc.Err(); err != nil {
 		errs = append(errs, fmt.Errorf("%s: %w", name, err))
@@ -133,14 +137,22 @@ func parseEntry(text string) (Entry, error) {
 	return e, nil
 }
 
-// Match reports whether a finding at path and line (in commit, empty for
-// a working-tree, staged or stdin finding) is ignored.
-func (l *List) Match(commit, path string, line int) bool {
+// Match reports whether a finding of rule at path and line (in commit,
+// empty for a working-tree, staged or stdin finding) is ignored.
+func (l *List) Match(commit, path, rule string, line int) bool {
 	if l == nil {
 		return false
 	}
-	if l.set[key{"", path, line}] {
+	match := func(k key) bool {
+		for _, id := range l.set[k] {
+			if matchesRule(id, rule) {
+				return true
+			}
+		}
+		return false
+	}
+	if match(key{"", path, line}) {
 		return true
 	}
-	return commit != "" && l.set[key{strings.ToLower(commit), path, line}]
+	return commit != "" && match(key{strings.ToLower(commit), path, line})
 }

@@ -26,31 +26,40 @@ C:\odd:name.md:some-rule:4
 		name   string
 		commit string
 		path   string
+		rule   string
 		line   int
 		want   bool
 	}{
-		{"tree entry, tree finding", "", "docs/a.md", 3, true},
-		{"tree entry, any commit", commitB, "docs/a.md", 3, true},
-		{"tree entry, other line", "", "docs/a.md", 4, false},
-		{"tree entry, other path", "", "docs/b.md", 3, false},
-		{"commit entry, its commit", commitA, "reports/run.json", 12, true},
-		{"commit entry, upper-case commit", "0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C", "reports/run.json", 12, true},
-		{"commit entry, other commit", commitB, "reports/run.json", 12, false},
-		{"commit entry, working tree", "", "reports/run.json", 12, false},
-		{"path with a colon", "", "C:/odd:name.md", 4, true},
-		{"leading ./ is cleaned", "", "notes/b.md", 9, true},
+		{"tree entry, tree finding", "", "docs/a.md", "generic-secret-assignment", 3, true},
+		{"tree entry, any commit", commitB, "docs/a.md", "generic-secret-assignment", 3, true},
+		{"tree entry, another rule's finding", "", "docs/a.md", "bitget-api-secret", 3, false},
+		{"tree entry, other line", "", "docs/a.md", "generic-secret-assignment", 4, false},
+		{"tree entry, other path", "", "docs/b.md", "generic-secret-assignment", 3, false},
+		{"commit entry, its commit", commitA, "reports/run.json", "aws-access-key-id", 12, true},
+		{"commit entry, upper-case commit", "0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C", "reports/run.json", "aws-access-key-id", 12, true},
+		{"commit entry, other commit", commitB, "reports/run.json", "aws-access-key-id", 12, false},
+		{"commit entry, working tree", "", "reports/run.json", "aws-access-key-id", 12, false},
+		{"path with a colon, its own id", "", "C:/odd:name.md", "some-rule", 4, true},
+		{"leading ./ is cleaned", "", "notes/b.md", "stripe", 9, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, l.Match(tt.commit, tt.path, tt.line))
+			assert.Equal(t, tt.want, l.Match(tt.commit, tt.path, tt.rule, tt.line))
 		})
 	}
+	known := func(id string) bool { return id == "generic-secret-assignment" || id == "aws-access-key-id" }
+	var unknown []string
+	for _, e := range l.Unknown(known) {
+		unknown = append(unknown, e.RuleID)
+	}
+	assert.Equal(t, []string{"some-rule", "stripe"}, unknown, "mapped gitleaks ids are known")
 	assert.Equal(t, Entry{Commit: commitA, Path: "reports/run.json", RuleID: "aws-access-token", Line: 12, At: 4}, l.Entries[1])
 }
 
 func TestNilListMatchesNothing(t *testing.T) {
 	var l *List
-	assert.False(t, l.Match("", "docs/a.md", 1))
+	assert.False(t, l.Match("", "docs/a.md", "r", 1))
+	assert.Empty(t, l.Unknown(func(string) bool { return false }))
 	l, err := Load(filepath.Join(t.TempDir(), FileName))
 	require.NoError(t, err)
 	assert.Nil(t, l)

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"github.com/keygate/keygate/config"
 	"github.com/keygate/keygate/engine"
 	"github.com/keygate/keygate/gitleaksignore"
+	"github.com/keygate/keygate/rules"
 	"github.com/keygate/keygate/source"
 	"github.com/keygate/keygate/verifier"
 )
@@ -117,12 +119,17 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An entry for a rule id keygate does not know matches nothing: say so.
+	warnings := append([]string{}, s.Warnings...)
+	for _, e := range ignore.Unknown(func(id string) bool { return (s.Pack != nil && s.Pack.Rule(id) != nil) || rules.Builtin(id) != nil }) {
+		warnings = append(warnings, fmt.Sprintf("%s:%d: unused: rule %q is no keygate rule (nor a gitleaks rule keygate has): the entry matches nothing", gitleaksignore.FileName, e.At, e.RuleID))
+	}
 	opts := Options{Detector: s.Detector, AllowPaths: req.Config.AllowPaths, Baseline: s.Baseline, GitleaksIgnore: ignore, Verify: req.Verify,
 		Containers:    req.Config.Containers.Limits(),
 		InlineTrusted: req.InlineTrusted, AcceptPolicyChanges: req.AcceptPolicyChanges}
 	if req.Stdin != nil {
 		r := StreamContext(ctx, opts, req.Stdin)
-		r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
+		r.Warnings = append(warnings, r.Warnings...)
 		return r, nil
 	}
 	if req.Staged || req.History {
@@ -145,7 +152,7 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 			opts.filePolicy(r, req.PolicyChanges)
 			sortFindings(r)
 		}
-		r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
+		r.Warnings = append(warnings, r.Warnings...)
 		if r.Inputs != nil {
 			r.Inputs.Range = req.RangeSpec
 		}
@@ -163,7 +170,7 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 	}
 	r := Files(ctx, opts, w)
 	opts.foldBlocked(r, req.Config.BlockedPaths, w)
-	r.Warnings = append(append([]string{}, s.Warnings...), r.Warnings...)
+	r.Warnings = append(warnings, r.Warnings...)
 	if req.Hygiene() {
 		r.Errors = append(r.Errors, unreadErrors(req.Config, r)...)
 		errs, warnings := scopeErrors(req, w)

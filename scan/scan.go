@@ -231,7 +231,7 @@ func (o *Options) add(r *Result, f Finding) {
 	if f.Suppressed == "" && o.Baseline.Has(f.Fingerprint) {
 		f.Suppressed = SuppressedBaseline
 	}
-	if f.Suppressed == "" && o.GitleaksIgnore.Match(f.Commit, f.Path, f.Line) {
+	if f.Suppressed == "" && o.GitleaksIgnore.Match(f.Commit, f.Path, f.RuleID, f.Line) {
 		f.Suppressed = SuppressedGitleaksIgnore
 	}
 	if f.Suppressed != "" {

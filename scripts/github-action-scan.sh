@@ -106,6 +106,17 @@ case "$mode" in
     ;;
 esac
 if [ -n "${INPUT_FAIL_ON:-}" ]; then args+=(--fail-on "$INPUT_FAIL_ON"); fi
+# A range is judged by its base's policy; a maintainer's accept-policy-changes
+# (from a trusted context, such as a label) lets the range's own policy apply.
+if [ "${INPUT_ACCEPT_POLICY_CHANGES:-false}" = "true" ]; then
+  case " ${args[*]} " in
+    *" --range "*)
+      echo "::notice title=keygate::accept-policy-changes: the range's own suppressions are accepted and listed"
+      args+=(--accept-policy-changes)
+      ;;
+    *) echo "::notice title=keygate::accept-policy-changes applies to pull request and push ranges only: ignored" ;;
+  esac
+fi
 
 # Extra arguments are split on whitespace, never evaluated.
 extra=()
@@ -128,7 +139,9 @@ case "$code" in
 esac
 findings=0
 if [ -f "$report" ]; then
-  findings=$(grep -c '"rule_id":' "$report" || true)
+  # The summary's count: suppressed findings and rule overrides also
+  # name a rule_id, and they are not findings.
+  findings=$(grep -m1 -o '"findings": [0-9]*' "$report" | grep -o '[0-9]*$' || true)
 fi
 
 # Code scanning refuses a fork pull request's upload (its token is

@@ -288,3 +288,31 @@ func TestGitHubActionStaleSARIFRemoved(t *testing.T) {
 	assert.NotContains(t, r.outputs, "sarif=keygate.sarif")
 	assert.NoFileExists(t, filepath.Join(dir, "keygate.sarif"), "the earlier step's SARIF is removed before the scan")
 }
+
+// A pull request that suppresses its own secret fails the action with a
+// suppression-added finding; a maintainer's accept-policy-changes passes
+// it, the secret listed as suppressed.
+func TestGitHubActionPolicyChanges(t *testing.T) {
+	t.Parallel()
+	g := newGitRepo(t)
+	g.write("docs/readme.md", "hello\n")
+	base := g.commit("base")
+	g.git("checkout", "-q", "-b", "feature")
+	g.write(".keygate.yaml", "allow_paths: ['docs/**']\n")
+	g.write("docs/new.md", "BOT1_PASSWORD="+fixture.BotPassword+"\n")
+	head := g.commit("suppress my own leak")
+	env := map[string]string{"GITHUB_EVENT_NAME": "pull_request", "KEYGATE_BASE_SHA": base, "KEYGATE_HEAD_SHA": head}
+
+	r := runActionStep(t, g.dir, env)
+	assert.Contains(t, r.outputs, "status=fail\n", r.log)
+	assert.Contains(t, r.log, "title=keygate suppression-added-config::")
+	assert.Contains(t, r.log, "title=keygate bot-password::")
+
+	env["INPUT_ACCEPT_POLICY_CHANGES"] = "true"
+	r = runActionStep(t, g.dir, env)
+	assert.Equal(t, 0, r.code, r.log)
+	assert.Contains(t, r.outputs, "status=pass\nfindings=0\n", r.log)
+	assert.Contains(t, r.log, "title=keygate suppressed bot-password::")
+	assert.Contains(t, r.summary, "### Suppressed (2)")
+	assert.NotContains(t, r.log+r.summary, fixture.BotPassword)
+}

@@ -30,14 +30,17 @@ func TestForeignAllowComments(t *testing.T) {
 }
 
 // A .gitleaksignore entry of the working-tree form (path:rule:line)
-// suppresses the finding at that path and line, whatever its rule id.
+// suppresses the finding of its rule at that path and line, as gitleaks
+// reads it: an entry naming another rule (gitleaks' generic-api-key for
+// keygate's bitget-api-key) or a rule keygate does not know suppresses
+// nothing, and the unknown one is listed as unused.
 func TestGitleaksIgnoreTree(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	fixture.Write(t, dir, "docs/a.md", "intro\nkey = "+interopKey1+"\n")
 	fixture.Write(t, dir, "docs/b.md", "key = "+interopKey2+"\n")
 	fixture.Write(t, dir, "docs/c.md", "key = "+interopKey2+"\n")
-	fixture.Write(t, dir, ".gitleaksignore", "# from gitleaks\ndocs/a.md:generic-api-key:2\ndocs/c.md:generic-api-key:2\n")
+	fixture.Write(t, dir, ".gitleaksignore", "# from gitleaks\ndocs/a.md:bitget-api-key:2\ndocs/c.md:bitget-api-key:2\n")
 	res := runCLI(t, dir, nil, "scan")
 	assert.Equal(t, exitFail, res.code, res.combined)
 	rep := readReport(t, filepath.Join(dir, "reports/security/latest.json"))
@@ -45,6 +48,18 @@ func TestGitleaksIgnoreTree(t *testing.T) {
 	assert.Equal(t, "docs/b.md", rep.Findings[0].Path)
 	assert.Equal(t, "docs/c.md", rep.Findings[1].Path)
 	assert.Equal(t, 1, rep.Summary.Suppressed)
+	require.Len(t, rep.Suppressed, 1)
+	assert.Equal(t, "gitleaksignore", rep.Suppressed[0].Mechanism)
+
+	// The wrong rule id suppresses nothing; an unknown one is unused.
+	fixture.Write(t, dir, ".gitleaksignore", "docs/a.md:generic-api-key:2\ndocs/b.md:made-up-rule:1\n")
+	res = runCLI(t, dir, nil, "scan")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	rep = readReport(t, filepath.Join(dir, "reports/security/latest.json"))
+	assert.Len(t, rep.Findings, 3)
+	assert.Zero(t, rep.Summary.Suppressed)
+	assert.Contains(t, res.stderr, `.gitleaksignore:2: unused: rule "made-up-rule"`)
+	assert.NotContains(t, res.stderr, "generic-api-key", "a mapped gitleaks id is known")
 }
 
 // In a history scan, a commit:path:rule:line entry suppresses the finding
@@ -65,9 +80,9 @@ func TestGitleaksIgnoreHistory(t *testing.T) {
 	require.Equal(t, exitFail, res.code, res.combined)
 	require.Len(t, decodeReport(t, res.stdout).Findings, 4)
 
-	g.write(".gitleaksignore", first+":docs/a.md:bitget-key:1\n"+
-		"docs/d.md:anything:1\n"+
-		"1111111111111111111111111111111111111111:docs/b.md:bitget-key:1\n")
+	g.write(".gitleaksignore", first+":docs/a.md:bitget-api-key:1\n"+
+		"docs/d.md:bitget-api-key:1\n"+
+		"1111111111111111111111111111111111111111:docs/b.md:bitget-api-key:1\n")
 	res = runCLI(t, g.dir, nil, "scan", "--history", "--format", "json")
 	require.Equal(t, exitFail, res.code, res.combined)
 	rep := decodeReport(t, res.stdout)

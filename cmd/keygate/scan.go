@@ -65,7 +65,14 @@ Suppress a known finding with "keygate:allow" (or "gitleaks:allow", or
 "pragma: allowlist secret") on its line, a glob in
 allow_paths of .keygate.yaml, the baseline file ('keygate baseline'), or an
 entry of .gitleaksignore (path:rule:line or commit:path:rule:line). Each
-finding's text output shows its fix and the exact line that suppresses it.
+finding's text output shows its fix and the exact line that suppresses it;
+every suppressed finding is listed, with its mechanism.
+
+A range (--range BASE..HEAD) is judged by BASE's policy: its .keygate.yaml,
+rule packs, baseline and .gitleaksignore, and only the allow comments BASE
+already held on the same line. Each suppression the range adds is a finding
+(suppression-added-*) until a maintainer accepts it with
+--accept-policy-changes.
 
 Every file in scope that is not read is listed with the reason. In the
 hygiene scan (the configured scopes) such a file is an error unless
