@@ -11,10 +11,13 @@ import (
 // grouped around). The verifier package implements each; a test keeps the
 // two lists equal.
 var Verifiers = map[string][]string{
-	"bitget":  {"key", "secret", "passphrase"},
-	"binance": {"key", "secret"},
-	"okx":     {"key", "secret", "passphrase"},
-	"bybit":   {"key", "secret"},
+	"bitget":   {"key", "secret", "passphrase"},
+	"binance":  {"key", "secret"},
+	"okx":      {"key", "secret", "passphrase"},
+	"bybit":    {"key", "secret"},
+	"telegram": {"token"},
+	"slack":    {"token"},
+	"github":   {"token"},
 }
 
 // ParseVerify splits a verify field into its provider and part ("" when

@@ -16,7 +16,7 @@ func TestVerifyValidation(t *testing.T) {
 	}{
 		{"provider alone", "    verify: bitget\n", ""},
 		{"provider and part", "    verify: bitget:passphrase\n", ""},
-		{"unknown provider", "    verify: kraken\n", `p.yaml:3: rule "a": verify "kraken": must be one of binance, bitget, bybit, okx`},
+		{"unknown provider", "    verify: kraken\n", `p.yaml:3: rule "a": verify "kraken": must be one of binance, bitget, bybit, github, okx, slack, telegram`},
 		{"unknown part", "    verify: bitget:token\n", `verify "bitget:token": part "token": bitget credentials have key, secret, passphrase`},
 	}
 	for _, tt := range tests {

@@ -1,9 +1,12 @@
 package verifier
 
 import (
+	"net/url"
+
 	"github.com/keygate/keygate/binance"
 	"github.com/keygate/keygate/bitget"
 	"github.com/keygate/keygate/bybit"
+	"github.com/keygate/keygate/internal/apiclient"
 	"github.com/keygate/keygate/okx"
 )
 
@@ -27,5 +30,20 @@ func DefaultProviders() ([]Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []Provider{NewBitget(bitget.New(u)), NewBinance(binance.New(bn)), NewOKX(okx.New(ok)), NewBybit(bybit.New(by))}, nil
+	providers := []Provider{NewBitget(bitget.New(u)), NewBinance(binance.New(bn)), NewOKX(okx.New(ok)), NewBybit(bybit.New(by))}
+	for _, t := range []struct {
+		env, def string
+		make     func(*url.URL) Provider
+	}{
+		{TelegramEnvBaseURL, TelegramBaseURL, func(u *url.URL) Provider { return NewTelegram(u) }},
+		{SlackEnvBaseURL, SlackBaseURL, func(u *url.URL) Provider { return NewSlack(u) }},
+		{GitHubEnvBaseURL, GitHubBaseURL, func(u *url.URL) Provider { return NewGitHub(u) }},
+	} {
+		u, err := apiclient.ResolveBaseURL(t.env, t.env, "", t.def)
+		if err != nil {
+			return nil, err
+		}
+		providers = append(providers, t.make(u))
+	}
+	return providers, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/keygate/keygate/bitget"
 	"github.com/keygate/keygate/internal/fixture"
 	"github.com/keygate/keygate/report"
+	"github.com/keygate/keygate/verifier"
 )
 
 // Synthetic Bitget triples: one the stand-in knows (BOT1's, live), one it
@@ -159,4 +160,48 @@ func TestScanVerifyIgnoresTheRepositorysBaseURL(t *testing.T) {
 	require.Equal(t, exitFail, res.code, res.combined)
 	assert.Empty(t, evil.Requests())
 	assert.NotEmpty(t, v.front.Requests())
+}
+
+// A lone token is a whole credential: a live Telegram token escalates to
+// critical; a revoked GitHub token is revoked; the token travels only in
+// its provider's documented field.
+func TestScanVerifyTokens(t *testing.T) {
+	dir := t.TempDir()
+	tg, gh := "7319054826:AAHk2Wq8Zt5Yx1Mv7Lp4Nc9Hb3Gd6Fs0Ja7", "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"
+	fixture.Write(t, dir, "docs/alerts.md", "TELEGRAM_BOT_TOKEN="+tg+"\n\ngithub_token: "+gh+"\n")
+	s := fixture.NewTokens(t)
+	s.AddToken(tg)
+	front := fixture.NewCapture(t, s.Config.Handler)
+	t.Setenv(verifier.TelegramEnvBaseURL, front.URL)
+	t.Setenv(verifier.GitHubEnvBaseURL, front.URL)
+	res := runCLI(t, dir, nil, "scan", "--verify", "--no-env-file", "--format", "json", "docs/")
+	require.Equal(t, exitFail, res.code, res.combined)
+	rep := decodeReport(t, res.stdout, res.combined)
+	require.Len(t, rep.Findings, 2, res.stdout)
+	for _, f := range rep.Findings {
+		require.NotNil(t, f.Verification, f.RuleID)
+		switch f.Verification.Provider {
+		case "telegram":
+			assert.Equal(t, "live", string(f.Verification.Status))
+			assert.Equal(t, "critical", string(f.Severity))
+			assert.Contains(t, f.Help, "The credential is LIVE: revoke it at Telegram")
+		case "github":
+			assert.Equal(t, "revoked", string(f.Verification.Status))
+		default:
+			t.Errorf("unexpected provider %q", f.Verification.Provider)
+		}
+	}
+	for _, v := range []string{tg, gh} {
+		assert.NotContains(t, res.combined, v)
+	}
+	for _, r := range front.Requests() {
+		for field, text := range r.Fields() {
+			if strings.Contains(text, tg) {
+				assert.Equal(t, "path", field)
+			}
+			if strings.Contains(text, gh) {
+				assert.Equal(t, "header Authorization", field)
+			}
+		}
+	}
 }

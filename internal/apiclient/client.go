@@ -123,11 +123,13 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-// Request is one GET: a path under the base URL and a query, built anew
+// Request is one call (GET unless Method says otherwise): a path under the base URL and a query, built anew
 // for each attempt by sign (timestamps, signatures), which also sets the
 // headers.
 type Request struct {
-	Path string
+	// Method is GET when empty.
+	Method string
+	Path   string
 	// Sign returns the attempt's raw query and sets its headers.
 	Sign func(h http.Header) (query string)
 }
@@ -135,6 +137,7 @@ type Request struct {
 // Answer is an answer that is neither 429 nor 5xx.
 type Answer struct {
 	Status int
+	Header http.Header
 	Body   []byte
 }
 
@@ -174,7 +177,11 @@ func (c *Client) Get(ctx context.Context, r Request) (*Answer, error) {
 func (c *Client) once(ctx context.Context, r Request) (*Answer, time.Duration, error) {
 	u := *c.base
 	u.Path = c.base.Path + r.Path
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	method := r.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -212,7 +219,7 @@ func (c *Client) once(ctx context.Context, r Request) (*Answer, time.Duration, e
 	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
 		retryAfter = time.Duration(s) * time.Second
 	}
-	return &Answer{Status: resp.StatusCode, Body: body}, retryAfter, nil
+	return &Answer{Status: resp.StatusCode, Header: resp.Header, Body: body}, retryAfter, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
