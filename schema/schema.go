@@ -21,6 +21,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/keygate/keygate/config"
+	"github.com/keygate/keygate/report"
 	"github.com/keygate/keygate/rules"
 )
 
@@ -31,6 +32,8 @@ const URLBase = "https://raw.githubusercontent.com/keygate/keygate/main/schema/"
 const (
 	ConfigFile   = "keygate.schema.json"
 	RulePackFile = "rulepack.schema.json"
+	// ReportFile is the schema of reports/security/latest.json.
+	ReportFile = "latest.schema.json"
 )
 
 // pkgBase is this package's import path: comments are read from the
@@ -47,8 +50,12 @@ func Generate() (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	rep, err := reportSchema()
+	if err != nil {
+		return nil, err
+	}
 	out := map[string][]byte{}
-	for name, s := range map[string]*jsonschema.Schema{ConfigFile: cfg, RulePackFile: pack} {
+	for name, s := range map[string]*jsonschema.Schema{ConfigFile: cfg, RulePackFile: pack, ReportFile: rep} {
 		data, err := json.MarshalIndent(s, "", "  ")
 		if err != nil {
 			return nil, fmt.Errorf("schema %s: %w", name, err)
@@ -119,6 +126,35 @@ func packSchema() (*jsonschema.Schema, error) {
 	rule.Properties.Value("examples").MinItems = &one
 	entropy := rule.Properties.Value("min_entropy")
 	entropy.Minimum, entropy.Maximum = json.Number("0"), json.Number("8")
+	return s, nil
+}
+
+// reportSchema: latest.json as report.Report writes it; a field without
+// omitempty is always written, so it is required.
+func reportSchema() (*jsonschema.Schema, error) {
+	r, err := reflector("../report", false)
+	if err != nil {
+		return nil, err
+	}
+	r.FieldNameTag = "json"
+	s := r.Reflect(&report.Report{})
+	s.ID = jsonschema.ID(URLBase + ReportFile)
+	s.Title = "keygate report (reports/security/latest.json)"
+	// A pointer field without omitempty is written as null when unset.
+	for _, list := range []string{"findings", "suppressed"} {
+		item := s.Properties.Value(list).Items
+		if item == nil {
+			return nil, fmt.Errorf("report schema: no %s items", list)
+		}
+		for _, name := range []string{"commit", "env_name"} {
+			p := item.Properties.Value(name)
+			if p == nil {
+				return nil, fmt.Errorf("report schema: no %s.%s", list, name)
+			}
+			item.Properties.Set(name, &jsonschema.Schema{Description: p.Description,
+				AnyOf: []*jsonschema.Schema{{Type: p.Type}, {Type: "null"}}})
+		}
+	}
 	return s, nil
 }
 

@@ -22,7 +22,7 @@ import (
 func TestSchemasInSync(t *testing.T) {
 	files, err := Generate()
 	require.NoError(t, err)
-	require.Len(t, files, 2)
+	require.Len(t, files, 3)
 	for name, want := range files {
 		got, err := os.ReadFile(name)
 		require.NoError(t, err)
@@ -143,4 +143,23 @@ func TestSchemasReject(t *testing.T) {
 		})
 	}
 	assert.NoError(t, pack.Validate(instance(t, rule)), "the base of the cases above is valid")
+}
+
+// latest.json as keygate writes it (the golden reports: every kind of
+// finding, suppressed ones, a history) validates against its schema.
+func TestReportsValidate(t *testing.T) {
+	s := compile(t, ReportFile)
+	names, err := filepath.Glob("../report/testdata/*.json")
+	require.NoError(t, err)
+	require.NotEmpty(t, names)
+	for _, name := range names {
+		f, err := os.Open(name)
+		require.NoError(t, err)
+		doc, err := jsonschema.UnmarshalJSON(f)
+		f.Close()
+		require.NoError(t, err)
+		assert.NoError(t, s.Validate(doc), name)
+	}
+	var bad any = map[string]any{"schema_version": 1}
+	assert.Error(t, s.Validate(bad), "a report lacking its fields is refused")
 }

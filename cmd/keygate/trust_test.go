@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -90,6 +92,7 @@ func TestRangeJudgedByBase(t *testing.T) {
 
 			res := runCLI(t, g.dir, nil, "scan", "--range", "main..pr", "--format", "json", "--no-env-file")
 			require.Equal(t, exitFail, res.code, res.combined)
+			validateReportSchema(t, []byte(res.stdout))
 			rep := decodeReport(t, res.stdout, res.combined)
 			rules := map[string]bool{}
 			for _, f := range rep.Findings {
@@ -105,6 +108,7 @@ func TestRangeJudgedByBase(t *testing.T) {
 
 			res = runCLI(t, g.dir, nil, "scan", "--range", "main..pr", "--format", "json", "--no-env-file", "--accept-policy-changes")
 			require.Equal(t, exitPass, res.code, res.combined)
+			validateReportSchema(t, []byte(res.stdout))
 			rep = decodeReport(t, res.stdout, res.combined)
 			assert.Empty(t, rep.Findings)
 			var accepted, suppressed []report.Suppressed
@@ -223,8 +227,17 @@ func TestSuppressionsVisibleEverywhere(t *testing.T) {
 	dir := t.TempDir()
 	sarifPath, summary, junit := filepath.Join(dir, "k.sarif"), filepath.Join(dir, "summary.md"), filepath.Join(dir, "junit.xml")
 	res := runCLI(t, g.dir, nil, "scan", "--range", "main..pr", "--no-env-file", "--accept-policy-changes",
-		"--sarif", sarifPath, "--summary", summary, "--junit", junit)
+		"--sarif", sarifPath, "--summary", summary, "--junit", junit, "--report", "out/latest.json")
 	require.Equal(t, exitPass, res.code, res.combined)
+	latest, err := os.ReadFile(filepath.Join(g.dir, "out", "latest.json"))
+	require.NoError(t, err)
+	validateReportSchema(t, latest)
+	rep := decodeReport(t, string(latest))
+	require.Len(t, rep.Suppressed, 3)
+	for _, s := range rep.Suppressed {
+		assert.NotEmpty(t, s.Mechanism)
+		assert.NotEmpty(t, s.Justification)
+	}
 	assert.Contains(t, res.stdout, "Suppressed (3):")
 	assert.Contains(t, res.stdout, "fixtures/sample.env:1:24  bitget-api-secret  ****beef")
 	assert.Contains(t, res.stdout, "suppressed by allow_paths")
@@ -270,4 +283,22 @@ func TestSuppressionsVisibleEverywhere(t *testing.T) {
 	for _, out := range []string{res.combined, string(doc), string(md), string(xml)} {
 		assert.NotContains(t, out, fixture.BitgetSecret)
 	}
+}
+
+// validateReportSchema checks latest.json against the schema the
+// repository publishes (schema/latest.schema.json).
+func validateReportSchema(t *testing.T, doc []byte) {
+	t.Helper()
+	f, err := os.Open(filepath.Join(repoTop(t), "schema", "latest.schema.json"))
+	require.NoError(t, err)
+	defer f.Close()
+	schemaDoc, err := jsonschema.UnmarshalJSON(f)
+	require.NoError(t, err)
+	c := jsonschema.NewCompiler()
+	require.NoError(t, c.AddResource("latest.schema.json", schemaDoc))
+	sch, err := c.Compile("latest.schema.json")
+	require.NoError(t, err)
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
+	require.NoError(t, err)
+	require.NoError(t, sch.Validate(inst))
 }
