@@ -56,15 +56,15 @@ drops the entries this scan no longer finds, and lists them. --history (and
 func (a *app) baseline(cmd *cobra.Command, f baselineFlags, paths []string) error {
 	if f.rangeSpec != "" {
 		if err := checkRange(f.rangeSpec); err != nil {
-			return usageErr(err)
+			return flagErr(err)
 		}
 		f.history = true
 	}
 	if f.history && len(paths) > 0 {
-		return usageErr(fmt.Errorf("choose PATH arguments or --history, not both"))
+		return flagErr(fmt.Errorf("choose PATH arguments or --history, not both"))
 	}
 	if err := includeLogsAlone(f.includeLogs, len(paths) > 0 || f.history); err != nil {
-		return usageErr(err)
+		return flagErr(err)
 	}
 	root, cfg, err := a.config()
 	if err != nil {

@@ -34,7 +34,7 @@ it is complete, so a live log stays live.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if envFile != "" && noEnvFile {
-				return usageErr(fmt.Errorf("--env-file and --no-env-file contradict each other"))
+				return flagErr(fmt.Errorf("--env-file and --no-env-file contradict each other"))
 			}
 			root, cfg, err := a.config()
 			if err != nil {

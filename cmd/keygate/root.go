@@ -46,6 +46,9 @@ func isTerminal(w io.Writer) bool {
 type exitError struct {
 	code int
 	err  error
+	// help: a misuse of the command's flags or arguments, so the message
+	// ends with where that command's usage is (`keygate scan --help`).
+	help bool
 }
 
 func (e *exitError) Error() string {
@@ -57,6 +60,10 @@ func (e *exitError) Error() string {
 
 // usageErr wraps a configuration or input error: exit 2.
 func usageErr(err error) error { return &exitError{code: exitUsage, err: err} }
+
+// flagErr wraps a misuse of a command's flags or arguments (a bad value,
+// flags that contradict each other): exit 2, pointing at its help.
+func flagErr(err error) error { return &exitError{code: exitUsage, err: err, help: true} }
 
 // app holds what every command shares.
 type app struct {
@@ -228,6 +235,9 @@ func run(ctx context.Context, args []string, s streams) int {
 			// rewrite the terminal or forge a line.
 			for _, msg := range errorLines(ee.err) {
 				fmt.Fprintf(s.err, "keygate: %s\n", report.Escape(msg))
+			}
+			if ee.help {
+				fmt.Fprintf(s.err, "Run '%s' for usage.\n", help)
 			}
 		}
 		return ee.code

@@ -126,11 +126,11 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 	switch f.format {
 	case "text", "json", "markdown", "junit", "github":
 	default:
-		return usageErr(fmt.Errorf("--format %q: want text, json, markdown, junit or github", f.format))
+		return flagErr(fmt.Errorf("--format %q: want text, json, markdown, junit or github", f.format))
 	}
 	if f.rangeSpec != "" {
 		if err := checkRange(f.rangeSpec); err != nil {
-			return usageErr(err)
+			return flagErr(err)
 		}
 		f.history = true
 	}
@@ -141,23 +141,23 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		}
 	}
 	if modes > 1 {
-		return usageErr(fmt.Errorf("choose one of PATH arguments, --stdin, --staged and --history"))
+		return flagErr(fmt.Errorf("choose one of PATH arguments, --stdin, --staged and --history"))
 	}
 	if err := includeLogsAlone(f.includeLogs, modes > 0); err != nil {
-		return usageErr(err)
+		return flagErr(err)
 	}
 	failOn, err := report.ParseSeverity(f.failOn)
 	if err != nil {
-		return usageErr(fmt.Errorf("--fail-on: %w", err))
+		return flagErr(fmt.Errorf("--fail-on: %w", err))
 	}
 	if f.verify && f.staged {
-		return usageErr(fmt.Errorf("--verify sends found credentials to their providers: it is not for the commit gate (--staged); verify with a path or history scan"))
+		return flagErr(fmt.Errorf("--verify sends found credentials to their providers: it is not for the commit gate (--staged); verify with a path or history scan"))
 	}
 	if f.accept && f.rangeSpec == "" {
-		return usageErr(fmt.Errorf("--accept-policy-changes applies to a range scan (--range BASE..HEAD)"))
+		return flagErr(fmt.Errorf("--accept-policy-changes applies to a range scan (--range BASE..HEAD)"))
 	}
 	if f.envFile != "" && f.noEnvFile {
-		return usageErr(fmt.Errorf("--env-file and --no-env-file contradict each other"))
+		return flagErr(fmt.Errorf("--env-file and --no-env-file contradict each other"))
 	}
 	root, cfg, err := a.config()
 	if err != nil {

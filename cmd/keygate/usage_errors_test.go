@@ -98,6 +98,10 @@ func TestUsageErrorsPointAtTheCommandsHelp(t *testing.T) {
 		{[]string{"scan", "--bogus"}, "keygate: unknown flag: --bogus\nRun 'keygate scan --help' for usage.\n"},
 		{[]string{"rules", "test", "--bogus"}, "keygate: unknown flag: --bogus\nRun 'keygate rules test --help' for usage.\n"},
 		{[]string{"redact", "extra"}, "Run 'keygate redact --help' for usage.\n"},
+		{[]string{"scan", "--format", "xml"}, "keygate: --format \"xml\": want text, json, markdown, junit or github\nRun 'keygate scan --help' for usage.\n"},
+		{[]string{"scan", "--staged", "--history"}, "keygate: choose one of PATH arguments, --stdin, --staged and --history\nRun 'keygate scan --help' for usage.\n"},
+		{[]string{"baseline", "--history", "docs"}, "Run 'keygate baseline --help' for usage.\n"},
+		{[]string{"redact", "--env-file", "x", "--no-env-file"}, "Run 'keygate redact --help' for usage.\n"},
 		{[]string{"-C", "/nonexistent", "scan"}, "keygate: -C /nonexistent: no such directory\n"},
 		{[]string{"-C", "file", "scan"}, "keygate: -C file: not a directory\n"},
 	} {
