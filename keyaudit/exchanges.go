@@ -311,6 +311,19 @@ func (e *Exchange) refused(res *Result, err error, values []string) {
 		Message: fmt.Sprintf("the %s key of %s is rejected by %s: %s", e.Title, res.Bot, e.Title, why)})
 }
 
+// KeyOf returns bot's key of the exchange in f (Suffixes' order), or the
+// variables missing; none present means the bot has no key there.
+func (e *Exchange) KeyOf(f *envfile.File, bot string) (values, missing []string) {
+	for _, s := range e.Suffixes {
+		v, ok := f.Get(bot + "_" + s)
+		if !ok || v == "" {
+			missing = append(missing, bot+"_"+s)
+		}
+		values = append(values, v)
+	}
+	return values, missing
+}
+
 // revokedCodes are each exchange's codes that prove a key does not exist.
 var revokedCodes = map[string][]string{"binance": {"-2008", "-2014"}, "okx": {okx.CodeInvalidKey}, "bybit": {"10003"}}
 

@@ -33,6 +33,9 @@ type KeyAudit struct {
 	// skipped (InputSkipAudit).
 	Skipped string           `json:"skipped,omitempty"`
 	Result  *keyaudit.Result `json:"result,omitempty"`
+	// Others are the audits of the bot's keys at other exchanges (Binance,
+	// OKX, Bybit) the rotation carries.
+	Others []keyaudit.Result `json:"others,omitempty"`
 }
 
 // auditKey asks Bitget about bot's key in f, and says any clock warning.
@@ -86,7 +89,77 @@ func (r *Rotator) auditNewKeys(bot string, keys *envfile.File, skipReason string
 	case res.Verdict != keyaudit.Accepted:
 		return nil, kindErr(ErrAuditUnavailable, "could not audit the new key of %s at Bitget: %s; %s is untouched", bot, res.Why, r.Config.EnvFile)
 	}
-	return &KeyAudit{At: now, Result: res}, nil
+	others, err := r.auditOtherKeys(keys, bot, "new")
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range others {
+		r.say("audit of the new %s key of %s (%s): %s", o.Exchange, bot, o.APIKey, o.Scope())
+		switch {
+		case len(o.Violations) > 0:
+			msgs := make([]string, 0, len(o.Violations))
+			for _, v := range o.Violations {
+				msgs = append(msgs, v.Message)
+			}
+			return nil, stepErr("the new %s key of %s fails the audit (%s); %s is untouched", o.Exchange, bot, strings.Join(msgs, "; "), r.Config.EnvFile)
+		case o.Verdict != keyaudit.Accepted:
+			return nil, kindErr(ErrAuditUnavailable, "could not audit the new %s key of %s: %s; %s is untouched", o.Exchange, bot, o.Why, r.Config.EnvFile)
+		}
+	}
+	return &KeyAudit{At: now, Result: res, Others: others}, nil
+}
+
+// auditOtherKeys asks Binance, OKX and Bybit about bot's whole keys in f
+// (which says, for errors, whose keys they are: new or old).
+func (r *Rotator) auditOtherKeys(f *envfile.File, bot, which string) ([]keyaudit.Result, error) {
+	exchanges, err := keyaudit.Exchanges(r.Config.Exchanges)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), auditTimeout)
+	defer cancel()
+	var out []keyaudit.Result
+	for _, ex := range exchanges {
+		values, missing := ex.KeyOf(f, bot)
+		if len(missing) == len(ex.Suffixes) {
+			continue
+		}
+		if len(missing) > 0 {
+			return nil, stepErr("the %s %s key of %s is incomplete (missing %s)", which, ex.Title, bot, strings.Join(missing, ", "))
+		}
+		out = append(out, ex.Check(ctx, bot, values))
+	}
+	return out, nil
+}
+
+// verifyOtherRevocations proves, for each other exchange whose key of the
+// bot the rotation replaced, that the exchange now rejects the old key as
+// invalid. It returns the details of the proven ones and, when one could
+// not be proven, why.
+func (r *Rotator) verifyOtherRevocations(st *State, old *envfile.File) (proven []string, unproven string, err error) {
+	replaced := map[string]bool{}
+	for _, v := range st.Vars {
+		replaced[v.Name] = v.OldMasked != maskOrNone("")
+	}
+	results, err := r.auditOtherKeys(old, st.Bot, "old")
+	if err != nil {
+		return nil, "", err
+	}
+	for _, res := range results {
+		suffix := map[string]string{"binance": "_BINANCE_API_KEY", "okx": "_OKX_API_KEY", "bybit": "_BYBIT_API_KEY"}[res.Exchange]
+		if !replaced[st.Bot+suffix] {
+			continue // the rotation did not replace this key
+		}
+		switch {
+		case res.Revoked():
+			proven = append(proven, fmt.Sprintf("%s rejects the old key %s: %s (code %s)", res.Exchange, res.APIKey, res.Why, res.Code))
+		case res.StillAccepted():
+			return nil, "", stepErr("the old %s key of %s is still accepted: revoke it at the exchange", res.Exchange, st.Bot)
+		default:
+			return proven, fmt.Sprintf("%s answered %s: %s, which does not prove a revocation", res.Exchange, res.Verdict, res.Why), nil
+		}
+	}
+	return proven, "", nil
 }
 
 // verifyRevocation is finalize's proof that the old key is revoked: Bitget
@@ -121,6 +194,17 @@ func (r *Rotator) verifyRevocation(st *State, attested bool) (string, string, er
 	case res.Revoked():
 		detail := fmt.Sprintf("Bitget rejects the old key %s: %s (code %s)", res.APIKey, res.Why, res.Code)
 		r.say("the old key of %s is revoked: %s", st.Bot, detail)
+		proven, unproven, err := r.verifyOtherRevocations(st, old)
+		if err != nil {
+			return "", "", err
+		}
+		for _, p := range proven {
+			r.say("the old key of %s is revoked: %s", st.Bot, p)
+			detail += "; " + p
+		}
+		if unproven != "" {
+			return cannot(unproven)
+		}
 		return RevocationVerified, detail, nil
 	case res.StillAccepted():
 		return "", "", stepErr("the old key of %s is still accepted: revoke it at the exchange", st.Bot)

@@ -82,7 +82,32 @@ func checkKeys(bot string, keys *envfile.File, old *envfile.File, secretEnv []st
 		sort.Strings(missing)
 		return fmt.Errorf("missing %s: a Bitget key is rotated as a whole (key, secret, passphrase)", strings.Join(missing, ", "))
 	}
+	// A key of another exchange rotated with it is rotated whole too.
+	for _, ex := range otherExchanges {
+		var have, lack []string
+		for _, s := range ex.suffixes {
+			if _, ok := keys.Get(bot + "_" + s); ok {
+				have = append(have, bot+"_"+s)
+			} else {
+				lack = append(lack, bot+"_"+s)
+			}
+		}
+		if len(have) > 0 && len(lack) > 0 {
+			return fmt.Errorf("missing %s: a %s key is rotated as a whole", strings.Join(lack, ", "), ex.title)
+		}
+	}
 	return nil
+}
+
+// otherExchanges are the exchanges besides Bitget whose keys a rotation
+// may carry, with their variables after BOTn_.
+var otherExchanges = []struct {
+	title    string
+	suffixes []string
+}{
+	{"Binance", []string{"BINANCE_API_KEY", "BINANCE_API_SECRET"}},
+	{"OKX", []string{"OKX_API_KEY", "OKX_API_SECRET", "OKX_PASSPHRASE"}},
+	{"Bybit", []string{"BYBIT_API_KEY", "BYBIT_API_SECRET"}},
 }
 
 // checkFormat checks one credential value of bot: not empty, the Bitget
