@@ -8,7 +8,7 @@ import (
 )
 
 // botBitgetRE names the bot whose Bitget keys a variable holds
-// (BOT1_BITGET_API_SECRET: BOT1), the unit `keygate rotate` works on.
+// (BOT1 for BOT1_BITGET_API_SECRET), the unit `keygate rotate` works on.
 var botBitgetRE = regexp.MustCompile(`^(BOT[0-9A-Z]*)_BITGET_(?:API_KEY|API_SECRET|PASSPHRASE)$`)
 
 // fixText is a finding's fix line: its rule's help made exact where the

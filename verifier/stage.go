@@ -158,7 +158,7 @@ func (s *Stage) group(items []Item, addJob func(job) int) plan {
 }
 
 // specOfEnvName is the verify field of a bot's env variable
-// (BOT1_BITGET_API_KEY: bitget:key), "" when no provider keeps it.
+// (bitget:key for BOT1_BITGET_API_KEY), "" when no provider keeps it.
 func (s *Stage) specOfEnvName(name string) string {
 	_, suffix, ok := botOf(name)
 	if !ok {
