@@ -23,10 +23,17 @@ const historyMemoryLimit = 240 << 20
 // the garbage, not what the scan holds. A history whose walk alone holds
 // more than two thirds of historyMemoryLimit (tens of thousands of refs)
 // gets room for half its live heap again, so that the collector does not
-// run without end.
+// run without end, but never more than historyMaxGarbage: past that the
+// live heap is a large blob being scanned (one at a time under the scan's
+// blob budget), a byte slice the collector does not scan, and half a 1 GiB
+// blob again in garbage put its scan over 1.5 GB.
 func historyLimit(live uint64) int64 {
-	return max(historyMemoryLimit, int64(live+live/2))
+	return max(historyMemoryLimit, int64(live+min(live/2, historyMaxGarbage)))
 }
+
+// historyMaxGarbage bounds the garbage historyLimit allows over the live
+// heap.
+const historyMaxGarbage = 256 << 20
 
 // limitHistoryMemory sets the limit and follows the live heap until stop
 // is called. GOMEMLIMIT, when set, wins.
