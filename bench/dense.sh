@@ -104,7 +104,7 @@ PY
   fi
 }
 size() { du -sm --exclude=.git "$1" | cut -f1; }
-packsize() { du -sm "$(git -C "$1" rev-parse --git-dir)/objects" | cut -f1; }
+packsize() { du -sm "$(git -C "$1" rev-parse --absolute-git-dir)/objects" | cut -f1; }
 
 row ops-tree "$(size "$OUT/ops")" "-C $OUT/ops scan --include-logs --no-env-file"
 for REPO in "$@"; do
