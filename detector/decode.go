@@ -100,7 +100,7 @@ func windows(s, e int, fn func(ws, we int)) {
 func segments(buf []byte, lead int, fn func(*segment)) {
 	// Most runs (digests, ids) decode to binary: they are decoded here
 	// first, and copied out only when they are text.
-	var scratch []byte
+	var scratch [1024]byte
 	// Base64 and hex (its alphabet is within base64's): maximal runs of
 	// at least minBase64Run, with their padding.
 	classRuns(buf, &b64Class, minBase64Run, func(s, e int) {
@@ -127,10 +127,7 @@ func segments(buf []byte, lead int, fn func(*segment)) {
 			if we == e {
 				pad = end
 			}
-			if scratch == nil {
-				scratch = make([]byte, 3*maxSegmentLen/4)
-			}
-			if g := decodeRun(buf, ws, we, pad, allHex, scratch); g != nil {
+			if g := decodeRun(buf, ws, we, pad, allHex, scratch[:]); g != nil {
 				fn(g)
 			}
 		})
