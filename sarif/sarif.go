@@ -157,7 +157,6 @@ func Build(rep *report.Report, pack *rules.Pack) (*gosarif.Report, error) {
 			Message: &gosarif.Message{Text: str("not read: " + sk.Reason)},
 			Locations: []*gosarif.Location{{PhysicalLocation: &gosarif.PhysicalLocation{
 				ArtifactLocation: &gosarif.ArtifactLocation{URI: str(escapeURI(sk.Path)), URIBaseId: str("%SRCROOT%")}}}},
-			Descriptor: &gosarif.ReportingDescriptorReference{Id: str("keygate/not-read")},
 		})
 	}
 	for _, ov := range rep.RulePack.Overrides {

@@ -101,3 +101,43 @@ func TestTruncation(t *testing.T) {
 	assert.Equal(t, true, log.Runs[0].Properties["truncated"])
 	assert.Contains(t, log.Runs[0].Properties["truncation-note"], "25010 findings")
 }
+
+// Every file not read is a toolExecutionNotification with its path and
+// reason: a warning, or a note when skip: excuses it.
+func TestUnreadFilesAreNotifications(t *testing.T) {
+	rep := &report.Report{Status: report.StatusError, Tool: report.Tool{Name: "keygate", Version: "0.0.0-test"}, Mode: "paths",
+		Skipped: []report.Skipped{{Path: "reports/q3 fills.parquet", Reason: "skip: columnar data (binary)", Configured: true},
+			{Path: "data/bot1/logs", Reason: "symlink points outside the repository: not followed"}},
+		Errors: []string{"data/bot1/logs: in scope but not read"}}
+	data, err := Encode(rep, goldenPack(t))
+	require.NoError(t, err)
+	var log struct {
+		Runs []struct {
+			Invocations []struct {
+				Notifications []struct {
+					Level   string `json:"level"`
+					Message struct {
+						Text string `json:"text"`
+					} `json:"message"`
+					Locations []struct {
+						PhysicalLocation struct {
+							ArtifactLocation struct {
+								URI string `json:"uri"`
+							} `json:"artifactLocation"`
+						} `json:"physicalLocation"`
+					} `json:"locations"`
+				} `json:"toolExecutionNotifications"`
+			} `json:"invocations"`
+		} `json:"runs"`
+	}
+	require.NoError(t, json.Unmarshal(data, &log))
+	ns := log.Runs[0].Invocations[0].Notifications
+	require.Len(t, ns, 3)
+	assert.Equal(t, "error", ns[0].Level)
+	assert.Equal(t, "note", ns[1].Level)
+	assert.Equal(t, "not read: skip: columnar data (binary)", ns[1].Message.Text)
+	assert.Equal(t, "reports/q3%20fills.parquet", ns[1].Locations[0].PhysicalLocation.ArtifactLocation.URI)
+	assert.Equal(t, "warning", ns[2].Level)
+	assert.Equal(t, "data/bot1/logs", ns[2].Locations[0].PhysicalLocation.ArtifactLocation.URI)
+	assert.Contains(t, report.Markdown(rep), "| `data/bot1/logs` | symlink points outside the repository: not followed |")
+}
