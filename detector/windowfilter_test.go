@@ -2,6 +2,7 @@ package detector
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -96,4 +97,38 @@ func TestLineFilterDrops(t *testing.T) {
 		buf := []byte(tc.line)
 		assert.Empty(t, c.lines.keep(buf, []window{{0, len(buf)}}), "%s: %q", tc.rule, tc.line)
 	}
+}
+
+// FuzzLineFilter: for any line, every rule whose pattern matches in it has
+// a line filter that keeps it (the filters drop only lines no match can be
+// in). Seeded with the pack's examples; the fuzzer mutates them across the
+// runs, quotes, operators and delimiters the filters read.
+func FuzzLineFilter(f *testing.F) {
+	d := defaultDetector(f)
+	var filtered []*compiledRule
+	for _, c := range d.rules {
+		if c.lineFilter() == nil {
+			continue
+		}
+		if err := c.compile(); err != nil {
+			f.Fatal(err)
+		}
+		filtered = append(filtered, c)
+		for _, ex := range c.rule.Examples {
+			f.Add(ex)
+		}
+	}
+	f.Add("htx key = 0123456789abcdef0123456789abcdef")
+	f.Add(`api_key = "0123456789abcdefABCDEF"`)
+	f.Fuzz(func(t *testing.T, line string) {
+		buf := []byte(strings.ReplaceAll(line, "\n", " "))
+		for _, c := range filtered {
+			if !c.re.Match(buf) {
+				continue
+			}
+			if len(c.lineFilter().keep(buf, []window{{0, len(buf)}})) != 1 {
+				t.Fatalf("rule %s: the filter drops a line its pattern matches: %q", c.rule.ID, buf)
+			}
+		}
+	})
 }
