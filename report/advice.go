@@ -24,8 +24,11 @@ func fixText(f Finding, mode scan.Mode, help string) string {
 		}
 	}
 	where := "from the file"
-	if mode == scan.ModeStaged {
+	switch mode {
+	case scan.ModeStaged:
 		where = "from the commit (edit the file, then git add it)"
+	case scan.ModeHistory:
+		where = "from the file (the history keeps it: rotating is what makes it harmless)"
 	}
 	if f.EnvName != nil {
 		// A live credential: it is in use now, so it is rotated, never

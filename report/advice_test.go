@@ -27,6 +27,8 @@ func TestFixText(t *testing.T) {
 			"This is the live value of BOT1_BITGET_API_KEY (the env file): rotate BOT1's Bitget keys now: `keygate rotate run --bot BOT1 --owner YOUR_NAME --keys-from new-keys.env` (new keys from Bitget's API management), then remove it from the commit (edit the file, then git add it)."},
 		{"live value of no bot", Finding{RuleID: "known-credential-value", EnvName: env("REDIS_PASSWORD")}, scan.ModePaths, "",
 			"This is the live value of REDIS_PASSWORD (the env file): change it where it is issued, update the env file, restart what uses it, then remove it from the file."},
+		{"live value in history: rotation is the fix", Finding{RuleID: "known-credential-value", EnvName: env("REDIS_PASSWORD")}, scan.ModeHistory, "",
+			"This is the live value of REDIS_PASSWORD (the env file): change it where it is issued, update the env file, restart what uses it, then remove it from the file (the history keeps it: rotating is what makes it harmless)."},
 		{"bot unknown: BOTn stays", Finding{RuleID: "bitget-api-key"}, scan.ModePaths, keyHelp, keyHelp},
 		{"staged: from the commit", Finding{RuleID: "bitget-api-secret"}, scan.ModeStaged, secretHelp,
 			"Revoke the credential where it was issued, rotate it (`keygate rotate` for a bot's Bitget keys), then remove it from the file and from the commit."},
