@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/keygate/keygate/engine"
 	"github.com/keygate/keygate/hook"
 	"github.com/keygate/keygate/report"
+	"github.com/keygate/keygate/scan"
 	"github.com/keygate/keygate/source"
 )
 
@@ -44,11 +47,13 @@ root commit, PRE_COMMIT_LOCAL_BRANCH and PRE_COMMIT_REMOTE_NAME) instead.`,
 		Args: cobra.MaximumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var resolve func(*source.Repo) (source.Revs, error)
+			var base func(*source.Repo, source.Revs) (source.ObjectID, bool, error)
 			if framework {
 				var err error
 				if resolve, err = frameworkRevs(os.Getenv); err != nil {
 					return usageErr(err)
 				}
+				base = frameworkBase
 			} else {
 				remote := ""
 				if len(args) > 0 {
@@ -59,8 +64,9 @@ root commit, PRE_COMMIT_LOCAL_BRANCH and PRE_COMMIT_REMOTE_NAME) instead.`,
 					return usageErr(fmt.Errorf("pre-push input: %w", err))
 				}
 				resolve = func(repo *source.Repo) (source.Revs, error) { return hook.PushRevs(repo, remote, updates) }
+				base = pushBase(remote, updates)
 			}
-			return a.pushScan(cmd, resolve, pushAdvice)
+			return a.pushScan(cmd, resolve, base, pushAdvice)
 		},
 	}
 	cmd.Flags().BoolVar(&framework, "pre-commit-framework", false, "read the push from the pre-commit framework's PRE_COMMIT_* variables, not stdin")
@@ -114,7 +120,7 @@ repository.`,
 			if err != nil {
 				return usageErr(fmt.Errorf("pre-receive input: %w", err))
 			}
-			return a.pushScan(cmd, func(repo *source.Repo) (source.Revs, error) { return hook.ReceiveRevs(repo, updates) }, receiveAdvice)
+			return a.pushScan(cmd, func(repo *source.Repo) (source.Revs, error) { return hook.ReceiveRevs(repo, updates) }, receiveBase(updates), receiveAdvice)
 		},
 	}
 }
@@ -128,21 +134,126 @@ what 'keygate hook pre-receive' does for the one ref git names.`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			u := []hook.RefUpdate{{Ref: args[0], Old: args[1], New: args[2]}}
-			return a.pushScan(cmd, func(repo *source.Repo) (source.Revs, error) { return hook.ReceiveRevs(repo, u) }, receiveAdvice)
+			return a.pushScan(cmd, func(repo *source.Repo) (source.Revs, error) { return hook.ReceiveRevs(repo, u) }, receiveBase(u), receiveAdvice)
 		},
 	}
 }
 
-// pushScan scans the commits resolve names as a range scan does, and
-// follows findings with advice.
-func (a *app) pushScan(cmd *cobra.Command, resolve func(*source.Repo) (source.Revs, error), advice string) error {
-	f := scanFlags{history: true, format: "text", failOn: "low", revs: resolve}
+// pushScan scans the commits resolve names as a range scan does, judged
+// by the policy of the commit base names, and follows findings with
+// advice.
+func (a *app) pushScan(cmd *cobra.Command, resolve func(*source.Repo) (source.Revs, error),
+	base func(*source.Repo, source.Revs) (source.ObjectID, bool, error), advice string) error {
+	f := scanFlags{history: true, format: "text", failOn: "low", revs: resolve, policyBase: base}
 	err := a.scan(cmd, f, nil)
 	var ee *exitError
 	if errors.As(err, &ee) && ee.code == exitFail {
 		fmt.Fprint(a.io.err, advice)
 	}
 	return err
+}
+
+// pushEngine resolves a push's commits and loads the engine of the
+// policy they land on (policyBase): that commit's configuration, packs,
+// baseline and ignore files, inline allows only where it held them, and
+// each pushed head's policy changes filed as findings, as a range is
+// judged by its base. With no such commit (a first push) the local
+// policy judges.
+func pushEngine(root string, f scanFlags, req *scan.Request, eopts *engine.Options) (*engine.Engine, error) {
+	revs, err := resolveRevs(root, f)
+	if err != nil {
+		if local, lerr := engine.Load(*eopts); lerr == nil {
+			err = scan.MaskError(local.Detector, err)
+		}
+		return nil, err
+	}
+	req.Revs = revs
+	repo, err := source.OpenRepo(root)
+	if err != nil {
+		return nil, err
+	}
+	base, ok, err := f.policyBase(repo, revs)
+	if err != nil || !ok {
+		if err == nil {
+			return engine.Load(*eopts)
+		}
+		return nil, err
+	}
+	var changes []scan.Finding
+	seen := map[string]bool{}
+	for _, head := range revs.Include {
+		one := source.Revs{Include: []source.ObjectID{head}, Exclude: []source.ObjectID{base}}
+		if _, err := rangePolicy(root, one, req, eopts, false); err != nil {
+			return nil, err
+		}
+		for _, c := range req.PolicyChanges {
+			key := c.RuleID + "\x00" + c.Path + "\x00" + c.Fingerprint
+			if !seen[key] {
+				seen[key] = true
+				changes = append(changes, c)
+			}
+		}
+	}
+	req.PolicyChanges = changes
+	return engine.Load(*eopts)
+}
+
+// pushBase is the commit whose policy judges a push from a clone: the
+// remote's commit of the first updated branch, else the remote's default
+// branch as last fetched (refs/remotes/REMOTE/HEAD).
+func pushBase(remote string, updates []hook.RefUpdate) func(*source.Repo, source.Revs) (source.ObjectID, bool, error) {
+	return func(repo *source.Repo, _ source.Revs) (source.ObjectID, bool, error) {
+		for _, u := range updates {
+			if strings.Trim(u.New, "0") == "" || strings.Trim(u.Old, "0") == "" {
+				continue
+			}
+			if c, ok, err := repo.Commit(u.Old); err == nil && ok {
+				return c, true, nil
+			}
+		}
+		if remote == "" {
+			return source.ObjectID{}, false, nil
+		}
+		return revBase(repo, "refs/remotes/"+remote+"/HEAD")
+	}
+}
+
+// receiveBase is the commit whose policy judges a push to a server: its
+// default branch (HEAD) as it stands before the push, so a branch cannot
+// bring its own suppressions; where HEAD names no commit, the old commit
+// of the first ref updated; in an empty repository, none.
+func receiveBase(updates []hook.RefUpdate) func(*source.Repo, source.Revs) (source.ObjectID, bool, error) {
+	return func(repo *source.Repo, _ source.Revs) (source.ObjectID, bool, error) {
+		if base, ok, _ := revBase(repo, "HEAD"); ok {
+			return base, true, nil
+		}
+		for _, u := range updates {
+			if strings.Trim(u.Old, "0") == "" {
+				continue
+			}
+			if c, ok, err := repo.Commit(u.Old); err == nil && ok {
+				return c, true, nil
+			}
+		}
+		return source.ObjectID{}, false, nil
+	}
+}
+
+// revBase is the commit rev names, if it names one.
+func revBase(repo *source.Repo, rev string) (source.ObjectID, bool, error) {
+	revs, err := repo.RangeRevs(rev + ".." + rev)
+	if err != nil {
+		return source.ObjectID{}, false, nil
+	}
+	base, ok := revs.Base()
+	return base, ok, nil
+}
+
+// frameworkBase: the framework's range has one base, the remote's commit
+// (or the parent of the first new one).
+func frameworkBase(_ *source.Repo, revs source.Revs) (source.ObjectID, bool, error) {
+	base, ok := revs.Base()
+	return base, ok, nil
 }
 
 // escapeLine makes one line of outside text safe for a terminal.

@@ -65,7 +65,7 @@ func newPushRig(t *testing.T, server bool) *pushRig {
 	bin := binary(t)
 	g := newGitRepo(t)
 	r := &pushRig{gitRepo: g, remote: filepath.Join(t.TempDir(), "remote.git"), server: server}
-	ok, out := g.gitAt(g.dir, "", nil, "init", "-q", "--bare", r.remote)
+	ok, out := g.gitAt(g.dir, "", nil, "init", "-q", "--bare", "-b", "main", r.remote)
 	require.True(t, ok, out)
 	hooksIn := g.dir
 	if server {
@@ -305,4 +305,35 @@ func TestNoEnvironmentSwitchSkipsTheHooks(t *testing.T) {
 	ok, out = r.gitAt(r.dir, "", env, "push", "origin", "feature")
 	assert.False(t, ok, "the pre-push hook scans: %s", out)
 	assert.Contains(t, out, "docs/a.md")
+}
+
+// A push is judged by the policy of what it lands on, never its own: the
+// remote's allow_paths hold, and a push cannot bring a suppression of its
+// own (a wider allow_paths, an inline allow comment).
+func TestPushJudgedByThePolicyItLandsOn(t *testing.T) {
+	t.Parallel()
+	for _, server := range []bool{false, true} {
+		r := newPushRig(t, server)
+		r.must("checkout", "-q", "main")
+		r.commitNoHook("policy", map[string]string{".keygate.yaml": "allow_paths: [\"fixtures/**\"]\n"})
+		r.pushPastHooks("main")
+		r.must("checkout", "-q", "feature")
+		r.must("merge", "-q", "--ff-only", "main")
+		r.pushPastHooks("feature")
+
+		r.commitNoHook("a synthetic fixture", map[string]string{"fixtures/k.md": keyLine})
+		ok, out := r.push("origin", "feature")
+		assert.True(t, ok, "server %v: the remote's policy allows fixtures: %s", server, out)
+
+		r.commitNoHook("widen the policy", map[string]string{".keygate.yaml": "allow_paths: [\"fixtures/**\", \"docs/**\"]\n", "docs/k.md": keyLine})
+		ok, out = r.push("origin", "feature")
+		assert.False(t, ok, "server %v: a push's own allow_paths do not count: %s", server, out)
+		assert.Contains(t, out, "docs/k.md")
+		r.must("reset", "-q", "--hard", "HEAD~1")
+
+		r.commitNoHook("inline allow", map[string]string{"docs/inline.md": strings.TrimSuffix(keyLine, "\n") + " # keygate:allow\n"})
+		ok, out = r.push("origin", "feature")
+		assert.False(t, ok, "server %v: an allow comment the push adds does not count: %s", server, out)
+		assert.Contains(t, out, "docs/inline.md")
+	}
 }

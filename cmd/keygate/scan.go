@@ -46,6 +46,9 @@ type scanFlags struct {
 	// exclude are more paths left out of the inputs digest (verify
 	// --rescan: the report being checked).
 	exclude []string
+	// policyBase, when set with revs, names the commit whose policy
+	// judges them (a push hook's); ok false: the local policy.
+	policyBase func(*source.Repo, source.Revs) (base source.ObjectID, ok bool, err error)
 }
 
 func newScanCmd(a *app) *cobra.Command {
@@ -246,6 +249,9 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		// A range judges someone else's change: the base's policy
 		// decides, so the working tree's is never loaded.
 		setup, rng, err = rangeEngine(root, f, &req, &eopts)
+	} else if f.policyBase != nil {
+		// A push is judged by the policy of what it lands on.
+		setup, err = pushEngine(root, f, &req, &eopts)
 	} else {
 		setup, err = engine.Load(eopts)
 		if err == nil && f.history {
