@@ -246,8 +246,6 @@ func New(res *scan.Result, m Meta) *Report {
 	for _, f := range res.Findings {
 		out := newFinding(f, res.Mode, m.Pack)
 		if v := f.Verification; v != nil {
-			out.Verification = v
-			out.Help = liveHelp(*v, out.Help)
 			if r.Summary.ByVerification == nil {
 				r.Summary.ByVerification = map[string]int{}
 			}
@@ -290,6 +288,12 @@ func newFinding(f scan.Finding, mode scan.Mode, pack *rules.Pack) Finding {
 		}
 	}
 	out.Help = fixText(out, mode, help)
+	if v := f.Verification; v != nil {
+		// A suppressed finding carries its verdict too: a baselined key
+		// that is live is the one to stop first.
+		out.Verification = v
+		out.Help = liveHelp(*v, out.Help)
+	}
 	return out
 }
 

@@ -10,9 +10,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/keygate/keygate/binance"
 	"github.com/keygate/keygate/bitget"
+	"github.com/keygate/keygate/bybit"
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/internal/fixture"
+	"github.com/keygate/keygate/okx"
+	"github.com/keygate/keygate/verifier"
 )
 
 // leakForms are the forms of a value that must never appear in output:
@@ -51,6 +55,12 @@ func TestNoOutputLeaksAValue(t *testing.T) {
 	bg := fixture.NewBitget(t)
 	bg.Add(fixture.BitgetKey2, fixture.BitgetAccount{Secret: fixture.HostSecret, Passphrase: fixture.HostPassphrase, Authorities: []string{"stow", "wwow"}})
 	t.Setenv(bitget.EnvBaseURL, bg.URL)
+	// scan --verify asks every provider's STAND-IN, never a real host.
+	tokens := fixture.NewTokens(t)
+	for env, url := range map[string]string{binance.EnvBaseURL: fixture.NewBinance(t).URL, okx.EnvBaseURL: fixture.NewOKX(t).URL, bybit.EnvBaseURL: fixture.NewBybit(t).URL,
+		verifier.TelegramEnvBaseURL: tokens.URL, verifier.SlackEnvBaseURL: tokens.URL, verifier.GitHubEnvBaseURL: tokens.URL} {
+		t.Setenv(env, url)
+	}
 	before := map[string]bool{filepath.FromSlash("env/.env"): true, filepath.FromSlash("docs/support/ticket-4411.md"): true}
 	for p := range fixture.Files() {
 		before[filepath.FromSlash(p)] = true
@@ -84,6 +94,7 @@ func TestNoOutputLeaksAValue(t *testing.T) {
 		{"scan", "--include-logs", "--report", "out/after-baseline.json"},
 		{"scan", "docs/" + fixture.HostPassphrase, "--format", "markdown", "--report", "out/path-dir.json"},
 		{"scan", "docs/" + fixture.BitgetKey, "--sarif", "out/path.sarif", "--report", "out/path-key.json"},
+		{"scan", "--include-logs", "--verify", "--sarif", "out/verify.sarif", "--summary", "out/verify.md", "--report", "out/verify.json"},
 		{"keys", "audit"},
 		{"keys", "audit", "--format", "json", "--report", "out/keys-audit.json"},
 		{"keys", "audit", "--bot", "BOT4"},
@@ -134,6 +145,10 @@ func TestNoOutputLeaksAValue(t *testing.T) {
 		return nil
 	}))
 	assert.GreaterOrEqual(t, written, 11, "reports and the baseline were written and checked")
+	// scan --verify asked the stand-ins: BOT1's key is live there.
+	verified, err := os.ReadFile(filepath.Join(dir, "out/verify.json"))
+	require.NoError(t, err)
+	assert.Contains(t, string(verified), `"status": "live"`)
 }
 
 // pathsWithValues are files whose paths hold planted values.
