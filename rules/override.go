@@ -59,7 +59,7 @@ func (p *Pack) Overlay(extra *Pack) (*Pack, error) {
 // does suppresses every finding, which is no allow list but an off switch.
 var (
 	sampleValues = []string{"5eed5eed0123456789abcdef0123456789abcdef0123456789abcdefdeadbeef",
-		"bg_a1b2c3d4e5f60718293a4b5c6d7e8f90", "Quay9Lantern2Reef", "AKIAQ3EGRTZLSYNTHETC", // keygate:allow (synthetic samples)
+		"q8Zr2LmT0vXw4Yp9Kd7Hs1Nf", "Quay9Lantern2Reef", "ZK3PXQ7TLMR2WNBV5HJC",
 		"x", "Zq9-@_~+/=%!k7Lw", "ghp_0123456789abcdefghijklmnopqrstuvwxyz"}
 	samplePaths = []string{"a", "bots/config.py", "env/.env", "docs/runbook.md", "src/deep/nested/dir/main.go", ".keygate.yaml"}
 )

@@ -302,3 +302,28 @@ func validateReportSchema(t *testing.T, doc []byte) {
 	require.NoError(t, err)
 	require.NoError(t, sch.Validate(inst))
 }
+
+// A pack that overrides a built-in policy rule with override: true loads,
+// and the override is shown in text, JSON and SARIF.
+func TestPolicyRuleOverrideShown(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fixture.Write(t, dir, "bots/config.py", "x = 1\n")
+	fixture.Write(t, dir, "packs/team.yaml", "name: team\nrules:\n"+neverRule("bitget-api-secret", true))
+	sarifPath := filepath.Join(dir, "out.sarif")
+	res := runCLI(t, dir, nil, "scan", "--no-env-file", "--rules", filepath.Join(dir, "packs/team.yaml"), "--format", "json", "--sarif", sarifPath, "bots/config.py")
+	require.Equal(t, exitPass, res.code, res.combined)
+	assert.Contains(t, res.stderr, "packs/team.yaml:3: overrides the built-in policy rule bitget-api-secret")
+	rep := decodeReport(t, res.stdout)
+	require.Len(t, rep.RulePack.Overrides, 1)
+	assert.Equal(t, "bitget-api-secret", rep.RulePack.Overrides[0].RuleID)
+	assert.True(t, rep.RulePack.Overrides[0].Policy)
+	assert.Equal(t, 3, rep.RulePack.Overrides[0].Line)
+	doc, err := os.ReadFile(sarifPath)
+	require.NoError(t, err)
+	validateSchema(t, doc)
+	assert.Contains(t, string(doc), "overrides the built-in policy rule bitget-api-secret (override: true)")
+
+	res = runCLI(t, dir, nil, "scan", "--no-env-file", "--rules", filepath.Join(dir, "packs/team.yaml"), "bots/config.py")
+	assert.Contains(t, res.combined, "overrides the built-in policy rule bitget-api-secret", "text output")
+}
