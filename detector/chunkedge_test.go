@@ -56,7 +56,7 @@ func edgeData(line string, at, delta int) ([]byte, int) {
 	const filler = "2026-11-25T18:00:00Z INFO bot1 order filled qty=0.010 px=64000.5 id=7731\n"
 	lineAt := chunkSize + delta - at
 	var b bytes.Buffer
-	b.Grow(lineAt + len(line) + chunkSize/2)
+	b.Grow(lineAt + len(line) + 40*len(filler))
 	for b.Len() < lineAt-1 {
 		b.WriteString(filler)
 	}
@@ -64,28 +64,27 @@ func edgeData(line string, at, delta int) ([]byte, int) {
 	b.WriteByte('\n')
 	b.WriteString(line)
 	b.WriteByte('\n')
-	for b.Len() < lineAt+chunkSize/2 {
-		b.WriteString(filler)
-	}
+	b.WriteString(strings.Repeat(filler, 40))
 	return b.Bytes(), lineAt
 }
 
 // edgeDeltas are the offsets around the chunk edge a key's line is
 // tried at: every one from -n to n in the full suite; in the quick one
 // both ends and each given point (the line's start, its secret's start
-// and end at the edge) with its neighbours.
-func edgeDeltas(n int, points ...int) []int {
-	var out []int
+// and end at the edge) with its neighbours. near says which are those
+// points (the other ways of reading run there only).
+func edgeDeltas(n int, points ...int) (out []int, near map[int]bool) {
+	near = map[int]bool{}
 	for d := -n; d <= n; d++ {
-		near := d == -n || d == n
+		near[d] = d == -n || d == n
 		for _, p := range points {
-			near = near || d >= p-1 && d <= p+1
+			near[d] = near[d] || d >= p-1 && d <= p+1
 		}
-		if testmode.Full() || near {
+		if testmode.Full() || near[d] {
 			out = append(out, d)
 		}
 	}
-	return out
+	return out, near
 }
 
 // TestChunkEdge: a key is found once, at its place, wherever it lies
@@ -108,7 +107,8 @@ func TestChunkEdge(t *testing.T) {
 			// Deltas are taken for the line's start, its secret's start
 			// and its end, so the edge falls before, inside and after.
 			n := len(form.line) + 16
-			for _, delta := range edgeDeltas(n, 0, -s, -e) {
+			deltas, near := edgeDeltas(n, 0, -s, -e)
+			for _, delta := range deltas {
 				data, lineAt := edgeData(form.line, 0, delta)
 				want := Finding{Start: int64(lineAt + s), End: int64(lineAt + e),
 					Line: bytes.Count(data[:lineAt], []byte{'\n'}) + 1, Column: s + 1}
@@ -123,7 +123,7 @@ func TestChunkEdge(t *testing.T) {
 				fs, err := d.Scan(data, "bot.log")
 				require.NoError(t, err)
 				check("Scan", fs)
-				{
+				if near[delta] {
 					var got []Finding
 					_, err = d.ScanReader(iotest.HalfReader(bytes.NewReader(data)), "bot.log", func(f Finding) { got = append(got, f) })
 					require.NoError(t, err)
