@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"runtime/debug"
 	"sync"
 )
 
@@ -89,5 +90,19 @@ func (b *blobBudget) grant() {
 		b.waiters = b.waiters[1:]
 		b.used += w.n
 		close(w.ready)
+	}
+}
+
+// largeBlob is the size past which a blob's memory is handed back to the
+// system as soon as its scan is over: the next large blob's allocation
+// would otherwise come before the collector frees this one, and the peak
+// hold two.
+const largeBlob = 64 << 20
+
+// afterLarge frees a large blob's memory once its scan is over (its bytes
+// no longer referenced), before its budget is released.
+func afterLarge(size int64) {
+	if size >= largeBlob {
+		debug.FreeOSMemory()
 	}
 }

@@ -71,6 +71,7 @@ func (o *Options) scanFragment(ctx context.Context, budget *blobBudget, rd *sour
 			return fragmentResult{streamResult: streamResult{err: err}}
 		}
 		res.streamResult = scanBlob(o.Detector, o.Containers, data, f.Path, f.Lines)
+		afterLarge(size)
 		budget.release(n)
 	}
 	for i, df := range res.findings {

@@ -222,7 +222,14 @@ func (s *versionScan) scanBudgeted(rd *source.BlobReader, t versionTask) (stream
 		return streamResult{err: err}, nil
 	}
 	defer s.budget.release(n)
-	return scanVersion(rd, s.det, s.limits, t.blob, t.prev)
+	res, v := scanVersion(rd, s.det, s.limits, t.blob, t.prev)
+	if size >= largeBlob {
+		// Not kept for its next version: a blob past the detector's
+		// chunk size was streamed, and so will its next version be.
+		v = nil
+		afterLarge(size)
+	}
+	return res, v
 }
 
 // work scans queued blobs until the walk is over and nothing is left.
