@@ -87,7 +87,8 @@ func Justification(m string) string {
 // Inputs identify what a scan read: kind "files" (a digest of the
 // working-tree files' paths and contents, the PATH arguments if any) or
 // "commits" (a digest of the commit ids, the range if any). Files the scan
-// wrote into its own scopes (its report) are excluded from the digest.
+// wrote into its own scopes (its report), and files skip: excuses that
+// could not be opened, are excluded from the digest.
 type Inputs struct {
 	Kind     string   `json:"kind"`
 	Digest   string   `json:"digest"`

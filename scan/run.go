@@ -172,6 +172,7 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 	opts.foldBlocked(r, req.Config.BlockedPaths, w)
 	r.Warnings = append(warnings, r.Warnings...)
 	if req.Hygiene() {
+		req.Outputs = append(req.Outputs, excuseUnreadable(req.Config, w, r)...)
 		r.Errors = append(r.Errors, unreadErrors(req.Config, r)...)
 		errs, warnings := scopeErrors(req, w)
 		r.Errors = append(r.Errors, errs...)

@@ -125,8 +125,9 @@ type Inputs struct {
 	Paths []string
 	// Range is a history scan's BASE..HEAD (empty: every ref).
 	Range string
-	// Excluded are the files the scan wrote into its own scopes (its
-	// report): left out of the digest.
+	// Excluded are the files left out of the digest: what the scan wrote
+	// into its own scopes (its report), and files skip: excuses that could
+	// not be opened.
 	Excluded []string
 }
 

@@ -83,6 +83,34 @@ func applySkips(c *config.Config, w *source.FileList) {
 	w.Errors = kept
 }
 
+// excuseUnreadable moves the errors of files skip: names (a file this
+// user may not open) to the skipped list with the configured reason, and
+// returns their paths (the inputs digest cannot read them either).
+func excuseUnreadable(c *config.Config, w *source.FileList, r *Result) (paths []string) {
+	if len(r.Errors) == 0 {
+		return nil
+	}
+	kept := r.Errors[:0]
+	for _, e := range r.Errors {
+		excused := false
+		for _, f := range w.Files {
+			if rest, ok := strings.CutPrefix(e, f.Path+": "); ok {
+				if rule, ok := c.Skipped(f.Path); ok {
+					r.Skipped = append(r.Skipped, source.Skip{Path: f.Path, Reason: "skip: " + rule.Reason + " (" + rest + ")", Configured: true})
+					excused = true
+					paths = append(paths, f.Path)
+				}
+				break
+			}
+		}
+		if !excused {
+			kept = append(kept, e)
+		}
+	}
+	r.Errors = kept
+	return paths
+}
+
 // unreadErrors marks the skipped files of a hygiene scan that skip: names
 // (when the scan found them unreadable: binary, a link it does not
 // follow) and returns an error for every other one: in the hygiene scan

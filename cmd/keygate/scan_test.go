@@ -338,6 +338,17 @@ func TestUnreadableFile(t *testing.T) {
 	rep := readReport(t, filepath.Join(dir, "reports/security/latest.json"))
 	assert.Equal(t, "error", string(rep.Status))
 	assert.Equal(t, []string{"docs/locked.md: permission denied"}, rep.Errors)
+
+	// skip: excuses it, with the reason, and it stays listed.
+	fixture.Write(t, dir, ".keygate.yaml", "skip:\n  - path: docs/locked.md\n    reason: root-only copy, checked on the host\n")
+	require.NoError(t, os.Chmod(filepath.Join(dir, ".keygate.yaml"), 0o644))
+	cmd = exec.Command(cmd.Args[0], cmd.Args[1:]...)
+	out, err = cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	assert.Contains(t, string(out), "not read: docs/locked.md (skip: root-only copy, checked on the host (permission denied))")
+	rep = readReport(t, filepath.Join(dir, "reports/security/latest.json"))
+	assert.Equal(t, "pass", string(rep.Status))
+	assert.Equal(t, []report.Skipped{{Path: "docs/locked.md", Reason: "skip: root-only copy, checked on the host (permission denied)", Configured: true}}, rep.Skipped)
 }
 
 // A 200 MB file is scanned in bounded memory, and a secret at its end is
