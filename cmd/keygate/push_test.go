@@ -337,3 +337,35 @@ func TestPushJudgedByThePolicyItLandsOn(t *testing.T) {
 		assert.Contains(t, out, "docs/inline.md")
 	}
 }
+
+// --pre-commit-framework reads the framework's range (or, for a branch
+// pushed with its root commit, the branch and remote); without them it is
+// an error, never a pass.
+func TestPrePushFrameworkEnvironment(t *testing.T) {
+	t.Parallel()
+	bin := binary(t)
+	g := newGitRepo(t)
+	base := g.commitNoHook("base", map[string]string{"docs/a.md": "hello\n"})
+	head := g.commitNoHook("leak", map[string]string{"docs/k.md": keyLine})
+	run := func(env ...string) (int, string) {
+		cmd := exec.Command(bin, "hook", "pre-push", "--pre-commit-framework")
+		cmd.Dir = g.dir
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		return code, string(out)
+	}
+	code, out := run("PRE_COMMIT_FROM_REF="+base, "PRE_COMMIT_TO_REF="+head)
+	assert.Equal(t, exitFail, code, out)
+	assert.Contains(t, out, "docs/k.md")
+	code, out = run("PRE_COMMIT_FROM_REF="+base, "PRE_COMMIT_TO_REF="+base)
+	assert.Equal(t, exitPass, code, out)
+	code, out = run("PRE_COMMIT_LOCAL_BRANCH=refs/heads/main", "PRE_COMMIT_REMOTE_NAME=origin")
+	assert.Equal(t, exitFail, code, "a new branch with its root commit: all of it: %s", out)
+	code, out = run()
+	assert.Equal(t, exitUsage, code, out)
+	assert.Contains(t, out, "PRE_COMMIT_TO_REF")
+}
