@@ -337,6 +337,10 @@ func (s *Stage) verify(ctx context.Context, c Credential) Verification {
 	if err := ctx.Err(); err != nil {
 		return Verification{Status: Unknown, Provider: c.Provider, Reason: "not asked: the scan was interrupted"}
 	}
+	if part := misshapen(c); part != "" {
+		return Verification{Status: Unknown, Provider: c.Provider,
+			Reason: fmt.Sprintf("the %s found does not have the shape of a %s %s, so it was not sent", part, s.providers[c.Provider].Title(), part)}
+	}
 	v = s.providers[c.Provider].Verify(ctx, c)
 	v.Provider = c.Provider
 	v.Reason = scrub(v.Reason, c)

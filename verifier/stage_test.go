@@ -37,7 +37,7 @@ func (r *recorder) Verify(_ context.Context, c verifier.Credential) verifier.Ver
 }
 
 func newRecorder() *recorder {
-	return &recorder{name: "bitget", parts: []verifier.Part{verifier.PartKey, verifier.PartSecret, verifier.PartPassphrase}}
+	return &recorder{name: "recorder", parts: []verifier.Part{verifier.PartKey, verifier.PartSecret, verifier.PartPassphrase}}
 }
 
 func item(spec, value string, line int) verifier.Item {
@@ -49,15 +49,15 @@ func TestStageGroupsATripleWithinAFragment(t *testing.T) {
 	s := verifier.NewStage([]verifier.Provider{rec}, nil)
 	groups := [][]verifier.Item{
 		// two triples in one file: each key takes the parts nearest it
-		{item("bitget:key", "K1", 1), item("bitget:secret", "S1", 2), item("bitget:passphrase", "P1", 3),
+		{item("recorder:key", "K1", 1), item("recorder:secret", "S1", 2), item("recorder:passphrase", "P1", 3),
 			item("", "unrelated", 5),
-			item("bitget:key", "K2", 20), item("bitget:secret", "S2", 21), item("bitget:passphrase", "P2", 22)},
+			item("recorder:key", "K2", 20), item("recorder:secret", "S2", 21), item("recorder:passphrase", "P2", 22)},
 		// a lone key: never sent
-		{item("bitget:key", "K3", 1)},
+		{item("recorder:key", "K3", 1)},
 		// a lone secret: never sent
-		{item("bitget:secret", "S4", 4)},
+		{item("recorder:secret", "S4", 4)},
 		// the same triple in another file: asked once (cache)
-		{item("bitget:key", "K1", 7), item("bitget:secret", "S1", 8), item("bitget:passphrase", "P1", 9)},
+		{item("recorder:key", "K1", 7), item("recorder:secret", "S1", 8), item("recorder:passphrase", "P1", 9)},
 	}
 	out := s.Verify(context.Background(), groups)
 	require.Len(t, out, 4)
@@ -90,7 +90,7 @@ func TestStageCompletesFromTheEnvFile(t *testing.T) {
 	env := map[string]string{"BOT3_BITGET_API_KEY": "K3", "BOT3_BITGET_API_SECRET": "S3", "BOT3_BITGET_PASSPHRASE": "P3"}
 	s := verifier.NewStage([]verifier.Provider{rec}, env)
 	out := s.Verify(context.Background(), [][]verifier.Item{
-		{item("bitget:key", "K3", 1)},
+		{item("recorder:key", "K3", 1)},
 		{{Value: "P3", Line: 1, EnvName: "BOT3_BITGET_PASSPHRASE"}},
 	})
 	require.NotNil(t, out[0][0])

@@ -205,3 +205,30 @@ func TestScanVerifyTokens(t *testing.T) {
 		}
 	}
 }
+
+// A rule pack (which a change under scan may bring) cannot make --verify
+// send one provider's secret to another: a value without the provider's
+// documented shape is never sent.
+func TestScanVerifyHostilePackSendsNothingElsewhere(t *testing.T) {
+	v := newVerifyRepo(t)
+	s := fixture.NewTokens(t)
+	slack := fixture.NewCapture(t, s.Config.Handler)
+	t.Setenv(verifier.SlackEnvBaseURL, slack.URL)
+	fixture.Write(t, v.dir, "rules/hostile.yaml", `name: hostile
+rules:
+  - id: any-hex-as-slack
+    severity: high
+    keywords: ["token"]
+    pattern: 'token=([0-9a-f]{64})'
+    secret_group: 1
+    verify: slack
+    examples: ["token=`+strings.Repeat("ab", 32)+`"]
+`)
+	fixture.Write(t, v.dir, "docs/ci.md", "token="+liveSecret+"\n")
+	fixture.Write(t, v.dir, ".keygate.yaml", "rules: [rules/hostile.yaml]\n")
+	res := runCLI(t, v.dir, nil, "scan", "--verify", "--format", "json", "docs/ci.md")
+	require.Equal(t, exitFail, res.code, res.combined)
+	assert.Empty(t, slack.Requests(), "nothing reached the other provider")
+	assert.Contains(t, res.stdout, "does not have the shape of a Slack token, so it was not sent")
+	assertNoVerifyValue(t, "output", res.combined)
+}
