@@ -43,6 +43,7 @@ func TestDefaultPackLineLocal(t *testing.T) {
 		"private-key":               true, // PEM blocks
 		"ccxt-exchange-credentials": true, // ccxt.x({ ... }) across lines
 		"wallet-mnemonic-block":     true, // words a few lines under a heading
+		"xml-secret-element":        true, // the element's text on its own line
 	}
 	d := defaultDetector(t)
 	for _, c := range d.rules {
