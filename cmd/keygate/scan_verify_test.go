@@ -232,3 +232,23 @@ rules:
 	assert.Contains(t, res.stdout, "does not have the shape of a Slack token, so it was not sent")
 	assertNoVerifyValue(t, "output", res.combined)
 }
+
+// In a history scan the parts a commit added to one file are grouped: the
+// live triple a commit added is live, and its finding names the commit.
+func TestScanVerifyHistory(t *testing.T) {
+	v := newVerifyRepo(t)
+	fixture.Git(t, v.dir, "init", "-q")
+	fixture.Git(t, v.dir, "add", "docs")
+	fixture.Git(t, v.dir, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "runbook")
+	res := runCLI(t, v.dir, nil, "scan", "--history", "--verify", "--no-env-file", "--format", "json")
+	require.Equal(t, exitFail, res.code, res.combined)
+	rep := decodeReport(t, res.stdout, res.combined)
+	status := map[string]int{}
+	for _, f := range rep.Findings {
+		require.NotNil(t, f.Verification, f.RuleID)
+		require.NotNil(t, f.Commit)
+		status[string(f.Verification.Status)]++
+	}
+	assert.Equal(t, map[string]int{"live": 3, "revoked": 3, "unknown": 1}, status)
+	assertNoVerifyValue(t, "output", res.combined)
+}
