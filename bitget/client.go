@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/keygate/keygate/internal/apiclient"
 )
 
 // DefaultBaseURL is Bitget's REST domain.
@@ -26,11 +25,11 @@ const EnvBaseURL = "KEYGATE_BITGET_BASE_URL"
 // Limits of a client, as Bitget and the policy need them.
 const (
 	// Timeout bounds one attempt, connection to last byte.
-	Timeout = 5 * time.Second
+	Timeout = apiclient.Timeout
 	// MaxSkew is how far a request's timestamp may be from Bitget's clock.
 	MaxSkew = 30 * time.Second
 	// DefaultMaxBody bounds an answer: account info is well under 4 KiB.
-	DefaultMaxBody = 1 << 20
+	DefaultMaxBody = apiclient.DefaultMaxBody
 	// DefaultAttempts is one try and two retries.
 	DefaultAttempts = 3
 )
@@ -59,43 +58,19 @@ func ResolveBaseURL(configured string) (u *url.URL, source string, err error) {
 	return u, source, nil
 }
 
-// ParseBaseURL checks a base URL: https (http only to this machine, where
-// a stand-in or a local proxy listens: the headers carry the passphrase), a
-// host, and nothing that could carry a credential or change the signed path
-// (user info, query, fragment).
+// ParseBaseURL checks a base URL as apiclient.ParseBaseURL does: https
+// (http only to this machine, where a stand-in or a local proxy listens:
+// the headers carry the passphrase), a host, and nothing that could carry
+// a credential or change the signed path (user info, query, fragment).
 func ParseBaseURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, errors.New("not a URL")
-	}
-	switch {
-	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("scheme %q: want https (or http for a local stand-in)", u.Scheme)
-	case u.Host == "":
-		return nil, errors.New("no host")
-	case u.Scheme == "http" && !loopback(u.Hostname()):
-		return nil, fmt.Errorf("http to %s would send the passphrase in clear: use https (http only to localhost)", u.Hostname())
-	case u.User != nil:
-		return nil, errors.New("must not hold user info: credentials go in env/.env only")
-	case u.RawQuery != "" || u.Fragment != "":
-		return nil, errors.New("must not hold a query or fragment")
-	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	return u, nil
-}
-
-func loopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return apiclient.ParseBaseURLCarrying(raw, "the passphrase")
 }
 
 // Client calls Bitget. The zero value is not usable: build one with New.
 type Client struct {
-	base *url.URL
-	http *http.Client
+	// api is the shared HTTP layer: its own Attempts, Backoff and MaxBody
+	// are replaced on each call by this client's.
+	api *apiclient.Client
 	// Now is the local clock (tests move it).
 	Now func() time.Time
 	// Attempts per request (1 = no retry).
@@ -112,28 +87,11 @@ type Client struct {
 
 // New returns a client of the API at base (see ParseBaseURL).
 func New(base *url.URL) *Client {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.ResponseHeaderTimeout = Timeout
-	b := *base
-	c := &Client{base: &b, Attempts: DefaultAttempts, Backoff: 500 * time.Millisecond, MaxBody: DefaultMaxBody}
-	c.http = &http.Client{Timeout: Timeout, Transport: transport, CheckRedirect: c.checkRedirect}
-	return c
+	return &Client{api: apiclient.New("Bitget", base), Attempts: DefaultAttempts, Backoff: 500 * time.Millisecond, MaxBody: DefaultMaxBody}
 }
 
 // BaseURL is the API's base URL.
-func (c *Client) BaseURL() string { return c.base.String() }
-
-// checkRedirect follows a redirect only on the same scheme and host, at
-// most three times: elsewhere the ACCESS-* headers would go along.
-func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
-	if req.URL.Host != via[0].URL.Host || req.URL.Scheme != via[0].URL.Scheme {
-		return ErrRedirect
-	}
-	if len(via) >= 3 {
-		return errors.New("more than 3 redirects")
-	}
-	return nil
-}
+func (c *Client) BaseURL() string { return c.api.BaseURL() }
 
 func (c *Client) now() time.Time {
 	if c.Now != nil {
@@ -184,80 +142,27 @@ type envelope struct {
 }
 
 // do runs GET path (signed when creds is not nil) with retries, and decodes
-// data into out.
+// data into out. apiclient follows a redirect only on the same scheme and
+// host, at most three times: elsewhere the ACCESS-* headers would go along.
 func (c *Client) do(ctx context.Context, path string, creds *Credentials, out any) error {
-	attempts := max(c.Attempts, 1)
-	wait := c.Backoff
-	var last error
-	for i := 0; i < attempts; i++ {
-		if i > 0 {
-			if err := sleep(ctx, wait); err != nil {
-				return &UnreachableError{Host: c.base.Host, Attempts: i, Err: last}
-			}
-			wait *= 2
+	api := *c.api
+	api.Attempts, api.Backoff, api.MaxBody = c.Attempts, c.Backoff, c.MaxBody
+	ans, err := api.Get(ctx, apiclient.Request{Path: path, Sign: func(h http.Header) string {
+		h.Set("Content-Type", "application/json")
+		h.Set("locale", "en-US")
+		if creds != nil {
+			ts := c.timestamp()
+			h.Set("ACCESS-KEY", creds.Key)
+			h.Set("ACCESS-SIGN", Sign(creds.Secret, ts, http.MethodGet, path, "", ""))
+			h.Set("ACCESS-TIMESTAMP", ts)
+			h.Set("ACCESS-PASSPHRASE", creds.Passphrase)
 		}
-		body, status, retryAfter, err := c.once(ctx, path, creds)
-		if err != nil {
-			var bad *BadAnswerError
-			if errors.As(err, &bad) || errors.Is(err, ErrRedirect) || ctx.Err() != nil {
-				return err
-			}
-			last = err // a network error: retry
-			continue
-		}
-		if status == http.StatusTooManyRequests || status >= 500 {
-			last = &StatusError{Status: status}
-			if retryAfter > wait {
-				wait = min(retryAfter, Timeout)
-			}
-			continue
-		}
-		return decode(body, status, out)
-	}
-	return &UnreachableError{Host: c.base.Host, Attempts: attempts, Err: last}
-}
-
-// once is one attempt: the body (bounded), the status and a Retry-After.
-func (c *Client) once(ctx context.Context, path string, creds *Credentials) ([]byte, int, time.Duration, error) {
-	u := *c.base
-	u.Path = c.base.Path + path
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+		return ""
+	}})
 	if err != nil {
-		return nil, 0, 0, err
+		return fromAPIClient(err)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("locale", "en-US")
-	if creds != nil {
-		ts := c.timestamp()
-		req.Header.Set("ACCESS-KEY", creds.Key)
-		req.Header.Set("ACCESS-SIGN", Sign(creds.Secret, ts, http.MethodGet, path, "", ""))
-		req.Header.Set("ACCESS-TIMESTAMP", ts)
-		req.Header.Set("ACCESS-PASSPHRASE", creds.Passphrase)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		if errors.Is(err, ErrRedirect) {
-			return nil, 0, 0, fmt.Errorf("the answer of %s redirects elsewhere: %w", c.base.Host, ErrRedirect)
-		}
-		return nil, 0, 0, err
-	}
-	defer resp.Body.Close()
-	limit := c.MaxBody
-	if limit <= 0 {
-		limit = DefaultMaxBody
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
-		return nil, 0, 0, err
-	}
-	if int64(len(body)) > limit {
-		return nil, 0, 0, &BadAnswerError{Why: fmt.Sprintf("larger than %d bytes", limit)}
-	}
-	var retryAfter time.Duration
-	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-		retryAfter = time.Duration(s) * time.Second
-	}
-	return body, resp.StatusCode, retryAfter, nil
+	return decode(ans.Body, ans.Status, out)
 }
 
 // decode checks the envelope and decodes data into out.
@@ -285,15 +190,4 @@ func decode(body []byte, status int, out any) error {
 		return &BadAnswerError{Why: "data does not have the documented shape"}
 	}
 	return nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+
+	"github.com/keygate/keygate/internal/apiclient"
 )
 
 // Bitget's documented error codes that keygate tells apart (the common
@@ -96,5 +98,25 @@ type BadAnswerError struct{ Why string }
 func (e *BadAnswerError) Error() string { return "Bitget's answer is unusable: " + e.Why }
 
 // ErrRedirect is returned (wrapped) when Bitget's answer redirects to
-// another host or scheme: the ACCESS-* headers would follow it.
-var ErrRedirect = errors.New("redirect to another host or scheme refused")
+// another host or scheme: the ACCESS-* headers would follow it. It is
+// apiclient's.
+var ErrRedirect = apiclient.ErrRedirect
+
+// fromAPIClient gives the shared HTTP layer's errors this package's types,
+// which callers match with errors.As; anything else (a redirect, the
+// context's end) is returned as it is.
+func fromAPIClient(err error) error {
+	var un *apiclient.UnreachableError
+	if errors.As(err, &un) {
+		return &UnreachableError{Host: un.Host, Attempts: un.Attempts, Err: fromAPIClient(un.Err)}
+	}
+	var st *apiclient.StatusError
+	if errors.As(err, &st) {
+		return &StatusError{Status: st.Status}
+	}
+	var bad *apiclient.BadAnswerError
+	if errors.As(err, &bad) {
+		return &BadAnswerError{Why: bad.Why}
+	}
+	return err
+}

@@ -21,9 +21,9 @@ func TestTimeoutIsANetworkError(t *testing.T) {
 	defer close(block)
 	u, _ := url.Parse(srv.URL)
 	c := New(u)
-	c.http.Timeout = 50 * time.Millisecond
+	c.api.SetTimeout(50 * time.Millisecond)
 	c.Backoff = time.Millisecond
-	assert.Equal(t, 5*time.Second, New(u).http.Timeout, "the real limit")
+	assert.Equal(t, 5*time.Second, New(u).api.AttemptTimeout(), "the real limit")
 	_, err := c.AccountInfo(context.Background(), Credentials{Key: "k", Secret: "s", Passphrase: "p"})
 	var un *UnreachableError
 	require.ErrorAs(t, err, &un)

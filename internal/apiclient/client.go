@@ -1,5 +1,5 @@
 // Package apiclient is the HTTP side every provider client of keygate
-// shares (Binance, OKX, Bybit, Telegram, Slack, GitHub): a checked base
+// shares (Bitget, Binance, OKX, Bybit, Telegram, Slack, GitHub): a checked base
 // URL, bounded answers, one timeout per attempt, retries of network
 // errors, 429 and 5xx only, and no redirect to another host or scheme
 // (the credential headers would follow it).
@@ -36,7 +36,11 @@ const (
 // ParseBaseURL checks a base URL: https (http only to this machine, where a
 // stand-in or a local proxy listens), a host, and nothing that could carry
 // a credential or change the signed path (user info, query, fragment).
-func ParseBaseURL(raw string) (*url.URL, error) {
+func ParseBaseURL(raw string) (*url.URL, error) { return ParseBaseURLCarrying(raw, "credentials") }
+
+// ParseBaseURLCarrying is ParseBaseURL naming what plain http would send
+// in clear ("the passphrase") in its error.
+func ParseBaseURLCarrying(raw, carried string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, errors.New("not a URL")
@@ -47,7 +51,7 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	case u.Host == "":
 		return nil, errors.New("no host")
 	case u.Scheme == "http" && !loopback(u.Hostname()):
-		return nil, fmt.Errorf("http to %s would send credentials in clear: use https (http only to localhost)", u.Hostname())
+		return nil, fmt.Errorf("http to %s would send %s in clear: use https (http only to localhost)", u.Hostname(), carried)
 	case u.User != nil:
 		return nil, errors.New("must not hold user info: credentials go in env/.env only")
 	case u.RawQuery != "" || u.Fragment != "":
@@ -109,6 +113,9 @@ func New(provider string, base *url.URL) *Client {
 
 // SetTimeout replaces the per-attempt timeout (tests).
 func (c *Client) SetTimeout(d time.Duration) { c.http.Timeout = d }
+
+// AttemptTimeout is the per-attempt timeout in force.
+func (c *Client) AttemptTimeout() time.Duration { return c.http.Timeout }
 
 // BaseURL is the API's base URL.
 func (c *Client) BaseURL() string { return c.base.String() }
