@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -84,15 +83,9 @@ func TestAccountConfig(t *testing.T) {
 				}
 			}
 			for _, req := range front.Requests() {
-				for field, text := range req.Fields() {
-					assert.NotContains(t, text, tt.creds.Secret, field)
-					if strings.Contains(text, tt.creds.Key) {
-						assert.Equal(t, "header Ok-Access-Key", field)
-					}
-					if strings.Contains(text, tt.creds.Passphrase) {
-						assert.Equal(t, "header Ok-Access-Passphrase", field)
-					}
-				}
+				assert.Empty(t, req.FieldsHolding(tt.creds.Secret), "the secret only keys the signature")
+				assert.Subset(t, []string{"header Ok-Access-Key"}, req.FieldsHolding(tt.creds.Key))
+				assert.Subset(t, []string{"header Ok-Access-Passphrase"}, req.FieldsHolding(tt.creds.Passphrase))
 			}
 		})
 	}
