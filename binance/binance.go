@@ -116,10 +116,7 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	if d := Describe(e.Code); d != "" {
-		return fmt.Sprintf("Binance refused the request: %s (HTTP %d, code %d)", d, e.HTTPStatus, e.Code)
-	}
-	return fmt.Sprintf("Binance refused the request (HTTP %d, code %d)", e.HTTPStatus, e.Code)
+	return apiclient.Refused("Binance", Describe(e.Code), e.HTTPStatus, e.Code)
 }
 
 // Client calls Binance.

@@ -65,10 +65,7 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	if d := Describe(e.Code); d != "" {
-		return fmt.Sprintf("Bitget refused the request: %s (HTTP %d, code %s)", d, e.HTTPStatus, e.Code)
-	}
-	return fmt.Sprintf("Bitget refused the request (HTTP %d, code %s)", e.HTTPStatus, e.Code)
+	return apiclient.Refused("Bitget", Describe(e.Code), e.HTTPStatus, e.Code)
 }
 
 // UnreachableError is a request that got no usable answer after every

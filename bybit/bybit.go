@@ -93,10 +93,7 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	if d := Describe(e.Code); d != "" {
-		return fmt.Sprintf("Bybit refused the request: %s (HTTP %d, code %d)", d, e.HTTPStatus, e.Code)
-	}
-	return fmt.Sprintf("Bybit refused the request (HTTP %d, code %d)", e.HTTPStatus, e.Code)
+	return apiclient.Refused("Bybit", Describe(e.Code), e.HTTPStatus, e.Code)
 }
 
 // Client calls Bybit.

@@ -95,10 +95,7 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	if d := Describe(e.Code); d != "" {
-		return fmt.Sprintf("OKX refused the request: %s (HTTP %d, code %s)", d, e.HTTPStatus, e.Code)
-	}
-	return fmt.Sprintf("OKX refused the request (HTTP %d, code %s)", e.HTTPStatus, e.Code)
+	return apiclient.Refused("OKX", Describe(e.Code), e.HTTPStatus, e.Code)
 }
 
 // Client calls OKX.

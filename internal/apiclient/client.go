@@ -275,6 +275,16 @@ func (e *BadAnswerError) Error() string { return e.Provider + "'s answer is unus
 // host or scheme.
 var ErrRedirect = errors.New("redirect to another host or scheme refused")
 
+// Refused is the text of a provider's refusal (an answer with an error
+// code): keygate's words for the code (desc, "" when it has none), the HTTP
+// status and the code, never the provider's own message.
+func Refused(provider, desc string, status int, code any) string {
+	if desc != "" {
+		return fmt.Sprintf("%s refused the request: %s (HTTP %d, code %v)", provider, desc, status, code)
+	}
+	return fmt.Sprintf("%s refused the request (HTTP %d, code %v)", provider, status, code)
+}
+
 // ShortMessage keeps at most n bytes of a provider's message, for an
 // error that must not grow with an answer (callers never print it).
 func ShortMessage(s string, n int) string {

@@ -80,3 +80,11 @@ func TestOneRetryAndTimeout(t *testing.T) {
 	assert.Equal(t, int32(2), calls.Load())
 	assert.NotContains(t, err.Error(), "SIGNEDQUERY")
 }
+
+// A refusal names the provider, keygate's words when it has them, the
+// status and the code; int and string codes print alike.
+func TestRefused(t *testing.T) {
+	assert.Equal(t, "Binance refused the request: signature not valid (wrong secret) (HTTP 400, code -1022)",
+		Refused("Binance", "signature not valid (wrong secret)", 400, -1022))
+	assert.Equal(t, "OKX refused the request (HTTP 401, code 50199)", Refused("OKX", "", 401, "50199"))
+}
