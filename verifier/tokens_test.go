@@ -27,40 +27,36 @@ type tokenCase struct {
 	malformed           string
 }
 
-func tokenCases() []tokenCase {
-	mk := func(f func(u *url.URL) verifier.Provider) func(string) verifier.Provider {
-		return func(base string) verifier.Provider {
-			u, _ := apiclient.ParseBaseURL(base)
-			return f(u)
-		}
+// quick builds a token verifier of the stand-in at base, retrying after
+// 1 ms instead of the real back-off.
+func quick[P interface {
+	verifier.Provider
+	API() *apiclient.Client
+}](newP func(*url.URL) P) func(base string) verifier.Provider {
+	return func(base string) verifier.Provider {
+		u, _ := apiclient.ParseBaseURL(base)
+		p := newP(u)
+		p.API().Backoff = time.Millisecond
+		return p
 	}
+}
+
+func tokenCases() []tokenCase {
 	return []tokenCase{
 		{name: "telegram", live: "7319054826:AAHk2Wq8Zt5Yx1Mv7Lp4Nc9Hb3Gd6Fs0Ja7", revoked: "7319054826:AAHk2Wq8Zt5Yx1Mv7Lp4Nc9Hb3Gd6Fs0Jb8",
-			field: "path", code: "401", newV: mk(func(u *url.URL) verifier.Provider {
-				p := verifier.NewTelegram(u)
-				p.API().Backoff = time.Millisecond
-				return p
-			}),
+			field: "path", code: "401", newV: quick(verifier.NewTelegram),
 			limited: func(w http.ResponseWriter, _ *http.Request) {
 				w.WriteHeader(429)
 				fmt.Fprint(w, `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}`)
 			}, malformed: `{"result":{}}`},
 		{name: "slack", live: "xoxb-482915736104-5928374610293-Rk2Wq8Zt5Yx1Mv7Lp4Nc9Hb3", revoked: "xoxb-482915736104-5928374610293-Rk2Wq8Zt5Yx1Mv7Lp4Nc9Zz9",
-			field: "header Authorization", code: "invalid_auth", newV: mk(func(u *url.URL) verifier.Provider {
-				p := verifier.NewSlack(u)
-				p.API().Backoff = time.Millisecond
-				return p
-			}),
+			field: "header Authorization", code: "invalid_auth", newV: quick(verifier.NewSlack),
 			limited: func(w http.ResponseWriter, _ *http.Request) {
 				w.WriteHeader(429)
 				fmt.Fprint(w, `{"ok":false,"error":"ratelimited"}`)
 			}, malformed: `{"team":"x"}`},
 		{name: "github", live: "ghp_Rk2Wq8Zt5Yx1Mv7Lp4Nc9Hb3Gd6Fs0Ja7Qe1", revoked: "ghp_Rk2Wq8Zt5Yx1Mv7Lp4Nc9Hb3Gd6Fs0Ja7Zz9",
-			field: "header Authorization", code: "401", newV: mk(func(u *url.URL) verifier.Provider {
-				p := verifier.NewGitHub(u)
-				p.API().Backoff = time.Millisecond
-				return p
-			}),
+			field: "header Authorization", code: "401", newV: quick(verifier.NewGitHub),
 			limited: func(w http.ResponseWriter, _ *http.Request) {
 				w.WriteHeader(429)
 				fmt.Fprint(w, `{"message":"API rate limit exceeded"}`)
