@@ -26,7 +26,8 @@ type TextOptions struct {
 // writeHints prints, under a finding, how to fix it (its rule's help) and
 // the exact line that would suppress it: an inline keygate:allow on a
 // working-tree or staged line, else the finding's baseline entry (a
-// committed blob, a blocked path, a stream cannot take a comment).
+// committed blob, a blocked path, a stream, a compressed or archived file
+// or a binary cannot take a comment).
 func writeHints(w io.Writer, f Finding) error {
 	if f.Verification != nil {
 		if _, err := fmt.Fprintf(w, "    verification: %s\n", Escape(verificationLine(f.Verification))); err != nil {
@@ -49,7 +50,7 @@ func writeHints(w io.Writer, f Finding) error {
 		}
 		return nil
 	}
-	if f.Source != scan.SourcePath && f.Commit == nil && f.Path != scan.StdinPath {
+	if f.Source != scan.SourcePath && f.Commit == nil && f.Path != scan.StdinPath && !f.Derived {
 		_, err := fmt.Fprintf(w, "    allow (synthetic values only): add \"keygate:allow\" to line %d of %s\n", f.Line, Escape(f.Path))
 		return err
 	}

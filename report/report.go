@@ -165,6 +165,11 @@ type Finding struct {
 	// ColumnUTF16 is Column in UTF-16 code units, for SARIF; not part of
 	// latest.json (0 when unknown: SARIF then uses Column).
 	ColumnUTF16 int `json:"-"`
+	// Derived is scan.Finding's: the finding's line is in a decompressed
+	// stream, an archive member or a binary's printable runs, where no
+	// allow comment can be written. Text advice only; not part of the
+	// contract.
+	Derived bool `json:"-"`
 }
 
 // PolicyChange reports whether the finding is a suppression a range adds
@@ -271,7 +276,7 @@ func newFinding(f scan.Finding, mode scan.Mode, pack *rules.Pack) Finding {
 		RuleID: f.RuleID, Severity: f.Severity, Path: f.Path, Line: f.Line, Column: f.Column,
 		Commit: optional(f.Commit), Author: optional(f.Author), Date: optional(f.Date),
 		SecretMasked: f.Masked, Fingerprint: f.Fingerprint, Source: f.Source, EnvName: optional(f.EnvName),
-		Decoded: f.Decoded, Detail: f.Detail, ColumnUTF16: f.ColumnUTF16,
+		Decoded: f.Decoded, Detail: f.Detail, ColumnUTF16: f.ColumnUTF16, Derived: f.Derived,
 	}
 	if mode == scan.ModeHistory && f.Source != scan.SourcePolicy {
 		out.TimesAdded = f.TimesAdded

@@ -26,7 +26,7 @@ func scanContent(d *detector.Detector, lim content.Limits, r io.Reader, ra io.Re
 			if l.Plain && lines != nil && !lines[f.Line] {
 				return
 			}
-			res.addFinding(f, l.Member)
+			res.addFinding(f, l.Member, !ownLines(l))
 		})
 		res.bytes += n
 		return err
@@ -61,15 +61,36 @@ func memberPath(path, member string) string {
 	return path + "!" + member
 }
 
-// addFinding files f, found in member ("" for the file itself).
-func (r *streamResult) addFinding(f detector.Finding, member string) {
+// ownLines reports whether a leaf's lines are the file's own lines, where
+// an allow comment can be written: the file's text, or its transcoding
+// from UTF-16. A decompressed stream, an archive member or a binary's
+// printable runs have lines no editor shows.
+func ownLines(l content.Leaf) bool {
+	return l.Plain || l.Member == "" && (l.Kind == content.UTF16LE || l.Kind == content.UTF16BE)
+}
+
+// addFinding files f, found in member ("" for the file itself); derived
+// is true when its text is not the file's own lines (see ownLines).
+func (r *streamResult) addFinding(f detector.Finding, member string, derived bool) {
 	if member != "" && r.members == nil {
 		r.members = make([]string, len(r.findings), len(r.findings)+1)
+	}
+	if derived && r.derived == nil {
+		r.derived = make([]bool, len(r.findings), len(r.findings)+1)
 	}
 	r.findings = append(r.findings, f)
 	if r.members != nil {
 		r.members = append(r.members, member)
 	}
+	if r.derived != nil {
+		r.derived = append(r.derived, derived)
+	}
+}
+
+// isDerived reports whether finding i was found in text derived from the
+// file's bytes (see ownLines).
+func (r *streamResult) isDerived(i int) bool {
+	return r.derived != nil && r.derived[i]
 }
 
 // member is the archive member finding i was found in ("" for the file).

@@ -75,7 +75,9 @@ func (o *Options) scanFragment(ctx context.Context, budget *blobBudget, rd *sour
 		budget.release(n)
 	}
 	for i, df := range res.findings {
-		res.converted = append(res.converted, o.newFinding(df, memberPath(f.Path, res.member(i))))
+		nf := o.newFinding(df, memberPath(f.Path, res.member(i)))
+		nf.Derived = res.isDerived(i)
+		res.converted = append(res.converted, nf)
 	}
 	return res
 }

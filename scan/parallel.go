@@ -53,6 +53,9 @@ type streamResult struct {
 	// members, when not nil, names the archive member of each finding
 	// ("" for the file itself); see addFinding.
 	members []string
+	// derived, when not nil, says of each finding whether its text was
+	// derived from the file's bytes (see addFinding).
+	derived []bool
 	bytes   int64
 	scanned int64 // bytes run through the detector (a version's changed lines)
 	binary  bool

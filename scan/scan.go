@@ -85,6 +85,10 @@ type Finding struct {
 	// Verification is the provider's verdict on the credential (scan
 	// --verify), nil when not verified. It holds no value.
 	Verification *verifier.Verification
+	// Derived is true when the secret was found in text derived from the
+	// file's bytes (a decompressed stream, an archive member, a binary's
+	// printable runs): no allow comment can be written on its line.
+	Derived bool
 	// Detail says, for a finding that is not a secret (a policy change,
 	// source SourcePolicy), what it is; it never holds a value.
 	Detail string

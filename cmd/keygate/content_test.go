@@ -107,6 +107,23 @@ printf 'q\n%s\n' "$S" > docs/in.log && tar cJf docs/logs.tar.xz docs/in.log && r
 	}
 	assert.Equal(t, want, found(runCLI(t, g.dir, nil, "scan", "--include-logs", "--format", "json")), "tree")
 
+	// An allow comment is offered only where it can be written: on the
+	// file's own lines (UTF-16 included), never on a decompressed stream,
+	// an archive member or a binary's printable runs (a baseline entry
+	// instead).
+	text := runCLI(t, g.dir, nil, "scan", "--include-logs").stdout
+	for _, at := range want {
+		path, line, _ := strings.Cut(at, ":")
+		inline := `add "keygate:allow" to line ` + line + " of " + path + "\n"
+		switch path {
+		case "docs/le.log", "docs/bom.log", "docs/be.log", "docs/nul.txt":
+			assert.Contains(t, text, inline, path)
+		default:
+			assert.NotContains(t, text, inline, path)
+			assert.Contains(t, text, `"path":"`+path+`"`, "%s: its baseline entry is offered", path)
+		}
+	}
+
 	// Staged and history: a committed symlink's target text is content
 	// (in the working tree a link is the walker's business: followed or
 	// not, never read as text).

@@ -3,10 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os/exec"
 
 	"github.com/spf13/cobra"
 
 	"github.com/keygate/keygate/hook"
+	"github.com/keygate/keygate/report"
 )
 
 func newHookCmd(a *app) *cobra.Command {
@@ -89,6 +91,11 @@ keygate-push hooks to .pre-commit-config.yaml instead (see README).`,
 				return usageErr(fmt.Errorf("%w ('keygate hook install' there, without --pre-commit-only or --pre-push-only)", err))
 			case err != nil:
 				return usageErr(err)
+			}
+			if _, err := exec.LookPath(opts.Command); err != nil {
+				// The hooks fail closed without it: every commit and push
+				// would be refused with no scan, which reads as a broken tool.
+				fmt.Fprintf(a.io.err, "keygate: warning: %s is not on PATH here: the hooks refuse every commit and push until it is (install keygate, or install the hooks again with --command /absolute/path/to/keygate)\n", report.Escape(opts.Command))
 			}
 			return nil
 		},

@@ -58,9 +58,22 @@ func TestHookInstall(t *testing.T) {
 
 	assertGateBlocksEnvFile(t, g, nil)
 
+	assert.NotContains(t, res.stderr, "not on PATH")
+
 	// Reinstalling over our own hook is fine.
 	res = runCLI(t, g.dir, nil, "hook", "install", "--command", bin)
 	assert.Equal(t, exitPass, res.code, res.combined)
+}
+
+// A hook whose keygate git cannot find refuses every commit and push: the
+// install says so at once rather than at the first commit.
+func TestHookInstallWarnsWhenKeygateIsNotOnPath(t *testing.T) {
+	t.Parallel()
+	g := newGitRepo(t)
+	res := runCLI(t, g.dir, nil, "hook", "install", "--command", "keygate-not-installed-here")
+	require.Equal(t, exitPass, res.code, res.combined)
+	assert.Contains(t, res.stderr, "keygate: warning: keygate-not-installed-here is not on PATH here")
+	assert.Contains(t, res.stderr, "--command /absolute/path/to/keygate")
 }
 
 func TestHookInstallForeignHook(t *testing.T) {

@@ -60,9 +60,10 @@ func newScanCmd(a *app) *cobra.Command {
 too with --include-logs) or the given PATHs for credentials, and write the
 reports/security/latest.json contract.
 
-Scopes are scanned whether or not git ignores them. Binary files are skipped
-and counted; files of any size are streamed in bounded memory. Findings show
-the masked value only (****ABCD).
+Scopes are scanned whether or not git ignores them. Compressed files and
+archives (gzip, bzip2, xz, zstd, zip, tar) are read inside, UTF-16 as text,
+and binaries by their printable runs; files of any size are streamed in
+bounded memory. Findings show the masked value only (****ABCD).
 
 Suppress a known finding with "keygate:allow" (or "gitleaks:allow", or
 "pragma: allowlist secret") on its line, a glob in
