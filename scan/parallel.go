@@ -58,6 +58,5 @@ type streamResult struct {
 	derived []bool
 	bytes   int64
 	scanned int64 // bytes run through the detector (a version's changed lines)
-	binary  bool
 	err     error
 }

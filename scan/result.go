@@ -7,8 +7,8 @@ import (
 )
 
 // tally files the outcome of scanning one file or blob in r, the one place
-// every mode counts what it read: an error makes the scan incomplete, a
-// binary file is skipped, what was read is counted as scanned. It reports
+// every mode counts what it read: an error makes the scan incomplete, what
+// was read is counted as scanned (a binary's printable runs included). It reports
 // whether the result's findings are to be filed. blob names the git blob
 // of a history scan (empty otherwise), shown after the path.
 func (r *Result) tally(path, blob string, res streamResult) bool {
@@ -16,20 +16,12 @@ func (r *Result) tally(path, blob string, res streamResult) bool {
 	if blob != "" {
 		where = fmt.Sprintf("%s (blob %s)", path, blob)
 	}
-	switch {
-	case res.err != nil:
+	if res.err != nil {
 		r.Errors = append(r.Errors, fmt.Sprintf("%s: %v", where, source.UnwrapPath(res.err)))
 		if res.bytes == 0 {
 			return false
 		}
 		// A read that failed part way: what was read still counts.
-	case res.binary:
-		reason := "binary"
-		if blob != "" {
-			reason = "binary (blob " + blob[:min(12, len(blob))] + ")"
-		}
-		r.Skipped = append(r.Skipped, source.Skip{Path: path, Reason: reason})
-		return false
 	}
 	r.FilesScanned++
 	r.BytesScanned += res.bytes

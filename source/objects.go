@@ -150,22 +150,14 @@ type ObjectID = plumbing.Hash
 
 // Read returns the content of blob id; it must not be modified.
 func (b *BlobReader) Read(id ObjectID) ([]byte, error) {
-	data, _, err := b.ReadOrSkipBinary(id, 0, nil)
-	return data, err
-}
-
-// ReadOrSkipBinary is Read, except that when isBinary reports true of the first n
-// bytes of a large blob it stops there: skipped is true and data is that
-// prefix (a large binary file is not inflated whole to be skipped).
-func (b *BlobReader) ReadOrSkipBinary(id ObjectID, n int, isBinary func([]byte) bool) (data []byte, skipped bool, err error) {
-	t, data, skipped, err := b.r.ReadOrSkip(id, n, isBinary)
+	t, data, _, err := b.r.ReadOrSkip(id, 0, nil)
 	if err != nil {
-		return nil, false, fmt.Errorf("read blob %s: %w", id, err)
+		return nil, fmt.Errorf("read blob %s: %w", id, err)
 	}
 	if t != odb.Blob {
-		return nil, false, fmt.Errorf("read blob %s: it is a %s", id, t)
+		return nil, fmt.Errorf("read blob %s: it is a %s", id, t)
 	}
-	return data, skipped, nil
+	return data, nil
 }
 
 // Size returns blob id's size without reading it whole, or -1 when that
