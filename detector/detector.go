@@ -439,7 +439,7 @@ func (d *Detector) matchWindows(out []rawMatch, c *compiledRule, buf []byte, ws 
 // provider) comes after every other rule and after the known values, whose
 // findings are certain and critical.
 func (d *Detector) rank(c *compiledRule) int {
-	if c.rule.Gate == rules.GateGeneric || c.rule.Gate == rules.GateGroup || c.rule.Gate == rules.GateStructured {
+	if c.rule.Gate == rules.GateGeneric || c.rule.Gate == rules.GateGroup || c.rule.Gate == rules.GateStructured || c.rule.Gate == rules.GateSensitive {
 		return len(d.rules) + 1 + c.index
 	}
 	return c.index

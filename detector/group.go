@@ -157,7 +157,7 @@ func indent(line []byte) int {
 }
 
 // judgeGroups applies the gates that read the structure around a match
-// (GateGroup, GateStructured): it drops the matches whose group or
+// (GateGroup, GateStructured, GateSensitive): it drops the matches whose group or
 // structure does not hold, and those in decoded text, whose structure is
 // not the text around them. ms is not modified.
 func (d *Detector) judgeGroups(ms []rawMatch, buf []byte) []rawMatch {
@@ -170,6 +170,8 @@ func (d *Detector) judgeGroups(ms []rawMatch, buf []byte) []rawMatch {
 				keep = m.decoded == "" && d.groupValue(buf, m.start, m.end)
 			case rules.GateStructured:
 				keep = m.decoded == "" && structuredValue(buf, m.start, m.end)
+			case rules.GateSensitive:
+				keep = m.decoded == "" && sensitiveValue(buf, m.start, m.end)
 			}
 		}
 		if !keep && out == nil {

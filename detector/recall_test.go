@@ -40,10 +40,11 @@ func TestDefaultPackRecall(t *testing.T) {
 // whole. Only the rules that must see a multi-line block may do so.
 func TestDefaultPackLineLocal(t *testing.T) {
 	multiline := map[string]bool{
-		"private-key":               true, // PEM blocks
-		"ccxt-exchange-credentials": true, // ccxt.x({ ... }) across lines
-		"wallet-mnemonic-block":     true, // words a few lines under a heading
-		"xml-secret-element":        true, // the element's text on its own line
+		"private-key":                   true, // PEM blocks
+		"ccxt-exchange-credentials":     true, // ccxt.x({ ... }) across lines
+		"wallet-mnemonic-block":         true, // words a few lines under a heading
+		"xml-secret-element":            true, // the element's text on its own line
+		"terraform-sensitive-attribute": true, // a state attribute named by its instance's sensitive_attributes
 	}
 	d := defaultDetector(t)
 	for _, c := range d.rules {

@@ -15,6 +15,10 @@ import (
 // random_password, the elements of a hardhat network's `accounts` list). The gate finds that name and judges name and value as
 // the generic gate does. Like the group gate it reads past the match's
 // line and is applied after filtering, over the whole text (judgeContext).
+// A Terraform state also marks values itself: an instance's
+// sensitive_attributes name the attributes to treat as secrets, and the
+// sensitive gate (rules.GateSensitive, tfSensitive) takes those as
+// passwords whatever their name.
 
 // siblingName is a member that names its object's value.
 var siblingName = regexp.MustCompile(`(?im)(?:^|[\s{,\-])["']?(?:key|name)["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9_.:-]{1,80})`)
@@ -35,6 +39,88 @@ func structuredValue(buf []byte, start, end int) bool {
 	own, quoted := nameBefore(buf[ls:start])
 	name := structuredName(buf, start, end, own)
 	return name != "" && secretName(name) && credentialValue(buf, start, end, name, quoted)
+}
+
+// sensitiveValue reports whether the value at buf[start:end] is an
+// attribute its Terraform state instance marks sensitive
+// (rules.GateSensitive) and looks like key material: judged as a
+// password is, whatever its name ("value", "result",
+// "master_user_secret_value").
+func sensitiveValue(buf []byte, start, end int) bool {
+	ls, _ := lineBounds(buf, start, end)
+	own, quoted := nameBefore(buf[ls:start])
+	return own != "" && tfSensitive(buf, end, own) && credentialValue(buf, start, end, "password", quoted)
+}
+
+// tfSensitive reports whether the string member name ending at end (its
+// closing quote) is a top-level attribute of a Terraform state instance
+// whose sensitive_attributes name it: `"attributes": {"password": "…"},
+// "sensitive_attributes": [[{"type": "get_attr", "value": "password"}]]`.
+// It reads forward only, string-aware: the first unmatched bracket must
+// close the attributes object, and the instance must hold the list before
+// its own close; a nested member's path has more than one step and is not
+// taken.
+func tfSensitive(buf []byte, end int, name string) bool {
+	lim := min(len(buf), end+tfReach)
+	if end >= lim || buf[end] != '"' {
+		return false
+	}
+	depth, closed := 0, false
+	for i := end + 1; i < lim; i++ {
+		switch c := buf[i]; c {
+		case '"':
+			j := stringEnd(buf, i, lim)
+			if closed && depth == 0 && bytes.HasPrefix(buf[i:j+1], []byte(`"sensitive_attributes"`)) {
+				return sensitiveNames(buf[j+1:lim], name)
+			}
+			i = j
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth > 0 {
+				depth--
+				continue
+			}
+			if closed || c != '}' {
+				return false
+			}
+			closed = true
+		}
+	}
+	return false
+}
+
+// stringEnd is the offset of the quote closing the JSON string opened at
+// open, or lim.
+func stringEnd(buf []byte, open, lim int) int {
+	for i := open + 1; i < lim; i++ {
+		switch buf[i] {
+		case '\\':
+			i++
+		case '"':
+			return i
+		}
+	}
+	return lim
+}
+
+// sensitivePath is a one-step path of a state's sensitive_attributes: a
+// top-level attribute's name.
+var sensitivePath = regexp.MustCompile(`\[\s*\{\s*"type"\s*:\s*"get_attr"\s*,\s*"value"\s*:\s*"([^"\\]{1,80})"\s*\}\s*\]`)
+
+// sensitiveNames reports whether the sensitive_attributes list at the
+// start of rest (after its key) names the attribute name.
+func sensitiveNames(rest []byte, name string) bool {
+	i := bytes.IndexByte(rest, '[')
+	if i < 0 || len(bytes.TrimLeft(rest[:i], " \t\r\n:")) > 0 {
+		return false
+	}
+	for _, m := range sensitivePath.FindAllSubmatch(rest[i+1:closeOf(rest, i)], -1) {
+		if string(m[1]) == name {
+			return true
+		}
+	}
+	return false
 }
 
 // structuredName is the name the structure around a value gives it, or "".

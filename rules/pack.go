@@ -67,6 +67,13 @@ const GateGroup = "group"
 // generic gate does.
 const GateStructured = "structured"
 
+// GateSensitive is the value gate of a Terraform state attribute: the
+// match counts when its instance's sensitive_attributes name the member
+// (a one-step path) and the value, judged as a password's, looks like key
+// material (detector/structured.go). It reads past the match's line, so
+// its rule is non-local.
+const GateSensitive = "sensitive"
+
 // PrefilterWordRun is the built-in prefilter of rules for a bare BIP-39
 // mnemonic, which holds no keyword: a run of at least twelve lowercase
 // words on one line, the whole of a quoted string or of an assigned value.
@@ -133,7 +140,8 @@ type Rule struct {
 	// "code" (GateCode) drops code and references only, "value"
 	// (GateValue) judges the value alone as the generic gate does, "group"
 	// (GateGroup) judges a passphrase with the key and secret beside it,
-	// "structured" (GateStructured) a value its structure names.
+	// "structured" (GateStructured) a value its structure names,
+	// "sensitive" (GateSensitive) a state attribute marked sensitive.
 	Gate string `yaml:"gate,omitempty"`
 
 	// Prefilter names a built-in scan that opens the windows of the rule's

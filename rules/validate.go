@@ -129,9 +129,9 @@ func (p *Pack) validate(file string, docLine int) error {
 			at("min_entropy %v: must be between 0 and 8 bits per byte", r.MinEntropy)
 		}
 		switch r.Gate {
-		case "", GateGeneric, GateCode, GateValue, GateGroup, GateStructured:
+		case "", GateGeneric, GateCode, GateValue, GateGroup, GateStructured, GateSensitive:
 		default:
-			at("gate %q: must be empty, %q, %q, %q, %q or %q", r.Gate, GateGeneric, GateCode, GateValue, GateGroup, GateStructured)
+			at("gate %q: must be empty, %q, %q, %q, %q, %q or %q", r.Gate, GateGeneric, GateCode, GateValue, GateGroup, GateStructured, GateSensitive)
 		}
 		if r.Prefilter != "" && r.Prefilter != PrefilterWordRun {
 			at("prefilter %q: must be empty or %q", r.Prefilter, PrefilterWordRun)

@@ -113,7 +113,7 @@ func packSchema() (*jsonschema.Schema, error) {
 		severity.Enum = append(severity.Enum, string(sev))
 	}
 	if gate := rule.Properties.Value("gate"); gate != nil {
-		gate.Enum = append(gate.Enum, rules.GateGeneric, rules.GateCode, rules.GateValue, rules.GateGroup, rules.GateStructured)
+		gate.Enum = append(gate.Enum, rules.GateGeneric, rules.GateCode, rules.GateValue, rules.GateGroup, rules.GateStructured, rules.GateSensitive)
 	}
 	if pf := rule.Properties.Value("prefilter"); pf != nil {
 		pf.Enum = append(pf.Enum, rules.PrefilterWordRun)

@@ -28,6 +28,9 @@ var leakFiles = map[string]string{
 	"env/rotation.notes": "BOT1_BITGET_API_SECRET_OLD=s3cretNotHex-zz91\n",
 	"postman/bitget.postman_environment.json": "{\"values\": [\n  {\"key\": \"baseUrl\", \"value\": \"https://api.bitget.com\"},\n" +
 		"  {\"key\": \"secretKey\", \"value\": \"Zq8Ws7kQ2xSynth9Vd4Tp1Nh\", \"type\": \"secret\"}\n]}\n",
+	"infra/terraform.tfstate": "{\"version\": 4, \"resources\": [{\"type\": \"aws_ssm_parameter\", \"name\": \"bot2_api\", \"instances\": [{\n" +
+		"  \"attributes\": {\n    \"name\": \"/bot2/api\",\n    \"value\": \"Zq8Ws7kQ2x-Synth9Vd4Tp1N\"\n  },\n" +
+		"  \"sensitive_attributes\": [[{\"type\": \"get_attr\", \"value\": \"value\"}]]\n}]}]}\n",
 	"hardhat.config.js": "module.exports = {\n  networks: {\n    sepolia: {\n      accounts: [\n" +
 		"        \"0xd6a3e2ac08cf49dc35350cc40f82d54ad194ec828b2500e04aa1bac5000c5c67\",\n      ],\n    },\n  },\n};\n",
 }
@@ -39,6 +42,8 @@ var quietFiles = map[string]string{
 	"scripts/start.sh": ": \"${BOT2_BITGET_API_SECRET:?export it first}\"\n",
 	"deploy/secrets.enc.yaml": "BOT1_BITGET_API_SECRET: ENC[AES256_GCM,data:Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg==,iv:c3ludGhldGljaXZzeW50aGV0aWM=," +
 		"tag:c3ludGhldGljdGFnMDAwMDAwMA==,type:str]\n",
+	"infra/network.tfstate": "{\"resources\": [{\"type\": \"aws_ssm_parameter\", \"instances\": [{\n" +
+		"  \"attributes\": {\n    \"name\": \"/bot2/relay\",\n    \"value\": \"Zq8Ws7kQ2x-Synth9Vd4Tp1N\"\n  },\n  \"sensitive_attributes\": []\n}]}]}\n",
 }
 
 var wantLeaks = []gitFinding{
@@ -49,6 +54,7 @@ var wantLeaks = []gitFinding{
 	{"docs/handover.md", 1, "bitget-api-secret", ""},
 	{"env/rotation.notes", 1, "bot-bitget-credential", ""},
 	{"hardhat.config.js", 5, "evm-accounts-private-key", ""},
+	{"infra/terraform.tfstate", 4, "terraform-sensitive-attribute", ""},
 	{"postman/bitget.postman_environment.json", 3, "structured-secret-value", ""},
 	{"scripts/notify.sh", 1, "telegram-bot-token", ""},
 	{"scripts/redis.sh", 1, "redis-password", ""},
@@ -91,7 +97,7 @@ func TestDetectionClassesHistory(t *testing.T) {
 		}
 	}
 	rest := g.commit("more leaks")
-	g.git("rm", "-q", "-r", "config", "docs", "scripts", "postman", "Makefile", "hardhat.config.js", "env/rotation.notes")
+	g.git("rm", "-q", "-r", "config", "docs", "scripts", "postman", "Makefile", "hardhat.config.js", "env/rotation.notes", "infra/terraform.tfstate")
 	g.commit("remove them")
 
 	res := runCLI(t, g.dir, nil, "scan", "--history", "--format", "json")
