@@ -16,7 +16,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/utils/diff"
 	"github.com/sergi/go-diff/diffmatchpatch"
@@ -225,10 +224,10 @@ func (r *Repo) Staged(indexFile string) (StagedChanges, error) {
 }
 
 // index reads the index at path, or the repository's. The file is read
-// whole and decoded from memory: go-git's decoder makes a read call per
-// field, which cost a one-file pre-commit scan of a 2,800-file repository
-// more than its scan.
-func (r *Repo) index(path string) (*index.Index, error) {
+// whole and decoded from memory by decodeIndex (index.go): go-git's decoder
+// makes a read call per field, which cost a one-file pre-commit scan of a
+// 2,800-file repository more than its scan.
+func (r *Repo) index(path string) (*gitIndex, error) {
 	what := "the git index that GIT_INDEX_FILE names"
 	if path == "" {
 		what = "the git index"
@@ -238,20 +237,20 @@ func (r *Repo) index(path string) (*index.Index, error) {
 			if err != nil {
 				return nil, fmt.Errorf("read %s: %w", what, err)
 			}
-			return idx, nil
+			return fromGoGitIndex(idx), nil
 		}
 		// The repository's own (a linked work tree's is in its git dir).
 		path = filepath.Join(storage.Filesystem().Root(), "index")
 		if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
-			return &index.Index{Version: 2}, nil // nothing staged yet
+			return &gitIndex{Version: 2}, nil // nothing staged yet
 		}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", what, err) // err names the path
 	}
-	idx := &index.Index{}
-	if err := index.NewDecoder(bytes.NewReader(data)).Decode(idx); err != nil {
+	idx, err := decodeIndex(data)
+	if err != nil {
 		return nil, fmt.Errorf("read %s (%s): %w", what, path, err)
 	}
 	return idx, nil
