@@ -54,8 +54,9 @@ type Finding struct {
 	// Allowed is non-empty when the finding is suppressed inline.
 	Allowed string
 	// Decoded names the encodings the secret was found under, outermost
-	// first ("base64", "percent+base64"); empty for plain text. Secret and
-	// the offsets are then those of the encoded text.
+	// first ("base64", "percent+base64"; "joined" for string literals
+	// joined across lines); empty for plain text. Secret and the offsets
+	// are then those of the encoded text.
 	Decoded string
 }
 
@@ -582,6 +583,9 @@ func choose(kept []rawMatch) []rawMatch {
 			x, y := &cluster[a], &cluster[b]
 			if x.rank != y.rank {
 				return x.rank < y.rank
+			}
+			if xj, yj := x.decoded == EncJoined, y.decoded == EncJoined; xj != yj {
+				return yj // a value complete on its own line is not extended by the next line's literal
 			}
 			return x.end-x.start > y.end-y.start
 		})

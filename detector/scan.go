@@ -108,6 +108,9 @@ func (d *Detector) scanChunks(r io.Reader, path string, m matchers, nonLocal *bo
 		if ferr == nil {
 			ms, ferr = d.findDecodedAt(ms, buf, lead, active, 0, forScan)
 		}
+		if ferr == nil {
+			ms, ferr = d.findJoined(ms, buf, active, forScan)
+		}
 		if ferr != nil {
 			return total, ferr
 		}

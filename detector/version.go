@@ -132,6 +132,15 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Versio
 		}
 		v.Scanned += int64(len(data))
 	}
+	// Literals joined across lines, over the whole version: a run may join
+	// a new line to an unchanged one. Not carried (see scanWhole).
+	js, err := d.findJoined(nil, data, active, forScan)
+	if err != nil {
+		return nil, err
+	}
+	if js = d.filter(js, data, forScan); len(js) > 0 {
+		all = append(append([]rawMatch(nil), all...), js...)
+	}
 	v.Findings = d.findings(d.judgeGroups(all, data), data)
 	return v, nil
 }
@@ -146,12 +155,15 @@ func (d *Detector) scanWhole(v *Version, active []bool) error {
 	if err == nil {
 		ms, err = d.findDecoded(ms, v.data, active, 0, forScan)
 	}
+	if err == nil {
+		ms, err = d.findJoined(ms, v.data, active, forScan)
+	}
 	if err != nil {
 		return err
 	}
 	ms = d.filter(ms, v.data, forScan)
 	for _, m := range ms {
-		if m.rule < 0 || m.decoded != "" || !d.rules[m.rule].nonLocal {
+		if m.decoded != EncJoined && (m.rule < 0 || m.decoded != "" || !d.rules[m.rule].nonLocal) {
 			v.local = append(v.local, m)
 		}
 	}

@@ -31,6 +31,7 @@ var leakFiles = map[string]string{
 	"infra/terraform.tfstate": "{\"version\": 4, \"resources\": [{\"type\": \"aws_ssm_parameter\", \"name\": \"bot2_api\", \"instances\": [{\n" +
 		"  \"attributes\": {\n    \"name\": \"/bot2/api\",\n    \"value\": \"Zq8Ws7kQ2x-Synth9Vd4Tp1N\"\n  },\n" +
 		"  \"sensitive_attributes\": [[{\"type\": \"get_attr\", \"value\": \"value\"}]]\n}]}]}\n",
+	"bot/keys.py": "API_SECRET = (\"5eed5eed07a3c9e1f2\"\n    \"4b86d05c3e9a7f18b2\"\n    \"d46e0f9c7a5b3ddead\"\n    \"beef\")\n",
 	"hardhat.config.js": "module.exports = {\n  networks: {\n    sepolia: {\n      accounts: [\n" +
 		"        \"0xd6a3e2ac08cf49dc35350cc40f82d54ad194ec828b2500e04aa1bac5000c5c67\",\n      ],\n    },\n  },\n};\n",
 }
@@ -42,12 +43,14 @@ var quietFiles = map[string]string{
 	"scripts/start.sh": ": \"${BOT2_BITGET_API_SECRET:?export it first}\"\n",
 	"deploy/secrets.enc.yaml": "BOT1_BITGET_API_SECRET: ENC[AES256_GCM,data:Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg==,iv:c3ludGhldGljaXZzeW50aGV0aWM=," +
 		"tag:c3ludGhldGljdGFnMDAwMDAwMA==,type:str]\n",
+	"bot/messages.py": "log.info(\"fetched %d rows from \"\n         \"the exchange\", n)\nquery = (\"SELECT api_key, api_secret \"\n         \"FROM exchange_keys\")\n",
 	"infra/network.tfstate": "{\"resources\": [{\"type\": \"aws_ssm_parameter\", \"instances\": [{\n" +
 		"  \"attributes\": {\n    \"name\": \"/bot2/relay\",\n    \"value\": \"Zq8Ws7kQ2x-Synth9Vd4Tp1N\"\n  },\n  \"sensitive_attributes\": []\n}]}]}\n",
 }
 
 var wantLeaks = []gitFinding{
 	{"Makefile", 1, "generic-secret-assignment", ""},
+	{"bot/keys.py", 1, "generic-secret-assignment", ""},
 	{"config/bot2.json", 4, "bitget-api-key", ""},
 	{"config/bot2.json", 5, "generic-secret-assignment", ""},
 	{"config/bot2.json", 6, "exchange-credential-group", ""},
@@ -97,7 +100,7 @@ func TestDetectionClassesHistory(t *testing.T) {
 		}
 	}
 	rest := g.commit("more leaks")
-	g.git("rm", "-q", "-r", "config", "docs", "scripts", "postman", "Makefile", "hardhat.config.js", "env/rotation.notes", "infra/terraform.tfstate")
+	g.git("rm", "-q", "-r", "config", "docs", "scripts", "postman", "Makefile", "hardhat.config.js", "env/rotation.notes", "infra/terraform.tfstate", "bot/keys.py")
 	g.commit("remove them")
 
 	res := runCLI(t, g.dir, nil, "scan", "--history", "--format", "json")
