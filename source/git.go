@@ -161,14 +161,18 @@ func (r *Repo) Staged(indexFile string) (StagedChanges, error) {
 	if err != nil {
 		return nil, err
 	}
-	// HEAD's entries by path: hashes and modes only. Walking the tree reads
-	// no blob, which keeps a one-file commit's scan fast on a large repo.
+	return r.staged(idx)
+}
+
+// staged compares idx with HEAD.
+func (r *Repo) staged(idx *gitIndex) (StagedChanges, error) {
 	db, err := r.objects()
 	if err != nil {
 		return nil, err
 	}
 	rd := db.NewReader()
-	head := map[string]headEntry{}
+	w := &gitWalker{repo: r, rd: rd}
+	head := &headFiles{w: w, files: map[string]headEntry{}}
 	ref, err := r.repo.Head()
 	switch {
 	case errors.Is(err, plumbing.ErrReferenceNotFound):
@@ -176,22 +180,40 @@ func (r *Repo) Staged(indexFile string) (StagedChanges, error) {
 	case err != nil:
 		return nil, fmt.Errorf("read HEAD: %w", err)
 	default:
-		w := &gitWalker{repo: r, rd: rd}
 		c, err := w.commit(ref.Hash())
 		if err != nil {
 			return nil, fmt.Errorf("read HEAD: %w", err)
 		}
-		err = w.files(c.tree, "", func(path string, e treeEntry) {
-			var h plumbing.Hash
-			copy(h[:], e.hash)
-			head[path] = headEntry{h, filemode.FileMode(e.mode)}
-		})
-		if err != nil {
+		// HEAD's entries by path: hashes and modes only, less the
+		// directories the index's cached tree shows unchanged. Walking the
+		// tree reads no blob, which keeps a one-file commit's scan fast on
+		// a large repo.
+		if head, err = w.headFiles(c.tree, idx.Tree); err != nil {
 			return nil, fmt.Errorf("read HEAD tree: %w", err)
 		}
 	}
 	var out []StagedChange
-	for _, e := range idx.Entries {
+	for i := 0; i < len(idx.Entries); i++ {
+		n, err := head.unchanged(idx.Entries, i)
+		if err != nil {
+			return nil, fmt.Errorf("read HEAD tree: %w", err)
+		}
+		if n > 0 {
+			// HEAD holds these entries as they are, less its gitlinks
+			// (which it lists as no file): a staged submodule is listed
+			// as the loop below lists it.
+			for _, e := range idx.Entries[i : i+n] {
+				if e.Stage != 0 {
+					return nil, fmt.Errorf("%s has unresolved merge conflicts: resolve them before committing", e.Name)
+				}
+				if e.Mode == filemode.Submodule && !e.IntentToAdd && !(e.SkipWorktree && e.Hash.IsZero()) {
+					out = append(out, StagedChange{Path: e.Name, Blob: e.Hash, New: true})
+				}
+			}
+			i += n - 1
+			continue
+		}
+		e := idx.Entries[i]
 		// Git writes stage 0 for a merged entry; go-git's index.Merged
 		// constant is 1 (the ancestor stage), so compare with 0.
 		if e.Stage != 0 {
@@ -200,7 +222,7 @@ func (r *Repo) Staged(indexFile string) (StagedChanges, error) {
 		if e.IntentToAdd || e.SkipWorktree && e.Hash.IsZero() {
 			continue
 		}
-		old, existed := head[e.Name]
+		old, existed := head.files[e.Name]
 		if existed && old.Hash == e.Hash {
 			if old.Mode != e.Mode {
 				out = append(out, StagedChange{Path: e.Name, Blob: e.Hash})
