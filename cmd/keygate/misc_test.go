@@ -26,23 +26,29 @@ func runWithPeakRSS(cmd *exec.Cmd) (int64, error) {
 	go func() { done <- cmd.Wait() }()
 	var peak int64
 	status := "/proc/" + strconv.Itoa(cmd.Process.Pid) + "/status"
-	tick := time.NewTicker(5 * time.Millisecond)
+	sample := func() {
+		data, err := os.ReadFile(status)
+		if err != nil {
+			return
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				peak = max(peak, kb)
+			}
+		}
+	}
+	// A first sample at once: a run that refuses its input early can end
+	// before the first tick.
+	sample()
+	tick := time.NewTicker(2 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		select {
 		case err := <-done:
 			return peak, err
 		case <-tick.C:
-			data, err := os.ReadFile(status)
-			if err != nil {
-				continue
-			}
-			for _, line := range strings.Split(string(data), "\n") {
-				if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-					kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-					peak = max(peak, kb)
-				}
-			}
+			sample()
 		}
 	}
 }
