@@ -458,7 +458,7 @@ func lineBounds(buf []byte, start, end int) (int, int) {
 
 // keep applies the entropy gate and allowlists to a pattern match, and
 // marks inline-allowed ones. It reports false for a match to drop.
-func (d *Detector) keep(m *rawMatch, buf []byte, p purpose) (allowed string, ok bool) {
+func (d *Detector) keep(m *rawMatch, buf []byte, p purpose, line *lineMemo) (allowed string, ok bool) {
 	// A decoded match passed its gates on the decoded text; its encoded
 	// text here is not the value they judge. structural: the secret's own
 	// structure (a mnemonic's checksum over its list words, a key block's
@@ -505,11 +505,35 @@ func (d *Detector) keep(m *rawMatch, buf []byte, p purpose) (allowed string, ok 
 	if m.decoded == "" && m.rule >= 0 && (shellExpansion(buf, m.start) || sealed(buf, m.start, m.end) || m.commaSep && !argumentPair(buf, m.start)) {
 		return "", false
 	}
-	ls, le := lineBounds(buf, m.start, m.end)
-	if inlineAllowed(buf[ls:le]) {
+	if line.allowed(buf, m.start, m.end) {
 		return "inline", true
 	}
 	return "", true
+}
+
+// lineMemo remembers the last line a filter read for an inline allow:
+// matches come many to a line, and on a line of megabytes (a one-line
+// JSON data file) finding its bounds and reading it again for each match
+// made a scan quadratic in the line's length.
+type lineMemo struct {
+	start, end int // one line's bounds; end < start when none is kept
+	allow      bool
+}
+
+// allowed reports whether the lines holding buf[start:end] carry an
+// inline allow. Only a single line is remembered: a match inside it has
+// that line's bounds, while a match spanning lines reads all of them.
+func (l *lineMemo) allowed(buf []byte, start, end int) bool {
+	if start >= l.start && end <= l.end {
+		return l.allow
+	}
+	ls, le := lineBounds(buf, start, end)
+	allow := inlineAllowed(buf[ls:le])
+	l.start, l.end, l.allow = ls, le, allow
+	if bytes.IndexByte(buf[start:end], '\n') >= 0 {
+		l.start, l.end = 0, -1
+	}
+	return allow
 }
 
 // purpose is what matches are filtered for.
@@ -534,8 +558,9 @@ func (d *Detector) resolve(ms []rawMatch, buf []byte, p purpose) []rawMatch {
 // filter drops the matches keep rejects and marks inline-allowed ones.
 func (d *Detector) filter(ms []rawMatch, buf []byte, p purpose) []rawMatch {
 	kept := ms[:0]
+	line := lineMemo{start: 0, end: -1}
 	for _, m := range ms {
-		a, ok := d.keep(&m, buf, p)
+		a, ok := d.keep(&m, buf, p, &line)
 		if !ok {
 			continue
 		}
