@@ -18,7 +18,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/internal/apiclient"
@@ -123,7 +122,7 @@ func (e *APIError) Error() string {
 type Client struct {
 	API *apiclient.Client
 	// Now is the clock the timestamp is read from (tests move it).
-	Now func() time.Time
+	Now apiclient.Clock
 }
 
 // New returns a client of the API at base.
@@ -135,18 +134,11 @@ func ResolveBaseURL(configured string) (*url.URL, error) {
 	return apiclient.ResolveBaseURL(EnvBaseURL, "exchanges.binance.base_url", configured, DefaultBaseURL)
 }
 
-func (c *Client) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
-}
-
 // APIRestrictions asks Binance about the key of creds.
 func (c *Client) APIRestrictions(ctx context.Context, creds Credentials) (*Restrictions, error) {
 	ans, err := c.API.Get(ctx, apiclient.Request{Path: PathAPIRestrictions, Sign: func(h http.Header) string {
 		h.Set("X-MBX-APIKEY", creds.Key)
-		q := "timestamp=" + strconv.FormatInt(c.now().UnixMilli(), 10) + "&recvWindow=" + strconv.Itoa(RecvWindow)
+		q := "timestamp=" + strconv.FormatInt(c.Now.Now().UnixMilli(), 10) + "&recvWindow=" + strconv.Itoa(RecvWindow)
 		return q + "&signature=" + Sign(creds.Secret, q)
 	}})
 	if err != nil {

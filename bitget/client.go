@@ -72,7 +72,7 @@ type Client struct {
 	// are replaced on each call by this client's.
 	api *apiclient.Client
 	// Now is the local clock (tests move it).
-	Now func() time.Time
+	Now apiclient.Clock
 	// Attempts per request (1 = no retry).
 	Attempts int
 	// Backoff is the first wait before a retry; it doubles each time. A
@@ -93,26 +93,19 @@ func New(base *url.URL) *Client {
 // BaseURL is the API's base URL.
 func (c *Client) BaseURL() string { return c.api.BaseURL() }
 
-func (c *Client) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
-}
-
 // SyncClock asks Bitget for its time and returns how far the local clock is
 // behind it (negative: ahead). Signed requests from then on carry Bitget's
 // time, so a skewed host still gets true answers; the caller says so when
 // the skew exceeds MaxSkew, since every other client on the host fails.
 func (c *Client) SyncClock(ctx context.Context) (time.Duration, error) {
-	before := c.now()
+	before := c.Now.Now()
 	var data struct {
 		ServerTime json.RawMessage `json:"serverTime"`
 	}
 	if err := c.do(ctx, PathServerTime, nil, &data); err != nil {
 		return 0, err
 	}
-	after := c.now()
+	after := c.Now.Now()
 	ms, err := strconv.ParseInt(strings.Trim(string(data.ServerTime), `"`), 10, 64)
 	if err != nil || ms <= 0 {
 		return 0, &BadAnswerError{Why: "data.serverTime is not a time in milliseconds"}
@@ -131,7 +124,7 @@ func (c *Client) timestamp() string {
 	c.mu.Lock()
 	off := c.offset
 	c.mu.Unlock()
-	return strconv.FormatInt(c.now().Add(off).UnixMilli(), 10)
+	return strconv.FormatInt(c.Now.Now().Add(off).UnixMilli(), 10)
 }
 
 // envelope is every v2 answer: code "00000" on success, data the payload.

@@ -18,7 +18,6 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
-	"time"
 
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/internal/apiclient"
@@ -99,7 +98,8 @@ func (e *APIError) Error() string {
 // Client calls Bybit.
 type Client struct {
 	API *apiclient.Client
-	Now func() time.Time
+	// Now is the clock the timestamp is read from (tests move it).
+	Now apiclient.Clock
 }
 
 // New returns a client of the API at base.
@@ -111,17 +111,10 @@ func ResolveBaseURL(configured string) (*url.URL, error) {
 	return apiclient.ResolveBaseURL(EnvBaseURL, "exchanges.bybit.base_url", configured, DefaultBaseURL)
 }
 
-func (c *Client) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
-}
-
 // QueryAPI asks Bybit about the key of creds.
 func (c *Client) QueryAPI(ctx context.Context, creds Credentials) (*KeyInfo, error) {
 	ans, err := c.API.Get(ctx, apiclient.Request{Path: PathQueryAPI, Sign: func(h http.Header) string {
-		ts := strconv.FormatInt(c.now().UnixMilli(), 10)
+		ts := strconv.FormatInt(c.Now.Now().UnixMilli(), 10)
 		h.Set("X-BAPI-API-KEY", creds.Key)
 		h.Set("X-BAPI-TIMESTAMP", ts)
 		h.Set("X-BAPI-RECV-WINDOW", RecvWindow)

@@ -18,7 +18,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/internal/apiclient"
@@ -101,7 +100,8 @@ func (e *APIError) Error() string {
 // Client calls OKX.
 type Client struct {
 	API *apiclient.Client
-	Now func() time.Time
+	// Now is the clock the timestamp is read from (tests move it).
+	Now apiclient.Clock
 }
 
 // New returns a client of the API at base.
@@ -113,19 +113,12 @@ func ResolveBaseURL(configured string) (*url.URL, error) {
 	return apiclient.ResolveBaseURL(EnvBaseURL, "exchanges.okx.base_url", configured, DefaultBaseURL)
 }
 
-func (c *Client) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
-}
-
 var codeRE = regexp.MustCompile(`^[0-9]{1,8}$`)
 
 // AccountConfig asks OKX about the key of creds.
 func (c *Client) AccountConfig(ctx context.Context, creds Credentials) (*Config, error) {
 	ans, err := c.API.Get(ctx, apiclient.Request{Path: PathAccountConfig, Sign: func(h http.Header) string {
-		ts := c.now().UTC().Format(TimestampLayout)
+		ts := c.Now.Now().UTC().Format(TimestampLayout)
 		h.Set("OK-ACCESS-KEY", creds.Key)
 		h.Set("OK-ACCESS-SIGN", Sign(creds.Secret, ts, http.MethodGet, PathAccountConfig, ""))
 		h.Set("OK-ACCESS-TIMESTAMP", ts)
