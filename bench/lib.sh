@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# What the benchmark scripts share (run.sh, real.sh, precision.sh): source
+# What the benchmark scripts share (run.sh, real.sh, memory.sh, ...): source
 # it after `set -euo pipefail` and `cd` to the repository.
 
 # GITLEAKS_PIN is the gitleaks every comparison is made against.
@@ -12,6 +12,15 @@ bench_tools() {
   if ! need hyperfine || ! [ -x /usr/bin/time ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq && apt-get install -y -qq hyperfine time >/dev/null
+  fi
+}
+
+# bench_keygate OUT sets KG to $KEYGATE, or to this checkout built into OUT.
+bench_keygate() {
+  KG=${KEYGATE:-}
+  if [ -z "$KG" ]; then
+    go build -o "$1/keygate" ./cmd/keygate
+    KG="$1/keygate"
   fi
 }
 

@@ -25,11 +25,7 @@ echo "bench: output in $OUT"
 . bench/lib.sh
 bench_tools
 
-KG=${KEYGATE:-}
-if [ -z "$KG" ]; then
-  go build -o "$OUT/keygate" ./cmd/keygate
-  KG="$OUT/keygate"
-fi
+bench_keygate "$OUT"
 
 REPO="$OUT/repo"
 if [ ! -d "$REPO/.git" ]; then

@@ -38,11 +38,7 @@ echo "bench: output in $OUT"
 . bench/lib.sh
 bench_tools
 
-KG=${KEYGATE:-}
-if [ -z "$KG" ]; then
-  go build -o "$OUT/keygate" ./cmd/keygate
-  KG="$OUT/keygate"
-fi
+bench_keygate "$OUT"
 bench_gitleaks "$OUT"
 BL=${BETTERLEAKS:-}
 if [ -z "$BL" ]; then
