@@ -189,6 +189,11 @@ func TestNoOutputLeaksAValueGitModes(t *testing.T) {
 		{"scan", "--history", "--format", "markdown", "--report", filepath.Join(out, "history.json"), "--sarif", filepath.Join(out, "history.sarif")},
 		{"scan", "--history", "--range", "HEAD~1..HEAD", "--format", "json"},
 		{"verify", filepath.Join(out, "history.json")},
+		// The suppressed list of an accepted range, and a baseline merged
+		// from history and pruned, quote no value either.
+		{"scan", "--history", "--range", "HEAD~1..HEAD", "--accept-policy-changes", "--format", "markdown"},
+		{"baseline", "--history", "--prune"},
+		{"scan", "--history"},
 	}
 	for _, args := range commands {
 		res := runCLI(t, g.dir, nil, args...)
