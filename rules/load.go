@@ -32,7 +32,11 @@ const builtinPrefix = "builtin:rules/"
 // pack's SHA256 covers every embedded file. It is validated by tests, so an
 // error here means a broken build, not bad user input.
 func Default() (*Pack, error) {
-	defaultOnce.Do(func() { defaultPack, defaultErr = assemble(builtin) })
+	defaultOnce.Do(func() {
+		if defaultPack = generatedDefault(builtin); defaultPack == nil {
+			defaultPack, defaultErr = assemble(builtin)
+		}
+	})
 	if defaultErr != nil {
 		return nil, defaultErr
 	}
@@ -55,13 +59,12 @@ func assemble(fsys fs.FS) (*Pack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded rule families: %w", err)
 	}
-	// The family files come from the cache (see cache.go); those it does
-	// not hold parse concurrently.
+	// The files parse concurrently (only when the generated pack is stale:
+	// see generated.go).
 	names = append([]string{"default.yaml"}, names...)
 	packs := make([]*Pack, len(names))
 	datas := make([][]byte, len(names))
 	errs := make([]error, len(names))
-	cache := cachedFamilies()
 	var wg sync.WaitGroup
 	for i, n := range names {
 		wg.Add(1)
@@ -72,11 +75,7 @@ func assemble(fsys fs.FS) (*Pack, error) {
 				errs[i] = fmt.Errorf("embedded rule pack %s: %w", n, errs[i])
 				return
 			}
-			if i == 0 {
-				packs[i], errs[i] = Parse(builtinPrefix+n, datas[i])
-				return
-			}
-			packs[i], errs[i] = parseFamily(cache, n, datas[i])
+			packs[i], errs[i] = Parse(builtinPrefix+n, datas[i])
 		}()
 	}
 	wg.Wait()
