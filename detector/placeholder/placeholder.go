@@ -53,14 +53,23 @@ func (s *Set) Listed(v string) bool {
 // builtin are placeholder shapes every pack shares: documentation and test
 // stand-ins that no issuer hands out as a credential.
 var builtin = regexp.MustCompile(`(?i)` +
-	`^(?:test|testing|fake|dummy|mock|sample|demo|your)[_-]` + // test_api_key, your-token
-	`|^your[a-z]` + // yourapikey
+	`^your[a-z]` + // yourapikey
 	`|[_-](?:here|goes[_-]?here|placeholder)$` + // api_key_here
 	`|example|dummy|placeholder|changeme|change[_-]me|redacted|xxxx|\.\.\.|…` +
 	`|xxx.*xxx` + // masked in parts: 4hQmZXXX_PLW7XXXRTNB
 	`|^(?:test|fake|dummy|mock|sample|secret|s3cr3t|password|passw0rd|p@ssw0rd|pass|passwd|pwd|pw|token|apikey|api[_-]key|user|username|login|qwerty|qwerty123|foobar|hunter2|letmein|123456|12345678|123456789)$`)
 
 var builtinPattern = newPattern(builtin)
+
+// placeholderPrefix is a value that starts with a placeholder word
+// (test_api_key, your-token, fake_secret).
+var placeholderPrefix = newPattern(regexp.MustCompile(`(?i)^(?:test|testing|fake|dummy|mock|sample|demo|your)[_-]`))
+
+// testModeKey is a provider's test-mode key: test_ then key material of hex
+// digits only (Lob's test_<35 hex> and test_pub_<31 hex>). Its prefix is part
+// of the issued format, not a placeholder word; the key works against the
+// provider's test environment and is a credential.
+var testModeKey = regexp.MustCompile(`^test_(?:pub_)?[0-9a-f]{24,}$`)
 
 // Is reports whether v is a placeholder: it matches a pack pattern or a
 // built-in placeholder shape, is mostly repeated or sequential runs, or is
@@ -71,6 +80,9 @@ func (s *Set) Is(v string) bool {
 		if p.match(c) {
 			return true
 		}
+	}
+	if placeholderPrefix.match(c) && !testModeKey.MatchString(v) {
+		return true
 	}
 	return builtinPattern.match(c) || Runs(v) >= runShare || selfNamed(v)
 }

@@ -14,7 +14,7 @@ func TestIs(t *testing.T) {
 	require.NoError(t, err)
 	for _, v := range []string{
 		"<your-key>", "****ABCD", // the pack's patterns
-		"test_api_key", "test-passphrase", "TEST_SECRET", "fake_password_123", "dummy-token", "mock_key_1",
+		"test_api_key", "test-passphrase", "test_0123", "test_pub_key_here", "TEST_SECRET", "fake_password_123", "dummy-token", "mock_key_1",
 		"your_api_key", "YOUR-SECRET", "yourapikey", "api_key_here", "token-goes-here",
 		"example-auth-token", "AKIAIOSFODNN7EXAMPLE", "changeme-in-prod", "ChangeMe2024!", "REDACTED_1",
 		"ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "AKIAXXXXXXXXXXXXXXXX", "sk_live_....",
@@ -35,6 +35,8 @@ func TestIs(t *testing.T) {
 		"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW", // OpenSSH keys hold runs
 		"mytoken9Zq2", "latest-Zq8Lm2Wx", "contest_Zq8Lm2Wx",
 		"tradingdesk", "HarborTideSecretive9", "Xk9secretQ2pLw7",
+		// Test-mode keys whose issued format starts with test_ (Lob).
+		"test_6da456322937f85bb69c1c8345d152f142c", "test_pub_80e2dfca2ebcb6e221ded9d4b9c0ff8",
 	} {
 		assert.False(t, s.Is(v), v)
 	}
