@@ -167,9 +167,9 @@ type Detector struct {
 // New compiles a validated pack, with the active credential values to find
 // in any encoding (see Variants).
 func New(pack *rules.Pack, known ...KnownValue) (*Detector, error) {
-	d := &Detector{pack: pack, byID: map[string]int{}}
-	kwIndex := map[string]int{}
+	d := &Detector{pack: pack, byID: make(map[string]int, len(pack.Rules))}
 	var kws []string
+	kws, d.keywordRules = ruleKeywords(pack)
 	for i := range pack.Rules {
 		r := &pack.Rules[i]
 		sc, err := r.LineScope()
@@ -191,20 +191,6 @@ func New(pack *rules.Pack, known ...KnownValue) (*Detector, error) {
 		if len(r.Paths) > 0 || len(r.AllowPaths) > 0 || len(pack.Allow.Paths) > 0 {
 			d.pathRules = true
 		}
-		for _, k := range r.Keywords {
-			if k == "" {
-				continue
-			}
-			k = strings.ToLower(k)
-			id, ok := kwIndex[k]
-			if !ok {
-				id = len(kws)
-				kwIndex[k] = id
-				kws = append(kws, k)
-				d.keywordRules = append(d.keywordRules, nil)
-			}
-			d.keywordRules[id] = append(d.keywordRules[id], i)
-		}
 	}
 	var err error
 	if d.placeholders, err = placeholder.New(pack.Allow.Placeholders); err != nil {
@@ -218,7 +204,7 @@ func New(pack *rules.Pack, known ...KnownValue) (*Detector, error) {
 	for _, v := range d.variants {
 		kws = append(kws, v.text)
 	}
-	d.keywords = newKeywordSet(kws)
+	d.keywords = keywordSetFor(kws)
 	d.lineLocal = true
 	for _, k := range kws {
 		if strings.IndexByte(k, '\n') >= 0 {

@@ -1,6 +1,12 @@
 package detector
 
-import "slices"
+import (
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/keygate/keygate/rules"
+)
 
 // keywordSet is a case-insensitive Aho-Corasick automaton compiled to a
 // dense DFA over byte classes. Bytes that occur in no keyword share class 0,
@@ -25,10 +31,75 @@ func foldByte(b byte) byte {
 	return b
 }
 
+// ruleKeywords returns pack's keywords, lowercased and each once, in order
+// of first use, and for each the rules that use it: the automaton's ids.
+func ruleKeywords(pack *rules.Pack) (kws []string, keywordRules [][]int) {
+	kwIndex := map[string]int{}
+	for i := range pack.Rules {
+		for _, k := range pack.Rules[i].Keywords {
+			if k == "" {
+				continue
+			}
+			k = strings.ToLower(k)
+			id, ok := kwIndex[k]
+			if !ok {
+				id = len(kws)
+				kwIndex[k] = id
+				kws = append(kws, k)
+				keywordRules = append(keywordRules, nil)
+			}
+			keywordRules[id] = append(keywordRules[id], i)
+		}
+	}
+	return kws, keywordRules
+}
+
+// keywordSetFor returns the automaton of kws: the default pack's
+// generated one (expanded once a process) when kws are its keywords, else
+// one compiled now (an extra pack, active values, a stale generated file).
+func keywordSetFor(kws []string) *keywordSet {
+	if slices.Equal(kws, defaultKeywords) {
+		return defaultKeywordSet()
+	}
+	return newKeywordSet(kws)
+}
+
+// defaultKeywordSet is the generated automaton's table; a keywordSet is
+// never written after it is built, so detectors share it.
+var defaultKeywordSet = sync.OnceValue(defaultAutomaton.expand)
+
+// automaton is a keyword set's Aho-Corasick automaton before its dense
+// table is laid out: byte classes, the trie's edges, fail links and
+// outputs, in the final state numbering. The default pack's automaton is
+// computed by `go generate` (keywords_gen.go) and only expanded at start-up;
+// any other keyword list (an extra pack, active values) is compiled then.
+type automaton struct {
+	class  [256]uint8
+	nclass int
+	// order lists the states breadth-first (the root first); a state's
+	// children are consecutive in it.
+	order []int32
+	// parent and edge: by state, the state its trie edge leaves and that
+	// edge's byte class (the root's are 0).
+	parent []int32
+	edge   []uint8
+	fail   []int32
+	// firstOut is the first state with an output: states are numbered
+	// so that every state with an output comes last.
+	firstOut int32
+	outputs  [][]int // keyword ids that end in each state, by state
+	lens     []int   // keyword lengths, by id
+}
+
 // newKeywordSet builds the automaton for keywords (matched ASCII
 // case-insensitively). Empty keywords are ignored.
 func newKeywordSet(keywords []string) *keywordSet {
-	ks := &keywordSet{}
+	return compileKeywords(keywords).expand()
+}
+
+// compileKeywords computes keywords' automaton.
+func compileKeywords(keywords []string) *automaton {
+	a := &automaton{}
 	// Byte classes: each distinct folded byte used by a keyword gets one.
 	var used [256]bool
 	for _, k := range keywords {
@@ -36,130 +107,146 @@ func newKeywordSet(keywords []string) *keywordSet {
 			used[foldByte(k[i])] = true
 		}
 	}
-	ks.nclass = 1
+	a.nclass = 1
 	for b := 0; b < 256; b++ {
 		if used[b] {
-			ks.class[b] = uint8(ks.nclass)
-			ks.nclass++
+			a.class[b] = uint8(a.nclass)
+			a.nclass++
 		}
 	}
 	for b := 'A'; b <= 'Z'; b++ {
-		ks.class[b] = ks.class[b+('a'-'A')]
+		a.class[b] = a.class[b+('a'-'A')]
 	}
 
-	// Trie first, with -1 for missing edges. Each state's edges are a
-	// row of one flat table: a pack's thousands of states cost a few
-	// allocations, not one each (building the automaton is part of every
-	// start-up).
-	nc := ks.nclass
-	next := make([]int32, 0, trieStates(keywords)*nc)
-	addState := func() int32 {
-		for range nc {
-			next = append(next, -1)
-		}
-		return int32(len(next)/nc - 1)
+	// The trie, states numbered as created, each state's children a list
+	// (firstChild, then sibling) of (class, state).
+	type node struct {
+		parent, firstChild, sibling, fail int32
+		edge                              uint8
+		out                               []int
 	}
-	addState()
-	out := map[int32][]int{} // keyword ids ending in a state
-	ks.lens = make([]int, len(keywords))
+	nodes := make([]node, 1, 1+len(keywords)*8)
+	nodes[0].firstChild = -1
+	child := func(s int32, c uint8) int32 {
+		for n := nodes[s].firstChild; n >= 0; n = nodes[n].sibling {
+			if nodes[n].edge == c {
+				return n
+			}
+		}
+		return -1
+	}
+	a.lens = make([]int, len(keywords))
 	for id, k := range keywords {
-		ks.lens[id] = len(k)
+		a.lens[id] = len(k)
 		if k == "" {
 			continue
 		}
 		s := int32(0)
 		for i := 0; i < len(k); i++ {
-			c := int32(ks.class[k[i]])
-			if next[s*int32(nc)+c] < 0 {
-				n := addState()
-				next[s*int32(nc)+c] = n
+			c := a.class[k[i]]
+			n := child(s, c)
+			if n < 0 {
+				n = int32(len(nodes))
+				// Children stay in the order of their classes, as
+				// the dense trie's rows had them.
+				nodes = append(nodes, node{parent: s, firstChild: -1, sibling: -1, edge: c})
+				prev := int32(-1)
+				for m := nodes[s].firstChild; m >= 0 && nodes[m].edge < c; m = nodes[m].sibling {
+					prev = m
+				}
+				if prev < 0 {
+					nodes[n].sibling, nodes[s].firstChild = nodes[s].firstChild, n
+				} else {
+					nodes[n].sibling, nodes[prev].sibling = nodes[prev].sibling, n
+				}
 			}
-			s = next[s*int32(nc)+c]
+			s = n
 		}
-		out[s] = append(out[s], id)
+		nodes[s].out = append(nodes[s].out, id)
 	}
-	states := len(next) / nc
-	// Breadth-first: fail links, inherited outputs, and full transitions.
-	fail := make([]int32, states)
-	queue := make([]int32, 0, states)
-	for c := range nc {
-		if n := next[c]; n >= 0 {
-			fail[n] = 0
+	// Breadth-first: fail links and inherited outputs.
+	queue := make([]int32, 1, len(nodes))
+	for i := 0; i < len(queue); i++ {
+		s := queue[i]
+		if s != 0 {
+			if f := nodes[s].fail; len(nodes[f].out) > 0 {
+				nodes[s].out = append(nodes[s].out, nodes[f].out...)
+			}
+		}
+		for n := nodes[s].firstChild; n >= 0; n = nodes[n].sibling {
 			queue = append(queue, n)
-		} else {
-			next[c] = 0
-		}
-	}
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
-		f := fail[s]
-		if inherited := out[f]; len(inherited) > 0 {
-			out[s] = append(out[s], inherited...)
-		}
-		row, frow := next[int(s)*nc:int(s+1)*nc], next[int(f)*nc:int(f+1)*nc]
-		for c, n := range row {
-			if n >= 0 {
-				fail[n] = frow[c]
-				queue = append(queue, n)
-			} else {
-				row[c] = frow[c]
+			if s == 0 {
+				continue
+			}
+			f := nodes[s].fail
+			for {
+				if m := child(f, nodes[n].edge); m >= 0 {
+					nodes[n].fail = m
+					break
+				}
+				if f == 0 {
+					break
+				}
+				f = nodes[f].fail
 			}
 		}
 	}
 	// Renumber: the root stays 0, states without outputs next, then the
-	// states with outputs.
-	order := make([]int32, 0, states)
-	for i := range int32(states) {
-		if len(out[i]) == 0 {
-			order = append(order, i)
-		}
-	}
-	firstOut := len(order)
-	for i := range int32(states) {
-		if len(out[i]) > 0 {
-			order = append(order, i)
-		}
-	}
+	// states with outputs, each group in creation order.
+	states := len(nodes)
 	newID := make([]int32, states)
-	for id, old := range order {
-		newID[old] = int32(id)
-	}
-	ks.delta = make([]int32, states*nc)
-	ks.outputs = make([][]int, states)
-	for id, old := range order {
-		for c, n := range next[int(old)*nc : int(old+1)*nc] {
-			ks.delta[id*nc+c] = newID[n] * int32(nc)
+	next := int32(0)
+	for i := range states {
+		if len(nodes[i].out) == 0 {
+			newID[i] = next
+			next++
 		}
-		ks.outputs[id] = out[old]
 	}
-	ks.outStart = int32(firstOut) * int32(nc)
-	return ks
+	a.firstOut = next
+	for i := range states {
+		if len(nodes[i].out) > 0 {
+			newID[i] = next
+			next++
+		}
+	}
+	a.order = make([]int32, states)
+	for i, s := range queue {
+		a.order[i] = newID[s]
+	}
+	a.parent = make([]int32, states)
+	a.edge = make([]uint8, states)
+	a.fail = make([]int32, states)
+	a.outputs = make([][]int, states)
+	for i := range nodes {
+		id := newID[i]
+		a.parent[id] = newID[nodes[i].parent]
+		a.edge[id] = nodes[i].edge
+		a.fail[id] = newID[nodes[i].fail]
+		a.outputs[id] = nodes[i].out
+	}
+	return a
 }
 
-// trieStates is the number of states of keywords' trie: its root and one
-// per distinct non-empty prefix, ASCII case folded. The table is sized
-// once: growing it by appends was half of building the automaton.
-func trieStates(keywords []string) int {
-	folded := make([]string, 0, len(keywords))
-	for _, k := range keywords {
-		b := []byte(k)
-		for i := range b {
-			b[i] = foldByte(b[i])
+// expand lays out a's dense transition table: breadth-first, each state's
+// row is its fail state's with its own trie edges written over it.
+func (a *automaton) expand() *keywordSet {
+	nc := a.nclass
+	states := len(a.order)
+	ks := &keywordSet{class: a.class, nclass: nc, outStart: a.firstOut * int32(nc), outputs: a.outputs, lens: a.lens}
+	ks.delta = make([]int32, states*nc)
+	j := 1 // the next state in order whose trie edge is to be written
+	for _, s := range a.order {
+		row := ks.delta[int(s)*nc : int(s+1)*nc]
+		if s != 0 {
+			f := a.fail[s]
+			copy(row, ks.delta[int(f)*nc:int(f+1)*nc])
 		}
-		folded = append(folded, string(b))
-	}
-	slices.Sort(folded)
-	n, prev := 1, ""
-	for _, k := range folded {
-		common := 0
-		for common < len(k) && common < len(prev) && k[common] == prev[common] {
-			common++
+		for ; j < states && a.parent[a.order[j]] == s; j++ {
+			n := a.order[j]
+			row[a.edge[n]] = n * int32(nc)
 		}
-		n += len(k) - common
-		prev = k
 	}
-	return n
+	return ks
 }
 
 // scan calls fn for every keyword occurrence in data, in order of the

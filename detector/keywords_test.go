@@ -1,11 +1,16 @@
 package detector
 
 import (
+	"crypto/sha256"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/keygate/keygate/rules"
 )
 
 type hit struct{ id, end int }
@@ -35,4 +40,51 @@ func TestKeywordSetMatchesBruteForce(t *testing.T) {
 		}
 		assert.ElementsMatch(t, want, got, "%q", text)
 	}
+}
+
+// compileKeywords and expand build the tables the former single-pass
+// builder did (referenceKeywordSet), state numbers included: on the
+// default pack's keywords, on random lists (duplicates, empty keywords,
+// upper case, shared prefixes and suffixes) and on none.
+func TestKeywordSetEqualsReference(t *testing.T) {
+	lists := [][]string{nil, {""}, {"a"}, defaultKeywords, {"he", "she", "his", "hers", "HERS", "he", ""}}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 200 {
+		var kws []string
+		for range r.IntN(40) {
+			b := make([]byte, r.IntN(7))
+			for i := range b {
+				b[i] = "abcAB_-:/\n\xff"[r.IntN(11)]
+			}
+			kws = append(kws, string(b))
+		}
+		lists = append(lists, kws)
+	}
+	for _, kws := range lists {
+		assert.Equal(t, referenceKeywordSet(kws), newKeywordSet(kws), "%q", kws)
+	}
+}
+
+// The checked-in keywords_gen.go is what the generator writes for the
+// default pack as it is now (run `go generate ./rules` after editing a
+// rule's keywords), its automaton is what compileKeywords computes, and a
+// detector of the default pack uses it; with an active value (another
+// keyword list) the automaton is compiled at start-up instead.
+func TestGeneratedKeywordsAreFresh(t *testing.T) {
+	want, err := KeywordsSource()
+	require.NoError(t, err)
+	got, err := os.ReadFile(KeywordsFile)
+	require.NoError(t, err)
+	assert.Equal(t, sha256.Sum256(want), sha256.Sum256(got), "detector/%s is stale: run go generate ./rules", KeywordsFile)
+	assert.Equal(t, compileKeywords(defaultKeywords), &defaultAutomaton)
+
+	p, err := rules.Default()
+	require.NoError(t, err)
+	d, err := New(p)
+	require.NoError(t, err)
+	assert.Same(t, defaultKeywordSet(), d.keywords)
+	withValue, err := New(p, KnownValue{Name: "EXCHANGE_SECRET", Value: "synthetic-known-value-0123456789"})
+	require.NoError(t, err)
+	assert.NotSame(t, defaultKeywordSet(), withValue.keywords)
+	assert.Equal(t, newKeywordSet(defaultKeywords).delta, defaultKeywordSet().delta)
 }
