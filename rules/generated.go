@@ -3,6 +3,7 @@ package rules
 import (
 	"encoding/hex"
 	"hash/crc32"
+	"io"
 	"io/fs"
 )
 
@@ -35,13 +36,17 @@ func generatedDefault(fsys fs.FS) *Pack {
 	if err != nil || len(names)+1 != len(generatedSources) {
 		return nil
 	}
+	buf := make([]byte, 32<<10)
 	for i, src := range generatedSources {
 		want := "default.yaml"
 		if i > 0 {
 			want = names[i-1]
 		}
-		data, err := fs.ReadFile(fsys, want)
-		if err != nil || src.Name != want || src.Size != len(data) || src.CRC != crc32.Checksum(data, castagnoli) {
+		if src.Name != want {
+			return nil
+		}
+		size, crc, err := sizeAndCRC(fsys, want, buf)
+		if err != nil || src.Size != size || src.CRC != crc {
 			return nil
 		}
 	}
@@ -66,4 +71,26 @@ func ParseDefault(fsys fs.FS) (*Pack, error) {
 	}
 	p.digest = nil
 	return p, nil
+}
+
+// sizeAndCRC returns the size and CRC-32C of file name in fsys, read
+// through buf (reading each whole file cost more than checking it).
+func sizeAndCRC(fsys fs.FS, name string, buf []byte) (int, uint32, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	size, crc := 0, uint32(0)
+	for {
+		n, err := f.Read(buf)
+		size += n
+		crc = crc32.Update(crc, castagnoli, buf[:n])
+		if err == io.EOF {
+			return size, crc, nil
+		}
+		if err != nil {
+			return 0, 0, err
+		}
+	}
 }

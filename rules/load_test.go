@@ -146,6 +146,20 @@ func TestDefaultHandsOutIndependentCopies(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, b, c)
 	assert.NotEqual(t, "changed", c.Rules[0].Keywords[0])
+	// A copy's lists share one array, each capped: appending to one
+	// leaves its neighbours in the copy as they were.
+	next := slices.Clone(c.Rules[1].Keywords)
+	c.Rules[0].Keywords = append(c.Rules[0].Keywords, "appended")
+	c.Rules[0].NegativeExamples = append(c.Rules[0].NegativeExamples, "appended")
+	assert.Equal(t, next, c.Rules[1].Keywords)
+	assert.Equal(t, b.Rules[0].Help, c.Rules[0].Help)
+	assert.NotContains(t, c.Rules[1].Keywords, "appended")
+	assert.NotContains(t, c.Rules[0].Paths, "appended")
+	c.Rules[0].Scope.SpansLines = !c.Rules[0].Scope.SpansLines
+	assert.Equal(t, *b.Rules[1].Scope, *c.Rules[1].Scope)
+	assert.NotEqual(t, *b.Rules[0].Scope, *c.Rules[0].Scope)
+	c, err = Default()
+	require.NoError(t, err)
 	// Every slice and pointer of a copy is its own, including fields
 	// added after this test was written.
 	shared := sharedMemory(reflect.ValueOf(b).Elem(), reflect.ValueOf(c).Elem(), "Pack")

@@ -232,20 +232,41 @@ func LoadWithExtras(extra []string) (*Pack, error) {
 	return p, nil
 }
 
-// clone copies p deeply: nothing the copy holds is shared with p.
+// clone copies p deeply: nothing the copy holds is shared with p. The
+// rules' string lists and scopes are carved from one array each (a copy
+// per list was most of a start-up's allocations); each list is capped, so
+// an append to one reallocates instead of writing over the next.
 func (p *Pack) clone() *Pack {
 	c := *p
+	n, scopes := 0, 0
+	for i := range p.Rules {
+		r := &p.Rules[i]
+		n += len(r.Keywords) + len(r.Paths) + len(r.Allow) + len(r.AllowPaths) + len(r.Examples) + len(r.NegativeExamples)
+		if r.Scope != nil {
+			scopes++
+		}
+	}
+	strs := make([]string, 0, n)
+	take := func(s []string) []string {
+		if s == nil {
+			return nil
+		}
+		start := len(strs)
+		strs = append(strs, s...)
+		return strs[start:len(strs):len(strs)]
+	}
+	scs := make([]Scope, 0, scopes)
 	c.Rules = make([]Rule, len(p.Rules))
 	for i, r := range p.Rules {
-		r.Keywords = slices.Clone(r.Keywords)
-		r.Paths = slices.Clone(r.Paths)
-		r.Allow = slices.Clone(r.Allow)
-		r.AllowPaths = slices.Clone(r.AllowPaths)
-		r.Examples = slices.Clone(r.Examples)
-		r.NegativeExamples = slices.Clone(r.NegativeExamples)
+		r.Keywords = take(r.Keywords)
+		r.Paths = take(r.Paths)
+		r.Allow = take(r.Allow)
+		r.AllowPaths = take(r.AllowPaths)
+		r.Examples = take(r.Examples)
+		r.NegativeExamples = take(r.NegativeExamples)
 		if r.Scope != nil {
-			sc := *r.Scope
-			r.Scope = &sc
+			scs = append(scs, *r.Scope)
+			r.Scope = &scs[len(scs)-1]
 		}
 		c.Rules[i] = r
 	}
