@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/envfile"
 	"github.com/keygate/keygate/internal/apiclient"
+	"github.com/keygate/keygate/internal/lazyre"
 	"github.com/keygate/keygate/okx"
 )
 
@@ -177,7 +177,7 @@ func binancePermission(code string) Permission {
 		"universal-transfer": {"universal-transfer", "universal transfer", ReadWrite}})
 }
 
-var nameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+var nameRE = lazyre.New(`^[A-Za-z0-9_-]{1,32}$`)
 
 // named is a permission in words; one keygate does not know keeps its
 // name (when it looks like one), "read-write".
@@ -248,7 +248,7 @@ func (e *Exchange) Targets(f *envfile.File, only string) ([]KeyTarget, []Skipped
 	return targets, skipped, nil
 }
 
-var botRE = regexp.MustCompile(`^BOT[0-9A-Z]*$`)
+var botRE = lazyre.New(`^BOT[0-9A-Z]*$`)
 
 // Check asks the exchange about one bot's key and judges it against the
 // policy.

@@ -1,6 +1,6 @@
 package keyaudit
 
-import "regexp"
+import "github.com/keygate/keygate/internal/lazyre"
 
 // Access is what a permission allows.
 type Access string
@@ -44,7 +44,7 @@ var permissions = map[string]Permission{
 	"taxw": {"taxw", "taxation", ReadWrite},
 }
 
-var codeRE = regexp.MustCompile(`^[A-Za-z0-9]{1,16}$`)
+var codeRE = lazyre.New(`^[A-Za-z0-9]{1,16}$`)
 
 // Describe returns a permission code in words. A code keygate does not
 // know is kept (when it looks like a code) with access "unknown".

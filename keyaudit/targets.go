@@ -2,19 +2,19 @@ package keyaudit
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/keygate/keygate/bitget"
 	"github.com/keygate/keygate/envfile"
+	"github.com/keygate/keygate/internal/lazyre"
 )
 
 // Triple are the suffixes of a bot's Bitget variables (BOT1_BITGET_API_KEY).
 var Triple = []string{"BITGET_API_KEY", "BITGET_API_SECRET", "BITGET_PASSPHRASE"}
 
-var tripleRE = regexp.MustCompile(`^(BOT[0-9A-Z]*)_(BITGET_API_KEY|BITGET_API_SECRET|BITGET_PASSPHRASE)$`)
+var tripleRE = lazyre.New(`^(BOT[0-9A-Z]*)_(BITGET_API_KEY|BITGET_API_SECRET|BITGET_PASSPHRASE)$`)
 
 // Target is a bot and its key, read from an env file.
 type Target struct {

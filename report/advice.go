@@ -1,15 +1,15 @@
 package report
 
 import (
-	"regexp"
 	"strings"
 
+	"github.com/keygate/keygate/internal/lazyre"
 	"github.com/keygate/keygate/scan"
 )
 
 // botBitgetRE names the bot whose Bitget keys a variable holds
 // (BOT1 for BOT1_BITGET_API_SECRET), the unit `keygate rotate` works on.
-var botBitgetRE = regexp.MustCompile(`^(BOT[0-9A-Z]*)_BITGET_(?:API_KEY|API_SECRET|PASSPHRASE)$`)
+var botBitgetRE = lazyre.New(`^(BOT[0-9A-Z]*)_BITGET_(?:API_KEY|API_SECRET|PASSPHRASE)$`)
 
 // fixText is a finding's fix line: its rule's help made exact where the
 // finding knows more, or, for a live value (the env file's own value, by

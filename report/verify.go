@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/keygate/keygate/internal/lazyre"
 )
 
 // DefaultMaxAge is how old a report the promotion gate accepts by default.
@@ -92,7 +93,7 @@ func Verify(path string, maxAge time.Duration, now time.Time) (*Verification, er
 // digest. A pass like that proves nothing.
 var ErrNoEvidence = errors.New("a pass that proves nothing")
 
-var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
+var sha256Hex = lazyre.New(`^[0-9a-f]{64}$`)
 
 // checkEvidence refuses a passing report that could not have come from a
 // complete scan: a hand-written {"status": "pass"} with a fresh date, a
@@ -127,7 +128,7 @@ func checkEvidence(r *Report) error {
 	return nil
 }
 
-var daysRE = regexp.MustCompile(`^(\d+)d$`)
+var daysRE = lazyre.New(`^(\d+)d$`)
 
 // ParseMaxAge accepts Go durations (90m, 36h) and days (7d).
 func ParseMaxAge(s string) (time.Duration, error) {

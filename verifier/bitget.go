@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"sync"
 
 	"github.com/keygate/keygate/bitget"
+	"github.com/keygate/keygate/internal/lazyre"
 	"github.com/keygate/keygate/keyaudit"
 )
 
@@ -45,8 +45,8 @@ func (*Bitget) EnvSuffix(p Part) string {
 }
 
 var (
-	bitgetKeyRE    = regexp.MustCompile(`^bg_[0-9a-fA-F]{32}$`)
-	bitgetSecretRE = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
+	bitgetKeyRE    = lazyre.New(`^bg_[0-9a-fA-F]{32}$`)
+	bitgetSecretRE = lazyre.New(`^[0-9a-fA-F]{64}$`)
 )
 
 // Classify: a bg_ key, a 64-hex secret, else a passphrase.

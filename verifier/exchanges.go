@@ -3,13 +3,13 @@ package verifier
 import (
 	"context"
 	"errors"
-	"regexp"
 	"slices"
 	"strconv"
 
 	"github.com/keygate/keygate/binance"
 	"github.com/keygate/keygate/bybit"
 	"github.com/keygate/keygate/internal/apiclient"
+	"github.com/keygate/keygate/internal/lazyre"
 	"github.com/keygate/keygate/okx"
 )
 
@@ -113,8 +113,8 @@ func (*OKX) EnvSuffix(p Part) string {
 }
 
 var (
-	okxKeyRE    = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-	okxSecretRE = regexp.MustCompile(`^[0-9A-F]{32}$`)
+	okxKeyRE    = lazyre.New(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	okxSecretRE = lazyre.New(`^[0-9A-F]{32}$`)
 )
 
 // Classify: a UUID key, a 32-hex secret, else a passphrase.

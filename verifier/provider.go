@@ -2,7 +2,8 @@ package verifier
 
 import (
 	"context"
-	"regexp"
+
+	"github.com/keygate/keygate/internal/lazyre"
 )
 
 // Provider verifies the credentials of one service.
@@ -30,7 +31,7 @@ type EnvNamer interface {
 	EnvSuffix(p Part) string
 }
 
-var botRE = regexp.MustCompile(`^(BOT[0-9A-Z]*)_([A-Z0-9_]+)$`)
+var botRE = lazyre.New(`^(BOT[0-9A-Z]*)_([A-Z0-9_]+)$`)
 
 // botOf splits an env name into its bot and suffix.
 func botOf(name string) (bot, suffix string, ok bool) {

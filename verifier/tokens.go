@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/keygate/keygate/internal/apiclient"
+	"github.com/keygate/keygate/internal/lazyre"
 )
 
 // Base URLs of the token providers and their overrides (a stand-in in
@@ -51,7 +51,7 @@ func NewTelegram(base *url.URL) *Telegram {
 	return &Telegram{tokenClient("telegram", "Telegram", base)}
 }
 
-var telegramTokenRE = regexp.MustCompile(`^[0-9]{8,10}:[0-9A-Za-z_-]{35}$`)
+var telegramTokenRE = lazyre.New(`^[0-9]{8,10}:[0-9A-Za-z_-]{35}$`)
 
 // Verify asks Telegram about the token.
 func (t *Telegram) Verify(ctx context.Context, c Credential) Verification {
@@ -94,7 +94,7 @@ type Slack struct{ *tokenProvider }
 // NewSlack returns the Slack verifier of the API at base.
 func NewSlack(base *url.URL) *Slack { return &Slack{tokenClient("slack", "Slack", base)} }
 
-var slackErrorRE = regexp.MustCompile(`^[a-z_]{1,40}$`)
+var slackErrorRE = lazyre.New(`^[a-z_]{1,40}$`)
 
 // Verify asks Slack about the token.
 func (s *Slack) Verify(ctx context.Context, c Credential) Verification {
@@ -138,7 +138,7 @@ type GitHub struct{ *tokenProvider }
 // NewGitHub returns the GitHub verifier of the API at base.
 func NewGitHub(base *url.URL) *GitHub { return &GitHub{tokenClient("github", "GitHub", base)} }
 
-var scopeRE = regexp.MustCompile(`^[a-z:_-]{1,40}$`)
+var scopeRE = lazyre.New(`^[a-z:_-]{1,40}$`)
 
 // Verify asks GitHub about the token.
 func (g *GitHub) Verify(ctx context.Context, c Credential) Verification {
