@@ -146,6 +146,7 @@ func (d *Detector) findJoined(out []rawMatch, buf []byte, active []bool, p purpo
 	var ferr error
 	var text []byte
 	var orig []int
+	lines := newTextLines(buf)
 	joinRuns(buf, func(parts []joinPart) {
 		if ferr != nil {
 			return
@@ -157,9 +158,9 @@ func (d *Detector) findJoined(out []rawMatch, buf []byte, active []bool, p purpo
 		if n < minJoined {
 			return
 		}
-		ls, _ := lineBounds(buf, parts[0].start, parts[0].start)
+		ls := lines.lineStart(parts[0].start)
 		last := parts[len(parts)-1]
-		_, le := lineBounds(buf, last.end, last.end)
+		le := lines.lineEnd(last.end)
 		head, tail := buf[ls:parts[0].start], buf[last.end:le]
 		// Python's grouping parentheses (`X = ("…"\n "…")`) go: the
 		// joined value is then written as any assignment is.

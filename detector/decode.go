@@ -94,7 +94,8 @@ func windows(s, e int, fn func(ws, we int)) {
 }
 
 // segments finds the encoded segments of buf and decodes those that decode
-// to mostly printable text. lead is how many base64-class bytes of a run
+// to mostly printable text. fn must not keep a segment: its buffers are
+// reused. lead is how many base64-class bytes of a run
 // that buf starts inside lie before buf[0] (a stream chunk's look-behind
 // may start mid-run): the run's first whole unit is then further on.
 func segments(buf []byte, lead int, fn func(*segment)) {
@@ -133,7 +134,9 @@ func segments(buf []byte, lead int, fn func(*segment)) {
 		})
 	})
 	// Percent-encoding: the run of non-space, non-quote bytes around each
-	// escape. Escapes and HTML references: the line around them.
+	// escape. Escapes and HTML references: the line around them. Their
+	// decoded windows are decoded into one buffer and map, reused.
+	var reuse segment
 	for _, esc := range []struct {
 		lead byte
 		enc  string
@@ -165,7 +168,7 @@ func segments(buf []byte, lead int, fn func(*segment)) {
 			}
 			at = e
 			windows(s, e, func(ws, we int) {
-				if g := unescape(buf, ws, we, esc.enc); g != nil && printable(g.text) {
+				if g := unescape(&reuse, buf, ws, we, esc.enc); printable(g.text) {
 					fn(g)
 				}
 			})
@@ -314,9 +317,15 @@ func into(scratch []byte, n int) []byte {
 
 // unescape decodes the percent escapes (enc EncPercent), the string
 // escapes (EncEscape) or the HTML character references (EncHTML) of
-// buf[s:e], keeping other bytes, with the offset map back to buf.
-func unescape(buf []byte, s, e int, enc string) *segment {
-	g := &segment{start: s, end: e, enc: enc}
+// buf[s:e], keeping other bytes, with the offset map back to buf, into g,
+// whose buffers it reuses (a window of a long line is 16 KB of text and
+// 128 KB of map, grown byte by byte before).
+func unescape(g *segment, buf []byte, s, e int, enc string) *segment {
+	g.start, g.end, g.enc = s, e, enc
+	if cap(g.text) < e-s {
+		g.text, g.orig = make([]byte, 0, e-s), make([]int, 0, e-s+1)
+	}
+	g.text, g.orig = g.text[:0], g.orig[:0]
 	seg := buf[:e]
 	for i := s; i < e; {
 		g.orig = append(g.orig, i)

@@ -326,6 +326,7 @@ func (d *Detector) find(buf []byte, active []bool, want matchers, nonLocal *bool
 	sc := d.scratch.Get().(*findScratch)
 	defer d.putScratch(sc)
 	windows, covered, coveredKW := sc.windows, sc.covered, sc.coveredKW
+	lines := newTextLines(buf)
 	d.keywords.scan(buf, func(kw, end int) {
 		start := end - d.keywords.lens[kw]
 		if kw >= d.ruleKW {
@@ -346,10 +347,10 @@ func (d *Detector) find(buf []byte, active []bool, want matchers, nonLocal *bool
 				continue // a prefiltered rule's windows are its prefilter's
 			}
 			if start >= covered[ri] {
-				ws, we := lineBounds(buf, start, end)
+				ws, we := lines.bounds(start, end)
 				if d.rules[ri].multiline {
-					ws, _ = lineBounds(buf, max(0, start-multilineBack), start)
-					_, we = lineBounds(buf, end, min(len(buf), end+multilineFwd))
+					ws = lines.lineStart(max(0, start-multilineBack))
+					we = lines.lineEnd(min(len(buf), end+multilineFwd))
 				}
 				if covered[ri] == 0 {
 					sc.touched = append(sc.touched, ri)
@@ -367,7 +368,7 @@ func (d *Detector) find(buf []byte, active []bool, want matchers, nonLocal *bool
 		coveredKW[kw] = least
 	})
 	if len(d.wordRunRules) > 0 && (want.rule == anyRule || d.rules[want.rule].rule.Prefilter != "") {
-		d.addWordRunWindows(buf, active, windows)
+		d.addWordRunWindows(lines, active, windows)
 	}
 	for ri, ws := range windows {
 		if len(ws) == 0 {
@@ -432,16 +433,6 @@ func (d *Detector) rank(c *compiledRule) int {
 	return c.index
 }
 
-// lineBounds widens [start,end) to whole lines of buf.
-func lineBounds(buf []byte, start, end int) (int, int) {
-	ls := bytes.LastIndexByte(buf[:start], '\n') + 1
-	le := len(buf)
-	if i := bytes.IndexByte(buf[end:], '\n'); i >= 0 {
-		le = end + i
-	}
-	return ls, le
-}
-
 // keep applies the entropy gate and allowlists to a pattern match, and
 // marks inline-allowed ones. It reports false for a match to drop.
 func (d *Detector) keep(m *rawMatch, buf []byte, p purpose, line *lineMemo) (allowed string, ok bool) {
@@ -476,44 +467,51 @@ func (d *Detector) keep(m *rawMatch, buf []byte, p purpose, line *lineMemo) (all
 	if m.decoded == "" && !structural && (p == forScan && d.IsPlaceholder(m.secret) || p == forRedact && d.placeholders.Listed(m.secret)) {
 		return "", false
 	}
-	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateGeneric && !genericValue(buf, m.start, m.end) {
+	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateGeneric && !genericValue(line.lines, m.start, m.end) {
 		return "", false
 	}
-	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateCode && codeValue(buf, m.start, m.end) {
+	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateCode && codeValue(line.lines, m.start, m.end) {
 		return "", false
 	}
-	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateValue && !judgedValue(buf, m.start, m.end) {
+	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateValue && !judgedValue(line.lines, m.start, m.end) {
 		return "", false
 	}
-	if m.decoded == "" && m.rule >= 0 && placeholderLogin(buf, m.start, m.end) {
+	if m.decoded == "" && m.rule >= 0 && placeholderLogin(line.lines, m.start, m.end) {
 		return "", false
 	}
 	if m.decoded == "" && m.rule >= 0 && (shellExpansion(buf, m.start) || sealed(buf, m.start, m.end) || m.commaSep && !argumentPair(buf, m.start)) {
 		return "", false
 	}
-	if line.allowed(buf, m.start, m.end) {
+	if line.allowed(m.start, m.end) {
 		return "inline", true
 	}
 	return "", true
 }
 
-// lineMemo remembers the last line a filter read for an inline allow:
-// matches come many to a line, and on a line of megabytes (a one-line
-// JSON data file) finding its bounds and reading it again for each match
-// made a scan quadratic in the line's length.
+// lineMemo is a filter's view of the text it filters: its line index,
+// and the last line it read for an inline allow (matches come many to a
+// line, and on a line of megabytes, a one-line JSON data file, finding
+// its bounds and reading it again for each match made a scan quadratic in
+// the line's length).
 type lineMemo struct {
+	lines      *textLines
 	start, end int // one line's bounds; end < start when none is kept
 	allow      bool
+}
+
+func newLineMemo(buf []byte) lineMemo {
+	return lineMemo{lines: newTextLines(buf), start: 0, end: -1}
 }
 
 // allowed reports whether the lines holding buf[start:end] carry an
 // inline allow. Only a single line is remembered: a match inside it has
 // that line's bounds, while a match spanning lines reads all of them.
-func (l *lineMemo) allowed(buf []byte, start, end int) bool {
+func (l *lineMemo) allowed(start, end int) bool {
 	if start >= l.start && end <= l.end {
 		return l.allow
 	}
-	ls, le := lineBounds(buf, start, end)
+	buf := l.lines.buf
+	ls, le := l.lines.bounds(start, end)
 	allow := inlineAllowed(buf[ls:le])
 	l.start, l.end, l.allow = ls, le, allow
 	if bytes.IndexByte(buf[start:end], '\n') >= 0 {
@@ -544,7 +542,7 @@ func (d *Detector) resolve(ms []rawMatch, buf []byte, p purpose) []rawMatch {
 // filter drops the matches keep rejects and marks inline-allowed ones.
 func (d *Detector) filter(ms []rawMatch, buf []byte, p purpose) []rawMatch {
 	kept := ms[:0]
-	line := lineMemo{start: 0, end: -1}
+	line := newLineMemo(buf)
 	for _, m := range ms {
 		a, ok := d.keep(&m, buf, p, &line)
 		if !ok {

@@ -47,31 +47,33 @@ var (
 
 // genericValue reports whether buf[start:end], matched by a generic rule,
 // is a credential by its name and value.
-func genericValue(buf []byte, start, end int) bool {
-	ls, _ := lineBounds(buf, start, end)
+func genericValue(x *textLines, start, end int) bool {
+	buf := x.buf
+	ls := x.lineStart(start)
 	name, quoted := nameBefore(buf[ls:start])
 	if !secretName(name) || !quoted && indexVariable(buf[ls:start], name) {
 		return false
 	}
-	return credentialValue(buf, start, end, name, quoted)
+	return credentialValue(x, start, end, name, quoted)
 }
 
 // judgedValue reports whether buf[start:end], matched by a rule with the
 // value gate (rules.GateValue), looks like key material: the generic
 // gate's judgement of the value, for rules whose context names it a
 // credential already (a --api-secret flag, mysql's -p).
-func judgedValue(buf []byte, start, end int) bool {
-	ls, _ := lineBounds(buf, start, end)
-	name, quoted := nameBefore(buf[ls:start])
-	return credentialValue(buf, start, end, name, quoted)
+func judgedValue(x *textLines, start, end int) bool {
+	ls := x.lineStart(start)
+	name, quoted := nameBefore(x.buf[ls:start])
+	return credentialValue(x, start, end, name, quoted)
 }
 
 // credentialValue is the generic gate's judgement of a value assigned to
 // name: not code, a reference, a path or URL, words, an identifier or a
 // stand-in, and random-looking.
-func credentialValue(buf []byte, start, end int, name string, quoted bool) bool {
+func credentialValue(x *textLines, start, end int, name string, quoted bool) bool {
+	buf := x.buf
 	v := string(buf[start:end])
-	ls, le := lineBounds(buf, start, end)
+	ls, le := x.bounds(start, end)
 	if len(v) < minGenericLen || reference(v) || code(v, buf[end:le], quoted) || pathOrURL(v) {
 		return false
 	}
@@ -87,9 +89,10 @@ func credentialValue(buf []byte, start, end int, name string, quoted bool) bool 
 // codeValue reports whether buf[start:end], matched by a rule with the
 // code gate, is code or a reference rather than a literal:
 // `Passphrase: vals[2]`, `passphrase = cfg.get(`, `password=${PASS}`.
-func codeValue(buf []byte, start, end int) bool {
+func codeValue(x *textLines, start, end int) bool {
+	buf := x.buf
 	v := string(buf[start:end])
-	ls, le := lineBounds(buf, start, end)
+	ls, le := x.bounds(start, end)
 	_, quoted := nameBefore(buf[ls:start])
 	return reference(v) || code(v, buf[end:le], quoted) || keyedIdentifier(buf[ls:start], v, quoted)
 }
@@ -314,7 +317,8 @@ var exampleHost = regexp.MustCompile(`(?i)^(?:[a-z0-9-]+\.)*example\.(?:com|org|
 // context: the same as its user name (admin:admin@, guest:guest@), for a
 // host reserved for documentation (user:s3cr3t@example.com), or of a
 // stand-in shape (standInLogin: foo:bar@localhost, %20%21%22…).
-func placeholderLogin(buf []byte, start, end int) bool {
+func placeholderLogin(x *textLines, start, end int) bool {
+	buf := x.buf
 	if end >= len(buf) || buf[end] != '@' || start == 0 || buf[start-1] != ':' {
 		return false
 	}
@@ -325,6 +329,6 @@ func placeholderLogin(buf []byte, start, end int) bool {
 	if string(buf[u:start-1]) == string(buf[start:end]) {
 		return true
 	}
-	_, le := lineBounds(buf, end, end)
+	le := x.lineEnd(end)
 	return exampleHost.Match(buf[end+1:le]) || standInLogin(string(buf[u:start-1]), string(buf[start:end]), string(buf[end+1:le]))
 }

@@ -36,11 +36,12 @@ var member = regexp.MustCompile(`(?m)(?:^|[\s{(,;])["']?([A-Za-z_][A-Za-z0-9_.-]
 
 // groupValue reports whether the value at buf[start:end] sits in a group
 // with a key and a secret of key material.
-func (d *Detector) groupValue(buf []byte, start, end int) bool {
-	if codeValue(buf, start, end) {
+func (d *Detector) groupValue(x *textLines, start, end int) bool {
+	buf := x.buf
+	if codeValue(x, start, end) {
 		return false
 	}
-	bs, be := groupBounds(buf, start)
+	bs, be := groupBounds(x, start)
 	var key, secret bool
 	for _, m := range member.FindAllSubmatchIndex(buf[bs:be], -1) {
 		if bs+m[4] == start {
@@ -91,7 +92,8 @@ func (d *Detector) keyMaterial(buf []byte, start, end int) bool {
 // innermost bracket ({ or ( or [) open before it, to its close; outside
 // brackets, the run of lines around pos indented as far as its line or
 // further, up to a blank line.
-func groupBounds(buf []byte, pos int) (int, int) {
+func groupBounds(x *textLines, pos int) (int, int) {
+	buf := x.buf
 	lo := max(0, pos-groupReach)
 	depth := 0
 	for i := pos - 1; i >= lo; i-- {
@@ -105,7 +107,7 @@ func groupBounds(buf []byte, pos int) (int, int) {
 			depth--
 		}
 	}
-	return indentBlock(buf, pos)
+	return indentBlock(x, pos)
 }
 
 // closeOf is the offset just past the bracket closing the one at open,
@@ -129,12 +131,13 @@ func closeOf(buf []byte, open int) int {
 
 // indentBlock is the run of non-blank lines around pos indented at least
 // as far as pos's line.
-func indentBlock(buf []byte, pos int) (int, int) {
-	ls, le := lineBounds(buf, pos, pos)
+func indentBlock(x *textLines, pos int) (int, int) {
+	buf := x.buf
+	ls, le := x.bounds(pos, pos)
 	ind := indent(buf[ls:le])
 	start, end := ls, le
 	for start > 0 && ls-start < groupReach {
-		ps, _ := lineBounds(buf, start-1, start-1)
+		ps := x.lineStart(start - 1)
 		line := buf[ps : start-1]
 		if len(bytes.TrimSpace(line)) == 0 || indent(line) < ind {
 			break
@@ -142,7 +145,7 @@ func indentBlock(buf []byte, pos int) (int, int) {
 		start = ps
 	}
 	for end < len(buf) && end-le < groupReach {
-		_, ne := lineBounds(buf, end+1, end+1)
+		ne := x.lineEnd(end + 1)
 		line := buf[end+1 : ne]
 		if len(bytes.TrimSpace(line)) == 0 || indent(line) < ind {
 			break
@@ -162,16 +165,17 @@ func indent(line []byte) int {
 // not the text around them. ms is not modified.
 func (d *Detector) judgeGroups(ms []rawMatch, buf []byte) []rawMatch {
 	var out []rawMatch
+	x := newTextLines(buf)
 	for i, m := range ms {
 		keep := true
 		if m.rule >= 0 {
 			switch d.rules[m.rule].rule.Gate {
 			case rules.GateGroup:
-				keep = m.decoded == "" && d.groupValue(buf, m.start, m.end)
+				keep = m.decoded == "" && d.groupValue(x, m.start, m.end)
 			case rules.GateStructured:
-				keep = m.decoded == "" && structuredValue(buf, m.start, m.end)
+				keep = m.decoded == "" && structuredValue(x, m.start, m.end)
 			case rules.GateSensitive:
-				keep = m.decoded == "" && sensitiveValue(buf, m.start, m.end)
+				keep = m.decoded == "" && sensitiveValue(x, m.start, m.end)
 			}
 		}
 		if !keep && out == nil {

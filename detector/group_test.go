@@ -53,7 +53,7 @@ func TestGroupBounds(t *testing.T) {
 	} {
 		at := strings.Index(c.text, c.at)
 		require.GreaterOrEqual(t, at, 0)
-		s, e := groupBounds([]byte(c.text), at)
+		s, e := groupBounds(newTextLines([]byte(c.text)), at)
 		assert.Equal(t, c.want, c.text[s:e], c.text)
 	}
 }

@@ -18,12 +18,12 @@ func TestLineMemoAgreesWithReadingTheLine(t *testing.T) {
 		for range 1 + r.IntN(40) {
 			buf = append(buf, pieces[r.IntN(len(pieces))]...)
 		}
-		memo := lineMemo{start: 0, end: -1}
+		memo := newLineMemo(buf)
 		for range 50 {
 			start := r.IntN(len(buf))
 			end := start + r.IntN(min(len(buf)-start, 30)+1)
 			ls, le := lineBounds(buf, start, end)
-			require.Equal(t, inlineAllowed(buf[ls:le]), memo.allowed(buf, start, end), "%q [%d:%d]", buf, start, end)
+			require.Equal(t, inlineAllowed(buf[ls:le]), memo.allowed(start, end), "%q [%d:%d]", buf, start, end)
 		}
 	}
 }

@@ -34,11 +34,11 @@ const tfReach = 16 << 10
 
 // structuredValue reports whether the value at buf[start:end] is named a
 // credential by its structure and looks like key material.
-func structuredValue(buf []byte, start, end int) bool {
-	ls, _ := lineBounds(buf, start, end)
-	own, quoted := nameBefore(buf[ls:start])
-	name := structuredName(buf, start, end, own)
-	return name != "" && secretName(name) && credentialValue(buf, start, end, name, quoted)
+func structuredValue(x *textLines, start, end int) bool {
+	ls := x.lineStart(start)
+	own, quoted := nameBefore(x.buf[ls:start])
+	name := structuredName(x, start, end, own)
+	return name != "" && secretName(name) && credentialValue(x, start, end, name, quoted)
 }
 
 // sensitiveValue reports whether the value at buf[start:end] is an
@@ -46,10 +46,10 @@ func structuredValue(buf []byte, start, end int) bool {
 // (rules.GateSensitive) and looks like key material: judged as a
 // password is, whatever its name ("value", "result",
 // "master_user_secret_value").
-func sensitiveValue(buf []byte, start, end int) bool {
-	ls, _ := lineBounds(buf, start, end)
-	own, quoted := nameBefore(buf[ls:start])
-	return own != "" && tfSensitive(buf, end, own) && credentialValue(buf, start, end, "password", quoted)
+func sensitiveValue(x *textLines, start, end int) bool {
+	ls := x.lineStart(start)
+	own, quoted := nameBefore(x.buf[ls:start])
+	return own != "" && tfSensitive(x.buf, end, own) && credentialValue(x, start, end, "password", quoted)
 }
 
 // tfSensitive reports whether the string member name ending at end (its
@@ -124,8 +124,9 @@ func sensitiveNames(rest []byte, name string) bool {
 }
 
 // structuredName is the name the structure around a value gives it, or "".
-func structuredName(buf []byte, start, end int, own string) string {
-	bs, be := groupBounds(buf, start)
+func structuredName(x *textLines, start, end int, own string) string {
+	buf := x.buf
+	bs, be := groupBounds(x, start)
 	obj := buf[bs:be]
 	switch strings.ToLower(own) {
 	case "d":
@@ -153,9 +154,9 @@ func structuredName(buf []byte, start, end int, own string) string {
 		return string(obj[m[2]:m[3]])
 	}
 	// A YAML list item: `- name: X` on the line above `value: …`.
-	ls, _ := lineBounds(buf, start, end)
+	ls := x.lineStart(start)
 	if ls > 0 {
-		ps, _ := lineBounds(buf, ls-1, ls-1)
+		ps := x.lineStart(ls - 1)
 		if m := siblingName.FindSubmatch(buf[ps : ls-1]); m != nil {
 			return string(m[1])
 		}

@@ -104,10 +104,10 @@ func listWords(run []byte) int {
 // addWordRunWindows adds the lines of buf's candidate word runs to the
 // windows of the active word-run rules, keeping each rule's windows in
 // order.
-func (d *Detector) addWordRunWindows(buf []byte, active []bool, windows [][]window) {
+func (d *Detector) addWordRunWindows(text *textLines, active []bool, windows [][]window) {
 	var lines []window
-	wordRuns(buf, func(s, e int) {
-		ls, le := lineBounds(buf, s, e)
+	wordRuns(text.buf, func(s, e int) {
+		ls, le := text.bounds(s, e)
 		lines = append(lines, window{ls, le})
 	})
 	if len(lines) == 0 {

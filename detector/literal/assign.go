@@ -18,6 +18,9 @@ type Assignment struct {
 	Op     *Class   // the operator's first byte
 	After  *Class   // bytes that may stand between the operator's first byte and the value
 	Value  *Class   // the value's first byte
+	// last holds the names' last bytes, in both cases: most bytes
+	// before an operator end no name (nil: not known).
+	last *Class
 }
 
 // maxNames bounds the names an assignment keeps: more, and the pattern is
@@ -108,6 +111,7 @@ func assignmentAt(parts []*syntax.Regexp, i int) (Assignment, bool) {
 		}
 		if !nullable {
 			a.Value = s
+			a.last = lastBytes(a.Names)
 			return a, true
 		}
 		if !oneByte(parts[j]) {
@@ -224,38 +228,82 @@ func isASCII(s string) bool {
 
 // Holds reports whether line spells the assignment somewhere: an
 // operator byte with a name before it and a value's first byte after it.
+//
+// It reads each byte a bounded number of times, whatever the line: lines
+// of megabytes (one-line JSON data files) reach it once for each rule
+// whose keyword they hold. The walk back from an operator stops at the
+// operator before it, whose answer it reuses (the bytes between are of
+// Before, so the rest of the walk would be the same), and the look ahead
+// for a value is reused for the operators it passed over (their look
+// ahead would stop at the same byte).
 func (a *Assignment) Holds(line []byte) bool {
+	prevOp, prevName := -1, false  // the last operator walked back from
+	valueEnd, valueOK := -1, false // the look ahead's stop, and its answer
 	for i, b := range line {
-		if a.Op[b] && a.valueAfter(line, i) && a.nameBefore(line, i) {
+		if !a.Op[b] {
+			continue
+		}
+		if i >= valueEnd {
+			valueEnd, valueOK = a.valueStop(line, i)
+		}
+		if !valueOK {
+			continue
+		}
+		named := a.nameBefore(line, i, prevOp, prevName)
+		if named {
 			return true
 		}
+		prevOp, prevName = i, named
 	}
 	return false
 }
 
-func (a *Assignment) valueAfter(line []byte, i int) bool {
+// valueStop looks ahead from the operator byte at i, past bytes of After,
+// for a value's first byte: it returns where the look ahead stopped and
+// whether a value starts there. The look ahead from any operator before
+// that stop, past i, stops there too, with the same answer.
+func (a *Assignment) valueStop(line []byte, i int) (int, bool) {
 	for j := i + 1; j < len(line); j++ {
 		if a.Value[line[j]] {
-			return true
+			return j, true
 		}
 		if !a.After[line[j]] {
-			return false
+			return j, false
 		}
 	}
-	return false
+	return len(line), false
 }
 
-func (a *Assignment) nameBefore(line []byte, i int) bool {
+// nameBefore reports whether one of the names ends at i or before it,
+// past bytes of Before only. prevOp (-1: none) is an earlier operator
+// whose answer was prevName: the walk back stops there.
+func (a *Assignment) nameBefore(line []byte, i, prevOp int, prevName bool) bool {
 	for k := i; ; k-- {
-		for _, n := range a.Names {
-			if k >= len(n) && equalFold(line[k-len(n):k], n) {
-				return true
+		if k == prevOp {
+			return prevName
+		}
+		if k > 0 && (a.last == nil || a.last[line[k-1]]) {
+			for _, n := range a.Names {
+				if k >= len(n) && equalFold(line[k-len(n):k], n) {
+					return true
+				}
 			}
 		}
 		if k == 0 || !a.Before[line[k-1]] {
 			return false
 		}
 	}
+}
+
+// lastBytes is the class of the names' last bytes, in both cases.
+func lastBytes(names []string) *Class {
+	c := &Class{}
+	for _, n := range names {
+		if n != "" {
+			union(c, runeClass(rune(n[len(n)-1]), true))
+		}
+	}
+	return c
 }
 
 // equalFold compares b with lower, a lower-case ASCII string, ASCII

@@ -99,15 +99,41 @@ func classOf(re *syntax.Regexp) *Class {
 
 // Holds reports whether text holds a run of at least n bytes of c.
 func (c *Class) Holds(text []byte, n int) bool {
-	run := 0
-	for _, b := range text {
-		if !c[b] {
-			run = 0
+	if n <= 0 {
+		return true
+	}
+	return c.maximalRun(text, n, -1)
+}
+
+// maximalRun reports whether text holds a maximal run of c (one with no
+// byte of c either side) of min to max bytes (max < 0: no bound), min >= 1.
+//
+// It probes one byte in min: every run of min bytes or more holds a probe
+// (the probe min-1 bytes after the first byte a run can start at), and a
+// probe outside c clears the min bytes up to it. A probe inside c
+// measures its run, whose bytes are never read again. Lines of megabytes
+// (one-line JSON data files) reach it for each token of each rule whose
+// keyword they hold; most bytes are then skipped.
+func (c *Class) maximalRun(text []byte, min, max int) bool {
+	// q: no run of min bytes or more starts before q, and text[q-1], if
+	// any, is outside c.
+	for q := 0; q+min-1 < len(text); {
+		p := q + min - 1
+		if !c[text[p]] {
+			q = p + 1
 			continue
 		}
-		if run++; run >= n {
+		s, e := p, p+1
+		for s > q && c[text[s-1]] {
+			s--
+		}
+		for e < len(text) && c[text[e]] {
+			e++
+		}
+		if n := e - s; n >= min && (max < 0 || n <= max) {
 			return true
 		}
+		q = e + 1
 	}
-	return n <= 0
+	return false
 }

@@ -231,6 +231,9 @@ func (t Token) HoldsToken(text []byte) bool {
 	if !t.Bounded {
 		return t.Class.Holds(text, t.Min)
 	}
+	if t.Min >= 1 {
+		return t.Class.maximalRun(text, t.Min, t.Max)
+	}
 	run := 0
 	for i := 0; i <= len(text); i++ {
 		if i < len(text) && t.Class[text[i]] {

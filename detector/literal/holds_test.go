@@ -1,0 +1,136 @@
+package literal
+
+import (
+	"math/rand/v2"
+	"regexp/syntax"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The line checks skip and reuse work (lines of megabytes reach them once
+// for each rule); these tests hold them to the straightforward reading on
+// random classes, names and lines over a small alphabet, where runs,
+// operators and names crowd together.
+
+const alphabet = "ab:= _\"kyKY"
+
+func randomClass(r *rand.Rand) *Class {
+	c := &Class{}
+	for i := 0; i < len(alphabet); i++ {
+		if r.IntN(3) == 0 {
+			c[alphabet[i]] = true
+		}
+	}
+	return c
+}
+
+func randomText(r *rand.Rand, n int) []byte {
+	b := make([]byte, r.IntN(n+1))
+	for i := range b {
+		b[i] = alphabet[r.IntN(len(alphabet))]
+	}
+	return b
+}
+
+// holdsPlain is Holds as first written: every operator byte, its whole
+// look ahead and its whole walk back.
+func holdsPlain(a *Assignment, line []byte) bool {
+	for i, b := range line {
+		if !a.Op[b] {
+			continue
+		}
+		value := false
+		for j := i + 1; j < len(line); j++ {
+			if a.Value[line[j]] {
+				value = true
+				break
+			}
+			if !a.After[line[j]] {
+				break
+			}
+		}
+		if !value {
+			continue
+		}
+		for k := i; ; k-- {
+			named := false
+			for _, n := range a.Names {
+				if k >= len(n) && equalFold(line[k-len(n):k], n) {
+					named = true
+				}
+			}
+			if named {
+				return true
+			}
+			if k == 0 || !a.Before[line[k-1]] {
+				break
+			}
+		}
+	}
+	return false
+}
+
+func TestAssignmentHoldsAgreesWithPlainReading(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	names := []string{"k", "ky", "key", "a", "y", "b k", "ya"}
+	for round := 0; round < 20000; round++ {
+		a := Assignment{Before: randomClass(r), Op: randomClass(r), After: randomClass(r), Value: randomClass(r)}
+		for range 1 + r.IntN(3) {
+			a.Names = append(a.Names, names[r.IntN(len(names))])
+		}
+		if r.IntN(2) == 0 {
+			a.last = lastBytes(a.Names)
+		}
+		line := randomText(r, 60)
+		require.Equal(t, holdsPlain(&a, line), a.Holds(line), "%+v %q", a, line)
+	}
+}
+
+func TestAssignmentsKnowTheirNamesLastBytes(t *testing.T) {
+	for _, a := range Assignments(mustParse(t, `(?i)(?:api[_-]?key|secret)[ \t]*=[ \t]*"([a-z0-9]{32})"`)) {
+		require.NotNil(t, a.last)
+		require.True(t, a.last['y'] && a.last['Y'] && a.last['t'] && a.last['T'])
+		require.False(t, a.last['k'])
+	}
+}
+
+// runsPlain reads every byte: a maximal run of c of min to max bytes.
+func runsPlain(c *Class, text []byte, min, max int) bool {
+	run := 0
+	for i := 0; i <= len(text); i++ {
+		if i < len(text) && c[text[i]] {
+			run++
+			continue
+		}
+		if run >= min && (max < 0 || run <= max) {
+			return true
+		}
+		run = 0
+	}
+	return false
+}
+
+func TestRunChecksAgreeWithPlainReading(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 4))
+	for round := 0; round < 50000; round++ {
+		c := randomClass(r)
+		text := randomText(r, 80)
+		min := 1 + r.IntN(12)
+		max := -1
+		if r.IntN(2) == 0 {
+			max = min + r.IntN(6)
+		}
+		bounded := Token{Class: c, Min: min, Max: max, Bounded: true}
+		require.Equal(t, runsPlain(c, text, min, max), bounded.HoldsToken(text), "%v %q %d-%d", c, text, min, max)
+		require.Equal(t, runsPlain(c, text, min, -1), c.Holds(text, min), "%v %q %d", c, text, min)
+		open := Token{Class: c, Min: min, Max: max}
+		require.Equal(t, runsPlain(c, text, min, -1), open.HoldsToken(text), "%v %q %d", c, text, min)
+	}
+}
+
+func mustParse(t *testing.T, pattern string) *syntax.Regexp {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	require.NoError(t, err)
+	return re
+}
