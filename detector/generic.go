@@ -177,7 +177,11 @@ func secretName(name string) bool {
 			// (':' only comes from a .NET key attribute: Bitget:Passphrase)
 			sep := last == '_' || last == '-' || last == '.' || last == '$' || last == ':'
 			camel := (last >= 'a' && last <= 'z' || last >= '0' && last <= '9') && first >= 'A' && first <= 'Z'
-			if !sep && !camel {
+			// A name that is an acronym and a capitalised word: ETSYToken,
+			// APIKey (not protectNTFSKey, a camel name holding one).
+			acronym := first >= 'A' && first <= 'Z' && len(name) > len(pre)+1 &&
+				name[len(pre)+1] >= 'a' && name[len(pre)+1] <= 'z' && upperWord(pre)
+			if !sep && !camel && !acronym {
 				return false
 			}
 		}
@@ -185,6 +189,19 @@ func secretName(name string) bool {
 		return !notSecretBefore[before] && !(w == "key" && publicKeyOf[before])
 	}
 	return false
+}
+
+// upperWord reports whether s ends in a word of capitals and digits that
+// starts s or follows a separator (ETSY, MY_API), none lower case.
+func upperWord(s string) bool {
+	i := len(s)
+	for i > 0 && (s[i-1] >= 'A' && s[i-1] <= 'Z' || s[i-1] >= '0' && s[i-1] <= '9') {
+		i--
+	}
+	if i == len(s) || s[i] < 'A' || s[i] > 'Z' {
+		return false
+	}
+	return i == 0 || strings.IndexByte("_-.$:", s[i-1]) >= 0
 }
 
 // lastWord is the last snake, kebab, dotted or camel word of s, lowercase.

@@ -12,6 +12,7 @@ func TestSecretName(t *testing.T) {
 		"passwd", "MAILER_PWD", "SMTP_PASS", "APP_CREDENTIALS", "credential", "NPM_AUTH", "x.secret",
 		"secretKey", "private_key", "--api-key", "$password", "passphrase", "v2Token",
 		"PUSHER_SECRET", "pusherAppSecret", "Bitget:Passphrase", "Stripe:SecretKey",
+		"ETSYToken", "APIKey", "AWSSecret",
 	} {
 		assert.True(t, secretName(n), n)
 	}
@@ -19,7 +20,7 @@ func TestSecretName(t *testing.T) {
 		"monkey", "hotkey", "MONKEY", "public_key", "publicKey", "primary_key", "next_token", "sort_key",
 		"password_hash", "token_count", "author", "bypass", "compass", "keys", "", "idempotency-key",
 		"BITSTAMP_PUSHER_KEY", "pusherKey", "STRIPE_PUBLISHABLE_KEY", "recaptcha_site_key",
-		"Bitget:PublicKey", "Cache:Key",
+		"Bitget:PublicKey", "Cache:Key", "HOTKey", "PUBLICKey", "protectNTFSKey",
 	} {
 		assert.False(t, secretName(n), n)
 	}
