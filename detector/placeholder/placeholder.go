@@ -14,26 +14,39 @@ package placeholder
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // Set is the compiled placeholder component. It is safe for concurrent use.
 type Set struct {
-	patterns []pattern
+	// patterns are the pack's, compiled on first use: a one-file commit
+	// hook often judges no candidate at all, and compiling them cost it
+	// half a millisecond.
+	patterns func() []pattern
 }
 
-// New compiles the pack's placeholder regexes (allow.placeholders) on top of
-// the built-in placeholder shapes.
+// New checks the pack's placeholder regexes (allow.placeholders), to be
+// used on top of the built-in placeholder shapes.
 func New(patterns []string) (*Set, error) {
-	s := &Set{}
 	for _, p := range patterns {
-		re, err := regexp.Compile(p)
-		if err != nil {
+		// Compile fails only where Parse does: what it adds cannot fail.
+		if _, err := syntax.Parse(p, syntax.Perl); err != nil {
 			return nil, fmt.Errorf("allow.placeholders %q: %w", p, err)
 		}
-		s.patterns = append(s.patterns, newPattern(re))
 	}
-	return s, nil
+	exprs := slices.Clone(patterns)
+	return &Set{patterns: sync.OnceValue(func() []pattern {
+		out := make([]pattern, 0, len(exprs))
+		for _, p := range exprs {
+			if re, err := regexp.Compile(p); err == nil {
+				out = append(out, newPattern(re))
+			}
+		}
+		return out
+	})}, nil
 }
 
 // Listed reports whether v matches one of the pack's placeholder patterns
@@ -42,7 +55,7 @@ func New(patterns []string) (*Set, error) {
 // changeme, for a real key may well be made of runs.
 func (s *Set) Listed(v string) bool {
 	c := newCandidate(v)
-	for _, p := range s.patterns {
+	for _, p := range s.patterns() {
 		if p.match(c) {
 			return true
 		}
@@ -76,7 +89,7 @@ var testModeKey = regexp.MustCompile(`^test_(?:pub_)?[0-9a-f]{24,}$`)
 // words that name themselves a secret.
 func (s *Set) Is(v string) bool {
 	c := newCandidate(v)
-	for _, p := range s.patterns {
+	for _, p := range s.patterns() {
 		if p.match(c) {
 			return true
 		}

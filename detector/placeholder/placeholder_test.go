@@ -1,6 +1,7 @@
 package placeholder
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -43,9 +44,13 @@ func TestIs(t *testing.T) {
 }
 
 func TestNewRejectsBadPattern(t *testing.T) {
-	_, err := New([]string{"("})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "allow.placeholders")
+	for _, bad := range []string{"(", `x{2000}`, `a**`, `\8`} {
+		_, err := New([]string{`^ok$`, bad})
+		require.Error(t, err, bad)
+		assert.Contains(t, err.Error(), "allow.placeholders")
+		_, cerr := regexp.Compile(bad)
+		assert.Error(t, cerr, "Compile refuses what New refuses: %s", bad)
+	}
 }
 
 func TestRuns(t *testing.T) {
