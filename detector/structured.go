@@ -70,6 +70,11 @@ func tfSensitive(buf []byte, end int, name string) bool {
 		switch c := buf[i]; c {
 		case '"':
 			j := stringEnd(buf, i, lim)
+			if j >= lim {
+				// Unclosed before the reach (a minified file's
+				// grammar, a cut text): no state member follows.
+				return false
+			}
 			if closed && depth == 0 && bytes.HasPrefix(buf[i:j+1], []byte(`"sensitive_attributes"`)) {
 				return sensitiveNames(buf[j+1:lim], name)
 			}
