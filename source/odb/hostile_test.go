@@ -212,7 +212,9 @@ func TestBinaryOverTheLimitIsStillSniffed(t *testing.T) {
 
 // A delta chain of 12 versions, each a ref-delta on the one before,
 // alternating between two packs, with the first version loose: read
-// within the limits, over the depth or the byte budget an error.
+// within the limits, over the depth or the byte budget an error; the same
+// with the packs read by ReadAt, where bytes read ahead from one pack
+// must never be taken for the other's at the same offsets.
 func TestDeltaChainsAcrossPacksWithinOneBudget(t *testing.T) {
 	dir := t.TempDir()
 	versions := [][]byte{[]byte("version 0 of a file, with a line that stays the same\n")}
@@ -238,20 +240,29 @@ func TestDeltaChainsAcrossPacksWithinOneBudget(t *testing.T) {
 		{"deeper than MaxDepth", Limits{MaxDepth: 10}, "delta chain longer than 10 objects"},
 		{"more work than MaxResolve", Limits{MaxResolve: 800}, "delta chain needs more than 800 bytes to resolve"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			db, err := Open(dir, Options{CacheBytes: 1 << 20, Limits: tt.limits})
-			require.NoError(t, err)
-			defer db.Close()
-			require.Len(t, db.packs, 2)
-			typ, data, err := db.NewReader().Read(top)
-			if tt.err != "" {
-				assert.ErrorContains(t, err, tt.err)
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, Blob, typ)
-			assert.Equal(t, string(versions[len(versions)-1]), string(data))
-		})
+	for _, mapBytes := range []int64{0, -1} {
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%s, map %d", tt.name, mapBytes), func(t *testing.T) {
+				db, err := Open(dir, Options{CacheBytes: 1 << 20, Limits: tt.limits, MapBytes: mapBytes})
+				require.NoError(t, err)
+				defer db.Close()
+				require.Len(t, db.packs, 2)
+				for _, p := range db.packs {
+					assert.Equal(t, mapBytes == 0, p.data != nil, "mapped")
+				}
+				rd := db.NewReader()
+				size, err := rd.Size(top)
+				require.NoError(t, err)
+				typ, data, err := rd.Read(top)
+				if tt.err != "" {
+					assert.ErrorContains(t, err, tt.err)
+					return
+				}
+				require.NoError(t, err)
+				assert.Equal(t, Blob, typ)
+				assert.Equal(t, string(versions[len(versions)-1]), string(data))
+				assert.Equal(t, int64(len(data)), size)
+			})
+		}
 	}
 }

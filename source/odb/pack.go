@@ -83,8 +83,14 @@ func (p *pack) header(b []byte, off int64) (header, error) {
 type inflater struct {
 	dec     decoder
 	scratch []byte
+	win     *pack // the pack scratch was read from (nil: none)
 	at      int64 // pack offset of scratch[0]
 	n       int   // bytes of scratch read from at
+}
+
+// holds reports whether scratch holds p's bytes [off, end).
+func (in *inflater) holds(p *pack, off, end int64) bool {
+	return in.win == p && off >= in.at && end <= in.at+int64(in.n)
 }
 
 // readAhead is read with each object header where the pack is not mapped:
@@ -101,15 +107,24 @@ func (in *inflater) object(p *pack, off int64) (header, error) {
 		}
 		return p.header(p.data[off:min(off+64, p.size)], off)
 	}
-	if cap(in.scratch) < readAhead {
-		in.scratch = make([]byte, readAhead)
+	if off < 0 || off >= p.size {
+		return header{}, fmt.Errorf("no object at %d", off)
 	}
-	n, err := p.r.ReadAt(in.scratch[:readAhead], off)
-	if n == 0 || (err != nil && !errors.Is(err, io.EOF)) {
-		return header{}, fmt.Errorf("read object at %d: %v", off, err)
+	// The same object's header is read again (its size, then its bytes)
+	// and the next one is often near: read the pack only when the header
+	// is not in what the last read brought.
+	if end := min(off+64, p.size); !in.holds(p, off, end) {
+		if cap(in.scratch) < readAhead {
+			in.scratch = make([]byte, readAhead)
+		}
+		n, err := p.r.ReadAt(in.scratch[:readAhead], off)
+		if n == 0 || (err != nil && !errors.Is(err, io.EOF)) {
+			in.win = nil
+			return header{}, fmt.Errorf("read object at %d: %v", off, err)
+		}
+		in.win, in.at, in.n = p, off, n
 	}
-	in.at, in.n = off, n
-	return p.header(in.scratch[:n], off)
+	return p.header(in.scratch[off-in.at:min(off+64-in.at, int64(in.n))], off)
 }
 
 // inflate decodes the zlib stream at pack offset at into exactly size
@@ -134,18 +149,21 @@ func (in *inflater) inflate(p *pack, at, size int64, limit int) ([]byte, error) 
 	bound := min(want+want/8+1024, p.size-at)
 	for {
 		var src []byte
-		if at >= in.at && at+bound <= in.at+int64(in.n) {
+		if in.holds(p, at, at+bound) {
 			src = in.scratch[at-in.at : at-in.at+bound] // read with the header
 		} else {
-			if int64(cap(in.scratch)) < bound {
-				in.scratch = make([]byte, bound)
+			// At least readAhead: the next object is often just after.
+			read := min(max(bound, readAhead), p.size-at)
+			if int64(cap(in.scratch)) < read {
+				in.scratch = make([]byte, read)
 			}
-			n, err := p.r.ReadAt(in.scratch[:bound], at)
+			n, err := p.r.ReadAt(in.scratch[:read], at)
 			if err != nil && !errors.Is(err, io.EOF) {
+				in.win = nil
 				return nil, fmt.Errorf("read at %d: %w", at, err)
 			}
-			in.at, in.n = at, n
-			src = in.scratch[:n]
+			in.win, in.at, in.n = p, at, n
+			src = in.scratch[:min(int64(n), bound)]
 		}
 		out, err := in.dec.inflateZlib(src, int(size), limit)
 		if err != nil && bound < p.size-at {
