@@ -16,6 +16,11 @@
 # imports renamed to the fork's, and wired in with a `replace`, in temporary
 # copies only. Nothing of either tool is kept or committed.
 #
+# A directory that is not a git work tree (the ops tree of `gen opstree`,
+# as bench/dense.sh generates it) is measured as a working tree only, in
+# place, keygate with --include-logs (the peers read every file). HISTORY=0
+# skips the history case (hummingbot's: gitleaks takes minutes a run).
+#
 # RUNS (default 3) runs per history and tree, 4*RUNS for the staged commit.
 # The repositories are read, never written: the tree and staged cases use a
 # local clone under $OUT. Peak RSS is the largest of the timed runs. keygate exits 2 on a partial clone whose blobs are
@@ -29,6 +34,7 @@ if [ $# -eq 0 ]; then
   exit 2
 fi
 RUNS=${RUNS:-3}
+HISTORY=${HISTORY:-1}
 WARMUP=${WARMUP:-1}   # 0 for the largest histories: gitleaks takes minutes a run
 OUT=${OUT:-$(mktemp -d /tmp/keygate-real.XXXXXX)}
 mkdir -p "$OUT"
@@ -108,6 +114,26 @@ for REPO in "$@"; do
   REPO=$(cd "$REPO" && pwd)
   NAME=$(basename "$REPO" .git)
   [ "$NAME" = repo ] && NAME=$(basename "$(dirname "$REPO")")
+  if [ "$(git -C "$REPO" rev-parse --show-toplevel 2>/dev/null)" != "$REPO" ] &&
+    [ "$(git -C "$REPO" rev-parse --is-bare-repository 2>/dev/null)" != true ]; then
+    # A plain directory: its tree only, read in place.
+    W="$OUT/$NAME"
+    mkdir -p "$W"
+    NFILES=$(find "$REPO" -type f | wc -l)
+    echo "== $NAME: $NFILES files, $(du -sm "$REPO" | cut -f1) MB, not a git work tree: tree only"
+    echo "   load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    measure tree rss "$WARMUP" "$RUNS" \
+      "$KG -C $REPO scan . --include-logs --no-env-file --report $W/kg-tree.json" \
+      "$GL dir $REPO $GLF --report-path $W/gl-tree.json" \
+      "$BL dir $REPO $GLF --report-path $W/bl-tree.json"
+    read -r T_KG T_GL T_BL <<< "$M"
+    read -r TC_KG TC_GL TC_BL <<< "$C"
+    read -r R_TKG R_TGL R_TBL <<< "$R"
+    echo "   load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    ROWS="$ROWS| $NAME | (no git) | $NFILES files | tree | $T_KG s ($TC_KG) | $T_GL s ($TC_GL) | $T_BL s ($TC_BL) | **$(ratio "$T_GL" "$T_KG")x** ($(ratio "$TC_GL" "$TC_KG")x) | **$(ratio "$T_BL" "$T_KG")x** ($(ratio "$TC_BL" "$TC_KG")x) | $R_TKG / $R_TGL / $R_TBL MB |
+"
+    continue
+  fi
   COMMIT=$(git -C "$REPO" rev-parse --short=12 HEAD)
   NCOMMITS=$(git -C "$REPO" rev-list --count --all)
   W="$OUT/$NAME"
@@ -116,13 +142,18 @@ for REPO in "$@"; do
   echo "   load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
   # 1. History.
-  measure history rss "$WARMUP" "$RUNS" \
-    "$KG -C $REPO scan --history --no-env-file --report $W/kg-hist.json" \
-    "$GL git $REPO $GLF --report-path $W/gl-hist.json" \
-    "$BL git $REPO $GLF --report-path $W/bl-hist.json"
-  read -r H_KG H_GL H_BL <<< "$M"
-  read -r HC_KG HC_GL HC_BL <<< "$C"
-  read -r R_HKG R_HGL R_HBL <<< "$R"
+  HROW=""
+  if [ "$HISTORY" = 1 ]; then
+    measure history rss "$WARMUP" "$RUNS" \
+      "$KG -C $REPO scan --history --no-env-file --report $W/kg-hist.json" \
+      "$GL git $REPO $GLF --report-path $W/gl-hist.json" \
+      "$BL git $REPO $GLF --report-path $W/bl-hist.json"
+    read -r H_KG H_GL H_BL <<< "$M"
+    read -r HC_KG HC_GL HC_BL <<< "$C"
+    read -r R_HKG R_HGL R_HBL <<< "$R"
+    HROW="| $NAME | \`$COMMIT\` | $NCOMMITS commits | history | $H_KG s ($HC_KG) | $H_GL s ($HC_GL) | $H_BL s ($HC_BL) | **$(ratio "$H_GL" "$H_KG")x** ($(ratio "$HC_GL" "$HC_KG")x) | **$(ratio "$H_BL" "$H_KG")x** ($(ratio "$HC_BL" "$HC_KG")x) | $R_HKG / $R_HGL / $R_HBL MB |
+"
+  fi
 
   # 2. Working tree, on a local clone's checkout.
   CO="$W/checkout"
@@ -158,8 +189,9 @@ for REPO in "$@"; do
   read -r SC_KG SC_GL SC_BL <<< "$C"
   echo "   load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-  ROWS="$ROWS| $NAME | \`$COMMIT\` | $NCOMMITS | history | $H_KG s ($HC_KG) | $H_GL s ($HC_GL) | $H_BL s ($HC_BL) | **$(ratio "$H_GL" "$H_KG")x** ($(ratio "$HC_GL" "$HC_KG")x) | **$(ratio "$H_BL" "$H_KG")x** ($(ratio "$HC_BL" "$HC_KG")x) | $R_HKG / $R_HGL / $R_HBL MB |
-| | | $NFILES files | tree | $T_KG s ($TC_KG) | $T_GL s ($TC_GL) | $T_BL s ($TC_BL) | $(ratio "$T_GL" "$T_KG")x ($(ratio "$TC_GL" "$TC_KG")x) | **$(ratio "$T_BL" "$T_KG")x** ($(ratio "$TC_BL" "$TC_KG")x) | $R_TKG / $R_TGL / $R_TBL MB |
+  [ -n "$HROW" ] || HROW="| $NAME | \`$COMMIT\` | $NCOMMITS commits | history | not measured | | | | | |
+"
+  ROWS="$ROWS$HROW| | | $NFILES files | tree | $T_KG s ($TC_KG) | $T_GL s ($TC_GL) | $T_BL s ($TC_BL) | $(ratio "$T_GL" "$T_KG")x ($(ratio "$TC_GL" "$TC_KG")x) | **$(ratio "$T_BL" "$T_KG")x** ($(ratio "$TC_BL" "$TC_KG")x) | $R_TKG / $R_TGL / $R_TBL MB |
 | | | | staged, 1 file | $S_KG s ($SC_KG) | $S_GL s ($SC_GL) | $S_BL s ($SC_BL) | **$(ratio "$S_GL" "$S_KG")x** ($(ratio "$SC_GL" "$SC_KG")x) | $(ratio "$S_BL" "$S_KG")x ($(ratio "$SC_BL" "$SC_KG")x) | |
 "
 done
