@@ -158,6 +158,9 @@ func (r *Repo) History(ctx context.Context, revs Revs, watch HistoryWatch) (*His
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		// A merge looks up each changed path in its other parents' trees:
+		// the paths share directories, each read once per commit.
+		var memo entryMemo
 		ci := len(h.Commits)
 		h.Commits = append(h.Commits, Commit{ID: c.hash.String(), Author: c.author.Name, Date: c.author.When.UTC()})
 		var parents []*rawCommit
@@ -190,7 +193,10 @@ func (r *Repo) History(ctx context.Context, revs Revs, watch HistoryWatch) (*His
 				if k > 0 {
 					// A merge: what the other parents held at the path.
 					var err error
-					if ph, err = w.lookup(p.tree, path, true); err != nil {
+					if memo == nil {
+						memo = entryMemo{}
+					}
+					if ph, err = w.lookupIn(memo, p.tree, path, true); err != nil {
 						derr = err
 						return
 					}
@@ -228,13 +234,15 @@ func (r *Repo) History(ctx context.Context, revs Revs, watch HistoryWatch) (*His
 func (h *History) AtTips(paths []string) (map[string][]int, error) {
 	out := map[string][]int{}
 	seen := map[plumbing.Hash]bool{}
+	// Tips (every tag) share most subtrees: each is searched once a name.
+	memo := entryMemo{}
 	for _, t := range h.tips {
 		if seen[t] {
 			continue
 		}
 		seen[t] = true
 		for _, p := range paths {
-			id, err := h.w.lookup(t, p, true)
+			id, err := h.w.lookupIn(memo, t, p, true)
 			if err != nil {
 				return nil, err
 			}
@@ -250,36 +258,71 @@ func (h *History) AtTips(paths []string) (map[string][]int, error) {
 // (or of the symbolic link, when links is true), or the zero hash when
 // there is none.
 func (w *gitWalker) lookup(root plumbing.Hash, path string, links bool) (plumbing.Hash, error) {
+	return w.lookupIn(nil, root, path, links)
+}
+
+// entryMemo remembers the entries lookupIn found, by tree and name.
+type entryMemo map[treeName]namedEntry
+
+type treeName struct {
+	tree plumbing.Hash
+	name string
+}
+
+// namedEntry is a tree entry found by name (ok false: none).
+type namedEntry struct {
+	mode uint32
+	hash plumbing.Hash
+	ok   bool
+}
+
+// lookupIn is lookup remembering in memo (nil: nothing) the entries it
+// found on the way.
+func (w *gitWalker) lookupIn(memo entryMemo, root plumbing.Hash, path string, links bool) (plumbing.Hash, error) {
 	tree := root
 	for {
 		name, rest, more := strings.Cut(path, "/")
-		t, err := w.tree(tree)
+		e, err := w.entry(memo, tree, name)
 		if err != nil {
 			return plumbing.ZeroHash, err
 		}
-		var found *treeEntry
-		for len(t) > 0 {
-			var e treeEntry
-			if e, t, err = nextEntry(t); err != nil {
-				return plumbing.ZeroHash, fmt.Errorf("tree %s: %w", tree, err)
-			}
-			if string(e.name) == name {
-				found = &e
-				break
-			}
-		}
-		var h plumbing.Hash
+		kind := treeEntry{mode: e.mode}
 		switch {
-		case found == nil:
-			return h, nil
-		case more && found.isDir():
-			copy(tree[:], found.hash)
-			path = rest
-		case !more && (found.isFile() || links && found.isContent()):
-			copy(h[:], found.hash)
-			return h, nil
+		case !e.ok:
+			return plumbing.ZeroHash, nil
+		case more && kind.isDir():
+			tree, path = e.hash, rest
+		case !more && (kind.isFile() || links && kind.isContent()):
+			return e.hash, nil
 		default:
-			return h, nil
+			return plumbing.ZeroHash, nil
 		}
 	}
+}
+
+// entry finds the first entry of tree named name.
+func (w *gitWalker) entry(memo entryMemo, tree plumbing.Hash, name string) (namedEntry, error) {
+	if e, ok := memo[treeName{tree, name}]; ok {
+		return e, nil
+	}
+	t, err := w.tree(tree)
+	if err != nil {
+		return namedEntry{}, err
+	}
+	var found namedEntry
+	for len(t) > 0 {
+		var e treeEntry
+		if e, t, err = nextEntry(t); err != nil {
+			return namedEntry{}, fmt.Errorf("tree %s: %w", tree, err)
+		}
+		if string(e.name) == name {
+			found = namedEntry{mode: e.mode, ok: true}
+			copy(found.hash[:], e.hash)
+			break
+		}
+	}
+	if memo != nil {
+		memo[treeName{tree, name}] = found
+	}
+	return found, nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -86,4 +87,70 @@ func FuzzTreeEntries(f *testing.F) {
 			t.Fatalf("last whole entry ends at %d of %d bytes", got, len(tree))
 		}
 	})
+}
+
+// A path looked up with a memo shared across trees (tips that share
+// subtrees, a merge's changed paths) finds what git finds at it: files,
+// links only when asked, nothing at a directory, a missing name or a path
+// through a file.
+func TestLookupWithMemoFindsWhatGitFinds(t *testing.T) {
+	dir := t.TempDir()
+	fixture.Git(t, dir, "init", "-q", "-b", "main")
+	write := func(name, content string) {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644))
+		fixture.Git(t, dir, "add", name)
+	}
+	write("a/b/c.txt", "one\n")
+	write("a/b/d.txt", "two\n")
+	write("a/e.txt", "three\n")
+	require.NoError(t, os.Symlink("e.txt", filepath.Join(dir, "a", "link")))
+	fixture.Git(t, dir, "add", "a/link")
+	fixture.Git(t, dir, "commit", "-q", "-m", "first")
+	write("a/b/c.txt", "one, changed\n") // a/b changes, a/e.txt's tree entry stays
+	fixture.Git(t, dir, "commit", "-q", "-m", "second")
+
+	r, err := OpenRepo(dir)
+	require.NoError(t, err)
+	db, err := r.objects()
+	require.NoError(t, err)
+	w := &gitWalker{repo: r, rd: db.NewReader()}
+	paths := []string{"a/b/c.txt", "a/b/d.txt", "a/e.txt", "a/link", "a/b", "a", "a/x.txt", "x/y", "a/e.txt/z", "a/b/c.txt/z", ""}
+	memo := entryMemo{}
+	for _, rev := range []string{"HEAD~1", "HEAD", "HEAD~1"} {
+		var root plumbing.Hash
+		copy(root[:], mustHex(t, fixture.Git(t, dir, "rev-parse", rev+"^{tree}")))
+		for _, p := range paths {
+			for _, links := range []bool{false, true} {
+				want := plumbing.ZeroHash
+				if out := lsTree(t, dir, rev, p); out != "" {
+					fields := strings.Fields(out)
+					if fields[3] == p && (fields[0] == "100644" || links && fields[0] == "120000") {
+						want = plumbing.NewHash(fields[2])
+					}
+				}
+				got, err := w.lookupIn(memo, root, p, links)
+				require.NoError(t, err)
+				assert.Equal(t, want, got, "%s:%s links %v", rev, p, links)
+				plain, err := w.lookup(root, p, links)
+				require.NoError(t, err)
+				assert.Equal(t, want, plain, "%s:%s links %v, no memo", rev, p, links)
+			}
+		}
+	}
+}
+
+// lsTree is git's entry at path p of rev ("" for no path).
+func lsTree(t *testing.T, dir, rev, p string) string {
+	if p == "" {
+		return ""
+	}
+	return fixture.Git(t, dir, "ls-tree", rev, "--", p)
+}
+
+func mustHex(t *testing.T, s string) []byte {
+	t.Helper()
+	h := plumbing.NewHash(s)
+	require.False(t, h.IsZero(), s)
+	return h[:]
 }
