@@ -143,8 +143,10 @@ func oneByte(re *syntax.Regexp) bool {
 }
 
 // tail is the set of bytes a match of the operator part re can hold after
-// its first byte (the second byte of `=>`, `:=`), ok false when re is not
-// a short operator: literals and one-byte classes of at most three bytes.
+// its first byte (the second byte of `=>`, `:=`, the rest of `::=` or of
+// Go's `string =`), ok false when unknown. The look ahead past the
+// operator skips any of them, so a longer operator only weakens the
+// check, never makes it drop a line a match is in.
 func tail(re *syntax.Regexp) (*Class, bool) {
 	c := &Class{}
 	switch re.Op {
@@ -163,6 +165,90 @@ func tail(re *syntax.Regexp) (*Class, bool) {
 	case syntax.OpAlternate:
 		for _, b := range re.Sub {
 			s, ok := tail(b)
+			if !ok {
+				return nil, false
+			}
+			union(c, s)
+		}
+		return c, true
+	case syntax.OpConcat:
+		// A longer operator (`:{1,3}=`, `string =`, the `"NAME", `
+		// of a setter call) ends with an assignment byte; a name
+		// (KEY, api[_-]?key) does not, and is not taken for one.
+		if len(re.Sub) == 0 || !assignsLast(re.Sub[len(re.Sub)-1]) {
+			return nil, false
+		}
+		first := re.Sub[0]
+		if _, nullable := ends(first, false); nullable {
+			return anyByteOf(re) // the first byte may be a later part's
+		}
+		var t *Class
+		ok := true
+		switch first.Op {
+		case syntax.OpLiteral, syntax.OpRepeat, syntax.OpPlus:
+			// Its bytes after the first (any length: the last
+			// part says it is an operator).
+			t, ok = anyByteOf(first)
+		default:
+			t, ok = tail(first)
+		}
+		if !ok {
+			return nil, false
+		}
+		union(c, t)
+		for _, p := range re.Sub[1:] {
+			s, ok := anyByteOf(p)
+			if !ok {
+				return nil, false
+			}
+			union(c, s)
+		}
+		return c, true
+	}
+	return nil, false
+}
+
+// assignsLast reports whether re, an operator's last part, is made of
+// assignment bytes only: = : , >.
+func assignsLast(re *syntax.Regexp) bool {
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	c, ok := anyByteOf(re)
+	if !ok || re.Op != syntax.OpLiteral && re.Op != syntax.OpCharClass {
+		return false
+	}
+	any := false
+	for b := range c {
+		if c[b] && strings.IndexByte("=:,>", byte(b)) < 0 {
+			return false
+		}
+		any = any || c[b]
+	}
+	return any
+}
+
+// anyByteOf is the set of bytes a match of re can hold, ok false when
+// unknown.
+func anyByteOf(re *syntax.Regexp) (*Class, bool) {
+	c := &Class{}
+	switch re.Op {
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			union(c, runeClass(r, re.Flags&syntax.FoldCase != 0))
+		}
+		return c, true
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		if k := classOf(re); k != nil {
+			return k, true
+		}
+		return nil, false
+	case syntax.OpEmptyMatch, syntax.OpWordBoundary, syntax.OpNoWordBoundary,
+		syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText:
+		return c, true
+	case syntax.OpCapture, syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat, syntax.OpConcat, syntax.OpAlternate:
+		for _, p := range re.Sub {
+			s, ok := anyByteOf(p)
 			if !ok {
 				return nil, false
 			}
@@ -212,7 +298,16 @@ func suffixes(re *syntax.Regexp) []string {
 			}
 			return append(with, without...)
 		}
-		return suffixes(last)
+		names := suffixes(last)
+		// A factored prefix (pass(?:phrase|w(?:ord|d))) is part of
+		// every name: the longer names are a sharper check.
+		if len(re.Sub) == 2 && names != nil && re.Sub[0].Op == syntax.OpLiteral && isASCII(string(re.Sub[0].Rune)) {
+			pre := strings.ToLower(string(re.Sub[0].Rune))
+			for i := range names {
+				names[i] = pre + names[i]
+			}
+		}
+		return names
 	}
 	return nil
 }

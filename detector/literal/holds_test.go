@@ -2,9 +2,11 @@ package literal
 
 import (
 	"math/rand/v2"
+	"regexp"
 	"regexp/syntax"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -133,4 +135,35 @@ func mustParse(t *testing.T, pattern string) *syntax.Regexp {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	require.NoError(t, err)
 	return re
+}
+
+// Operators longer than a byte or two (Makefile `::=`, Go's `string =`,
+// a setter call's `"NAME", `) are read as operators when they end with an
+// assignment byte, so the generic rule's lines are checked too; a name
+// spelled where an operator could be (ACCESS-(?:KEY|SIGN)) is not.
+func TestAssignmentsOfLongerOperators(t *testing.T) {
+	generic := `(?i)(?:credentials?|passphrase|password|passwd|apikey|secret|token|auth|pass|pwd|key)["'\x60]?\]?["'\x60]?[ \t]*(?:=>|:{1,3}=|[?.]=|[:=]|string[ \t]*=|["'][ \t]*,)[ \t]*["'\x60]?((?:<[^>\r\n]*>|\$\{[^}\r\n]*\}|\{\{[^}\r\n]*\}\}|[^\s"'\x60,;<>{}()\[\]\\*])(?:<[^>\r\n]*>|\$\{[^}\r\n]*\}|\{\{[^}\r\n]*\}\}|[^\s"'\x60,;<>{}()\[\]\\])*)`
+	as := Assignments(mustParse(t, generic))
+	require.NotNil(t, as)
+	assert.Contains(t, as[0].Names, "passphrase", "a factored prefix (pass(?:phrase|...)) stays part of the name")
+	holds := func(line string) bool {
+		for i := range as {
+			if as[i].Holds([]byte(line)) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, l := range []string{`API_TOKEN ::= Zq8Ws7kQ2x`, `var apiSecret string = "Zq8"`, `System.setProperty("X_TOKEN", "Zq8")`, `TOKEN :::= a`, `$key .= "a"`} {
+		assert.True(t, holds(l), "%q", l)
+		assert.True(t, regexp.MustCompile(generic).MatchString(l), "%q", l)
+	}
+	for _, l := range []string{`api_key=****ab12`, `token: ****`, `def token(self):`, `secret_key: ****`} {
+		assert.False(t, holds(l), "%q", l)
+		assert.False(t, regexp.MustCompile(generic).MatchString(l), "%q", l)
+	}
+	header := `(?im)(?:^|[^A-Za-z0-9\n-])ACCESS-(?:KEY|SIGN|PASSPHRASE)["']?[ \t]*[:=][ \t]*["']?([^\s"'*]+)`
+	for _, a := range Assignments(mustParse(t, header)) {
+		assert.NotContains(t, a.Names, "access-", "KEY|SIGN|PASSPHRASE is the name's end, not an operator")
+	}
 }
