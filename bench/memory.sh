@@ -11,12 +11,23 @@
 #
 # KEYGATE=path measures a prebuilt binary (REF=path a second one, in the
 # same run, one process at a time).
+#
+# Then peak memory of a working-tree scan of a repository whose
+# .gitleaksignore holds IGNORE_LINES entries (default 10,000,000, about
+# 1 GB) in gitleaks' fingerprint form commit:path:rule:line, plus a few
+# entries for docs/ files' findings (suppressed) and for a rule keygate
+# does not know (listed as unused).
+#
+#   CASES=ignore bench/memory.sh        # only the .gitleaksignore case
+#   CASES=blobs bench/memory.sh         # only the blobs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BLOBS=${BLOBS:-8}
 MIB=${MIB:-1024}
 PROCS=${PROCS:-"2 4 8"}
+CASES=${CASES:-"blobs ignore"}
+IGNORE_LINES=${IGNORE_LINES:-10000000}
 OUT=${OUT:-$(mktemp -d /tmp/keygate-memory.XXXXXX)}
 mkdir -p "$OUT"
 echo "bench: output in $OUT"
@@ -27,6 +38,15 @@ bench_tools
 
 bench_keygate "$OUT"
 
+measure() { # name bin args...: one table row of wall, CPU and peak RSS
+  local label=$1 bin=$2
+  shift 2
+  /usr/bin/time -f "%e %U %S %M" -o "$OUT/time" "$bin" "$@" >"$OUT/stdout" 2>"$OUT/stderr" || true
+  read -r wall user sys rss < <(tail -n 1 "$OUT/time")
+  echo "| $label | $wall s | $(python3 -c "print('%.1f' % ($user + $sys))") s | $((rss / 1024)) MB |"
+}
+
+blobs() {
 REPO="$OUT/repo"
 if [ ! -d "$REPO/.git" ]; then
   git init -q "$REPO"
@@ -52,8 +72,49 @@ for p in $PROCS; do
   for name in keygate ${REF:+ref}; do
     bin=$KG
     [ "$name" = ref ] && bin=$REF
-    /usr/bin/time -f "%e %U %S %M" -o "$OUT/time" env GOMAXPROCS="$p" "$bin" -C "$REPO" scan --history --no-env-file --report "$OUT/report.json" >/dev/null 2>&1 || true
-    read -r wall user sys rss < <(tail -n 1 "$OUT/time")
-    echo "| $p | $name | $wall s | $(python3 -c "print('%.1f' % ($user + $sys))") s | $((rss / 1024)) MB |"
+    GOMAXPROCS=$p measure "$p | $name" "$bin" -C "$REPO" scan --history --no-env-file --report "$OUT/report.json"
   done
+done
+}
+
+ignore() {
+  local repo="$OUT/ignore"
+  if [ ! -f "$repo/.gitleaksignore" ]; then
+    mkdir -p "$repo/docs"
+    printf 'intro\nkey = bg_0f1e2d3c4b5a69788796a5b4c3d2e1f0\n' >"$repo/docs/a.md"
+    printf 'key = bg_a1b2c3d4e5f60718293a4b5c6d7e8f90\n' >"$repo/docs/b.md"
+    python3 - "$repo/.gitleaksignore" "$IGNORE_LINES" <<'PY'
+import random, sys
+out, n = sys.argv[1], int(sys.argv[2])
+r = random.Random(28)
+rules = ["generic-api-key", "aws-access-token", "private-key", "jwt", "github-pat",
+         "slack-bot-token", "stripe-access-token", "gcp-api-key", "telegram-bot-api-token"]
+dirs = ["src/strategies", "freqtrade/exchange", "tests/fixtures", "config", "docs/howto", "deploy/k8s"]
+commits = ["%040x" % r.getrandbits(160) for _ in range(50000)]
+with open(out, "w") as f:
+    f.write("# reviewed findings, exported from gitleaks\n")
+    for i in range(n):
+        f.write("%s:%s/module_%d/file_%d.py:%s:%d\n" % (commits[i % len(commits)], dirs[i % len(dirs)],
+                i % 997, i % 7919, rules[i % len(rules)], 1 + i % 400))
+    f.write("docs/a.md:bitget-api-key:2\ndocs/b.md:made-up-rule:1\n")
+PY
+  fi
+  echo "bench: .gitleaksignore of $(wc -l <"$repo/.gitleaksignore") lines, $(du -h "$repo/.gitleaksignore" | cut -f1)"
+  echo "| case | build | wall | CPU | peak RSS |"
+  echo "|---|---|---|---|---|"
+  for name in keygate ${REF:+ref}; do
+    bin=$KG
+    [ "$name" = ref ] && bin=$REF
+    measure "tree scan | $name" "$bin" -C "$repo" scan --no-env-file --report "$OUT/report.json"
+    python3 - "$OUT/report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print("bench: %d findings, %d suppressed" % (len(r["findings"]), len(r["suppressed"])))
+PY
+    grep -c 'unused: rule' "$OUT/stderr" | sed 's/^/bench: unused entries listed: /'
+  done
+}
+
+for c in $CASES; do
+  "$c"
 done

@@ -21,7 +21,7 @@ C:\odd:name.md:some-rule:4
 ./notes/b.md:stripe:9
 `))
 	require.NoError(t, err)
-	require.Len(t, l.Entries, 4)
+	require.Equal(t, 4, l.Len())
 	tests := []struct {
 		name   string
 		commit string
@@ -49,18 +49,23 @@ C:\odd:name.md:some-rule:4
 	}
 	known := func(id string) bool { return id == "generic-secret-assignment" || id == "aws-access-key-id" }
 	var unknown []string
-	for _, e := range l.Unknown(known) {
+	unused, err := l.Unknown(known)
+	require.NoError(t, err)
+	for _, e := range unused {
 		unknown = append(unknown, e.RuleID)
 	}
 	assert.Equal(t, []string{"some-rule", "stripe"}, unknown, "mapped gitleaks ids are known")
-	assert.Equal(t, Entry{Commit: commitA, Path: "reports/run.json", RuleID: "aws-access-token", Line: 12, At: 4}, l.Entries[1])
+	assert.Equal(t, Entry{Commit: commitA, Path: "reports/run.json", RuleID: "aws-access-token", Line: 12, At: 4}, allEntries(t, l)[1])
 }
 
 func TestNilListMatchesNothing(t *testing.T) {
 	var l *List
 	assert.False(t, l.Match("", "docs/a.md", "r", 1))
-	assert.Empty(t, l.Unknown(func(string) bool { return false }))
-	l, err := Load(filepath.Join(t.TempDir(), FileName))
+	unused, err := l.Unknown(func(string) bool { return false })
+	require.NoError(t, err)
+	assert.Empty(t, unused)
+	require.NoError(t, l.Close())
+	l, err = Load(filepath.Join(t.TempDir(), FileName))
 	require.NoError(t, err)
 	assert.Nil(t, l)
 }

@@ -1,5 +1,10 @@
 package gitleaksignore
 
+import (
+	"fmt"
+	"slices"
+)
+
 // gitleaksIDs maps gitleaks' rule ids to the keygate rules that find the
 // same secrets, where the names differ; an id keygate also uses (private-key,
 // jwt, github-pat, ...) is itself. An entry names its rule: it suppresses a
@@ -37,39 +42,95 @@ var gitleaksIDs = map[string][]string{
 	"doppler-api-token":                  {"doppler-personal-token", "doppler-service-token"},
 }
 
-// matchesRule reports whether an entry naming id suppresses a finding of
-// keygate rule rule.
-func matchesRule(id, rule string) bool {
-	if id == rule {
-		return true
-	}
-	for _, r := range gitleaksIDs[id] {
-		if r == rule {
-			return true
+// gitleaksFor maps a keygate rule id to the gitleaks ids mapped to it.
+var gitleaksFor = func() map[string][]string {
+	m := map[string][]string{}
+	for id, rules := range gitleaksIDs {
+		for _, r := range rules {
+			m[r] = append(m[r], id)
 		}
 	}
-	return false
+	for _, ids := range m {
+		slices.Sort(ids)
+	}
+	return m
+}()
+
+// entryIDs are the rule ids an entry may name to suppress a finding of
+// keygate rule rule: its own, and the gitleaks ids mapped to it.
+func entryIDs(rule string) []string {
+	return append([]string{rule}, gitleaksFor[rule]...)
+}
+
+// maxRuleIDs is how many distinct rule ids a list remembers; past it,
+// Unknown reads the whole file again to find the unknown ones.
+const maxRuleIDs = 4096
+
+// ruleIDs are the distinct rule ids of a file's entries, so that Unknown
+// need read the file again only when some id is unknown.
+type ruleIDs struct {
+	seen map[string]struct{}
+	many bool // more than maxRuleIDs: seen is dropped
+}
+
+func (r *ruleIDs) note(id []byte) {
+	if r.many {
+		return
+	}
+	if _, ok := r.seen[string(id)]; ok {
+		return
+	}
+	if len(r.seen) == maxRuleIDs {
+		r.seen, r.many = nil, true
+		return
+	}
+	if r.seen == nil {
+		r.seen = map[string]struct{}{}
+	}
+	r.seen[string(id)] = struct{}{}
+}
+
+// unknown reports whether an entry naming id matches nothing: id is
+// neither a keygate rule (known says which are) nor a gitleaks id keygate
+// maps.
+func unknown(id string, known func(id string) bool) bool {
+	if known(id) {
+		return false
+	}
+	for _, r := range gitleaksIDs[id] {
+		if known(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // Unknown returns the entries whose rule id is neither a keygate rule
 // (known says which are) nor a gitleaks id keygate maps: they match
-// nothing, and the scan lists them as unused.
-func (l *List) Unknown(known func(id string) bool) []Entry {
+// nothing, and the scan lists them as unused. Their text is read again
+// from the file, which is read only if some id is unknown; an error
+// reading it is returned.
+func (l *List) Unknown(known func(id string) bool) ([]Entry, error) {
 	if l == nil {
-		return nil
+		return nil, nil
+	}
+	keep := func(id []byte) bool { return unknown(string(id), known) }
+	if !l.ids.many {
+		ids := map[string]bool{}
+		for id := range l.ids.seen {
+			if unknown(id, known) {
+				ids[id] = true
+			}
+		}
+		if len(ids) == 0 {
+			return nil, nil
+		}
+		keep = func(id []byte) bool { return ids[string(id)] }
 	}
 	var out []Entry
-	for _, e := range l.Entries {
-		if known(e.RuleID) {
-			continue
-		}
-		mapped := false
-		for _, r := range gitleaksIDs[e.RuleID] {
-			mapped = mapped || known(r)
-		}
-		if !mapped {
-			out = append(out, e)
-		}
+	err := l.entries(keep, func(e Entry) { out = append(out, e) })
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", l.name, err)
 	}
-	return out
+	return out, nil
 }

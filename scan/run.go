@@ -119,9 +119,14 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer ignore.Close()
 	// An entry for a rule id keygate does not know matches nothing: say so.
 	warnings := append([]string{}, s.Warnings...)
-	for _, e := range ignore.Unknown(func(id string) bool { return (s.Pack != nil && s.Pack.Rule(id) != nil) || rules.Builtin(id) != nil }) {
+	unused, err := ignore.Unknown(func(id string) bool { return (s.Pack != nil && s.Pack.Rule(id) != nil) || rules.Builtin(id) != nil })
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range unused {
 		warnings = append(warnings, fmt.Sprintf("%s:%d: unused: rule %q is no keygate rule (nor a gitleaks rule keygate has): the entry matches nothing", gitleaksignore.FileName, e.At, e.RuleID))
 	}
 	opts := Options{Detector: s.Detector, AllowPaths: req.Config.AllowPaths, Baseline: s.Baseline, GitleaksIgnore: ignore, Verify: req.Verify,

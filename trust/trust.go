@@ -177,19 +177,9 @@ func (r *Range) ignoreChanges(add func(scan.PolicyMechanism, string, int, string
 	if err != nil || bytes.Equal(baseRaw, headRaw) {
 		return err
 	}
-	held := map[string]bool{}
-	for l := range bytes.SplitSeq(baseRaw, []byte{'\n'}) {
-		held[string(bytes.TrimSpace(l))] = true
-	}
-	n := 0
-	for l := range bytes.SplitSeq(headRaw, []byte{'\n'}) {
-		n++
-		text := bytes.TrimSpace(l)
-		if len(text) == 0 || text[0] == '#' || held[string(text)] {
-			continue
-		}
+	gitleaksignore.Added(baseRaw, headRaw, func(n int) {
 		add(scan.PolicyGitleaksIgnore, gitleaksignore.FileName, n, "a .gitleaksignore entry the base did not hold")
-	}
+	})
 	return nil
 }
 
