@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"regexp"
 
 	"go.yaml.in/yaml/v3"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/keygate/keygate/bitget"
 	"github.com/keygate/keygate/bybit"
 	"github.com/keygate/keygate/internal/apiclient"
+	"github.com/keygate/keygate/internal/lazyre"
 	"github.com/keygate/keygate/internal/yamlfile"
 	"github.com/keygate/keygate/okx"
 )
@@ -69,7 +69,7 @@ func DefaultExchanges() Exchanges {
 	}
 }
 
-var permissionCodeRE = regexp.MustCompile(`^[a-z0-9]{2,8}$`)
+var permissionCodeRE = lazyre.New(`^[a-z0-9]{2,8}$`)
 
 func (e Exchanges) validate(file string, doc *yaml.Node) []error {
 	var errs []error
@@ -94,7 +94,7 @@ func (e Exchanges) validate(file string, doc *yaml.Node) []error {
 	return errs
 }
 
-var exchangePermissionRE = regexp.MustCompile(`^[A-Za-z0-9_-]{2,32}$`)
+var exchangePermissionRE = lazyre.New(`^[A-Za-z0-9_-]{2,32}$`)
 
 func (e Exchange) validate(file string, doc *yaml.Node, name string) []error {
 	var errs []error

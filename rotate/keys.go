@@ -5,19 +5,19 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/envfile"
 	"github.com/keygate/keygate/internal/glob"
+	"github.com/keygate/keygate/internal/lazyre"
 )
 
 var (
-	botRE        = regexp.MustCompile(`^BOT[0-9A-Z]*$`)
-	bitgetKeyRE  = regexp.MustCompile(`^bg_[0-9a-f]{32}$`)
-	bitgetSecRE  = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	botRE        = lazyre.New(`^BOT[0-9A-Z]*$`)
+	bitgetKeyRE  = lazyre.New(`^bg_[0-9a-f]{32}$`)
+	bitgetSecRE  = lazyre.New(`^[0-9a-f]{64}$`)
 	triple       = []string{"BITGET_API_KEY", "BITGET_API_SECRET", "BITGET_PASSPHRASE"}
 	maxKeysBytes = int64(1 << 20)
 )

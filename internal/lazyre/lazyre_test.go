@@ -21,6 +21,7 @@ func TestLazyRegexp(t *testing.T) {
 	}
 	wg.Wait()
 	assert.False(t, r.MatchString("bot1_api_key"))
+	assert.Equal(t, "BOT1>", New(`_.*$`).ReplaceAllString("BOT1_API_KEY", ">"))
 	assert.Same(t, r.Regexp(), r.Regexp())
 	bad := New(`(unclosed`)
 	assert.Panics(t, func() { bad.MatchString("x") })

@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/keygate/keygate/internal/lazyre"
 )
 
 // Error is a problem at a place in a YAML file.
@@ -35,8 +36,8 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
 
-var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-var notFoundRE = regexp.MustCompile(`field (\S+) not found in type (\S+)`)
+var lineRE = lazyre.New(`^(?:yaml: )?line (\d+): (.*)$`)
+var notFoundRE = lazyre.New(`field (\S+) not found in type (\S+)`)
 
 // Decode parses data strictly into v and returns the document's root node
 // (for line lookups). fieldHelp maps a Go type name (e.g. "rules.Rule") to
@@ -143,11 +144,11 @@ func scalarKind(tag string) string {
 
 // unmarshalRE is go-yaml's type error, which quotes the first characters
 // of the value: "cannot unmarshal !!str `hunter2...` into []string".
-var unmarshalRE = regexp.MustCompile(`^cannot unmarshal (\S+)(?: .*?)? into ([^ ]+)$`)
+var unmarshalRE = lazyre.New(`^cannot unmarshal (\S+)(?: .*?)? into ([^ ]+)$`)
 
 // quotedRE is any other quoted text in a YAML error (an anchor's name, a
 // character): the file's content, which an error must not echo.
-var quotedRE = regexp.MustCompile("`[^`]*`|'[^']*'|\"[^\"]*\"")
+var quotedRE = lazyre.New("`[^`]*`|'[^']*'|\"[^\"]*\"")
 
 // withoutValue rewrites a go-yaml message so it holds no text of the file:
 // a configuration may hold a secret pasted in the wrong place, and errors
