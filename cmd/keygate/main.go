@@ -9,6 +9,7 @@ import (
 )
 
 func main() {
+	delayFirstGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	stopProfile := startProfile()
 	code := run(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr})
