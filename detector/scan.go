@@ -37,15 +37,18 @@ var bufPool = sync.Pool{New: func() any {
 
 // Scan finds secrets in data, labelled with path for rules limited by paths.
 // Offsets, lines and columns are relative to data.
-func (d *Detector) Scan(data []byte, path string) ([]Finding, error) {
-	var out []Finding
-	_, err := d.scanChunks(bytes.NewReader(data), path, everything, nil, func(f Finding) { out = append(out, f) })
+func (d *Detector) Scan(data []byte, path string) (out []Finding, err error) {
+	defer guard(&err)
+	enterInput(path)
+	_, err = d.scanChunks(bytes.NewReader(data), path, everything, nil, func(f Finding) { out = append(out, f) })
 	return out, err
 }
 
 // ScanReader streams r through the detector in bounded memory, calling fn
 // for each finding in order. It returns the number of bytes read.
-func (d *Detector) ScanReader(r io.Reader, path string, fn func(Finding)) (int64, error) {
+func (d *Detector) ScanReader(r io.Reader, path string, fn func(Finding)) (n int64, err error) {
+	defer guard(&err)
+	enterInput(path)
 	return d.scanChunks(r, path, everything, nil, fn)
 }
 
@@ -195,13 +198,14 @@ func (d *Detector) emit(ms []rawMatch, buf []byte, from, limit int, final bool, 
 
 // MatchRule reports whether rule id alone finds a secret in text, ignoring
 // its path limits. It runs a rule's examples for `keygate rules test`.
-func (d *Detector) MatchRule(id, text string) (bool, error) {
+func (d *Detector) MatchRule(id, text string) (found bool, err error) {
+	defer guard(&err)
+	enterInput("")
 	i, ok := d.byID[id]
 	if !ok {
 		return false, fmt.Errorf("no rule %q", id)
 	}
-	found := false
-	_, err := d.scanChunks(bytes.NewReader([]byte(text)), "", oneRule(i), nil, func(f Finding) {
+	_, err = d.scanChunks(bytes.NewReader([]byte(text)), "", oneRule(i), nil, func(f Finding) {
 		if f.Allowed == "" {
 			found = true
 		}
@@ -220,7 +224,9 @@ type Span struct {
 // of a placeholder shape are masked too (only the pack's declared
 // placeholders are left), and
 // overlapping matches are resolved to one span each, sorted by start.
-func (d *Detector) Spans(buf []byte) ([]Span, error) {
+func (d *Detector) Spans(buf []byte) (_ []Span, err error) {
+	defer guard(&err)
+	enterInput("")
 	ms, err := d.find(buf, nil, everything, nil)
 	if err == nil {
 		ms, err = d.findDecoded(ms, buf, nil, 0, forRedact)

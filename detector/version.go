@@ -44,7 +44,9 @@ var lineSeed = maphash.MakeSeed()
 // match's line only. When a known value spans lines, or either
 // version is bigger than one scan chunk, data is scanned whole, as Scan
 // does. data must not change while the returned Version is in use.
-func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (*Version, error) {
+func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (_ *Version, err error) {
+	defer guard(&err)
+	enterInput(path)
 	v := &Version{path: path, data: data}
 	if len(data) > chunkSize || !d.lineLocal {
 		// Scanned as a stream, in chunks; the next version is scanned

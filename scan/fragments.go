@@ -3,8 +3,13 @@ package scan
 import (
 	"context"
 
+	"github.com/keygate/keygate/detector"
 	"github.com/keygate/keygate/source"
 )
+
+// testHookScan, when a test sets it, is called with each file's or
+// version's path before it is scanned (a test makes it panic).
+var testHookScan func(path string)
 
 // fragmentResult is a scanned fragment, its findings already converted
 // (in the worker, so fingerprints are computed in parallel).
@@ -36,9 +41,24 @@ func (o *Options) scanSource(ctx context.Context, repo *source.Repo, src source.
 	results := make([]fragmentResult, len(frags))
 	budget := o.newBlobBudget()
 	err := parallel(ctx, len(frags), workers, func(w, i int) {
-		results[i] = o.scanFragment(ctx, budget, readers[w], frags[i])
+		results[i] = o.scanFragmentGuarded(ctx, budget, readers[w], frags[i])
 	})
 	return frags, results, err
+}
+
+// scanFragmentGuarded is scanFragment with a panic (a bug met on some
+// input) turned into the fragment's error: exit 2 naming its path, the
+// other files still judged, instead of the process dying mid-scan.
+func (o *Options) scanFragmentGuarded(ctx context.Context, budget *blobBudget, rd *source.BlobReader, f source.Fragment) (res fragmentResult) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = fragmentResult{streamResult: streamResult{err: &detector.InternalError{Panic: p}}}
+		}
+	}()
+	if testHookScan != nil {
+		testHookScan(f.Path)
+	}
+	return o.scanFragment(ctx, budget, rd, f)
 }
 
 func (o *Options) scanFragment(ctx context.Context, budget *blobBudget, rd *source.BlobReader, f source.Fragment) fragmentResult {
@@ -65,14 +85,17 @@ func (o *Options) scanFragment(ctx context.Context, budget *blobBudget, rd *sour
 		if err := budget.acquire(ctx, n); err != nil {
 			return fragmentResult{streamResult: streamResult{err: err}}
 		}
-		data, err := readBlob(rd, f.Blob)
-		if err != nil {
-			budget.release(n)
-			return fragmentResult{streamResult: streamResult{err: err}}
-		}
-		res.streamResult = scanBlob(o.Detector, o.Containers, data, f.Path, f.Lines)
-		afterLarge(size)
-		budget.release(n)
+		res.streamResult = func() streamResult {
+			// Given back however the scan ends (a panic too: the other
+			// workers must not wait for it forever).
+			defer budget.release(n)
+			data, err := readBlob(rd, f.Blob)
+			if err != nil {
+				return streamResult{err: err}
+			}
+			defer afterLarge(size)
+			return scanBlob(o.Detector, o.Containers, data, f.Path, f.Lines)
+		}()
 	}
 	for i, df := range res.findings {
 		nf := o.newFinding(df, memberPath(f.Path, res.member(i)))

@@ -172,7 +172,7 @@ func (s *versionScan) pop() versionTask {
 func (s *versionScan) run(rd *source.BlobReader, t versionTask) *versionTask {
 	s.inflight++
 	s.mu.Unlock()
-	res, v := s.scanBudgeted(rd, t)
+	res, v := s.scanGuarded(rd, t)
 	s.mu.Lock()
 	s.inflight--
 	if t.prev != nil {
@@ -207,6 +207,23 @@ func (s *versionScan) run(rd *source.BlobReader, t versionTask) *versionTask {
 	}
 	s.room.Signal()
 	return next
+}
+
+// scanGuarded is scanBudgeted with a panic (a bug met on some blob: the
+// pack reader's, the content step's) turned into that blob's error, exit
+// 2 naming it. Without it the panic would unwind through work's deferred
+// Unlock of a mutex run has released: a fatal error no caller can
+// recover, and one that hides the panic's own trace.
+func (s *versionScan) scanGuarded(rd *source.BlobReader, t versionTask) (res streamResult, v *detector.Version) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, v = streamResult{err: &detector.InternalError{Panic: p}}, nil
+		}
+	}()
+	if testHookScan != nil {
+		testHookScan(t.blob.Path)
+	}
+	return s.scanBudgeted(rd, t)
 }
 
 // scanBudgeted is scanVersion once the blob's bytes fit in the budget;
