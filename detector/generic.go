@@ -146,7 +146,7 @@ func nameBefore(prefix []byte) (name string, quoted bool) {
 	}
 	name = string(prefix[i:end])
 	if strings.EqualFold(name, "value") {
-		if m := keyAttr.FindSubmatch(prefix[:i]); m != nil {
+		if m := keyAttrBefore(prefix[:i]); m != nil {
 			name = string(m[1]) + string(m[2]) // one quote style matched
 		}
 	}
@@ -157,6 +157,37 @@ func nameBefore(prefix []byte) (name string, quoted bool) {
 // `<add key="ApiSecret" value="…"/>` (appSettings, web.config), the value
 // is named by the key attribute's value, not by "value".
 var keyAttr = regexp.MustCompile(`(?i)\bkey[ \t]*=[ \t]*(?:"([^"\r\n]*)"|'([^'\r\n]*)')[ \t]+$`)
+
+// keyAttrBefore is keyAttr's match in p, read from where it can start:
+// its closing quote is p's last non-blank byte, its opening quote the
+// same quote before that (the value holds none), and before that only
+// `key =`. The regexp then runs from one byte before "key" (for its \b),
+// not over the whole line: on a one-line JSON file of megabytes, every
+// "value" member read its line from the start.
+func keyAttrBefore(p []byte) [][]byte {
+	j := len(p)
+	for j > 0 && (p[j-1] == ' ' || p[j-1] == '\t') {
+		j--
+	}
+	if j == len(p) || j == 0 || p[j-1] != '"' && p[j-1] != '\'' {
+		return nil
+	}
+	k := bytes.LastIndexByte(p[:j-1], p[j-1])
+	for k > 0 && (p[k-1] == ' ' || p[k-1] == '\t') {
+		k--
+	}
+	if k <= 0 || p[k-1] != '=' {
+		return nil
+	}
+	k--
+	for k > 0 && (p[k-1] == ' ' || p[k-1] == '\t') {
+		k--
+	}
+	if k < len("key") {
+		return nil
+	}
+	return keyAttr.FindSubmatch(p[max(0, k-len("key")-1):])
+}
 
 func isNameByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c == '$'

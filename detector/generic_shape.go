@@ -107,14 +107,23 @@ func typeExpr(v string) bool {
 	return true
 }
 
+// urlStops are the bytes imageURL's match cannot hold: \s (RE2's: tab,
+// newline, form feed, carriage return, space), quotes, parentheses and
+// angle brackets.
+const urlStops = "\t\n\f\r \"'()<>"
+
 // imageURL is a URL whose path names an image, up to its query.
 var imageURL = regexp.MustCompile(`(?i)https?://[^\s"'()<>?]+\.(?:svg|png|gif)\?[^\s"'()<>]*$`)
 
 // badgeToken reports a value that is the query parameter of an image URL
 // (a coverage or build badge, ...graph/badge.svg?token=…): such tokens
 // are published by design to embed the image, and grant nothing else.
+//
+// imageURL's match holds no blank, quote, parenthesis or angle bracket,
+// so it is read from the last one (a value on a one-line JSON file of
+// megabytes read its line from the start).
 func badgeToken(prefix []byte) bool {
-	return imageURL.Match(prefix)
+	return imageURL.Match(prefix[bytes.LastIndexAny(prefix, urlStops)+1:])
 }
 
 // placeholderUsers are user names that mark a URL login as an example:
