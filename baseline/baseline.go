@@ -2,12 +2,19 @@
 // that `keygate baseline` writes and every scan reads. It holds no value:
 // fingerprints are one-way, and the masked form is kept only to help a
 // reviewer recognise an entry.
+//
+// A scan asks only whether a fingerprint is accepted, and a baseline may
+// hold millions: a loaded file is read in a stream and keeps its
+// fingerprints alone, 16 bytes each (fingerprints.go); its entries are
+// read again from the file when they are wanted (Each).
 package baseline
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"sort"
@@ -20,9 +27,14 @@ const Version = 1
 
 // File is a set of accepted finding fingerprints.
 type File struct {
-	Version int     `json:"version"`
+	Version int `json:"version"`
+	// Entries are the entries of a baseline built by New (or Merge), as
+	// Write writes them; a loaded file leaves them nil (see Each).
 	Entries []Entry `json:"findings"`
-	set     map[string]bool
+	set     fingerprints
+	name    string
+	src     io.ReaderAt // a loaded file's bytes, read again by Each
+	size    int64
 }
 
 // Entry is one accepted finding.
@@ -38,28 +50,81 @@ func (b *File) Has(fp string) bool {
 	if b == nil {
 		return false
 	}
-	return b.set[fp]
+	return b.set.has(fp)
+}
+
+// Len is the number of entries.
+func (b *File) Len() int {
+	if b == nil {
+		return 0
+	}
+	if b.src == nil {
+		return len(b.Entries)
+	}
+	return b.set.len()
+}
+
+// Each calls fn with every entry, in file order (a loaded file is read
+// again); a nil baseline has none.
+func (b *File) Each(fn func(Entry)) error {
+	if b == nil {
+		return nil
+	}
+	if b.src == nil {
+		for _, e := range b.Entries {
+			fn(e)
+		}
+		return nil
+	}
+	if _, err := decode(io.NewSectionReader(b.src, 0, b.size), fn); err != nil {
+		return fmt.Errorf("load baseline %s: %w", b.name, err)
+	}
+	return nil
 }
 
 // Load reads a baseline file; a missing file is an empty baseline (nil).
+// The file stays open for Each.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load baseline %s: %w", path, err)
 	}
-	return Parse(path, data)
+	return load(path, f)
 }
 
 // LoadFS reads the baseline file at path in fsys (a commit's tree, say); a
 // missing file is an empty baseline (nil). name is the file in errors.
 func LoadFS(fsys fs.FS, path, name string) (*File, error) {
-	data, err := fs.ReadFile(fsys, path)
+	f, err := fsys.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
+	if err != nil {
+		return nil, fmt.Errorf("load baseline %s: %w", name, err)
+	}
+	return load(name, f)
+}
+
+// load parses f, read at offsets where it can be (then kept open), else
+// read whole.
+func load(name string, f fs.File) (*File, error) {
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("load baseline %s: %w", name, err)
+	}
+	if ra, ok := f.(io.ReaderAt); ok && info.Mode().IsRegular() {
+		b, err := parse(name, ra, info.Size())
+		if err != nil {
+			f.Close()
+		}
+		return b, err
+	}
+	data, err := io.ReadAll(f)
+	f.Close()
 	if err != nil {
 		return nil, fmt.Errorf("load baseline %s: %w", name, err)
 	}
@@ -68,30 +133,36 @@ func LoadFS(fsys fs.FS, path, name string) (*File, error) {
 
 // Parse reads a baseline from data; name is the file in errors.
 func Parse(name string, data []byte) (*File, error) {
-	var b File
-	if err := json.Unmarshal(data, &b); err != nil {
+	return parse(name, bytes.NewReader(data), int64(len(data)))
+}
+
+func parse(name string, src io.ReaderAt, size int64) (*File, error) {
+	b := &File{name: name, src: src, size: size}
+	v, err := decode(io.NewSectionReader(src, 0, size), func(e Entry) { b.set.add(e.Fingerprint) })
+	if err != nil {
 		return nil, fmt.Errorf("load baseline %s: not a keygate baseline (%v); regenerate it with `keygate baseline`", name, err)
 	}
-	if b.Version != Version {
-		return nil, fmt.Errorf("load baseline %s: version %d, want %d; regenerate it with `keygate baseline`", name, b.Version, Version)
+	if v != Version {
+		return nil, fmt.Errorf("load baseline %s: version %d, want %d; regenerate it with `keygate baseline`", name, v, Version)
 	}
-	b.set = map[string]bool{}
-	for _, e := range b.Entries {
-		b.set[e.Fingerprint] = true
-	}
-	return &b, nil
+	b.Version = v
+	b.set.sort()
+	return b, nil
 }
 
 // New builds a baseline of entries, one per fingerprint, in path order.
 func New(entries []Entry) *File {
-	b := &File{Version: Version, set: map[string]bool{}}
+	b := &File{Version: Version}
+	seen := map[string]bool{}
 	for _, e := range entries {
-		if b.set[e.Fingerprint] {
+		if seen[e.Fingerprint] {
 			continue
 		}
-		b.set[e.Fingerprint] = true
+		seen[e.Fingerprint] = true
+		b.set.add(e.Fingerprint)
 		b.Entries = append(b.Entries, e)
 	}
+	b.set.sort()
 	sort.Slice(b.Entries, func(i, j int) bool {
 		if b.Entries[i].Path != b.Entries[j].Path {
 			return b.Entries[i].Path < b.Entries[j].Path
@@ -104,9 +175,19 @@ func New(entries []Entry) *File {
 	return b
 }
 
-// Write stores the baseline atomically.
+// Write stores the baseline atomically: a loaded one is read again whole.
 func (b *File) Write(path string) error {
-	data, err := json.MarshalIndent(b, "", "  ")
+	out := struct {
+		Version int     `json:"version"`
+		Entries []Entry `json:"findings"`
+	}{b.Version, b.Entries}
+	if b.src != nil {
+		out.Entries = []Entry{}
+		if err := b.Each(func(e Entry) { out.Entries = append(out.Entries, e) }); err != nil {
+			return err
+		}
+	}
+	data, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
 		return err
 	}

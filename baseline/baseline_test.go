@@ -21,8 +21,10 @@ func TestRoundTrip(t *testing.T) {
 	require.NoError(t, b.Write(path))
 	got, err := Load(path)
 	require.NoError(t, err)
-	require.Len(t, got.Entries, 2)
-	assert.Equal(t, "docs/a.md", got.Entries[0].Path)
+	entries := all(t, got)
+	require.Len(t, entries, 2)
+	assert.Equal(t, 2, got.Len())
+	assert.Equal(t, "docs/a.md", entries[0].Path)
 	assert.True(t, got.Has("fp1"))
 	assert.True(t, got.Has("fp2"))
 	assert.False(t, got.Has("fp3"))
@@ -55,17 +57,28 @@ func TestMerge(t *testing.T) {
 	fresh := Entry{Fingerprint: "fp-new", RuleID: "bot-password", Path: "docs/b.md", Masked: "****Reef"}
 	old := New([]Entry{hist, kept})
 
-	merged, added, pruned := Merge(old, []Entry{kept, fresh}, false)
+	merged, added, pruned, err := Merge(old, []Entry{kept, fresh}, false)
+	require.NoError(t, err)
 	assert.Equal(t, []Entry{kept, fresh, hist}, merged.Entries)
 	assert.Equal(t, []Entry{fresh}, added)
 	assert.Empty(t, pruned)
 
-	merged, added, pruned = Merge(old, []Entry{kept, fresh}, true)
+	merged, added, pruned, err = Merge(old, []Entry{kept, fresh}, true)
+	require.NoError(t, err)
 	assert.Equal(t, []Entry{kept, fresh}, merged.Entries)
 	assert.Equal(t, []Entry{fresh}, added)
 	assert.Equal(t, []Entry{hist}, pruned)
 
-	merged, added, _ = Merge(nil, []Entry{fresh, fresh}, true)
+	merged, added, _, err = Merge(nil, []Entry{fresh, fresh}, true)
+	require.NoError(t, err)
 	assert.Equal(t, []Entry{fresh}, merged.Entries)
 	assert.Equal(t, []Entry{fresh}, added)
+}
+
+// all reads every entry of b.
+func all(t *testing.T, b *File) []Entry {
+	t.Helper()
+	var out []Entry
+	require.NoError(t, b.Each(func(e Entry) { out = append(out, e) }))
+	return out
 }

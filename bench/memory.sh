@@ -18,6 +18,10 @@
 # entries for docs/ files' findings (suppressed) and for a rule keygate
 # does not know (listed as unused).
 #
+# And of a working-tree scan whose .keygate-baseline.json holds
+# BASELINE_ENTRIES entries (default 10,000,000, about 1.7 GB), plus the
+# entries `keygate baseline` writes for the docs/ files' findings.
+#
 #   CASES=ignore bench/memory.sh        # only the .gitleaksignore case
 #   CASES=blobs bench/memory.sh         # only the blobs
 set -euo pipefail
@@ -26,7 +30,8 @@ cd "$(dirname "$0")/.."
 BLOBS=${BLOBS:-8}
 MIB=${MIB:-1024}
 PROCS=${PROCS:-"2 4 8"}
-CASES=${CASES:-"blobs ignore"}
+CASES=${CASES:-"blobs ignore baseline"}
+BASELINE_ENTRIES=${BASELINE_ENTRIES:-10000000}
 IGNORE_LINES=${IGNORE_LINES:-10000000}
 OUT=${OUT:-$(mktemp -d /tmp/keygate-memory.XXXXXX)}
 mkdir -p "$OUT"
@@ -112,6 +117,42 @@ r = json.load(open(sys.argv[1]))
 print("bench: %d findings, %d suppressed" % (len(r["findings"]), len(r["suppressed"])))
 PY
     grep -c 'unused: rule' "$OUT/stderr" | sed 's/^/bench: unused entries listed: /'
+  done
+}
+
+baseline() {
+  local repo="$OUT/baseline"
+  if [ ! -f "$repo/.keygate-baseline.json" ]; then
+    mkdir -p "$repo/docs"
+    printf 'intro\nkey = bg_0f1e2d3c4b5a69788796a5b4c3d2e1f0\n' >"$repo/docs/a.md"
+    printf 'key = bg_a1b2c3d4e5f60718293a4b5c6d7e8f90\n' >"$repo/docs/b.md"
+    "$KG" -C "$repo" baseline >/dev/null
+    python3 - "$repo/.keygate-baseline.json" "$BASELINE_ENTRIES" <<'PY'
+import json, random, sys
+out, n = sys.argv[1], int(sys.argv[2])
+found = json.load(open(out))["findings"]
+r = random.Random(28)
+rules = ["generic-secret-assignment", "aws-access-key-id", "bitget-api-key", "private-key", "jwt"]
+with open(out, "w") as f:
+    f.write('{\n  "version": 1,\n  "findings": [\n')
+    for i in range(n):
+        f.write('    {\n      "fingerprint": "%032x",\n      "rule_id": "%s",\n      "path": "src/module_%d/file_%d.py",\n      "secret_masked": "****%04x"\n    },\n'
+                % (r.getrandbits(128), rules[i % len(rules)], i % 997, i % 7919, i % 65536))
+    f.write(",\n".join("    " + json.dumps(e) for e in found) + "\n  ]\n}\n")
+PY
+  fi
+  echo "bench: .keygate-baseline.json of $BASELINE_ENTRIES + 2 entries, $(du -h "$repo/.keygate-baseline.json" | cut -f1)"
+  echo "| case | build | wall | CPU | peak RSS |"
+  echo "|---|---|---|---|---|"
+  for name in keygate ${REF:+ref}; do
+    bin=$KG
+    [ "$name" = ref ] && bin=$REF
+    measure "tree scan | $name" "$bin" -C "$repo" scan --no-env-file --report "$OUT/report.json"
+    python3 - "$OUT/report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print("bench: %d findings, %d suppressed" % (len(r["findings"]), len(r["suppressed"])))
+PY
   done
 }
 

@@ -188,13 +188,11 @@ func (r *Range) baselineChanges(add func(scan.PolicyMechanism, string, int, stri
 	if r.HeadConfig == nil || r.HeadConfig.Baseline == "" {
 		return nil
 	}
-	held := map[string]bool{}
+	var held *baseline.File // nil holds nothing
 	if r.BaseConfig.Baseline != "" {
 		if p, ok := inTree(r.BaseConfig.Baseline); ok {
-			if b, err := baseline.LoadFS(r.BaseFS, p, r.BaseName()+":"+p); err == nil && b != nil {
-				for _, e := range b.Entries {
-					held[e.Fingerprint] = true
-				}
+			if b, err := baseline.LoadFS(r.BaseFS, p, r.BaseName()+":"+p); err == nil {
+				held = b
 			}
 		}
 	}
@@ -211,17 +209,20 @@ func (r *Range) baselineChanges(add func(scan.PolicyMechanism, string, int, stri
 		add(scan.PolicyBaseline, p, 1, "the head's baseline does not load; the base's applies")
 		return nil
 	}
-	for _, e := range b.Entries {
-		if held[e.Fingerprint] {
-			continue
+	from, fromLine := 0, 1 // entries come in file order: search on from the last one
+	return b.Each(func(e baseline.Entry) {
+		if held.Has(e.Fingerprint) {
+			return
 		}
 		line := 1
-		if i := bytes.Index(raw, []byte(e.Fingerprint)); i >= 0 {
+		if i := bytes.Index(raw[from:], []byte(e.Fingerprint)); i >= 0 {
+			line = fromLine + bytes.Count(raw[from:from+i], []byte{'\n'})
+			from, fromLine = from+i, line
+		} else if i := bytes.Index(raw, []byte(e.Fingerprint)); i >= 0 {
 			line = 1 + bytes.Count(raw[:i], []byte{'\n'})
 		}
 		add(scan.PolicyBaseline, p, line, "a baseline entry (rule "+e.RuleID+") the base did not accept")
-	}
-	return nil
+	})
 }
 
 // packChanges files each rule pack the head's configuration names whose

@@ -108,7 +108,10 @@ func (a *app) baseline(cmd *cobra.Command, f baselineFlags, paths []string) erro
 		}
 		return usageErr(fmt.Errorf("the scan was incomplete; baseline not written"))
 	}
-	merged, added, pruned := baseline.Merge(old, res.BaselineEntries(), f.prune)
+	merged, added, pruned, err := baseline.Merge(old, res.BaselineEntries(), f.prune)
+	if err != nil {
+		return usageErr(err)
+	}
 	if err := merged.Write(path); err != nil {
 		return usageErr(err)
 	}
