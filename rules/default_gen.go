@@ -6,14 +6,14 @@ package rules
 // with its size and CRC-32C: Default uses the pack only while every
 // embedded file still matches.
 var generatedSources = []generatedSource{
-	{"default.yaml", 52894, 0x576b0626},
+	{"default.yaml", 53174, 0x71e08446},
 	{"families/ai.yaml", 17768, 0x833db815},
 	{"families/chat.yaml", 22017, 0x82c7391e},
 	{"families/cloud.yaml", 44786, 0x7165f5df},
 	{"families/exchanges.yaml", 41787, 0x40907477},
 	{"families/observability.yaml", 16355, 0xe931b5f6},
 	{"families/payments.yaml", 15069, 0x8af88279},
-	{"families/registries.yaml", 23538, 0xa6b1d333},
+	{"families/registries.yaml", 24218, 0x613f9166},
 	{"families/saas.yaml", 40615, 0x324e2627},
 	{"families/secrets.yaml", 15314, 0xc2148b0b},
 	{"families/shell.yaml", 4316, 0x74445f07},
@@ -2965,15 +2965,15 @@ var generatedPack = Pack{
 		},
 		{
 			ID:               "sentry-org-token",
-			Description:      "Sentry organization auth token (sntrys_)",
+			Description:      "Sentry organization auth token (sntrys_<base64 JSON>_<43 base64 characters>)",
 			Family:           "registries",
 			Severity:         "high",
 			Keywords:         []string{"sntrys_"},
-			Pattern:          "(?m)\\b(sntrys_eyJ[A-Za-z0-9+/=_-]{60,})(?:[^A-Za-z0-9+/=_\\n-]|$)",
+			Pattern:          "(?m)\\b(sntrys_eyJ[A-Za-z0-9+/]{40,}={0,2}_[A-Za-z0-9+/]{43})(?:[^A-Za-z0-9+/=_\\n-]|$)",
 			SecretGroup:      1,
 			MinEntropy:       3,
-			Examples:         []string{"SENTRY_AUTH_TOKEN=sntrys_eyJzc0VP2lft39WFU9HZ3+q9KTyD+QTnsjbmSMmPFMIv7UAuiauhtWeMQ+Lka/0ax8JL1+ryoYvyqLRFwB7eGN+SXNMyU/hsZztPXtwLtc79ncIWKXCHVdtCtkqj4PL+SwsXxiJ5UYI/MpR_ZVaZb3YscCE1UR3UmJHWkFJv5jyD55bO8g4M-9ChUXs", "sentry_auth_token: \"sntrys_eyJcNSH9/Tht5Eneq2Fo2hhLS1eXerWI5BCGdM0lj6Jpy1XdH+iTraQfGgDqlUE/gQ8l+LyIPCsvLAFPwAVs9Q23Ditq3bdTgxyeIzAdf/0H6Oq0J1CukS8kbIRBI1wZMMIiaU/6WpYj8RV_TFDeZxjS9Y3hPH1_FIji5O-iUMWkP67vBKOjOD49Em2\""},
-			NegativeExamples: []string{"SENTRY_AUTH_TOKEN=sntrys_eyJxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "SENTRY_AUTH_TOKEN=sntrys_eyJ****hUXs", "SENTRY_AUTH_TOKEN=sntrys_eyJzc0VP2lft39WFU9HZ3+q"},
+			Examples:         []string{"SENTRY_AUTH_TOKEN=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", "sentry_auth_token: \"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\""},
+			NegativeExamples: []string{"SENTRY_AUTH_TOKEN=sntrys_eyJxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "SENTRY_AUTH_TOKEN=sntrys_eyJ****hUXs", "SENTRY_AUTH_TOKEN=sntrys_eyJpYXQiOjE3MTcwMDAwMDAuMTIzNDU2LCJ1cmwiOiJodHRwczovL3NlbnRyeS5zeW50aGV0aWMuaW52YWxpZCIsInJlZ2lvbl91cmwiOiJodHRwczovL3VzLnNlbnRyeS5zeW50aGV0aWMuaW52YWxpZCIsIm9yZyI6InN5bnRoZXRpYyJ9_v+gzqDRumYsOIMbzw3oKuq6fgCuibfQ+/L9ot9gzyb", "SENTRY_AUTH_TOKEN=sntrys_eyJpYXQiOjE3MTgwMDAwMDAuNSwidXJsIjoiaHR0cHM6Ly9zZW50cnkuc3ludGhldGljLmludmFsaWQiLCJyZWdpb25fdXJsIjoiaHR0cHM6Ly91cy5zZW50cnkuc3ludGhldGljLmludmFsaWQiLCJvcmciOiJzeW50aG9wcyJ9_+NsHqvDaOCQhN5h71sP0Y10+05UHB/e8S9iLiR+CC6QQ"},
 			Help:             "Revoke the auth token in Sentry organization settings (Auth Tokens), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/registries.yaml",
 			Line:             144,
@@ -2992,7 +2992,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"SENTRY_AUTH_TOKEN=sntryu_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "SENTRY_AUTH_TOKEN=sntryu_****8c16", "SENTRY_AUTH_TOKEN=sntryu_79c83098a311d71415ca21d869460672"},
 			Help:             "Revoke the auth token in Sentry user settings (Personal Tokens), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/registries.yaml",
-			Line:             159,
+			Line:             162,
 			Scope:            &Scope{},
 		},
 		{
@@ -3008,7 +3008,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"SONAR_TOKEN=squ_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "SONAR_TOKEN=squ_****edcb", "SONAR_TOKEN=squ_320564b581778cfc56ab"},
 			Help:             "Revoke the token in SonarQube (My Account, Security), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/registries.yaml",
-			Line:             174,
+			Line:             177,
 			Scope:            &Scope{},
 		},
 		{
@@ -3024,7 +3024,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"SONAR_TOKEN=sqp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "SONAR_TOKEN=sqp_****b9e9", "SONAR_TOKEN=sqp_ce15479afc8c68ed314d"},
 			Help:             "Revoke the token in SonarQube (My Account, Security), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/registries.yaml",
-			Line:             189,
+			Line:             192,
 			Scope:            &Scope{},
 		},
 		{
@@ -3040,7 +3040,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"SONAR_TOKEN=sqa_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "SONAR_TOKEN=sqa_****60c5", "SONAR_TOKEN=sqa_5a1d55dc30455d2d1b56"},
 			Help:             "Revoke the token in SonarQube (My Account, Security), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/registries.yaml",
-			Line:             204,
+			Line:             207,
 			Scope:            &Scope{},
 		},
 		{
@@ -3056,7 +3056,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"SNYK_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "SNYK_TOKEN=${SNYK_TOKEN}", "SNYK_TOKEN=****510f"},
 			Help:             "Revoke the token in Snyk account settings, create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/registries.yaml",
-			Line:             219,
+			Line:             222,
 			Scope:            &Scope{},
 		},
 		{
@@ -3072,7 +3072,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"CIRCLECI_TOKEN=CCIPAT_xxxxxxxxxxxxxxxxxxxxxx_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "CIRCLECI_TOKEN=CCIPAT_****", "CIRCLECI_TOKEN=CCIPAT_abc_123"},
 			Help:             "Revoke the token in CircleCI user or project settings (API tokens), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/registries.yaml",
-			Line:             234,
+			Line:             237,
 			Scope:            &Scope{},
 		},
 		{
@@ -3088,7 +3088,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"CIRCLE_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "CIRCLE_TOKEN=${CIRCLE_TOKEN}", "CIRCLE_TOKEN=****0b04"},
 			Help:             "Revoke the token in CircleCI user settings (Personal API Tokens), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/registries.yaml",
-			Line:             249,
+			Line:             252,
 			Scope:            &Scope{},
 		},
 		{
@@ -3104,7 +3104,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"BUILDKITE_API_TOKEN=bkua_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "BUILDKITE_API_TOKEN=bkua_****64f0", "BUILDKITE_API_TOKEN=bkua_261eda867f1459c4a3af"},
 			Help:             "Revoke the token in Buildkite personal settings (API Access Tokens), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/registries.yaml",
-			Line:             264,
+			Line:             267,
 			Scope:            &Scope{},
 		},
 		{
@@ -3120,7 +3120,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"BUILDKITE_AGENT_TOKEN=bkct_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "BUILDKITE_AGENT_TOKEN=bkct_****AFH5", "BUILDKITE_AGENT_TOKEN=bkct_KJVbvIgFSkSaG9z2GCte15SD"},
 			Help:             "Revoke the agent token in the Buildkite cluster settings (Agent tokens), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/registries.yaml",
-			Line:             279,
+			Line:             282,
 			Scope:            &Scope{},
 		},
 		{
@@ -3136,7 +3136,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"CODECOV_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "CODECOV_TOKEN=${CODECOV_TOKEN}", "CODECOV_TOKEN=****5cb5"},
 			Help:             "Revoke the token in the Codecov repository settings, create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/registries.yaml",
-			Line:             294,
+			Line:             297,
 			Scope:            &Scope{},
 		},
 		{
@@ -3152,7 +3152,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"TRAVIS_API_TOKEN=xxxxxxxxxxxxxxxxxxxxxx", "TRAVIS_API_TOKEN=${TRAVIS_API_TOKEN}", "TRAVIS_API_TOKEN=****BUaz"},
 			Help:             "Revoke the token in Travis CI settings, create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/registries.yaml",
-			Line:             309,
+			Line:             312,
 			Scope:            &Scope{},
 		},
 		{
@@ -3168,7 +3168,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"COVERALLS_REPO_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "COVERALLS_REPO_TOKEN=${COVERALLS_REPO_TOKEN}", "COVERALLS_REPO_TOKEN=****NBVy"},
 			Help:             "Revoke the repo token in the Coveralls repository settings, create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/registries.yaml",
-			Line:             324,
+			Line:             327,
 			Scope:            &Scope{},
 		},
 		{
@@ -3184,7 +3184,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"gradle.publish.key=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "gradle.publish.secret=${GRADLE_PUBLISH_SECRET}", "gradle.publish.key=<your key>"},
 			Help:             "Revoke the API key in the Gradle Plugin Portal profile (API Keys), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/registries.yaml",
-			Line:             339,
+			Line:             342,
 			Scope:            &Scope{},
 		},
 		{
@@ -3200,7 +3200,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"SONATYPE_PASSWORD=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "SONATYPE_PASSWORD=${SONATYPE_PASSWORD}", "SONATYPE_PASSWORD=****RxgD"},
 			Help:             "Revoke the user token in the Sonatype Central Portal (View Account, Generate User Token), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/registries.yaml",
-			Line:             354,
+			Line:             357,
 			Scope:            &Scope{},
 		},
 		{
@@ -3216,7 +3216,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${BUNDLE_ENTERPRISE__CONTRIBSYS__COM}", "BUNDLE_ENTERPRISE__CONTRIBSYS__COM=****0744", "BUNDLE_ENTERPRISE__CONTRIBSYS__COM=xxxxxxxx:xxxxxxxx"},
 			Help:             "Regenerate the Sidekiq license credentials (contact Contributed Systems) and set BUNDLE_* from the CI secret store.",
 			File:             "builtin:rules/families/registries.yaml",
-			Line:             369,
+			Line:             372,
 			Scope:            &Scope{},
 		},
 		{
@@ -3232,7 +3232,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"https://gems.contribsys.com/", "https://xxxxxxxx:xxxxxxxx@gems.contribsys.com/"},
 			Help:             "Regenerate the Sidekiq license credentials and keep the gem source URL out of the Gemfile (use BUNDLE_* from the environment).",
 			File:             "builtin:rules/families/registries.yaml",
-			Line:             384,
+			Line:             387,
 			Scope:            &Scope{},
 		},
 		{
@@ -3249,7 +3249,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the feed password or token, and give NuGet the credential from the environment (%VAR% in nuget.config) or a credential provider.",
 			Gate:             "code",
 			File:             "builtin:rules/families/registries.yaml",
-			Line:             398,
+			Line:             401,
 			Scope:            &Scope{},
 		},
 		{
@@ -5737,8 +5737,9 @@ var generatedPack = Pack{
 			Pattern:          "(?i)(?:\\bkey[ \\t]*=[ \\t]*(?:\"[^\"\\r\\n]*(?:credentials?|passphrase|password|passwd|apikey|secret|token|auth|pass|pwd|key)\"|'[^'\\r\\n]*(?:credentials?|passphrase|password|passwd|apikey|secret|token|auth|pass|pwd|key)')[ \\t]+value[ \\t]*=|(?:credentials?|passphrase|password|passwd|apikey|secret|token|auth|pass|pwd|key)[\"'\\x60]?\\]?[\"'\\x60]?[ \\t]*(?:=>|:{1,3}=|[?.]=|[:=]|string[ \\t]*=|[\"'][ \\t]*,))[ \\t]*[\"'\\x60]?((?:<[^>\\r\\n]*>|\\$\\{[^}\\r\\n]*\\}|\\{\\{[^}\\r\\n]*\\}\\}|[^\\s\"'\\x60,;<>{}()\\[\\]\\\\*])(?:<[^>\\r\\n]*>|\\$\\{[^}\\r\\n]*\\}|\\{\\{[^}\\r\\n]*\\}\\}|[^\\s\"'\\x60,;<>{}()\\[\\]\\\\])*)",
 			SecretGroup:      1,
 			MinEntropy:       3,
+			Allow:            []string{"^6fe4476ee5a1832882e326b506d14126$"},
 			Examples:         []string{"DB_PASSWORD=q8Zr2LmX9vT4", "client_secret: \"9c2e71fa04b8d35e6a1f0c97\"", "\"apiKey\": \"Zx81Qm27Lp90Rt45\"", "WEBHOOK_SECRET = \"s3Kr1t-ZqX7-pL9m\"", "DJANGO_SECRET_KEY=\"zq8#x!synthetic-secret-0101\"", "service_auth_token=Tq7Wn2Vx9Yk4Mz1", "COVERALLS_REPO_TOKEN: 6D1mSynthQvWk8tLbqVVwT6prBiTAd6x", "{\"token\": \"Hq3Zs9LpSynthW2xKv7Rn4Ty\"}", "<add name=\"db\" password=\"Pq7Zw2Synth9Lx4K\" />", "<add key=\"ApiSecret\" value=\"Zq8Ws7kQ2xSynth9Vd4Tp1Nh6Rb\" />", "    <add key=\"Bitget:Passphrase\" value='Pq7Zw2Synth9Lx4K'/>", "export GH_PAT=x; NPM_AUTH=Rk8Zq2Synth7Wm4Lp9", "ctx.token := \"Wq9Zr4Synth2Lm7Xk8\""},
-			NegativeExamples: []string{"DB_PASSWORD=", "DB_PASSWORD=****Zr2L", "password: ${DB_PASSWORD}", "password = os.environ[\"DB_PASSWORD\"]", "api_key: <your-api-key>", "password_hash=9f86d081884c7d659a2feaa0c55ad015", "secret_key=settings.SECRET_KEY", "password: \"{{ vault_db_password }}\"", "API_KEY=your_api_key_here", "token_count=1234567890", "password=aaaaaaaa", "WEBHOOK_SECRET=REPLACE_ME", "access_token = get_access_token()", "self.secret_key = binance_api_secret", "api_key = \"test_api_key\"", "password: \"SuperSecret1!\"", "SSH_KEY=$HOME/.travis/deploy.pem", "public_key: ssh-ed25519AAAAC3NzaC1lZDI1NTE5AAAAISynth", "monkey = Zx81Qm27Lp90Rt45", "<add key=\"ApiKey\" value=\"your-key-here\" />", "<add key=\"Theme\" value=\"Zq8Ws7kQ2xSynth9Vd4Tp1Nh6Rb\" />", "<add key=\"ApiSecret\" value=\"#{ApiSecret}#\" />"},
+			NegativeExamples: []string{",apiKey:\"6fe4476ee5a1832882e326b506d14126\",", "DB_PASSWORD=", "DB_PASSWORD=****Zr2L", "password: ${DB_PASSWORD}", "password = os.environ[\"DB_PASSWORD\"]", "api_key: <your-api-key>", "password_hash=9f86d081884c7d659a2feaa0c55ad015", "secret_key=settings.SECRET_KEY", "password: \"{{ vault_db_password }}\"", "API_KEY=your_api_key_here", "token_count=1234567890", "password=aaaaaaaa", "WEBHOOK_SECRET=REPLACE_ME", "access_token = get_access_token()", "self.secret_key = binance_api_secret", "api_key = \"test_api_key\"", "password: \"SuperSecret1!\"", "SSH_KEY=$HOME/.travis/deploy.pem", "public_key: ssh-ed25519AAAAC3NzaC1lZDI1NTE5AAAAISynth", "monkey = Zx81Qm27Lp90Rt45", "<add key=\"ApiKey\" value=\"your-key-here\" />", "<add key=\"Theme\" value=\"Zq8Ws7kQ2xSynth9Vd4Tp1Nh6Rb\" />", "<add key=\"ApiSecret\" value=\"#{ApiSecret}#\" />"},
 			Help:             "Revoke and rotate the credential, then load it from env/.env or a secret store at runtime.",
 			Gate:             "generic",
 			File:             "builtin:rules/default.yaml",
@@ -5750,5 +5751,5 @@ var generatedPack = Pack{
 		Placeholders: []string{"^<[^>]*>$", "^(?:<[^>]*>)+$", "^\\$\\{[^}]*\\}$", "^\\$[A-Za-z_][A-Za-z0-9_]*$", "^\\{\\{.*\\}\\}$", "^%\\(?[A-Za-z_]*\\)?s?$", "^[*xX•#._…-]{3,}[A-Za-z0-9]{0,4}$", "^[A-Za-z0-9_]{0,4}\\*{3,}[A-Za-z0-9]{0,4}$", "\\*{4}", "(?i)^(changeme|change_me|example|dummy|sample|placeholder|xxx+|redacted|masked|hidden|secret|password|passphrase|required|optional|string|none|null|nil|undefined|true|false|yes|no|ok|disabled|enabled|paper_only|error|todo|tbd|unset|empty|foobared|getpass)$", "(?i)^your[_-]", "(?i)[_-]here$", "(?i)example", "(?i)^replace[_-]?me$", "^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", "^[A-Za-z_][A-Za-z0-9_]{0,24}(?:\\.[A-Za-z_][A-Za-z0-9_]{0,24})+$", "(?i)^(?:vault|secret|secrets|ssm|aws-sm|gcp-sm|op|env|file|k8s|keyvault|sops)://", "^arn:aws:(?:secretsmanager|ssm):", "^.{1,3}$"},
 	},
 	Sources: []string{"builtin:rules/default.yaml", "builtin:rules/families/ai.yaml", "builtin:rules/families/chat.yaml", "builtin:rules/families/cloud.yaml", "builtin:rules/families/exchanges.yaml", "builtin:rules/families/observability.yaml", "builtin:rules/families/payments.yaml", "builtin:rules/families/registries.yaml", "builtin:rules/families/saas.yaml", "builtin:rules/families/secrets.yaml", "builtin:rules/families/shell.yaml", "builtin:rules/families/vcs.yaml", "builtin:rules/families/wallets.yaml", "builtin:rules/families/web3.yaml"},
-	SHA256:  "423e30e8eaa02a5f25cca1fc2985b44bb8ad9416d072ef429d01cdf3868ab7a3",
+	SHA256:  "1bdb5dab6b8647a54b337a7030c74070adbb1acb178d0cb3fea7729b445b18c1",
 }
