@@ -197,6 +197,20 @@ var placeholderIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // intervalPart is a count with a unit: 1m, 15m, 4h, 1d.
 var intervalPart = regexp.MustCompile(`^[0-9]{1,3}[a-z]{1,2}$`)
 
+// smallNumber is a part that is a short count or index (5, 32, 128), as in
+// DOC_Vector_5_32.
+func smallNumber(p string) bool {
+	if len(p) == 0 || len(p) > 3 {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] < '0' || p[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // symbolic reports a value made of symbols and names joined by
 // separators, not key material: HBOT-COINALPHA, binance_BTC-USDT_1m,
 // __vite_ssr_exportAll__. Each part is letters cased as words are (all
@@ -207,7 +221,12 @@ func symbolic(v string) bool {
 	if len(parts) < 2 {
 		return false
 	}
+	numbers := 0
 	for _, p := range parts {
+		if smallNumber(p) {
+			numbers++
+			continue
+		}
 		if intervalPart.MatchString(p) {
 			continue
 		}
@@ -215,7 +234,7 @@ func symbolic(v string) bool {
 			return false
 		}
 	}
-	return true
+	return numbers < len(parts) // numbers alone (12-345-678) are no symbol
 }
 
 // wordCased: letters only, cased as words are: all upper (USDT), or

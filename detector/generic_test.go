@@ -123,10 +123,10 @@ func TestStandInLogin(t *testing.T) {
 }
 
 func TestSymbolic(t *testing.T) {
-	for _, v := range []string{"HBOT-COINALPHA", "binance_BTC-USDT_1m", "__vite_ssr_exportAll__", "Binance_Spot"} {
+	for _, v := range []string{"HBOT-COINALPHA", "binance_BTC-USDT_1m", "__vite_ssr_exportAll__", "Binance_Spot", "DOC_Vector_5_32"} {
 		assert.True(t, symbolic(v), v)
 	}
-	for _, v := range []string{"kW-q47SynthX_PZ3R8mLbV2nTcY9hJdU6e", "Qm7Z-x9Lp-W3kT-8vRb", "ABCD-1234-EFGH-5678", "kQhW-pLzR-mXvT", "single"} {
+	for _, v := range []string{"kW-q47SynthX_PZ3R8mLbV2nTcY9hJdU6e", "Qm7Z-x9Lp-W3kT-8vRb", "ABCD-1234-EFGH-5678", "kQhW-pLzR-mXvT", "single", "12-345-678", "AB-1234-CD"} {
 		assert.False(t, symbolic(v), v)
 	}
 }
