@@ -231,13 +231,25 @@ type decoder struct {
 // inflate to exactly size bytes, checking its Adler-32. With 0 < limit <
 // size it decodes only the first limit bytes (or a few less), unchecked.
 func (d *decoder) inflateZlib(in []byte, size, limit int) ([]byte, error) {
+	return d.inflateZlibInto(in, size, limit, nil)
+}
+
+// inflateZlibInto is inflateZlib writing into buf where it is large
+// enough (a delta's body, dropped once applied), else into a new slice.
+func (d *decoder) inflateZlibInto(in []byte, size, limit int, buf []byte) ([]byte, error) {
 	if len(in) < 2 || in[0]&0x0f != 8 || in[0]>>4 > 7 || in[1]&0x20 != 0 || (uint(in[0])<<8|uint(in[1]))%31 != 0 {
 		return nil, errCorrupt
 	}
 	prefix := limit > 0 && limit < size
-	out := make([]byte, size)
+	n := size
 	if prefix {
-		out = make([]byte, limit)
+		n = limit
+	}
+	var out []byte
+	if cap(buf) >= n {
+		out = buf[:n]
+	} else {
+		out = make([]byte, n)
 	}
 	b := bitReader{in: in, pos: 2}
 	op := 0

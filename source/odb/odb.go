@@ -247,6 +247,28 @@ type Reader struct {
 	inf   inflater
 	chain []hop // the delta chain being resolved
 	seen  []key // where its ref-deltas led, to find a cycle
+	// deltaBuf is reused for delta bodies, dropped once applied.
+	deltaBuf []byte
+	// sized is the delta Size inflated whole, which the read that
+	// follows applies instead of inflating it again. It is keyed by
+	// where it is in which pack: whenever it is used, it holds those
+	// bytes' delta.
+	sized struct {
+		ok    bool
+		at    key
+		delta []byte
+	}
+}
+
+// maxReused bounds a buffer a Reader keeps for the next object.
+const maxReused = 1 << 20
+
+// reusable is b to keep for reuse, or nil when it is too large to keep.
+func reusable(b []byte) []byte {
+	if cap(b) > maxReused {
+		return nil
+	}
+	return b
 }
 
 // NewReader returns a reader for one goroutine.

@@ -95,7 +95,7 @@ func (in *inflater) holds(p *pack, off, end int64) bool {
 
 // readAhead is read with each object header where the pack is not mapped:
 // most objects (deltas, small files, trees) fit, and come in one read.
-const readAhead = 16 << 10
+const readAhead = 4 << 10
 
 // object reads the header of the object at off (and, where the pack is not
 // mapped, its first bytes into in.scratch, which inflate uses when they
@@ -130,8 +130,13 @@ func (in *inflater) object(p *pack, off int64) (header, error) {
 // inflate decodes the zlib stream at pack offset at into exactly size
 // bytes (with 0 < limit < size, into the first limit bytes).
 func (in *inflater) inflate(p *pack, at, size int64, limit int) ([]byte, error) {
+	return in.inflateInto(p, at, size, limit, nil)
+}
+
+// inflateInto is inflate writing into buf where it is large enough.
+func (in *inflater) inflateInto(p *pack, at, size int64, limit int, buf []byte) ([]byte, error) {
 	if p.data != nil {
-		out, err := in.dec.inflateZlib(p.data[at:], int(size), limit)
+		out, err := in.dec.inflateZlibInto(p.data[at:], int(size), limit, buf)
 		if err != nil {
 			return nil, fmt.Errorf("inflate at %d: %w", at, err)
 		}
@@ -165,7 +170,7 @@ func (in *inflater) inflate(p *pack, at, size int64, limit int) ([]byte, error) 
 			in.win, in.at, in.n = p, at, n
 			src = in.scratch[:min(int64(n), bound)]
 		}
-		out, err := in.dec.inflateZlib(src, int(size), limit)
+		out, err := in.dec.inflateZlibInto(src, int(size), limit, buf)
 		if err != nil && bound < p.size-at {
 			bound = min(bound*4, p.size-at)
 			continue
@@ -264,9 +269,15 @@ func (r *Reader) readPacked(id plumbing.Hash, pi int, off int64) (Type, []byte, 
 	}
 	for i := len(chain) - 1; i >= 0; i-- {
 		l := chain[i]
-		delta, err := r.inf.inflate(r.db.packs[l.pack], l.dataOff, l.size, 0)
-		if err != nil {
-			return 0, nil, err
+		var delta []byte
+		var err error
+		if r.sized.ok && r.sized.at == (key{l.pack, l.off}) {
+			delta = r.sized.delta // inflated by Size just before
+		} else {
+			if delta, err = r.inf.inflateInto(r.db.packs[l.pack], l.dataOff, l.size, 0, r.deltaBuf); err != nil {
+				return 0, nil, err
+			}
+			r.deltaBuf = reusable(delta)
 		}
 		dst, err := deltaResult(delta)
 		if err != nil {

@@ -32,6 +32,18 @@ func (r *Reader) Size(h plumbing.Hash) (int64, error) {
 		if hd.kind < ofsDelta {
 			return hd.size, nil
 		}
+		// A small delta is inflated whole, for the read that usually
+		// follows; where that fails, its first bytes are read as before
+		// and the read reports what is wrong.
+		if hd.size <= maxReused {
+			r.sized.ok = false
+			if d, err := r.inf.inflateInto(p, hd.dataOff, hd.size, 0, r.sized.delta); err == nil {
+				if n, err := deltaResult(d); err == nil {
+					r.sized.ok, r.sized.at, r.sized.delta = true, key{pi, off}, d
+					return n, nil
+				}
+			}
+		}
 		// Two varints of at most ten bytes each open a delta.
 		head, err := r.inf.inflate(p, hd.dataOff, hd.size, min(int(hd.size), 20))
 		if err != nil {
