@@ -18,8 +18,9 @@
 #
 # A directory that is not a git work tree (the ops tree of `gen opstree`,
 # as bench/dense.sh generates it) is measured as a working tree only, in
-# place, keygate with --include-logs (the peers read every file). HISTORY=0
-# skips the history case (hummingbot's: gitleaks takes minutes a run).
+# place: `keygate scan .` reads every file, logs included, as the peers do.
+# HISTORY=0 skips the history case (hummingbot's: gitleaks takes minutes a
+# run).
 #
 # RUNS (default 3) runs per history and tree, 4*RUNS for the staged commit.
 # The repositories are read, never written: the tree and staged cases use a
@@ -123,7 +124,7 @@ for REPO in "$@"; do
     echo "== $NAME: $NFILES files, $(du -sm "$REPO" | cut -f1) MB, not a git work tree: tree only"
     echo "   load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     measure tree rss "$WARMUP" "$RUNS" \
-      "$KG -C $REPO scan . --include-logs --no-env-file --report $W/kg-tree.json" \
+      "$KG -C $REPO scan . --no-env-file --report $W/kg-tree.json" \
       "$GL dir $REPO $GLF --report-path $W/gl-tree.json" \
       "$BL dir $REPO $GLF --report-path $W/bl-tree.json"
     read -r T_KG T_GL T_BL <<< "$M"
