@@ -2,7 +2,8 @@ package detector
 
 import (
 	"bytes"
-	"regexp"
+
+	"github.com/keygate/keygate/internal/lazyre"
 )
 
 // Inline allow comments of other scanners, honoured like InlineAllow so a
@@ -16,7 +17,7 @@ const (
 
 // pragmaRE accepts the spellings detect-secrets accepts: an optional space
 // after the colon and a space or dash before "secret".
-var pragmaRE = regexp.MustCompile(`pragma: ?allowlist[ -]secret`)
+var pragmaRE = lazyre.New(`pragma: ?allowlist[ -]secret`)
 
 // inlineAllowed reports whether line carries an inline allow comment of
 // keygate, gitleaks or detect-secrets.

@@ -1,13 +1,14 @@
 package detector
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/keygate/keygate/internal/lazyre"
 )
 
 // expansionOpen is the start of a shell parameter expansion up to its
 // operator: `${NAME:` or `${NAME`.
-var expansionOpen = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*:?$`)
+var expansionOpen = lazyre.New(`\$\{[A-Za-z_][A-Za-z0-9_]*:?$`)
 
 // shellExpansion reports whether the match at buf[start:] is the message
 // of a shell parameter expansion's `?` operator, not a value assigned to

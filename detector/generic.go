@@ -2,10 +2,10 @@ package detector
 
 import (
 	"bytes"
-	"regexp"
 	"strings"
 
 	"github.com/keygate/keygate/detector/placeholder"
+	"github.com/keygate/keygate/internal/lazyre"
 )
 
 // The generic gate (rules.GateGeneric). A rule keyed on a variable's name
@@ -39,10 +39,10 @@ var publicKeyOf = map[string]bool{"pusher": true, "publishable": true, "site": t
 const minGenericLen = 8
 
 var (
-	memberAccess = regexp.MustCompile(`^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$`)
-	memberPrefix = regexp.MustCompile(`^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+`)
-	fileExt      = regexp.MustCompile(`(?i)\.(?:pem|key|crt|cer|csr|p12|pfx|jks|keystore|pub|der|gpg|asc|ppk|json|ya?ml|toml|ini|conf|cfg|env|txt|xml|properties|sh|py|js|ts|go|rb|php|java|kt|rs|c|h|html?|md|log|db|sqlite3?)$`)
-	drivePath    = regexp.MustCompile(`^[A-Za-z]:[\\/]`)
+	memberAccess = lazyre.New(`^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$`)
+	memberPrefix = lazyre.New(`^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+`)
+	fileExt      = lazyre.New(`(?i)\.(?:pem|key|crt|cer|csr|p12|pfx|jks|keystore|pub|der|gpg|asc|ppk|json|ya?ml|toml|ini|conf|cfg|env|txt|xml|properties|sh|py|js|ts|go|rb|php|java|kt|rs|c|h|html?|md|log|db|sqlite3?)$`)
+	drivePath    = lazyre.New(`^[A-Za-z]:[\\/]`)
 )
 
 // genericValue reports whether buf[start:end], matched by a generic rule,
@@ -156,7 +156,7 @@ func nameBefore(prefix []byte) (name string, quoted bool) {
 // keyAttr is the key attribute before a value attribute: in .NET's
 // `<add key="ApiSecret" value="…"/>` (appSettings, web.config), the value
 // is named by the key attribute's value, not by "value".
-var keyAttr = regexp.MustCompile(`(?i)\bkey[ \t]*=[ \t]*(?:"([^"\r\n]*)"|'([^'\r\n]*)')[ \t]+$`)
+var keyAttr = lazyre.New(`(?i)\bkey[ \t]*=[ \t]*(?:"([^"\r\n]*)"|'([^'\r\n]*)')[ \t]+$`)
 
 // keyAttrBefore is keyAttr's match in p, read from where it can start:
 // its closing quote is p's last non-blank byte, its opening quote the
@@ -359,7 +359,7 @@ func classes(v string) int {
 }
 
 // exampleHost is a host reserved for documentation (RFC 2606).
-var exampleHost = regexp.MustCompile(`(?i)^(?:[a-z0-9-]+\.)*example\.(?:com|org|net)(?:[:/?#]|$)`)
+var exampleHost = lazyre.New(`(?i)^(?:[a-z0-9-]+\.)*example\.(?:com|org|net)(?:[:/?#]|$)`)
 
 // placeholderLogin reports a URL password that is a stand-in by its
 // context: the same as its user name (admin:admin@, guest:guest@), for a

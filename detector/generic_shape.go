@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"math"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/keygate/keygate/detector/placeholder"
+	"github.com/keygate/keygate/internal/lazyre"
 )
 
 // Shapes the generic gate and the URL-login check read beyond the value's
@@ -51,7 +51,7 @@ func randomLooking(v string) bool {
 }
 
 // keyPrefix is a key's type prefix: 0x, or a few letters and a separator.
-var keyPrefix = regexp.MustCompile(`^(?:0[xX]|[A-Za-z]{1,8}[_-])`)
+var keyPrefix = lazyre.New(`^(?:0[xX]|[A-Za-z]{1,8}[_-])`)
 
 // alphabet estimates the size of the alphabet v was drawn from: hex (16,
 // or 22 in mixed case as in checksummed addresses), else the sum of its
@@ -86,10 +86,10 @@ func alphabet(v string) float64 {
 }
 
 // typeShape is the outline of a generic type: a name and angle brackets.
-var typeShape = regexp.MustCompile(`^[A-Za-z_$][\w$.]*<[\w$.,\s<>\[\]|?]*>?(?:\[\])*$`)
+var typeShape = lazyre.New(`^[A-Za-z_$][\w$.]*<[\w$.,\s<>\[\]|?]*>?(?:\[\])*$`)
 
 // typeName is a type's name: letters, digits only at its end.
-var typeName = regexp.MustCompile(`^[A-Za-z_$]+[0-9]{0,2}$`)
+var typeName = lazyre.New(`^[A-Za-z_$]+[0-9]{0,2}$`)
 
 // typeExpr reports a generic type, not a value (Map<string, Array<Req>>,
 // WsKeyPending<TEvent>): the outline, and every name in it of letters
@@ -113,7 +113,7 @@ func typeExpr(v string) bool {
 const urlStops = "\t\n\f\r \"'()<>"
 
 // imageURL is a URL whose path names an image, up to its query.
-var imageURL = regexp.MustCompile(`(?i)https?://[^\s"'()<>?]+\.(?:svg|png|gif)\?[^\s"'()<>]*$`)
+var imageURL = lazyre.New(`(?i)https?://[^\s"'()<>?]+\.(?:svg|png|gif)\?[^\s"'()<>]*$`)
 
 // badgeToken reports a value that is the query parameter of an image URL
 // (a coverage or build badge, ...graph/badge.svg?token=…): such tokens
@@ -135,7 +135,7 @@ var placeholderUsers = map[string]bool{
 }
 
 // loopbackHost is a URL host part on this machine.
-var loopbackHost = regexp.MustCompile(`(?i)^(?:localhost|127\.\d+\.\d+\.\d+|\[::1\])(?:[:/?#]|$)`)
+var loopbackHost = lazyre.New(`(?i)^(?:localhost|127\.\d+\.\d+\.\d+|\[::1\])(?:[:/?#]|$)`)
 
 // standInLogin reports a URL login that is a stand-in by its shape: a
 // password of a plain lowercase word (bar, hunter) for a placeholder user
@@ -164,11 +164,11 @@ func formatField(prefix []byte, name, v string) bool {
 
 // annotationType is an unquoted type in an annotation: `name: Type = …`,
 // `auth: XRPLAuth,`.
-var annotationType = regexp.MustCompile(`^[A-Za-z_][\w.]*(?:\[[\w., ]*\])?$`)
+var annotationType = lazyre.New(`^[A-Za-z_][\w.]*(?:\[[\w., ]*\])?$`)
 
 // typeWithSecretWord is a type named for a credential: XRPLAuth,
 // GrvtPerpetualAuth, SecretStr.
-var typeWithSecretWord = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*(?:Auth|Key|Token|Secret|Credentials?|Password|Passphrase|Str)$`)
+var typeWithSecretWord = lazyre.New(`^[A-Z][A-Za-z0-9]*(?:Auth|Key|Token|Secret|Credentials?|Password|Passphrase|Str)$`)
 
 // annotation reports an unquoted value that is a type annotation rather
 // than a value: followed by an assignment (`bitget_passphrase: SecretStr =
@@ -192,10 +192,10 @@ func variable(v string) bool {
 }
 
 // placeholderIdent is an identifier in code: letters, digits, underscores.
-var placeholderIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var placeholderIdent = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // intervalPart is a count with a unit: 1m, 15m, 4h, 1d.
-var intervalPart = regexp.MustCompile(`^[0-9]{1,3}[a-z]{1,2}$`)
+var intervalPart = lazyre.New(`^[0-9]{1,3}[a-z]{1,2}$`)
 
 // smallNumber is a part that is a short count or index (5, 32, 128), as in
 // DOC_Vector_5_32.
@@ -258,7 +258,7 @@ func wordCased(p string) bool {
 // evmAddress is an Ethereum-style account address: 0x and 20 bytes in hex
 // (a private key is 32). It is public by nature, even where an API takes it
 // as the account's "key".
-var evmAddress = regexp.MustCompile(`^0[xX][0-9a-fA-F]{40}$`)
+var evmAddress = lazyre.New(`^0[xX][0-9a-fA-F]{40}$`)
 
 // indexVariable reports a name that is an unquoted index, not a field:
 // `this.connections[key] = wsConnection` assigns to an element that a

@@ -2,10 +2,10 @@ package detector
 
 import (
 	"bytes"
-	"regexp"
 	"strings"
 
 	"github.com/keygate/keygate/detector/placeholder"
+	"github.com/keygate/keygate/internal/lazyre"
 	"github.com/keygate/keygate/rules"
 )
 
@@ -32,7 +32,7 @@ const groupReach = 2 << 10
 
 // member is one `name: value` (or `"name": "value"`, `name=value`) in a
 // group's text.
-var member = regexp.MustCompile(`(?m)(?:^|[\s{(,;])["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|:=|[:=])[ \t]*["']?([^\s"',;{}()\[\]]+)`)
+var member = lazyre.New(`(?m)(?:^|[\s{(,;])["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?:=>|:=|[:=])[ \t]*["']?([^\s"',;{}()\[\]]+)`)
 
 // groupValue reports whether the value at buf[start:end] sits in a group
 // with a key and a secret of key material.

@@ -2,8 +2,9 @@ package detector
 
 import (
 	"bytes"
-	"regexp"
 	"strings"
+
+	"github.com/keygate/keygate/internal/lazyre"
 )
 
 // Structured key/value pairs (rules.GateStructured). In Postman
@@ -21,13 +22,13 @@ import (
 // passwords whatever their name.
 
 // siblingName is a member that names its object's value.
-var siblingName = regexp.MustCompile(`(?im)(?:^|[\s{,\-])["']?(?:key|name)["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9_.:-]{1,80})`)
+var siblingName = lazyre.New(`(?im)(?:^|[\s{,\-])["']?(?:key|name)["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9_.:-]{1,80})`)
 
 // resourceType is a Terraform state resource's type member.
-var resourceType = regexp.MustCompile(`"type"[ \t]*:[ \t]*"([a-z0-9_]+)"`)
+var resourceType = lazyre.New(`"type"[ \t]*:[ \t]*"([a-z0-9_]+)"`)
 
 // accountsList is the name of a hardhat or foundry network's key list.
-var accountsList = regexp.MustCompile(`(?i)\baccounts["']?[ \t]*[:=][ \t]*$`)
+var accountsList = lazyre.New(`(?i)\baccounts["']?[ \t]*[:=][ \t]*$`)
 
 // tfReach bounds how far back a state value looks for its resource.
 const tfReach = 16 << 10
@@ -111,7 +112,7 @@ func stringEnd(buf []byte, open, lim int) int {
 
 // sensitivePath is a one-step path of a state's sensitive_attributes: a
 // top-level attribute's name.
-var sensitivePath = regexp.MustCompile(`\[\s*\{\s*"type"\s*:\s*"get_attr"\s*,\s*"value"\s*:\s*"([^"\\]{1,80})"\s*\}\s*\]`)
+var sensitivePath = lazyre.New(`\[\s*\{\s*"type"\s*:\s*"get_attr"\s*,\s*"value"\s*:\s*"([^"\\]{1,80})"\s*\}\s*\]`)
 
 // sensitiveNames reports whether the sensitive_attributes list at the
 // start of rest (after its key) names the attribute name.

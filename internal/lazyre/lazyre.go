@@ -38,3 +38,20 @@ func (r *Regexp) FindStringSubmatch(s string) []string { return r.re().FindStrin
 
 // ReplaceAllString is regexp.Regexp.ReplaceAllString.
 func (r *Regexp) ReplaceAllString(src, repl string) string { return r.re().ReplaceAllString(src, repl) }
+
+// Match is regexp.Regexp.Match.
+func (r *Regexp) Match(b []byte) bool { return r.re().Match(b) }
+
+// FindStringIndex is regexp.Regexp.FindStringIndex.
+func (r *Regexp) FindStringIndex(s string) []int { return r.re().FindStringIndex(s) }
+
+// FindSubmatch is regexp.Regexp.FindSubmatch.
+func (r *Regexp) FindSubmatch(b []byte) [][]byte { return r.re().FindSubmatch(b) }
+
+// FindAllSubmatch is regexp.Regexp.FindAllSubmatch.
+func (r *Regexp) FindAllSubmatch(b []byte, n int) [][][]byte { return r.re().FindAllSubmatch(b, n) }
+
+// FindAllSubmatchIndex is regexp.Regexp.FindAllSubmatchIndex.
+func (r *Regexp) FindAllSubmatchIndex(b []byte, n int) [][]int {
+	return r.re().FindAllSubmatchIndex(b, n)
+}
