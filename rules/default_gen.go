@@ -8,13 +8,13 @@ package rules
 var generatedSources = []generatedSource{
 	{"default.yaml", 53174, 0x71e08446},
 	{"families/ai.yaml", 17768, 0x833db815},
-	{"families/chat.yaml", 22017, 0x82c7391e},
+	{"families/chat.yaml", 22289, 0x016716f4},
 	{"families/cloud.yaml", 44786, 0x7165f5df},
 	{"families/exchanges.yaml", 41787, 0x40907477},
 	{"families/observability.yaml", 16355, 0xe931b5f6},
 	{"families/payments.yaml", 15069, 0x8af88279},
 	{"families/registries.yaml", 24218, 0x613f9166},
-	{"families/saas.yaml", 40615, 0x324e2627},
+	{"families/saas.yaml", 40722, 0x21deadc2},
 	{"families/secrets.yaml", 15314, 0xc2148b0b},
 	{"families/shell.yaml", 4316, 0x74445f07},
 	{"families/vcs.yaml", 19697, 0x7ffade06},
@@ -508,15 +508,15 @@ var generatedPack = Pack{
 		},
 		{
 			ID:               "sendgrid-api-key",
-			Description:      "SendGrid API key (SG.)",
+			Description:      "SendGrid API key (SG., 69 characters as Twilio SendGrid documents them; usually SG.<22>.<43>)",
 			Family:           "chat",
 			Severity:         "high",
 			Keywords:         []string{"sg."},
-			Pattern:          "(?m)\\b(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_\\n-]|$)",
+			Pattern:          "(?m)\\b(SG\\.[A-Za-z0-9_-][A-Za-z0-9_.=-]{65})(?:[^A-Za-z0-9_.=\\n-]|$)",
 			SecretGroup:      1,
 			MinEntropy:       3,
-			Examples:         []string{"SENDGRID_API_KEY=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", "sendgrid_api_key: \"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\""},
-			NegativeExamples: []string{"SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "SENDGRID_API_KEY=SG.****qhsb", "SENDGRID_API_KEY=SG.sSUrQWaIHF"},
+			Examples:         []string{"SENDGRID_API_KEY=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", "sendgrid_api_key: \"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\"", "sengridAPIToken_token: SG.yb1vvz6qrwq2z3fykpfx8k4_7alblbchv6-gd_qoxrt7ya6lpsmowyacn9e0cqkpf="},
+			NegativeExamples: []string{"SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "SENDGRID_API_KEY=SG.****qhsb", "SENDGRID_API_KEY=SG.sSUrQWaIHF", "SENDGRID_API_KEY=SG.sSUrQWaIHFhHuLm6V83znf.3_uAyVeLzWi8hEX_39lCuFWgkAhDpNzmuLU2dWlqhsbXYZ"},
 			Help:             "Revoke the key in SendGrid settings (API Keys), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/chat.yaml",
 			Line:             157,
@@ -535,7 +535,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"MAILGUN_API_KEY=key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "MAILGUN_API_KEY=key-****e042", "MAILGUN_API_KEY=key-93b66431fb3fe527"},
 			Help:             "Revoke the key in the Mailgun control panel (API Security), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/chat.yaml",
-			Line:             172,
+			Line:             174,
 			Scope:            &Scope{},
 		},
 		{
@@ -551,7 +551,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"MAILGUN_API_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "MAILGUN_API_KEY=${MAILGUN_API_KEY}", "MAILGUN_API_KEY=****7379"},
 			Help:             "Revoke the key in the Mailgun control panel (API Security), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/chat.yaml",
-			Line:             187,
+			Line:             189,
 			Scope:            &Scope{},
 		},
 		{
@@ -567,7 +567,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"MAILCHIMP_API_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "MAILCHIMP_API_KEY=****us21", "MAILCHIMP_API_KEY=198aef13eb4769d3e8dd"},
 			Help:             "Revoke the key in Mailchimp account (Extras, API keys), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/chat.yaml",
-			Line:             202,
+			Line:             204,
 			Scope:            &Scope{},
 		},
 		{
@@ -583,7 +583,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"MANDRILL_API_KEY=xxxxxxxxxxxxxxxxxxxxxx", "MANDRILL_API_KEY=${MANDRILL_API_KEY}", "MANDRILL_API_KEY=****J4Kp"},
 			Help:             "Revoke the key in Mandrill settings, create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/chat.yaml",
-			Line:             217,
+			Line:             219,
 			Scope:            &Scope{},
 		},
 		{
@@ -599,7 +599,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"POSTMARK_SERVER_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "POSTMARK_SERVER_TOKEN=${POSTMARK_SERVER_TOKEN}", "POSTMARK_SERVER_TOKEN=****bf4b"},
 			Help:             "Revoke the token in the Postmark server settings (API Tokens), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/chat.yaml",
-			Line:             232,
+			Line:             234,
 			Scope:            &Scope{},
 		},
 		{
@@ -615,7 +615,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"BREVO_API_KEY=xkeysib-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "BREVO_API_KEY=xkeysib-****mOGB", "BREVO_API_KEY=xkeysib-391e2d1d63683f599bbc72a8ff0ae3cdf993380b"},
 			Help:             "Revoke the key in Brevo settings (SMTP & API), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/chat.yaml",
-			Line:             247,
+			Line:             249,
 			Scope:            &Scope{},
 		},
 		{
@@ -631,7 +631,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"BREVO_SMTP_KEY=xsmtpsib-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "BREVO_SMTP_KEY=xsmtpsib-****fgNw", "BREVO_SMTP_KEY=xsmtpsib-18a4134bf2e1f28071ec81b3d51bcda69a784a62"},
 			Help:             "Revoke the SMTP key in Brevo settings (SMTP & API), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/chat.yaml",
-			Line:             262,
+			Line:             264,
 			Scope:            &Scope{},
 		},
 		{
@@ -647,7 +647,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"VONAGE_API_SECRET=xxxxxxxxxxxxxxxx", "VONAGE_API_SECRET=${VONAGE_API_SECRET}", "VONAGE_API_SECRET=****7blc"},
 			Help:             "Revoke the secret in the Vonage dashboard (API settings), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/chat.yaml",
-			Line:             277,
+			Line:             279,
 			Scope:            &Scope{},
 		},
 		{
@@ -663,7 +663,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"PUSHER_APP_SECRET=xxxxxxxxxxxxxxxxxxxx", "PUSHER_APP_SECRET=${PUSHER_APP_SECRET}", "PUSHER_APP_SECRET=****77a7"},
 			Help:             "Revoke the app secret in the Pusher dashboard (App Keys), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/chat.yaml",
-			Line:             292,
+			Line:             294,
 			Scope:            &Scope{},
 		},
 		{
@@ -679,7 +679,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"SLACK_TOKEN=xoxa-****", "SLACK_TOKEN=xoxa-xxxxxxxxxxxx"},
 			Help:             "Revoke the workspace token in Slack and move the integration to a Slack app with a bot token.",
 			File:             "builtin:rules/families/chat.yaml",
-			Line:             307,
+			Line:             309,
 			Scope:            &Scope{},
 		},
 		{
@@ -695,7 +695,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"DISCORD_CLIENT_ID=${DISCORD_CLIENT_ID}", "DISCORD_CLIENT_ID=****8733", "DISCORD_CLIENT_ID=000000000000000000"},
 			Help:             "A client id is no secret alone; rotate the client secret used with it.",
 			File:             "builtin:rules/families/chat.yaml",
-			Line:             322,
+			Line:             324,
 			Scope:            &Scope{},
 		},
 		{
@@ -711,7 +711,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"MAILGUN_SIGNING_KEY=${MAILGUN_SIGNING_KEY}", "MAILGUN_SIGNING_KEY=****963f", "MAILGUN_SIGNING_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-xxxxxxxx-xxxxxxxx"},
 			Help:             "Rotate the webhook signing key in the Mailgun dashboard (Webhooks).",
 			File:             "builtin:rules/families/chat.yaml",
-			Line:             337,
+			Line:             339,
 			Scope:            &Scope{},
 		},
 		{
@@ -727,7 +727,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"MAILGUN_PUBLIC_KEY=pubkey-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "MAILGUN_PUBLIC_KEY=pubkey-****5d5a", "ssh_pubkey-path = \"/etc/ssh/id_ed25519.pub\""},
 			Help:             "Rotate the public validation key in the Mailgun control panel (API Security).",
 			File:             "builtin:rules/families/chat.yaml",
-			Line:             352,
+			Line:             354,
 			Scope:            &Scope{},
 		},
 		{
@@ -743,7 +743,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"GITTER_TOKEN=${GITTER_TOKEN}", "GITTER_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "gitter_room = \"freqtrade/freqtrade-community-chat-room\""},
 			Help:             "Revoke the token in Gitter (now Matrix) developer settings and create a new one.",
 			File:             "builtin:rules/families/chat.yaml",
-			Line:             367,
+			Line:             369,
 			Scope:            &Scope{},
 		},
 		{
@@ -3498,10 +3498,10 @@ var generatedPack = Pack{
 			Family:           "saas",
 			Severity:         "high",
 			Keywords:         []string{"intercom"},
-			Pattern:          "(?im)(?:intercom)[a-z0-9_.-]{0,24}?(?:api[_-]?)?(?:key|token|secret)[a-z0-9_]{0,12}[\"']?\\]?[\"']?[ \\t]*(?:=>|:{1,3}=|[?.]=|[:=]|string[ \\t]*=|[\"'][ \\t]*,)[ \\t]*[\"']?(?-i:(dG9rOm[A-Za-z0-9+/=_-]{40,80}))(?:[^A-Za-z0-9_\\n-]|$)",
+			Pattern:          "(?im)(?:intercom)[a-z0-9_.-]{0,24}?(?:api[_-]?)?(?:key|token|secret)[a-z0-9_]{0,12}[\"']?\\]?[\"']?[ \\t]*(?:=>|:{1,3}=|[?.]=|[:=]|string[ \\t]*=|[\"'][ \\t]*,)[ \\t]*[\"'`]?(?-i:(dG9rOm[A-Za-z0-9+/=_-]{40,80}|[A-Za-z0-9=_-]{60}))(?:[^A-Za-z0-9_\\n-]|$)",
 			SecretGroup:      1,
 			MinEntropy:       3,
-			Examples:         []string{"INTERCOM_ACCESS_TOKEN=dG9rOm7XcIYS5QvB02TGR7CsDdA/6LXhvHIksoBiQgS7epyo7Ugix1Z53qfM=", "\"intercom_access_token\": \"dG9rOm3p2KoxbTvnh3/sDHRalr7L+erZul1GEtHet2JfND62JhoHCJhAWqa/=\""},
+			Examples:         []string{"INTERCOM_ACCESS_TOKEN=dG9rOm7XcIYS5QvB02TGR7CsDdA/6LXhvHIksoBiQgS7epyo7Ugix1Z53qfM=", "intercom_token: npnwu-58oyrt4-3g0u68ke36wdg_r0f8ody0nw8y35v-k3c_t1d4q1o19guc", "\"intercom_access_token\": \"dG9rOm3p2KoxbTvnh3/sDHRalr7L+erZul1GEtHet2JfND62JhoHCJhAWqa/=\""},
 			NegativeExamples: []string{"INTERCOM_ACCESS_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "INTERCOM_ACCESS_TOKEN=${INTERCOM_ACCESS_TOKEN}", "INTERCOM_ACCESS_TOKEN=****qfM="},
 			Help:             "Revoke the access token in the Intercom Developer Hub, create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/saas.yaml",
@@ -3521,7 +3521,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"SHIPPO_API_TOKEN=shippo_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "SHIPPO_API_TOKEN=shippo_****f598", "SHIPPO_API_TOKEN=shippo_live_5fd7e"},
 			Help:             "Revoke the API token in Shippo settings (API), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             248,
+			Line:             249,
 			Scope:            &Scope{},
 		},
 		{
@@ -3537,7 +3537,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"EASYPOST_API_KEY=EZxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "EASYPOST_API_KEY=EZ****cb50", "EASYPOST_API_KEY=EZAK6e5bb5e9"},
 			Help:             "Revoke the API key in the EasyPost dashboard (API Keys), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             263,
+			Line:             264,
 			Scope:            &Scope{},
 		},
 		{
@@ -3553,7 +3553,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"DUFFEL_ACCESS_TOKEN=duffel_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "DUFFEL_ACCESS_TOKEN=duffel_****0HCg", "DUFFEL_ACCESS_TOKEN=duffel_live_0K1be"},
 			Help:             "Revoke the token in the Duffel dashboard (Access tokens), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             279,
+			Line:             280,
 			Scope:            &Scope{},
 		},
 		{
@@ -3569,7 +3569,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"PREFECT_API_KEY=pnu_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "PREFECT_API_KEY=pnu_****KgIa", "PREFECT_API_KEY=pnu_1CBWfk5EYLvmTg6qy7"},
 			Help:             "Revoke the API key in Prefect Cloud profile (API keys), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             294,
+			Line:             295,
 			Scope:            &Scope{},
 		},
 		{
@@ -3585,7 +3585,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"MAPBOX_SECRET_TOKEN=sk.eyJxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "MAPBOX_SECRET_TOKEN=sk.eyJ****HA7p", "MAPBOX_SECRET_TOKEN=sk.eyJXi_7RS2z9xoPUtmBCBbQ"},
 			Help:             "Revoke the token in the Mapbox account (Tokens), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             309,
+			Line:             310,
 			Scope:            &Scope{},
 		},
 		{
@@ -3601,7 +3601,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"CONTENTFUL_MANAGEMENT_TOKEN=CFPAT-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "CONTENTFUL_MANAGEMENT_TOKEN=CFPAT-****s7sH", "CONTENTFUL_MANAGEMENT_TOKEN=CFPAT-WABBwXyXDKqLK88RwnEtH"},
 			Help:             "Revoke the token in Contentful (Settings, CMA tokens), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             324,
+			Line:             325,
 			Scope:            &Scope{},
 		},
 		{
@@ -3617,7 +3617,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"OKTA_API_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "OKTA_API_TOKEN=${OKTA_API_TOKEN}", "OKTA_API_TOKEN=****aUXf"},
 			Help:             "Revoke the API token in the Okta admin console (Security, API, Tokens), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             339,
+			Line:             340,
 			Scope:            &Scope{},
 		},
 		{
@@ -3633,7 +3633,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"AUTH0_CLIENT_SECRET=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "AUTH0_CLIENT_SECRET=${AUTH0_CLIENT_SECRET}", "AUTH0_CLIENT_SECRET=****y3YU"},
 			Help:             "Rotate the client secret in the Auth0 dashboard (Applications, Settings).",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             354,
+			Line:             355,
 			Scope:            &Scope{},
 		},
 		{
@@ -3649,7 +3649,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"LAUNCHDARKLY_ACCESS_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "LAUNCHDARKLY_ACCESS_TOKEN=${LAUNCHDARKLY_ACCESS_TOKEN}", "LAUNCHDARKLY_ACCESS_TOKEN=****9f84"},
 			Help:             "Revoke the access token in LaunchDarkly account settings (Authorization), create a new one with the least scope, and load it from the environment or a secret store.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             369,
+			Line:             370,
 			Scope:            &Scope{},
 		},
 		{
@@ -3665,7 +3665,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"ALGOLIA_ADMIN_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "ALGOLIA_ADMIN_KEY=${ALGOLIA_ADMIN_KEY}", "ALGOLIA_ADMIN_KEY=****7276"},
 			Help:             "Regenerate the admin API key in the Algolia dashboard (API Keys).",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             384,
+			Line:             385,
 			Scope:            &Scope{},
 		},
 		{
@@ -3681,7 +3681,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"TWITCH_CLIENT_SECRET=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "TWITCH_CLIENT_SECRET=${TWITCH_CLIENT_SECRET}", "TWITCH_CLIENT_SECRET=****4xc9"},
 			Help:             "Generate a new client secret in the Twitch developer console.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             399,
+			Line:             400,
 			Scope:            &Scope{},
 		},
 		{
@@ -3697,7 +3697,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"TRELLO_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "TRELLO_TOKEN=${TRELLO_TOKEN}", "TRELLO_TOKEN=****9054"},
 			Help:             "Revoke the token in Trello account settings (Applications).",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             414,
+			Line:             415,
 			Scope:            &Scope{},
 		},
 		{
@@ -3713,7 +3713,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"DROPBOX_APP_SECRET=xxxxxxxxxxxxxxx", "DROPBOX_APP_SECRET=${DROPBOX_APP_SECRET}", "DROPBOX_APP_SECRET=****inzc"},
 			Help:             "Regenerate the app secret in the Dropbox App Console.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             429,
+			Line:             430,
 			Scope:            &Scope{},
 		},
 		{
@@ -3729,7 +3729,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"SALESFORCE_CONSUMER_SECRET=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "SALESFORCE_CONSUMER_SECRET=${SALESFORCE_CONSUMER_SECRET}", "SALESFORCE_CONSUMER_SECRET=****49C1"},
 			Help:             "Rotate the consumer secret in the connected app settings (Manage Consumer Details).",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             444,
+			Line:             445,
 			Scope:            &Scope{},
 		},
 		{
@@ -3745,7 +3745,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"SPOTIFY_CLIENT_SECRET=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "SPOTIFY_CLIENT_SECRET=${SPOTIFY_CLIENT_SECRET}", "SPOTIFY_CLIENT_SECRET=****d8af"},
 			Help:             "Rotate the client secret in the Spotify developer dashboard.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             459,
+			Line:             460,
 			Scope:            &Scope{},
 		},
 		{
@@ -3761,7 +3761,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"SQUARESPACE_API_KEY=${SQUARESPACE_API_KEY}", "SQUARESPACE_API_KEY=****d240", "SQUARESPACE_API_KEY=00000000-0000-0000-0000-000000000000"},
 			Help:             "Revoke the key in Squarespace (Settings > Developer API Keys) and create a new one.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             474,
+			Line:             475,
 			Scope:            &Scope{},
 		},
 		{
@@ -3777,7 +3777,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"SENDBIRD_API_TOKEN=${SENDBIRD_API_TOKEN}", "SENDBIRD_API_TOKEN=****dadf", "SENDBIRD_API_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},
 			Help:             "Revoke the API token in the Sendbird dashboard and issue a new one.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             489,
+			Line:             490,
 			Scope:            &Scope{},
 		},
 		{
@@ -3793,7 +3793,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"SENDBIRD_APP_ID=${SENDBIRD_APP_ID}", "SENDBIRD_APP_ID=****79D5", "SENDBIRD_APP_ID=00000000-0000-0000-0000-000000000000"},
 			Help:             "An application id identifies the Sendbird app; rotate the API token used with it and keep both in the secret store.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             504,
+			Line:             505,
 			Scope:            &Scope{},
 		},
 		{
@@ -3809,7 +3809,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"LOB_API_KEY=${LOB_API_KEY}", "LOB_API_KEY=****a985", "LOB_API_KEY=live_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},
 			Help:             "Rotate the API key in the Lob dashboard (Settings > API Keys).",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             519,
+			Line:             520,
 			Scope:            &Scope{},
 		},
 		{
@@ -3825,7 +3825,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"LOB_PUB_KEY=live_pub_****", "LOB_PUB_KEY=live_pub_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},
 			Help:             "Rotate the publishable key in the Lob dashboard.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             535,
+			Line:             536,
 			Scope:            &Scope{},
 		},
 		{
@@ -3841,7 +3841,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"RAPIDAPI_KEY=${RAPIDAPI_KEY}", "RAPIDAPI_KEY=****R7Lr", "RAPIDAPI_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},
 			Help:             "Rotate the application key in the RapidAPI developer dashboard.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             550,
+			Line:             551,
 			Scope:            &Scope{},
 		},
 		{
@@ -3857,7 +3857,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"AUTHRESS_KEY=sc_****", "AUTHRESS_KEY=${AUTHRESS_KEY}"},
 			Help:             "Revoke the service client's access key in the Authress management portal and create a new one.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             565,
+			Line:             566,
 			Scope:            &Scope{},
 		},
 		{
@@ -3873,7 +3873,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"LINKEDIN_CLIENT_SECRET=${LINKEDIN_CLIENT_SECRET}", "LINKEDIN_CLIENT_SECRET=****eTyZ", "LINKEDIN_CLIENT_SECRET=xxxxxxxxxxxxxxxx"},
 			Help:             "Reset the client secret in the LinkedIn developer portal (Auth tab).",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             579,
+			Line:             580,
 			Scope:            &Scope{},
 		},
 		{
@@ -3889,7 +3889,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"ASANA_CLIENT_SECRET=${ASANA_CLIENT_SECRET}", "ASANA_CLIENT_SECRET=****PezB", "ASANA_CLIENT_SECRET=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},
 			Help:             "Reset the client secret in the Asana developer console.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             594,
+			Line:             595,
 			Scope:            &Scope{},
 		},
 		{
@@ -3905,7 +3905,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"\"icon\": \"data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQ+EAACzq8RnWvX2pLm4TbYc7JhK0fGdQ1uVaN3sEwPi9oZ6yXtRBlCeF5gIjUHkM8DnqLrSvTmWx2Y4Zb0Q7cPfKhGiJoNa1Vu3t9EsD6pLzRyBwFeCxHgIjKlMnOpQrStUvWxYz/Zz\"", "FB_PAGE_TOKEN=EAAM****", "FB_PAGE_TOKEN=EAAMxxxx"},
 			Help:             "Invalidate the token (change the page's app access or the user's password) and issue a new long-lived token server-side.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             609,
+			Line:             610,
 			Scope:            &Scope{},
 		},
 		{
@@ -3921,7 +3921,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"NETLIFY_AUTH_TOKEN=${NETLIFY_AUTH_TOKEN}", "NETLIFY_AUTH_TOKEN=****seny", "NETLIFY_AUTH_TOKEN=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},
 			Help:             "Revoke the token in Netlify (User settings > Applications) and create a new one.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             624,
+			Line:             625,
 			Scope:            &Scope{},
 		},
 		{
@@ -3937,7 +3937,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"SETTLEMINT_ACCESS_TOKEN=sm_pat_****", "SETTLEMINT_ACCESS_TOKEN=sm_pat_xxxxxxxxxxxxxxxx", "nonMatchingToken := \"sm_pat_w8Hn2Pz5Rk4Tq7VxQ9\""},
 			Help:             "Delete the token in the SettleMint console (personal access tokens) and create a new one.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             639,
+			Line:             640,
 			Scope:            &Scope{},
 		},
 		{
@@ -3953,7 +3953,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"SETTLEMINT_APP_TOKEN=sm_aat_****", "SETTLEMINT_APP_TOKEN=sm_aat_xxxxxxxxxxxxxxxx"},
 			Help:             "Delete the application access token in the SettleMint console and create a new one.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             654,
+			Line:             655,
 			Scope:            &Scope{},
 		},
 		{
@@ -3969,7 +3969,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"SETTLEMINT_SERVICE_TOKEN=sm_sat_****", "SETTLEMINT_SERVICE_TOKEN=sm_sat_xxxxxxxxxxxxxxxx"},
 			Help:             "Delete the service access token in the SettleMint console and create a new one.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             668,
+			Line:             669,
 			Scope:            &Scope{},
 		},
 		{
@@ -3985,7 +3985,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"HUBSPOT_API_KEY=00000000-0000-0000-0000-000000000000", "hubspot_form_id = \"ddc3a18b-9f90-4616-83c2-70f055d7819d\""},
 			Help:             "HubSpot retired API keys in 2022: delete the key in the account settings if it still exists and move the integration to a private app token.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             682,
+			Line:             683,
 			Scope:            &Scope{},
 		},
 		{
@@ -4001,7 +4001,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"INFRACOST_API_KEY=ico-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "INFRACOST_API_KEY=ico-****Lpgt", "favicon-16x16.png", "http://assets.r7.com/assets/media_box/video_box.ico-7a388b69018576d24b59331fd60aab0c.png"},
 			Help:             "Rotate the API key in the Infracost Cloud dashboard (Org settings > API token) and update CI secrets.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             697,
+			Line:             698,
 			Scope:            &Scope{},
 		},
 		{
@@ -4017,7 +4017,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"FT_CLIENT_SECRET=s-s4t2ud-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "FT_CLIENT_SECRET=s-s4t2ud-****90d2"},
 			Help:             "Generate a new secret for the application in the 42 intranet (API > your application) and load it from the environment.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             713,
+			Line:             714,
 			Scope:            &Scope{},
 		},
 		{
@@ -4033,7 +4033,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"FB_APP_TOKEN=1477036645700765|xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "facebook page 1477036645700765 | shares"},
 			Help:             "Reset the app secret in the Meta app dashboard (Settings > Basic); an app access token is app id and secret.",
 			File:             "builtin:rules/families/saas.yaml",
-			Line:             727,
+			Line:             728,
 			Scope:            &Scope{},
 		},
 		{
@@ -5751,5 +5751,5 @@ var generatedPack = Pack{
 		Placeholders: []string{"^<[^>]*>$", "^(?:<[^>]*>)+$", "^\\$\\{[^}]*\\}$", "^\\$[A-Za-z_][A-Za-z0-9_]*$", "^\\{\\{.*\\}\\}$", "^%\\(?[A-Za-z_]*\\)?s?$", "^[*xX•#._…-]{3,}[A-Za-z0-9]{0,4}$", "^[A-Za-z0-9_]{0,4}\\*{3,}[A-Za-z0-9]{0,4}$", "\\*{4}", "(?i)^(changeme|change_me|example|dummy|sample|placeholder|xxx+|redacted|masked|hidden|secret|password|passphrase|required|optional|string|none|null|nil|undefined|true|false|yes|no|ok|disabled|enabled|paper_only|error|todo|tbd|unset|empty|foobared|getpass)$", "(?i)^your[_-]", "(?i)[_-]here$", "(?i)example", "(?i)^replace[_-]?me$", "^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", "^[A-Za-z_][A-Za-z0-9_]{0,24}(?:\\.[A-Za-z_][A-Za-z0-9_]{0,24})+$", "(?i)^(?:vault|secret|secrets|ssm|aws-sm|gcp-sm|op|env|file|k8s|keyvault|sops)://", "^arn:aws:(?:secretsmanager|ssm):", "^.{1,3}$"},
 	},
 	Sources: []string{"builtin:rules/default.yaml", "builtin:rules/families/ai.yaml", "builtin:rules/families/chat.yaml", "builtin:rules/families/cloud.yaml", "builtin:rules/families/exchanges.yaml", "builtin:rules/families/observability.yaml", "builtin:rules/families/payments.yaml", "builtin:rules/families/registries.yaml", "builtin:rules/families/saas.yaml", "builtin:rules/families/secrets.yaml", "builtin:rules/families/shell.yaml", "builtin:rules/families/vcs.yaml", "builtin:rules/families/wallets.yaml", "builtin:rules/families/web3.yaml"},
-	SHA256:  "1bdb5dab6b8647a54b337a7030c74070adbb1acb178d0cb3fea7729b445b18c1",
+	SHA256:  "01f7aad211f8efdd4faf5a3fc218b64fab55998ca44c3af17e6cda03104064e6",
 }
