@@ -35,6 +35,7 @@ type File struct {
 	name    string
 	src     io.ReaderAt // a loaded file's bytes, read again by Each
 	size    int64
+	list    int // the "findings" key whose entries count (the last)
 }
 
 // Entry is one accepted finding.
@@ -76,7 +77,12 @@ func (b *File) Each(fn func(Entry)) error {
 		}
 		return nil
 	}
-	if _, err := decode(io.NewSectionReader(b.src, 0, b.size), fn); err != nil {
+	_, _, err := decode(io.NewSectionReader(b.src, 0, b.size), func(list int, e Entry) {
+		if list == b.list {
+			fn(e)
+		}
+	})
+	if err != nil {
 		return fmt.Errorf("load baseline %s: %w", b.name, err)
 	}
 	return nil
@@ -138,14 +144,23 @@ func Parse(name string, data []byte) (*File, error) {
 
 func parse(name string, src io.ReaderAt, size int64) (*File, error) {
 	b := &File{name: name, src: src, size: size}
-	v, err := decode(io.NewSectionReader(src, 0, size), func(e Entry) { b.set.add(e.Fingerprint) })
+	list := 0
+	v, lists, err := decode(io.NewSectionReader(src, 0, size), func(n int, e Entry) {
+		if n != list { // a later "findings" replaces the earlier, as encoding/json reads it
+			list, b.set = n, fingerprints{}
+		}
+		b.set.add(e.Fingerprint)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("load baseline %s: not a keygate baseline (%v); regenerate it with `keygate baseline`", name, err)
 	}
 	if v != Version {
 		return nil, fmt.Errorf("load baseline %s: version %d, want %d; regenerate it with `keygate baseline`", name, v, Version)
 	}
-	b.Version = v
+	b.Version, b.list = v, lists
+	if list != lists { // the last "findings" is empty
+		b.set = fingerprints{}
+	}
 	b.set.sort()
 	return b, nil
 }
