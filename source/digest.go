@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"slices"
 	"sort"
+	"sync"
+	"sync/atomic"
 )
 
 // DigestPrefix starts every inputs digest (the hash it is).
@@ -18,34 +21,64 @@ const DigestPrefix = "sha256:"
 // path and the SHA-256 of its content, in path order, leaving out the
 // paths in exclude (the reports the scan itself writes into its scopes).
 // It reads the files and nothing else, so `keygate verify` recomputes it
-// fast. It returns the digest and how many files it covers.
+// fast; the files are hashed on one goroutine per CPU (the scan waits for
+// it). It returns the digest and how many files it covers; an error is
+// the first file's in path order that could not be read.
 func DigestFiles(ctx context.Context, files []File, exclude []string) (string, int, error) {
-	sorted := slices.Clone(files)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })
-	all := sha256.New()
-	n := 0
-	buf := make([]byte, 256<<10)
-	for _, f := range sorted {
-		if slices.Contains(exclude, f.Path) {
-			continue
+	sorted := make([]File, 0, len(files))
+	for _, f := range files {
+		if !slices.Contains(exclude, f.Path) {
+			sorted = append(sorted, f)
 		}
-		if err := ctx.Err(); err != nil {
-			return "", 0, err
-		}
-		h := sha256.New()
-		fh, err := os.Open(f.Abs)
-		if err != nil {
-			return "", 0, fmt.Errorf("%s: %w", f.Path, UnwrapPath(err))
-		}
-		_, err = io.CopyBuffer(h, fh, buf)
-		fh.Close()
-		if err != nil {
-			return "", 0, fmt.Errorf("%s: %w", f.Path, UnwrapPath(err))
-		}
-		fmt.Fprintf(all, "%q %x\n", f.Path, h.Sum(nil))
-		n++
 	}
-	return DigestPrefix + hex.EncodeToString(all.Sum(nil)), n, nil
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })
+	sums := make([][sha256.Size]byte, len(sorted))
+	errs := make([]error, len(sorted))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), len(sorted))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 256<<10)
+			h := sha256.New()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(sorted) {
+					return
+				}
+				if errs[i] = ctx.Err(); errs[i] != nil {
+					return
+				}
+				h.Reset()
+				errs[i] = hashFile(h, sorted[i].Abs, buf)
+				h.Sum(sums[i][:0])
+			}
+		}()
+	}
+	wg.Wait()
+	all := sha256.New()
+	for i, f := range sorted {
+		if err := errs[i]; err != nil {
+			if ctx.Err() != nil {
+				return "", 0, ctx.Err()
+			}
+			return "", 0, fmt.Errorf("%s: %w", f.Path, UnwrapPath(err))
+		}
+		fmt.Fprintf(all, "%q %x\n", f.Path, sums[i])
+	}
+	return DigestPrefix + hex.EncodeToString(all.Sum(nil)), len(sorted), nil
+}
+
+// hashFile writes the content of the file at path to h.
+func hashFile(h io.Writer, path string, buf []byte) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	_, err = io.CopyBuffer(h, fh, buf)
+	return err
 }
 
 // DigestCommits is the digest of a history scan's inputs: the ids of the
