@@ -35,7 +35,8 @@ type File struct {
 	name    string
 	src     io.ReaderAt // a loaded file's bytes, read again by Each
 	size    int64
-	list    int // the "findings" key whose entries count (the last)
+	list    int       // the "findings" key whose entries count (the last)
+	closer  io.Closer // the open file src reads, if any
 }
 
 // Entry is one accepted finding.
@@ -89,7 +90,7 @@ func (b *File) Each(fn func(Entry)) error {
 }
 
 // Load reads a baseline file; a missing file is an empty baseline (nil).
-// The file stays open for Each.
+// A large file stays open for Each until Close.
 func Load(path string) (*File, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -122,12 +123,14 @@ func load(name string, f fs.File) (*File, error) {
 		f.Close()
 		return nil, fmt.Errorf("load baseline %s: %w", name, err)
 	}
-	if ra, ok := f.(io.ReaderAt); ok && info.Mode().IsRegular() {
+	if ra, ok := f.(io.ReaderAt); ok && info.Mode().IsRegular() && info.Size() > inMemory {
 		b, err := parse(name, ra, info.Size())
 		if err != nil {
 			f.Close()
+			return nil, err
 		}
-		return b, err
+		b.closer = f
+		return b, nil
 	}
 	data, err := io.ReadAll(f)
 	f.Close()
@@ -135,6 +138,20 @@ func load(name string, f fs.File) (*File, error) {
 		return nil, fmt.Errorf("load baseline %s: %w", name, err)
 	}
 	return Parse(name, data)
+}
+
+// inMemory is the size up to which a file is read whole (and closed).
+const inMemory = 1 << 20
+
+// Close releases the file a large loaded baseline reads its entries from
+// (before the file is replaced, say: Windows renames no open file).
+func (b *File) Close() error {
+	if b == nil || b.closer == nil {
+		return nil
+	}
+	err := b.closer.Close()
+	b.closer = nil
+	return err
 }
 
 // Parse reads a baseline from data; name is the file in errors.

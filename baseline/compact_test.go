@@ -69,8 +69,9 @@ func TestSameAsReference(t *testing.T) {
 		}
 		absent = append(absent, genFingerprint(r))
 	}
-	data, err := json.MarshalIndent(map[string]any{"version": 1, "findings": entries, "note": []int{1, 2}}, "", "  ")
+	data, err := json.MarshalIndent(map[string]any{"version": 1, "findings": entries, "note": []int{1, 2}, "z": strings.Repeat("x", inMemory)}, "", "  ")
 	require.NoError(t, err)
+	require.Greater(t, len(data), inMemory, "a file kept open and read again")
 	ref, set, err := refParse(data)
 	require.NoError(t, err)
 
@@ -90,6 +91,7 @@ func TestSameAsReference(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			b, err := load()
 			require.NoError(t, err)
+			defer b.Close()
 			require.Greater(t, len(b.set.blocks), 3)
 			for _, e := range entries {
 				require.True(t, b.Has(e.Fingerprint), e.Fingerprint)

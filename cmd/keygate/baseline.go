@@ -83,6 +83,7 @@ func (a *app) baseline(cmd *cobra.Command, f baselineFlags, paths []string) erro
 	if err != nil {
 		return usageErr(err)
 	}
+	defer old.Close()
 	req := scan.Request{Root: root, Config: cfg, Paths: paths, IncludeLogs: f.includeLogs, History: f.history}
 	setup, err := engine.Load(engine.Options{Root: root, Config: cfg, ExtraRules: f.extra, NoBaseline: true})
 	if err != nil {
@@ -112,6 +113,7 @@ func (a *app) baseline(cmd *cobra.Command, f baselineFlags, paths []string) erro
 	if err != nil {
 		return usageErr(err)
 	}
+	old.Close() // the file is replaced next
 	if err := merged.Write(path); err != nil {
 		return usageErr(err)
 	}
