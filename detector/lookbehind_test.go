@@ -35,3 +35,29 @@ func TestBadgeTokenAgreesWithTheWholePrefix(t *testing.T) {
 		require.Equal(t, imageURL.Match(p), badgeToken(p), "%q", p)
 	}
 }
+
+// indexFoldPlain reads every byte: the straightforward search indexFold
+// must agree with.
+func indexFoldPlain(b []byte, lit string) int {
+	for i := 0; i+len(lit) <= len(b); i++ {
+		j := 0
+		for j < len(lit) && foldByte(b[i+j]) == lit[j] {
+			j++
+		}
+		if j == len(lit) {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestIndexFoldAgreesWithReadingEveryByte(t *testing.T) {
+	r := rand.New(rand.NewPCG(6, 7))
+	pieces := []string{"k", "K", "e", "E", "y", "://", ":", "/", "_", "a", "key", "KEY", "x"}
+	lits := []string{"", "k", "key", "ke", "://", "_key", "k_", "y:", "x", "yk"}
+	for range 30000 {
+		b := randomFrom(r, pieces, 16)
+		lit := lits[r.IntN(len(lits))]
+		require.Equal(t, indexFoldPlain(b, lit), indexFold(b, lit), "%q in %q", lit, b)
+	}
+}
