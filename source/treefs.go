@@ -44,17 +44,30 @@ type treeFS struct {
 	commit string
 }
 
-// Open opens the regular file name of the tree.
+// Open opens the regular file name of the tree. Its reader reads the
+// object as the object reader returned it (shared with its cache, never
+// written): a large policy file is held once, not twice.
 func (t *treeFS) Open(name string) (fs.File, error) {
-	data, err := t.ReadFile(name)
+	data, err := t.read(name)
 	if err != nil {
 		return nil, err
 	}
 	return &treeFile{Reader: bytes.NewReader(data), name: name, size: int64(len(data))}, nil
 }
 
-// ReadFile reads the regular file name of the tree.
+// ReadFile reads the regular file name of the tree into a slice of the
+// caller's own.
 func (t *treeFS) ReadFile(name string) ([]byte, error) {
+	data, err := t.read(name)
+	if err != nil {
+		return nil, err
+	}
+	return bytes.Clone(data), nil
+}
+
+// read returns the content of the regular file name of the tree, which
+// the caller must not modify.
+func (t *treeFS) read(name string) ([]byte, error) {
 	if !fs.ValidPath(name) || name == "." {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
@@ -74,7 +87,7 @@ func (t *treeFS) ReadFile(name string) ([]byte, error) {
 	if typ != odb.Blob {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
-	return bytes.Clone(data), nil
+	return data, nil
 }
 
 // String names the tree for messages.

@@ -2,6 +2,7 @@ package source
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -51,8 +52,14 @@ func TestTreeFS(t *testing.T) {
 		data, err = fs.ReadFile(fsys, "packs/extra.yaml")
 		require.NoError(t, err)
 		assert.Equal(t, "name: extra\n", string(data))
+		// ReadFile's slice is the caller's: writing it changes no later
+		// read. Open reads the object in place.
+		copy(data, "XXXX")
 		f, err := fsys.Open("packs/extra.yaml")
 		require.NoError(t, err)
+		opened, err := io.ReadAll(f)
+		require.NoError(t, err)
+		assert.Equal(t, "name: extra\n", string(opened))
 		st, err := f.Stat()
 		require.NoError(t, err)
 		assert.Equal(t, "extra.yaml", st.Name())
