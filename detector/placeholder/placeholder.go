@@ -113,7 +113,9 @@ func selfNamed(v string) bool {
 	if !Words(v) {
 		return false
 	}
-	for _, t := range tokens(leet.Replace(v)) {
+	// Read with leetspeak (Passw0rd) and without it, so that a trailing
+	// digit (CleartextPassword1) is not read as a letter of the word.
+	for _, t := range append(tokens(leet.Replace(v)), tokens(v)...) {
 		if secretTokens[strings.ToLower(t)] {
 			return true
 		}

@@ -24,7 +24,7 @@ func TestIs(t *testing.T) {
 		"xoxp-123456789012-123456789012-123456789012-0123456789abcdef0123456789abcdef",
 		"bg_00000000000000000000000000000000", "1234567890abcdef1234567890abcdef",
 		"pass", "s3cr3t", "P@ssw0rd", "secret", "password", "user",
-		"SuperSecurePassword", "my-secret-token", "YourPassword1", "4hQmZXXX_PLW7XXXRTNBXXXKqVuSyn",
+		"SuperSecurePassword", "my-secret-token", "YourPassword1", "CleartextPassword1", "MySecretToken2", "4hQmZXXX_PLW7XXXRTNBXXXKqVuSyn",
 	} {
 		assert.True(t, s.Is(v), v)
 	}
