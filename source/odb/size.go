@@ -24,6 +24,11 @@ func (r *Reader) Size(h plumbing.Hash) (int64, error) {
 		return 0, err
 	}
 	if found {
+		// Resolved already (a version read on the way to an older one):
+		// its size is known, and the read will take it from the cache.
+		if e, ok := r.db.cache.get(key{pi, off}); ok {
+			return int64(len(e.data)), nil
+		}
 		p := r.db.packs[pi]
 		hd, err := r.inf.object(p, off)
 		if err != nil {
