@@ -21,6 +21,9 @@ type Assignment struct {
 	// last holds the names' last bytes, in both cases: most bytes
 	// before an operator end no name (nil: not known).
 	last *Class
+	// word, when not "", is what the operator spells from its first
+	// byte on (lower case, compared case-folded): Go's `string`.
+	word string
 }
 
 // maxNames bounds the names an assignment keeps: more, and the pattern is
@@ -38,8 +41,8 @@ func Assignments(re *syntax.Regexp) []Assignment {
 // followed by the parts after it.
 func assignmentsIn(parts []*syntax.Regexp) []Assignment {
 	for i := range parts {
-		if a, ok := assignmentAt(parts, i); ok {
-			return []Assignment{a}
+		if as, ok := assignmentsAt(parts, i); ok {
+			return as
 		}
 	}
 	for i, p := range parts {
@@ -64,6 +67,83 @@ func assignmentsIn(parts []*syntax.Regexp) []Assignment {
 		}
 	}
 	return nil
+}
+
+// assignmentsAt reads the assignments whose name ends parts[i]: one, or,
+// where an operator branch starts with a word (Go's `string =`), one for
+// that branch (its operator must spell the word) and one for the others:
+// an operator class holding the word's first letter let every `s` of a
+// line through.
+func assignmentsAt(parts []*syntax.Regexp, i int) ([]Assignment, bool) {
+	j := i + 1
+	for ; j < len(parts); j++ {
+		if zeroWidth(parts[j]) {
+			continue
+		}
+		if _, nullable := ends(parts[j], false); !nullable {
+			break
+		}
+	}
+	op := parts[j%len(parts)]
+	for op.Op == syntax.OpCapture {
+		op = op.Sub[0]
+	}
+	if j < len(parts) && op.Op == syntax.OpAlternate {
+		var plain, worded []*syntax.Regexp
+		for _, b := range op.Sub {
+			if leadWord(b) != "" {
+				worded = append(worded, b)
+			} else {
+				plain = append(plain, b)
+			}
+		}
+		if len(worded) > 0 {
+			var out []Assignment
+			try := func(b *syntax.Regexp) bool {
+				alt := append([]*syntax.Regexp(nil), parts...)
+				alt[j] = b
+				a, ok := assignmentAt(alt, i)
+				out = append(out, a)
+				return ok
+			}
+			if len(plain) > 0 && !try(&syntax.Regexp{Op: syntax.OpAlternate, Sub: plain, Flags: op.Flags}) {
+				return nil, false
+			}
+			for _, b := range worded {
+				if !try(b) {
+					return nil, false
+				}
+				out[len(out)-1].word = leadWord(b)
+			}
+			return out, true
+		}
+	}
+	a, ok := assignmentAt(parts, i)
+	if !ok {
+		return nil, false
+	}
+	return []Assignment{a}, true
+}
+
+// leadWord is the word (lower case, more than three ASCII letters) an
+// operator branch starts with: `string` of `string[ \t]*=`; "" when none.
+func leadWord(b *syntax.Regexp) string {
+	for b.Op == syntax.OpCapture {
+		b = b.Sub[0]
+	}
+	if b.Op == syntax.OpConcat && len(b.Sub) > 0 {
+		b = b.Sub[0]
+	}
+	if b.Op != syntax.OpLiteral || len(b.Rune) <= 3 {
+		return ""
+	}
+	w := strings.ToLower(string(b.Rune))
+	for k := 0; k < len(w); k++ {
+		if w[k] < 'a' || w[k] > 'z' {
+			return ""
+		}
+	}
+	return w
 }
 
 // assignmentAt reads an assignment whose name ends parts[i].
@@ -335,7 +415,7 @@ func (a *Assignment) Holds(line []byte) bool {
 	prevOp, prevName := -1, false  // the last operator walked back from
 	valueEnd, valueOK := -1, false // the look ahead's stop, and its answer
 	for i, b := range line {
-		if !a.Op[b] {
+		if !a.Op[b] || a.word != "" && (len(line)-i < len(a.word) || !equalFold(line[i:i+len(a.word)], a.word)) {
 			continue
 		}
 		if i >= valueEnd {

@@ -39,7 +39,7 @@ func randomText(r *rand.Rand, n int) []byte {
 // look ahead and its whole walk back.
 func holdsPlain(a *Assignment, line []byte) bool {
 	for i, b := range line {
-		if !a.Op[b] {
+		if !a.Op[b] || a.word != "" && !(len(line)-i >= len(a.word) && equalFold(line[i:i+len(a.word)], a.word)) {
 			continue
 		}
 		value := false
@@ -83,6 +83,9 @@ func TestAssignmentHoldsAgreesWithPlainReading(t *testing.T) {
 		}
 		if r.IntN(2) == 0 {
 			a.last = lastBytes(a.Names)
+		}
+		if r.IntN(3) == 0 {
+			a.word = []string{"ky", "kyk", "yy"}[r.IntN(3)]
 		}
 		line := randomText(r, 60)
 		require.Equal(t, holdsPlain(&a, line), a.Holds(line), "%+v %q", a, line)
@@ -158,7 +161,7 @@ func TestAssignmentsOfLongerOperators(t *testing.T) {
 		assert.True(t, holds(l), "%q", l)
 		assert.True(t, regexp.MustCompile(generic).MatchString(l), "%q", l)
 	}
-	for _, l := range []string{`api_key=****ab12`, `token: ****`, `def token(self):`, `secret_key: ****`} {
+	for _, l := range []string{`api_key=****ab12`, `token: ****`, `def token(self):`, `secret_key: ****`, `tokens = []`, `keys_list`} {
 		assert.False(t, holds(l), "%q", l)
 		assert.False(t, regexp.MustCompile(generic).MatchString(l), "%q", l)
 	}
