@@ -6,7 +6,7 @@ package rules
 // with its size and CRC-32C: Default uses the pack only while every
 // embedded file still matches.
 var generatedSources = []generatedSource{
-	{"default.yaml", 53174, 0x71e08446},
+	{"default.yaml", 53174, 0x06c91031},
 	{"families/ai.yaml", 17768, 0x833db815},
 	{"families/chat.yaml", 22289, 0x016716f4},
 	{"families/cloud.yaml", 45629, 0x72bbd19c},
@@ -14,7 +14,7 @@ var generatedSources = []generatedSource{
 	{"families/observability.yaml", 16355, 0xe931b5f6},
 	{"families/payments.yaml", 15069, 0x8af88279},
 	{"families/registries.yaml", 24218, 0x613f9166},
-	{"families/saas.yaml", 40722, 0x21deadc2},
+	{"families/saas.yaml", 40722, 0x4c2ec7d8},
 	{"families/secrets.yaml", 15314, 0xc2148b0b},
 	{"families/shell.yaml", 4316, 0x74445f07},
 	{"families/vcs.yaml", 19697, 0x7ffade06},
@@ -4045,8 +4045,8 @@ var generatedPack = Pack{
 			Pattern:          "(?im)(?:facebook|\\bfb[_.-])[^\\r\\n]{0,80}?\\b([0-9]{15,16}(?:\\||%7C)(?-i:[A-Za-z0-9_-]{27,40}))(?:[^A-Za-z0-9_\\n-]|$)",
 			SecretGroup:      1,
 			MinEntropy:       3,
-			Examples:         []string{"facebook 1308742762612587|rhoK1cbv0DOU_RTX_87O4MkX7AI", "FB_APP_TOKEN=1477036645700765|d3b07384d113edec49eaa6238ad5ff00", "https://graph.facebook.com/me?access_token=1477036645700765%7Cd3b07384d113edec49eaa6238ad5ff00"},
-			NegativeExamples: []string{"FB_APP_TOKEN=1477036645700765|xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "facebook page 1477036645700765 | shares"},
+			Examples:         []string{"facebook 1098765432109876|Syn7hEt1cAppT0kenZq8Lm2Wx9R", "FB_APP_TOKEN=1203948576102938|d3b07384d113edec49eaa6238ad5ff00", "https://graph.facebook.com/me?access_token=1203948576102938%7Cd3b07384d113edec49eaa6238ad5ff00"},
+			NegativeExamples: []string{"FB_APP_TOKEN=1203948576102938|xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "facebook page 1203948576102938 | shares"},
 			Help:             "Reset the app secret in the Meta app dashboard (Settings > Basic); an app access token is app id and secret.",
 			File:             "builtin:rules/families/saas.yaml",
 			Line:             728,
@@ -5524,8 +5524,8 @@ var generatedPack = Pack{
 			Keywords:         []string{"xoxa-", "xoxb-", "xoxe-", "xoxo-", "xoxp-", "xoxr-", "xoxs-"},
 			Pattern:          "(?m)\\b(xox[abeoprs]-[0-9]{6,}-[0-9A-Za-z-]{9,}[0-9A-Za-z])(?:[^0-9A-Za-z#*\\n-]|$)",
 			SecretGroup:      1,
-			Examples:         []string{"SLACK_BOT_TOKEN=xoxb-000000000000-0000000000000-SYNTHETICsynthetic0000", "slack_user_token: \"xoxp-482915736104-5928374610293-Rk2Wq8Zt5Yx1Mv7Lp4Nc9Hb3\"", "image.png?t=xoxe-4726837507825-4848681849303-4856614048758-e0b1f3d4cb371f92260edb0d9444d206", "\"access_token\": \"xoxo-523423-234243-234233-e039d02840a0b9379c\""},
-			NegativeExamples: []string{"SLACK_BOT_TOKEN=xoxb-your-token", "SLACK_BOT_TOKEN=xoxb-****", "\"token4\": \"xoxp-572370529330-573807301142-572331691188-####################\""},
+			Examples:         []string{"SLACK_BOT_TOKEN=xoxb-000000000000-0000000000000-SYNTHETICsynthetic0000", "slack_user_token: \"xoxp-482915736104-5928374610293-Rk2Wq8Zt5Yx1Mv7Lp4Nc9Hb3\"", "image.png?t=xoxe-4815162342108-4233816154210-8151623421081-0a1b2c3d4e5f60718293a4b5c6d7e8f9", "\"access_token\": \"xoxo-481516-234210-815162-9f8e7d6c5b4a392817\""},
+			NegativeExamples: []string{"SLACK_BOT_TOKEN=xoxb-your-token", "SLACK_BOT_TOKEN=xoxb-****", "\"token4\": \"xoxp-481516234210-815162342108-151623421081-####################\""},
 			Help:             "Revoke the token in the Slack app settings and reinstall the app.",
 			Verify:           "slack",
 			File:             "builtin:rules/default.yaml",
@@ -5767,5 +5767,5 @@ var generatedPack = Pack{
 		Placeholders: []string{"^<[^>]*>$", "^(?:<[^>]*>)+$", "^\\$\\{[^}]*\\}$", "^\\$[A-Za-z_][A-Za-z0-9_]*$", "^\\{\\{.*\\}\\}$", "^%\\(?[A-Za-z_]*\\)?s?$", "^[*xX•#._…-]{3,}[A-Za-z0-9]{0,4}$", "^[A-Za-z0-9_]{0,4}\\*{3,}[A-Za-z0-9]{0,4}$", "\\*{4}", "(?i)^(changeme|change_me|example|dummy|sample|placeholder|xxx+|redacted|masked|hidden|secret|password|passphrase|required|optional|string|none|null|nil|undefined|true|false|yes|no|ok|disabled|enabled|paper_only|error|todo|tbd|unset|empty|foobared|getpass)$", "(?i)^your[_-]", "(?i)[_-]here$", "(?i)example", "(?i)^replace[_-]?me$", "^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", "^[A-Za-z_][A-Za-z0-9_]{0,24}(?:\\.[A-Za-z_][A-Za-z0-9_]{0,24})+$", "(?i)^(?:vault|secret|secrets|ssm|aws-sm|gcp-sm|op|env|file|k8s|keyvault|sops)://", "^arn:aws:(?:secretsmanager|ssm):", "^.{1,3}$"},
 	},
 	Sources: []string{"builtin:rules/default.yaml", "builtin:rules/families/ai.yaml", "builtin:rules/families/chat.yaml", "builtin:rules/families/cloud.yaml", "builtin:rules/families/exchanges.yaml", "builtin:rules/families/observability.yaml", "builtin:rules/families/payments.yaml", "builtin:rules/families/registries.yaml", "builtin:rules/families/saas.yaml", "builtin:rules/families/secrets.yaml", "builtin:rules/families/shell.yaml", "builtin:rules/families/vcs.yaml", "builtin:rules/families/wallets.yaml", "builtin:rules/families/web3.yaml"},
-	SHA256:  "2161384a7c60ea1f536fda90ecdc451dad6128c3a9ca6c65f3dd617da68b73d4",
+	SHA256:  "b7c4e285cf273fb3f1f7b18b906efbd40f7dbfc347b31e3c5ba805fb547cc8aa",
 }
