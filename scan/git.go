@@ -23,14 +23,17 @@ const SourcePath = "path"
 // content is still scanned, so real values in them are still found.
 var templateSuffixes = []string{".example", ".sample", ".template", ".dist", ".tmpl"}
 
-// Blocked reports whether path matches a blocked glob and is not a template.
+// Blocked reports whether path matches a blocked glob and is not a
+// template, ignoring letter case in both (`KEY.PEM`, `ID_RSA`, `.ENV`
+// are the same files to a user, and to a case-insensitive file system).
 func Blocked(globs []string, path string) bool {
+	lower := strings.ToLower(path)
 	for _, s := range templateSuffixes {
-		if strings.HasSuffix(path, s) {
+		if strings.HasSuffix(lower, s) {
 			return false
 		}
 	}
-	return glob.Any(globs, path)
+	return glob.AnyFold(globs, path)
 }
 
 func blockedFinding(path string) Finding {

@@ -40,6 +40,8 @@ func TestStagedFirstCommitAndBlockedPaths(t *testing.T) {
 	g.write("env/.env", "LOG_LEVEL=info\n")
 	g.write("env/.env.example", "BOT1_BITGET_API_KEY=<your key>\n")
 	g.write("keys/deploy.pem", "not even a key\n")
+	g.write("keys/BOT1.P12", "not even a key\n") // blocked whatever its case
+	g.write("keys/BOT1.P12.EXAMPLE", "a template\n")
 	g.write("docs/runbook.md", "line\nBOT1_PASSWORD="+fixture.BotPassword+"\n")
 	g.git("add", "-A")
 	res := runCLI(t, g.dir, nil, "scan", "--staged", "--format", "json")
@@ -47,6 +49,7 @@ func TestStagedFirstCommitAndBlockedPaths(t *testing.T) {
 	assert.Equal(t, []gitFinding{
 		{"docs/runbook.md", 2, "bot-password", ""},
 		{"env/.env", 1, "blocked-path", ""},
+		{"keys/BOT1.P12", 1, "blocked-path", ""},
 		{"keys/deploy.pem", 1, "blocked-path", ""},
 	}, gitFindings(t, res))
 	assert.NoFileExists(t, filepath.Join(g.dir, "reports/security/latest.json"), "the hook writes no report unless asked")

@@ -25,3 +25,24 @@ func TestAny(t *testing.T) {
 		assert.Equal(t, c.want, Any(c.patterns, c.name), "%v %q", c.patterns, c.name)
 	}
 }
+
+func TestAnyFold(t *testing.T) {
+	cases := []struct {
+		patterns []string
+		name     string
+		want     bool
+	}{
+		{[]string{"**/*.p12"}, "certs/KEY.P12", true},
+		{[]string{"**/*.pem"}, "Deploy/Bot.Pem", true},
+		{[]string{"**/id_rsa"}, "home/ID_RSA", true},
+		{[]string{"**/.env"}, "app/.ENV", true},
+		{[]string{"Secrets/**"}, "secrets/bot1.json", true},
+		{[]string{"**/*.p12"}, "certs/key.p12.txt", false},
+		{[]string{"docs/*"}, "DOCS/a/b.md", false},
+		{nil, "anything", false},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, AnyFold(c.patterns, c.name), "%v %q", c.patterns, c.name)
+	}
+	assert.False(t, Any([]string{"**/*.p12"}, "certs/KEY.P12"), "Any itself keeps case")
+}
