@@ -31,6 +31,8 @@ type pack struct {
 	off32  []byte // n big-endian offsets; the top bit points into off64
 	off64  []byte
 	idx    []byte // the whole index, to check its checksum
+	// idxMapped: idx is mapped (readIndex), to be unmapped on Close.
+	idxMapped bool
 
 	verifyOnce sync.Once
 	verifyErr  error
@@ -39,21 +41,24 @@ type pack struct {
 // openPack opens a pack and its index, mapping the pack when its size fits
 // in *mapLeft (and taking it from there).
 func openPack(idxPath, packPath string, mapLeft *int64) (*pack, error) {
-	idx, err := os.ReadFile(idxPath)
+	idx, idxMapped, err := readIndex(idxPath)
 	if err != nil {
 		return nil, fmt.Errorf("read pack index: %w", err)
 	}
-	p := &pack{path: packPath}
+	p := &pack{path: packPath, idxMapped: idxMapped}
 	if err := p.parseIndex(idx); err != nil {
+		p.unmapIndex(idx)
 		return nil, fmt.Errorf("pack index %s: %w", idxPath, err)
 	}
 	f, err := os.Open(packPath)
 	if err != nil {
+		p.unmapIndex(idx)
 		return nil, fmt.Errorf("open pack: %w", err)
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
+		p.unmapIndex(idx)
 		return nil, fmt.Errorf("stat pack: %w", err)
 	}
 	p.f, p.r, p.size = f, f, st.Size()
@@ -65,6 +70,37 @@ func openPack(idxPath, packPath string, mapLeft *int64) (*pack, error) {
 		}
 	}
 	return p, nil
+}
+
+// readIndex maps a pack index read-only, or reads it where mapping is not
+// possible. It is hashed once (verify) and searched in place: reading it
+// whole cost a one-file staged scan of vite (an 8.2 MB index) a quarter of
+// its CPU in the copy, its page faults and the collection it triggered.
+// Git never rewrites an index in place (it writes a new one and renames).
+func readIndex(path string) (data []byte, mapped bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close() // a mapping outlives its descriptor
+	st, err := f.Stat()
+	if err != nil {
+		return nil, false, err
+	}
+	if m, err := mapFile(f, st.Size()); err == nil && m != nil {
+		return m, true, nil
+	}
+	data, err = io.ReadAll(f)
+	return data, false, err
+}
+
+// unmapIndex releases idx when it is mapped.
+func (p *pack) unmapIndex(idx []byte) error {
+	if !p.idxMapped {
+		return nil
+	}
+	p.idxMapped = false
+	return unmapFile(idx)
 }
 
 func (p *pack) parseIndex(idx []byte) error {

@@ -233,6 +233,9 @@ func (db *DB) Close() error {
 		if err := unmapFile(p.data); err != nil && first == nil {
 			first = err
 		}
+		if err := p.unmapIndex(p.idx); err != nil && first == nil {
+			first = err
+		}
 		if err := p.f.Close(); err != nil && first == nil {
 			first = err
 		}
