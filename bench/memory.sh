@@ -86,8 +86,8 @@ ignore() {
   local repo="$OUT/ignore"
   if [ ! -f "$repo/.gitleaksignore" ]; then
     mkdir -p "$repo/docs"
-    printf 'intro\nkey = bg_0f1e2d3c4b5a69788796a5b4c3d2e1f0\n' >"$repo/docs/a.md"
-    printf 'key = bg_a1b2c3d4e5f60718293a4b5c6d7e8f90\n' >"$repo/docs/b.md"
+    printf 'intro\nkey = bg_0f1e2d3c4b5a69788796a5b4c3d2e1f0\n' >"$repo/docs/a.md" # keygate:allow synthetic key the suppressions must match
+    printf 'key = bg_a1b2c3d4e5f60718293a4b5c6d7e8f90\n' >"$repo/docs/b.md"          # keygate:allow synthetic
     python3 - "$repo/.gitleaksignore" "$IGNORE_LINES" <<'PY'
 import random, sys
 out, n = sys.argv[1], int(sys.argv[2])
@@ -124,8 +124,8 @@ baseline() {
   local repo="$OUT/baseline"
   if [ ! -f "$repo/.keygate-baseline.json" ]; then
     mkdir -p "$repo/docs"
-    printf 'intro\nkey = bg_0f1e2d3c4b5a69788796a5b4c3d2e1f0\n' >"$repo/docs/a.md"
-    printf 'key = bg_a1b2c3d4e5f60718293a4b5c6d7e8f90\n' >"$repo/docs/b.md"
+    printf 'intro\nkey = bg_0f1e2d3c4b5a69788796a5b4c3d2e1f0\n' >"$repo/docs/a.md" # keygate:allow synthetic key the suppressions must match
+    printf 'key = bg_a1b2c3d4e5f60718293a4b5c6d7e8f90\n' >"$repo/docs/b.md"          # keygate:allow synthetic
     "$KG" -C "$repo" baseline >/dev/null
     python3 - "$repo/.keygate-baseline.json" "$BASELINE_ENTRIES" <<'PY'
 import json, random, sys
