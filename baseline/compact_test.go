@@ -18,14 +18,29 @@ import (
 // refFile is the representation File replaced: the whole file unmarshalled
 // and every fingerprint in a map.
 type refFile struct {
-	Version int     `json:"version"`
-	Entries []Entry `json:"findings"`
+	Version int
+	Entries []Entry
 }
 
 func refParse(data []byte) (*refFile, map[string]bool, error) {
-	var b refFile
-	if err := json.Unmarshal(data, &b); err != nil {
+	// Entries go through RawMessage: when "findings" repeats, encoding/json
+	// decodes the last list's objects into the first list's reused elements,
+	// so a field the last one lacks keeps the first one's value. Each entry
+	// of the list that counts is its own object alone.
+	var raw struct {
+		Version int               `json:"version"`
+		Entries []json.RawMessage `json:"findings"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, nil, err
+	}
+	b := refFile{Version: raw.Version}
+	for _, m := range raw.Entries {
+		var e Entry
+		if err := json.Unmarshal(m, &e); err != nil {
+			return nil, nil, err
+		}
+		b.Entries = append(b.Entries, e)
 	}
 	if b.Version != Version {
 		return nil, nil, fmt.Errorf("version %d", b.Version)

@@ -14,6 +14,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"version":7,"findings":[]} `))
 	f.Add([]byte(`{"version":1,"findings":[{"fingerprint":"fp-1"}],"FINDINGS":[{"fingerprint":"` + fp + `"}]}`))
 	f.Add([]byte(`{"version":1,"findings":[{"fingerprint":"fp-1"}],"findings":null}`))
+	// The last list's entry lacks the fingerprint the first list's had: it
+	// has none (encoding/json alone would keep "0").
+	f.Add([]byte(`{"version":1,"findings":[{"fingerprint":"0","path":"a"}],"findings":[{"path":"b"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ref, set, refErr := refParse(data)
 		b, err := Parse("b.json", data)
