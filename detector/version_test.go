@@ -154,3 +154,33 @@ func TestScanVersionScansOnlyChangedLines(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(len(edited)), v3.Scanned)
 }
+
+// A file's versions share their rule sets; a version of another path gets
+// its own: a rule limited to Terraform files finds the password in main.tf
+// and not in the same text under notes.txt, scanned with main.tf's version
+// as its predecessor.
+func TestScanVersionRulesFollowThePath(t *testing.T) {
+	d := defaultDetector(t)
+	text := "filler\ndb_password = \"Tide5Dgaharbor7\"\n"
+	rulesOf := func(fs []Finding) []string {
+		var ids []string
+		for _, f := range fs {
+			ids = append(ids, f.RuleID)
+		}
+		return ids
+	}
+	tf, err := d.ScanVersion([]byte(text), "infra/main.tf", nil)
+	require.NoError(t, err)
+	require.Contains(t, rulesOf(tf.Findings), "terraform-password")
+
+	tf2, err := d.ScanVersion([]byte(text+"more\n"), "infra/main.tf", tf)
+	require.NoError(t, err)
+	assert.Contains(t, rulesOf(tf2.Findings), "terraform-password")
+
+	notes, err := d.ScanVersion([]byte(text+"more\n"), "notes.txt", tf2)
+	require.NoError(t, err)
+	full, err := d.Scan([]byte(text+"more\n"), "notes.txt")
+	require.NoError(t, err)
+	assert.NotContains(t, rulesOf(notes.Findings), "terraform-password")
+	assert.Equal(t, rulesOf(full), rulesOf(notes.Findings))
+}
