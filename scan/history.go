@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/keygate/keygate/detector"
@@ -29,15 +30,16 @@ func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, 
 		ids[i] = c.ID
 	}
 	r.Inputs = &Inputs{Kind: InputCommits, Digest: source.DigestCommits(ids), Count: len(ids)}
-	missing := 0
+	var missing []string
 	for i, res := range results {
 		if errors.Is(res.err, odb.ErrNotFound) {
-			missing++
+			b := h.Blobs[i]
+			missing = append(missing, fmt.Sprintf("%s (blob %.12s)", b.Path, b.ID.String()))
 			continue
 		}
 		r.tally(h.Blobs[i].Path, h.Blobs[i].ID.String(), res)
 	}
-	if missing > 0 {
+	if len(missing) > 0 {
 		r.Errors = append(r.Errors, missingBlobsError(repo, missing))
 	}
 	adds := attribute(h, results, opts.Blocked)
@@ -86,18 +88,26 @@ func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, 
 	return r, nil
 }
 
-// missingBlobsError says how many blobs could not be read and how to get
+// missingBlobsError says which blobs could not be read (the first few,
+// each as path and blob id: a user deciding whether to fetch them, or
+// which file a damaged pack lost, needs to know which) and how to get
 // them: a partial clone (--filter=blob:none) leaves blobs at its promisor
 // remote, and a scan without them would pass on what it never read.
-func missingBlobsError(repo *source.Repo, n int) string {
-	noun := "blobs are"
+func missingBlobsError(repo *source.Repo, missing []string) string {
+	n := len(missing)
+	noun, were := "blobs are", "were"
 	if n == 1 {
-		noun = "blob is"
+		noun, were = "blob is", "was"
+	}
+	const named = 5
+	which := strings.Join(missing[:min(n, named)], ", ")
+	if n > named {
+		which += fmt.Sprintf(" and %d more", n-named)
 	}
 	if repo.Partial() {
-		return fmt.Sprintf("%d %s missing from this partial clone and were not scanned: clone without --filter (actions/checkout: no filter), or fetch them first with `git rev-list --objects --missing=print --all | sed -n 's/^?//p' | git -c fetch.negotiationAlgorithm=noop fetch origin --no-tags --no-write-fetch-head --recurse-submodules=no --filter=blob:none --stdin`", n, noun)
+		return fmt.Sprintf("%d %s missing from this partial clone and %s not scanned (%s): clone without --filter (actions/checkout: no filter), or fetch them first with `git rev-list --objects --missing=print --all | sed -n 's/^?//p' | git -c fetch.negotiationAlgorithm=noop fetch origin --no-tags --no-write-fetch-head --recurse-submodules=no --filter=blob:none --stdin`", n, noun, were, which)
 	}
-	return fmt.Sprintf("%d %s missing from the repository and were not scanned (git fsck names them): the repository is damaged or incomplete", n, noun)
+	return fmt.Sprintf("%d %s missing from the repository and %s not scanned (%s): the repository is damaged or incomplete (git fsck lists them all)", n, noun, were, which)
 }
 
 // addition is one (path, secret) a history added, at its first addition.

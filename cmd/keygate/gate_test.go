@@ -377,6 +377,11 @@ func TestRangeInShallowAndPartialClones(t *testing.T) {
 	assert.Equal(t, "error", string(rep.Status))
 	require.Len(t, rep.Errors, 1)
 	assert.Contains(t, rep.Errors[0], "3 blobs are missing from this partial clone")
+	// Each is named, by path and blob, so a user knows what was not read.
+	for _, p := range []string{"docs/a.md", "docs/b.md", "docs/c.md"} {
+		blob := strings.TrimSpace(g.git("rev-parse", "HEAD:"+p))
+		assert.Contains(t, rep.Errors[0], p+" (blob "+blob[:12]+")")
+	}
 }
 
 // A text blob over max_object_mb is not read whole: the scan says so and
