@@ -97,7 +97,7 @@ func (s *Set) Is(v string) bool {
 	if placeholderPrefix.match(c) && !testModeKey.MatchString(v) {
 		return true
 	}
-	return builtinPattern.match(c) || Runs(v) >= runShare || selfNamed(v)
+	return builtinPattern.match(c) || Runs(v) >= runShare || ShortRuns(v) >= shortRunShare || selfNamed(v)
 }
 
 // secretTokens are the words by which an example value names what it
@@ -130,10 +130,22 @@ func selfNamed(v string) bool {
 // runs) stay findings, as the tests that plant them need.
 const runShare = 0.8
 
+// shortRunShare is the share of a value's letters and digits in runs of
+// three from which it is a placeholder: a value typed as abc123, def456 and
+// xyz (dapi1234567890abcdef1234567890abcd in a README, AbCeFG123) is all
+// short runs, where a random one of any length almost never holds two.
+const shortRunShare = 0.85
+
 // Runs returns the share of v's letters and digits that lie in a run: four
 // or more of one character (xxxx, 0000), or five or more consecutive ones
 // (12345, abcdef, 9876, 789abc, 67890). Case is ignored.
-func Runs(v string) float64 {
+func Runs(v string) float64 { return runs(v, 4, 5) }
+
+// ShortRuns is Runs with runs of three: three of one character (aaa) or
+// three consecutive ones (abc, 123, xyz, 987).
+func ShortRuns(v string) float64 { return runs(v, 3, 3) }
+
+func runs(v string, minSame, minNext int) float64 {
 	b := []byte(strings.ToLower(v))
 	alnum := 0
 	for _, c := range b {
@@ -146,9 +158,9 @@ func Runs(v string) float64 {
 	}
 	in := make([]bool, len(b))
 	for _, same := range []bool{true, false} {
-		min := 4
+		min := minSame
 		if !same {
-			min = 5
+			min = minNext
 		}
 		start, dir := 0, 0
 		for k := 1; k <= len(b); k++ {

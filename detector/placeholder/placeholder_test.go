@@ -1,6 +1,7 @@
 package placeholder
 
 import (
+	"math/rand/v2"
 	"regexp"
 	"sort"
 	"strings"
@@ -25,6 +26,8 @@ func TestIs(t *testing.T) {
 		"bg_00000000000000000000000000000000", "1234567890abcdef1234567890abcdef",
 		"pass", "s3cr3t", "P@ssw0rd", "secret", "password", "user",
 		"SuperSecurePassword", "my-secret-token", "YourPassword1", "CleartextPassword1", "MySecretToken2", "4hQmZXXX_PLW7XXXRTNBXXXKqVuSyn",
+		// Typed in runs of three.
+		"dapi1234567890abcdef1234567890abcd", "AbCeFG123", "abc123def456ghi789", "xyz789abc123def456",
 	} {
 		assert.True(t, s.Is(v), v)
 	}
@@ -38,6 +41,8 @@ func TestIs(t *testing.T) {
 		"tradingdesk", "HarborTideSecretive9", "Xk9secretQ2pLw7",
 		// Test-mode keys whose issued format starts with test_ (Lob).
 		"test_6da456322937f85bb69c1c8345d152f142c", "test_pub_80e2dfca2ebcb6e221ded9d4b9c0ff8",
+		// Short runs now and then, as random key material has them.
+		"dapi4bf92c12079949c4fb7761e0291736a0", "abc9Zq2LmX8vT4Wq", "Qx7abcR2m9123Lp0",
 	} {
 		assert.False(t, s.Is(v), v)
 	}
@@ -61,6 +66,9 @@ func TestRuns(t *testing.T) {
 	assert.InDelta(t, 0.5, Runs("0000Zq8L"), 1e-9)
 	assert.InDelta(t, 0.0, Runs("abab"), 1e-9, "short runs do not count")
 	assert.InDelta(t, 0.0, Runs("--__"), 1e-9)
+	assert.InDelta(t, 1.0, ShortRuns("abc123xyz"), 1e-9)
+	assert.InDelta(t, 0.5, ShortRuns("aaaQ8Zr"), 0.08)
+	assert.InDelta(t, 0.0, ShortRuns("abab"), 1e-9)
 }
 
 func TestWords(t *testing.T) {
@@ -120,4 +128,23 @@ func TestWordListSorted(t *testing.T) {
 	for _, w := range []string{"", "zzzzzz", "aaaa", "kqhw", "secretx", "#"} {
 		assert.False(t, inList(w), w)
 	}
+}
+
+// Random key material is never mostly short runs: 200,000 random values of
+// 8 to 64 characters, over the alphabets keys are drawn from (hex, letters
+// and digits, lower-case letters and digits), none reaches shortRunShare.
+func TestShortRunsSpareRandomValues(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	alphabets := []string{"0123456789abcdef", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", "abcdefghijklmnopqrstuvwxyz0123456789"}
+	worst := 0.0
+	for i := range 200_000 {
+		alpha := alphabets[i%len(alphabets)]
+		b := make([]byte, 8+r.IntN(57))
+		for k := range b {
+			b[k] = alpha[r.IntN(len(alpha))]
+		}
+		worst = max(worst, ShortRuns(string(b)))
+	}
+	assert.Less(t, worst, shortRunShare)
+	t.Logf("highest share of short runs: %.2f", worst)
 }
