@@ -3,6 +3,7 @@ package detector
 import (
 	"bytes"
 	"regexp/syntax"
+	"slices"
 	"strings"
 
 	"github.com/keygate/keygate/detector/literal"
@@ -39,29 +40,73 @@ type lineFilter struct {
 
 // newLineFilter derives c's filter, or nil when the rule is not
 // line-local, its windows come from another prefilter, or nothing useful
-// is required.
+// is required. What the pattern alone decides comes from patternFilterOf
+// (ahead of time for the default pack: deriving it was a quarter of a
+// one-file commit hook); a required literal is kept only where the rule's
+// keywords do not imply it.
 func newLineFilter(c *compiledRule) *lineFilter {
 	if c.nonLocal || c.multiline || c.prefiltered {
 		return nil
 	}
-	re, err := syntax.Parse(c.rule.Pattern, syntax.Perl)
-	if err != nil {
+	p := defaultPatternFilter(c.rule.Pattern)
+	if p == nil {
+		p = patternFilterOf(c.rule.Pattern)
+	}
+	f := &lineFilter{tokens: p.tokens, assign: p.assign}
+	if p.need != nil && !impliedBy(p.need, c.rule.Keywords) {
+		f.need = p.need
+	}
+	if f.tokens == nil && f.need == nil && f.assign == nil {
 		return nil
 	}
-	f := &lineFilter{}
+	return f
+}
+
+// patternFilter is what a pattern requires of a line, as far as the
+// pattern alone decides: a lineFilter before its rule's keywords are
+// weighed.
+type patternFilter struct {
+	tokens []literal.Token
+	need   []string
+	assign []literal.Assignment
+}
+
+// patternFilterOf derives pattern's filter; an empty one when it requires
+// nothing useful or does not parse.
+func patternFilterOf(pattern string) *patternFilter {
+	f := &patternFilter{}
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return f
+	}
 	for _, t := range literal.Tokens(re) {
 		if t.Min >= minFilterRun {
 			f.tokens = append(f.tokens, t)
 		}
 	}
-	if need := literal.Required(re.Simplify()); need != nil && asciiAll(need) && !impliedBy(need, c.rule.Keywords) {
+	if need := literal.Required(re.Simplify()); need != nil && asciiAll(need) {
 		f.need = need
 	}
 	f.assign = literal.Assignments(re)
-	if f.tokens == nil && f.need == nil && f.assign == nil {
+	return f
+}
+
+// defaultPatternFilter is the generated filter of pattern when it is a
+// default pack's pattern (filters_gen.go), else nil.
+func defaultPatternFilter(pattern string) *patternFilter {
+	i, ok := slices.BinarySearchFunc(defaultFilters[:], pattern, func(e patternEntry, p string) int {
+		return strings.Compare(e.pattern, p)
+	})
+	if !ok {
 		return nil
 	}
-	return f
+	return &defaultFilters[i].filter
+}
+
+// patternEntry is one pattern's generated filter.
+type patternEntry struct {
+	pattern string
+	filter  patternFilter
 }
 
 // impliedBy reports whether every keyword holds one of need: then every

@@ -9,10 +9,12 @@ import (
 
 //go:generate go run ./internal/genpack
 //go:generate go run ../detector/internal/genkeywords ../detector/keywords_gen.go
+//go:generate go run ../detector/internal/genfilters ../detector/filters_gen.go
 
 // The default pack is generated ahead of time (default_gen.go, written by
 // `go generate ./rules`, which also writes the automaton of its keywords,
-// detector/keywords_gen.go): parsing and validating 300 rules' YAML at every
+// detector/keywords_gen.go, and its patterns' line filters,
+// detector/filters_gen.go): parsing and validating 300 rules' YAML at every
 // start cost a one-file commit hook more than its scan. The generated pack
 // is used only while each embedded source still has the size and CRC-32C
 // it was generated from; an edited file that was not regenerated is

@@ -18,12 +18,12 @@ type Assignment struct {
 	Op     *Class   // the operator's first byte
 	After  *Class   // bytes that may stand between the operator's first byte and the value
 	Value  *Class   // the value's first byte
-	// last holds the names' last bytes, in both cases: most bytes
+	// Last holds the names' last bytes, in both cases: most bytes
 	// before an operator end no name (nil: not known).
-	last *Class
-	// word, when not "", is what the operator spells from its first
+	Last *Class
+	// Word, when not "", is what the operator spells from its first
 	// byte on (lower case, compared case-folded): Go's `string`.
-	word string
+	Word string
 }
 
 // maxNames bounds the names an assignment keeps: more, and the pattern is
@@ -113,7 +113,7 @@ func assignmentsAt(parts []*syntax.Regexp, i int) ([]Assignment, bool) {
 				if !try(b) {
 					return nil, false
 				}
-				out[len(out)-1].word = leadWord(b)
+				out[len(out)-1].Word = leadWord(b)
 			}
 			return out, true
 		}
@@ -191,7 +191,7 @@ func assignmentAt(parts []*syntax.Regexp, i int) (Assignment, bool) {
 		}
 		if !nullable {
 			a.Value = s
-			a.last = lastBytes(a.Names)
+			a.Last = lastBytes(a.Names)
 			return a, true
 		}
 		if !oneByte(parts[j]) {
@@ -415,7 +415,7 @@ func (a *Assignment) Holds(line []byte) bool {
 	prevOp, prevName := -1, false  // the last operator walked back from
 	valueEnd, valueOK := -1, false // the look ahead's stop, and its answer
 	for i, b := range line {
-		if !a.Op[b] || a.word != "" && (len(line)-i < len(a.word) || !equalFold(line[i:i+len(a.word)], a.word)) {
+		if !a.Op[b] || a.Word != "" && (len(line)-i < len(a.Word) || !equalFold(line[i:i+len(a.Word)], a.Word)) {
 			continue
 		}
 		if i >= valueEnd {
@@ -457,7 +457,7 @@ func (a *Assignment) nameBefore(line []byte, i, prevOp int, prevName bool) bool 
 		if k == prevOp {
 			return prevName
 		}
-		if k > 0 && (a.last == nil || a.last[line[k-1]]) {
+		if k > 0 && (a.Last == nil || a.Last[line[k-1]]) {
 			for _, n := range a.Names {
 				if k >= len(n) && equalFold(line[k-len(n):k], n) {
 					return true

@@ -39,7 +39,7 @@ func randomText(r *rand.Rand, n int) []byte {
 // look ahead and its whole walk back.
 func holdsPlain(a *Assignment, line []byte) bool {
 	for i, b := range line {
-		if !a.Op[b] || a.word != "" && !(len(line)-i >= len(a.word) && equalFold(line[i:i+len(a.word)], a.word)) {
+		if !a.Op[b] || a.Word != "" && !(len(line)-i >= len(a.Word) && equalFold(line[i:i+len(a.Word)], a.Word)) {
 			continue
 		}
 		value := false
@@ -82,10 +82,10 @@ func TestAssignmentHoldsAgreesWithPlainReading(t *testing.T) {
 			a.Names = append(a.Names, names[r.IntN(len(names))])
 		}
 		if r.IntN(2) == 0 {
-			a.last = lastBytes(a.Names)
+			a.Last = lastBytes(a.Names)
 		}
 		if r.IntN(3) == 0 {
-			a.word = []string{"ky", "kyk", "yy"}[r.IntN(3)]
+			a.Word = []string{"ky", "kyk", "yy"}[r.IntN(3)]
 		}
 		line := randomText(r, 60)
 		require.Equal(t, holdsPlain(&a, line), a.Holds(line), "%+v %q", a, line)
@@ -94,9 +94,9 @@ func TestAssignmentHoldsAgreesWithPlainReading(t *testing.T) {
 
 func TestAssignmentsKnowTheirNamesLastBytes(t *testing.T) {
 	for _, a := range Assignments(mustParse(t, `(?i)(?:api[_-]?key|secret)[ \t]*=[ \t]*"([a-z0-9]{32})"`)) {
-		require.NotNil(t, a.last)
-		require.True(t, a.last['y'] && a.last['Y'] && a.last['t'] && a.last['T'])
-		require.False(t, a.last['k'])
+		require.NotNil(t, a.Last)
+		require.True(t, a.Last['y'] && a.Last['Y'] && a.Last['t'] && a.Last['T'])
+		require.False(t, a.Last['k'])
 	}
 }
 
