@@ -107,12 +107,22 @@ func unknown(id string, known func(id string) bool) bool {
 
 // Unknown returns the entries whose rule id is neither a keygate rule
 // (known says which are) nor a gitleaks id keygate maps: they match
-// nothing, and the scan lists them as unused. Their text is read again
-// from the file, which is read only if some id is unknown; an error
-// reading it is returned.
+// nothing, and the scan lists them as unused. It holds them all: a scan
+// reads them with EachUnknown.
 func (l *List) Unknown(known func(id string) bool) ([]Entry, error) {
+	var out []Entry
+	err := l.EachUnknown(known, func(e Entry) { out = append(out, e) })
+	return out, err
+}
+
+// EachUnknown calls fn with each entry, in file order, whose rule id is
+// unknown, as Unknown lists them, holding none: a file of millions of
+// entries for rule ids keygate lacks (a gitleaks config's own rules) is
+// read in a stream. Their text is read again from the file, which is read
+// only if some id is unknown; an error reading it is returned.
+func (l *List) EachUnknown(known func(id string) bool, fn func(Entry)) error {
 	if l == nil {
-		return nil, nil
+		return nil
 	}
 	keep := func(id []byte) bool { return unknown(string(id), known) }
 	if !l.ids.many {
@@ -123,14 +133,12 @@ func (l *List) Unknown(known func(id string) bool) ([]Entry, error) {
 			}
 		}
 		if len(ids) == 0 {
-			return nil, nil
+			return nil
 		}
 		keep = func(id []byte) bool { return ids[string(id)] }
 	}
-	var out []Entry
-	err := l.entries(keep, func(e Entry) { out = append(out, e) })
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", l.name, err)
+	if err := l.entries(keep, fn); err != nil {
+		return fmt.Errorf("load %s: %w", l.name, err)
 	}
-	return out, nil
+	return nil
 }

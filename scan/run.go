@@ -2,7 +2,6 @@ package scan
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"io/fs"
 	"path/filepath"
@@ -122,13 +121,12 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 	defer ignore.Close()
 	// An entry for a rule id keygate does not know matches nothing: say so.
 	warnings := append([]string{}, s.Warnings...)
-	unused, err := ignore.Unknown(func(id string) bool { return (s.Pack != nil && s.Pack.Rule(id) != nil) || rules.Builtin(id) != nil })
-	if err != nil {
+	var unused unusedEntries
+	known := func(id string) bool { return (s.Pack != nil && s.Pack.Rule(id) != nil) || rules.Builtin(id) != nil }
+	if err := ignore.EachUnknown(known, unused.add); err != nil {
 		return nil, err
 	}
-	for _, e := range unused {
-		warnings = append(warnings, fmt.Sprintf("%s:%d: unused: rule %q is no keygate rule (nor a gitleaks rule keygate has): the entry matches nothing", gitleaksignore.FileName, e.At, e.RuleID))
-	}
+	warnings = append(warnings, unused.warnings()...)
 	opts := Options{Detector: s.Detector, AllowPaths: req.Config.AllowPaths, Baseline: s.Baseline, GitleaksIgnore: ignore, Verify: req.Verify,
 		Containers:    req.Config.Containers.Limits(),
 		InlineTrusted: req.InlineTrusted, AcceptPolicyChanges: req.AcceptPolicyChanges}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -60,6 +61,13 @@ func TestGitleaksIgnoreTree(t *testing.T) {
 	assert.Zero(t, rep.Summary.Suppressed)
 	assert.Contains(t, res.stderr, `.gitleaksignore:2: unused: rule "made-up-rule"`)
 	assert.NotContains(t, res.stderr, "generic-api-key", "a mapped gitleaks id is known")
+
+	// Many entries of one unknown rule are one warning, with their count.
+	fixture.Write(t, dir, ".gitleaksignore", "docs/a.md:made-up-rule:1\ndocs/a.md:made-up-rule:2\ndocs/b.md:made-up-rule:1\n")
+	res = runCLI(t, dir, nil, "scan")
+	assert.Equal(t, exitFail, res.code, res.combined)
+	assert.Contains(t, res.stderr, `.gitleaksignore:1: unused: rule "made-up-rule" is no keygate rule (nor a gitleaks rule keygate has): its 3 entries match nothing (lines 1, 2, 3)`)
+	assert.Equal(t, 1, strings.Count(res.stderr, "made-up-rule"), res.stderr)
 }
 
 // In a history scan, a commit:path:rule:line entry suppresses the finding
