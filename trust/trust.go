@@ -90,6 +90,10 @@ func (r *Range) InlineAtBase(p string, line []byte) bool {
 	return slices.ContainsFunc(lines, func(l []byte) bool { return bytes.Equal(l, line) })
 }
 
+// maxPolicyFindings is how many policy changes of one mechanism in one
+// file are findings each.
+const maxPolicyFindings = 100
+
 // Changes are the suppressions the range adds outside the lines of its
 // files: configuration fields, .gitleaksignore entries, baseline entries
 // and rule packs, each a suppression-added finding at the head's file and
@@ -97,8 +101,33 @@ func (r *Range) InlineAtBase(p string, line []byte) bool {
 // (InlineAtBase), on the lines they suppress.
 func (r *Range) Changes() ([]scan.Finding, error) {
 	var out []scan.Finding
+	// Past maxPolicyFindings changes of one mechanism in one file, the
+	// rest are one finding, at the first of them: the range still fails,
+	// and a pull request adding a million .gitleaksignore lines does not
+	// make a million findings (2.7 GB and four minutes for one million).
+	type overflow struct {
+		m       scan.PolicyMechanism
+		path    string
+		n, line int
+	}
+	var order []*overflow
+	seen := map[[2]string]*overflow{}
 	add := func(m scan.PolicyMechanism, p string, line int, detail string) {
-		out = append(out, scan.PolicyFinding(m, p, line, r.Head, detail))
+		k := [2]string{string(m), p}
+		o := seen[k]
+		if o == nil {
+			o = &overflow{m: m, path: p}
+			seen[k] = o
+		}
+		o.n++
+		if o.n <= maxPolicyFindings {
+			out = append(out, scan.PolicyFinding(m, p, line, r.Head, detail))
+			return
+		}
+		if o.line == 0 {
+			o.line = line
+			order = append(order, o)
+		}
 	}
 	baseRaw, err := readOptional(r.BaseFS, config.FileName)
 	if err != nil {
@@ -125,6 +154,11 @@ func (r *Range) Changes() ([]scan.Finding, error) {
 	}
 	if err := r.packChanges(add); err != nil {
 		return nil, err
+	}
+	for _, o := range order {
+		more := o.n - maxPolicyFindings
+		out = append(out, scan.PolicyFinding(o.m, o.path, o.line, r.Head,
+			fmt.Sprintf("and %d more changes to %s the base did not hold, from this line on (the first %d are findings of their own)", more, o.path, maxPolicyFindings)))
 	}
 	return out, nil
 }

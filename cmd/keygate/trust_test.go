@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -326,4 +327,37 @@ func TestPolicyRuleOverrideShown(t *testing.T) {
 
 	res = runCLI(t, dir, nil, "scan", "--no-env-file", "--rules", filepath.Join(dir, "packs/team.yaml"), "bots/config.py")
 	assert.Contains(t, res.combined, "overrides the built-in policy rule bitget-api-secret", "text output")
+}
+
+// A pull request adding thousands of .gitleaksignore entries gets a
+// hundred findings, one per entry, and one more for the rest, at the first
+// of them: it still fails, and its report stays small.
+func TestRangePolicyFindingsBounded(t *testing.T) {
+	t.Parallel()
+	g := newGitRepo(t)
+	g.write("docs/readme.md", "hello\n")
+	g.commit("base")
+	g.git("checkout", "-q", "-b", "pr")
+	var b bytes.Buffer
+	for i := range 250 {
+		fmt.Fprintf(&b, "docs/f%d.md:generic-api-key:%d\n", i, i+1)
+	}
+	g.write(".gitleaksignore", b.String())
+	g.commit("many entries")
+
+	res := runCLI(t, g.dir, nil, "scan", "--range", "main..pr", "--format", "json", "--no-env-file")
+	require.Equal(t, exitFail, res.code, res.combined)
+	rep := decodeReport(t, res.stdout, res.combined)
+	var lines []int
+	var last report.Finding
+	for _, f := range rep.Findings {
+		if f.RuleID == "suppression-added-gitleaksignore" {
+			lines = append(lines, f.Line)
+			if f.Line == 101 {
+				last = f
+			}
+		}
+	}
+	require.Len(t, lines, 101)
+	assert.Contains(t, last.Detail, "and 150 more changes to .gitleaksignore the base did not hold, from this line on")
 }
