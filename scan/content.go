@@ -20,9 +20,13 @@ import (
 // for a stream).
 func scanContent(d *detector.Detector, lim content.Limits, r io.Reader, ra io.ReaderAt, size int64, path string, lines map[int]bool) streamResult {
 	var res streamResult
+	full := func() bool { return res.dropped > 0 }
 	res.err = content.Walk(r, ra, size, lim, func(l content.Leaf) error {
+		if full() {
+			return errFull
+		}
 		at := memberPath(path, l.Member)
-		n, err := d.ScanReader(l.Text, at, func(f detector.Finding) {
+		n, err := d.ScanReader(stopReader{l.Text, full}, at, func(f detector.Finding) {
 			if l.Plain && lines != nil && !lines[f.Line] {
 				return
 			}
@@ -32,11 +36,31 @@ func scanContent(d *detector.Detector, lim content.Limits, r io.Reader, ra io.Re
 		return err
 	})
 	res.scanned = res.bytes
+	if errors.Is(res.err, errFull) {
+		res.err = nil // the error is the findings dropped (tally)
+	}
 	// A limit is the reason, wherever the read stopped.
 	if le := (*content.LimitError)(nil); errors.As(res.err, &le) {
 		res.err = le
 	}
 	return res
+}
+
+// errFull stops a file's scan once it has reported maxFileFindings: the
+// rest is not read (the scan ends in error, see droppedError).
+var errFull = errors.New("too many findings")
+
+// stopReader reads r until full says the file's findings are full.
+type stopReader struct {
+	r    io.Reader
+	full func() bool
+}
+
+func (s stopReader) Read(p []byte) (int, error) {
+	if s.full() {
+		return 0, errFull
+	}
+	return s.r.Read(p)
 }
 
 // scanBlob is scanContent on a blob's bytes.
@@ -72,6 +96,10 @@ func ownLines(l content.Leaf) bool {
 // addFinding files f, found in member ("" for the file itself); derived
 // is true when its text is not the file's own lines (see ownLines).
 func (r *streamResult) addFinding(f detector.Finding, member string, derived bool) {
+	if len(r.findings) >= maxFileFindings {
+		r.dropped++
+		return
+	}
 	if member != "" && r.members == nil {
 		r.members = make([]string, len(r.findings), len(r.findings)+1)
 	}

@@ -43,6 +43,10 @@ func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, 
 		r.Errors = append(r.Errors, missingBlobsError(repo, missing))
 	}
 	adds := attribute(h, results, opts.Blocked)
+	if n := len(adds); n > maxHistoryFindings {
+		adds = adds[:maxHistoryFindings]
+		r.Errors = append(r.Errors, fmt.Sprintf("%d more findings not reported: a history reports the first %d it adds, in commit order (fix the commits that add the rest, then scan again)", n-maxHistoryFindings, maxHistoryFindings))
+	}
 	if err := markTips(h, adds, results); err != nil {
 		return nil, err
 	}

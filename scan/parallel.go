@@ -59,4 +59,6 @@ type streamResult struct {
 	bytes   int64
 	scanned int64 // bytes run through the detector (a version's changed lines)
 	err     error
+	// dropped counts the findings past maxFileFindings: counted, not kept.
+	dropped int
 }

@@ -23,6 +23,9 @@ func (r *Result) tally(path, blob string, res streamResult) bool {
 		}
 		// A read that failed part way: what was read still counts.
 	}
+	if res.dropped > 0 {
+		r.Errors = append(r.Errors, droppedError(where, res.dropped))
+	}
 	r.FilesScanned++
 	r.BytesScanned += res.bytes
 	return true

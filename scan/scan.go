@@ -299,6 +299,9 @@ func StreamContext(ctx context.Context, opts Options, in io.Reader) *Result {
 	if res.err != nil {
 		r.Errors = append(r.Errors, fmt.Sprintf("stdin: %v", source.UnwrapPath(res.err)))
 	}
+	if res.dropped > 0 {
+		r.Errors = append(r.Errors, droppedError("stdin", res.dropped))
+	}
 	r.Duration = time.Since(start)
 	return r
 }

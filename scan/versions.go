@@ -375,5 +375,9 @@ func scanVersion(rd *source.BlobReader, d *detector.Detector, lim content.Limits
 	if err != nil {
 		return streamResult{err: err}, nil
 	}
-	return streamResult{findings: v.Findings, bytes: int64(len(data)), scanned: v.Scanned}, v
+	res := streamResult{findings: v.Findings, bytes: int64(len(data)), scanned: v.Scanned}
+	if n := len(res.findings); n > maxFileFindings {
+		res.findings, res.dropped = res.findings[:maxFileFindings:maxFileFindings], n-maxFileFindings
+	}
+	return res, v
 }
