@@ -10,12 +10,12 @@ import "fmt"
 const (
 	// maxFileFindings is how many findings one file (one blob, the
 	// standard input) reports.
-	maxFileFindings = 1000
+	maxFileFindings = 10000
 )
 
 // maxHistoryFindings is how many additions a history or range scan
 // reports, the earliest commits' first (a variable: tests lower it).
-var maxHistoryFindings = 20000
+var maxHistoryFindings = 50000
 
 // droppedError says that where reported its first maxFileFindings
 // findings and n more: a text version's all counted, or, in a file read as

@@ -40,7 +40,7 @@ func TestFileFindingsBounded(t *testing.T) {
 	r := &Result{}
 	require.True(t, r.tally("docs/keys.md", "", res))
 	require.Len(t, r.Errors, 1)
-	assert.Contains(t, r.Errors[0], "docs/keys.md: more than 1000 findings (300 more counted)")
+	assert.Contains(t, r.Errors[0], fmt.Sprintf("docs/keys.md: more than %d findings (300 more counted)", maxFileFindings))
 
 	// Far more than one chunk: the scan stops reading soon after the bound.
 	big := manyKeys(2, 120_000)
@@ -90,7 +90,7 @@ func TestHistoryFindingsBounded(t *testing.T) {
 	assert.Len(t, r.Findings, 40+40+maxFileFindings)
 	require.Len(t, r.Errors, 1)
 	assert.Contains(t, r.Errors[0], "docs/keys2.md (blob ")
-	assert.Contains(t, r.Errors[0], "more than 1000 findings (5 more counted)")
+	assert.Contains(t, r.Errors[0], fmt.Sprintf("more than %d findings (5 more counted)", maxFileFindings))
 
 	defer func(n int) { maxHistoryFindings = n }(maxHistoryFindings)
 	maxHistoryFindings = 50
