@@ -368,7 +368,11 @@ func scanVersion(rd *source.BlobReader, d *detector.Detector, lim content.Limits
 		return streamResult{err: err}, nil
 	}
 	k := content.Sniff(data[:min(len(data), content.SniffLen)])
-	if !k.Plain() {
+	if !k.Plain() || len(data) > detector.ChunkSize {
+		// Past a chunk, ScanVersion streams the text in chunks too and
+		// keeps nothing for the next version; read as a stream here, the
+		// scan also stops at the file's findings bound (a blob of a million
+		// made-up keys took 42 s and 570 MB).
 		return scanBlob(d, lim, data, b.Path, nil), nil
 	}
 	v, err := d.ScanVersion(data[k.BOMLen():], b.Path, prev)
