@@ -8,8 +8,7 @@ import (
 )
 
 //go:generate go run ./internal/genpack
-//go:generate go run ../detector/internal/genkeywords ../detector/keywords_gen.go
-//go:generate go run ../detector/internal/genfilters ../detector/filters_gen.go
+//go:generate go run ../detector/internal/gentables ../detector
 
 // The default pack is generated ahead of time (default_gen.go, written by
 // `go generate ./rules`, which also writes the automaton of its keywords,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,6 +56,21 @@ func edgeDeltas() []int {
 		}
 	}
 	return out
+}
+
+// importHistory loads a git fast-import stream into the repository at dir
+// and opens it, with its refs.
+func importHistory(t *testing.T, dir string, stream io.Reader) (*source.Repo, source.Revs) {
+	t.Helper()
+	cmd := exec.Command("git", "-C", dir, "fast-import", "--quiet")
+	cmd.Stdin = stream
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	repo, err := source.OpenRepo(dir)
+	require.NoError(t, err)
+	revs, err := repo.AllRefs()
+	require.NoError(t, err)
+	return repo, revs
 }
 
 func edgeDetector(t *testing.T) *detector.Detector {
@@ -109,14 +125,7 @@ func TestChunkEdgeHistory(t *testing.T) {
 		stream.Write(data)
 		stream.WriteString("\n")
 	}
-	cmd := exec.Command("git", "-C", dir, "fast-import", "--quiet")
-	cmd.Stdin = &stream
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, string(out))
-	repo, err := source.OpenRepo(dir)
-	require.NoError(t, err)
-	revs, err := repo.AllRefs()
-	require.NoError(t, err)
+	repo, revs := importHistory(t, dir, &stream)
 	r, err := History(context.Background(), repo, GitOptions{Options: Options{Detector: d}, Revs: revs})
 	require.NoError(t, err)
 	got := map[string]int{}

@@ -5,15 +5,14 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/keygate/keygate/internal/fixture"
 	"github.com/keygate/keygate/internal/testmode"
-	"github.com/keygate/keygate/source"
 )
 
 // manyKeys is n lines, each a distinct synthetic Bitget key.
@@ -62,8 +61,7 @@ func TestHistoryFindingsBounded(t *testing.T) {
 	testmode.Tool(t, "git", "apt-get install git")
 	d := edgeDetector(t)
 	dir := t.TempDir()
-	out, err := exec.Command("git", "init", "-q", dir).CombinedOutput()
-	require.NoError(t, err, string(out))
+	fixture.Git(t, dir, "init", "-q")
 	var stream bytes.Buffer
 	for i := range 3 {
 		data := manyKeys(uint64(10+i), 40)
@@ -76,14 +74,7 @@ func TestHistoryFindingsBounded(t *testing.T) {
 		}
 		fmt.Fprintf(&stream, "M 100644 inline docs/keys%d.md\ndata %d\n%s\n", i, len(data), data)
 	}
-	cmd := exec.Command("git", "-C", dir, "fast-import", "--quiet")
-	cmd.Stdin = &stream
-	out, err = cmd.CombinedOutput()
-	require.NoError(t, err, string(out))
-	repo, err := source.OpenRepo(dir)
-	require.NoError(t, err)
-	revs, err := repo.AllRefs()
-	require.NoError(t, err)
+	repo, revs := importHistory(t, dir, &stream)
 
 	r, err := History(context.Background(), repo, GitOptions{Options: Options{Detector: d}, Revs: revs})
 	require.NoError(t, err)
