@@ -97,7 +97,23 @@ func (s *Set) Is(v string) bool {
 	if placeholderPrefix.match(c) && !testModeKey.MatchString(v) {
 		return true
 	}
-	return builtinPattern.match(c) || Runs(v) >= runShare || ShortRuns(v) >= shortRunShare || selfNamed(v)
+	return builtinPattern.match(c) || Runs(v) >= runShare || typedInShortRuns(v) || selfNamed(v)
+}
+
+// typedInShortRuns reports a value of at least nine letters and digits,
+// letters among them, mostly in runs of three (see shortRunShare). Shorter
+// or all-digit values are left to the other checks: a random 8-digit
+// number is mostly short runs about once in 2,000 (1234 9876 is), and a
+// numeric password is a password.
+func typedInShortRuns(v string) bool {
+	n, letters := 0, false
+	for i := 0; i < len(v); i++ {
+		if isAlnum(v[i]) {
+			n++
+			letters = letters || v[i] > '9'
+		}
+	}
+	return n >= 9 && letters && ShortRuns(v) >= shortRunShare
 }
 
 // secretTokens are the words by which an example value names what it
