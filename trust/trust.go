@@ -244,16 +244,30 @@ func (r *Range) baselineChanges(add func(scan.PolicyMechanism, string, int, stri
 		return nil
 	}
 	from, fromLine := 0, 1 // entries come in file order: search on from the last one
+	place := func(fp string) int {
+		if i := bytes.Index(raw[from:], []byte(fp)); i >= 0 {
+			line := fromLine + bytes.Count(raw[from:from+i], []byte{'\n'})
+			from, fromLine = from+i, line
+			return line
+		}
+		if i := bytes.Index(raw, []byte(fp)); i >= 0 {
+			return 1 + bytes.Count(raw[:i], []byte{'\n'})
+		}
+		return 1
+	}
+	added := 0
 	return b.Each(func(e baseline.Entry) {
 		if held.Has(e.Fingerprint) {
 			return
 		}
+		added++
+		// Past the findings Changes places, entries are counted, not
+		// placed: a fingerprint written with JSON escapes is not in the raw
+		// text, and searching the whole file for each of a million such
+		// entries would not end.
 		line := 1
-		if i := bytes.Index(raw[from:], []byte(e.Fingerprint)); i >= 0 {
-			line = fromLine + bytes.Count(raw[from:from+i], []byte{'\n'})
-			from, fromLine = from+i, line
-		} else if i := bytes.Index(raw, []byte(e.Fingerprint)); i >= 0 {
-			line = 1 + bytes.Count(raw[:i], []byte{'\n'})
+		if added <= maxPolicyFindings+1 {
+			line = place(e.Fingerprint)
 		}
 		add(scan.PolicyBaseline, p, line, "a baseline entry (rule "+e.RuleID+") the base did not accept")
 	})

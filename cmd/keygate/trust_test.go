@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -360,4 +361,46 @@ func TestRangePolicyFindingsBounded(t *testing.T) {
 	}
 	require.Len(t, lines, 101)
 	assert.Contains(t, last.Detail, "and 150 more changes to .gitleaksignore the base did not hold, from this line on")
+}
+
+// The same bound holds for a baseline the range adds, whatever its
+// fingerprints look like in the file (JSON escapes are not searched for
+// past the bound).
+func TestRangeBaselineFindingsBounded(t *testing.T) {
+	t.Parallel()
+	g := newGitRepo(t)
+	g.write("docs/readme.md", "hello\n")
+	g.commit("base")
+	g.git("checkout", "-q", "-b", "pr")
+	var b bytes.Buffer
+	b.WriteString("{\"version\": 1, \"findings\": [\n")
+	for i := range 180 {
+		fp := fmt.Sprintf("%032x", i*7919+1)
+		if i%2 == 1 {
+			fp = `\u0030` + fp[1:] // the same text, escaped
+		}
+		sep := ","
+		if i == 179 {
+			sep = ""
+		}
+		fmt.Fprintf(&b, "{\"fingerprint\": \"%s\", \"rule_id\": \"generic-secret-assignment\", \"path\": \"docs/f%d.md\", \"secret_masked\": \"****\"}%s\n", fp, i, sep)
+	}
+	b.WriteString("]}\n")
+	g.write(".keygate-baseline.json", b.String())
+	g.commit("a baseline")
+
+	res := runCLI(t, g.dir, nil, "scan", "--range", "main..pr", "--format", "json", "--no-env-file")
+	require.Equal(t, exitFail, res.code, res.combined)
+	rep := decodeReport(t, res.stdout, res.combined)
+	n, counted := 0, ""
+	for _, f := range rep.Findings {
+		if f.RuleID == "suppression-added-baseline" {
+			n++
+			if strings.Contains(f.Detail, "more changes") {
+				counted = f.Detail
+			}
+		}
+	}
+	assert.Equal(t, 101, n)
+	assert.Contains(t, counted, "and 80 more changes to .keygate-baseline.json the base did not hold")
 }
