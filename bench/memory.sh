@@ -22,15 +22,25 @@
 # BASELINE_ENTRIES entries (default 10,000,000, about 1.7 GB), plus the
 # entries `keygate baseline` writes for the docs/ files' findings.
 #
+# And hostile input a pull request controls (case "hostile"): a file of
+# KEYS distinct made-up Bitget keys (default 1,000,000, 56 MB), scanned as a
+# tree and, committed, as a history; and a range whose head adds
+# RANGE_IGNORE_LINES .gitleaksignore entries (default 1,000,000). Each must
+# end in error or fail within seconds and a few hundred MB: a file reports
+# its first 10,000 findings, a range 100 policy findings a file.
+#
 #   CASES=ignore bench/memory.sh        # only the .gitleaksignore case
 #   CASES=blobs bench/memory.sh         # only the blobs
+#   CASES=hostile bench/memory.sh       # only the hostile pull request
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BLOBS=${BLOBS:-8}
 MIB=${MIB:-1024}
 PROCS=${PROCS:-"2 4 8"}
-CASES=${CASES:-"blobs ignore baseline"}
+CASES=${CASES:-"blobs ignore baseline hostile"}
+KEYS=${KEYS:-1000000}
+RANGE_IGNORE_LINES=${RANGE_IGNORE_LINES:-1000000}
 BASELINE_ENTRIES=${BASELINE_ENTRIES:-10000000}
 IGNORE_LINES=${IGNORE_LINES:-10000000}
 OUT=${OUT:-$(mktemp -d /tmp/keygate-memory.XXXXXX)}
@@ -153,6 +163,40 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 print("bench: %d findings, %d suppressed" % (len(r["findings"]), len(r["suppressed"])))
 PY
+  done
+}
+
+hostile() {
+  local repo="$OUT/hostile"
+  if [ ! -d "$repo/.git" ]; then
+    mkdir -p "$repo/docs"
+    git init -q "$repo"
+    echo hello >"$repo/docs/readme.md"
+    git -C "$repo" add -A
+    git -C "$repo" -c user.name=bench -c user.email=bench@example.com commit -qm base
+    python3 - "$repo" "$KEYS" "$RANGE_IGNORE_LINES" <<'PY'
+import random, sys
+repo, keys, ignore = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+r = random.Random(28)
+with open(repo + "/docs/keys.md", "w") as f:
+    for _ in range(keys):
+        f.write("BOT1_BITGET_API_KEY=bg_%032x\n" % r.getrandbits(128))
+with open(repo + "/.gitleaksignore", "w") as f:
+    for i in range(ignore):
+        f.write("%040x:src/module_%d/file_%d.py:generic-api-key:%d\n" % (r.getrandbits(160), i % 997, i % 7919, 1 + i % 400))
+PY
+    git -C "$repo" add -A
+    git -C "$repo" -c user.name=bench -c user.email=bench@example.com commit -qm "the pull request"
+  fi
+  echo "bench: $KEYS keys in docs/keys.md ($(du -h "$repo/docs/keys.md" | cut -f1)), $RANGE_IGNORE_LINES .gitleaksignore lines added"
+  echo "| case | build | wall | CPU | peak RSS |"
+  echo "|---|---|---|---|---|"
+  for name in keygate ${REF:+ref}; do
+    bin=$KG
+    [ "$name" = ref ] && bin=$REF
+    measure "tree scan of the keys | $name" "$bin" -C "$repo" scan docs --no-env-file --format json
+    measure "history | $name" "$bin" -C "$repo" scan --history --no-env-file --format json
+    measure "range adding them | $name" "$bin" -C "$repo" scan --range HEAD~1..HEAD --no-env-file --format json
   done
 }
 
