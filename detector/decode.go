@@ -423,6 +423,18 @@ func (d *Detector) findDecoded(out []rawMatch, buf []byte, active []bool, depth 
 	return d.findDecodedAt(out, buf, 0, active, depth, p)
 }
 
+// controlBytes reports a decoded value holding a control byte other than
+// tab and line breaks: no credential does, and a format string read as
+// percent-encoding does (`bg_%032x` decodes %03 to 0x03).
+func controlBytes(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
 // findDecodedAt is findDecoded on a buffer that starts lead bytes into a
 // base64-class run (see segments).
 func (d *Detector) findDecodedAt(out []rawMatch, buf []byte, lead int, active []bool, depth int, p purpose) ([]rawMatch, error) {
@@ -440,7 +452,7 @@ func (d *Detector) findDecodedAt(out []rawMatch, buf []byte, lead int, active []
 			return
 		}
 		for _, m := range d.filter(ms, g.text, p) {
-			if m.rule < 0 {
+			if m.rule < 0 || controlBytes(m.secret) {
 				continue
 			}
 			s, e := g.span(m.start, m.end)

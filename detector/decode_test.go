@@ -75,3 +75,31 @@ func TestEscapedPlainTwin(t *testing.T) {
 		assert.Equal(t, "", fs[0].Decoded)
 	}
 }
+
+// Format strings are templates, not credentials, in every language's
+// spelling: a printf verb after a short literal prefix is a placeholder,
+// and text that percent-decoding turns into control bytes (`%03` in
+// `%032x`) holds no credential. A percent-encoded password is still one.
+func TestFormatStringsAreQuiet(t *testing.T) {
+	d := defaultDetector(t)
+	for _, line := range []string{
+		`f.write("BOT1_BITGET_API_KEY=bg_%032x\n" % r.getrandbits(128))`,
+		`f.write("BOT1_BITGET_API_SECRET=%064x\n" % r.getrandbits(256))`,
+		`fmt.Fprintf(w, "BOT1_BITGET_API_KEY=bg_%x\n", k)`,
+		`print("BOT2_BITGET_PASSPHRASE=%(pw)s" % d)`,
+		`log.Printf("api_key=%08d", n)`,
+	} {
+		fs, err := d.Scan([]byte(line+"\n"), "gen.py")
+		require.NoError(t, err)
+		assert.Empty(t, fs, line)
+	}
+	for _, c := range []struct{ line, rule string }{
+		{`REDIS_URL=redis://:Pa%40sword9Zq@cache:6379/0`, "connection-url-password"},
+		{`BOT1_BITGET_API_SECRET=Zq8Ws7kQ2xSynth9Vd4Tp1Nh6Rb%40s`, "bot-bitget-credential"},
+	} {
+		fs, err := d.Scan([]byte(c.line+"\n"), "ops.env")
+		require.NoError(t, err)
+		require.Len(t, fs, 1, c.line)
+		assert.Equal(t, c.rule, fs[0].RuleID)
+	}
+}
