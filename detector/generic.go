@@ -73,6 +73,11 @@ func judgedValue(x *textLines, start, end int) bool {
 func credentialValue(x *textLines, start, end int, name string, quoted bool) bool {
 	buf := x.buf
 	v := string(buf[start:end])
+	if markup.MatchString(v) {
+		// Markup is judged by its text: `<b>Auth</b><br />-` in a diagram
+		// is a word, `<b>Tide5…</b>` in a rendered runbook a password.
+		v = tagText(v)
+	}
 	ls, le := x.bounds(start, end)
 	if len(v) < minGenericLen || reference(v) || code(v, buf[end:le], quoted) || pathOrURL(v) {
 		return false
@@ -252,6 +257,31 @@ func lastWord(s string) string {
 	return strings.ToLower(s[i:])
 }
 
+// markup is an HTML or XML element in a value: a closing tag or a tag with
+// an attribute. Rendered API docs and diagrams put them after names
+// (`apiKey: <span class="tsd-signature-type">string</span>`, `_auth:
+// <b>Auth</b>`); no issuer hands out a credential holding one.
+var markup = lazyre.New(`</[A-Za-z][A-Za-z0-9:-]*>|<[A-Za-z][A-Za-z0-9:-]*\s+[A-Za-z:-]+=`)
+
+// tagText is v without its tags: the text a reader of the page sees.
+func tagText(v string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(v, '<')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(v[i:], '>')
+		if j < 0 {
+			break
+		}
+		b.WriteString(v[:i])
+		v = v[i+j+1:]
+	}
+	b.WriteString(v)
+	return b.String()
+}
+
 // reference reports a variable, environment or secret-store reference, or
 // a template: ${X}, $X, {{ x }}, #{x}, %(x)s, <%= x %>, *anchor, !vault.
 func reference(v string) bool {
@@ -276,7 +306,7 @@ func code(v string, after []byte, quoted bool) bool {
 	if memberAccess.MatchString(v) || typeExpr(v) {
 		return true
 	}
-	if !quoted && (annotation(v, after) || variable(v)) {
+	if !quoted && (annotation(v, after) || variable(v, after)) {
 		return true
 	}
 	// Member access followed by an operator (t.token+n.postfix,

@@ -187,8 +187,15 @@ func annotation(v string, after []byte) bool {
 // variable reports an unquoted value that is a variable named for a
 // credential: `self.api_key = grvt_perpetual_api_key`. A literal of that
 // shape would be a placeholder anyway.
-func variable(v string) bool {
-	return strings.Contains(v, "_") && placeholderIdent.MatchString(v) && secretName(v)
+func variable(v string, after []byte) bool {
+	if !placeholderIdent.MatchString(v) || !secretName(v) {
+		return false
+	}
+	// A camel-cased name (`ed25519APIKey`) is a variable where an argument
+	// or a property's value ends: `api_key: ed25519APIKey,` in an SDK's
+	// example. secretName wants its word at a case change, which random key
+	// material almost never has.
+	return strings.Contains(v, "_") || len(after) > 0 && strings.IndexByte(",);", after[0]) >= 0
 }
 
 // placeholderIdent is an identifier in code: letters, digits, underscores.

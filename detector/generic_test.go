@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestSecretName(t *testing.T) {
@@ -137,10 +138,13 @@ func TestAnnotationAndVariable(t *testing.T) {
 	assert.True(t, annotation("GrvtPerpetualAuth", []byte(" = auth")))
 	assert.False(t, annotation("Zq8LmSynth7Wx4Kp9", []byte(",")), "a literal in a list stays a value")
 	assert.False(t, annotation("Zq8LmSynth7Wx4Kp9", []byte(" == x")))
-	assert.True(t, variable("grvt_perpetual_api_key"))
-	assert.True(t, variable("bitget_perpetual_passphrase"))
-	assert.False(t, variable("Zq8Lm_Synth7Wx4Kp9"))
-	assert.False(t, variable("apikey"), "no underscore: a word, judged elsewhere")
+	assert.True(t, variable("grvt_perpetual_api_key", nil))
+	assert.True(t, variable("bitget_perpetual_passphrase", nil))
+	assert.False(t, variable("Zq8Lm_Synth7Wx4Kp9", nil))
+	assert.False(t, variable("apikey", nil), "no underscore: a word, judged elsewhere")
+	assert.True(t, variable("ed25519APIKey", []byte(",")), "a camel name where an argument ends")
+	assert.False(t, variable("ed25519APIKey", nil), "alone on its line: judged by value")
+	assert.False(t, variable("Zq8Lm2Wx9Vd4Tp1N", []byte(",")), "no secret word at a case change")
 }
 
 func TestFormatField(t *testing.T) {
@@ -166,4 +170,34 @@ func TestIndexVariable(t *testing.T) {
 	assert.True(t, indexVariable([]byte(`    this.connections[key] = `), "key"))
 	assert.False(t, indexVariable([]byte(`os.environ['secret'] = "`), "secret"))
 	assert.False(t, indexVariable([]byte(`  api_key = `), "api_key"))
+}
+
+// Shapes met in exchange SDKs that are no credential: rendered API docs
+// (a name followed by markup), a documentation sample passphrase made of a
+// run and the two characters a password policy asks for, and the quoted
+// shell expansion in every OpenAPI client's git_push.sh. Real values in
+// the same places are still found.
+func TestSDKShapesAreQuiet(t *testing.T) {
+	d := defaultDetector(t)
+	for _, c := range []struct{ path, line string }{
+		{"docs/classes/accountapi.html", `<h5><span class="tsd-flag ts-flagDefault value">Default value</span> apiKey: <span class="tsd-signature-type">string</span><span class="tsd-signature-symbol"> = &quot;&quot;</span></h5>`},
+		{"examples/create-sub-account-api-key.js", `    passphrase: '1234567Aa',`},
+		{"git_push.sh", `        git remote add origin https://${git_user_id}:"${GIT_TOKEN}"@${git_host}/${git_user_id}/${git_repo_id}.git`},
+		{"examples/auth/rest-private-ed25519.ts", `  api_secret: ed25519PrivateKey,`},
+		{"docs/img/exchange-class.svg", `<div>- _order_book_tracker: <b>OrderBookTracker</b><br />- _auth: <b>Auth<br /></b>- _in_flight_orders: Dict[str, <b>InFlightOrder</b>]</div>`},
+	} {
+		fs, err := d.Scan([]byte(c.line+"\n"), c.path)
+		require.NoError(t, err)
+		assert.Empty(t, fs, c.line)
+	}
+	for _, c := range []struct{ path, line string }{
+		{"examples/create-sub-account-api-key.js", `    passphrase: 'Tide5Dgaharbor7',`},
+		{"git_push.sh", `git remote add origin https://bot:"Zq8Lm2Wx9Vd4Tp1N"@git.tradingdesk.internal/ops/bots.git`},
+		{"runbook.html", `<p>redis password: <b>Zq8Lm2Wx9Vd4Tp1N</b></p>`},
+		{"rest-api/index.html", `<p>connect to <code>http://localhost:8080/api/v1/message/ws?token=Zq8Lm2Wx9Vd4Tp1NhQ7</code>.</p>`},
+	} {
+		fs, err := d.Scan([]byte(c.line+"\n"), c.path)
+		require.NoError(t, err)
+		assert.NotEmpty(t, fs, c.line)
+	}
 }

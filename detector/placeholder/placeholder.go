@@ -84,10 +84,18 @@ var placeholderPrefix = newPattern(regexp.MustCompile(`(?i)^(?:test|testing|fake
 // provider's test environment and is a credential.
 var testModeKey = regexp.MustCompile(`^test_(?:pub_)?[0-9a-f]{24,}$`)
 
-// Is reports whether v is a placeholder: it matches a pack pattern or a
-// built-in placeholder shape, is mostly repeated or sequential runs, or is
-// words that name themselves a secret.
+// Is reports whether v is a placeholder: a key published as test data, a
+// match of a pack pattern or a built-in placeholder shape, mostly repeated
+// or sequential runs, or words that name themselves a secret.
 func (s *Set) Is(v string) bool {
+	// A value quoted inside what a rule took (`"${GIT_TOKEN}"` as a URL's
+	// password in a shell line) is judged by what the quotes hold.
+	if n := len(v); n > 2 && (v[0] == '"' || v[0] == '\'') && v[n-1] == v[0] {
+		v = v[1 : n-1]
+	}
+	if published(v) {
+		return true
+	}
 	c := newCandidate(v)
 	for _, p := range s.patterns() {
 		if p.match(c) {
@@ -97,7 +105,25 @@ func (s *Set) Is(v string) bool {
 	if placeholderPrefix.match(c) && !testModeKey.MatchString(v) {
 		return true
 	}
-	return builtinPattern.match(c) || Runs(v) >= runShare || typedInShortRuns(v) || selfNamed(v)
+	return builtinPattern.match(c) || Runs(v) >= runShare || nearlyAllRuns(v) || typedInShortRuns(v) || selfNamed(v)
+}
+
+// nearlyAllRuns reports a value of at least eight letters and digits,
+// letters among them, all but two of which lie in runs (see Runs): a run
+// and the two characters a password policy asks for, as in a sample
+// passphrase `1234567Aa`.
+func nearlyAllRuns(v string) bool {
+	in, n := runCounts(v, 4, 5)
+	return n >= 8 && n-in <= 2 && hasLetter(v)
+}
+
+func hasLetter(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i] | 0x20; 'a' <= c && c <= 'z' {
+			return true
+		}
+	}
+	return false
 }
 
 // typedInShortRuns reports a value of at least nine letters and digits,
@@ -162,17 +188,26 @@ func Runs(v string) float64 { return runs(v, 4, 5) }
 func ShortRuns(v string) float64 { return runs(v, 3, 3) }
 
 func runs(v string, minSame, minNext int) float64 {
+	in, alnum := runCounts(v, minSame, minNext)
+	if alnum == 0 {
+		return 0
+	}
+	return float64(in) / float64(alnum)
+}
+
+// runCounts returns how many of v's letters and digits lie in runs of
+// minSame equal or minNext consecutive characters, and how many there are.
+func runCounts(v string, minSame, minNext int) (in, alnum int) {
 	b := []byte(strings.ToLower(v))
-	alnum := 0
 	for _, c := range b {
 		if isAlnum(c) {
 			alnum++
 		}
 	}
 	if alnum == 0 {
-		return 0
+		return 0, 0
 	}
-	in := make([]bool, len(b))
+	inRun := make([]bool, len(b))
 	for _, same := range []bool{true, false} {
 		min := minSame
 		if !same {
@@ -193,19 +228,18 @@ func runs(v string, minSame, minNext int) float64 {
 			}
 			if k-start >= min {
 				for j := start; j < k; j++ {
-					in[j] = true
+					inRun[j] = true
 				}
 			}
 			start, dir = k, 0
 		}
 	}
-	n := 0
 	for k, c := range b {
-		if in[k] && isAlnum(c) {
-			n++
+		if inRun[k] && isAlnum(c) {
+			in++
 		}
 	}
-	return float64(n) / float64(alnum)
+	return in, alnum
 }
 
 // next is +1 when b follows a in 0-9a-z order (9 to a and 9 to 0 count, as

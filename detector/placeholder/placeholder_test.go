@@ -26,6 +26,10 @@ func TestIs(t *testing.T) {
 		"bg_00000000000000000000000000000000", "1234567890abcdef1234567890abcdef",
 		"pass", "s3cr3t", "P@ssw0rd", "secret", "password", "user",
 		"SuperSecurePassword", "my-secret-token", "YourPassword1", "CleartextPassword1", "MySecretToken2", "4hQmZXXX_PLW7XXXRTNBXXXKqVuSyn",
+		// Quoted inside the value a rule took.
+		`"${GIT_TOKEN}"`, `'<your-key>'`,
+		// A run and the two characters a password policy asks for.
+		"1234567Aa", "Aa12345678", "abcdefgh1!",
 		// Typed in runs of three.
 		"dapi1234567890abcdef1234567890abcd", "AbCeFG123", "abc123def456ghi789", "xyz789abc123def456",
 	} {
@@ -41,6 +45,10 @@ func TestIs(t *testing.T) {
 		"tradingdesk", "HarborTideSecretive9", "Xk9secretQ2pLw7",
 		// Test-mode keys whose issued format starts with test_ (Lob).
 		"test_6da456322937f85bb69c1c8345d152f142c", "test_pub_80e2dfca2ebcb6e221ded9d4b9c0ff8",
+		// A quoted real value stays a value.
+		`"Tide5Dgaharbor7"`,
+		// A run in a real value is not most of it; digits alone are a PIN.
+		"Zq8Lm12345", "83912345", "Harbor12345Tide",
 		// Short runs now and then, as random key material has them.
 		"dapi4bf92c12079949c4fb7761e0291736a0", "abc9Zq2LmX8vT4Wq", "Qx7abcR2m9123Lp0",
 	} {
@@ -130,7 +138,8 @@ func TestWordListSorted(t *testing.T) {
 	}
 }
 
-// Random key material is almost never typed in short runs: 300,000
+// Random key material is almost never typed in short runs, nor nearly all
+// runs: 300,000
 // random values of each alphabet keys are drawn from (digits, hex, lower
 // case and digits, both cases and digits), of 8 to 64 characters, give
 // fewer than one placeholder in 100,000 by their runs, and none of digits
@@ -145,7 +154,7 @@ func TestShortRunsSpareRandomValues(t *testing.T) {
 			for k := range b {
 				b[k] = alpha[r.IntN(len(alpha))]
 			}
-			if typedInShortRuns(string(b)) {
+			if typedInShortRuns(string(b)) || nearlyAllRuns(string(b)) {
 				hits++
 			}
 		}
