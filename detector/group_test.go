@@ -57,3 +57,26 @@ func TestGroupBounds(t *testing.T) {
 		assert.Equal(t, c.want, c.text[s:e], c.text)
 	}
 }
+
+// A key and a secret that are hyphenated phrases (a test's
+// `dsl-integration-api-key`) are no key material: the passphrase beside
+// them is no finding. letterPhrase wants letters only, between single
+// separators.
+func TestGroupOfPhrasesIsQuiet(t *testing.T) {
+	d := defaultDetector(t)
+	text := `fake_api_key = "dsl-integration-api-key"
+fake_api_secret = "dsl-integration-api-secret"
+fake_api_password = "dsl-integration-api-password"
+auth = {"api_key": fake_api_key, "api_secret": fake_api_secret, "api_password": fake_api_password}
+`
+	fs, err := d.Scan([]byte(text), "tests/test_ops.py")
+	require.NoError(t, err)
+	assert.Empty(t, fs)
+
+	for v, want := range map[string]bool{
+		"dsl-integration-api-key": true, "bitget_sub_account.key": true,
+		"dsl-integration-api-key-2": false, "Zq8Ws7kQ2xSynth9Vd4Tp1Nh": false, "two-words": false, "a--b-c": false,
+	} {
+		assert.Equal(t, want, letterPhrase(v), v)
+	}
+}
