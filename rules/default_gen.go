@@ -6,7 +6,7 @@ package rules
 // with its size and CRC-32C: Default uses the pack only while every
 // embedded file still matches.
 var generatedSources = []generatedSource{
-	{"default.yaml", 53245, 0x8d7946d1},
+	{"default.yaml", 53245, 0x49f04d73},
 	{"families/ai.yaml", 17768, 0x833db815},
 	{"families/chat.yaml", 22289, 0x016716f4},
 	{"families/cloud.yaml", 45629, 0x72bbd19c},
@@ -5277,7 +5277,7 @@ var generatedPack = Pack{
 			Pattern:          "(?i)\\bX-MBX-APIKEY[\"']?[ \\t]*[:=][ \\t]*[\"']?((?:<[^>\\r\\n]*>|\\$\\{[^}\\r\\n]*\\}|\\{\\{[^}\\r\\n]*\\}\\}|[^\\s\"'\\x60,;<>{}()\\[\\]\\\\*])(?:<[^>\\r\\n]*>|\\$\\{[^}\\r\\n]*\\}|\\{\\{[^}\\r\\n]*\\}\\}|[^\\s\"'\\x60,;<>{}()\\[\\]\\\\])*)",
 			SecretGroup:      1,
 			MinEntropy:       2.5,
-			Examples:         []string{"X-MBX-APIKEY: vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A", "headers = {\"X-MBX-APIKEY\": \"Qh7Lr2Vx9Wm4Tz8Kp3Nc6Yb1Fd5Gs0Ja7Ue2Io9Rw4Ht6Mk1Lb3Nv8Cx5Zq2Pe0\"}"},
+			Examples:         []string{"X-MBX-APIKEY: SynthHUg8gp38G4O5mnjaykj1uxxfwxlcPAnFHS0GcA05rfrUNZQW7WzYvgoEuVF", "headers = {\"X-MBX-APIKEY\": \"Qh7Lr2Vx9Wm4Tz8Kp3Nc6Yb1Fd5Gs0Ja7Ue2Io9Rw4Ht6Mk1Lb3Nv8Cx5Zq2Pe0\"}"},
 			NegativeExamples: []string{"X-MBX-APIKEY: <api key>", "X-MBX-APIKEY: ****h8A0"},
 			Help:             "Rotate the Binance API key and stop logging request headers.",
 			Gate:             "code",
@@ -5374,7 +5374,7 @@ var generatedPack = Pack{
 			Pattern:          "(?i)binance[^\\r\\n]*?(?:api[_-]?key|api[_-]?secret|secret(?:[_-]?key)?|private[_-]?key|passphrase|password)\\b[\"']?\\]?[\"']?[ \\t]*(?:=>|:{1,3}=|[?.]=|[:=]|string[ \\t]*=|[\"'][ \\t]*,)[ \\t]*[\"']?((?:<[^>\\r\\n]*>|\\$\\{[^}\\r\\n]*\\}|\\{\\{[^}\\r\\n]*\\}\\}|[^\\s\"'\\x60,;<>{}()\\[\\]\\\\*])(?:<[^>\\r\\n]*>|\\$\\{[^}\\r\\n]*\\}|\\{\\{[^}\\r\\n]*\\}\\}|[^\\s\"'\\x60,;<>{}()\\[\\]\\\\])*)",
 			SecretGroup:      1,
 			MinEntropy:       3,
-			Examples:         []string{"BINANCE_API_SECRET=vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A", "binance_api_key: \"vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A\"", "{\"exchange\": \"binance\", \"secret\": \"vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A\"}", "binance_passphrase: \"Q8zr2LmX9vT4pW7s\""},
+			Examples:         []string{"BINANCE_API_SECRET=SynthHUg8gp38G4O5mnjaykj1uxxfwxlcPAnFHS0GcA05rfrUNZQW7WzYvgoEuVF", "binance_api_key: \"SynthHUg8gp38G4O5mnjaykj1uxxfwxlcPAnFHS0GcA05rfrUNZQW7WzYvgoEuVF\"", "{\"exchange\": \"binance\", \"secret\": \"SynthHUg8gp38G4O5mnjaykj1uxxfwxlcPAnFHS0GcA05rfrUNZQW7WzYvgoEuVF\"}", "binance_passphrase: \"Q8zr2LmX9vT4pW7s\""},
 			NegativeExamples: []string{"BINANCE_API_SECRET=", "BINANCE_API_KEY=****Eh8A", "BINANCE_API_SECRET=<secret>", "binance api key: required", "BINANCE_API_KEY=${BINANCE_API_KEY}"},
 			Help:             "Revoke the key at Binance, issue a new least-privilege key (no withdraw, IP allowlist), and keep it in env/.env only.",
 			Gate:             "generic",
@@ -5767,5 +5767,5 @@ var generatedPack = Pack{
 		Placeholders: []string{"^<[^>]*>$", "^(?:<[^>]*>)+$", "^\\$\\{[^}]*\\}$", "^\\$[A-Za-z_][A-Za-z0-9_]*$", "^\\{\\{.*\\}\\}$", "^%\\(?[A-Za-z_]*\\)?s?$", "^[A-Za-z0-9_.-]{0,12}%(?:\\([A-Za-z_]*\\)|0[0-9]{1,3})?[sdxXvq]$", "^[*xX•#._…-]{3,}[A-Za-z0-9]{0,4}$", "^[A-Za-z0-9_]{0,4}\\*{3,}[A-Za-z0-9]{0,4}$", "\\*{4}", "(?i)^(changeme|change_me|example|dummy|sample|placeholder|xxx+|redacted|masked|hidden|secret|password|passphrase|required|optional|string|none|null|nil|undefined|true|false|yes|no|ok|disabled|enabled|paper_only|error|todo|tbd|unset|empty|foobared|getpass)$", "(?i)^your[_-]", "(?i)[_-]here$", "(?i)example", "(?i)^replace[_-]?me$", "^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", "^[A-Za-z_][A-Za-z0-9_]{0,24}(?:\\.[A-Za-z_][A-Za-z0-9_]{0,24})+$", "(?i)^(?:vault|secret|secrets|ssm|aws-sm|gcp-sm|op|env|file|k8s|keyvault|sops)://", "^arn:aws:(?:secretsmanager|ssm):", "^.{1,3}$"},
 	},
 	Sources: []string{"builtin:rules/default.yaml", "builtin:rules/families/ai.yaml", "builtin:rules/families/chat.yaml", "builtin:rules/families/cloud.yaml", "builtin:rules/families/exchanges.yaml", "builtin:rules/families/observability.yaml", "builtin:rules/families/payments.yaml", "builtin:rules/families/registries.yaml", "builtin:rules/families/saas.yaml", "builtin:rules/families/secrets.yaml", "builtin:rules/families/shell.yaml", "builtin:rules/families/vcs.yaml", "builtin:rules/families/wallets.yaml", "builtin:rules/families/web3.yaml"},
-	SHA256:  "72a8c833e8d42381783b235447eade5d3040485a09eafa294302d7f59993ac5c",
+	SHA256:  "5aa5d91cb8bd71bc41dbf9f7e77f1cf710f9532a3ce6bb968c3e3d1799d455cd",
 }
