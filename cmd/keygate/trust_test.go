@@ -40,6 +40,16 @@ func neverRule(id string, override bool) string {
 	return "  - id: " + id + "\n" + o + "    severity: low\n    keywords: [zzzqqq]\n    pattern: 'zzzqqq_([0-9]{40})'\n    secret_group: 1\n    examples: ['zzzqqq_0123456789012345678901234567890123456789']\n"
 }
 
+// pullRequestRepo is a repository whose main holds one commit, checked out
+// on a new branch pr: what a pull request's commits go on.
+func pullRequestRepo(t *testing.T) *gitRepo {
+	g := newGitRepo(t)
+	g.write("docs/readme.md", "hello\n")
+	g.commit("base")
+	g.git("checkout", "-q", "-b", "pr")
+	return g
+}
+
 var trustAttacks = []trustAttack{
 	{"inline comment", func(g *gitRepo) {
 		g.write("bots/config.py", secretLine+"  # keygate:allow\n")
@@ -85,10 +95,7 @@ func TestRangeJudgedByBase(t *testing.T) {
 	for _, at := range trustAttacks {
 		t.Run(at.name, func(t *testing.T) {
 			t.Parallel()
-			g := newGitRepo(t)
-			g.write("docs/readme.md", "hello\n")
-			g.commit("base")
-			g.git("checkout", "-q", "-b", "pr")
+			g := pullRequestRepo(t)
 			at.pr(g)
 			g.commit("the pull request")
 
@@ -189,10 +196,7 @@ func TestPackRedefinitionsRefused(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			g := newGitRepo(t)
-			g.write("docs/readme.md", "hello\n")
-			g.commit("base")
-			g.git("checkout", "-q", "-b", "pr")
+			g := pullRequestRepo(t)
 			g.write("bots/config.py", secretLine+"\n")
 			g.write(".keygate.yaml", "rules: [packs/team.yaml]\n")
 			g.write("packs/team.yaml", tc.pack)
@@ -335,10 +339,7 @@ func TestPolicyRuleOverrideShown(t *testing.T) {
 // of them: it still fails, and its report stays small.
 func TestRangePolicyFindingsBounded(t *testing.T) {
 	t.Parallel()
-	g := newGitRepo(t)
-	g.write("docs/readme.md", "hello\n")
-	g.commit("base")
-	g.git("checkout", "-q", "-b", "pr")
+	g := pullRequestRepo(t)
 	var b bytes.Buffer
 	for i := range 250 {
 		fmt.Fprintf(&b, "docs/f%d.md:generic-api-key:%d\n", i, i+1)
@@ -368,10 +369,7 @@ func TestRangePolicyFindingsBounded(t *testing.T) {
 // past the bound).
 func TestRangeBaselineFindingsBounded(t *testing.T) {
 	t.Parallel()
-	g := newGitRepo(t)
-	g.write("docs/readme.md", "hello\n")
-	g.commit("base")
-	g.git("checkout", "-q", "-b", "pr")
+	g := pullRequestRepo(t)
 	var b bytes.Buffer
 	b.WriteString("{\"version\": 1, \"findings\": [\n")
 	for i := range 180 {
