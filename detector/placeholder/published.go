@@ -31,12 +31,18 @@ var publishedKeys = map[string]bool{
 	"df57089febbacf7ba0bc227dafbffa9fc08a93fdc68e1e42411a14efcf23656e": true,
 }
 
-// publishedExchangeKeys are API key pairs exchanges publish in their API
-// documentation to show how a request is signed: Binance's, which its
-// SDKs' docstrings and countless tutorials copy.
+// publishedExchangeKeys are keys and signatures exchanges publish in their
+// API documentation to show how a request is signed, which SDKs'
+// docstrings, tests and tutorials copy: Binance's (binance-spot-api-docs:
+// the HMAC example pair and its two example signatures, and the RSA and
+// Ed25519 examples' API keys).
 var publishedExchangeKeys = map[string]bool{
 	"vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A": true,
 	"NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j": true,
+	"c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71": true,
+	"e1353ec6b14d888f1164ae9af8228a3dbd508bc82eb867db8ab6046442f33ef3": true,
+	"CAvIjXy3F44yW6Pou5k8Dy1swsYDWJZLeoK2r8G4cFDnE9nosRppc2eKc1T8TRTQ": true,
+	"4yNzx3yWC5bS6YTwEkSRaC0nRmSQIIStAUOh1b6kqaBrTLIhjCpI5lJH8q8R8WNO": true,
 }
 
 // published reports one of publishedKeys, with or without its 0x, in
