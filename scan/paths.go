@@ -104,7 +104,8 @@ func walkPaths(w *source.FileList) []namedPath {
 
 // masker masks every secret in the text a result carries beyond its
 // findings' values: paths (which scanPaths reports but must not print),
-// and errors, warnings and skip reasons, which quote paths.
+// policy findings' details, and errors, warnings and skip reasons, which
+// quote paths.
 type masker struct {
 	r    *redact.Redactor
 	memo map[string]string
@@ -136,6 +137,9 @@ func maskResult(d *detector.Detector, r *Result) {
 		for i := range fs {
 			fs[i].Path = m.mask(fs[i].Path)
 			fs[i].Author = m.mask(fs[i].Author) // a name and address anyone can set
+			// A policy finding's detail quotes what the change wrote (a
+			// baseline entry's rule id): a pull request can write a key there.
+			fs[i].Detail = m.mask(fs[i].Detail)
 		}
 	}
 	for i := range r.Skipped {

@@ -158,7 +158,7 @@ func (r *Range) Changes() ([]scan.Finding, error) {
 	for _, o := range order {
 		more := o.n - maxPolicyFindings
 		out = append(out, scan.PolicyFinding(o.m, o.path, o.line, r.Head,
-			fmt.Sprintf("and %d more changes to %s the base did not hold, from this line on (the first %d are findings of their own)", more, o.path, maxPolicyFindings)))
+			fmt.Sprintf("and %d more changes the base did not hold, from this line on (the first %d are findings of their own)", more, maxPolicyFindings)))
 	}
 	return out, nil
 }

@@ -361,7 +361,7 @@ func TestRangePolicyFindingsBounded(t *testing.T) {
 		}
 	}
 	require.Len(t, lines, 101)
-	assert.Contains(t, last.Detail, "and 150 more changes to .gitleaksignore the base did not hold, from this line on")
+	assert.Contains(t, last.Detail, "and 150 more changes the base did not hold, from this line on")
 }
 
 // The same bound holds for a baseline the range adds, whatever its
@@ -400,5 +400,26 @@ func TestRangeBaselineFindingsBounded(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 101, n)
-	assert.Contains(t, counted, "and 80 more changes to .keygate-baseline.json the base did not hold")
+	assert.Contains(t, counted, "and 80 more changes the base did not hold")
+}
+
+// A policy finding's detail quotes what the change wrote; a key written
+// there (a baseline entry's rule id) is masked like any other text.
+func TestPolicyDetailMasked(t *testing.T) {
+	t.Parallel()
+	g := pullRequestRepo(t)
+	g.write(".keygate-baseline.json", `{"version": 1, "findings": [{"fingerprint": "0123456789abcdef0123456789abcdef", "rule_id": "`+fixture.BitgetKey+`", "path": "x", "secret_masked": "****"}]}`+"\n")
+	g.commit("a baseline entry naming a key")
+	sarifPath := filepath.Join(t.TempDir(), "k.sarif")
+	for _, format := range []string{"text", "json", "markdown", "junit", "github"} {
+		res := runCLI(t, g.dir, nil, "scan", "--range", "main..pr", "--format", format, "--no-env-file", "--sarif", sarifPath)
+		require.Equal(t, exitFail, res.code, res.combined)
+		if format == "text" || format == "json" || format == "markdown" {
+			assert.Contains(t, res.combined, "a baseline entry (rule ", format)
+		}
+		assert.NotContains(t, res.combined, fixture.BitgetKey, format)
+		sarif, err := os.ReadFile(sarifPath)
+		require.NoError(t, err)
+		assert.NotContains(t, string(sarif), fixture.BitgetKey, "SARIF")
+	}
 }
