@@ -79,31 +79,14 @@ func memberKind(name string) string {
 
 // keyMaterial reports whether buf[start:end], a group member's value,
 // looks like a key or secret: 16 characters or more, random-looking, no
-// placeholder, reference, words, identifier, path or member access.
+// placeholder, reference, words, identifier, symbol (a test's
+// `dsl-integration-api-key`), path or member access.
 func (d *Detector) keyMaterial(buf []byte, start, end int) bool {
 	v := string(buf[start:end])
-	if len(v) < minGenericLen*2 || reference(v) || d.IsPlaceholder(v) || placeholder.Words(v) || placeholder.Identifier(v) || letterPhrase(v) {
+	if len(v) < minGenericLen*2 || reference(v) || d.IsPlaceholder(v) || placeholder.Words(v) || placeholder.Identifier(v) || symbolic(v) {
 		return false
 	}
 	return randomLooking(v) && classes(v) >= 2 && !pathOrURL(v) && !memberAccess.MatchString(v)
-}
-
-// letterPhrase reports three or more runs of letters joined by '-', '_'
-// or '.', nothing else: `dsl-integration-api-key` in a test names what it
-// stands for; issued keys and secrets hold digits.
-func letterPhrase(v string) bool {
-	parts := strings.FieldsFunc(v, func(r rune) bool { return r == '-' || r == '_' || r == '.' })
-	if len(parts) < 3 || len(strings.Join(parts, "")) != len(v)-len(parts)+1 {
-		return false
-	}
-	for _, p := range parts {
-		for _, r := range p {
-			if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // groupBounds is the extent of the object, call or block around pos: the

@@ -105,16 +105,33 @@ func (s *Set) Is(v string) bool {
 	if placeholderPrefix.match(c) && !testModeKey.MatchString(v) {
 		return true
 	}
-	return builtinPattern.match(c) || Runs(v) >= runShare || nearlyAllRuns(v) || typedInShortRuns(v) || selfNamed(v)
+	return builtinPattern.match(c) || typedInRuns(v) || selfNamed(v)
 }
 
-// nearlyAllRuns reports a value of at least eight letters and digits,
-// letters among them, all but two of which lie in runs (see Runs): a run
-// and the two characters a password policy asks for, as in a sample
-// passphrase `1234567Aa`.
-func nearlyAllRuns(v string) bool {
+// typedInRuns reports a value typed rather than drawn at random: mostly
+// runs (see Runs); of at least eight letters and digits, letters among
+// them, all but two in runs (a run and the two characters a password
+// policy asks for: the sample passphrase `1234567Aa`); or of at least nine,
+// letters among them, mostly runs of three (see shortRunShare). Digits
+// alone are judged by the first only: a random 8-digit number is mostly
+// short runs about once in 2,000 (1234 9876 is), and a numeric password is
+// a password.
+func typedInRuns(v string) bool {
 	in, n := runCounts(v, 4, 5)
-	return n >= 8 && n-in <= 2 && hasLetter(v)
+	if n == 0 {
+		return false
+	}
+	if float64(in) >= runShare*float64(n) {
+		return true
+	}
+	if !hasLetter(v) {
+		return false
+	}
+	if n >= 8 && n-in <= 2 {
+		return true
+	}
+	short, _ := runCounts(v, 3, 3)
+	return n >= 9 && float64(short) >= shortRunShare*float64(n)
 }
 
 func hasLetter(v string) bool {
@@ -124,22 +141,6 @@ func hasLetter(v string) bool {
 		}
 	}
 	return false
-}
-
-// typedInShortRuns reports a value of at least nine letters and digits,
-// letters among them, mostly in runs of three (see shortRunShare). Shorter
-// or all-digit values are left to the other checks: a random 8-digit
-// number is mostly short runs about once in 2,000 (1234 9876 is), and a
-// numeric password is a password.
-func typedInShortRuns(v string) bool {
-	n, letters := 0, false
-	for i := 0; i < len(v); i++ {
-		if isAlnum(v[i]) {
-			n++
-			letters = letters || v[i] > '9'
-		}
-	}
-	return n >= 9 && letters && ShortRuns(v) >= shortRunShare
 }
 
 // secretTokens are the words by which an example value names what it
