@@ -417,6 +417,9 @@ func (d *Detector) matchWindows(out []rawMatch, c *compiledRule, buf []byte, ws 
 			if ss < 0 || se <= ss {
 				continue
 			}
+			if c.rule.Gate == rules.GateGeneric {
+				se = queryEnd(buf, s+ss, s+se) - s
+			}
 			pre := bytes.TrimRight(buf[at:s+ss], " \t\"'`")
 			out = append(out, rawMatch{start: s + ss, end: s + se, rank: d.rank(c), rule: c.index,
 				secret: string(buf[s+ss : s+se]), commaSep: len(pre) > 0 && pre[len(pre)-1] == ','})

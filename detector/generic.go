@@ -410,3 +410,36 @@ func placeholderLogin(x *textLines, start, end int) bool {
 	le := x.lineEnd(end)
 	return exampleHost.Match(buf[end+1:le]) || standInLogin(string(buf[u:start-1]), string(buf[start:end]), string(buf[end+1:le]))
 }
+
+// queryEnd is where a generic value buf[start:end] ends inside a query
+// string: the value class takes `&` (a password may hold one), so
+// `apiKey=<key>&price=1&type=LIMIT` would read as one value ending in
+// LIMIT. A `&` (or HTML's `&amp;`) followed by a parameter name and `=`
+// or `[` (`filter[name]=`, where the class itself stops) starts the next
+// parameter; the value stops before it.
+func queryEnd(buf []byte, start, end int) int {
+	for i := start; i < end; i++ {
+		if buf[i] != '&' {
+			continue
+		}
+		j := i + 1
+		if bytes.HasPrefix(buf[j:], []byte("amp;")) {
+			if j+len("amp") == end {
+				return i
+			}
+			j += len("amp;")
+		}
+		k := j
+		for k < len(buf) && isNameByte(buf[k]) {
+			k++
+		}
+		if k > j && k < len(buf) && (buf[k] == '=' || buf[k] == '[') && isNameStart(buf[j]) {
+			return i
+		}
+	}
+	return end
+}
+
+func isNameStart(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}

@@ -201,3 +201,26 @@ func TestSDKShapesAreQuiet(t *testing.T) {
 		assert.NotEmpty(t, fs, c.line)
 	}
 }
+
+// A value in a query string ends where the next parameter starts: the
+// finding names the key, not the key plus `&price=…&type=LIMIT`, and a
+// documented example key in a query is recognised as one.
+func TestGenericValueEndsAtQueryParameter(t *testing.T) {
+	d := defaultDetector(t)
+	for _, c := range []struct{ line, want string }{
+		{`curl "https://api.example.com/order?apiKey=Zq8Ws7kQ2xSynth9Vd4Tp1Nh6Rb&price=100&type=LIMIT"`, "Zq8Ws7kQ2xSynth9Vd4Tp1Nh6Rb"},
+		{`<a href="/v1/ws?token=Zq8Ws7kQ2xSynth9Vd4Tp1Nh6Rb&amp;lang=en">`, "Zq8Ws7kQ2xSynth9Vd4Tp1Nh6Rb"},
+		{`api_token=Zq8Ws7kQ2xSynth9Vd4Tp1Nh6Rb&filter[name]=x`, "Zq8Ws7kQ2xSynth9Vd4Tp1Nh6Rb"},
+		// A password holding `&` not followed by a parameter stays whole.
+		{`DB_PASSWORD=Zq8Ws7&kQ2xSynth9Vd4`, "Zq8Ws7&kQ2xSynth9Vd4"},
+		{`DB_PASSWORD=Zq8Ws7&9kQ2x=Synth9Vd4`, "Zq8Ws7&9kQ2x=Synth9Vd4"},
+	} {
+		fs, err := d.Scan([]byte(c.line+"\n"), "notes.md")
+		require.NoError(t, err)
+		require.Len(t, fs, 1, c.line)
+		assert.Equal(t, c.want, fs[0].Secret, c.line)
+	}
+	fs, err := d.Scan([]byte("apiKey=vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A&symbol=LTCBTC&side=BUY&type=LIMIT\n"), "docs/rest-api.md")
+	require.NoError(t, err)
+	assert.Empty(t, fs, "Binance's documented example key in a query string")
+}
