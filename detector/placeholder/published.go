@@ -45,10 +45,19 @@ var publishedExchangeKeys = map[string]bool{
 	"4yNzx3yWC5bS6YTwEkSRaC0nRmSQIIStAUOh1b6kqaBrTLIhjCpI5lJH8q8R8WNO": true,
 }
 
+// publishedPasswords are the cleartext passwords NuGet's nuget.config
+// reference shows for a package source's credentials, which projects copy
+// into their own nuget.config as a template.
+var publishedPasswords = map[string]bool{
+	"33f!!lloppa":    true,
+	"hal+9ooo_da!sY": true,
+}
+
 // published reports one of publishedKeys, with or without its 0x, in
-// either case, or one of publishedExchangeKeys as written.
+// either case, or one of publishedExchangeKeys or publishedPasswords as
+// written.
 func published(v string) bool {
-	if publishedExchangeKeys[v] {
+	if publishedExchangeKeys[v] || publishedPasswords[v] {
 		return true
 	}
 	if len(v) == 66 && (v[:2] == "0x" || v[:2] == "0X") {

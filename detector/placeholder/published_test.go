@@ -133,3 +133,12 @@ func TestPublishedExchangeKeys(t *testing.T) {
 	assert.True(t, s.Is("CAvIjXy3F44yW6Pou5k8Dy1swsYDWJZLeoK2r8G4cFDnE9nosRppc2eKc1T8TRTQ"), "the RSA example's API key")
 	assert.False(t, s.Is("VMPUZE6MV9SD5VNHK4HLWFSOR6AKE2ZVSW0MUIGWCIPY6UTICO14Y7JU91DUEH8A"))
 }
+
+// NuGet's documented example passwords are placeholders as written.
+func TestPublishedPasswords(t *testing.T) {
+	s, err := New(nil)
+	require.NoError(t, err)
+	assert.True(t, s.Is("33f!!lloppa"))
+	assert.True(t, s.Is("hal+9ooo_da!sY"))
+	assert.False(t, s.Is("hal+9ooo_da!sZ"))
+}
