@@ -7,6 +7,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -162,6 +163,50 @@ func TestRunsAreStringsOutput(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, strings.TrimSpace(line)+"\nexactly8\n", string(b))
 }
+
+// runsPlain is strings -n 8 read a byte at a time.
+func runsPlain(in []byte) string {
+	var out, run []byte
+	for _, c := range append(in, 0) {
+		if printable[c] {
+			run = append(run, c)
+			continue
+		}
+		if len(run) >= MinRun {
+			out = append(append(out, run...), '\n')
+		}
+		run = run[:0]
+	}
+	return string(out)
+}
+
+// Runs agree with the byte-at-a-time reading on random binaries read in
+// random pieces: a run may span reads, start or end one.
+func TestRunsAgreeWithPlainReading(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 8))
+	for round := 0; round < 20000; round++ {
+		in := make([]byte, r.IntN(400))
+		odds := []int{2, 4, 20}[r.IntN(3)] // one byte in odds is not printable
+		for i := range in {
+			if r.IntN(odds) == 0 {
+				in[i] = byte(r.IntN(32))
+			} else {
+				in[i] = byte(0x20 + r.IntN(0x5f))
+			}
+		}
+		got, err := io.ReadAll(newRuns(&pieces{r: bytes.NewReader(in), rng: r}))
+		require.NoError(t, err)
+		require.Equal(t, runsPlain(in), string(got), "%q", in)
+	}
+}
+
+// pieces reads at most a random 1 to 20 bytes a call.
+type pieces struct {
+	r   io.Reader
+	rng *rand.Rand
+}
+
+func (p *pieces) Read(b []byte) (int, error) { return p.r.Read(b[:min(1+p.rng.IntN(20), len(b))]) }
 
 type oneByte struct{ r io.Reader }
 

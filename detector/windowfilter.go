@@ -35,7 +35,7 @@ type lineFilter struct {
 	need   []string        // lower-case; one must occur (case-insensitively); nil: none
 	// assign: a name, an operator and a value's first byte every match
 	// spells (one of them); nil: none.
-	assign []literal.Assignment
+	assign *literal.AssignmentSet
 }
 
 // newLineFilter derives c's filter, or nil when the rule is not
@@ -52,7 +52,7 @@ func newLineFilter(c *compiledRule) *lineFilter {
 	if p == nil {
 		p = patternFilterOf(c.rule.Pattern)
 	}
-	f := &lineFilter{tokens: p.tokens, assign: p.assign}
+	f := &lineFilter{tokens: p.tokens, assign: literal.NewAssignmentSet(p.assign)}
 	if p.need != nil && !impliedBy(p.need, c.rule.Keywords) {
 		f.need = p.need
 	}
@@ -175,12 +175,7 @@ func (f *lineFilter) holdsTokens(line []byte) bool {
 }
 
 func (f *lineFilter) holdsAssignment(line []byte) bool {
-	for i := range f.assign {
-		if f.assign[i].Holds(line) {
-			return true
-		}
-	}
-	return false
+	return f.assign.Holds(line)
 }
 
 // holdsFold reports whether line holds one of lits (lower-case ASCII),

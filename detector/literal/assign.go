@@ -412,23 +412,84 @@ func isASCII(s string) bool {
 // for a value is reused for the operators it passed over (their look
 // ahead would stop at the same byte).
 func (a *Assignment) Holds(line []byte) bool {
-	prevOp, prevName := -1, false  // the last operator walked back from
-	valueEnd, valueOK := -1, false // the look ahead's stop, and its answer
+	st := newHoldState()
 	for i, b := range line {
-		if !a.Op[b] || a.Word != "" && (len(line)-i < len(a.Word) || !equalFold(line[i:i+len(a.Word)], a.Word)) {
-			continue
-		}
-		if i >= valueEnd {
-			valueEnd, valueOK = a.valueStop(line, i)
-		}
-		if !valueOK {
-			continue
-		}
-		named := a.nameBefore(line, i, prevOp, prevName)
-		if named {
+		if a.Op[b] && a.at(line, i, &st) {
 			return true
 		}
-		prevOp, prevName = i, named
+	}
+	return false
+}
+
+// holdState is what Holds' walk reuses from one operator to the next.
+type holdState struct {
+	prevOp   int  // the last operator walked back from (-1: none)
+	prevName bool // its answer
+	valueEnd int  // the look ahead's stop
+	valueOK  bool // its answer
+}
+
+func newHoldState() holdState { return holdState{prevOp: -1, valueEnd: -1} }
+
+// at reports whether the operator byte at line[i] spells the assignment.
+func (a *Assignment) at(line []byte, i int, st *holdState) bool {
+	if a.Word != "" && (len(line)-i < len(a.Word) || !equalFold(line[i:i+len(a.Word)], a.Word)) {
+		return false
+	}
+	if i >= st.valueEnd {
+		st.valueEnd, st.valueOK = a.valueStop(line, i)
+	}
+	if !st.valueOK {
+		return false
+	}
+	if a.nameBefore(line, i, st.prevOp, st.prevName) {
+		return true
+	}
+	st.prevOp, st.prevName = i, false
+	return false
+}
+
+// AssignmentSet is a rule's assignments, one of which every match spells
+// (a pattern's branches give several: `string =`, `key="…" value=`, the
+// rest). Its Holds walks a line once for all of them: one walk per
+// assignment read the generic rule's lines three times, an exchange
+// rule's four.
+type AssignmentSet struct {
+	list []Assignment
+	ops  Class // every assignment's operator bytes
+}
+
+// NewAssignmentSet joins as, nil when there is none.
+func NewAssignmentSet(as []Assignment) *AssignmentSet {
+	if len(as) == 0 {
+		return nil
+	}
+	s := &AssignmentSet{list: as}
+	for i := range as {
+		union(&s.ops, as[i].Op)
+	}
+	return s
+}
+
+// Holds reports whether one of the set's assignments Holds in line.
+func (s *AssignmentSet) Holds(line []byte) bool {
+	var fixed [8]holdState
+	states := fixed[:0]
+	if len(s.list) > len(fixed) {
+		states = make([]holdState, 0, len(s.list))
+	}
+	for range s.list {
+		states = append(states, newHoldState())
+	}
+	for i, b := range line {
+		if !s.ops[b] {
+			continue
+		}
+		for k := range s.list {
+			if s.list[k].Op[b] && s.list[k].at(line, i, &states[k]) {
+				return true
+			}
+		}
 	}
 	return false
 }

@@ -92,6 +92,35 @@ func TestAssignmentHoldsAgreesWithPlainReading(t *testing.T) {
 	}
 }
 
+// A set walks a line once for all its assignments: it holds where one of
+// them does.
+func TestAssignmentSetHoldsWhereOneHolds(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	names := []string{"k", "ky", "key", "a", "y", "b k", "ya"}
+	for round := 0; round < 20000; round++ {
+		as := make([]Assignment, 1+r.IntN(10))
+		for i := range as {
+			as[i] = Assignment{Before: randomClass(r), Op: randomClass(r), After: randomClass(r), Value: randomClass(r)}
+			for range 1 + r.IntN(3) {
+				as[i].Names = append(as[i].Names, names[r.IntN(len(names))])
+			}
+			if r.IntN(2) == 0 {
+				as[i].Last = lastBytes(as[i].Names)
+			}
+			if r.IntN(3) == 0 {
+				as[i].Word = []string{"ky", "kyk", "yy"}[r.IntN(3)]
+			}
+		}
+		line := randomText(r, 60)
+		want := false
+		for i := range as {
+			want = want || holdsPlain(&as[i], line)
+		}
+		require.Equal(t, want, NewAssignmentSet(as).Holds(line), "%+v %q", as, line)
+	}
+	require.Nil(t, NewAssignmentSet(nil))
+}
+
 func TestAssignmentsKnowTheirNamesLastBytes(t *testing.T) {
 	for _, a := range Assignments(mustParse(t, `(?i)(?:api[_-]?key|secret)[ \t]*=[ \t]*"([a-z0-9]{32})"`)) {
 		require.NotNil(t, a.Last)
