@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"strings"
+
+	"github.com/keygate/keygate/detector/placeholder"
 )
 
 // The private-key block check (rules.ChecksumPEM). A key's encoding
@@ -81,7 +83,7 @@ const minKeyEntropy = 4.0
 // cannot judge.
 func pemBlock(buf []byte, start, end int) blockVerdict {
 	switch ok, whole := pemBlockOK(buf, start, end); {
-	case !ok:
+	case !ok, whole != "" && placeholder.KeyBlock(whole):
 		return blockNoKey
 	case whole != "" && Entropy(whole) >= minKeyEntropy:
 		return blockKey

@@ -65,3 +65,19 @@ func published(v string) bool {
 	}
 	return len(v) == 64 && publishedKeys[strings.ToLower(v)]
 }
+
+// publishedKeyBlocks are the bodies (base64, lines joined) of private keys
+// that documentation publishes to show a signature's computation: Binance's
+// FIX API example Ed25519 key (binance-spot-api-docs, fix-api.md).
+var publishedKeyBlocks = map[string]bool{
+	"MC4CAQAwBQYDK2VwBCIEIIJEYWtGBrhACmb9Dvy+qa8WEf0lQOl1s4CLIAB9m89u": true,
+}
+
+// KeyBlock reports a private key block's body, base64 with its lines
+// joined, that is an example: a published one, or one marked EXAMPLE the
+// way AWS marks its documentation's keys (`…EEEEXAMPLE5ipwx…` in an SDK's
+// RSA example). Seven given letters occur in the random base64 of a
+// 16 KB key about once in 275 million keys: a key holding them was typed.
+func KeyBlock(body string) bool {
+	return publishedKeyBlocks[body] || strings.Contains(body, "EXAMPLE")
+}
