@@ -290,6 +290,7 @@ type findScratch struct {
 	coveredKW []int      // per keyword: hits before it open nothing new
 	touched   []int      // rules with windows
 	touchedKW []int
+	kwHits    keywordHits
 }
 
 func (d *Detector) newScratch() any {
@@ -331,7 +332,7 @@ func (d *Detector) find(buf []byte, active []bool, want matchers, nonLocal *bool
 	defer d.putScratch(sc)
 	windows, covered, coveredKW := sc.windows, sc.covered, sc.coveredKW
 	lines := newTextLines(buf)
-	d.keywords.scan(buf, func(kw, end int) {
+	d.keywords.scan(buf, &sc.kwHits, func(kw, end int) {
 		start := end - d.keywords.lens[kw]
 		if kw >= d.ruleKW {
 			if want.known {

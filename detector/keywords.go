@@ -22,6 +22,7 @@ type keywordSet struct {
 	outStart int32   // premultiplied number of the first output state
 	outputs  [][]int // keyword ids that end in each state, by state index
 	lens     []int   // keyword lengths, by id
+	maxLen   int     // the longest keyword's length
 }
 
 func foldByte(b byte) byte {
@@ -232,7 +233,7 @@ func compileKeywords(keywords []string) *automaton {
 func (a *automaton) expand() *keywordSet {
 	nc := a.nclass
 	states := len(a.order)
-	ks := &keywordSet{class: a.class, nclass: nc, outStart: a.firstOut * int32(nc), outputs: a.outputs, lens: a.lens}
+	ks := &keywordSet{class: a.class, nclass: nc, outStart: a.firstOut * int32(nc), outputs: a.outputs, lens: a.lens, maxLen: max(1, slices.Max(append([]int{0}, a.lens...)))}
 	ks.delta = make([]int32, states*nc)
 	j := 1 // the next state in order whose trie edge is to be written
 	for _, s := range a.order {
@@ -249,20 +250,111 @@ func (a *automaton) expand() *keywordSet {
 	return ks
 }
 
+// scanStreams is how many parts scan reads at once, and scanStreamsMin
+// the shortest text it splits: below it, splitting costs more than the
+// overlap of loads gains.
+const (
+	scanStreams    = 4
+	scanStreamsMin = 4 << 10
+)
+
+// keywordHits is scan's scratch space: parts' hits held until the parts
+// before them are done, as (state, end) pairs.
+type keywordHits [scanStreams][]int32
+
 // scan calls fn for every keyword occurrence in data, in order of the
-// position just past its last byte.
-func (ks *keywordSet) scan(data []byte, fn func(id, end int)) {
+// position just past its last byte. hits is scratch space it may grow and
+// keep (nil: it allocates).
+//
+// A long text is read as scanStreams parts in one loop, one automaton
+// each: a table walk waits for each load before the next, so one walk
+// runs at the table's latency, while independent walks interleaved
+// overlap their loads. A part starts maxLen-1 bytes early, in the root
+// state, and reports only the keywords that end inside it: one ending
+// there starts no earlier than that. Parts after the first keep their
+// hits until the parts before are done, so fn sees them in order.
+func (ks *keywordSet) scan(data []byte, hits *keywordHits, fn func(id, end int)) {
 	if len(ks.delta) == 0 {
 		return
 	}
-	delta, class, nclass, outStart := ks.delta, &ks.class, int32(ks.nclass), ks.outStart
-	s := int32(0)
-	for i, b := range data {
-		s = delta[s+int32(class[b])]
-		if s >= outStart {
-			for _, id := range ks.outputs[s/nclass] {
-				fn(id, i+1)
+	if len(data) < scanStreamsMin {
+		ks.scanFrom(data, 0, len(data), 0, fn)
+		return
+	}
+	if hits == nil {
+		hits = &keywordHits{}
+	}
+	delta, class, outStart := ks.delta, &ks.class, ks.outStart
+	// Part k is data[bound[k]:bound[k+1]], read from from[k].
+	var bound [scanStreams + 1]int
+	var from [scanStreams]int
+	for k := range bound {
+		bound[k] = len(data) * k / scanStreams
+	}
+	for k := range from {
+		from[k] = max(0, bound[k]-(ks.maxLen-1))
+	}
+	// The parts are read together for n bytes, then each alone.
+	n := bound[1] - from[0]
+	for k := 1; k < scanStreams; k++ {
+		n = min(n, bound[k+1]-from[k])
+	}
+	for k := range hits {
+		hits[k] = hits[k][:0]
+	}
+	d0, d1, d2, d3 := data[from[0]:from[0]+n], data[from[1]:from[1]+n], data[from[2]:from[2]+n], data[from[3]:from[3]+n]
+	s0, s1, s2, s3 := int32(0), int32(0), int32(0), int32(0)
+	for j := range n {
+		s0 = delta[s0+int32(class[d0[j]])]
+		s1 = delta[s1+int32(class[d1[j]])]
+		s2 = delta[s2+int32(class[d2[j]])]
+		s3 = delta[s3+int32(class[d3[j]])]
+		if s0 >= outStart || s1 >= outStart || s2 >= outStart || s3 >= outStart {
+			if s0 >= outStart {
+				ks.emit(s0, from[0]+j+1, fn)
+			}
+			if s1 >= outStart {
+				hits[1] = append(hits[1], s1, int32(from[1]+j+1))
+			}
+			if s2 >= outStart {
+				hits[2] = append(hits[2], s2, int32(from[2]+j+1))
+			}
+			if s3 >= outStart {
+				hits[3] = append(hits[3], s3, int32(from[3]+j+1))
 			}
 		}
+	}
+	ks.scanFrom(data[:bound[1]], from[0]+n, bound[1], s0, fn)
+	for k, s := range [scanStreams]int32{s0, s1, s2, s3} {
+		if k == 0 {
+			continue
+		}
+		for i := from[k] + n; i < bound[k+1]; i++ {
+			if s = delta[s+int32(class[data[i]])]; s >= outStart {
+				hits[k] = append(hits[k], s, int32(i+1))
+			}
+		}
+		for h := 0; h < len(hits[k]); h += 2 {
+			if end := int(hits[k][h+1]); end > bound[k] {
+				ks.emit(hits[k][h], end, fn)
+			}
+		}
+	}
+}
+
+// scanFrom walks data[i:end] from state s, calling fn for each keyword.
+func (ks *keywordSet) scanFrom(data []byte, i, end int, s int32, fn func(id, end int)) {
+	delta, class, outStart := ks.delta, &ks.class, ks.outStart
+	for ; i < end; i++ {
+		if s = delta[s+int32(class[data[i]])]; s >= outStart {
+			ks.emit(s, i+1, fn)
+		}
+	}
+}
+
+// emit calls fn for each keyword ending at end in state s (premultiplied).
+func (ks *keywordSet) emit(s int32, end int, fn func(id, end int)) {
+	for _, id := range ks.outputs[s/int32(ks.nclass)] {
+		fn(id, end)
 	}
 }

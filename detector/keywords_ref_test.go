@@ -40,8 +40,10 @@ func referenceKeywordSet(keywords []string) *keywordSet {
 	addState()
 	out := map[int32][]int{} // keyword ids ending in a state
 	ks.lens = make([]int, len(keywords))
+	ks.maxLen = 1
 	for id, k := range keywords {
 		ks.lens[id] = len(k)
+		ks.maxLen = max(ks.maxLen, len(k))
 		if k == "" {
 			continue
 		}

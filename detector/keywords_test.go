@@ -29,7 +29,7 @@ func TestKeywordSetMatchesBruteForce(t *testing.T) {
 		}
 		text := string(b)
 		var got, want []hit
-		ks.scan(b, func(id, end int) { got = append(got, hit{id, end}) })
+		ks.scan(b, nil, func(id, end int) { got = append(got, hit{id, end}) })
 		lower := strings.ToLower(text)
 		for end := 1; end <= len(text); end++ {
 			for id, k := range kws {
@@ -39,6 +39,43 @@ func TestKeywordSetMatchesBruteForce(t *testing.T) {
 			}
 		}
 		assert.ElementsMatch(t, want, got, "%q", text)
+	}
+}
+
+// A long text is read in parts at once; the hits are those of one walk,
+// in the same order, whatever the text's length: keywords across the
+// parts' bounds, at the ends, many or none, and a keyword longer than a
+// part.
+func TestKeywordScanInPartsIsOneWalk(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	lists := [][]string{
+		{"he", "she", "his", "hers", "bg_", "_bitget_", "api_key", "key", "a", "://"},
+		defaultKeywords,
+		{"k", strings.Repeat("ab", 3000)},
+	}
+	for _, kws := range lists {
+		ks := newKeywordSet(kws)
+		var hits keywordHits
+		for range 60 {
+			n := scanStreamsMin + r.IntN(3*scanStreamsMin)
+			if r.IntN(4) == 0 {
+				n = scanStreamsMin - 1 + r.IntN(3)
+			}
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = "heSHirsbBgG_tT:/ aApPkKyY"[r.IntN(25)]
+			}
+			// Plant keywords across every part's bound.
+			for k := 1; k < scanStreams; k++ {
+				kw := kws[r.IntN(len(kws))]
+				at := max(0, min(len(b)-len(kw), len(b)*k/scanStreams-r.IntN(len(kw)+1)))
+				copy(b[at:], kw)
+			}
+			var got, want []hit
+			ks.scan(b, &hits, func(id, end int) { got = append(got, hit{id, end}) })
+			ks.scanFrom(b, 0, len(b), 0, func(id, end int) { want = append(want, hit{id, end}) })
+			require.Equal(t, want, got, "%d bytes", len(b))
+		}
 	}
 }
 
