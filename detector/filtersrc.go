@@ -62,6 +62,9 @@ func FiltersSource() ([]byte, error) {
 		if f.need != nil {
 			fmt.Fprintf(&entries, "need: %s, ", quoteAll(f.need))
 		}
+		if f.exact != nil {
+			fmt.Fprintf(&entries, "exact: %s, ", quoteAll(f.exact))
+		}
 		if f.assign != nil {
 			entries.WriteString("assign: []literal.Assignment{")
 			for _, a := range f.assign {

@@ -32,7 +32,10 @@ const minFilterRun = 8
 // in it.
 type lineFilter struct {
 	tokens []literal.Token // runs every match holds (each one)
-	need   []string        // lower-case; one must occur (case-insensitively); nil: none
+	// need and exact: one of need (lower-case, compared case-folded)
+	// or of exact (as written) must occur; both nil: none.
+	need  []string
+	exact []string
 	// assign: a name, an operator and a value's first byte every match
 	// spells (one of them); nil: none.
 	assign *literal.AssignmentSet
@@ -53,10 +56,10 @@ func newLineFilter(c *compiledRule) *lineFilter {
 		p = patternFilterOf(c.rule.Pattern)
 	}
 	f := &lineFilter{tokens: p.tokens, assign: literal.NewAssignmentSet(p.assign)}
-	if p.need != nil && !impliedBy(p.need, c.rule.Keywords) {
-		f.need = p.need
+	if (p.need != nil || p.exact != nil) && !impliedBy(p.need, c.rule.Keywords) {
+		f.need, f.exact = p.need, p.exact
 	}
-	if f.tokens == nil && f.need == nil && f.assign == nil {
+	if f.tokens == nil && f.need == nil && f.exact == nil && f.assign == nil {
 		return nil
 	}
 	return f
@@ -67,7 +70,11 @@ func newLineFilter(c *compiledRule) *lineFilter {
 // weighed.
 type patternFilter struct {
 	tokens []literal.Token
+	// need are the required literals compared case-folded, exact those
+	// of case-sensitive parts (`(?-i:AUTH)` in a (?i) pattern), as written:
+	// a keyword, matched in any case, does not imply those.
 	need   []string
+	exact  []string
 	assign []literal.Assignment
 }
 
@@ -84,8 +91,14 @@ func patternFilterOf(pattern string) *patternFilter {
 			f.tokens = append(f.tokens, t)
 		}
 	}
-	if need := literal.Required(re.Simplify()); need != nil && asciiAll(need) {
-		f.need = need
+	if lits := literal.RequiredLits(re.Simplify()); lits != nil && asciiLits(lits) {
+		for _, l := range lits {
+			if l.Fold {
+				f.need = append(f.need, l.S)
+			} else {
+				f.exact = append(f.exact, l.S)
+			}
+		}
 	}
 	f.assign = literal.Assignments(re)
 	return f
@@ -109,8 +122,19 @@ type patternEntry struct {
 	filter  patternFilter
 }
 
+// holdsExact reports whether line holds one of lits as written.
+func holdsExact(line []byte, lits []string) bool {
+	for _, l := range lits {
+		if bytes.Contains(line, []byte(l)) {
+			return true
+		}
+	}
+	return false
+}
+
 // impliedBy reports whether every keyword holds one of need: then every
-// window, opened by a keyword, holds one too.
+// window, opened by a keyword, holds one too. Keywords are matched in any
+// case, so a case-sensitive literal is never implied by one.
 func impliedBy(need, keywords []string) bool {
 	if len(keywords) == 0 {
 		return false
@@ -133,12 +157,12 @@ func containsAny(s string, lits []string) bool {
 	return false
 }
 
-// asciiAll: in Latin-1 mode a pattern's non-ASCII literal is matched as
+// asciiLits: in Latin-1 mode a pattern's non-ASCII literal is matched as
 // Latin-1 bytes, not the UTF-8 a Go string holds; such rules are not
 // filtered on literals.
-func asciiAll(lits []string) bool {
+func asciiLits(lits []literal.Lit) bool {
 	for _, l := range lits {
-		if !ascii(l) {
+		if !ascii(l.S) {
 			return false
 		}
 	}
@@ -154,7 +178,7 @@ func (f *lineFilter) keep(buf []byte, ws []window) []window {
 		if !f.holdsTokens(line) {
 			continue
 		}
-		if f.need != nil && !holdsFold(line, f.need) {
+		if (f.need != nil || f.exact != nil) && !holdsFold(line, f.need) && !holdsExact(line, f.exact) {
 			continue
 		}
 		if f.assign != nil && !f.holdsAssignment(line) {

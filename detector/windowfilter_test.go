@@ -84,13 +84,17 @@ func TestLineFilterKeepsEveryMatch(t *testing.T) {
 }
 
 // The filter drops the windows that hold a keyword and nothing else:
-// crates.io's `cio` in a word, a Binance connector's code.
+// crates.io's `cio` in a word, a Binance connector's code, a Redis AUTH's
+// keyword in lower case.
 func TestLineFilterDrops(t *testing.T) {
 	d := defaultDetector(t)
 	for _, tc := range []struct{ rule, line string }{
 		{"crates-io-token", "the precision of this specific price"},
 		{"binance-api-secret", "binance_secret = self._config.binance_api_secret"},
 		{"airtable-pat", "compat = pattern.match(text)"},
+		// Its AUTH forms are upper case as typed: a log's "auth token"
+		// holds the keyword, not the command.
+		{"redis-password", "2026-11-07T19:53:20.592Z WARN bot=BOT3 kraken auth token refresh in 450s"},
 	} {
 		c := d.rules[d.byID[tc.rule]]
 		require.NotNil(t, c.lineFilter(), tc.rule)

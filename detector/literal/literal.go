@@ -20,10 +20,33 @@ import (
 // Required returns literals, lower-cased, one of which every match of re
 // holds, or nil when it cannot say (a match may hold no literal).
 func Required(re *syntax.Regexp) []string {
+	lits := RequiredLits(re)
+	if lits == nil {
+		return nil
+	}
+	out := make([]string, len(lits))
+	for i, l := range lits {
+		out[i] = strings.ToLower(l.S)
+	}
+	return out
+}
+
+// Lit is a literal a match holds: S lower-cased and compared ASCII case
+// folded when Fold, else as written (a case-sensitive part of a pattern,
+// `(?-i:AUTH)`).
+type Lit struct {
+	S    string
+	Fold bool
+}
+
+// RequiredLits is Required with each literal's case: one of them, folded
+// or exact as each says, is in every match of re; nil when it cannot say.
+func RequiredLits(re *syntax.Regexp) []Lit {
 	switch re.Op {
 	case syntax.OpLiteral:
+		fold := re.Flags&syntax.FoldCase != 0
 		for _, r := range re.Rune {
-			if re.Flags&syntax.FoldCase != 0 && foldsToASCII(r) {
+			if fold && foldsToASCII(r) {
 				// The parser writes K (Kelvin) under (?i) as k; should
 				// it not, an ASCII value could match without holding
 				// the literal as written.
@@ -32,28 +55,41 @@ func Required(re *syntax.Regexp) []string {
 		}
 		// A literal with another non-ASCII rune is required as it is:
 		// an ASCII value never holds it, and never matches.
-		return []string{strings.ToLower(string(re.Rune))}
+		if fold {
+			return []Lit{{S: strings.ToLower(string(re.Rune)), Fold: true}}
+		}
+		return []Lit{{S: string(re.Rune)}}
 	case syntax.OpCapture, syntax.OpPlus:
-		return Required(re.Sub[0])
+		return RequiredLits(re.Sub[0])
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
-			return Required(re.Sub[0])
+			return RequiredLits(re.Sub[0])
 		}
 		return nil
 	case syntax.OpConcat:
 		// Every part matches, so any part's literals are required: take
 		// the part whose shortest literal is longest (the rarest).
-		var best []string
+		var best []Lit
 		for _, sub := range re.Sub {
-			if need := Required(sub); need != nil && (best == nil || Shortest(need) > Shortest(best)) {
+			if need := RequiredLits(sub); need != nil && (best == nil || shortestLit(need) > shortestLit(best)) {
 				best = need
 			}
 		}
 		return best
 	case syntax.OpAlternate:
-		return AnyBranch(re.Sub, Required)
+		return AnyBranch(re.Sub, RequiredLits)
 	}
 	return nil
+}
+
+func shortestLit(lits []Lit) int {
+	n := -1
+	for _, l := range lits {
+		if n < 0 || len(l.S) < n {
+			n = len(l.S)
+		}
+	}
+	return n
 }
 
 // AnyBranch joins what of says of each branch of an alternation, as
