@@ -472,9 +472,9 @@ func (d *Detector) keep(m *rawMatch, buf []byte, p purpose, line *lineMemo) (all
 			}
 		}
 	}
-	if m.decoded == "" && !structural && (p == forScan && d.IsPlaceholder(m.secret) || p == forRedact && d.placeholders.Listed(m.secret)) {
-		return "", false
-	}
+	// The gates before the placeholder check: they are pure, as it is,
+	// and a generic rule's matches are mostly code (`self.api_key`,
+	// `os.environ`) that its gate drops at once.
 	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateGeneric && !genericValue(line.lines, m.start, m.end) {
 		return "", false
 	}
@@ -482,6 +482,9 @@ func (d *Detector) keep(m *rawMatch, buf []byte, p purpose, line *lineMemo) (all
 		return "", false
 	}
 	if m.decoded == "" && m.rule >= 0 && d.rules[m.rule].rule.Gate == rules.GateValue && !judgedValue(line.lines, m.start, m.end) {
+		return "", false
+	}
+	if m.decoded == "" && !structural && (p == forScan && d.IsPlaceholder(m.secret) || p == forRedact && d.placeholders.Listed(m.secret)) {
 		return "", false
 	}
 	if m.decoded == "" && m.rule >= 0 && placeholderLogin(line.lines, m.start, m.end) {
