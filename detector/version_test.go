@@ -184,3 +184,49 @@ func TestScanVersionRulesFollowThePath(t *testing.T) {
 	assert.NotContains(t, rulesOf(notes.Findings), "terraform-password")
 	assert.Equal(t, rulesOf(full), rulesOf(notes.Findings))
 }
+
+// The line index built from the version before is the one built from
+// scratch, and the lines it says both share are equal, whatever the edit:
+// at the start, at the end, a newline added or dropped at the end, an
+// empty version on either side, a line grown into the next.
+func TestLineIndexAfterIsLineIndex(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 14))
+	word := func() string { return []string{"a", "b", "ab\n", "\n", "key=1\n", "", "x\r\n"}[rng.IntN(7)] }
+	text := func(n int) []byte {
+		var b strings.Builder
+		for range n {
+			b.WriteString(word())
+		}
+		return []byte(b.String())
+	}
+	for range 20000 {
+		a := text(rng.IntN(12))
+		var data []byte
+		switch rng.IntN(4) {
+		case 0:
+			data = text(rng.IntN(12))
+		case 1:
+			data = append(text(rng.IntN(3)), a...)
+		case 2:
+			data = append(append([]byte(nil), a...), text(rng.IntN(3))...)
+		default:
+			i := rng.IntN(len(a) + 1)
+			j := i + rng.IntN(len(a)-i+1)
+			data = append(append(append([]byte(nil), a[:i]...), text(rng.IntN(3))...), a[j:]...)
+		}
+		prev := &Version{data: a}
+		prev.starts, prev.hashes = lineIndex(a)
+		wantStarts, wantHashes := lineIndex(data)
+		starts, hashes, same := lineIndexAfter(prev, data)
+		require.Equal(t, wantStarts, starts, "%q -> %q", a, data)
+		require.Equal(t, wantHashes, hashes, "%q -> %q", a, data)
+		v := &Version{data: data, starts: starts, hashes: hashes}
+		for k := range same.head {
+			require.Equal(t, prev.line(k), v.line(k))
+		}
+		for k := range same.tail {
+			require.Equal(t, prev.line(len(prev.hashes)-1-k), v.line(len(hashes)-1-k))
+		}
+		require.LessOrEqual(t, same.head+same.tail, min(len(hashes), len(prev.hashes)))
+	}
+}
