@@ -321,7 +321,11 @@ func (d *Detector) putScratch(sc *findScratch) {
 // bytes, and 0-1 KB were within noise of 256 (same runs).
 const mergeGap = 256
 
-type window struct{ start, end int }
+// window is a line (or, for a rule that sees past lines, a span of them)
+// a rule's keyword opened. opAfter is where the first of the rule's
+// keywords found on it ends (0: not known): an operator of a name holding
+// one of the keywords stands no earlier.
+type window struct{ start, end, opAfter int }
 
 // find runs the prefilter and then, per rule, its regex over the lines
 // around its keyword hits. nonLocal, when not nil, is set if a keyword of
@@ -361,7 +365,7 @@ func (d *Detector) find(buf []byte, active []bool, want matchers, nonLocal *bool
 					sc.touched = append(sc.touched, ri)
 				}
 				covered[ri] = we
-				windows[ri] = append(windows[ri], window{ws, we})
+				windows[ri] = append(windows[ri], window{ws, we, end})
 			}
 			least = min(least, covered[ri])
 		}

@@ -39,6 +39,10 @@ type lineFilter struct {
 	// assign: a name, an operator and a value's first byte every match
 	// spells (one of them); nil: none.
 	assign *literal.AssignmentSet
+	// keyed: every name assign knows holds one of the rule's keywords,
+	// so its operator stands after the end of the first keyword found
+	// on the line (window.opAfter), and the walk for it starts there.
+	keyed bool
 }
 
 // newLineFilter derives c's filter, or nil when the rule is not
@@ -55,7 +59,7 @@ func newLineFilter(c *compiledRule) *lineFilter {
 	if p == nil {
 		p = patternFilterOf(c.rule.Pattern)
 	}
-	f := &lineFilter{tokens: p.tokens, assign: literal.NewAssignmentSet(p.assign)}
+	f := &lineFilter{tokens: p.tokens, assign: literal.NewAssignmentSet(p.assign), keyed: namesKeyed(p.assign, c.rule.Keywords)}
 	if (p.need != nil || p.exact != nil) && !impliedBy(p.need, c.rule.Keywords) {
 		f.need, f.exact = p.need, p.exact
 	}
@@ -181,7 +185,7 @@ func (f *lineFilter) keep(buf []byte, ws []window) []window {
 		if (f.need != nil || f.exact != nil) && !holdsFold(line, f.need) && !holdsExact(line, f.exact) {
 			continue
 		}
-		if f.assign != nil && !f.holdsAssignment(line) {
+		if f.assign != nil && !f.assign.HoldsFrom(line, f.opFrom(w)) {
 			continue
 		}
 		kept = append(kept, w)
@@ -198,8 +202,36 @@ func (f *lineFilter) holdsTokens(line []byte) bool {
 	return true
 }
 
-func (f *lineFilter) holdsAssignment(line []byte) bool {
-	return f.assign.Holds(line)
+// opFrom is where in w's line an operator of f's assignments may stand.
+func (f *lineFilter) opFrom(w window) int {
+	if f.keyed && w.opAfter > w.start {
+		return w.opAfter - w.start
+	}
+	return 0
+}
+
+// namesKeyed reports whether every name of as holds one of keywords:
+// an operator then follows one of the keywords' occurrences, each of
+// which the keyword automaton reports, the first one ending earliest.
+func namesKeyed(as []literal.Assignment, keywords []string) bool {
+	if len(as) == 0 || len(keywords) == 0 {
+		return false
+	}
+	for _, a := range as {
+		for _, n := range a.Names {
+			held := false
+			for _, k := range keywords {
+				if k != "" && strings.Contains(n, strings.ToLower(k)) {
+					held = true
+					break
+				}
+			}
+			if !held {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // holdsFold reports whether line holds one of lits (lower-case ASCII),

@@ -72,8 +72,13 @@ func TestLineFilterKeepsEveryMatch(t *testing.T) {
 				matched++
 				for _, m := range ms {
 					ls, le := lineBounds(buf, m[0], m[0])
-					kept := c.lines.keep(buf, []window{{ls, le}})
+					kept := c.lines.keep(buf, []window{{start: ls, end: le}})
 					assert.Len(t, kept, 1, "rule %s: the filter drops a line its pattern matches: %q", c.rule.ID, buf[ls:le])
+					// As find opens it: from its first keyword.
+					if e := firstKeywordEnd(buf[ls:le], c.rule.Keywords); e >= 0 {
+						kept := c.lines.keep(buf, []window{{start: ls, end: le, opAfter: ls + e}})
+						assert.Len(t, kept, 1, "rule %s: the filter drops a line its pattern matches, from its keyword: %q", c.rule.ID, buf[ls:le])
+					}
 				}
 			}
 		}
@@ -99,7 +104,7 @@ func TestLineFilterDrops(t *testing.T) {
 		c := d.rules[d.byID[tc.rule]]
 		require.NotNil(t, c.lineFilter(), tc.rule)
 		buf := []byte(tc.line)
-		assert.Empty(t, c.lines.keep(buf, []window{{0, len(buf)}}), "%s: %q", tc.rule, tc.line)
+		assert.Empty(t, c.lines.keep(buf, []window{{start: 0, end: len(buf)}}), "%s: %q", tc.rule, tc.line)
 	}
 }
 
@@ -130,9 +135,71 @@ func FuzzLineFilter(f *testing.F) {
 			if !c.re.Match(buf) {
 				continue
 			}
-			if len(c.lineFilter().keep(buf, []window{{0, len(buf)}})) != 1 {
+			if len(c.lineFilter().keep(buf, []window{{start: 0, end: len(buf)}})) != 1 {
 				t.Fatalf("rule %s: the filter drops a line its pattern matches: %q", c.rule.ID, buf)
+			}
+			if e := firstKeywordEnd(buf, c.rule.Keywords); e >= 0 && len(c.lineFilter().keep(buf, []window{{start: 0, end: len(buf), opAfter: e}})) != 1 {
+				t.Fatalf("rule %s: the filter drops a line its pattern matches, from its keyword: %q", c.rule.ID, buf)
 			}
 		}
 	})
+}
+
+// firstKeywordEnd is where the first of keywords to end in line ends
+// (ASCII case folded), as the keyword automaton reports it first; -1 when
+// none occurs.
+func firstKeywordEnd(line []byte, keywords []string) int {
+	// ASCII folding only, as the automaton's: strings.ToLower would turn
+	// an invalid byte into three and move every offset after it.
+	folded := make([]byte, len(line))
+	for i, b := range line {
+		folded[i] = foldByte(b)
+	}
+	lower := string(folded)
+	first := -1
+	for _, k := range keywords {
+		if k == "" {
+			continue
+		}
+		if i := strings.Index(lower, strings.ToLower(k)); i >= 0 && (first < 0 || i+len(k) < first) {
+			first = i + len(k)
+		}
+	}
+	return first
+}
+
+// A filter whose names all hold a keyword walks from the end of the first
+// keyword on the line: it keeps exactly the lines it keeps walking from the
+// line's start (an operator of such a name follows a keyword). The generic
+// rule's filter is one; a rule whose names are not its keywords is not.
+func TestLineFilterWalksFromTheKeyword(t *testing.T) {
+	d := defaultDetector(t)
+	require.True(t, d.rules[d.byID["generic-secret-assignment"]].lineFilter().keyed)
+	require.False(t, d.rules[d.byID["binance-api-key"]].lineFilter().keyed, "its names (api_key) hold no keyword (binance)")
+	r := rand.New(rand.NewPCG(5, 5))
+	keyed, tried := 0, 0
+	for _, c := range d.rules {
+		f := c.lineFilter()
+		if f == nil || !f.keyed {
+			continue
+		}
+		keyed++
+		texts := append(append([]string(nil), c.rule.Examples...), c.rule.NegativeExamples...)
+		texts = append(texts, "2026-11-07T19:53:20.592Z WARN bot=BOT3 kraken auth token refresh in 450s (token=****7b6d)")
+		for _, ex := range texts {
+			for _, text := range mutations(r, ex, 40) {
+				line := []byte(text)
+				e := firstKeywordEnd(line, c.rule.Keywords)
+				if e < 0 {
+					continue
+				}
+				tried++
+				whole := f.keep(line, []window{{start: 0, end: len(line)}})
+				from := f.keep(line, []window{{start: 0, end: len(line), opAfter: e}})
+				require.Equal(t, len(whole), len(from), "rule %s: %q", c.rule.ID, line)
+			}
+		}
+	}
+	assert.Positive(t, keyed)
+	t.Logf("%d keyed rules, %d lines", keyed, tried)
 }

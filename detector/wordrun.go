@@ -108,7 +108,7 @@ func (d *Detector) addWordRunWindows(text *textLines, active []bool, windows [][
 	var lines []window
 	wordRuns(text.buf, func(s, e int) {
 		ls, le := text.bounds(s, e)
-		lines = append(lines, window{ls, le})
+		lines = append(lines, window{start: ls, end: le})
 	})
 	if len(lines) == 0 {
 		return

@@ -472,7 +472,11 @@ func NewAssignmentSet(as []Assignment) *AssignmentSet {
 }
 
 // Holds reports whether one of the set's assignments Holds in line.
-func (s *AssignmentSet) Holds(line []byte) bool {
+func (s *AssignmentSet) Holds(line []byte) bool { return s.HoldsFrom(line, 0) }
+
+// HoldsFrom is Holds for operators at line[from:] only; a name before
+// one may start before from.
+func (s *AssignmentSet) HoldsFrom(line []byte, from int) bool {
 	var fixed [8]holdState
 	states := fixed[:0]
 	if len(s.list) > len(fixed) {
@@ -481,7 +485,8 @@ func (s *AssignmentSet) Holds(line []byte) bool {
 	for range s.list {
 		states = append(states, newHoldState())
 	}
-	for i, b := range line {
+	for i := from; i < len(line); i++ {
+		b := line[i]
 		if !s.ops[b] {
 			continue
 		}

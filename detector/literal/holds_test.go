@@ -35,11 +35,11 @@ func randomText(r *rand.Rand, n int) []byte {
 	return b
 }
 
-// holdsPlain is Holds as first written: every operator byte, its whole
-// look ahead and its whole walk back.
-func holdsPlain(a *Assignment, line []byte) bool {
+// holdsPlain is Holds as first written: every operator byte (from from
+// on), its whole look ahead and its whole walk back.
+func holdsPlain(a *Assignment, line []byte, from int) bool {
 	for i, b := range line {
-		if !a.Op[b] || a.Word != "" && !(len(line)-i >= len(a.Word) && equalFold(line[i:i+len(a.Word)], a.Word)) {
+		if i < from || !a.Op[b] || a.Word != "" && !(len(line)-i >= len(a.Word) && equalFold(line[i:i+len(a.Word)], a.Word)) {
 			continue
 		}
 		value := false
@@ -88,7 +88,7 @@ func TestAssignmentHoldsAgreesWithPlainReading(t *testing.T) {
 			a.Word = []string{"ky", "kyk", "yy"}[r.IntN(3)]
 		}
 		line := randomText(r, 60)
-		require.Equal(t, holdsPlain(&a, line), a.Holds(line), "%+v %q", a, line)
+		require.Equal(t, holdsPlain(&a, line, 0), a.Holds(line), "%+v %q", a, line)
 	}
 }
 
@@ -112,11 +112,14 @@ func TestAssignmentSetHoldsWhereOneHolds(t *testing.T) {
 			}
 		}
 		line := randomText(r, 60)
-		want := false
+		from := r.IntN(len(line) + 1)
+		want, wantFrom := false, false
 		for i := range as {
-			want = want || holdsPlain(&as[i], line)
+			want = want || holdsPlain(&as[i], line, 0)
+			wantFrom = wantFrom || holdsPlain(&as[i], line, from)
 		}
 		require.Equal(t, want, NewAssignmentSet(as).Holds(line), "%+v %q", as, line)
+		require.Equal(t, wantFrom, NewAssignmentSet(as).HoldsFrom(line, from), "%+v %q from %d", as, line, from)
 	}
 	require.Nil(t, NewAssignmentSet(nil))
 }
