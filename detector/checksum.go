@@ -3,6 +3,8 @@ package detector
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"hash/crc32"
 	"strings"
@@ -21,6 +23,7 @@ var checksums = map[string]func(secret string) bool{
 	rules.ChecksumBIP39:       bip39OK,
 	rules.ChecksumBIP39Whole:  bip39WholeOK,
 	rules.ChecksumBase58Check: base58CheckOK,
+	rules.ChecksumJWT:         jwtOK,
 }
 
 // blockChecks implements the checks that read the text around the secret
@@ -126,4 +129,38 @@ func base58CheckOK(secret string) bool {
 	h := sha256.Sum256(body)
 	h = sha256.Sum256(h[:])
 	return bytes.Equal(h[:4], sum)
+}
+
+// jwtOK checks a JSON Web Token's first two parts: each base64url of a JSON
+// object (a header and claims), and the claims not those of a Supabase
+// anon key. Supabase documents the anon key as safe in client code (row
+// level security guards the data); its service_role key, the secret one,
+// stays a finding.
+func jwtOK(secret string) bool {
+	parts := strings.SplitN(secret, ".", 3)
+	if len(parts) != 3 {
+		return false
+	}
+	var header map[string]any
+	if !jwtJSON(parts[0], &header) {
+		return false
+	}
+	var claims struct {
+		Iss  any `json:"iss"`
+		Role any `json:"role"`
+	}
+	if !jwtJSON(parts[1], &claims) {
+		return false
+	}
+	return !(claims.Iss == "supabase" && claims.Role == "anon")
+}
+
+// jwtJSON decodes part, base64url without padding (RFC 7515), as a JSON
+// object into v.
+func jwtJSON(part string, v any) bool {
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(part, "="))
+	if raw = bytes.TrimLeft(raw, " \t\r\n"); err != nil || len(raw) == 0 || raw[0] != '{' {
+		return false
+	}
+	return json.Unmarshal(raw, v) == nil
 }

@@ -1,6 +1,7 @@
 package detector
 
 import (
+	"encoding/base64"
 	"hash/crc32"
 	"strings"
 	"testing"
@@ -121,4 +122,29 @@ func TestChecksumGatesFindings(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 		})
 	}
+}
+
+// A JWT is checked for its structure: header and claims are base64url
+// JSON objects; a Supabase anon key, public by design, is no finding, its
+// service_role key is.
+func TestJWTStructure(t *testing.T) {
+	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	header := b64(`{"alg":"HS256","typ":"JWT"}`)
+	sig := "SynthSig0Kq2Lm7Xw4Vb8Nc1Zt6Yp3Rf5"
+	for _, tt := range []struct {
+		name, claims string
+		want         bool
+	}{
+		{"a session token", `{"sub":"bot1","exp":2015576000}`, true},
+		{"Supabase service_role", `{"iss":"supabase","ref":"synthref","role":"service_role"}`, true},
+		{"Supabase anon", `{"iss":"supabase","ref":"synthref","role":"anon"}`, false},
+		{"anon of another issuer", `{"iss":"auth.example.com","role":"anon"}`, true},
+		{"claims that are no JSON", `{"sub":"bot1",`, false},
+		{"pretty claims", "{\n  \"sub\": \"bot1\"\n}", true},
+	} {
+		assert.Equal(t, tt.want, jwtOK(header+"."+b64(tt.claims)+"."+sig), tt.name)
+	}
+	assert.False(t, jwtOK(b64(`{"alg":`)+"."+b64(`{"sub":"x"}`)+"."+sig), "a header that is no JSON")
+	assert.False(t, jwtOK(header+"."+b64(`{"sub":"x"}`)), "two parts")
+	assert.False(t, jwtOK(header+".eyJ!!!."+sig), "no base64url")
 }

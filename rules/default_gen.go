@@ -6,7 +6,7 @@ package rules
 // with its size and CRC-32C: Default uses the pack only while every
 // embedded file still matches.
 var generatedSources = []generatedSource{
-	{"default.yaml", 53245, 0x49f04d73},
+	{"default.yaml", 53996, 0x93ae2640},
 	{"families/ai.yaml", 18340, 0x46d4ad47},
 	{"families/chat.yaml", 22289, 0x016716f4},
 	{"families/cloud.yaml", 45629, 0x72bbd19c},
@@ -5586,9 +5586,10 @@ var generatedPack = Pack{
 			Keywords:         []string{"eyj"},
 			Pattern:          "\\b(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})",
 			SecretGroup:      1,
-			Examples:         []string{"session=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib3QxIiwic3ludGgiOnRydWV9.c3ludGhldGljLXNpZ25hdHVyZS0wMDAw", "Authorization header value eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJib3QiOiJCT1QyIiwic3ludGgiOjF9.Rk2Wq8Zt5Yx1Mv7Lp4Nc9Hb3Gd6Fs0J"},
-			NegativeExamples: []string{"token=eyJhbGciOiJIUzI1NiJ9.<payload>.<signature>", "token=eyJ****"},
+			Examples:         []string{"session=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib3QxIiwic3ludGgiOnRydWV9.c3ludGhldGljLXNpZ25hdHVyZS0wMDAw", "Authorization header value eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJib3QiOiJCT1QyIiwic3ludGgiOjF9.Rk2Wq8Zt5Yx1Mv7Lp4Nc9Hb3Gd6Fs0J", "SUPABASE_SERVICE_ROLE_KEY=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6InN5bnRocHJvamVjdHJlZjAwMDBhYiIsInJvbGUiOiJzZXJ2aWNlX3JvbGUiLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6MjAxNTU3NjAwMH0.SynthSig0svc9Kq2Lm7Xw4Vb8Nc1Zt6Yp3Rf5Q"},
+			NegativeExamples: []string{"token=eyJhbGciOiJIUzI1NiJ9.<payload>.<signature>", "token=eyJ****", "SUPABASE_ANON_KEY=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6InN5bnRocHJvamVjdHJlZjAwMDBhYiIsInJvbGUiOiJhbm9uIiwiaWF0IjoxNzAwMDAwMDAwLCJleHAiOjIwMTU1NzYwMDB9.SynthSig0anon9Kq2Lm7Xw4Vb8Nc1Zt6Yp3Rf5", "jwt=eyJzdWIiOiJib3QxIiwic3ludGgiOnRydWV9.eyJhbGciOi0000000000.c3ludGhldGljLXNpZ25hdHVyZS0wMDAw"},
 			Help:             "Invalidate the session or rotate the signing key; tokens stay valid until they expire.",
+			Checksum:         "jwt",
 			File:             "builtin:rules/default.yaml",
 			Line:             649,
 			Scope:            &Scope{},
@@ -5606,7 +5607,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"GOOGLE_API_KEY=AIza****", "GOOGLE_API_KEY=<key>", "firebase_api_key: \"AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs\""},
 			Help:             "Delete or restrict the key in the Google Cloud console and create a new one.",
 			File:             "builtin:rules/default.yaml",
-			Line:             662,
+			Line:             668,
 			Scope:            &Scope{},
 		},
 		{
@@ -5621,7 +5622,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"STRIPE_SECRET_KEY=sk_live_****", "STRIPE_SECRET_KEY=sk_test_<key>"},
 			Help:             "Roll the key in the Stripe dashboard.",
 			File:             "builtin:rules/default.yaml",
-			Line:             695,
+			Line:             701,
 			Scope:            &Scope{},
 		},
 		{
@@ -5638,7 +5639,7 @@ var generatedPack = Pack{
 			Help:             "Revoke and rotate the credential; export collections, HAR files and manifests with secrets removed (Postman: current values are local; HAR: sanitize headers), and load the value from a secret store.",
 			Gate:             "structured",
 			File:             "builtin:rules/default.yaml",
-			Line:             709,
+			Line:             715,
 			Scope:            &Scope{},
 		},
 		{
@@ -5655,7 +5656,7 @@ var generatedPack = Pack{
 			Help:             "Treat the key as compromised: remove it from the key set, publish a new one, and keep private JWKs in a secret store.",
 			Gate:             "structured",
 			File:             "builtin:rules/default.yaml",
-			Line:             738,
+			Line:             744,
 			Scope:            &Scope{},
 		},
 		{
@@ -5672,7 +5673,7 @@ var generatedPack = Pack{
 			Help:             "Terraform state holds every sensitive value in clear: keep it in an encrypted remote backend, never in git; rotate the password (taint the resource) and the services that use it.",
 			Gate:             "structured",
 			File:             "builtin:rules/default.yaml",
-			Line:             753,
+			Line:             759,
 			Scope:            &Scope{},
 		},
 		{
@@ -5689,7 +5690,7 @@ var generatedPack = Pack{
 			Help:             "Terraform state holds every sensitive value in clear: keep it in an encrypted remote backend, never in git; rotate the credential.",
 			Gate:             "sensitive",
 			File:             "builtin:rules/default.yaml",
-			Line:             772,
+			Line:             778,
 			Scope:            &Scope{SpansLines: true},
 		},
 		{
@@ -5706,7 +5707,7 @@ var generatedPack = Pack{
 			Help:             "Revoke and rotate the credential, then read it from the environment or a secret store at runtime.",
 			Gate:             "value",
 			File:             "builtin:rules/default.yaml",
-			Line:             792,
+			Line:             798,
 			Scope:            &Scope{SpansLines: true},
 		},
 		{
@@ -5724,7 +5725,7 @@ var generatedPack = Pack{
 			Help:             "Move the key to a funded-wallet secret store or an env var, sweep the wallet's funds to a new key now, and never reuse the old one.",
 			Gate:             "structured",
 			File:             "builtin:rules/default.yaml",
-			Line:             821,
+			Line:             827,
 			Scope:            &Scope{},
 		},
 		{
@@ -5741,7 +5742,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the key at the exchange (key, secret and passphrase together), rotate it (`keygate rotate` for a bot's Bitget keys), and keep all three in env/.env only.",
 			Gate:             "group",
 			File:             "builtin:rules/default.yaml",
-			Line:             847,
+			Line:             853,
 			Scope:            &Scope{},
 		},
 		{
@@ -5759,7 +5760,7 @@ var generatedPack = Pack{
 			Help:             "Revoke and rotate the credential, then load it from env/.env or a secret store at runtime.",
 			Gate:             "generic",
 			File:             "builtin:rules/default.yaml",
-			Line:             900,
+			Line:             906,
 			Scope:            &Scope{},
 		},
 	},
@@ -5767,5 +5768,5 @@ var generatedPack = Pack{
 		Placeholders: []string{"^<[^>]*>$", "^(?:<[^>]*>)+$", "^\\$\\{[^}]*\\}$", "^\\$[A-Za-z_][A-Za-z0-9_]*$", "^\\{\\{.*\\}\\}$", "^%\\(?[A-Za-z_]*\\)?s?$", "^[A-Za-z0-9_.-]{0,12}%(?:\\([A-Za-z_]*\\)|0[0-9]{1,3})?[sdxXvq]$", "^[*xX•#._…-]{3,}[A-Za-z0-9]{0,4}$", "^[A-Za-z0-9_]{0,4}\\*{3,}[A-Za-z0-9]{0,4}$", "\\*{4}", "(?i)^(changeme|change_me|example|dummy|sample|placeholder|xxx+|redacted|masked|hidden|secret|password|passphrase|required|optional|string|none|null|nil|undefined|true|false|yes|no|ok|disabled|enabled|paper_only|error|todo|tbd|unset|empty|foobared|getpass)$", "(?i)^your[_-]", "(?i)[_-]here$", "(?i)example", "(?i)^replace[_-]?me$", "^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", "^[A-Za-z_][A-Za-z0-9_]{0,24}(?:\\.[A-Za-z_][A-Za-z0-9_]{0,24})+$", "(?i)^(?:vault|secret|secrets|ssm|aws-sm|gcp-sm|op|env|file|k8s|keyvault|sops)://", "^arn:aws:(?:secretsmanager|ssm):", "^.{1,3}$"},
 	},
 	Sources: []string{"builtin:rules/default.yaml", "builtin:rules/families/ai.yaml", "builtin:rules/families/chat.yaml", "builtin:rules/families/cloud.yaml", "builtin:rules/families/exchanges.yaml", "builtin:rules/families/observability.yaml", "builtin:rules/families/payments.yaml", "builtin:rules/families/registries.yaml", "builtin:rules/families/saas.yaml", "builtin:rules/families/secrets.yaml", "builtin:rules/families/shell.yaml", "builtin:rules/families/vcs.yaml", "builtin:rules/families/wallets.yaml", "builtin:rules/families/web3.yaml"},
-	SHA256:  "8b697428051e246e87edca5d696ecb17c044d913705d3dfe176fb501a2644b6f",
+	SHA256:  "de93819abfffe9973aaeb9737d4b369abe4527add529ff169a30cbe7ddfc0de0",
 }

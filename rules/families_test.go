@@ -121,7 +121,7 @@ func TestFamilyAndChecksumValidation(t *testing.T) {
 		want        []string
 	}{
 		{"bad family", "    family: Not Kebab\n", []string{"p.yaml:3:", `family "Not Kebab" must be kebab-case`}},
-		{"unknown checksum", "    checksum: luhn\n", []string{"p.yaml:3:", `checksum "luhn": must be one of crc32-base62, bip39, bip39-whole, base58check, pem`}},
+		{"unknown checksum", "    checksum: luhn\n", []string{"p.yaml:3:", `checksum "luhn": must be one of crc32-base62, bip39, bip39-whole, base58check, pem, jwt`}},
 		{"unknown prefilter", "    prefilter: words\n", []string{"p.yaml:3:", `prefilter "words": must be empty or "word-run"`}},
 	}
 	for _, tt := range tests {

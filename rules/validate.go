@@ -43,9 +43,15 @@ const ChecksumPEM = "pem"
 // phrase must be the entire value it stands in).
 const ChecksumBIP39Whole = "bip39-whole"
 
+// ChecksumJWT is the check of a JSON Web Token's structure: its header and
+// claims are base64url JSON objects (RFC 7519), and its claims are not
+// those of a key published by design (a Supabase project's anon key, which
+// Supabase's client libraries put in every browser).
+const ChecksumJWT = "jwt"
+
 // Checksums lists the checks a rule's checksum field may name; the
 // detector implements each.
-var Checksums = []string{ChecksumCRC32Base62, ChecksumBIP39, ChecksumBIP39Whole, ChecksumBase58Check, ChecksumPEM}
+var Checksums = []string{ChecksumCRC32Base62, ChecksumBIP39, ChecksumBIP39Whole, ChecksumBase58Check, ChecksumPEM, ChecksumJWT}
 
 func (p *Pack) validate(file string, docLine int) error {
 	var errs []error
