@@ -56,24 +56,35 @@ func TestKeywordScanInPartsIsOneWalk(t *testing.T) {
 	for _, kws := range lists {
 		ks := newKeywordSet(kws)
 		var hits keywordHits
-		for range 60 {
+		for range 40 {
 			n := scanStreamsMin + r.IntN(3*scanStreamsMin)
-			if r.IntN(4) == 0 {
+			switch r.IntN(6) {
+			case 0:
 				n = scanStreamsMin - 1 + r.IntN(3)
+			case 1:
+				// Blocks: the last one long, short or of one byte.
+				n = 2*scanBlock + []int{scanStreamsMin + 17, scanStreamsMin - 5, 1}[r.IntN(3)]
 			}
 			b := make([]byte, n)
 			for i := range b {
 				b[i] = "heSHirsbBgG_tT:/ aApPkKyY"[r.IntN(25)]
 			}
-			// Plant keywords across every part's bound.
-			for k := 1; k < scanStreams; k++ {
+			// Plant keywords across every part's and block's bound.
+			var bounds []int
+			for lo := 0; lo < len(b); lo += scanBlock {
+				hi := min(len(b), lo+scanBlock)
+				for k := range scanStreams {
+					bounds = append(bounds, lo+(hi-lo)*k/scanStreams)
+				}
+			}
+			for _, at := range bounds {
 				kw := kws[r.IntN(len(kws))]
-				at := max(0, min(len(b)-len(kw), len(b)*k/scanStreams-r.IntN(len(kw)+1)))
+				at = max(0, min(len(b)-len(kw), at-r.IntN(len(kw)+1)))
 				copy(b[at:], kw)
 			}
 			var got, want []hit
 			ks.scan(b, &hits, func(id, end int) { got = append(got, hit{id, end}) })
-			ks.scanFrom(b, 0, len(b), 0, func(id, end int) { want = append(want, hit{id, end}) })
+			ks.walk(b, 0, len(b), 0, 0, func(id, end int) { want = append(want, hit{id, end}) })
 			require.Equal(t, want, got, "%d bytes", len(b))
 		}
 	}
