@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 
+	"github.com/keygate/keygate/detector/literal"
 	"github.com/keygate/keygate/detector/placeholder"
 	"github.com/keygate/keygate/internal/lazyre"
 )
@@ -442,4 +443,114 @@ func queryEnd(buf []byte, start, end int) int {
 
 func isNameStart(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// genericValueGroup is the value the generic rules capture, as their
+// patterns spell it last: markup, a ${…} or {{…}} reference, or bytes of
+// the value class, the first not a '*'.
+const genericValueGroup = `((?:<[^>\r\n]*>|\$\{[^}\r\n]*\}|\{\{[^}\r\n]*\}\}|[^\s"'\x60,;<>{}()\[\]\\*])(?:<[^>\r\n]*>|\$\{[^}\r\n]*\}|\{\{[^}\r\n]*\}\}|[^\s"'\x60,;<>{}()\[\]\\])*)`
+
+// genericViable is the line filter's part of the generic gate: whether the
+// value after the operator byte at line[op] could pass it. A value the
+// gate drops whatever its name and line, shorter than minGenericLen or a
+// member access (`self.api_key`, `os.environ`: most of what the generic
+// rules match in code), cannot; a line holding no other keeps its RE2 from
+// running. The value may start after any bytes of after; each start is
+// read as the pattern's value group reads it (genericValueGroup), and the
+// longest it could be is what is judged, so a value is never judged
+// shorter than it is.
+func genericViable(line []byte, op int, after *literal.Class) bool {
+	for q := op + 1; q < len(line); q++ {
+		if viableValueAt(line, q) {
+			return true
+		}
+		if !after[line[q]] {
+			break
+		}
+	}
+	return false
+}
+
+// viableValueAt reads genericValueGroup at line[q:]: it reports false
+// when the value is empty, shorter than minGenericLen, or a member access
+// of plain bytes.
+func viableValueAt(line []byte, q int) bool {
+	p, plain := q, true
+	for p < len(line) {
+		c := line[p]
+		if j := groupEnd(line, p); j > p {
+			p, plain = j, false
+			continue
+		}
+		if valueClass[c] && (p > q || c != '*') {
+			p++
+			continue
+		}
+		break
+	}
+	if p-q < minGenericLen {
+		return false
+	}
+	return !(plain && memberAccessOf(line[q:p]))
+}
+
+// groupEnd is where a markup, ${…} or {{…}} group opening at line[p]
+// ends, or p when none does: the pattern's first three alternatives, which
+// it prefers to a byte of the class.
+func groupEnd(line []byte, p int) int {
+	closeAt := func(from int, close string) int {
+		for k := from; k < len(line); k++ {
+			switch {
+			case line[k] == '\r' || line[k] == '\n':
+				return p
+			case line[k] == close[0]:
+				if len(close) == 2 && (k+1 >= len(line) || line[k+1] != close[1]) {
+					return p // [^}]* then }}: the first } must be followed by }
+				}
+				return k + len(close)
+			}
+		}
+		return p
+	}
+	switch {
+	case line[p] == '<':
+		return closeAt(p+1, ">")
+	case line[p] == '$' && p+1 < len(line) && line[p+1] == '{':
+		return closeAt(p+2, "}")
+	case line[p] == '{' && p+1 < len(line) && line[p+1] == '{':
+		return closeAt(p+2, "}}")
+	}
+	return p
+}
+
+// valueClass is [^\s"'\x60,;<>{}()\[\]\\] as RE2 reads it: \s is
+// [\t\n\f\r ]. A byte past ASCII is taken as in the class: a value is
+// then read longer, never shorter, than the pattern reads it.
+var valueClass = func() (c [256]bool) {
+	for b := range 256 {
+		c[b] = !strings.ContainsRune("\t\n\f\r \"'`,;<>{}()[]\\", rune(b)) || b >= 0x80
+	}
+	return c
+}()
+
+// memberAccessOf is memberAccess (the gate's) on bytes: identifiers
+// joined by dots, two or more.
+func memberAccessOf(v []byte) bool {
+	parts := 0
+	for _, part := range bytes.Split(v, []byte(".")) {
+		if len(part) == 0 || !identStart(part[0]) {
+			return false
+		}
+		for _, c := range part[1:] {
+			if !identStart(c) && (c < '0' || c > '9') {
+				return false
+			}
+		}
+		parts++
+	}
+	return parts >= 2
+}
+
+func identStart(c byte) bool {
+	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }

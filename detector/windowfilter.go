@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/keygate/keygate/detector/literal"
+	"github.com/keygate/keygate/rules"
 )
 
 // A rule's keywords open its windows, but a keyword says little about
@@ -43,6 +44,10 @@ type lineFilter struct {
 	// so its operator stands after the end of the first keyword found
 	// on the line (window.opAfter), and the walk for it starts there.
 	keyed bool
+	// viable, when not nil, is the part of the rule's gate a value
+	// must pass (genericViable): a line whose assignments' values all
+	// fail it holds no finding of the rule.
+	viable literal.Viable
 }
 
 // newLineFilter derives c's filter, or nil when the rule is not
@@ -60,6 +65,14 @@ func newLineFilter(c *compiledRule) *lineFilter {
 		p = patternFilterOf(c.rule.Pattern)
 	}
 	f := &lineFilter{tokens: p.tokens, assign: literal.NewAssignmentSet(p.assign), keyed: namesKeyed(p.assign, c.rule.Keywords)}
+	if f.assign != nil && gatedValue(c.rule) {
+		// Only an assignment whose value is the secret group is judged
+		// (not .NET's `key="…"`, whose "value" is the quoted name).
+		secret := c.rule.SecretGroup
+		f.viable = func(line []byte, op int, a *literal.Assignment) bool {
+			return a.Cap != secret || genericViable(line, op, a.After)
+		}
+	}
 	if (p.need != nil || p.exact != nil) && !impliedBy(p.need, c.rule.Keywords) {
 		f.need, f.exact = p.need, p.exact
 	}
@@ -185,7 +198,7 @@ func (f *lineFilter) keep(buf []byte, ws []window) []window {
 		if (f.need != nil || f.exact != nil) && !holdsFold(line, f.need) && !holdsExact(line, f.exact) {
 			continue
 		}
-		if f.assign != nil && !f.assign.HoldsFrom(line, f.opFrom(w)) {
+		if f.assign != nil && !f.assign.HoldsWhere(line, f.opFrom(w), f.viable) {
 			continue
 		}
 		kept = append(kept, w)
@@ -208,6 +221,18 @@ func (f *lineFilter) opFrom(w window) int {
 		return w.opAfter - w.start
 	}
 	return 0
+}
+
+// gatedValue reports whether r's matches go through the generic gate and
+// its secret is the generic value group, last in its pattern: then the
+// gate's judgement of a value's length and shape applies to the value
+// genericViable reads.
+func gatedValue(r *rules.Rule) bool {
+	if r.Gate != rules.GateGeneric || !strings.HasSuffix(r.Pattern, genericValueGroup) {
+		return false
+	}
+	re, err := syntax.Parse(r.Pattern, syntax.Perl)
+	return err == nil && r.SecretGroup == re.MaxCap()
 }
 
 // namesKeyed reports whether every name of as holds one of keywords:

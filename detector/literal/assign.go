@@ -24,6 +24,12 @@ type Assignment struct {
 	// Word, when not "", is what the operator spells from its first
 	// byte on (lower case, compared case-folded): Go's `string`.
 	Word string
+	// Cap is the capture group the value opens (its index), 0 when the
+	// value opens none (.NET's `key="…" value=` spells an assignment
+	// whose value is the quoted name).
+	Cap int
+
+	valuePart *syntax.Regexp // the part the value starts with, until Cap is set
 }
 
 // maxNames bounds the names an assignment keeps: more, and the pattern is
@@ -33,7 +39,40 @@ const maxNames = 64
 // Assignments returns assignments one of which every match of re spells,
 // or nil. re is a tree as parsed, not simplified.
 func Assignments(re *syntax.Regexp) []Assignment {
-	return assignmentsIn(flatten(nil, &syntax.Regexp{Op: syntax.OpConcat, Sub: []*syntax.Regexp{re}}))
+	as := assignmentsIn(flatten(nil, &syntax.Regexp{Op: syntax.OpConcat, Sub: []*syntax.Regexp{re}}))
+	opens := map[*syntax.Regexp]int{}
+	capOpens(re, opens)
+	for i := range as {
+		if p := as[i].valuePart; p != nil && p.Op == syntax.OpCapture {
+			as[i].Cap = p.Cap
+		} else if p != nil {
+			as[i].Cap = opens[p]
+		}
+		as[i].valuePart = nil
+	}
+	return as
+}
+
+// capOpens records, for each part flatten makes of a capture's
+// concatenation, the outermost capture that opens at that part: flatten
+// drops the capture itself.
+func capOpens(re *syntax.Regexp, opens map[*syntax.Regexp]int) {
+	for _, sub := range re.Sub {
+		if sub.Op == syntax.OpCapture {
+			inner := sub
+			for inner.Op == syntax.OpCapture {
+				inner = inner.Sub[0]
+			}
+			if inner.Op == syntax.OpConcat {
+				if parts := flatten(nil, inner); len(parts) > 0 {
+					if _, ok := opens[parts[0]]; !ok {
+						opens[parts[0]] = sub.Cap
+					}
+				}
+			}
+		}
+		capOpens(sub, opens)
+	}
 }
 
 // assignmentsIn reads assignments from parts, a concatenation: one spelled
@@ -192,6 +231,7 @@ func assignmentAt(parts []*syntax.Regexp, i int) (Assignment, bool) {
 		if !nullable {
 			a.Value = s
 			a.Last = lastBytes(a.Names)
+			a.valuePart = parts[j]
 			return a, true
 		}
 		if !oneByte(parts[j]) {
@@ -414,7 +454,7 @@ func isASCII(s string) bool {
 func (a *Assignment) Holds(line []byte) bool {
 	st := newHoldState()
 	for i, b := range line {
-		if a.Op[b] && a.at(line, i, &st) {
+		if a.Op[b] && a.at(line, i, &st, nil) {
 			return true
 		}
 	}
@@ -432,7 +472,7 @@ type holdState struct {
 func newHoldState() holdState { return holdState{prevOp: -1, valueEnd: -1} }
 
 // at reports whether the operator byte at line[i] spells the assignment.
-func (a *Assignment) at(line []byte, i int, st *holdState) bool {
+func (a *Assignment) at(line []byte, i int, st *holdState, viable Viable) bool {
 	if a.Word != "" && (len(line)-i < len(a.Word) || !equalFold(line[i:i+len(a.Word)], a.Word)) {
 		return false
 	}
@@ -443,11 +483,19 @@ func (a *Assignment) at(line []byte, i int, st *holdState) bool {
 		return false
 	}
 	if a.nameBefore(line, i, st.prevOp, st.prevName) {
-		return true
+		// Not remembered when the value is not viable: a later
+		// operator's walk back then reads past this one, as a plain
+		// reading would.
+		return viable == nil || viable(line, i, a)
 	}
 	st.prevOp, st.prevName = i, false
 	return false
 }
+
+// Viable reports whether the value after the operator byte at line[op]
+// of assignment a (past bytes of a.After) can make a finding; a filter's
+// caller gives it where its rule's gate drops values the pattern matches.
+type Viable func(line []byte, op int, a *Assignment) bool
 
 // AssignmentSet is a rule's assignments, one of which every match spells
 // (a pattern's branches give several: `string =`, `key="…" value=`, the
@@ -458,6 +506,9 @@ type AssignmentSet struct {
 	list []Assignment
 	ops  Class // every assignment's operator bytes
 }
+
+// List is the set's assignments.
+func (s *AssignmentSet) List() []Assignment { return s.list }
 
 // NewAssignmentSet joins as, nil when there is none.
 func NewAssignmentSet(as []Assignment) *AssignmentSet {
@@ -472,11 +523,15 @@ func NewAssignmentSet(as []Assignment) *AssignmentSet {
 }
 
 // Holds reports whether one of the set's assignments Holds in line.
-func (s *AssignmentSet) Holds(line []byte) bool { return s.HoldsFrom(line, 0) }
+func (s *AssignmentSet) Holds(line []byte) bool { return s.HoldsWhere(line, 0, nil) }
 
 // HoldsFrom is Holds for operators at line[from:] only; a name before
 // one may start before from.
-func (s *AssignmentSet) HoldsFrom(line []byte, from int) bool {
+func (s *AssignmentSet) HoldsFrom(line []byte, from int) bool { return s.HoldsWhere(line, from, nil) }
+
+// HoldsWhere is HoldsFrom for assignments whose value is viable (nil:
+// every value is).
+func (s *AssignmentSet) HoldsWhere(line []byte, from int, viable Viable) bool {
 	var fixed [8]holdState
 	states := fixed[:0]
 	if len(s.list) > len(fixed) {
@@ -491,7 +546,7 @@ func (s *AssignmentSet) HoldsFrom(line []byte, from int) bool {
 			continue
 		}
 		for k := range s.list {
-			if s.list[k].Op[b] && s.list[k].at(line, i, &states[k]) {
+			if s.list[k].Op[b] && s.list[k].at(line, i, &states[k], viable) {
 				return true
 			}
 		}

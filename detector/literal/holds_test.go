@@ -38,6 +38,10 @@ func randomText(r *rand.Rand, n int) []byte {
 // holdsPlain is Holds as first written: every operator byte (from from
 // on), its whole look ahead and its whole walk back.
 func holdsPlain(a *Assignment, line []byte, from int) bool {
+	return holdsPlainWhere(a, line, from, nil)
+}
+
+func holdsPlainWhere(a *Assignment, line []byte, from int, viable Viable) bool {
 	for i, b := range line {
 		if i < from || !a.Op[b] || a.Word != "" && !(len(line)-i >= len(a.Word) && equalFold(line[i:i+len(a.Word)], a.Word)) {
 			continue
@@ -62,8 +66,11 @@ func holdsPlain(a *Assignment, line []byte, from int) bool {
 					named = true
 				}
 			}
-			if named {
+			if named && (viable == nil || viable(line, i, a)) {
 				return true
+			}
+			if named {
+				break
 			}
 			if k == 0 || !a.Before[line[k-1]] {
 				break
@@ -120,6 +127,13 @@ func TestAssignmentSetHoldsWhereOneHolds(t *testing.T) {
 		}
 		require.Equal(t, want, NewAssignmentSet(as).Holds(line), "%+v %q", as, line)
 		require.Equal(t, wantFrom, NewAssignmentSet(as).HoldsFrom(line, from), "%+v %q from %d", as, line, from)
+		// A value viable at some operators only: every third one.
+		viable := func(line []byte, op int, a *Assignment) bool { return op%3 == 0 }
+		wantWhere := false
+		for i := range as {
+			wantWhere = wantWhere || holdsPlainWhere(&as[i], line, from, viable)
+		}
+		require.Equal(t, wantWhere, NewAssignmentSet(as).HoldsWhere(line, from, viable), "%+v %q from %d where", as, line, from)
 	}
 	require.Nil(t, NewAssignmentSet(nil))
 }
@@ -201,4 +215,20 @@ func TestAssignmentsOfLongerOperators(t *testing.T) {
 	for _, a := range Assignments(mustParse(t, header)) {
 		assert.NotContains(t, a.Names, "access-", "KEY|SIGN|PASSPHRASE is the name's end, not an operator")
 	}
+}
+
+// An assignment knows the capture group its value opens, through the
+// concatenation flatten takes apart; a value that opens none has 0.
+func TestAssignmentsKnowTheirValuesGroup(t *testing.T) {
+	as := Assignments(mustParse(t, `(?i)(?:token|key)[ \t]*=[ \t]*"?((?:<[^>]*>|[a-z0-9])(?:<[^>]*>|[a-z0-9])*)`))
+	require.NotEmpty(t, as)
+	for _, a := range as {
+		assert.Equal(t, 1, a.Cap, "%v", a.Names)
+	}
+	as = Assignments(mustParse(t, `(?i)\bkey[ \t]*=[ \t]*"[^"]*token"[ \t]+value[ \t]*=[ \t]*"([a-z0-9]{8,})`))
+	require.NotEmpty(t, as)
+	assert.Equal(t, 0, as[0].Cap, "the value read after key= is the quoted name")
+	as = Assignments(mustParse(t, `(x)?(?i)token[ \t]*[:=][ \t]*([a-z0-9]{8,})`))
+	require.NotEmpty(t, as)
+	assert.Equal(t, 2, as[0].Cap)
 }
