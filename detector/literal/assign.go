@@ -507,9 +507,6 @@ type AssignmentSet struct {
 	ops  Class // every assignment's operator bytes
 }
 
-// List is the set's assignments.
-func (s *AssignmentSet) List() []Assignment { return s.list }
-
 // NewAssignmentSet joins as, nil when there is none.
 func NewAssignmentSet(as []Assignment) *AssignmentSet {
 	if len(as) == 0 {
