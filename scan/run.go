@@ -31,7 +31,11 @@ type Request struct {
 	// IndexFile is the index a staged scan reads (git names it to hooks
 	// in GIT_INDEX_FILE); empty means the repository's.
 	IndexFile string
-	Progress  Progress
+	// Repo, when set, is the repository at Root a staged or history scan
+	// reads, opened by the caller ahead of time (source.Repo.Prepare) with
+	// its MaxObject set from Config; nil: opened here.
+	Repo     *source.Repo
+	Progress Progress
 	// Policy, when set, is the tree the suppressions are read from
 	// (.gitleaksignore here; the engine reads the configuration's packs
 	// and baseline from the same tree): a range's base commit
@@ -136,11 +140,13 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 		return r, nil
 	}
 	if req.Staged || req.History {
-		repo, err := source.OpenRepo(req.Root)
-		if err != nil {
-			return nil, err
+		repo := req.Repo
+		if repo == nil {
+			if repo, err = source.OpenRepo(req.Root); err != nil {
+				return nil, err
+			}
+			repo.MaxObject = int64(req.Config.MaxObjectMB) << 20
 		}
-		repo.MaxObject = int64(req.Config.MaxObjectMB) << 20
 		gopts := GitOptions{Options: opts, Blocked: req.Config.BlockedPaths, Revs: req.Revs, IndexFile: req.IndexFile, Progress: req.Progress}
 		var r *Result
 		if req.Staged {

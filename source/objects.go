@@ -77,6 +77,18 @@ func (r *Repo) objects() (*odb.DB, error) {
 	return r.odb, r.odbErr
 }
 
+// Prepare opens the object store and starts checking its pack indexes in
+// the background, for a scan about to read objects: a staged scan's
+// caller calls it before loading its engine, which the checks then
+// overlap. Errors are met again, and reported, by the scan's first read.
+func (r *Repo) Prepare() {
+	go func() {
+		if db, err := r.objects(); err == nil {
+			db.CheckIndexes()
+		}
+	}()
+}
+
 func (r *Repo) maxObject() int64 {
 	if r.MaxObject > 0 {
 		return r.MaxObject

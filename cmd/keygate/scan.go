@@ -187,6 +187,14 @@ func (a *app) scan(cmd *cobra.Command, f scanFlags, paths []string) error {
 		AllowEmpty: f.allowEmpty || f.revs != nil}
 	eopts := engine.Options{Root: root, Config: cfg, ExtraRules: f.rules, NoEnvFile: f.noEnvFile}
 	if f.staged {
+		// The object store opens, and checks its pack indexes, while the
+		// engine loads; a repository that will not open is the scan's
+		// error, as without this.
+		if repo, err := source.OpenRepo(root); err == nil {
+			repo.MaxObject = int64(cfg.MaxObjectMB) << 20
+			repo.Prepare()
+			req.Repo = repo
+		}
 		// git names the index it commits from to hooks; a relative name
 		// starts where git started the hook, the process's directory,
 		// whatever -C says.

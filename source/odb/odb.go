@@ -226,10 +226,32 @@ func (db *DB) addDir(dir string, depth int) {
 	}
 }
 
+// CheckIndexes starts each pack index's own check (verify) in the
+// background, so that it runs while the caller does other work; a pack's
+// first lookup waits for its check, as without this. A one-file commit
+// hook reads its first object about as soon as the store is open, and the
+// check of a large repository's index (vite's 8 MB: 5 ms of SHA-1) was a
+// third of its wall time.
+// The checks run one after another, the largest index first (the
+// repository's main pack, where the first lookup most likely lands), on
+// one goroutine: a repository of many packs keeps one core busy, not all.
+func (db *DB) CheckIndexes() {
+	packs := slices.Clone(db.packs)
+	slices.SortStableFunc(packs, func(a, b *pack) int { return len(b.idx) - len(a.idx) })
+	go func() {
+		for _, p := range packs {
+			_ = p.verify() // a lookup reads the result
+		}
+	}()
+}
+
 // Close releases the pack files.
 func (db *DB) Close() error {
 	var first error
 	for _, p := range db.packs {
+		// A check still reading the index finishes first (or, not
+		// started, never starts).
+		p.verifyOnce.Do(func() {})
 		if err := unmapFile(p.data); err != nil && first == nil {
 			first = err
 		}

@@ -295,3 +295,40 @@ func TestReadOrSkipStopsAtABinaryHead(t *testing.T) {
 		db.Close()
 	}
 }
+
+// Checking the indexes in the background changes no answer: a damaged
+// index is still an error at its pack's first lookup, a sound one reads
+// as before, and closing the store while a check runs waits for it.
+func TestCheckIndexesInTheBackground(t *testing.T) {
+	a := wholeObject(Blob, []byte("BOT1_PASSWORD=the blob the index should lead to\n"))
+	b := wholeObject(Blob, []byte("an innocent blob\n"))
+	pack, offs := buildPack(a, b)
+	good := buildIndex(pack, []plumbing.Hash{a.id, b.id}, offs, []uint32{0, 0})
+	bad := bytes.Clone(good)
+	bad[len(bad)-1] ^= 1
+	for name, idx := range map[string][]byte{"sound": good, "damaged": bad} {
+		dir := t.TempDir()
+		writePackFiles(t, dir, pack, idx)
+		db, err := Open(dir, Options{CacheBytes: 1 << 20})
+		require.NoError(t, err)
+		db.CheckIndexes()
+		_, data, err := db.NewReader().Read(a.id)
+		if name == "damaged" {
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "checksum mismatch (the index is damaged)")
+		} else {
+			require.NoError(t, err)
+			assert.Equal(t, []byte("BOT1_PASSWORD=the blob the index should lead to\n"), data)
+		}
+		require.NoError(t, db.Close())
+	}
+	// Closed as soon as the checks start.
+	dir := t.TempDir()
+	writePackFiles(t, dir, pack, good)
+	for range 20 {
+		db, err := Open(dir, Options{CacheBytes: 1 << 20})
+		require.NoError(t, err)
+		db.CheckIndexes()
+		require.NoError(t, db.Close())
+	}
+}
