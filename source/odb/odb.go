@@ -235,7 +235,22 @@ func (db *DB) addDir(dir string, depth int) {
 // The checks run one after another, the largest index first (the
 // repository's main pack, where the first lookup most likely lands), on
 // one goroutine: a repository of many packs keeps one core busy, not all.
-func (db *DB) CheckIndexes() {
+//
+// Indexes of under checkAheadMin bytes in all are left to their lookups:
+// their check takes under 3 ms, and a second thread costs about what it
+// would save (go-git's 1 MB index: 0.8 ms more wall time, not less).
+func (db *DB) CheckIndexes() { db.checkIndexesAbove(checkAheadMin) }
+
+// checkIndexesAbove is CheckIndexes for indexes of at least min bytes in
+// all.
+func (db *DB) checkIndexesAbove(min int) {
+	total := 0
+	for _, p := range db.packs {
+		total += len(p.idx)
+	}
+	if total < min {
+		return
+	}
 	packs := slices.Clone(db.packs)
 	slices.SortStableFunc(packs, func(a, b *pack) int { return len(b.idx) - len(a.idx) })
 	go func() {
@@ -244,6 +259,9 @@ func (db *DB) CheckIndexes() {
 		}
 	}()
 }
+
+// checkAheadMin is the least index size CheckIndexes checks ahead.
+const checkAheadMin = 4 << 20
 
 // Close releases the pack files.
 func (db *DB) Close() error {
