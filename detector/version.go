@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"hash/maphash"
 	"sort"
+
+	"github.com/keygate/keygate/internal/affix"
 )
 
 // Version is one scanned version of a file: its findings, and what
@@ -266,8 +268,8 @@ type lineSpan struct{ head, tail int }
 func lineIndexAfter(a *Version, data []byte) (starts []int, hashes []uint64, same lineSpan) {
 	na := len(a.hashes)
 	// The bytes both share at the start, then at the end, not overlapping.
-	pre := commonPrefix(a.data, data)
-	suf := commonSuffix(a.data[pre:], data[pre:])
+	pre := affix.Prefix(a.data, data)
+	suf := affix.Suffix(a.data[pre:], data[pre:])
 	// Whole lines of a inside them: a line in the prefix ends with its
 	// '\n' there; a line in the suffix starts after a '\n' there.
 	for same.head < na && a.starts[same.head+1] <= pre && a.data[a.starts[same.head+1]-1] == '\n' {
@@ -296,31 +298,6 @@ func lineIndexAfter(a *Version, data []byte) (starts []int, hashes []uint64, sam
 	hashes = append(hashes, midHashes[:mid]...)
 	hashes = append(hashes, a.hashes[na-same.tail:]...)
 	return starts, hashes, same
-}
-
-// commonPrefix is the length of the longest prefix a and b share.
-func commonPrefix(a, b []byte) int {
-	n := min(len(a), len(b))
-	i := 0
-	// Blocks first: bytes.Equal is vectorised, a byte loop is not.
-	for block := 256; i+block <= n && bytes.Equal(a[i:i+block], b[i:i+block]); i += block {
-	}
-	for i < n && a[i] == b[i] {
-		i++
-	}
-	return i
-}
-
-// commonSuffix is the length of the longest suffix a and b share.
-func commonSuffix(a, b []byte) int {
-	n := min(len(a), len(b))
-	i := 0
-	for block := 256; i+block <= n && bytes.Equal(a[len(a)-i-block:len(a)-i], b[len(b)-i-block:len(b)-i]); i += block {
-	}
-	for i < n && a[len(a)-1-i] == b[len(b)-1-i] {
-		i++
-	}
-	return i
 }
 
 // matchLines maps each line of b to a line of a with the same bytes, or

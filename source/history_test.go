@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/keygate/keygate/internal/affix"
 	"github.com/keygate/keygate/internal/fixture"
 )
 
@@ -83,7 +84,7 @@ func FuzzTreeEntries(f *testing.F) {
 			}
 			rest = next
 		}
-		if got := entryBoundary(tree, commonPrefix(tree, tree)); got != len(tree) {
+		if got := entryBoundary(tree, affix.Prefix(tree, tree)); got != len(tree) {
 			t.Fatalf("last whole entry ends at %d of %d bytes", got, len(tree))
 		}
 	})

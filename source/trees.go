@@ -2,12 +2,12 @@ package source
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/keygate/keygate/internal/affix"
 	"github.com/keygate/keygate/source/odb"
 )
 
@@ -151,7 +151,7 @@ func (w *gitWalker) diffTrees(oldH, newH plumbing.Hash, prefix string, fn func(p
 	// Versions of a tree mostly share their first and last entries: skip
 	// the identical leading entries without parsing them, and stop once
 	// the rest of both trees is identical.
-	if skip := entryBoundary(nt, commonPrefix(nt, ot)); skip > 0 {
+	if skip := entryBoundary(nt, affix.Prefix(nt, ot)); skip > 0 {
 		nt, ot = nt[skip:], ot[skip:]
 	}
 	var o treeEntry
@@ -211,21 +211,6 @@ func (w *gitWalker) diffTrees(oldH, newH plumbing.Hash, prefix string, fn func(p
 		}
 	}
 	return nil
-}
-
-// commonPrefix is the length of the longest common prefix of a and b.
-func commonPrefix(a, b []byte) int {
-	n := min(len(a), len(b))
-	i := 0
-	for ; i+8 <= n; i += 8 {
-		if binary.LittleEndian.Uint64(a[i:]) != binary.LittleEndian.Uint64(b[i:]) {
-			break
-		}
-	}
-	for i < n && a[i] == b[i] {
-		i++
-	}
-	return i
 }
 
 // entryBoundary is the end of the last whole entry of raw tree t that
