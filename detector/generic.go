@@ -40,7 +40,6 @@ var publicKeyOf = map[string]bool{"pusher": true, "publishable": true, "site": t
 const minGenericLen = 8
 
 var (
-	memberAccess = lazyre.New(`^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$`)
 	memberPrefix = lazyre.New(`^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+`)
 	fileExt      = lazyre.New(`(?i)\.(?:pem|key|crt|cer|csr|p12|pfx|jks|keystore|pub|der|gpg|asc|ppk|json|ya?ml|toml|ini|conf|cfg|env|txt|xml|properties|sh|py|js|ts|go|rb|php|java|kt|rs|c|h|html?|md|log|db|sqlite3?)$`)
 	drivePath    = lazyre.New(`^[A-Za-z]:[\\/]`)
@@ -304,7 +303,7 @@ func code(v string, after []byte, quoted bool) bool {
 	if !quoted && len(after) > 0 && (after[0] == '(' || after[0] == '[') {
 		return true
 	}
-	if memberAccess.MatchString(v) || typeExpr(v) {
+	if memberAccess(v) || typeExpr(v) {
 		return true
 	}
 	if !quoted && (annotation(v, after) || variable(v, after)) {
@@ -491,7 +490,7 @@ func viableValueAt(line []byte, q int) bool {
 	if p-q < minGenericLen {
 		return false
 	}
-	return !(plain && memberAccessOf(line[q:p]))
+	return !(plain && memberAccess(line[q:p]))
 }
 
 // groupEnd is where a markup, ${…} or {{…}} group opening at line[p]
@@ -533,20 +532,22 @@ var valueClass = func() (c [256]bool) {
 	return c
 }()
 
-// memberAccessOf is memberAccess (the gate's) on bytes: identifiers
-// joined by dots, two or more.
-func memberAccessOf(v []byte) bool {
-	parts := 0
-	for _, part := range bytes.Split(v, []byte(".")) {
-		if len(part) == 0 || !identStart(part[0]) {
-			return false
-		}
-		for _, c := range part[1:] {
-			if !identStart(c) && (c < '0' || c > '9') {
+// memberAccess reports identifiers joined by dots, two or more
+// (`self.api_key`, `os.environ`, `$scope.token`): code, not a value. The
+// generic gate and its line filter (viableValueAt) both ask it.
+func memberAccess[T string | []byte](v T) bool {
+	parts, start := 0, 0
+	for i := 0; i <= len(v); i++ {
+		if i < len(v) && v[i] != '.' {
+			if c := v[i]; !identStart(c) && (i == start || c < '0' || c > '9') {
 				return false
 			}
+			continue
 		}
-		parts++
+		if i == start {
+			return false // an empty part
+		}
+		parts, start = parts+1, i+1
 	}
 	return parts >= 2
 }

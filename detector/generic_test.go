@@ -1,6 +1,8 @@
 package detector
 
 import (
+	"math/rand/v2"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -223,4 +225,27 @@ func TestGenericValueEndsAtQueryParameter(t *testing.T) {
 	fs, err := d.Scan([]byte("apiKey=vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A&symbol=LTCBTC&side=BUY&type=LIMIT\n"), "docs/rest-api.md")
 	require.NoError(t, err)
 	assert.Empty(t, fs, "Binance's documented example key in a query string")
+}
+
+// memberAccess is `^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$`, the
+// expression it replaces, on random strings over the bytes it reads and on
+// values the gate meets.
+func TestMemberAccess(t *testing.T) {
+	re := regexp.MustCompile(`^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$`)
+	r := rand.New(rand.NewPCG(6, 6))
+	const alphabet = "aZ_$09.-x"
+	for range 100000 {
+		b := make([]byte, r.IntN(9))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		require.Equal(t, re.Match(b), memberAccess(b), "%q", b)
+		require.Equal(t, re.MatchString(string(b)), memberAccess(string(b)), "%q", b)
+	}
+	for _, v := range []string{"self.api_key", "os.environ", "$scope.token", "a.b.c1"} {
+		assert.True(t, memberAccess(v), v)
+	}
+	for _, v := range []string{"self.", ".env", "a..b", "1a.b", "api_key", "Zq8Ws7kQ.2x-Synth"} {
+		assert.False(t, memberAccess(v), v)
+	}
 }

@@ -86,7 +86,7 @@ func (d *Detector) keyMaterial(buf []byte, start, end int) bool {
 	if len(v) < minGenericLen*2 || reference(v) || d.IsPlaceholder(v) || placeholder.Words(v) || placeholder.Identifier(v) || symbolic(v) {
 		return false
 	}
-	return randomLooking(v) && classes(v) >= 2 && !pathOrURL(v) && !memberAccess.MatchString(v)
+	return randomLooking(v) && classes(v) >= 2 && !pathOrURL(v) && !memberAccess(v)
 }
 
 // groupBounds is the extent of the object, call or block around pos: the
