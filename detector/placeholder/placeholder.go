@@ -109,7 +109,7 @@ func (s *Set) Is(v string) bool {
 }
 
 // typedInRuns reports a value typed rather than drawn at random: mostly
-// runs (see Runs); of at least eight letters and digits, letters among
+// runs (see runCounts); of at least eight letters and digits, letters among
 // them, all but two in runs (a run and the two characters a password
 // policy asks for: the sample passphrase `1234567Aa`); or of at least nine,
 // letters among them, mostly runs of three (see shortRunShare). Digits
@@ -179,25 +179,11 @@ const runShare = 0.8
 // short runs, where a random one of any length almost never holds two.
 const shortRunShare = 0.85
 
-// Runs returns the share of v's letters and digits that lie in a run: four
-// or more of one character (xxxx, 0000), or five or more consecutive ones
-// (12345, abcdef, 9876, 789abc, 67890). Case is ignored.
-func Runs(v string) float64 { return runs(v, 4, 5) }
-
-// ShortRuns is Runs with runs of three: three of one character (aaa) or
-// three consecutive ones (abc, 123, xyz, 987).
-func ShortRuns(v string) float64 { return runs(v, 3, 3) }
-
-func runs(v string, minSame, minNext int) float64 {
-	in, alnum := runCounts(v, minSame, minNext)
-	if alnum == 0 {
-		return 0
-	}
-	return float64(in) / float64(alnum)
-}
-
 // runCounts returns how many of v's letters and digits lie in runs of
-// minSame equal or minNext consecutive characters, and how many there are.
+// minSame equal or minNext consecutive characters (case ignored), and how
+// many there are: runs of four equal or five consecutive (xxxx, 0000,
+// 12345, abcdef, 9876, 789abc) for runShare, runs of three (aaa, abc,
+// 123, xyz) for shortRunShare.
 func runCounts(v string, minSame, minNext int) (in, alnum int) {
 	b := []byte(strings.ToLower(v))
 	for _, c := range b {

@@ -66,17 +66,29 @@ func TestNewRejectsBadPattern(t *testing.T) {
 	}
 }
 
-func TestRuns(t *testing.T) {
-	assert.InDelta(t, 1.0, Runs("xxxxxxxx"), 1e-9)
-	assert.InDelta(t, 1.0, Runs("abcdefgh"), 1e-9)
-	assert.InDelta(t, 1.0, Runs("9876543210"), 1e-9)
-	assert.InDelta(t, 0.0, Runs("q8Zr2LmX9vT4"), 1e-9)
-	assert.InDelta(t, 0.5, Runs("0000Zq8L"), 1e-9)
-	assert.InDelta(t, 0.0, Runs("abab"), 1e-9, "short runs do not count")
-	assert.InDelta(t, 0.0, Runs("--__"), 1e-9)
-	assert.InDelta(t, 1.0, ShortRuns("abc123xyz"), 1e-9)
-	assert.InDelta(t, 0.5, ShortRuns("aaaQ8Zr"), 0.08)
-	assert.InDelta(t, 0.0, ShortRuns("abab"), 1e-9)
+// The shares typedInRuns weighs: letters and digits in runs of four equal
+// or five consecutive characters, and in runs of three.
+func TestRunCounts(t *testing.T) {
+	share := func(v string, minSame, minNext int) float64 {
+		in, n := runCounts(v, minSame, minNext)
+		if n == 0 {
+			return 0
+		}
+		return float64(in) / float64(n)
+	}
+	for _, tt := range []struct {
+		v                string
+		minSame, minNext int
+		want             float64
+	}{
+		{"xxxxxxxx", 4, 5, 1}, {"abcdefgh", 4, 5, 1}, {"9876543210", 4, 5, 1},
+		{"q8Zr2LmX9vT4", 4, 5, 0}, {"0000Zq8L", 4, 5, 0.5},
+		{"abab", 4, 5, 0}, // short runs do not count
+		{"--__", 4, 5, 0},
+		{"abc123xyz", 3, 3, 1}, {"aaaQ8Zr", 3, 3, 3.0 / 7}, {"abab", 3, 3, 0},
+	} {
+		assert.InDelta(t, tt.want, share(tt.v, tt.minSame, tt.minNext), 1e-9, tt.v)
+	}
 }
 
 func TestWords(t *testing.T) {
@@ -154,7 +166,8 @@ func TestShortRunsSpareRandomValues(t *testing.T) {
 			for k := range b {
 				b[k] = alpha[r.IntN(len(alpha))]
 			}
-			if v := string(b); typedInRuns(v) && Runs(v) < runShare {
+			in, alnum := runCounts(string(b), 4, 5)
+			if v := string(b); typedInRuns(v) && float64(in) < runShare*float64(alnum) {
 				hits++
 			}
 		}
