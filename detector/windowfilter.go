@@ -198,7 +198,7 @@ func (f *lineFilter) keep(buf []byte, ws []window) []window {
 		if (f.need != nil || f.exact != nil) && !holdsFold(line, f.need) && !holdsExact(line, f.exact) {
 			continue
 		}
-		if f.assign != nil && !f.assign.HoldsWhere(line, f.opFrom(w), f.viable) {
+		if f.assign != nil && !f.assign.Holds(line, f.opFrom(w), f.viable) {
 			continue
 		}
 		kept = append(kept, w)

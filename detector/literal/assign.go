@@ -28,8 +28,6 @@ type Assignment struct {
 	// value opens none (.NET's `key="…" value=` spells an assignment
 	// whose value is the quoted name).
 	Cap int
-
-	valuePart *syntax.Regexp // the part the value starts with, until Cap is set
 }
 
 // maxNames bounds the names an assignment keeps: more, and the pattern is
@@ -39,23 +37,14 @@ const maxNames = 64
 // Assignments returns assignments one of which every match of re spells,
 // or nil. re is a tree as parsed, not simplified.
 func Assignments(re *syntax.Regexp) []Assignment {
-	as := assignmentsIn(flatten(nil, &syntax.Regexp{Op: syntax.OpConcat, Sub: []*syntax.Regexp{re}}))
 	opens := map[*syntax.Regexp]int{}
 	capOpens(re, opens)
-	for i := range as {
-		if p := as[i].valuePart; p != nil && p.Op == syntax.OpCapture {
-			as[i].Cap = p.Cap
-		} else if p != nil {
-			as[i].Cap = opens[p]
-		}
-		as[i].valuePart = nil
-	}
-	return as
+	return assignmentsIn(flatten(nil, &syntax.Regexp{Op: syntax.OpConcat, Sub: []*syntax.Regexp{re}}), opens)
 }
 
 // capOpens records, for each part flatten makes of a capture's
 // concatenation, the outermost capture that opens at that part: flatten
-// drops the capture itself.
+// drops the capture itself, and an assignment's Cap is read from here.
 func capOpens(re *syntax.Regexp, opens map[*syntax.Regexp]int) {
 	for _, sub := range re.Sub {
 		if sub.Op == syntax.OpCapture {
@@ -78,9 +67,9 @@ func capOpens(re *syntax.Regexp, opens map[*syntax.Regexp]int) {
 // assignmentsIn reads assignments from parts, a concatenation: one spelled
 // by consecutive parts, or, for a part with branches, one in each branch
 // followed by the parts after it.
-func assignmentsIn(parts []*syntax.Regexp) []Assignment {
+func assignmentsIn(parts []*syntax.Regexp, opens map[*syntax.Regexp]int) []Assignment {
 	for i := range parts {
-		if as, ok := assignmentsAt(parts, i); ok {
+		if as, ok := assignmentsAt(parts, i, opens); ok {
 			return as
 		}
 	}
@@ -94,7 +83,7 @@ func assignmentsIn(parts []*syntax.Regexp) []Assignment {
 		var all []Assignment
 		for _, b := range p.Sub {
 			sub := flatten(nil, &syntax.Regexp{Op: syntax.OpConcat, Sub: []*syntax.Regexp{b}})
-			got := assignmentsIn(append(sub, parts[i+1:]...))
+			got := assignmentsIn(append(sub, parts[i+1:]...), opens)
 			if got == nil {
 				all = nil
 				break
@@ -113,7 +102,7 @@ func assignmentsIn(parts []*syntax.Regexp) []Assignment {
 // that branch (its operator must spell the word) and one for the others:
 // an operator class holding the word's first letter let every `s` of a
 // line through.
-func assignmentsAt(parts []*syntax.Regexp, i int) ([]Assignment, bool) {
+func assignmentsAt(parts []*syntax.Regexp, i int, opens map[*syntax.Regexp]int) ([]Assignment, bool) {
 	j := i + 1
 	for ; j < len(parts); j++ {
 		if zeroWidth(parts[j]) {
@@ -141,7 +130,7 @@ func assignmentsAt(parts []*syntax.Regexp, i int) ([]Assignment, bool) {
 			try := func(b *syntax.Regexp) bool {
 				alt := append([]*syntax.Regexp(nil), parts...)
 				alt[j] = b
-				a, ok := assignmentAt(alt, i)
+				a, ok := assignmentAt(alt, i, opens)
 				out = append(out, a)
 				return ok
 			}
@@ -157,7 +146,7 @@ func assignmentsAt(parts []*syntax.Regexp, i int) ([]Assignment, bool) {
 			return out, true
 		}
 	}
-	a, ok := assignmentAt(parts, i)
+	a, ok := assignmentAt(parts, i, opens)
 	if !ok {
 		return nil, false
 	}
@@ -186,7 +175,7 @@ func leadWord(b *syntax.Regexp) string {
 }
 
 // assignmentAt reads an assignment whose name ends parts[i].
-func assignmentAt(parts []*syntax.Regexp, i int) (Assignment, bool) {
+func assignmentAt(parts []*syntax.Regexp, i int, opens map[*syntax.Regexp]int) (Assignment, bool) {
 	names := suffixes(parts[i])
 	if names == nil {
 		return Assignment{}, false
@@ -231,7 +220,10 @@ func assignmentAt(parts []*syntax.Regexp, i int) (Assignment, bool) {
 		if !nullable {
 			a.Value = s
 			a.Last = lastBytes(a.Names)
-			a.valuePart = parts[j]
+			a.Cap = opens[parts[j]]
+			if parts[j].Op == syntax.OpCapture {
+				a.Cap = parts[j].Cap
+			}
 			return a, true
 		}
 		if !oneByte(parts[j]) {
@@ -441,26 +433,6 @@ func isASCII(s string) bool {
 	return true
 }
 
-// Holds reports whether line spells the assignment somewhere: an
-// operator byte with a name before it and a value's first byte after it.
-//
-// It reads each byte a bounded number of times, whatever the line: lines
-// of megabytes (one-line JSON data files) reach it once for each rule
-// whose keyword they hold. The walk back from an operator stops at the
-// operator before it, whose answer it reuses (the bytes between are of
-// Before, so the rest of the walk would be the same), and the look ahead
-// for a value is reused for the operators it passed over (their look
-// ahead would stop at the same byte).
-func (a *Assignment) Holds(line []byte) bool {
-	st := newHoldState()
-	for i, b := range line {
-		if a.Op[b] && a.at(line, i, &st, nil) {
-			return true
-		}
-	}
-	return false
-}
-
 // holdState is what Holds' walk reuses from one operator to the next.
 type holdState struct {
 	prevOp   int  // the last operator walked back from (-1: none)
@@ -519,16 +491,19 @@ func NewAssignmentSet(as []Assignment) *AssignmentSet {
 	return s
 }
 
-// Holds reports whether one of the set's assignments Holds in line.
-func (s *AssignmentSet) Holds(line []byte) bool { return s.HoldsWhere(line, 0, nil) }
-
-// HoldsFrom is Holds for operators at line[from:] only; a name before
-// one may start before from.
-func (s *AssignmentSet) HoldsFrom(line []byte, from int) bool { return s.HoldsWhere(line, from, nil) }
-
-// HoldsWhere is HoldsFrom for assignments whose value is viable (nil:
-// every value is).
-func (s *AssignmentSet) HoldsWhere(line []byte, from int, viable Viable) bool {
+// Holds reports whether line spells one of the set's assignments with an
+// operator at line[from:] (a name before it may start before from): an
+// operator byte with a name before it and a value's first byte after it,
+// the value viable where viable is given (nil: every value is).
+//
+// It reads each byte a bounded number of times, whatever the line: lines
+// of megabytes (one-line JSON data files) reach it once for each rule
+// whose keyword they hold. The walk back from an operator stops at the
+// operator before it, whose answer it reuses (the bytes between are of
+// Before, so the rest of the walk would be the same), and the look ahead
+// for a value is reused for the operators it passed over (their look
+// ahead would stop at the same byte).
+func (s *AssignmentSet) Holds(line []byte, from int, viable Viable) bool {
 	var fixed [8]holdState
 	states := fixed[:0]
 	if len(s.list) > len(fixed) {

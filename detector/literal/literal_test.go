@@ -129,14 +129,7 @@ func TestAssignments(t *testing.T) {
 		require.NoError(t, err)
 		as := Assignments(re)
 		require.NotNil(t, as, tc.pattern)
-		holds := func(line string) bool {
-			for i := range as {
-				if as[i].Holds([]byte(line)) {
-					return true
-				}
-			}
-			return false
-		}
+		holds := func(line string) bool { return NewAssignmentSet(as).Holds([]byte(line), 0, nil) }
 		for _, l := range tc.holds {
 			assert.True(t, holds(l), "%q", l)
 		}
