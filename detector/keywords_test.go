@@ -1,9 +1,7 @@
 package detector
 
 import (
-	"crypto/sha256"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"testing"
 
@@ -119,11 +117,7 @@ func TestKeywordSetEqualsReference(t *testing.T) {
 // detector of the default pack uses it; with an active value (another
 // keyword list) the automaton is compiled at start-up instead.
 func TestGeneratedKeywordsAreFresh(t *testing.T) {
-	want, err := KeywordsSource()
-	require.NoError(t, err)
-	got, err := os.ReadFile(KeywordsFile)
-	require.NoError(t, err)
-	assert.Equal(t, sha256.Sum256(want), sha256.Sum256(got), "detector/%s is stale: run go generate ./rules", KeywordsFile)
+	assertGeneratedFresh(t, KeywordsFile, KeywordsSource)
 	assert.Equal(t, compileKeywords(defaultKeywords), &defaultAutomaton)
 
 	p, err := rules.Default()
