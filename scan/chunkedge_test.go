@@ -73,6 +73,18 @@ func importHistory(t *testing.T, dir string, stream io.Reader) (*source.Repo, so
 	return repo, revs
 }
 
+// importCommit writes the i-th (from 0) commit of a fast-import stream on
+// main, a minute after the one before, writing data to path.
+func importCommit(w *bytes.Buffer, i int, msg, path string, data []byte) {
+	fmt.Fprintf(w, "commit refs/heads/main\nmark :%d\ncommitter Ops <ops@synthetic.invalid> %d +0000\ndata %d\n%s\n", i+1, 1_790_000_000+i*60, len(msg), msg)
+	if i > 0 {
+		fmt.Fprintf(w, "from :%d\n", i)
+	}
+	fmt.Fprintf(w, "M 100644 inline %s\ndata %d\n", path, len(data))
+	w.Write(data)
+	w.WriteString("\n")
+}
+
 func edgeDetector(t *testing.T) *detector.Detector {
 	p, err := rules.Default()
 	require.NoError(t, err)
@@ -117,13 +129,7 @@ func TestChunkEdgeHistory(t *testing.T) {
 		line := edgeLine(delta + 1000)
 		data, n := edgeFile(line, delta)
 		want[detector.Mask(line[len(line)-64:])] = n
-		fmt.Fprintf(&stream, "commit refs/heads/main\nmark :%d\ncommitter Ops <ops@synthetic.invalid> %d +0000\ndata 4\nedge\n", i+1, 1_790_000_000+i*60)
-		if i > 0 {
-			fmt.Fprintf(&stream, "from :%d\n", i)
-		}
-		fmt.Fprintf(&stream, "M 100644 inline bot1.log\ndata %d\n", len(data))
-		stream.Write(data)
-		stream.WriteString("\n")
+		importCommit(&stream, i, "edge", "bot1.log", data)
 	}
 	repo, revs := importHistory(t, dir, &stream)
 	r, err := History(context.Background(), repo, GitOptions{Options: Options{Detector: d}, Revs: revs})

@@ -68,11 +68,7 @@ func TestHistoryFindingsBounded(t *testing.T) {
 		if i == 2 {
 			data = manyKeys(99, maxFileFindings+5)
 		}
-		fmt.Fprintf(&stream, "commit refs/heads/main\nmark :%d\ncommitter Ops <ops@synthetic.invalid> %d +0000\ndata 4\nkeys\n", i+1, 1_790_000_000+i*60)
-		if i > 0 {
-			fmt.Fprintf(&stream, "from :%d\n", i)
-		}
-		fmt.Fprintf(&stream, "M 100644 inline docs/keys%d.md\ndata %d\n%s\n", i, len(data), data)
+		importCommit(&stream, i, "keys", fmt.Sprintf("docs/keys%d.md", i), []byte(data))
 	}
 	repo, revs := importHistory(t, dir, &stream)
 
