@@ -260,6 +260,13 @@ const (
 	scanBlock      = 256 << 10
 )
 
+// scanBlock names its walks d0-d3 and s0-s3: scanStreams is 4, and these
+// fail to compile if it is changed without them.
+var (
+	_ [scanStreams - 4]struct{}
+	_ [4 - scanStreams]struct{}
+)
+
 // keywordHits is scan's scratch space: parts' hits held until the parts
 // before them are done, as (state, end) pairs.
 type keywordHits [scanStreams][]int32
