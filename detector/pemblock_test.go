@@ -231,9 +231,10 @@ func TestPrivateKeyReadingLikePlaceholder(t *testing.T) {
 	assert.Len(t, privateKeyFindings(t, d, key), 1)
 }
 
-// Example keys are no finding: the one Binance's FIX API documentation
-// publishes, and a key marked EXAMPLE in its body (an SDK's RSA example);
-// the same keys with one character changed, or unmarked, are found.
+// The key Binance's FIX API documentation publishes is no finding, the
+// same key with one character changed is; a real key with EXAMPLE written
+// over part of its body is still found (an RSA key is whole again from
+// its other fields).
 func TestExampleKeyBlocksAreQuiet(t *testing.T) {
 	d := defaultDetector(t)
 	const binance = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIIJEYWtGBrhACmb9Dvy+qa8WEf0lQOl1s4CLIAB9m89u\n-----END PRIVATE KEY-----\n"
@@ -244,8 +245,6 @@ func TestExampleKeyBlocksAreQuiet(t *testing.T) {
 	lines := strings.Split(key, "\n")
 	require.Len(t, privateKeyFindings(t, d, key), 1)
 	lines[3] = lines[3][:20] + "EEEEXAMPLE" + lines[3][30:]
-	assert.Empty(t, privateKeyFindings(t, d, strings.Join(lines, "\n")))
-	lines[3] = lines[3][:20] + "EEEEXAMPLF" + lines[3][30:]
 	assert.Len(t, privateKeyFindings(t, d, strings.Join(lines, "\n")), 1)
 }
 
