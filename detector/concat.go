@@ -97,16 +97,18 @@ func literalAfter(buf []byte, ls, le int, q byte) (p joinPart, more, ok bool) {
 }
 
 // joinRuns calls fn with each run of two or more literals joined across
-// lines in buf.
-func joinRuns(buf []byte, fn func(parts []joinPart)) {
+// lines in buf. starts, when not nil, are buf's line starts as lineIndex
+// gives them: a history's version has them already, and finding each
+// line's end again was most of this walk.
+func joinRuns(buf []byte, starts []int, fn func(parts []joinPart)) {
 	var parts []joinPart
+	ends := lineEnds{buf: buf, starts: starts}
 	ls := 0
 	for ls < len(buf) {
-		nl := bytes.IndexByte(buf[ls:], '\n')
-		if nl < 0 {
+		le := ends.at(ls)
+		if le < 0 {
 			return
 		}
-		le := ls + nl
 		first, q, ok := literalBefore(buf, ls, le)
 		if !ok {
 			ls = le + 1
@@ -115,10 +117,9 @@ func joinRuns(buf []byte, fn func(parts []joinPart)) {
 		parts = append(parts[:0], first)
 		next := le + 1
 		for len(parts) < maxJoinParts && next < len(buf) {
-			e := bytes.IndexByte(buf[next:], '\n')
-			ne := len(buf)
-			if e >= 0 {
-				ne = next + e
+			ne := ends.at(next)
+			if ne < 0 {
+				ne = len(buf)
 			}
 			p, more, ok := literalAfter(buf, next, ne, q)
 			if !ok {
@@ -139,15 +140,45 @@ func joinRuns(buf []byte, fn func(parts []joinPart)) {
 	}
 }
 
+// lineEnds finds the '\n' that ends a line, from the line starts when
+// they are known, else by searching. Lines are asked for in order.
+type lineEnds struct {
+	buf    []byte
+	starts []int
+	k      int // starts[k] is the last line start asked for, or before it
+}
+
+// at is the offset of the '\n' ending the line that starts at ls, -1
+// when it has none (the last line).
+func (l *lineEnds) at(ls int) int {
+	if l.starts == nil {
+		if e := bytes.IndexByte(l.buf[ls:], '\n'); e >= 0 {
+			return ls + e
+		}
+		return -1
+	}
+	for l.k < len(l.starts)-1 && l.starts[l.k] < ls {
+		l.k++
+	}
+	if l.k >= len(l.starts)-1 {
+		return -1
+	}
+	if e := l.starts[l.k+1] - 1; l.buf[e] == '\n' {
+		return e
+	}
+	return -1
+}
+
 // findJoined runs the rules of active on each run of literals joined
-// across lines and appends the matches that cross a joint, placed on the
+// across lines (starts: buf's line starts, nil when not known) and appends the matches that cross a joint, placed on the
 // parts in buf, to out.
-func (d *Detector) findJoined(out []rawMatch, buf []byte, active []bool, p purpose) ([]rawMatch, error) {
+func (d *Detector) findJoined(out []rawMatch, buf []byte, starts []int, active []bool, p purpose) (_ []rawMatch, joined bool, _ error) {
 	var ferr error
 	var text []byte
 	var orig []int
 	lines := newTextLines(buf)
-	joinRuns(buf, func(parts []joinPart) {
+	joinRuns(buf, starts, func(parts []joinPart) {
+		joined = true
 		if ferr != nil {
 			return
 		}
@@ -201,7 +232,32 @@ func (d *Detector) findJoined(out []rawMatch, buf []byte, active []bool, p purpo
 				secret: string(buf[orig[m.start-pre] : orig[m.end-pre-1]+1]), decoded: EncJoined})
 		}
 	})
-	return out, ferr
+	return out, joined, ferr
+}
+
+// joinsNext reports whether line j of buf (by its line starts) and the
+// line after it are a joint of a run: j ends with a literal and the next
+// opens with one in the same quotes. A text holds a run exactly when it
+// holds a joint: the first joint's line is walked from (no run before it
+// skips it) and starts one.
+func joinsNext(buf []byte, starts []int, j int) bool {
+	if j+2 >= len(starts) {
+		return false
+	}
+	ls, le := starts[j], starts[j+1]-1
+	if buf[le] != '\n' {
+		return false
+	}
+	_, q, ok := literalBefore(buf, ls, le)
+	if !ok {
+		return false
+	}
+	ne := starts[j+2]
+	if buf[ne-1] == '\n' {
+		ne--
+	}
+	_, _, ok = literalAfter(buf, starts[j+1], ne, q)
+	return ok
 }
 
 // crosses reports whether [s,e) holds a joint.

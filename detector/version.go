@@ -28,7 +28,12 @@ type Version struct {
 	lines []int
 	// nonLocal: a keyword of a non-local rule occurs in data.
 	nonLocal bool
-	rules    *versionRules
+	// joined: data holds literals joined across lines (joinRuns). When
+	// it does not, the next version holds a run only if one of its new
+	// pairs of adjacent lines is a joint, and the walk over the whole
+	// version is skipped where none is.
+	joined bool
+	rules  *versionRules
 }
 
 // versionRules are the rule sets a path's versions are scanned with. They
@@ -160,15 +165,35 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (_ *Vers
 	}
 	// Literals joined across lines, over the whole version: a run may join
 	// a new line to an unchanged one. Not carried (see scanWhole).
-	js, err := d.findJoined(nil, data, active, forScan)
-	if err != nil {
-		return nil, err
-	}
-	if js = d.filter(js, data, forScan); len(js) > 0 {
-		all = append(append([]rawMatch(nil), all...), js...)
+	if prev.joined || newJoint(data, v.starts, bToA) {
+		var js []rawMatch
+		var err error
+		if js, v.joined, err = d.findJoined(nil, data, v.starts, active, forScan); err != nil {
+			return nil, err
+		}
+		if js = d.filter(js, data, forScan); len(js) > 0 {
+			all = append(append([]rawMatch(nil), all...), js...)
+		}
 	}
 	v.Findings = d.findings(d.judgeGroups(all, data), data)
 	return v, nil
+}
+
+// newJoint reports whether two adjacent lines of data, by its line starts,
+// are a joint (joinsNext) where the version before, which held none, had
+// not the same two lines adjacent (bToA, as matchLines maps them): a pair
+// it had adjacent was no joint there, and a joint depends on its two
+// lines alone.
+func newJoint(data []byte, starts, bToA []int) bool {
+	for j := 0; j+1 < len(bToA); j++ {
+		if a := bToA[j]; a >= 0 && bToA[j+1] == a+1 {
+			continue
+		}
+		if joinsNext(data, starts, j) {
+			return true
+		}
+	}
+	return false
 }
 
 // Size is about the memory v holds.
@@ -182,7 +207,7 @@ func (d *Detector) scanWhole(v *Version, active []bool) error {
 		ms, err = d.findDecoded(ms, v.data, active, 0, forScan)
 	}
 	if err == nil {
-		ms, err = d.findJoined(ms, v.data, active, forScan)
+		ms, v.joined, err = d.findJoined(ms, v.data, v.starts, active, forScan)
 	}
 	if err != nil {
 		return err

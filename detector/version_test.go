@@ -60,16 +60,27 @@ func TestScanVersionMatchesFullScan(t *testing.T) {
 	pool, nonLocal := versionLines(d)
 	require.NotEmpty(t, nonLocal)
 	rng := rand.New(rand.NewPCG(7, 11))
+	// Keys split over string literals, joined across lines wherever
+	// edits put the pieces next to each other.
+	joinedPieces := []string{
+		"\tsecret := \"Zq8Ws7k\" +\n\t\t\"Q2xSyn\" +\n\t\t\"th9Vd4Tp\"",
+		"\tsecret := \"Zq8Ws7k\" +", "\t\t\"Q2xSyn\" +", "\t\t\"th9Vd4Tp\"",
+		"API_TOKEN = (\"Wq9Zr4Sy\"\n    \"nth2Lm7Xk8Qa\")",
+		"API_TOKEN = (\"Wq9Zr4Sy\"", "    'nth2Lm7Xk8Qa')", "    \"nth2Lm7Xk8Qa\")",
+	}
 	pick := func() string {
 		if rng.IntN(25) == 0 {
 			return nonLocal[rng.IntN(len(nonLocal))]
+		}
+		if rng.IntN(12) == 0 {
+			return joinedPieces[rng.IntN(len(joinedPieces))]
 		}
 		if rng.IntN(3) == 0 {
 			return pool[rng.IntN(len(pool))]
 		}
 		return fmt.Sprintf("plain %d text", rng.IntN(50))
 	}
-	carried, withKey := 0, 0
+	carried, withKey, joined, skipped := 0, 0, 0, 0
 	files, steps := testmode.Scale(12, 40), 25
 	for file := range files {
 		var lines []string
@@ -117,6 +128,12 @@ func TestScanVersionMatchesFullScan(t *testing.T) {
 			if prev != nil && got.nonLocal {
 				withKey++
 			}
+			if prev != nil && got.joined {
+				joined++
+			}
+			if prev != nil && !prev.joined && !got.joined {
+				skipped++
+			}
 			prev = got
 		}
 	}
@@ -124,9 +141,11 @@ func TestScanVersionMatchesFullScan(t *testing.T) {
 	// this test would prove nothing about carrying findings over; and many
 	// must have held a private key, the rule that runs over whole versions.
 	versions := files * steps
-	t.Logf("%d of %d versions carried over, %d with a private key", carried, versions, withKey)
+	t.Logf("%d of %d versions carried over, %d with a private key, %d with literals joined, %d without after one without", carried, versions, withKey, joined, skipped)
 	assert.Greater(t, carried, versions*7/10)
 	assert.Greater(t, withKey, versions/5)
+	assert.Greater(t, joined, versions/20, "runs of joined literals must come and go")
+	assert.Greater(t, skipped, versions/20)
 }
 
 func TestScanVersionScansOnlyChangedLines(t *testing.T) {
