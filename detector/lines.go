@@ -18,18 +18,28 @@ type textLines struct {
 	// next[k]: the first at or after it (len(buf): none). Built by
 	// table on first need.
 	prev, next []int
+	// last is the last one-line span's line bounds ([0] > [1]: none):
+	// a keyword-dense line is asked for once for each hit.
+	last [2]int
 }
 
 // lineBlock is the block a look-up searches before it reads the table.
 const lineBlock = 4 << 10
 
 func newTextLines(buf []byte) *textLines {
-	return &textLines{buf: buf, block: lineBlock}
+	return &textLines{buf: buf, block: lineBlock, last: [2]int{1, 0}}
 }
 
 // bounds widens [start,end) to whole lines, as lineBounds does.
 func (x *textLines) bounds(start, end int) (int, int) {
-	return x.lineStart(start), x.lineEnd(end)
+	if x.last[0] <= start && end <= x.last[1] {
+		return x.last[0], x.last[1]
+	}
+	ls, le := x.lineStart(start), x.lineEnd(end)
+	if bytes.IndexByte(x.buf[start:end], '\n') < 0 {
+		x.last = [2]int{ls, le} // one line: any span inside it has these bounds
+	}
+	return ls, le
 }
 
 // lineStart is the start of the line holding the byte at at (or ending

@@ -21,7 +21,9 @@ func lineBounds(buf []byte, start, end int) (int, int) {
 
 // The line index answers as lineBounds (walking to the line's ends) does,
 // for every span of random texts: short and long lines, none, blocks of a
-// few bytes so that lines cross many, spans across lines, at either end.
+// few bytes so that lines cross many, spans across lines, at either end,
+// and spans inside the span asked for before (the last line is
+// remembered).
 func TestTextLinesAgreeWithWalkingTheLine(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 8))
 	pieces := []string{"a", "bcdefgh", "\n", "\n\n", "ijklmnopqrstuvwxyz0123456789"}
@@ -32,9 +34,15 @@ func TestTextLinesAgreeWithWalkingTheLine(t *testing.T) {
 		}
 		x := newTextLines(buf)
 		x.block = 1 + r.IntN(12)
+		prev := [2]int{0, len(buf)}
 		for range 40 {
 			start := r.IntN(len(buf) + 1)
 			end := start + r.IntN(len(buf)-start+1)
+			if r.IntN(2) == 0 {
+				start = prev[0] + r.IntN(prev[1]-prev[0]+1)
+				end = start + r.IntN(prev[1]-start+1)
+			}
+			prev = [2]int{start, end}
 			ls, le := lineBounds(buf, start, end)
 			gs, ge := x.bounds(start, end)
 			require.Equal(t, [2]int{ls, le}, [2]int{gs, ge}, "%q [%d:%d] block %d", buf, start, end, x.block)
