@@ -67,8 +67,12 @@ func FiltersSource() ([]byte, error) {
 		if f.assign != nil {
 			entries.WriteString("assign: []literal.Assignment{")
 			for _, a := range f.assign {
-				fmt.Fprintf(&entries, "{Names: %s, Before: %s, Op: %s, After: %s, Value: %s, Last: %s, Word: %s, Cap: %d}, ",
+				fmt.Fprintf(&entries, "{Names: %s, Before: %s, Op: %s, After: %s, Value: %s, Last: %s, Word: %s, Cap: %d",
 					quoteAll(a.Names), ref(a.Before), ref(a.Op), ref(a.After), ref(a.Value), ref(a.Last), strconv.Quote(a.Word), a.Cap)
+				if a.Lead != nil {
+					fmt.Fprintf(&entries, ", Lead: %s", quoteAll(a.Lead))
+				}
+				entries.WriteString("}, ")
 			}
 			entries.WriteString("}, ")
 		}

@@ -40,9 +40,10 @@ type lineFilter struct {
 	// assign: a name, an operator and a value's first byte every match
 	// spells (one of them); nil: none.
 	assign *literal.AssignmentSet
-	// keyed: every name assign knows holds one of the rule's keywords,
-	// so its operator stands after the end of the first keyword found
-	// on the line (window.opAfter), and the walk for it starts there.
+	// keyed: every assignment of assign spells one of the rule's
+	// keywords before its operator (namesKeyed), so its operator stands
+	// after the end of the first keyword found on the line
+	// (window.opAfter), and the walk for it starts there.
 	keyed bool
 	// viable, when not nil, is the part of the rule's gate a value
 	// must pass (genericViable): a line whose assignments' values all
@@ -235,25 +236,39 @@ func gatedValue(r *rules.Rule) bool {
 	return err == nil && r.SecretGroup == re.MaxCap()
 }
 
-// namesKeyed reports whether every name of as holds one of keywords:
-// an operator then follows one of the keywords' occurrences, each of
-// which the keyword automaton reports, the first one ending earliest.
+// namesKeyed reports whether every assignment of as spells one of
+// keywords before its operator, in each of its names or in each of the
+// literals it spells before its name (Lead): an operator then follows
+// one of the keywords' occurrences, each of which the keyword automaton
+// reports, the first one ending earliest.
 func namesKeyed(as []literal.Assignment, keywords []string) bool {
 	if len(as) == 0 || len(keywords) == 0 {
 		return false
 	}
 	for _, a := range as {
-		for _, n := range a.Names {
-			held := false
-			for _, k := range keywords {
-				if k != "" && strings.Contains(n, strings.ToLower(k)) {
-					held = true
-					break
-				}
+		if !allKeyed(a.Lead, keywords) && !allKeyed(a.Names, keywords) {
+			return false
+		}
+	}
+	return true
+}
+
+// allKeyed reports whether each of lits (lower case) holds one of
+// keywords; false for none.
+func allKeyed(lits, keywords []string) bool {
+	if len(lits) == 0 {
+		return false
+	}
+	for _, n := range lits {
+		held := false
+		for _, k := range keywords {
+			if k != "" && strings.Contains(n, strings.ToLower(k)) {
+				held = true
+				break
 			}
-			if !held {
-				return false
-			}
+		}
+		if !held {
+			return false
 		}
 	}
 	return true

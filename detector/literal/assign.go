@@ -2,7 +2,9 @@ package literal
 
 import (
 	"regexp/syntax"
+	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Assignment is a name, an operator and a value's first byte, in that
@@ -28,6 +30,11 @@ type Assignment struct {
 	// value opens none (.NET's `key="…" value=` spells an assignment
 	// whose value is the quoted name).
 	Cap int
+	// Lead, when not nil, are lower-case ASCII literals one of which
+	// every match spells before its name (`binance` of
+	// `binance[^\r\n]*?api[_-]?key…`): where each holds one of a rule's
+	// keywords, the operator stands after the first keyword on the line.
+	Lead []string
 }
 
 // maxNames bounds the names an assignment keeps: more, and the pattern is
@@ -177,10 +184,16 @@ func leadWord(b *syntax.Regexp) string {
 // assignmentAt reads an assignment whose name ends parts[i].
 func assignmentAt(parts []*syntax.Regexp, i int, opens map[*syntax.Regexp]int) (Assignment, bool) {
 	names := suffixes(parts[i])
+	from := i
+	if spelled, k := spelledBefore(parts, i); spelled != nil {
+		// The whole name, with the literals before it: `access-key`
+		// of `ACCESS-(?:KEY|SIGN)`, not `key`.
+		names, from = spelled, k
+	}
 	if names == nil {
 		return Assignment{}, false
 	}
-	a := Assignment{Names: names, Before: &Class{}}
+	a := Assignment{Names: names, Before: &Class{}, Lead: leadBefore(parts, from)}
 	j := i + 1
 	// Optional one-byte parts, then the operator.
 	for ; j < len(parts); j++ {
@@ -232,6 +245,133 @@ func assignmentAt(parts []*syntax.Regexp, i int, opens map[*syntax.Regexp]int) (
 		union(a.After, s)
 	}
 	return Assignment{}, false
+}
+
+// spelledBefore is what parts[k:i+1] spell, for the smallest k the
+// parts from k on spell one of a few strings whole, when parts[i] does:
+// every match of them is one of these (lower case, none empty); nil
+// when parts[i] is not such a part.
+func spelledBefore(parts []*syntax.Regexp, i int) ([]string, int) {
+	names := spelled(parts[i])
+	if names == nil || slices.Contains(names, "") {
+		return nil, i
+	}
+	k := i
+	for k > 0 {
+		before := spelled(parts[k-1])
+		if before == nil || len(before)*len(names) > maxNames {
+			break
+		}
+		names = cross(before, names)
+		k--
+	}
+	return names, k
+}
+
+// leadBefore is what the first run of parts before parts[end] that
+// spells one of a few non-empty strings spells, nil when none does.
+func leadBefore(parts []*syntax.Regexp, end int) []string {
+	for j := 0; j < end; j++ {
+		lead := spelled(parts[j])
+		if lead == nil {
+			continue
+		}
+		k := j + 1
+		for ; k < end; k++ {
+			next := spelled(parts[k])
+			if next == nil || len(lead)*len(next) > maxNames {
+				break
+			}
+			lead = cross(lead, next)
+		}
+		if !slices.Contains(lead, "") {
+			return lead
+		}
+		j = k
+	}
+	return nil
+}
+
+// spelled is every string a match of re can be, lower-cased, when they
+// are few and ASCII (`ACCESS-`, `(?:KEY|SIGN)`, `[_-]?`); nil otherwise.
+// Matches are compared ASCII case folded, as RE2's Latin-1 mode folds
+// them.
+func spelled(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpCapture:
+		return spelled(re.Sub[0])
+	case syntax.OpEmptyMatch:
+		return []string{""}
+	case syntax.OpLiteral:
+		s := string(re.Rune)
+		if !isASCII(s) {
+			return nil
+		}
+		return []string{strings.ToLower(s)}
+	case syntax.OpCharClass:
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i+1] >= utf8.RuneSelf || re.Rune[i+1]-re.Rune[i] >= maxNames {
+				return nil
+			}
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if s := strings.ToLower(string(r)); !slices.Contains(out, s) {
+					out = append(out, s)
+				}
+			}
+		}
+		if len(out) == 0 || len(out) > 4 {
+			return nil
+		}
+		return out
+	case syntax.OpQuest:
+		sub := spelled(re.Sub[0])
+		if sub == nil || slices.Contains(sub, "") {
+			return sub
+		}
+		return append([]string{""}, sub...)
+	case syntax.OpAlternate:
+		var out []string
+		for _, b := range re.Sub {
+			sub := spelled(b)
+			if sub == nil {
+				return nil
+			}
+			for _, s := range sub {
+				if !slices.Contains(out, s) {
+					out = append(out, s)
+				}
+			}
+		}
+		if len(out) > maxNames {
+			return nil
+		}
+		return out
+	case syntax.OpConcat:
+		out := []string{""}
+		for _, p := range re.Sub {
+			sub := spelled(p)
+			if sub == nil || len(out)*len(sub) > maxNames {
+				return nil
+			}
+			out = cross(out, sub)
+		}
+		return out
+	}
+	return nil
+}
+
+// cross is every a followed by every b, each once.
+func cross(a, b []string) []string {
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			if s := x + y; !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }
 
 // zeroWidth: \b and \B match no byte; skipping them only passes more

@@ -3,6 +3,7 @@ package literal
 import (
 	"regexp"
 	"regexp/syntax"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -136,6 +137,62 @@ func TestAssignments(t *testing.T) {
 		for _, l := range tc.fails {
 			assert.False(t, holds(l), "%q", l)
 			assert.False(t, regexp.MustCompile(tc.pattern).MatchString(l), "%q matches the pattern", l)
+		}
+	}
+}
+
+// An assignment's names are whole where the pattern spells them whole
+// (`ACCESS-` with its branch), and what the pattern spells before them is
+// its Lead; each match spells one name right before its operator and one
+// lead before that name, read off the match itself.
+func TestAssignmentsSpellNamesAndLeads(t *testing.T) {
+	for _, tc := range []struct {
+		pattern     string
+		names, lead []string
+		matches     []string
+	}{
+		{`(?im)(?:^|[^A-Za-z0-9\n-])ACCESS-(?:KEY|SIGN|PASSPHRASE)["']?[ \t]*[:=][ \t]*["']?([^\s"'*]+)`,
+			[]string{"access-key", "access-sign", "access-passphrase"}, nil,
+			[]string{`"ACCESS-KEY": "bg_1`, `access-sign=x`}},
+		{`(?i)binance[^\r\n]*?(?:api[_-]?key|password)\b[ \t]*[:=][ \t]*["']?([^\s"'*]+)`,
+			[]string{"apikey", "api_key", "api-key", "password"}, []string{"binance"},
+			[]string{`binance bot api_key = x`, `BINANCE_PASSWORD=y`}},
+		{`(?im)(?:alibaba|aliyun)[a-z0-9_.-]{0,24}?secret[ \t]*[:=][ \t]*([A-Za-z0-9]{30})`,
+			[]string{"secret"}, []string{"alibaba", "aliyun"},
+			[]string{`ALIYUN_SECRET=abcdefghijabcdefghijabcdefghij`}},
+		{`(?i)pass(?:phrase|word)[ \t]*[:=][ \t]*(\S+)`,
+			[]string{"passphrase", "password"}, nil,
+			[]string{`Passphrase: x`}},
+		{`(?i)(?:key|token)_?(?:[a-z]+_)?id[ \t]*=[ \t]*(\S+)`, // a part of any length between
+			[]string{"id"}, []string{"key", "key_", "token", "token_"},
+			[]string{`token_bot_id = 1`}},
+	} {
+		re, err := syntax.Parse(tc.pattern, syntax.Perl)
+		require.NoError(t, err)
+		as := Assignments(re)
+		require.NotEmpty(t, as, tc.pattern)
+		for _, a := range as {
+			assert.ElementsMatch(t, tc.names, a.Names, tc.pattern)
+			assert.ElementsMatch(t, tc.lead, a.Lead, tc.pattern)
+		}
+		for _, m := range tc.matches {
+			loc := regexp.MustCompile(tc.pattern).FindStringSubmatchIndex(m)
+			require.NotNil(t, loc, "%s must match %q", tc.pattern, m)
+			before := strings.ToLower(m[:loc[2]])
+			named := false
+			for _, n := range as[0].Names {
+				if i := strings.LastIndex(before, n); i >= 0 {
+					named = true
+					if as[0].Lead != nil {
+						held := false
+						for _, l := range as[0].Lead {
+							held = held || strings.Contains(before[:i], l)
+						}
+						assert.True(t, held, "%q: no lead %q before its name", m, as[0].Lead)
+					}
+				}
+			}
+			assert.True(t, named, "%q spells none of %q", m, as[0].Names)
 		}
 	}
 }
