@@ -15,7 +15,8 @@ import (
 // OpenSSH key is a run of length-prefixed strings after its magic. A
 // complete block (its END line found) whose body decodes to fewer bytes
 // than declared, or whose body is not that encoding at all, is a
-// truncated or made-up example, not a key.
+// truncated or made-up example, not a key, when that body is short or not
+// random (minCutKey): a long random one is what is left of a real key.
 //
 // The check never drops a real key: the body it measures is an upper bound
 // (every base64 character between the body's start and the END line,
@@ -78,9 +79,10 @@ const minKeyEntropy = 4.0
 
 // pemBlock judges buf[start:end], the first body line of a private key
 // block: blockNoKey for a complete block whose body is shorter than its
-// encoding declares or is not that encoding, blockKey for a complete,
-// random body of its declared length, blockUnjudged for a block it
-// cannot judge.
+// encoding declares or not that encoding, unless long and random
+// (minCutKey), blockKey for a complete, random body of its declared length
+// or a long random one whatever its structure, blockUnjudged for a block
+// it cannot judge.
 func pemBlock(buf []byte, start, end int) blockVerdict {
 	switch ok, whole := pemBlockOK(buf, start, end); {
 	case !ok, whole != "" && placeholder.KeyBlock(whole):
@@ -95,7 +97,8 @@ func pemBlock(buf []byte, start, end int) blockVerdict {
 // private key block, opens a key whose complete body is as long as its
 // encoding declares (or a block it cannot judge). It reports false for a
 // complete block that is no key. whole is the base64 body of a block
-// whose length it checked and found whole, else empty.
+// whose length it checked and found whole, or of one long and random
+// enough to be a key whatever its structure says, else empty.
 func pemBlockOK(buf []byte, start, end int) (ok bool, whole string) {
 	lo := max(0, start-pemHeadBack)
 	b := bytes.LastIndex(buf[lo:start], []byte("-----BEGIN"))
@@ -120,16 +123,35 @@ func pemBlockOK(buf []byte, start, end int) (ok bool, whole string) {
 	body := pemBodyOf(buf[start : end+stop])
 	have := body.chars * 6 / 8
 	head := decodeHead(buf[start:end])
+	// A body too short or not in its encoding is no key, unless what is
+	// there is long and random: a real key with lines cut out or its
+	// first line edited still holds most of its fields (an RSA key's
+	// primes sit in its second half, and either one rebuilds it), so a
+	// change cannot hide a key by breaking its structure. A doc's
+	// example cut down to a few lines, or to a fraction of the length its
+	// first line declares, stays no key. Such a body is judged as a whole
+	// key is (blockKey): its first line, perhaps the one rewritten, is
+	// not read for placeholder shapes.
+	cutKey := func(need int) (bool, string) {
+		long := have >= minHeadlessKey || need > 0 && have >= minCutKey && 2*have >= need
+		if long && Entropy(body.text) >= minKeyEntropy {
+			return true, body.text
+		}
+		return false, ""
+	}
 	switch kind {
 	case pemDER:
 		need, ok := derLength(head)
-		if !ok || need > have {
-			return false, ""
+		if !ok {
+			return cutKey(0)
+		}
+		if need > have {
+			return cutKey(need)
 		}
 		return true, body.text
 	default: // pemOpenSSH
 		if !strings.HasPrefix(string(head), opensshMagic) {
-			return false, ""
+			return cutKey(0)
 		}
 		if !body.clean {
 			return true, ""
@@ -139,12 +161,25 @@ func pemBlockOK(buf []byte, start, end int) (ok bool, whole string) {
 			return true, ""
 		}
 		need, ok := opensshLength(data)
-		if !ok || need > have {
-			return false, ""
+		if !ok {
+			return cutKey(0)
+		}
+		if need > have {
+			return cutKey(need)
 		}
 		return true, body.text
 	}
 }
+
+// A random body shorter than its first line declares is a key with lines
+// cut out when it holds at least minCutKey bytes and half the length; one
+// whose first line declares nothing (rewritten, or cut off with the lines
+// around it) when it holds minHeadlessKey bytes, most of an RSA-2048 key's
+// second half. Shorter ones are what a doc's truncated example is.
+const (
+	minCutKey      = 192
+	minHeadlessKey = 512
+)
 
 // decodeHead decodes the whole quanta of base64 that open a secret (a
 // body's first line, or the body up to its first escape; JSON's escaped

@@ -151,8 +151,9 @@ func privateKeyFindings(t *testing.T, d *Detector, text string) []Finding {
 }
 
 // A complete key of every encoding, in every wrapping, is found; the same
-// block cut short (a truncated example key) is not, unless its body has no
-// structure to judge (a legacy encrypted body) or its END line is missing.
+// block cut short to a few lines (a truncated example key) is not, unless
+// its body has no structure to judge (a legacy encrypted body) or its END
+// line is missing.
 func TestPrivateKeyBlockStructure(t *testing.T) {
 	d := defaultDetector(t)
 	for kname, key := range testKeys(t) {
@@ -164,7 +165,7 @@ func TestPrivateKeyBlockStructure(t *testing.T) {
 				first := strings.NewReplacer(`\/`, "/", `\n`, "", `\`, "").Replace(fs[0].Secret)
 				assert.Contains(t, strings.ReplaceAll(key, "\n", ""), first[:20], "at the body")
 
-				short := cut(key, max(48, body/2)&^3)
+				short := cut(key, max(48, min(body/2, 240))&^3)
 				if kname == "legacy encrypted" {
 					assert.Len(t, privateKeyFindings(t, d, wrap(short)), 1, "ciphertext has no structure to judge")
 				} else {
@@ -174,6 +175,46 @@ func TestPrivateKeyBlockStructure(t *testing.T) {
 				assert.Len(t, privateKeyFindings(t, d, wrap(noEnd)), 1, "a block without its END line is not judged")
 			})
 		}
+	}
+}
+
+// A real key whose structure a change broke is still a key: a line cut out
+// of its body (what is left holds the primes, which rebuild it), its first
+// line rewritten (its length gone), its body cut in half. A small key
+// (EC, Ed25519) cut to under four lines, or a few lines of a large one,
+// is what a doc's truncated example is.
+func TestPrivateKeyBlockBrokenOnPurpose(t *testing.T) {
+	d := defaultDetector(t)
+	keys := testKeys(t)
+	for _, kname := range []string{"rsa pkcs1", "rsa pkcs8"} {
+		lines := strings.Split(strings.TrimSuffix(keys[kname], "\n"), "\n")
+		n := len(lines)
+		broken := map[string][]string{
+			"a line cut out":       append(append([]string(nil), lines[:n/2]...), lines[n/2+1:]...),
+			"first line rewritten": append([]string{lines[0], strings.Repeat("A", 64)}, lines[2:]...),
+			"second half only":     append([]string{lines[0]}, lines[n/2:]...),
+		}
+		for bname, bl := range broken {
+			for wname, wrap := range wrappings {
+				text := wrap(strings.Join(bl, "\n") + "\n")
+				assert.Len(t, privateKeyFindings(t, d, text), 1, "%s, %s, %s", kname, bname, wname)
+			}
+		}
+		// What a doc shows of a key: its first line and a few more, or a
+		// few lines from its middle.
+		end := lines[n-1]
+		fragments := map[string][]string{
+			"first line and four more": {lines[0], lines[1], lines[5], lines[6], lines[7], lines[8], end},
+			"six middle lines":         append(append([]string{lines[0]}, lines[10:16]...), end),
+		}
+		for fname, fl := range fragments {
+			assert.Empty(t, privateKeyFindings(t, d, strings.Join(fl, "\n")+"\n"), "%s, %s", kname, fname)
+		}
+	}
+	for _, kname := range []string{"ec sec1", "ed25519 pkcs8"} {
+		key := keys[kname]
+		body := len(strings.Join(strings.Split(key, "\n")[1:strings.Count(key, "\n")-1], ""))
+		assert.Empty(t, privateKeyFindings(t, d, cut(key, max(48, body-64)&^3)), "%s without its last line", kname)
 	}
 }
 
