@@ -200,6 +200,14 @@ func TestPrivateKeyBlockBrokenOnPurpose(t *testing.T) {
 				assert.Len(t, privateKeyFindings(t, d, text), 1, "%s, %s, %s", kname, bname, wname)
 			}
 		}
+		// A note or a "..." written between the BEGIN line and the body
+		// (in a plain block; a string literal's lines are not read so).
+		for bname, bl := range map[string][]string{
+			"a note after BEGIN":       append([]string{lines[0], "(bot2, rotated 2026-11)"}, lines[1:]...),
+			"first line replaced by …": append([]string{lines[0], "..."}, lines[2:]...),
+		} {
+			assert.Len(t, privateKeyFindings(t, d, strings.Join(bl, "\n")+"\n"), 1, "%s, %s", kname, bname)
+		}
 		// What a doc shows of a key: its first line and a few more, or a
 		// few lines from its middle.
 		end := lines[n-1]

@@ -6,7 +6,7 @@ package rules
 // with its size and CRC-32C: Default uses the pack only while every
 // embedded file still matches.
 var generatedSources = []generatedSource{
-	{"default.yaml", 53996, 0x93ae2640},
+	{"default.yaml", 54368, 0x50fce894},
 	{"families/ai.yaml", 18340, 0x46d4ad47},
 	{"families/chat.yaml", 22289, 0x016716f4},
 	{"families/cloud.yaml", 45629, 0x72bbd19c},
@@ -5060,9 +5060,9 @@ var generatedPack = Pack{
 			Family:           "core",
 			Severity:         "critical",
 			Keywords:         []string{"private key"},
-			Pattern:          "-----BEGIN[A-Z ]{0,24}PRIVATE KEY(?: BLOCK)?-----(?:[ \\t]*\\r?\\n(?:[A-Za-z-]+:[^\\r\\n]*\\r?\\n)*[ \\t\\r\\n]*|(?:[ \\t]*(?:\\\\\\\\?r)?\\\\\\\\?n)+(?:[A-Za-z-]+:[^\\r\\n\\\\]*(?:(?:\\\\\\\\?r)?\\\\\\\\?n)+)*|[ \\t]*(?:(?:\\\\r)?\\\\n)?[\"'\\x60]?[ \\t]*(?:\\+|\\.|&|,|\\\\)?[ \\t]*\\r?\\n(?:[ \\t]*(?:#+|//|\\*|;+|--|\\+|\\.|&)?[ \\t]*[\"'\\x60]?(?:[A-Za-z-]+:[^\\r\\n\\\\]*)?(?:(?:\\\\r)?\\\\n)?[\"'\\x60]?[ \\t]*(?:\\+|\\.|&|,|\\\\)?[ \\t]*\\r?\\n)*[ \\t]*(?:#+|//|\\*|;+|--|\\+|\\.|&)?[ \\t]*[\"'\\x60]?)((?:[A-Za-z0-9+/=]|\\\\/){40,})",
+			Pattern:          "-----BEGIN[A-Z ]{0,24}PRIVATE KEY(?: BLOCK)?-----(?:[ \\t]*\\r?\\n(?:[A-Za-z-]+:[^\\r\\n]*\\r?\\n)*(?:[^-\\s][^\\r\\n]{0,38}\\r?\\n(?:[A-Za-z-]+:[^\\r\\n]*\\r?\\n)*){0,2}[ \\t\\r\\n]*|(?:[ \\t]*(?:\\\\\\\\?r)?\\\\\\\\?n)+(?:[A-Za-z-]+:[^\\r\\n\\\\]*(?:(?:\\\\\\\\?r)?\\\\\\\\?n)+)*|[ \\t]*(?:(?:\\\\r)?\\\\n)?[\"'\\x60]?[ \\t]*(?:\\+|\\.|&|,|\\\\)?[ \\t]*\\r?\\n(?:[ \\t]*(?:#+|//|\\*|;+|--|\\+|\\.|&)?[ \\t]*[\"'\\x60]?(?:[A-Za-z-]+:[^\\r\\n\\\\]*)?(?:(?:\\\\r)?\\\\n)?[\"'\\x60]?[ \\t]*(?:\\+|\\.|&|,|\\\\)?[ \\t]*\\r?\\n)*[ \\t]*(?:#+|//|\\*|;+|--|\\+|\\.|&)?[ \\t]*[\"'\\x60]?)((?:[A-Za-z0-9+/=]|\\\\/){40,})",
 			SecretGroup:      1,
-			Examples:         []string{"-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEII7IePtgjcWAU+WRuG+f3tKibM6DJhAFfVWAViqglWcVoAoGCCqGSM49\nAwEHoUQDQgAE1Ng+7/uR8v2d9/GWPWDYniiMzqpaI9GONMS76eu29maMM9VhkY1Y\nC6kyDpH6RRFsuN1dwNhFloewk/S3fGKXUw==\n-----END EC PRIVATE KEY-----", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtz\nc2gtZWQyNTUxOQAAACAsN6lBceiQN4V1HfZg+gDsUs+7eng/CFmwi0C94V2rZwAA\nAJBUYs3PVGLNzwAAAAtzc2gtZWQyNTUxOQAAACAsN6lBceiQN4V1HfZg+gDsUs+7\neng/CFmwi0C94V2rZwAAAEA/IknN3gir9XOHE9IeUdWTyVm/bXfK5uBpN5Lk+ZE/\nGCw3qUFx6JA3hXUd9mD6AOxSz7t6eD8IWbCLQL3hXatnAAAADWJvdEBzeW50aGV0\naWM=\n-----END OPENSSH PRIVATE KEY-----", "-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: Synthetic 1.0\n\nlQOYBGSyntheticSYNTHETICsyntheticSYNTHETICsyntheticSYNTHETIC0000\n-----END PGP PRIVATE KEY BLOCK-----", "{\"type\": \"service_account\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgjsh4+2CNxYBT5ZG4\\nb5/e0qJszoMmEAV9VYBWKqCVZxWhRANCAATU2D7v+5Hy/Z338ZY9YNieKIzOqloj\\n0Y40xLvp67b2Zowz1WGRjVgLqTIOkfpFEWy43V3A2EWWh7CT9Ld8YpdT\\n-----END PRIVATE KEY-----\\n\", \"client_email\": \"bot@synthetic.iam.gserviceaccount.com\"}", "const key = '-----BEGIN EC PRIVATE KEY-----\\n' +\n  'MHcCAQEEII7IePtgjcWAU+WRuG+f3tKibM6DJhAFfVWAViqglWcVoAoGCCqGSM49\\n' +\n  'AwEHoUQDQgAE1Ng+7/uR8v2d9/GWPWDYniiMzqpaI9GONMS76eu29maMM9VhkY1Y\\n' +\n  'C6kyDpH6RRFsuN1dwNhFloewk/S3fGKXUw==\\n' +\n  '-----END EC PRIVATE KEY-----';", "# deploy key for the synthetic test bot\n# -----BEGIN PRIVATE KEY-----\n# MC4CAQAwBQYDK2VwBCIEID8iSc3eCKv1c4cT0h5R1ZPJWb9td8rm4Gk3kuT5kT8Y\n# -----END PRIVATE KEY-----"},
+			Examples:         []string{"-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEII7IePtgjcWAU+WRuG+f3tKibM6DJhAFfVWAViqglWcVoAoGCCqGSM49\nAwEHoUQDQgAE1Ng+7/uR8v2d9/GWPWDYniiMzqpaI9GONMS76eu29maMM9VhkY1Y\nC6kyDpH6RRFsuN1dwNhFloewk/S3fGKXUw==\n-----END EC PRIVATE KEY-----", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtz\nc2gtZWQyNTUxOQAAACAsN6lBceiQN4V1HfZg+gDsUs+7eng/CFmwi0C94V2rZwAA\nAJBUYs3PVGLNzwAAAAtzc2gtZWQyNTUxOQAAACAsN6lBceiQN4V1HfZg+gDsUs+7\neng/CFmwi0C94V2rZwAAAEA/IknN3gir9XOHE9IeUdWTyVm/bXfK5uBpN5Lk+ZE/\nGCw3qUFx6JA3hXUd9mD6AOxSz7t6eD8IWbCLQL3hXatnAAAADWJvdEBzeW50aGV0\naWM=\n-----END OPENSSH PRIVATE KEY-----", "-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: Synthetic 1.0\n\nlQOYBGSyntheticSYNTHETICsyntheticSYNTHETICsyntheticSYNTHETIC0000\n-----END PGP PRIVATE KEY BLOCK-----", "{\"type\": \"service_account\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgjsh4+2CNxYBT5ZG4\\nb5/e0qJszoMmEAV9VYBWKqCVZxWhRANCAATU2D7v+5Hy/Z338ZY9YNieKIzOqloj\\n0Y40xLvp67b2Zowz1WGRjVgLqTIOkfpFEWy43V3A2EWWh7CT9Ld8YpdT\\n-----END PRIVATE KEY-----\\n\", \"client_email\": \"bot@synthetic.iam.gserviceaccount.com\"}", "const key = '-----BEGIN EC PRIVATE KEY-----\\n' +\n  'MHcCAQEEII7IePtgjcWAU+WRuG+f3tKibM6DJhAFfVWAViqglWcVoAoGCCqGSM49\\n' +\n  'AwEHoUQDQgAE1Ng+7/uR8v2d9/GWPWDYniiMzqpaI9GONMS76eu29maMM9VhkY1Y\\n' +\n  'C6kyDpH6RRFsuN1dwNhFloewk/S3fGKXUw==\\n' +\n  '-----END EC PRIVATE KEY-----';", "-----BEGIN EC PRIVATE KEY-----\n(bot2, rotated 2026-11)\nMHcCAQEEII7IePtgjcWAU+WRuG+f3tKibM6DJhAFfVWAViqglWcVoAoGCCqGSM49\nAwEHoUQDQgAE1Ng+7/uR8v2d9/GWPWDYniiMzqpaI9GONMS76eu29maMM9VhkY1Y\nC6kyDpH6RRFsuN1dwNhFloewk/S3fGKXUw==\n-----END EC PRIVATE KEY-----", "# deploy key for the synthetic test bot\n# -----BEGIN PRIVATE KEY-----\n# MC4CAQAwBQYDK2VwBCIEID8iSc3eCKv1c4cT0h5R1ZPJWb9td8rm4Gk3kuT5kT8Y\n# -----END PRIVATE KEY-----"},
 			NegativeExamples: []string{"-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----", "-----BEGIN PUBLIC KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDSyntheticSYNTHETIC0\n-----END PUBLIC KEY-----", "Store the private key in env/, never in docs.", "\"private_key\": \"-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----\\n\"", "\"private_key\": \"-----BEGIN PRIVATE KEY-----\\n<your key here>\\n-----END PRIVATE KEY-----\\n\"", "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Zq8SynthEticShortKeyBodyOnlyOneLineLongZq8Synt=\n-----END RSA PRIVATE KEY-----", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwSYNTHETIC\n-----END OPENSSH PRIVATE KEY-----", "\"private_key\": \"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDSyntheticSYNTHETIC0\\n-----END PRIVATE KEY-----\\n\""},
 			Help:             "Treat the key as compromised: replace it, revoke its certificate or authorized_keys entry, and keep key files out of the repository (`**/*.pem` is a blocked path).",
 			Checksum:         "pem",
@@ -5083,7 +5083,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the key in Bitget's API management, then run `keygate rotate stage --bot BOTn` with a new key.",
 			Verify:           "bitget:key",
 			File:             "builtin:rules/default.yaml",
-			Line:             76,
+			Line:             83,
 			Scope:            &Scope{},
 		},
 		{
@@ -5099,7 +5099,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the credential where it was issued, rotate it (`keygate rotate` for a bot's Bitget keys), then remove it from the file and from git history.",
 			Verify:           "bitget:secret",
 			File:             "builtin:rules/default.yaml",
-			Line:             93,
+			Line:             100,
 			Scope:            &Scope{},
 		},
 		{
@@ -5117,7 +5117,7 @@ var generatedPack = Pack{
 			Verify:           "bitget:passphrase",
 			Gate:             "code",
 			File:             "builtin:rules/default.yaml",
-			Line:             113,
+			Line:             120,
 			Scope:            &Scope{},
 		},
 		{
@@ -5133,7 +5133,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"BOT1_BITGET_API_KEY=", "BOT1_BITGET_API_KEY=****ABCD", "BOT1_BITGET_API_KEY=${BOT1_BITGET_API_KEY}", "BOT1_BITGET_API_KEY: ok", "BOT1_BITGET_API_KEY=vault://trading/bot1/key", "BOT1_BITGET_API_KEY=$BOT1_BITGET_API_KEY", "BOT1_BITGET_API_KEY: disabled", "BOT1_BITGET_API_KEY=your_api_key_here", ": \"${BOT2_BITGET_API_SECRET:?export it first}\"", "BOT1_BITGET_API_SECRET_OLD=", "BOT1_BITGET_API_KEY_LEN=32"},
 			Help:             "Revoke the credential where it was issued, rotate it (`keygate rotate` for a bot's Bitget keys), then remove it from the file and from git history.",
 			File:             "builtin:rules/default.yaml",
-			Line:             138,
+			Line:             145,
 			Scope:            &Scope{},
 		},
 		{
@@ -5149,7 +5149,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"BOT1_PASSWORD=", "BOT1_PASSWORD=****5Dga", "BOT1_PASSWORD=<password>", "BOT1_PASSWORD=\"${BOT1_PASSWORD}\"", "BOT1_PASSWORD: paper_only", "BOT1_PASSWORD=xxxxxxxx"},
 			Help:             "Change the password where the connector checks it, update env/.env on the host, and recreate the bot.",
 			File:             "builtin:rules/default.yaml",
-			Line:             167,
+			Line:             174,
 			Scope:            &Scope{},
 		},
 		{
@@ -5165,7 +5165,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"REDIS_PASSWORD=", "REDIS_PASSWORD=${REDIS_PASSWORD:-}", "REDIS_PASSWORD=****5Dga", "# requirepass foobared is the sample default", "REDIS_PASSWORD: (if enabled)", "redis-cli -a \"$REDIS_PASSWORD\" ping", "command: redis-server --requirepass ${REDIS_PASSWORD}", "Use AUTH with the password from env/.env.", "1764064800.123456 [0 172.18.0.5:50412] \"AUTH\" \"(redacted)\""},
 			Help:             "Change the Redis password (CONFIG SET requirepass, then the config file), update env/.env, recreate the services that use it.",
 			File:             "builtin:rules/default.yaml",
-			Line:             187,
+			Line:             194,
 			Scope:            &Scope{},
 		},
 		{
@@ -5181,7 +5181,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"api secret -> ****c0ffee", "api secret sha256 f00dfacec0ffee00deadbeef0123456789abcdef0123456789abcdef00c0ffee", "api secret -> 0000000000000000000000000000000000000000000000000000000000000000"},
 			Help:             "Revoke the credential where it was issued, rotate it (`keygate rotate` for a bot's Bitget keys), then remove it from the file and from git history.",
 			File:             "builtin:rules/default.yaml",
-			Line:             215,
+			Line:             222,
 			Scope:            &Scope{},
 		},
 		{
@@ -5198,7 +5198,7 @@ var generatedPack = Pack{
 			Help:             "Command lines land in shell history, process lists and CI logs: revoke and rotate the credential, and pass it through an environment variable or a file.",
 			Gate:             "value",
 			File:             "builtin:rules/default.yaml",
-			Line:             231,
+			Line:             238,
 			Scope:            &Scope{},
 		},
 		{
@@ -5215,7 +5215,7 @@ var generatedPack = Pack{
 			Help:             "Change the database password, and give the client its password through an option file (~/.my.cnf, mode 0600) or MYSQL_PWD in a private environment.",
 			Gate:             "value",
 			File:             "builtin:rules/default.yaml",
-			Line:             249,
+			Line:             256,
 			Scope:            &Scope{},
 		},
 		{
@@ -5231,7 +5231,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"Authorization: Bearer <token>", "Authorization: Bearer $TOKEN", "Authorization: Bearer ${API_TOKEN}", "Authorization: Bearer ****abcd", "The Authorization header is stripped before logging."},
 			Help:             "Never log raw auth headers (policy: forbidden). Revoke the token, and log only a masked suffix.",
 			File:             "builtin:rules/default.yaml",
-			Line:             266,
+			Line:             273,
 			Scope:            &Scope{},
 		},
 		{
@@ -5248,7 +5248,7 @@ var generatedPack = Pack{
 			Help:             "Raw auth headers must never be logged (policy). Rotate the bot's Bitget keys and log only masked metadata.",
 			Gate:             "code",
 			File:             "builtin:rules/default.yaml",
-			Line:             284,
+			Line:             291,
 			Scope:            &Scope{},
 		},
 		{
@@ -5265,7 +5265,7 @@ var generatedPack = Pack{
 			Help:             "Rotate the OKX API key and stop logging request headers.",
 			Gate:             "code",
 			File:             "builtin:rules/default.yaml",
-			Line:             302,
+			Line:             309,
 			Scope:            &Scope{},
 		},
 		{
@@ -5282,7 +5282,7 @@ var generatedPack = Pack{
 			Help:             "Rotate the Binance API key and stop logging request headers.",
 			Gate:             "code",
 			File:             "builtin:rules/default.yaml",
-			Line:             319,
+			Line:             326,
 			Scope:            &Scope{},
 		},
 		{
@@ -5299,7 +5299,7 @@ var generatedPack = Pack{
 			Help:             "Rotate the Bybit API key and stop logging request headers.",
 			Gate:             "code",
 			File:             "builtin:rules/default.yaml",
-			Line:             335,
+			Line:             342,
 			Scope:            &Scope{},
 		},
 		{
@@ -5314,7 +5314,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"\"signature\": \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"", "signature=****0a08", "design=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
 			Help:             "Signed payloads must not be logged (policy). Log the endpoint and status only; rotate the key if the log left the host.",
 			File:             "builtin:rules/default.yaml",
-			Line:             352,
+			Line:             359,
 			Scope:            &Scope{},
 		},
 		{
@@ -5330,7 +5330,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"redis://:${REDIS_PASSWORD}@redis:6379/0", "redis://redis:6379/0", "postgres://trader:****@db/ops", "mysql://user:<password>@db/x"},
 			Help:             "Change the password on the server, put it in env/.env, and build the URL from the variable at runtime.",
 			File:             "builtin:rules/default.yaml",
-			Line:             366,
+			Line:             373,
 			Scope:            &Scope{},
 		},
 		{
@@ -5346,7 +5346,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"https://api.bitget.com/api/v2/spot/account/info", "https://user:${PASSWORD}@host/", "https://user:****@host/", "ssh://git@github.com:22/org/repo"},
 			Help:             "Remove the password from the URL, rotate it, and pass credentials separately.",
 			File:             "builtin:rules/default.yaml",
-			Line:             384,
+			Line:             391,
 			Scope:            &Scope{},
 		},
 		{
@@ -5362,7 +5362,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"GET /login?user=bot1&password=**** HTTP/1.1", "?password=${PW}", "/reset?password=&token="},
 			Help:             "Never send passwords in query strings (they land in access logs). Rotate it.",
 			File:             "builtin:rules/default.yaml",
-			Line:             400,
+			Line:             407,
 			Scope:            &Scope{},
 		},
 		{
@@ -5379,7 +5379,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the key at Binance, issue a new least-privilege key (no withdraw, IP allowlist), and keep it in env/.env only.",
 			Gate:             "generic",
 			File:             "builtin:rules/default.yaml",
-			Line:             418,
+			Line:             425,
 			Scope:            &Scope{},
 		},
 		{
@@ -5397,7 +5397,7 @@ var generatedPack = Pack{
 			Verify:           "okx",
 			Gate:             "generic",
 			File:             "builtin:rules/default.yaml",
-			Line:             439,
+			Line:             446,
 			Scope:            &Scope{},
 		},
 		{
@@ -5414,7 +5414,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the key at Bybit, issue a new least-privilege key (no withdraw, IP allowlist), and keep it in env/.env only.",
 			Gate:             "generic",
 			File:             "builtin:rules/default.yaml",
-			Line:             460,
+			Line:             467,
 			Scope:            &Scope{},
 		},
 		{
@@ -5431,7 +5431,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the key at Kraken, issue a new least-privilege key (no withdraw, IP allowlist), and keep it in env/.env only.",
 			Gate:             "generic",
 			File:             "builtin:rules/default.yaml",
-			Line:             480,
+			Line:             487,
 			Scope:            &Scope{},
 		},
 		{
@@ -5448,7 +5448,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the key at Coinbase, issue a new least-privilege key (no withdraw, IP allowlist), and keep it in env/.env only.",
 			Gate:             "generic",
 			File:             "builtin:rules/default.yaml",
-			Line:             500,
+			Line:             507,
 			Scope:            &Scope{},
 		},
 		{
@@ -5465,7 +5465,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the key at KuCoin, issue a new least-privilege key (no withdraw, IP allowlist), and keep it in env/.env only.",
 			Gate:             "generic",
 			File:             "builtin:rules/default.yaml",
-			Line:             520,
+			Line:             527,
 			Scope:            &Scope{},
 		},
 		{
@@ -5482,7 +5482,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "aws_access_key_id = AKIAXXXXXXXXXXXXXXXX", "aws_access_key_id = <key id>", "timezone Asia/Tokyo"},
 			Help:             "Deactivate the key in IAM, rotate it, and review CloudTrail for its use.",
 			File:             "builtin:rules/default.yaml",
-			Line:             540,
+			Line:             547,
 			Scope:            &Scope{},
 		},
 		{
@@ -5498,7 +5498,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY}"},
 			Help:             "Deactivate the key pair in IAM, rotate it, and review CloudTrail for its use.",
 			File:             "builtin:rules/default.yaml",
-			Line:             558,
+			Line:             565,
 			Scope:            &Scope{},
 		},
 		{
@@ -5513,7 +5513,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"GITLAB_TOKEN=glpat-****", "GITLAB_TOKEN=glpat-xxxx"},
 			Help:             "Revoke the token in GitLab and create a new one with the least scope.",
 			File:             "builtin:rules/default.yaml",
-			Line:             573,
+			Line:             580,
 			Scope:            &Scope{},
 		},
 		{
@@ -5529,7 +5529,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the token in the Slack app settings and reinstall the app.",
 			Verify:           "slack",
 			File:             "builtin:rules/default.yaml",
-			Line:             587,
+			Line:             594,
 			Scope:            &Scope{},
 		},
 		{
@@ -5544,7 +5544,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"ALERT_WEBHOOK=https://hooks.slack.com/services/T000/B000/XXXX", "ALERT_WEBHOOK=${SLACK_WEBHOOK}"},
 			Help:             "Regenerate the webhook URL in Slack; anyone holding it can post to the channel.",
 			File:             "builtin:rules/default.yaml",
-			Line:             605,
+			Line:             612,
 			Scope:            &Scope{},
 		},
 		{
@@ -5560,7 +5560,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the token with @BotFather (/revoke) and update the bot.",
 			Verify:           "telegram",
 			File:             "builtin:rules/default.yaml",
-			Line:             619,
+			Line:             626,
 			Scope:            &Scope{},
 		},
 		{
@@ -5575,7 +5575,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"https://discord.com/api/webhooks/123456789012345678/<token>", "https://discord.com/channels/1/2"},
 			Help:             "Delete the webhook in the Discord channel settings and create a new one.",
 			File:             "builtin:rules/default.yaml",
-			Line:             635,
+			Line:             642,
 			Scope:            &Scope{},
 		},
 		{
@@ -5591,7 +5591,7 @@ var generatedPack = Pack{
 			Help:             "Invalidate the session or rotate the signing key; tokens stay valid until they expire.",
 			Checksum:         "jwt",
 			File:             "builtin:rules/default.yaml",
-			Line:             649,
+			Line:             656,
 			Scope:            &Scope{},
 		},
 		{
@@ -5607,7 +5607,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"GOOGLE_API_KEY=AIza****", "GOOGLE_API_KEY=<key>", "firebase_api_key: \"AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs\""},
 			Help:             "Delete or restrict the key in the Google Cloud console and create a new one.",
 			File:             "builtin:rules/default.yaml",
-			Line:             668,
+			Line:             675,
 			Scope:            &Scope{},
 		},
 		{
@@ -5622,7 +5622,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"STRIPE_SECRET_KEY=sk_live_****", "STRIPE_SECRET_KEY=sk_test_<key>"},
 			Help:             "Roll the key in the Stripe dashboard.",
 			File:             "builtin:rules/default.yaml",
-			Line:             701,
+			Line:             708,
 			Scope:            &Scope{},
 		},
 		{
@@ -5639,7 +5639,7 @@ var generatedPack = Pack{
 			Help:             "Revoke and rotate the credential; export collections, HAR files and manifests with secrets removed (Postman: current values are local; HAR: sanitize headers), and load the value from a secret store.",
 			Gate:             "structured",
 			File:             "builtin:rules/default.yaml",
-			Line:             715,
+			Line:             722,
 			Scope:            &Scope{},
 		},
 		{
@@ -5656,7 +5656,7 @@ var generatedPack = Pack{
 			Help:             "Treat the key as compromised: remove it from the key set, publish a new one, and keep private JWKs in a secret store.",
 			Gate:             "structured",
 			File:             "builtin:rules/default.yaml",
-			Line:             744,
+			Line:             751,
 			Scope:            &Scope{},
 		},
 		{
@@ -5673,7 +5673,7 @@ var generatedPack = Pack{
 			Help:             "Terraform state holds every sensitive value in clear: keep it in an encrypted remote backend, never in git; rotate the password (taint the resource) and the services that use it.",
 			Gate:             "structured",
 			File:             "builtin:rules/default.yaml",
-			Line:             759,
+			Line:             766,
 			Scope:            &Scope{},
 		},
 		{
@@ -5690,7 +5690,7 @@ var generatedPack = Pack{
 			Help:             "Terraform state holds every sensitive value in clear: keep it in an encrypted remote backend, never in git; rotate the credential.",
 			Gate:             "sensitive",
 			File:             "builtin:rules/default.yaml",
-			Line:             778,
+			Line:             785,
 			Scope:            &Scope{SpansLines: true},
 		},
 		{
@@ -5707,7 +5707,7 @@ var generatedPack = Pack{
 			Help:             "Revoke and rotate the credential, then read it from the environment or a secret store at runtime.",
 			Gate:             "value",
 			File:             "builtin:rules/default.yaml",
-			Line:             798,
+			Line:             805,
 			Scope:            &Scope{SpansLines: true},
 		},
 		{
@@ -5725,7 +5725,7 @@ var generatedPack = Pack{
 			Help:             "Move the key to a funded-wallet secret store or an env var, sweep the wallet's funds to a new key now, and never reuse the old one.",
 			Gate:             "structured",
 			File:             "builtin:rules/default.yaml",
-			Line:             827,
+			Line:             834,
 			Scope:            &Scope{},
 		},
 		{
@@ -5742,7 +5742,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the key at the exchange (key, secret and passphrase together), rotate it (`keygate rotate` for a bot's Bitget keys), and keep all three in env/.env only.",
 			Gate:             "group",
 			File:             "builtin:rules/default.yaml",
-			Line:             853,
+			Line:             860,
 			Scope:            &Scope{},
 		},
 		{
@@ -5760,7 +5760,7 @@ var generatedPack = Pack{
 			Help:             "Revoke and rotate the credential, then load it from env/.env or a secret store at runtime.",
 			Gate:             "generic",
 			File:             "builtin:rules/default.yaml",
-			Line:             906,
+			Line:             913,
 			Scope:            &Scope{},
 		},
 	},
@@ -5768,5 +5768,5 @@ var generatedPack = Pack{
 		Placeholders: []string{"^<[^>]*>$", "^(?:<[^>]*>)+$", "^\\$\\{[^}]*\\}$", "^\\$[A-Za-z_][A-Za-z0-9_]*$", "^\\{\\{.*\\}\\}$", "^%\\(?[A-Za-z_]*\\)?s?$", "^[A-Za-z0-9_.-]{0,12}%(?:\\([A-Za-z_]*\\)|0[0-9]{1,3})?[sdxXvq]$", "^[*xX•#._…-]{3,}[A-Za-z0-9]{0,4}$", "^[A-Za-z0-9_]{0,4}\\*{3,}[A-Za-z0-9]{0,4}$", "\\*{4}", "(?i)^(changeme|change_me|example|dummy|sample|placeholder|xxx+|redacted|masked|hidden|secret|password|passphrase|required|optional|string|none|null|nil|undefined|true|false|yes|no|ok|disabled|enabled|paper_only|error|todo|tbd|unset|empty|foobared|getpass)$", "(?i)^your[_-]", "(?i)[_-]here$", "(?i)example", "(?i)^replace[_-]?me$", "^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", "^[A-Za-z_][A-Za-z0-9_]{0,24}(?:\\.[A-Za-z_][A-Za-z0-9_]{0,24})+$", "(?i)^(?:vault|secret|secrets|ssm|aws-sm|gcp-sm|op|env|file|k8s|keyvault|sops)://", "^arn:aws:(?:secretsmanager|ssm):", "^.{1,3}$"},
 	},
 	Sources: []string{"builtin:rules/default.yaml", "builtin:rules/families/ai.yaml", "builtin:rules/families/chat.yaml", "builtin:rules/families/cloud.yaml", "builtin:rules/families/exchanges.yaml", "builtin:rules/families/observability.yaml", "builtin:rules/families/payments.yaml", "builtin:rules/families/registries.yaml", "builtin:rules/families/saas.yaml", "builtin:rules/families/secrets.yaml", "builtin:rules/families/shell.yaml", "builtin:rules/families/vcs.yaml", "builtin:rules/families/wallets.yaml", "builtin:rules/families/web3.yaml"},
-	SHA256:  "de93819abfffe9973aaeb9737d4b369abe4527add529ff169a30cbe7ddfc0de0",
+	SHA256:  "cfc506ef329e2af1b4936e3fc133121c212136f928f975e9f91632b64f5850d4",
 }
