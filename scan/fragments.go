@@ -73,7 +73,13 @@ func (o *Options) scanFragment(ctx context.Context, budget *blobBudget, rd *sour
 		if st, err := fh.Stat(); err == nil {
 			size = st.Size()
 		}
-		res.streamResult = scanContent(o.Detector, o.Containers, fh, fh, size, f.Path, f.Lines)
+		if o.sums == nil {
+			res.streamResult = scanContent(o.Detector, o.Containers, fh, fh, size, f.Path, f.Lines)
+		} else {
+			sr := source.NewSumReader(fh, f.File, o.sums)
+			res.streamResult = scanContent(o.Detector, o.Containers, sr, sr, size, f.Path, f.Lines)
+			sr.Finish()
+		}
 	} else {
 		// A blob is read whole: its bytes count against the budget until
 		// its scan is over.

@@ -25,7 +25,7 @@ func Recompute(ctx context.Context, root string, cfg *config.Config, scopes []st
 		if err != nil {
 			return "", err
 		}
-		digest, _, err := source.DigestFiles(ctx, w.Files, in.Excluded)
+		digest, _, err := source.DigestFiles(ctx, w.Files, in.Excluded, nil)
 		return digest, err
 	case InputCommits:
 		repo, err := source.OpenRepo(root)

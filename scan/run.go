@@ -177,6 +177,7 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 	if req.Hygiene() {
 		applySkips(req.Config, w)
 	}
+	opts.sums = source.NewContentSums()
 	r := Files(ctx, opts, w)
 	opts.foldBlocked(r, req.Config.BlockedPaths, w)
 	r.Warnings = append(warnings, r.Warnings...)
@@ -190,7 +191,7 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 	if r.FilesScanned == 0 {
 		req.empty(r, nothingScanned(r, req.Scopes()))
 	}
-	in, err := FilesInputs(ctx, req, w)
+	in, err := FilesInputs(ctx, req, w, opts.sums)
 	if err != nil && len(r.Errors) == 0 {
 		// (A file the scan could not read is already an error.)
 		r.Errors = append(r.Errors, "inputs digest: "+err.Error())
@@ -199,9 +200,10 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 	return r, nil
 }
 
-// FilesInputs are the inputs of a working-tree scan over the walk w.
-func FilesInputs(ctx context.Context, req Request, w *source.FileList) (*Inputs, error) {
-	digest, n, err := source.DigestFiles(ctx, w.Files, req.Outputs)
+// FilesInputs are the inputs of a working-tree scan over the walk w;
+// sums are the files' sums its reads took (nil: none).
+func FilesInputs(ctx context.Context, req Request, w *source.FileList, sums *source.ContentSums) (*Inputs, error) {
+	digest, n, err := source.DigestFiles(ctx, w.Files, req.Outputs, sums)
 	if err != nil {
 		return nil, err
 	}

@@ -170,6 +170,9 @@ type Options struct {
 	versionMemory versionMemory
 	// blobBudget replaces defaultBlobBudget (tests make it tiny).
 	blobBudget int64
+	// sums, when not nil, collect the sums of the files the scan reads,
+	// for its inputs digest (Run sets it for a working-tree scan).
+	sums *source.ContentSums
 }
 
 // newBlobBudget is the scan's budget of blob bytes scanned at once.

@@ -22,9 +22,10 @@ const DigestPrefix = "sha256:"
 // paths in exclude (the reports the scan itself writes into its scopes).
 // It reads the files and nothing else, so `keygate verify` recomputes it
 // fast; the files are hashed on one goroutine per CPU (the scan waits for
-// it). It returns the digest and how many files it covers; an error is
-// the first file's in path order that could not be read.
-func DigestFiles(ctx context.Context, files []File, exclude []string) (string, int, error) {
+// it), except those whose sum known holds (taken as the scan read them;
+// nil: none). It returns the digest and how many files it covers; an error
+// is the first file's in path order that could not be read.
+func DigestFiles(ctx context.Context, files []File, exclude []string, known *ContentSums) (string, int, error) {
 	sorted := make([]File, 0, len(files))
 	for _, f := range files {
 		if !slices.Contains(exclude, f.Path) {
@@ -49,6 +50,10 @@ func DigestFiles(ctx context.Context, files []File, exclude []string) (string, i
 				}
 				if errs[i] = ctx.Err(); errs[i] != nil {
 					return
+				}
+				if sum, ok := known.get(sorted[i].Abs); ok {
+					sums[i] = sum
+					continue
 				}
 				h.Reset()
 				errs[i] = hashFile(h, sorted[i].Abs, buf)

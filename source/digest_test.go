@@ -47,7 +47,7 @@ func TestDigestFilesIsEachFileInPathOrder(t *testing.T) {
 		return DigestPrefix + hex.EncodeToString(all.Sum(nil))
 	}(files)
 
-	got, n, err := DigestFiles(context.Background(), files, exclude)
+	got, n, err := DigestFiles(context.Background(), files, exclude, nil)
 	require.NoError(t, err)
 	assert.Equal(t, want, got)
 	assert.Equal(t, 38, n)
@@ -55,17 +55,17 @@ func TestDigestFilesIsEachFileInPathOrder(t *testing.T) {
 	for i, f := range files {
 		reversed[len(files)-1-i] = f
 	}
-	got, _, err = DigestFiles(context.Background(), reversed, exclude)
+	got, _, err = DigestFiles(context.Background(), reversed, exclude, nil)
 	require.NoError(t, err)
 	assert.Equal(t, want, got, "the list's order does not matter")
 
 	gone := append(append([]File{}, files...), File{Path: "d9/zz.txt", Abs: filepath.Join(dir, "d9/zz.txt")}, File{Path: "d9/aa.txt", Abs: filepath.Join(dir, "d9/aa.txt")})
-	_, _, err = DigestFiles(context.Background(), gone, exclude)
+	_, _, err = DigestFiles(context.Background(), gone, exclude, nil)
 	require.Error(t, err)
 	assert.True(t, strings.HasPrefix(err.Error(), "d9/aa.txt: "), err.Error())
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, _, err = DigestFiles(ctx, files, exclude)
+	_, _, err = DigestFiles(ctx, files, exclude, nil)
 	assert.ErrorIs(t, err, context.Canceled)
 }
