@@ -11,8 +11,9 @@ import "github.com/keygate/keygate/source"
 // do. The file is still read, so its bytes count as scanned.
 func (o *Options) foldBlocked(r *Result, blocked []string, w *source.FileList) {
 	hit := map[string]bool{}
+	b := NewBlocker(blocked)
 	for _, f := range w.Files {
-		if Blocked(blocked, f.Path) {
+		if b.Blocked(f.Path) {
 			hit[f.Path] = true
 		}
 	}

@@ -27,13 +27,25 @@ var templateSuffixes = []string{".example", ".sample", ".template", ".dist", ".t
 // template, ignoring letter case in both (`KEY.PEM`, `ID_RSA`, `.ENV`
 // are the same files to a user, and to a case-insensitive file system).
 func Blocked(globs []string, path string) bool {
+	return NewBlocker(globs).Blocked(path)
+}
+
+// Blocker is Blocked with its globs read once, for the many paths of a
+// scan.
+type Blocker struct{ globs *glob.FoldSet }
+
+// NewBlocker reads globs.
+func NewBlocker(globs []string) Blocker { return Blocker{glob.NewFoldSet(globs)} }
+
+// Blocked is Blocked(globs, path) of b's globs.
+func (b Blocker) Blocked(path string) bool {
 	lower := strings.ToLower(path)
 	for _, s := range templateSuffixes {
 		if strings.HasSuffix(lower, s) {
 			return false
 		}
 	}
-	return glob.AnyFold(globs, path)
+	return b.globs.Match(path)
 }
 
 func blockedFinding(path string) Finding {
@@ -65,8 +77,9 @@ func Staged(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, e
 		return nil, err
 	}
 	r := &Result{Mode: ModeStaged}
+	blocked := NewBlocker(opts.Blocked)
 	for _, ch := range changes {
-		if Blocked(opts.Blocked, ch.Path) {
+		if blocked.Blocked(ch.Path) {
 			opts.add(r, blockedFinding(ch.Path))
 		}
 	}

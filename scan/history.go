@@ -163,8 +163,9 @@ func attribute(h *source.History, results []streamResult, blocked []string) []*a
 		byKey[k] = a
 		out = append(out, a)
 	}
+	b := NewBlocker(blocked)
 	for _, ch := range h.Changes {
-		if Blocked(blocked, ch.Path) && newPath(ch) {
+		if newPath(ch) && b.Blocked(ch.Path) {
 			record(pathKey{path: ch.Path}, ch, detector.Finding{}, "", true)
 		}
 		now := secrets(int(ch.Blob))

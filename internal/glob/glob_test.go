@@ -1,6 +1,8 @@
 package glob
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,7 +28,17 @@ func TestAny(t *testing.T) {
 	}
 }
 
-func TestAnyFold(t *testing.T) {
+// anyFold is the plain reading a FoldSet must agree with: every pattern
+// lowered and matched by doublestar against the lowered name.
+func anyFold(patterns []string, name string) bool {
+	lowered := make([]string, len(patterns))
+	for i, p := range patterns {
+		lowered[i] = strings.ToLower(p)
+	}
+	return Any(lowered, strings.ToLower(name))
+}
+
+func TestFoldSet(t *testing.T) {
 	cases := []struct {
 		patterns []string
 		name     string
@@ -42,7 +54,29 @@ func TestAnyFold(t *testing.T) {
 		{nil, "anything", false},
 	}
 	for _, c := range cases {
-		assert.Equal(t, c.want, AnyFold(c.patterns, c.name), "%v %q", c.patterns, c.name)
+		assert.Equal(t, c.want, NewFoldSet(c.patterns).Match(c.name), "%v %q", c.patterns, c.name)
 	}
 	assert.False(t, Any([]string{"**/*.p12"}, "certs/KEY.P12"), "Any itself keeps case")
+}
+
+// A FoldSet answers as anyFold does, for the default blocked paths and
+// patterns of every shape, on names built of their pieces (directories,
+// dot files, case changed, suffixes inside and at the end).
+func TestFoldSetIsAnyFold(t *testing.T) {
+	patterns := []string{"**/.env", "**/*.pem", "**/*.P12", "**/id_rsa", "**/*_rsa", "**/.env.*", "secrets/**",
+		"**/*.{key,p8}", "**/credentials.json", "env/*", "**/*", "**/", "**/a*b", "[unclosed", "**/.aws/credentials"}
+	pieces := []string{"a", "b", ".env", ".ENV", "x.pem", "X.PEM", "key.p12", "id_rsa", "ID_RSA", "my_rsa", ".env.local",
+		"secrets", "Secrets", "k.key", "k.p8", "credentials.json", "env", "ab", "a.b", ".aws", "credentials", "x.pem.txt", "", "ſ", "K"}
+	r := rand.New(rand.NewPCG(2, 7))
+	for range 20000 {
+		var segs []string
+		for range 1 + r.IntN(4) {
+			segs = append(segs, pieces[r.IntN(len(pieces))])
+		}
+		name := strings.Join(segs, "/")
+		ps := []string{patterns[r.IntN(len(patterns))], patterns[r.IntN(len(patterns))]}
+		assert.Equal(t, anyFold(ps, name), NewFoldSet(ps).Match(name), "%q %q", ps, name)
+	}
+	all := NewFoldSet(patterns)
+	assert.Len(t, all.rest, 7, "the shapes read without doublestar are read so")
 }
