@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -58,4 +59,28 @@ func TestScanSumsWhatItReads(t *testing.T) {
 	got, _, err := source.DigestFiles(context.Background(), w.Files, nil, sums)
 	require.NoError(t, err, "every file was summed as the scan read it")
 	assert.Equal(t, want, got)
+}
+
+// A file the walk listed and that is gone (or no longer a regular file)
+// when the scan opens it is that file's error, never a silent pass: the
+// walk does not stat each file, the scan's open checks it.
+func TestFileGoneAfterTheWalkIsAnError(t *testing.T) {
+	d := edgeDetector(t)
+	dir := t.TempDir()
+	for _, name := range []string{"a.md", "b.md", "c.md"} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(edgeLine(0)+"\n"), 0o600))
+	}
+	w, err := source.Paths(dir, []string{"."})
+	require.NoError(t, err)
+	require.Len(t, w.Files, 3)
+	require.NoError(t, os.Remove(filepath.Join(dir, "b.md")))
+	require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "b.md"), 0o600))
+	require.NoError(t, os.Remove(filepath.Join(dir, "c.md")))
+	r := Files(context.Background(), Options{Detector: d}, w)
+	require.Len(t, r.Errors, 2, "%q", r.Errors)
+	assert.Contains(t, r.Errors[0], "b.md")
+	assert.Contains(t, r.Errors[0], "no longer a regular file")
+	assert.Contains(t, r.Errors[1], "c.md")
+	require.Len(t, r.Findings, 1)
+	assert.Equal(t, "a.md", r.Findings[0].Path)
 }

@@ -25,8 +25,7 @@ type File struct {
 	// Path is slash-separated and relative to the root: what reports show.
 	Path string
 	// Abs is the path to open.
-	Abs  string
-	Size int64
+	Abs string
 }
 
 // Skip is a path deliberately not scanned, and why.
@@ -223,12 +222,9 @@ func (w *walker) walkAs(start string, rel func(string) string) {
 			w.out.Skipped = append(w.out.Skipped, Skip{Path: rel, Reason: kind(d.Type()) + " is not read"})
 			return nil
 		}
-		info, err := d.Info()
-		if err != nil {
-			w.out.Errors = append(w.out.Errors, &WalkError{rel, UnwrapPath(err)})
-			return nil
-		}
-		w.out.Files = append(w.out.Files, File{Path: rel, Abs: path, Size: info.Size()})
+		// No stat here: the directory entry says it is a regular file,
+		// and the scan's open checks that again (OpenRegular).
+		w.out.Files = append(w.out.Files, File{Path: rel, Abs: path})
 		return nil
 	})
 	if err != nil {
@@ -287,7 +283,7 @@ func (w *walker) symlink(path, rel string) {
 	if !w.matches(rel) {
 		return
 	}
-	w.out.Files = append(w.out.Files, File{Path: rel, Abs: path, Size: info.Size()})
+	w.out.Files = append(w.out.Files, File{Path: rel, Abs: path})
 }
 
 // kind names what a non-regular file is: reading a named pipe or a device
