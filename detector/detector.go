@@ -154,6 +154,9 @@ type Detector struct {
 	lineLocal    bool
 	keywords     *keywordSet
 	keywordRules [][]int // keyword id -> rule indexes
+	// nonLocalKW are the non-local rules' keywords alone, for a history
+	// version's rescan of those rules over its whole text (ScanVersion).
+	nonLocalKW   func() keywordIndex
 	placeholders *placeholder.Set
 	pathRules    bool      // some rule is limited by paths
 	wordRunRules []int     // rules with the word-run prefilter (wordrun.go)
@@ -205,6 +208,7 @@ func New(pack *rules.Pack, known ...KnownValue) (*Detector, error) {
 		kws = append(kws, v.text)
 	}
 	d.keywords = keywordSetFor(kws)
+	d.nonLocalKW = sync.OnceValue(d.nonLocalKeywords)
 	d.lineLocal = true
 	for _, k := range kws {
 		if strings.IndexByte(k, '\n') >= 0 {
@@ -331,16 +335,45 @@ type window struct{ start, end, opAfter int }
 // around its keyword hits. nonLocal, when not nil, is set if a keyword of
 // a non-local rule occurs in buf (whether or not the rule is active).
 func (d *Detector) find(buf []byte, active []bool, want matchers, nonLocal *bool) ([]rawMatch, error) {
+	return d.findIn(keywordIndex{d.keywords, d.keywordRules, d.ruleKW}, buf, active, want, nonLocal)
+}
+
+// keywordIndex is a keyword automaton and the rules of each of its
+// keywords; ids from ruleKW on are known-value variants.
+type keywordIndex struct {
+	set    *keywordSet
+	rules  [][]int
+	ruleKW int
+}
+
+// nonLocalKeywords is the index of the non-local rules' keywords alone,
+// built on a history's first rescan. That rescan walked the whole
+// automaton over a version's whole text, and called back for every
+// keyword of every rule, to open the windows of five rules: a twentieth of
+// a history scan of a repository that mentions private keys on many pages.
+func (d *Detector) nonLocalKeywords() keywordIndex {
+	kws, kwRules := keywordsOf(d.pack, func(i int) bool { return d.rules[i].nonLocal })
+	return keywordIndex{newKeywordSet(kws), kwRules, len(kws)}
+}
+
+// findNonLocal is find of the non-local rules of active (rules only, no
+// active value), through their own keywords.
+func (d *Detector) findNonLocal(buf []byte, active []bool, nonLocal *bool) ([]rawMatch, error) {
+	return d.findIn(d.nonLocalKW(), buf, active, rulesOnly, nonLocal)
+}
+
+// findIn is find through the keyword index ix.
+func (d *Detector) findIn(ix keywordIndex, buf []byte, active []bool, want matchers, nonLocal *bool) ([]rawMatch, error) {
 	var out []rawMatch
 	sc := d.scratch.Get().(*findScratch)
 	defer d.putScratch(sc)
 	windows, covered, coveredKW := sc.windows, sc.covered, sc.coveredKW
 	lines := newTextLines(buf)
-	d.keywords.scan(buf, &sc.kwHits, func(kw, end int) {
-		start := end - d.keywords.lens[kw]
-		if kw >= d.ruleKW {
+	ix.set.scan(buf, &sc.kwHits, func(kw, end int) {
+		start := end - ix.set.lens[kw]
+		if kw >= ix.ruleKW {
 			if want.known {
-				out = d.knownHit(out, buf, d.variants[kw-d.ruleKW], start, end)
+				out = d.knownHit(out, buf, d.variants[kw-ix.ruleKW], start, end)
 			}
 			return
 		}
@@ -348,7 +381,7 @@ func (d *Detector) find(buf []byte, active []bool, want matchers, nonLocal *bool
 			return // every rule of this keyword has a window past it
 		}
 		least := len(buf)
-		for _, ri := range d.keywordRules[kw] {
+		for _, ri := range ix.rules[kw] {
 			if nonLocal != nil && d.rules[ri].nonLocal {
 				*nonLocal = true
 			}

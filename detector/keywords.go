@@ -35,8 +35,16 @@ func foldByte(b byte) byte {
 // ruleKeywords returns pack's keywords, lowercased and each once, in order
 // of first use, and for each the rules that use it: the automaton's ids.
 func ruleKeywords(pack *rules.Pack) (kws []string, keywordRules [][]int) {
+	return keywordsOf(pack, func(int) bool { return true })
+}
+
+// keywordsOf is ruleKeywords of the rules keep keeps (by index).
+func keywordsOf(pack *rules.Pack, keep func(i int) bool) (kws []string, keywordRules [][]int) {
 	kwIndex := map[string]int{}
 	for i := range pack.Rules {
+		if !keep(i) {
+			continue
+		}
 		for _, k := range pack.Rules[i].Keywords {
 			if k == "" {
 				continue

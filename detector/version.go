@@ -154,7 +154,7 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (_ *Vers
 	all := v.local
 	if nonLocal {
 		// A rule that sees past its line runs over the whole version.
-		ms, err := d.find(data, v.rules.nonLocal, rulesOnly, &v.nonLocal)
+		ms, err := d.findNonLocal(data, v.rules.nonLocal, &v.nonLocal)
 		if err != nil {
 			return nil, err
 		}
