@@ -170,8 +170,9 @@ func (l *lineEnds) at(ls int) int {
 }
 
 // findJoined runs the rules of active on each run of literals joined
-// across lines (starts: buf's line starts, nil when not known) and appends the matches that cross a joint, placed on the
-// parts in buf, to out.
+// across lines (starts: buf's line starts, nil when not known) and
+// appends the matches that cross a joint, placed on the parts in buf, to
+// out. joined reports whether buf holds a run at all.
 func (d *Detector) findJoined(out []rawMatch, buf []byte, starts []int, active []bool, p purpose) (_ []rawMatch, joined bool, _ error) {
 	var ferr error
 	var text []byte
