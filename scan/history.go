@@ -52,6 +52,13 @@ func History(ctx context.Context, repo *source.Repo, opts GitOptions) (*Result, 
 	}
 	opts.scanPaths(r, historyPaths(h))
 	memo := fingerprints{}
+	keys := make([][3]string, 0, len(adds))
+	for _, a := range adds {
+		if !a.blocked {
+			keys = append(keys, [3]string{a.finding.RuleID, memberPath(a.path, a.member), a.finding.Secret})
+		}
+	}
+	memo.fill(ctx, opts.Options, keys)
 	found := make([]Finding, len(adds))
 	var blobs *source.BlobReader
 	for i, a := range adds {
