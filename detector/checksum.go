@@ -24,6 +24,7 @@ var checksums = map[string]func(secret string) bool{
 	rules.ChecksumBIP39Whole:  bip39WholeOK,
 	rules.ChecksumBase58Check: base58CheckOK,
 	rules.ChecksumJWT:         jwtOK,
+	rules.ChecksumDER:         derKeyOK,
 }
 
 // blockChecks implements the checks that read the text around the secret

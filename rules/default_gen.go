@@ -6,7 +6,7 @@ package rules
 // with its size and CRC-32C: Default uses the pack only while every
 // embedded file still matches.
 var generatedSources = []generatedSource{
-	{"default.yaml", 54368, 0x50fce894},
+	{"default.yaml", 58193, 0x6584e290},
 	{"families/ai.yaml", 18340, 0x46d4ad47},
 	{"families/chat.yaml", 22289, 0x016716f4},
 	{"families/cloud.yaml", 45629, 0x72bbd19c},
@@ -5071,6 +5071,22 @@ var generatedPack = Pack{
 			Scope:            &Scope{SpansLines: true},
 		},
 		{
+			ID:               "private-key-der",
+			Description:      "Private key written as the base64 of its DER without PEM armour, on one line (PKCS#8, PKCS#1 RSA, SEC1 EC; an environment variable, a JSON or YAML value, a string constant), as an exchange API's RSA or Ed25519 key is often stored",
+			Family:           "core",
+			Severity:         "critical",
+			Keywords:         []string{"ibaak", "gkqhkig9w0baqefaas", "gbyqgsm49ageg", "mhccaqee", "mhqcaqee", "migkagebbd", "mc4caqawbqydk2vw"},
+			Pattern:          "(?m)(?:^|[^A-Za-z0-9+/\\n])((?:MII[A-Za-z0-9+/]{2}[AQgw]IBA(?:AK[BC]|DANBgkqhkiG9w0BAQEFAAS)|MIG[A-Za-z0-9+/]AgEAMB[A-Za-z0-9+/]GByqGSM49AgEG|MH[cQ]CAQEE|MIGkAgEBBD|MC4CAQAwBQYDK2VwBCIEI)[A-Za-z0-9+/]{20,}={0,2})(?:[^A-Za-z0-9+/=\\n]|$)",
+			SecretGroup:      1,
+			Examples:         []string{"BOT1_BITGET_RSA_KEY=MIICXAIBAAKBgQC1Yv4rqbr4Ag84QaLceiBXRutpsTBOcXOV9Yl+xu51zm3QGjgCewW2BXlmkYYnXXapAdoj++Uri+ExCQZcJGWCpOvhzQOhhxIPWl35G/S9r5mtyoNwugX2e0pnVPhx7KFTnSSqv1Y7Oeb0Y5xNl+/hztx/e3J+sjuw7JXsapK9EQIDAQABAoGAau7NQRhy7TrplhS72pb08f8RUeHvxI8FwWZbhK3qbvEftAuA8ZVtLH3VsC4ilJp5FfHNlGEwHZf9TlcvtKqQXJKgqkcK2Pho9hPTplh3GNE+uEPNlePv8qYqepUQV9ox8nvZgiwe1+/7dks/er/r7TRixA/sUb1niJ1F/56aKUECQQDY42kmOdjs6ze8QLe7uRJ6IndZDO2K5FM6uToHkqTt3XexV9EoNlARSigt1SLVFSvnluUQuDv02k7XcJ47jYYtAkEA1hiouzcVyTxz7oPqp5/skJ2AKPZ860vJv4oK4IAxRMawwtNNsU2+RN6XbE+fK3Jv7m2YLDqpFgAnZdviTy8k9QJBAKTDDUwGwe4pOiv+lhU7oPe7WyMBGStcDIYd1CGQm04/4f+NEM0VhXm89gzrTwzEipfiH52194YomaA8Y1gmSPkCQEJ9PAGQVOq/JH3haAGQ0AYFc+TEz/y+97PNah1YknR6hDCtMMasjzeSLVKM07DJhGt2i7jIqvRTLekbRYgz6vUCQB22e8mQxAkmQ2o6fiPTW3al+tcaZCtWS6TeltmwyOeriIMKo9/NVaRAOWPTi18AH0T9miUVCueu1E65/KgLsPU=", "{\"bot\": \"BOT2\", \"ed25519_private_key\": \"MC4CAQAwBQYDK2VwBCIEIMk+oowOhO+tyNhW2PLWbKZl+uLvENQzCwJp0fJosUaN\"}", "const signingKey = \"MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg2HfM4nwpQQcTyAI2tfXbA9PkmSZvn7UXeLpD25QeUX+hRANCAAQ1yws6+DKbK4KpERVB4t6DsRc8GS7iGqNpl40b0kdzfh5qJhkXuC7dnHtmtAos4a/zdp4ezkvAKpt1dnAuoAYb\"", "bots:\n  bot3:\n    ec_key: MHcCAQEEILmpV+Fa/dAyU2gNxA35lxXL6T1CJ1uIw3lxKo3IqlIMoAoGCCqGSM49AwEHoUQDQgAErhG1WffuXvBUjH8zCelJOstuvh33UpxAbWafOHb/MjmOD+nZbd49Z4+25+FXct6Rd7KFxawE2j3AwSCDSetzQg=="},
+			NegativeExamples: []string{"MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDSyntheticSYNTHETIC0", "rsa_public_key: MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAsyntheticSYNTHETICsyntheticSYNTHETIC", "BOT1_BITGET_RSA_KEY=MIICXAIBAAKBgQC1Yv4rqbr4Ag84QaLceiBXRutpsTBOcXOV9Yl+xu51zm3QGjgCewW2BXlmkYYnXXapAdoj++Uri+ExCQZcJGWCpOvhzQOhhxIPWl35G/S9r5mtyoNwugX2e0pnVPhx7KFTnSSqv1Y7Oeb0Y5xNl+/hztx/e3J+sjuw7JXsapK9EQIDAQABAoGAau7N", "BOT1_BITGET_RSA_KEY=MIICXAIBAAKBgQC1Yv4rqbr4Ag84QaLceiBXRutpsTBOcXOV9Yl+xu51zm3QGjgCewW2BXlmkYYnXXapAdoj++Uri+ExCQZcJGWCpOvhzQOhhxIPWl35G/S9r5mtyoNwugX2e0pnVPhx7KFTnSSqv1Y7Oeb0Y5xNl+/hztx/e3J+sjuw7JXsapK9EQIDAQABAoGAau7NQRhy7TrplhS72pb08f8RUeHvxI8FwWZbhK3qbvEftAuA8ZVtLH3VsC4ilJp5FfHNlGEwHZf9TlcvtKqQXJKgqkcK2Pho9hPTplh3GNE+uEPNlePv8qYqepUQV9ox8nvZgiwe1+/7dks/er/r7TRixA/sUb1niJ1F/56aKUECQQDY42kmOdjs6ze8QLe7uRJ6IndZDO2K5FM6uToHkqTt3XexV9EoNlARSigt1SLVFSvnluUQuDv02k7XcJ47jYYtAkEA1hiouzcVyTxz7oPqp5/skJ2AKPZ860vJv4oK4IAxRMawwtNNsU2+RN6XbE+fK3Jv7m2YLDqpFgAnZdviTy8k9QJBAKTDDUwGwe4pOiv+lhU7oPe7WyMBGStcDIYd1CGQm04/4f+NEM0VhXm89gzrTwzEipfiH52194YomaA8Y1gmSPkCQEJ9PAGQVOq/JH3haAGQ0AYFc+TEz/y+97PNah1YknR6hDCtMMasjzeSLVKM07DJhGt2i7jIqvRTLekbRYgz6vUCQB22e8mQxAkmQ2o6fiPTW3al+tcaZCtWS6TeltmwyOeriIMKo9/NVaRAOWPTi18AH0T9miUVCueu1E65"},
+			Help:             "Treat the key as compromised: replace it (for an exchange API key, delete the key pair at the exchange and register a new public key), and keep the private key in the bot's secret store, not in the repository.",
+			Checksum:         "der",
+			File:             "builtin:rules/default.yaml",
+			Line:             83,
+			Scope:            &Scope{},
+		},
+		{
 			ID:               "bitget-api-key",
 			Description:      "Bitget exchange API key",
 			Family:           "core",
@@ -5083,7 +5099,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the key in Bitget's API management, then run `keygate rotate stage --bot BOTn` with a new key.",
 			Verify:           "bitget:key",
 			File:             "builtin:rules/default.yaml",
-			Line:             83,
+			Line:             107,
 			Scope:            &Scope{},
 		},
 		{
@@ -5099,7 +5115,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the credential where it was issued, rotate it (`keygate rotate` for a bot's Bitget keys), then remove it from the file and from git history.",
 			Verify:           "bitget:secret",
 			File:             "builtin:rules/default.yaml",
-			Line:             100,
+			Line:             124,
 			Scope:            &Scope{},
 		},
 		{
@@ -5117,7 +5133,7 @@ var generatedPack = Pack{
 			Verify:           "bitget:passphrase",
 			Gate:             "code",
 			File:             "builtin:rules/default.yaml",
-			Line:             120,
+			Line:             144,
 			Scope:            &Scope{},
 		},
 		{
@@ -5133,7 +5149,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"BOT1_BITGET_API_KEY=", "BOT1_BITGET_API_KEY=****ABCD", "BOT1_BITGET_API_KEY=${BOT1_BITGET_API_KEY}", "BOT1_BITGET_API_KEY: ok", "BOT1_BITGET_API_KEY=vault://trading/bot1/key", "BOT1_BITGET_API_KEY=$BOT1_BITGET_API_KEY", "BOT1_BITGET_API_KEY: disabled", "BOT1_BITGET_API_KEY=your_api_key_here", ": \"${BOT2_BITGET_API_SECRET:?export it first}\"", "BOT1_BITGET_API_SECRET_OLD=", "BOT1_BITGET_API_KEY_LEN=32"},
 			Help:             "Revoke the credential where it was issued, rotate it (`keygate rotate` for a bot's Bitget keys), then remove it from the file and from git history.",
 			File:             "builtin:rules/default.yaml",
-			Line:             145,
+			Line:             169,
 			Scope:            &Scope{},
 		},
 		{
@@ -5149,7 +5165,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"BOT1_PASSWORD=", "BOT1_PASSWORD=****5Dga", "BOT1_PASSWORD=<password>", "BOT1_PASSWORD=\"${BOT1_PASSWORD}\"", "BOT1_PASSWORD: paper_only", "BOT1_PASSWORD=xxxxxxxx"},
 			Help:             "Change the password where the connector checks it, update env/.env on the host, and recreate the bot.",
 			File:             "builtin:rules/default.yaml",
-			Line:             174,
+			Line:             198,
 			Scope:            &Scope{},
 		},
 		{
@@ -5165,7 +5181,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"REDIS_PASSWORD=", "REDIS_PASSWORD=${REDIS_PASSWORD:-}", "REDIS_PASSWORD=****5Dga", "# requirepass foobared is the sample default", "REDIS_PASSWORD: (if enabled)", "redis-cli -a \"$REDIS_PASSWORD\" ping", "command: redis-server --requirepass ${REDIS_PASSWORD}", "Use AUTH with the password from env/.env.", "1764064800.123456 [0 172.18.0.5:50412] \"AUTH\" \"(redacted)\""},
 			Help:             "Change the Redis password (CONFIG SET requirepass, then the config file), update env/.env, recreate the services that use it.",
 			File:             "builtin:rules/default.yaml",
-			Line:             194,
+			Line:             218,
 			Scope:            &Scope{},
 		},
 		{
@@ -5181,7 +5197,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"api secret -> ****c0ffee", "api secret sha256 f00dfacec0ffee00deadbeef0123456789abcdef0123456789abcdef00c0ffee", "api secret -> 0000000000000000000000000000000000000000000000000000000000000000"},
 			Help:             "Revoke the credential where it was issued, rotate it (`keygate rotate` for a bot's Bitget keys), then remove it from the file and from git history.",
 			File:             "builtin:rules/default.yaml",
-			Line:             222,
+			Line:             246,
 			Scope:            &Scope{},
 		},
 		{
@@ -5198,7 +5214,7 @@ var generatedPack = Pack{
 			Help:             "Command lines land in shell history, process lists and CI logs: revoke and rotate the credential, and pass it through an environment variable or a file.",
 			Gate:             "value",
 			File:             "builtin:rules/default.yaml",
-			Line:             238,
+			Line:             262,
 			Scope:            &Scope{},
 		},
 		{
@@ -5215,7 +5231,7 @@ var generatedPack = Pack{
 			Help:             "Change the database password, and give the client its password through an option file (~/.my.cnf, mode 0600) or MYSQL_PWD in a private environment.",
 			Gate:             "value",
 			File:             "builtin:rules/default.yaml",
-			Line:             256,
+			Line:             280,
 			Scope:            &Scope{},
 		},
 		{
@@ -5231,7 +5247,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"Authorization: Bearer <token>", "Authorization: Bearer $TOKEN", "Authorization: Bearer ${API_TOKEN}", "Authorization: Bearer ****abcd", "The Authorization header is stripped before logging."},
 			Help:             "Never log raw auth headers (policy: forbidden). Revoke the token, and log only a masked suffix.",
 			File:             "builtin:rules/default.yaml",
-			Line:             273,
+			Line:             297,
 			Scope:            &Scope{},
 		},
 		{
@@ -5248,7 +5264,7 @@ var generatedPack = Pack{
 			Help:             "Raw auth headers must never be logged (policy). Rotate the bot's Bitget keys and log only masked metadata.",
 			Gate:             "code",
 			File:             "builtin:rules/default.yaml",
-			Line:             291,
+			Line:             315,
 			Scope:            &Scope{},
 		},
 		{
@@ -5265,7 +5281,7 @@ var generatedPack = Pack{
 			Help:             "Rotate the OKX API key and stop logging request headers.",
 			Gate:             "code",
 			File:             "builtin:rules/default.yaml",
-			Line:             309,
+			Line:             333,
 			Scope:            &Scope{},
 		},
 		{
@@ -5282,7 +5298,7 @@ var generatedPack = Pack{
 			Help:             "Rotate the Binance API key and stop logging request headers.",
 			Gate:             "code",
 			File:             "builtin:rules/default.yaml",
-			Line:             326,
+			Line:             350,
 			Scope:            &Scope{},
 		},
 		{
@@ -5299,7 +5315,7 @@ var generatedPack = Pack{
 			Help:             "Rotate the Bybit API key and stop logging request headers.",
 			Gate:             "code",
 			File:             "builtin:rules/default.yaml",
-			Line:             342,
+			Line:             366,
 			Scope:            &Scope{},
 		},
 		{
@@ -5314,7 +5330,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"\"signature\": \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"", "signature=****0a08", "design=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
 			Help:             "Signed payloads must not be logged (policy). Log the endpoint and status only; rotate the key if the log left the host.",
 			File:             "builtin:rules/default.yaml",
-			Line:             359,
+			Line:             383,
 			Scope:            &Scope{},
 		},
 		{
@@ -5330,7 +5346,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"redis://:${REDIS_PASSWORD}@redis:6379/0", "redis://redis:6379/0", "postgres://trader:****@db/ops", "mysql://user:<password>@db/x"},
 			Help:             "Change the password on the server, put it in env/.env, and build the URL from the variable at runtime.",
 			File:             "builtin:rules/default.yaml",
-			Line:             373,
+			Line:             397,
 			Scope:            &Scope{},
 		},
 		{
@@ -5346,7 +5362,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"https://api.bitget.com/api/v2/spot/account/info", "https://user:${PASSWORD}@host/", "https://user:****@host/", "ssh://git@github.com:22/org/repo"},
 			Help:             "Remove the password from the URL, rotate it, and pass credentials separately.",
 			File:             "builtin:rules/default.yaml",
-			Line:             391,
+			Line:             415,
 			Scope:            &Scope{},
 		},
 		{
@@ -5362,7 +5378,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"GET /login?user=bot1&password=**** HTTP/1.1", "?password=${PW}", "/reset?password=&token="},
 			Help:             "Never send passwords in query strings (they land in access logs). Rotate it.",
 			File:             "builtin:rules/default.yaml",
-			Line:             407,
+			Line:             431,
 			Scope:            &Scope{},
 		},
 		{
@@ -5379,7 +5395,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the key at Binance, issue a new least-privilege key (no withdraw, IP allowlist), and keep it in env/.env only.",
 			Gate:             "generic",
 			File:             "builtin:rules/default.yaml",
-			Line:             425,
+			Line:             449,
 			Scope:            &Scope{},
 		},
 		{
@@ -5397,7 +5413,7 @@ var generatedPack = Pack{
 			Verify:           "okx",
 			Gate:             "generic",
 			File:             "builtin:rules/default.yaml",
-			Line:             446,
+			Line:             470,
 			Scope:            &Scope{},
 		},
 		{
@@ -5414,7 +5430,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the key at Bybit, issue a new least-privilege key (no withdraw, IP allowlist), and keep it in env/.env only.",
 			Gate:             "generic",
 			File:             "builtin:rules/default.yaml",
-			Line:             467,
+			Line:             491,
 			Scope:            &Scope{},
 		},
 		{
@@ -5431,7 +5447,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the key at Kraken, issue a new least-privilege key (no withdraw, IP allowlist), and keep it in env/.env only.",
 			Gate:             "generic",
 			File:             "builtin:rules/default.yaml",
-			Line:             487,
+			Line:             511,
 			Scope:            &Scope{},
 		},
 		{
@@ -5448,7 +5464,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the key at Coinbase, issue a new least-privilege key (no withdraw, IP allowlist), and keep it in env/.env only.",
 			Gate:             "generic",
 			File:             "builtin:rules/default.yaml",
-			Line:             507,
+			Line:             531,
 			Scope:            &Scope{},
 		},
 		{
@@ -5465,7 +5481,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the key at KuCoin, issue a new least-privilege key (no withdraw, IP allowlist), and keep it in env/.env only.",
 			Gate:             "generic",
 			File:             "builtin:rules/default.yaml",
-			Line:             527,
+			Line:             551,
 			Scope:            &Scope{},
 		},
 		{
@@ -5482,7 +5498,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "aws_access_key_id = AKIAXXXXXXXXXXXXXXXX", "aws_access_key_id = <key id>", "timezone Asia/Tokyo"},
 			Help:             "Deactivate the key in IAM, rotate it, and review CloudTrail for its use.",
 			File:             "builtin:rules/default.yaml",
-			Line:             547,
+			Line:             571,
 			Scope:            &Scope{},
 		},
 		{
@@ -5498,7 +5514,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY}"},
 			Help:             "Deactivate the key pair in IAM, rotate it, and review CloudTrail for its use.",
 			File:             "builtin:rules/default.yaml",
-			Line:             565,
+			Line:             589,
 			Scope:            &Scope{},
 		},
 		{
@@ -5513,7 +5529,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"GITLAB_TOKEN=glpat-****", "GITLAB_TOKEN=glpat-xxxx"},
 			Help:             "Revoke the token in GitLab and create a new one with the least scope.",
 			File:             "builtin:rules/default.yaml",
-			Line:             580,
+			Line:             604,
 			Scope:            &Scope{},
 		},
 		{
@@ -5529,7 +5545,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the token in the Slack app settings and reinstall the app.",
 			Verify:           "slack",
 			File:             "builtin:rules/default.yaml",
-			Line:             594,
+			Line:             618,
 			Scope:            &Scope{},
 		},
 		{
@@ -5544,7 +5560,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"ALERT_WEBHOOK=https://hooks.slack.com/services/T000/B000/XXXX", "ALERT_WEBHOOK=${SLACK_WEBHOOK}"},
 			Help:             "Regenerate the webhook URL in Slack; anyone holding it can post to the channel.",
 			File:             "builtin:rules/default.yaml",
-			Line:             612,
+			Line:             636,
 			Scope:            &Scope{},
 		},
 		{
@@ -5560,7 +5576,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the token with @BotFather (/revoke) and update the bot.",
 			Verify:           "telegram",
 			File:             "builtin:rules/default.yaml",
-			Line:             626,
+			Line:             650,
 			Scope:            &Scope{},
 		},
 		{
@@ -5575,7 +5591,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"https://discord.com/api/webhooks/123456789012345678/<token>", "https://discord.com/channels/1/2"},
 			Help:             "Delete the webhook in the Discord channel settings and create a new one.",
 			File:             "builtin:rules/default.yaml",
-			Line:             642,
+			Line:             666,
 			Scope:            &Scope{},
 		},
 		{
@@ -5591,7 +5607,7 @@ var generatedPack = Pack{
 			Help:             "Invalidate the session or rotate the signing key; tokens stay valid until they expire.",
 			Checksum:         "jwt",
 			File:             "builtin:rules/default.yaml",
-			Line:             656,
+			Line:             680,
 			Scope:            &Scope{},
 		},
 		{
@@ -5607,7 +5623,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"GOOGLE_API_KEY=AIza****", "GOOGLE_API_KEY=<key>", "firebase_api_key: \"AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs\""},
 			Help:             "Delete or restrict the key in the Google Cloud console and create a new one.",
 			File:             "builtin:rules/default.yaml",
-			Line:             675,
+			Line:             699,
 			Scope:            &Scope{},
 		},
 		{
@@ -5622,7 +5638,7 @@ var generatedPack = Pack{
 			NegativeExamples: []string{"STRIPE_SECRET_KEY=sk_live_****", "STRIPE_SECRET_KEY=sk_test_<key>"},
 			Help:             "Roll the key in the Stripe dashboard.",
 			File:             "builtin:rules/default.yaml",
-			Line:             708,
+			Line:             732,
 			Scope:            &Scope{},
 		},
 		{
@@ -5639,7 +5655,7 @@ var generatedPack = Pack{
 			Help:             "Revoke and rotate the credential; export collections, HAR files and manifests with secrets removed (Postman: current values are local; HAR: sanitize headers), and load the value from a secret store.",
 			Gate:             "structured",
 			File:             "builtin:rules/default.yaml",
-			Line:             722,
+			Line:             746,
 			Scope:            &Scope{},
 		},
 		{
@@ -5656,7 +5672,7 @@ var generatedPack = Pack{
 			Help:             "Treat the key as compromised: remove it from the key set, publish a new one, and keep private JWKs in a secret store.",
 			Gate:             "structured",
 			File:             "builtin:rules/default.yaml",
-			Line:             751,
+			Line:             775,
 			Scope:            &Scope{},
 		},
 		{
@@ -5673,7 +5689,7 @@ var generatedPack = Pack{
 			Help:             "Terraform state holds every sensitive value in clear: keep it in an encrypted remote backend, never in git; rotate the password (taint the resource) and the services that use it.",
 			Gate:             "structured",
 			File:             "builtin:rules/default.yaml",
-			Line:             766,
+			Line:             790,
 			Scope:            &Scope{},
 		},
 		{
@@ -5690,7 +5706,7 @@ var generatedPack = Pack{
 			Help:             "Terraform state holds every sensitive value in clear: keep it in an encrypted remote backend, never in git; rotate the credential.",
 			Gate:             "sensitive",
 			File:             "builtin:rules/default.yaml",
-			Line:             785,
+			Line:             809,
 			Scope:            &Scope{SpansLines: true},
 		},
 		{
@@ -5707,7 +5723,7 @@ var generatedPack = Pack{
 			Help:             "Revoke and rotate the credential, then read it from the environment or a secret store at runtime.",
 			Gate:             "value",
 			File:             "builtin:rules/default.yaml",
-			Line:             805,
+			Line:             829,
 			Scope:            &Scope{SpansLines: true},
 		},
 		{
@@ -5725,7 +5741,7 @@ var generatedPack = Pack{
 			Help:             "Move the key to a funded-wallet secret store or an env var, sweep the wallet's funds to a new key now, and never reuse the old one.",
 			Gate:             "structured",
 			File:             "builtin:rules/default.yaml",
-			Line:             834,
+			Line:             858,
 			Scope:            &Scope{},
 		},
 		{
@@ -5742,7 +5758,7 @@ var generatedPack = Pack{
 			Help:             "Revoke the key at the exchange (key, secret and passphrase together), rotate it (`keygate rotate` for a bot's Bitget keys), and keep all three in env/.env only.",
 			Gate:             "group",
 			File:             "builtin:rules/default.yaml",
-			Line:             860,
+			Line:             884,
 			Scope:            &Scope{},
 		},
 		{
@@ -5760,7 +5776,7 @@ var generatedPack = Pack{
 			Help:             "Revoke and rotate the credential, then load it from env/.env or a secret store at runtime.",
 			Gate:             "generic",
 			File:             "builtin:rules/default.yaml",
-			Line:             913,
+			Line:             937,
 			Scope:            &Scope{},
 		},
 	},
@@ -5768,5 +5784,5 @@ var generatedPack = Pack{
 		Placeholders: []string{"^<[^>]*>$", "^(?:<[^>]*>)+$", "^\\$\\{[^}]*\\}$", "^\\$[A-Za-z_][A-Za-z0-9_]*$", "^\\{\\{.*\\}\\}$", "^%\\(?[A-Za-z_]*\\)?s?$", "^[A-Za-z0-9_.-]{0,12}%(?:\\([A-Za-z_]*\\)|0[0-9]{1,3})?[sdxXvq]$", "^[*xX•#._…-]{3,}[A-Za-z0-9]{0,4}$", "^[A-Za-z0-9_]{0,4}\\*{3,}[A-Za-z0-9]{0,4}$", "\\*{4}", "(?i)^(changeme|change_me|example|dummy|sample|placeholder|xxx+|redacted|masked|hidden|secret|password|passphrase|required|optional|string|none|null|nil|undefined|true|false|yes|no|ok|disabled|enabled|paper_only|error|todo|tbd|unset|empty|foobared|getpass)$", "(?i)^your[_-]", "(?i)[_-]here$", "(?i)example", "(?i)^replace[_-]?me$", "^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", "^[A-Za-z_][A-Za-z0-9_]{0,24}(?:\\.[A-Za-z_][A-Za-z0-9_]{0,24})+$", "(?i)^(?:vault|secret|secrets|ssm|aws-sm|gcp-sm|op|env|file|k8s|keyvault|sops)://", "^arn:aws:(?:secretsmanager|ssm):", "^.{1,3}$"},
 	},
 	Sources: []string{"builtin:rules/default.yaml", "builtin:rules/families/ai.yaml", "builtin:rules/families/chat.yaml", "builtin:rules/families/cloud.yaml", "builtin:rules/families/exchanges.yaml", "builtin:rules/families/observability.yaml", "builtin:rules/families/payments.yaml", "builtin:rules/families/registries.yaml", "builtin:rules/families/saas.yaml", "builtin:rules/families/secrets.yaml", "builtin:rules/families/shell.yaml", "builtin:rules/families/vcs.yaml", "builtin:rules/families/wallets.yaml", "builtin:rules/families/web3.yaml"},
-	SHA256:  "cfc506ef329e2af1b4936e3fc133121c212136f928f975e9f91632b64f5850d4",
+	SHA256:  "881adc5f51dc8e6de334bb22e7f41e2a4424bc9ca2087c20d990d998baf21c6a",
 }

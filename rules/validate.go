@@ -49,9 +49,16 @@ const ChecksumBIP39Whole = "bip39-whole"
 // Supabase's client libraries put in every browser).
 const ChecksumJWT = "jwt"
 
+// ChecksumDER is the check of a private key written as the base64 of its
+// DER, without PEM armour: the value decodes to exactly the length its
+// SEQUENCE header declares, and a version INTEGER (0 or 1) opens the
+// SEQUENCE, as in PKCS#8, PKCS#1 and SEC1 keys (not in public keys or
+// certificates).
+const ChecksumDER = "der"
+
 // Checksums lists the checks a rule's checksum field may name; the
 // detector implements each.
-var Checksums = []string{ChecksumCRC32Base62, ChecksumBIP39, ChecksumBIP39Whole, ChecksumBase58Check, ChecksumPEM, ChecksumJWT}
+var Checksums = []string{ChecksumCRC32Base62, ChecksumBIP39, ChecksumBIP39Whole, ChecksumBase58Check, ChecksumPEM, ChecksumJWT, ChecksumDER}
 
 func (p *Pack) validate(file string, docLine int) error {
 	var errs []error
