@@ -32,6 +32,9 @@ var leakFiles = map[string]string{
 		"  \"attributes\": {\n    \"name\": \"/bot2/api\",\n    \"value\": \"Zq8Ws7kQ2x-Synth9Vd4Tp1N\"\n  },\n" +
 		"  \"sensitive_attributes\": [[{\"type\": \"get_attr\", \"value\": \"value\"}]]\n}]}]}\n",
 	"bot/keys.py": "API_SECRET = (\"5eed5eed07a3c9e1f2\"\n    \"4b86d05c3e9a7f18b2\"\n    \"d46e0f9c7a5b3ddead\"\n    \"beef\")\n",
+	// An exchange API's Ed25519 key as its base64 DER, no PEM armour
+	// (generated for this test).
+	"bot/signer.go": "package bot\n\nconst signingKey = \"MC4CAQAwBQYDK2VwBCIEIGGdwIoxtWu8xuq7/aUz9AO8imvOLCK1MTH05tzJ/zzC\"\n",
 	"hardhat.config.js": "module.exports = {\n  networks: {\n    sepolia: {\n      accounts: [\n" +
 		"        \"0xd6a3e2ac08cf49dc35350cc40f82d54ad194ec828b2500e04aa1bac5000c5c67\",\n      ],\n    },\n  },\n};\n",
 }
@@ -51,6 +54,7 @@ var quietFiles = map[string]string{
 var wantLeaks = []gitFinding{
 	{"Makefile", 1, "generic-secret-assignment", ""},
 	{"bot/keys.py", 1, "generic-secret-assignment", ""},
+	{"bot/signer.go", 3, "private-key-der", ""},
 	{"config/bot2.json", 4, "bitget-api-key", ""},
 	{"config/bot2.json", 5, "generic-secret-assignment", ""},
 	{"config/bot2.json", 6, "exchange-credential-group", ""},
@@ -100,7 +104,7 @@ func TestDetectionClassesHistory(t *testing.T) {
 		}
 	}
 	rest := g.commit("more leaks")
-	g.git("rm", "-q", "-r", "config", "docs", "scripts", "postman", "Makefile", "hardhat.config.js", "env/rotation.notes", "infra/terraform.tfstate", "bot/keys.py")
+	g.git("rm", "-q", "-r", "config", "docs", "scripts", "postman", "Makefile", "hardhat.config.js", "env/rotation.notes", "infra/terraform.tfstate", "bot/keys.py", "bot/signer.go")
 	g.commit("remove them")
 
 	res := runCLI(t, g.dir, nil, "scan", "--history", "--format", "json")
