@@ -17,15 +17,7 @@ import (
 // derFindings are text's findings of the bare-key rule.
 func derFindings(t *testing.T, d *Detector, text string) []Finding {
 	t.Helper()
-	fs, err := d.Scan([]byte(text), "config/bots.yaml")
-	require.NoError(t, err)
-	var out []Finding
-	for _, f := range fs {
-		if f.RuleID == "private-key-der" {
-			out = append(out, f)
-		}
-	}
-	return out
+	return findingsOf(t, d, text, "private-key-der")
 }
 
 // A private key of every DER encoding, written as one line of base64 in

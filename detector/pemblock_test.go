@@ -11,6 +11,7 @@ import (
 	"encoding/asn1"
 	"encoding/base64"
 	"encoding/pem"
+	"slices"
 	"strings"
 	"testing"
 
@@ -139,11 +140,17 @@ func cut(p string, n int) string {
 // reports an escaped EC key before the general one does.
 func privateKeyFindings(t *testing.T, d *Detector, text string) []Finding {
 	t.Helper()
+	return findingsOf(t, d, text, "private-key", "coinbase-cdp-private-key")
+}
+
+// findingsOf are text's findings (in notes.txt) of the rules ids.
+func findingsOf(t *testing.T, d *Detector, text string, ids ...string) []Finding {
+	t.Helper()
 	fs, err := d.Scan([]byte(text), "notes.txt")
 	require.NoError(t, err)
 	var out []Finding
 	for _, f := range fs {
-		if f.RuleID == "private-key" || f.RuleID == "coinbase-cdp-private-key" {
+		if slices.Contains(ids, f.RuleID) {
 			out = append(out, f)
 		}
 	}

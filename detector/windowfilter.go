@@ -259,15 +259,14 @@ func allKeyed(lits, keywords []string) bool {
 	if len(lits) == 0 {
 		return false
 	}
-	for _, n := range lits {
-		held := false
-		for _, k := range keywords {
-			if k != "" && strings.Contains(n, strings.ToLower(k)) {
-				held = true
-				break
-			}
+	lower := make([]string, 0, len(keywords))
+	for _, k := range keywords {
+		if k != "" {
+			lower = append(lower, strings.ToLower(k))
 		}
-		if !held {
+	}
+	for _, n := range lits {
+		if !containsAny(n, lower) {
 			return false
 		}
 	}
