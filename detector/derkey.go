@@ -24,14 +24,11 @@ func derKeyOK(secret string) bool {
 	if err != nil {
 		return false
 	}
-	need, ok := derLength(der)
-	if !ok || need != len(der) {
+	header, size, ok := derSequence(der)
+	if !ok || header+size != len(der) {
 		return false
 	}
-	body := der[2:] // past the SEQUENCE's tag and length
-	if der[1] >= 0x80 {
-		body = der[2+int(der[1]&0x7f):]
-	}
+	body := der[header:]
 	if len(body) < 3 || body[0] != 0x02 || body[1] != 0x01 || body[2] > 1 {
 		return false
 	}

@@ -213,21 +213,27 @@ const headMax = 64
 // the start of der declares, header included; ok is false when der does
 // not open with a definite-length SEQUENCE.
 func derLength(der []byte) (int, bool) {
+	header, size, ok := derSequence(der)
+	return header + size, ok
+}
+
+// derSequence reads the SEQUENCE header at the start of der: its own
+// length and the length of the content it declares.
+func derSequence(der []byte) (header, size int, ok bool) {
 	if len(der) < 2 || der[0] != 0x30 {
-		return 0, false
+		return 0, 0, false
 	}
 	if der[1] < 0x80 {
-		return 2 + int(der[1]), true
+		return 2, int(der[1]), true
 	}
 	n := int(der[1] & 0x7f)
 	if n == 0 || n > 4 || len(der) < 2+n {
-		return 0, false // indefinite (not DER) or beyond any key's size
+		return 0, 0, false // indefinite (not DER) or beyond any key's size
 	}
-	size := 0
 	for _, c := range der[2 : 2+n] {
 		size = size<<8 | int(c)
 	}
-	return 2 + n + size, true
+	return 2 + n, size, true
 }
 
 // opensshLength returns the length an OpenSSH key body declares: the magic,
