@@ -550,16 +550,7 @@ func suffixes(re *syntax.Regexp) []string {
 			}
 			return append(with, without...)
 		}
-		names := suffixes(last)
-		// A factored prefix (pass(?:phrase|w(?:ord|d))) is part of
-		// every name: the longer names are a sharper check.
-		if len(re.Sub) == 2 && names != nil && re.Sub[0].Op == syntax.OpLiteral && isASCII(string(re.Sub[0].Rune)) {
-			pre := strings.ToLower(string(re.Sub[0].Rune))
-			for i := range names {
-				names[i] = pre + names[i]
-			}
-		}
-		return names
+		return suffixes(last)
 	}
 	return nil
 }

@@ -112,6 +112,9 @@ func TestAssignments(t *testing.T) {
 	generic := `(?i)(?:\bkey[ \t]*=[ \t]*(?:"[^"\r\n]*(?:credentials?|secret|key)"|'[^'\r\n]*(?:secret|key)')[ \t]+value[ \t]*=|(?:credentials?|passphrase|secret|token|key)["'\x60]?\]?["'\x60]?[ \t]*(?:=>|:=|[:=]))[ \t]*["'\x60]?((?:<[^>\r\n]*>|\$\{[^}\r\n]*\}|[^\s"'\x60,;<>{}()\[\]\\*])(?:<[^>\r\n]*>|\$\{[^}\r\n]*\}|[^\s"'\x60,;<>{}()\[\]\\])*)`
 	header := `(?im)(?:^|[^A-Za-z0-9\n-])ACCESS-(?:KEY|SIGN|PASSPHRASE)["']?[ \t]*[:=][ \t]*["']?([^\s"'*]+)`
 	exchange := `(?i)binance[^\r\n]*?(?:api[_-]?key|secret(?:[_-]?key)?|password)\b["']?\]?["']?[ \t]*(?:=>|:=|[:=])[ \t]*["']?([^\s"'*]+)`
+	// The parser factors the branches' common `s`: the names are `key`,
+	// not `skey` (`secret_key` does not end with that).
+	factored := `(?i)(?:secret[a-z_-]*key|signer[a-z_-]*key|pk)[ \t]*=[ \t]*(\S+)`
 	for _, tc := range []struct {
 		pattern      string
 		holds, fails []string
@@ -125,6 +128,9 @@ func TestAssignments(t *testing.T) {
 		{exchange,
 			[]string{`binance_api_key = "x`, `BINANCE SECRET: y`, `binance secret_key=z`},
 			[]string{`binance api_key=****`, `binance_api_key_id(x)`}},
+		{factored,
+			[]string{`secret_key = 0xab`, `SIGNER-KEY=x`, `pk = y`},
+			[]string{`secret_key = `, `the key is here`}},
 	} {
 		re, err := syntax.Parse(tc.pattern, syntax.Perl)
 		require.NoError(t, err)
