@@ -14,7 +14,8 @@ import (
 )
 
 // A SumReader's sum is the whole file's, however much of it the scan read
-// in order and whatever it read out of order (an archive's directory).
+// in order and whatever it read out of order (an archive's directory);
+// -1 reads to the end (the sum is then not read again).
 func TestSumReaderSumsTheWholeFile(t *testing.T) {
 	dir := t.TempDir()
 	data := make([]byte, 3<<20+17)
@@ -24,7 +25,7 @@ func TestSumReaderSumsTheWholeFile(t *testing.T) {
 	}
 	path := filepath.Join(dir, "bot.log.gz")
 	require.NoError(t, os.WriteFile(path, data, 0o600))
-	for _, read := range []int{0, 1, 4096, 1 << 20, len(data), len(data) + 10} {
+	for _, read := range []int{0, 1, 4096, 1 << 20, len(data), len(data) + 10, -1} {
 		sums := NewContentSums()
 		f, err := os.Open(path)
 		require.NoError(t, err)
@@ -32,7 +33,11 @@ func TestSumReaderSumsTheWholeFile(t *testing.T) {
 		buf := make([]byte, 1000)
 		_, err = r.ReadAt(buf, int64(len(data)-len(buf)))
 		require.NoError(t, err)
-		_, err = io.ReadFull(r, make([]byte, min(read, len(data))))
+		if read < 0 {
+			_, err = io.ReadAll(r)
+		} else {
+			_, err = io.ReadFull(r, make([]byte, min(read, len(data))))
+		}
 		require.NoError(t, err)
 		_, _ = r.ReadAt(buf, 5)
 		r.Finish()
