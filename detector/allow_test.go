@@ -54,8 +54,9 @@ func TestInlineAllowIsPerLine(t *testing.T) {
 	assert.Empty(t, fs[0].Allowed)
 }
 
-// allow_paths keep a rule off some files, and the pack's allow.paths keep
-// every rule off them; other files are still scanned.
+// allow_paths keep a rule off some files, paths keep one on some, and the
+// pack's allow.paths keep every rule off them; other files are still
+// scanned by every other rule.
 func TestAllowPaths(t *testing.T) {
 	pack, err := rules.Parse("extra.yaml", []byte(`name: extra
 version: "1"
@@ -71,13 +72,20 @@ rules:
     keywords: ["othtok_"]
     pattern: '\b(othtok_[a-z0-9]{12})\b'
     examples: ["othtok_abcdef123456"]
+  - id: bot-token
+    severity: high
+    keywords: ["bottok_"]
+    pattern: '\b(bottok_[a-z0-9]{12})\b'
+    paths: ["bots/**"]
+    allow_paths: ["bots/paper/**"]
+    examples: ["bottok_abcdef123456"]
 allow:
   paths: ["vendor/**"]
 `))
 	require.NoError(t, err)
 	d, err := New(pack)
 	require.NoError(t, err)
-	text := []byte("a = opstok_abcdef123456\nb = othtok_abcdef123456\n")
+	text := []byte("a = opstok_abcdef123456\nb = othtok_abcdef123456\nc = bottok_abcdef123456\n")
 	tests := []struct {
 		path string
 		want []string
@@ -85,6 +93,10 @@ allow:
 		{"docs/a.md", []string{"ops-token", "other-token"}},
 		{"testdata/a.md", []string{"other-token"}},
 		{"vendor/x/a.md", nil},
+		{"bots/live/a.md", []string{"ops-token", "other-token", "bot-token"}},
+		{"bots/paper/a.md", []string{"ops-token", "other-token"}},
+		{"testdata/bots/a.md", []string{"other-token"}},
+		{"vendor/bots/a.md", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

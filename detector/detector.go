@@ -158,7 +158,8 @@ type Detector struct {
 	// version's rescan of those rules over its whole text (ScanVersion).
 	nonLocalKW   func() keywordIndex
 	placeholders *placeholder.Set
-	pathRules    bool      // some rule is limited by paths
+	pathRules    bool      // some rule is limited by paths, or the pack's allow_paths
+	scoped       []int     // the rules limited by their own paths or allow_paths
 	wordRunRules []int     // rules with the word-run prefilter (wordrun.go)
 	ruleKW       int       // automaton ids at or above this are known-value variants
 	scratch      sync.Pool // *findScratch
@@ -190,6 +191,9 @@ func New(pack *rules.Pack, known ...KnownValue) (*Detector, error) {
 		if r.Prefilter == rules.PrefilterWordRun {
 			d.wordRunRules = append(d.wordRunRules, i)
 			d.rules[i].prefiltered = true
+		}
+		if len(r.Paths) > 0 || len(r.AllowPaths) > 0 {
+			d.scoped = append(d.scoped, i)
 		}
 		if len(r.Paths) > 0 || len(r.AllowPaths) > 0 || len(pack.Allow.Paths) > 0 {
 			d.pathRules = true
@@ -268,22 +272,6 @@ var rulesOnly = matchers{rule: anyRule}
 
 // oneRule runs rule i alone (a rule's examples).
 func oneRule(i int) matchers { return matchers{rule: i} }
-
-// activeRules returns which rules apply to path (nil: all of them).
-func (d *Detector) activeRules(path string, m matchers) []bool {
-	if !d.pathRules && m.rule == anyRule {
-		return nil
-	}
-	active := make([]bool, len(d.rules))
-	for i, c := range d.rules {
-		if m.rule != anyRule {
-			active[i] = i == m.rule
-			continue
-		}
-		active[i] = d.appliesTo(c, path)
-	}
-	return active
-}
 
 // findScratch is find's per-call state, kept in a pool: with 300 rules,
 // allocating and clearing it for each small blob of a history was a tenth
