@@ -23,7 +23,9 @@ import (
 // (`api_key=****` and `def api_key(self):` hold none), and, where its
 // keywords do not already imply them, one of its required literals. A line without them holds no match, so dropping its
 // window changes no finding: a line-local rule's matches on a line depend
-// on that line alone (see ScanVersion).
+// on that line alone (see ScanVersion). Where a rule's gate reads the
+// match's line alone (gateOK), a line whose every value the gate drops is
+// dropped too: its matches would all be.
 
 // minFilterRun is the shortest run worth checking: shorter ones are in
 // nearly every line of code.
@@ -45,8 +47,8 @@ type lineFilter struct {
 	// after the end of the first keyword found on the line
 	// (window.opAfter), and the walk for it starts there.
 	keyed bool
-	// viable, when not nil, is the part of the rule's gate a value
-	// must pass (genericViable): a line whose assignments' values all
+	// viable, when not nil, is the rule's gate a value must pass
+	// (gateOK): a line whose assignments' values all
 	// fail it holds no finding of the rule.
 	viable literal.Viable
 }
@@ -66,12 +68,12 @@ func newLineFilter(c *compiledRule) *lineFilter {
 		p = patternFilterOf(c.rule.Pattern)
 	}
 	f := &lineFilter{tokens: p.tokens, assign: literal.NewAssignmentSet(p.assign), keyed: namesKeyed(p.assign, c.rule.Keywords)}
-	if f.assign != nil && gatedValue(c.rule) {
+	if ok := gateOK(c.rule); f.assign != nil && ok != nil {
 		// Only an assignment whose value is the secret group is judged
 		// (not .NET's `key="…"`, whose "value" is the quoted name).
 		secret := c.rule.SecretGroup
 		f.viable = func(line []byte, op int, a *literal.Assignment) bool {
-			return a.Cap != secret || genericViable(line, op, a.After)
+			return a.Cap != secret || valueViable(line, op, a.After, ok)
 		}
 	}
 	if (p.need != nil || p.exact != nil) && !impliedBy(p.need, c.rule.Keywords) {
@@ -224,16 +226,30 @@ func (f *lineFilter) opFrom(w window) int {
 	return 0
 }
 
-// gatedValue reports whether r's matches go through the generic gate and
-// its secret is the generic value group, last in its pattern: then the
-// gate's judgement of a value's length and shape applies to the value
-// genericViable reads.
-func gatedValue(r *rules.Rule) bool {
-	if r.Gate != rules.GateGeneric || !strings.HasSuffix(r.Pattern, genericValueGroup) {
-		return false
+// gateOK is r's gate as a line filter applies it (valueOK), or nil: for
+// the generic, value and code gates and the group gate's line, where r's
+// secret is the generic value group, last in its pattern, so that the
+// value the filter reads is the one the gate judges.
+func gateOK(r *rules.Rule) valueOK {
+	var ok valueOK
+	switch r.Gate {
+	case rules.GateGeneric:
+		ok = genericOK
+	case rules.GateValue:
+		ok = judgedOK
+	case rules.GateCode, rules.GateGroup:
+		ok = codeOK
+	default:
+		return nil
+	}
+	if !strings.HasSuffix(r.Pattern, genericValueGroup) {
+		return nil
 	}
 	re, err := syntax.Parse(r.Pattern, syntax.Perl)
-	return err == nil && r.SecretGroup == re.MaxCap()
+	if err != nil || r.SecretGroup != re.MaxCap() {
+		return nil
+	}
+	return ok
 }
 
 // namesKeyed reports whether every assignment of as spells one of

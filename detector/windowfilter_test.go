@@ -1,6 +1,7 @@
 package detector
 
 import (
+	"github.com/keygate/keygate/rules"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -218,9 +219,10 @@ func TestLineFilterWalksFromTheKeyword(t *testing.T) {
 }
 
 // gatedMatches are the matches of c's pattern in buf, as FindAllIndex gives
-// them, less those the generic gate drops where c's filter reads values
+// them, less those c's gate drops where c's filter reads values
 // (lineFilter.viable): the gate itself judges each, on its secret group as
-// matchWindows places it.
+// matchWindows places it. For the group gate, what it reads of the match's
+// own line: groupValue drops whatever codeValue says is code.
 func gatedMatches(c *compiledRule, buf []byte) [][]int {
 	f := c.lineFilter()
 	if f == nil || f.viable == nil {
@@ -234,7 +236,18 @@ func gatedMatches(c *compiledRule, buf []byte) [][]int {
 		if ss < 0 || se <= ss {
 			continue
 		}
-		if genericValue(lines, ss, queryEnd(buf, ss, se)) {
+		var pass bool
+		switch c.rule.Gate {
+		case rules.GateGeneric:
+			pass = genericValue(lines, ss, queryEnd(buf, ss, se))
+		case rules.GateValue:
+			pass = judgedValue(lines, ss, se)
+		case rules.GateCode, rules.GateGroup:
+			pass = !codeValue(lines, ss, se)
+		default:
+			panic("a line filter reads values for gate " + c.rule.Gate)
+		}
+		if pass {
 			out = append(out, m[:2])
 		}
 	}
@@ -253,6 +266,14 @@ func TestLineFilterReadsGenericValues(t *testing.T) {
 		`    token = await self._get_token()`,
 		`    api_key: str = ""`,
 		`    secret = os.environ`,
+		// What the gate drops by the value's text alone: a reference, a
+		// template, an identifier, words.
+		`  api_key: ${BINANCE_API_KEY}`,
+		`          API_SECRET: ${{ secrets.BINANCE_API_SECRET }}`,
+		`    password: {{ .Values.bot.password }}`,
+		`        self._api_secret = api_secret`,
+		`    okx_secret_key: str = Field(default=..., json_schema_extra={"prompt": "Enter your okx secret key", "is_secure": True})`,
+		`    passphrase = "correct-horse-battery"`,
 	} {
 		b := []byte(line)
 		assert.Empty(t, c.lines.keep(b, []window{{start: 0, end: len(b)}}), line)
@@ -262,6 +283,7 @@ func TestLineFilterReadsGenericValues(t *testing.T) {
 		`    api_key = self.api_key; token = "Zq8Ws7kQ2xSynth9Vd4"`,
 		`GET /v1/ws?token=Zq8Ws7kQ2xSynth9Vd4&lang=en`,
 		`    password: <b>Zq8Ws7kQ2x</b>`,
+		`    bitget_secret = 'Zq8Ws7kQ2xSynth9Vd4'`,
 	} {
 		b := []byte(line)
 		assert.Len(t, c.lines.keep(b, []window{{start: 0, end: len(b)}}), 1, line)
@@ -271,5 +293,34 @@ func TestLineFilterReadsGenericValues(t *testing.T) {
 	}
 	for _, id := range []string{"binance-credential", "kucoin-credential"} {
 		assert.NotNil(t, d.rules[d.byID[id]].lineFilter().viable, id)
+	}
+}
+
+// The code and group gates' filters drop a line whose values are code
+// or references (a connector's signing headers, a config loader) before
+// RE2 runs, and keep one with a literal value.
+func TestLineFilterReadsCodeValues(t *testing.T) {
+	d := defaultDetector(t)
+	tests := []struct {
+		rule       string
+		drop, keep string
+	}{
+		{"bitget-auth-header",
+			`        headers = {"ACCESS-KEY": self.api_key, "ACCESS-SIGN": sign(self.secret_key, msg), "ACCESS-TIMESTAMP": ts}`,
+			`ACCESS-KEY: bg_5f3e0c9a8b7d6e5f4a3b2c1d0e9f8a7b`},
+		{"bitget-passphrase",
+			`    passphrase = config.bitget.passphrase`,
+			`    passphrase = "Harbor7Tide5"`},
+		{"exchange-credential-group",
+			`  passphrase: ${BITGET_PASSPHRASE}`,
+			`  passphrase: Harbor7Tide5`},
+	}
+	for _, tt := range tests {
+		c := d.rules[d.byID[tt.rule]]
+		require.NotNil(t, c.lineFilter().viable, tt.rule)
+		b := []byte(tt.drop)
+		assert.Empty(t, c.lines.keep(b, []window{{start: 0, end: len(b)}}), "%s: %s", tt.rule, tt.drop)
+		b = []byte(tt.keep)
+		assert.Len(t, c.lines.keep(b, []window{{start: 0, end: len(b)}}), 1, "%s: %s", tt.rule, tt.keep)
 	}
 }
