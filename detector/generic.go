@@ -481,13 +481,29 @@ var (
 	// genericOK is the generic gate, on the secret matchWindows cuts
 	// at a query string's next parameter.
 	genericOK valueOK = func(line []byte, q, p int) bool {
-		return genericValue(newTextLines(line), q, queryEnd(line, q, p))
+		return credentialLike(line[q:p]) && genericValue(newTextLines(line), q, queryEnd(line, q, p))
 	}
-	judgedOK valueOK = func(line []byte, q, p int) bool { return judgedValue(newTextLines(line), q, p) }
+	judgedOK valueOK = func(line []byte, q, p int) bool {
+		return credentialLike(line[q:p]) && judgedValue(newTextLines(line), q, p)
+	}
 	// codeOK is the code gate, and the part of the group gate that reads
 	// the match's own line (groupValue drops what codeValue says is code).
 	codeOK valueOK = func(line []byte, q, p int) bool { return !codeValue(newTextLines(line), q, p) }
 )
+
+// credentialLike is what credentialValue asks first, before the name is
+// read: most values a filter judges are short, a member access, or open
+// as a reference or an operator does (`str`, `self.api_key`, `${API_KEY}`,
+// `{{ .Values.key }}`, `?token`): reference and code drop those. Cutting a
+// query string at '&' and reading markup as its text only shorten a value
+// and keep its first bytes (markup opens with '<', none of these does),
+// and a member access holds neither.
+func credentialLike(v []byte) bool {
+	if len(v) < minGenericLen || memberAccess(v) || bytes.HasPrefix(v, []byte("{{")) {
+		return false
+	}
+	return bytes.IndexByte([]byte("$%@&!~+|?."), v[0]) < 0
+}
 
 // valueEnd reads genericValueGroup at line[q:]: where the value it
 // captures there ends (q: none). It reads as RE2 does (Latin-1: a byte
@@ -552,7 +568,7 @@ var valueClass = func() (c [256]bool) {
 
 // memberAccess reports identifiers joined by dots, two or more
 // (`self.api_key`, `os.environ`, `$scope.token`): code, not a value. The
-// generic gate asks it.
+// generic gate and its line filter (credentialLike) both ask it.
 func memberAccess[T string | []byte](v T) bool {
 	parts, start := 0, 0
 	for i := 0; i <= len(v); i++ {
