@@ -576,7 +576,7 @@ func newHoldState() holdState { return holdState{prevOp: -1, valueEnd: -1} }
 
 // at reports whether the operator byte at line[i] spells the assignment.
 func (a *Assignment) at(line []byte, i int, st *holdState, viable Viable) bool {
-	if a.Word != "" && (len(line)-i < len(a.Word) || !equalFold(line[i:i+len(a.Word)], a.Word)) {
+	if a.Word != "" && !a.wordAt(line, i) {
 		return false
 	}
 	if i >= st.valueEnd {
@@ -593,6 +593,11 @@ func (a *Assignment) at(line []byte, i int, st *holdState, viable Viable) bool {
 	}
 	st.prevOp, st.prevName = i, false
 	return false
+}
+
+// wordAt reports whether line spells a.Word (case folded) from line[i].
+func (a *Assignment) wordAt(line []byte, i int) bool {
+	return len(line)-i >= len(a.Word) && equalFold(line[i:i+len(a.Word)], a.Word)
 }
 
 // Viable reports whether the value after the operator byte at line[op]
@@ -649,7 +654,13 @@ func (s *AssignmentSet) Holds(line []byte, from int, viable Viable) bool {
 			continue
 		}
 		for k := range s.list {
-			if s.list[k].Op[b] && s.list[k].at(line, i, &states[k], viable) {
+			// A worded operator (Go's `string`) opens with letters most
+			// lines hold: it is spelled out here before at is called.
+			a := &s.list[k]
+			if !a.Op[b] || a.Word != "" && !a.wordAt(line, i) {
+				continue
+			}
+			if a.at(line, i, &states[k], viable) {
 				return true
 			}
 		}
