@@ -64,15 +64,11 @@ func (o *Options) scanFragmentGuarded(ctx context.Context, budget *blobBudget, r
 func (o *Options) scanFragment(ctx context.Context, budget *blobBudget, rd *source.BlobReader, f source.Fragment) fragmentResult {
 	var res fragmentResult
 	if f.File != "" {
-		fh, err := source.OpenRegular(f.File)
+		fh, size, err := source.OpenRegular(f.File)
 		if err != nil {
 			return fragmentResult{streamResult: streamResult{err: err}}
 		}
 		defer fh.Close()
-		size := int64(-1)
-		if st, err := fh.Stat(); err == nil {
-			size = st.Size()
-		}
 		if o.sums == nil {
 			res.streamResult = scanContent(o.Detector, o.Containers, fh, fh, size, f.Path, f.Lines)
 		} else {
