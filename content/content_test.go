@@ -291,3 +291,34 @@ func TestXzDict(t *testing.T) {
 	d, _ = xzDict(head)
 	assert.Equal(t, int64(1<<32-1), d)
 }
+
+// A file's end is read once: after it said io.EOF, Walk does not ask it
+// again (on a working tree, a read syscall per file).
+func TestWalkReadsTheEndOnce(t *testing.T) {
+	for _, text := range []string{"api_key = \"abc\"\n", strings.Repeat("log line of a bot\n", 10000)} {
+		r := &eofCounter{r: strings.NewReader(text)}
+		var got []byte
+		err := Walk(r, nil, -1, Limits{}, func(l Leaf) error {
+			var err error
+			got, err = io.ReadAll(l.Text)
+			return err
+		})
+		require.NoError(t, err)
+		assert.Equal(t, text, string(got))
+		assert.Equal(t, 1, r.eofs, "%d bytes", len(text))
+	}
+}
+
+// eofCounter counts the io.EOFs it returns.
+type eofCounter struct {
+	r    io.Reader
+	eofs int
+}
+
+func (c *eofCounter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if err == io.EOF {
+		c.eofs++
+	}
+	return n, err
+}

@@ -409,14 +409,24 @@ func xzDict(head []byte) (int64, bool) {
 	return 0, false
 }
 
+// countReader counts what the file gives, and keeps its end: once the
+// file said io.EOF, it is not read again. The sniff's buffer meets the end
+// of a small file and returns it once; the text's reader then asked the
+// file again, a third read syscall for a file that one read had given
+// whole.
 type countReader struct {
-	r io.Reader
-	n *int64
+	r   io.Reader
+	n   *int64
+	eof bool
 }
 
 func (c *countReader) Read(p []byte) (int, error) {
+	if c.eof {
+		return 0, io.EOF
+	}
 	n, err := c.r.Read(p)
 	*c.n += int64(n)
+	c.eof = err == io.EOF
 	return n, err
 }
 
