@@ -47,6 +47,12 @@ type lineFilter struct {
 	// after the end of the first keyword found on the line
 	// (window.opAfter), and the walk for it starts there.
 	keyed bool
+	// nameLit, when not "", is a literal (lower case) every name of
+	// every assignment holds, for a filter that is not keyed: its
+	// operator stands after the literal's first occurrence on the line
+	// (exchange-credential-group's names, passphrase, password and
+	// pass_phrase, which its keywords do not all spell, hold "pass").
+	nameLit string
 	// viable, when not nil, is the rule's gate a value must pass
 	// (gateOK): a line whose assignments' values all
 	// fail it holds no finding of the rule.
@@ -68,6 +74,9 @@ func newLineFilter(c *compiledRule) *lineFilter {
 		p = patternFilterOf(c.rule.Pattern)
 	}
 	f := &lineFilter{tokens: p.tokens, assign: literal.NewAssignmentSet(p.assign), keyed: namesKeyed(p.assign, c.rule.Keywords)}
+	if f.assign != nil && !f.keyed {
+		f.nameLit = commonName(p.assign)
+	}
 	if ok := gateOK(c.rule); f.assign != nil && ok != nil {
 		// Only an assignment whose value is the secret group is judged
 		// (not .NET's `key="…"`, whose "value" is the quoted name).
@@ -201,8 +210,18 @@ func (f *lineFilter) keep(buf []byte, ws []window) []window {
 		if (f.need != nil || f.exact != nil) && !holdsFold(line, f.need) && !holdsExact(line, f.exact) {
 			continue
 		}
-		if f.assign != nil && !f.assign.Holds(line, f.opFrom(w), f.viable) {
-			continue
+		if f.assign != nil {
+			from := f.opFrom(w)
+			if f.nameLit != "" {
+				k := indexFold(line, f.nameLit)
+				if k < 0 {
+					continue // no name on the line
+				}
+				from = max(from, k+len(f.nameLit))
+			}
+			if !f.assign.Holds(line, from, f.viable) {
+				continue
+			}
 		}
 		kept = append(kept, w)
 	}
@@ -217,6 +236,32 @@ func (f *lineFilter) holdsTokens(line []byte) bool {
 	}
 	return true
 }
+
+// commonName is the longest literal of at least minNameLit bytes that
+// every name of as holds (lower case), or "".
+func commonName(as []literal.Assignment) string {
+	var names []string
+	for _, a := range as {
+		names = append(names, a.Names...)
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	short := slices.MinFunc(names, func(a, b string) int { return len(a) - len(b) })
+	for n := len(short); n >= minNameLit; n-- {
+		for i := 0; i+n <= len(short); i++ {
+			sub := short[i : i+n]
+			if !slices.ContainsFunc(names, func(name string) bool { return !strings.Contains(name, sub) }) {
+				return sub
+			}
+		}
+	}
+	return ""
+}
+
+// minNameLit is the shortest literal commonName gives: shorter ones are in
+// most lines.
+const minNameLit = 3
 
 // opFrom is where in w's line an operator of f's assignments may stand.
 func (f *lineFilter) opFrom(w window) int {

@@ -1,6 +1,7 @@
 package detector
 
 import (
+	"github.com/keygate/keygate/detector/literal"
 	"github.com/keygate/keygate/rules"
 	"math/rand/v2"
 	"strings"
@@ -322,5 +323,27 @@ func TestLineFilterReadsCodeValues(t *testing.T) {
 		assert.Empty(t, c.lines.keep(b, []window{{start: 0, end: len(b)}}), "%s: %s", tt.rule, tt.drop)
 		b = []byte(tt.keep)
 		assert.Len(t, c.lines.keep(b, []window{{start: 0, end: len(b)}}), 1, "%s: %s", tt.rule, tt.keep)
+	}
+}
+
+// A filter whose names its keywords do not all spell reads a line from the
+// first occurrence of what every name holds: exchange-credential-group's
+// passphrase, password and pass_phrase hold "pass". What stands before it
+// is no assignment of the rule, and the line's own is still read.
+func TestLineFilterReadsFromTheNamesLiteral(t *testing.T) {
+	assert.Equal(t, "pass", commonName([]literal.Assignment{{Names: []string{"passphrase", "password"}}, {Names: []string{"pass_phrase"}}}))
+	assert.Equal(t, "", commonName([]literal.Assignment{{Names: []string{"key", "secret"}}}))
+	d := defaultDetector(t)
+	c := d.rules[d.byID["exchange-credential-group"]]
+	f := c.lineFilter()
+	require.False(t, f.keyed)
+	require.Equal(t, "pass", f.nameLit)
+	for line, kept := range map[string]bool{
+		`2026-11-01T12:30:03Z INFO bot=BOT2 mexc ws login ok passphrase: Harbor7Tide5Xq`: true,
+		`  - {name: bot2, Password: "Harbor7Tide5Xq"}`:                                   true,
+		`2026-11-01T12:30:03Z INFO bot=BOT2 login ok passphrase refreshed`:               false,
+	} {
+		b := []byte(line)
+		assert.Equal(t, kept, len(f.keep(b, []window{{start: 0, end: len(b)}})) == 1, line)
 	}
 }
