@@ -6,6 +6,9 @@ package detector
 // it: text without such runs is looked at once every min bytes. The
 // base64 segments and the word-run prefilter both find their runs here.
 func classRuns(buf []byte, class *[256]bool, min int, fn func(start, end int)) {
+	// buf[i:known] is in the class, where known > i: the bytes a look
+	// back has read already, which the next look back does not read again.
+	known := 0
 	for i := 0; i+min <= len(buf); {
 		// buf[i-1], where i > 0, is outside the class: a run starts at i
 		// at the earliest.
@@ -17,11 +20,11 @@ func classRuns(buf []byte, class *[256]bool, min int, fn func(start, end int)) {
 		// When buf[i:j+1] is not all in the class, a run may start after
 		// the last byte that is not.
 		k := j - 1
-		for k >= i && class[buf[k]] {
+		for k >= max(i, known) && class[buf[k]] {
 			k--
 		}
-		if k >= i {
-			i = k + 1
+		if k >= max(i, known) {
+			i, known = k+1, j+1
 			continue
 		}
 		e := j + 1

@@ -13,12 +13,17 @@ func TestClassRunsMatchBruteForce(t *testing.T) {
 	var class [256]bool
 	class['a'], class['b'] = true, true
 	rng := rand.New(rand.NewPCG(5, 8))
-	for range 5000 {
-		buf := make([]byte, rng.IntN(80))
-		for i := range buf {
-			buf[i] = "aab."[rng.IntN(4)]
+	for n := range 10000 {
+		// Short runs and mins, and long ones (the base64 scan's 16, the
+		// word-run scan's 47) in text mostly of the class, as code is.
+		alphabet, size, min := "aab.", rng.IntN(80), 1+rng.IntN(8)
+		if n%2 == 1 {
+			alphabet, size, min = "aaaaaaab.", rng.IntN(400), 10+rng.IntN(40)
 		}
-		min := 1 + rng.IntN(8)
+		buf := make([]byte, size)
+		for i := range buf {
+			buf[i] = alphabet[rng.IntN(len(alphabet))]
+		}
 		var want, got [][2]int
 		for i := 0; i < len(buf); {
 			if !class[buf[i]] {
