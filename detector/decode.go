@@ -277,8 +277,16 @@ func decodeRun(buf []byte, s, e, pad int, allHex bool, scratch []byte) *segment 
 	if len(run) < minBase64Run {
 		return nil
 	}
-	std := bytes.ContainsAny(run, "+/")
-	url := bytes.ContainsAny(run, "-_")
+	// Which alphabet, in one pass (ContainsAny builds its set each call).
+	std, url := false, false
+	for _, c := range run {
+		switch c {
+		case '+', '/':
+			std = true
+		case '-', '_':
+			url = true
+		}
+	}
 	if std && url {
 		return nil
 	}
