@@ -5,6 +5,7 @@ import (
 	"io"
 	"io/fs"
 	"path/filepath"
+	"time"
 
 	"github.com/keygate/keygate/config"
 	"github.com/keygate/keygate/engine"
@@ -170,15 +171,18 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 		}
 		return r, nil
 	}
-	w, err := Walk(req)
+	opts.sums = source.NewContentSums()
+	start := time.Now()
+	w, frags, results, interrupted, err := opts.scanWalk(ctx, func(found func(source.File)) (*source.FileList, error) {
+		return walkFound(req, found)
+	})
 	if err != nil {
 		return nil, err
 	}
 	if req.Hygiene() {
 		applySkips(req.Config, w)
 	}
-	opts.sums = source.NewContentSums()
-	r := Files(ctx, opts, w)
+	r := opts.filesResult(ctx, w, frags, results, interrupted, start)
 	opts.foldBlocked(r, req.Config.BlockedPaths, w)
 	r.Warnings = append(warnings, r.Warnings...)
 	if req.Hygiene() {
@@ -211,11 +215,16 @@ func FilesInputs(ctx context.Context, req Request, w *source.FileList, sums *sou
 }
 
 // Walk lists the files a working-tree scan of req reads, as Run does.
-func Walk(req Request) (*source.FileList, error) {
+func Walk(req Request) (*source.FileList, error) { return walkFound(req, nil) }
+
+// walkFound is Walk giving each file to found (nil: none) as the walk
+// lists it.
+func walkFound(req Request, found func(source.File)) (*source.FileList, error) {
+	l := source.Lister{Follow: req.Config.FollowSymlinks, Found: found}
 	if len(req.Paths) > 0 {
-		return source.PathsFollowing(req.Root, req.Paths, req.Config.FollowSymlinks)
+		return l.Paths(req.Root, req.Paths)
 	}
-	return source.ScopesFollowing(req.Root, req.Scopes(), req.Config.FollowSymlinks)
+	return l.Scopes(req.Root, req.Scopes())
 }
 
 // empty records that a scan read nothing: an error, or with AllowEmpty a

@@ -8,7 +8,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/keygate/keygate/baseline"
@@ -287,20 +289,67 @@ func (r *Result) BaselineEntries() []baseline.Entry {
 // whatever the scheduling.
 func Files(ctx context.Context, opts Options, w *source.FileList) *Result {
 	start := time.Now()
+	frags, results, err := opts.scanSource(ctx, nil, w)
+	return opts.filesResult(ctx, w, frags, results, err, start)
+}
+
+// filesResult is the result of scanning w's files: frags and results in
+// w's order, interrupted the context's error when the scan stopped early.
+func (o *Options) filesResult(ctx context.Context, w *source.FileList, frags []source.Fragment, results []fragmentResult, interrupted error, start time.Time) *Result {
 	r := &Result{Mode: ModePaths, Skipped: append([]source.Skip(nil), w.Skipped...)}
 	for _, e := range w.Errors {
 		r.Errors = append(r.Errors, e.Error())
 	}
-	frags, results, err := opts.scanSource(ctx, nil, w)
-	if err != nil {
-		r.Errors = append(r.Errors, fmt.Sprintf("scan interrupted: %v", err))
+	if interrupted != nil {
+		r.Errors = append(r.Errors, fmt.Sprintf("scan interrupted: %v", interrupted))
 	}
-	opts.verifyFragments(ctx, results)
-	opts.collect(r, frags, results)
-	opts.scanPaths(r, walkPaths(w))
+	o.verifyFragments(ctx, results)
+	o.collect(r, frags, results)
+	o.scanPaths(r, walkPaths(w))
 	sort.SliceStable(r.Skipped, func(i, j int) bool { return r.Skipped[i].Path < r.Skipped[j].Path })
 	r.Duration = time.Since(start)
 	return r
+}
+
+// scanWalk runs walk, which lists the working tree's files and gives each
+// to found as it lists it, and scans each file on the scan's workers
+// while the walk goes on: on hummingbot's tree the walk was a twentieth of
+// the scan, one core busy and the other idle. The files' fragments and
+// results come back in the list's order; interrupted is the context's
+// error when the scan stopped early.
+func (o *Options) scanWalk(ctx context.Context, walk func(found func(source.File)) (*source.FileList, error)) (w *source.FileList, frags []source.Fragment, results []fragmentResult, interrupted, err error) {
+	feed := make(chan source.File, 64)
+	var mu sync.Mutex
+	byPath := map[string]fragmentResult{}
+	budget := o.newBlobBudget()
+	var wg sync.WaitGroup
+	for range workerCount(*o, math.MaxInt) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range feed {
+				if ctx.Err() != nil {
+					continue // the walk's rest is drained, not scanned
+				}
+				res := o.scanFragmentGuarded(ctx, budget, nil, source.Fragment{Path: f.Path, File: f.Abs})
+				mu.Lock()
+				byPath[f.Path] = res
+				mu.Unlock()
+			}
+		}()
+	}
+	w, err = walk(func(f source.File) { feed <- f })
+	close(feed)
+	wg.Wait()
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	frags = make([]source.Fragment, len(w.Files))
+	results = make([]fragmentResult, len(w.Files))
+	for i, f := range w.Files {
+		frags[i], results[i] = source.Fragment{Path: f.Path, File: f.Abs}, byPath[f.Path]
+	}
+	return w, frags, results, ctx.Err(), nil
 }
 
 // Stream scans one stream (standard input).

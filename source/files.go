@@ -59,17 +59,7 @@ func Scopes(root string, globs []string) (*FileList, error) {
 // /var/log/bot1): their targets' files are listed under the link's path.
 // Any other link out of the tree is listed as skipped, saying so.
 func ScopesFollowing(root string, globs, follow []string) (*FileList, error) {
-	for _, g := range globs {
-		if !doublestar.ValidatePattern(g) {
-			return nil, fmt.Errorf("bad scope glob %q", g)
-		}
-	}
-	w := &walker{root: root, globs: globs, follow: follow, seen: map[string]bool{}, out: &FileList{}}
-	for _, base := range bases(globs) {
-		w.walk(filepath.Join(root, filepath.FromSlash(base)))
-	}
-	w.out.sort()
-	return w.out, nil
+	return Lister{Follow: follow}.Scopes(root, globs)
 }
 
 // Paths lists explicit files and directories (directories recursively),
@@ -80,19 +70,55 @@ func Paths(root string, paths []string) (*FileList, error) {
 
 // PathsFollowing is Paths with symlinks followed as ScopesFollowing does.
 func PathsFollowing(root string, paths, follow []string) (*FileList, error) {
-	w := &walker{root: root, follow: follow, seen: map[string]bool{}, out: &FileList{}}
-	for _, p := range paths {
-		abs := p
-		if !filepath.IsAbs(abs) {
-			abs = filepath.Join(root, p)
+	return Lister{Follow: follow}.Paths(root, paths)
+}
+
+// Lister lists working-tree files (Scopes, Paths), following the links
+// that match a Follow glob. Found, when not nil, is given each file as
+// the walk lists it, in the walk's order rather than the list's, so that
+// a scan reads files while the walk goes on: the walk is a working tree
+// scan's one sequential part.
+type Lister struct {
+	Follow []string
+	Found  func(File)
+}
+
+// Scopes is ScopesFollowing.
+func (l Lister) Scopes(root string, globs []string) (*FileList, error) {
+	for _, g := range globs {
+		if !doublestar.ValidatePattern(g) {
+			return nil, fmt.Errorf("bad scope glob %q", g)
 		}
-		if _, err := os.Lstat(abs); err != nil {
-			return nil, fmt.Errorf("scan %s: %w", p, err)
-		}
-		w.walk(abs)
+	}
+	w := &walker{root: root, globs: globs, follow: l.Follow, found: l.Found, seen: map[string]bool{}, out: &FileList{}}
+	for _, base := range bases(globs) {
+		w.walk(filepath.Join(root, filepath.FromSlash(base)))
 	}
 	w.out.sort()
 	return w.out, nil
+}
+
+// Paths is PathsFollowing.
+func (l Lister) Paths(root string, paths []string) (*FileList, error) {
+	for _, p := range paths {
+		if _, err := os.Lstat(absUnder(root, p)); err != nil {
+			return nil, fmt.Errorf("scan %s: %w", p, err)
+		}
+	}
+	w := &walker{root: root, follow: l.Follow, found: l.Found, seen: map[string]bool{}, out: &FileList{}}
+	for _, p := range paths {
+		w.walk(absUnder(root, p))
+	}
+	w.out.sort()
+	return w.out, nil
+}
+
+// absUnder is p, relative to root when it is not absolute.
+func absUnder(root, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(root, p)
 }
 
 func (w *FileList) sort() {
@@ -132,6 +158,7 @@ type walker struct {
 	root   string
 	globs  []string // nil: every file
 	follow []string // globs of links followed out of the tree
+	found  func(File)
 	seen   map[string]bool
 	out    *FileList
 	// linked maps the real directories being walked through a followed
@@ -224,7 +251,7 @@ func (w *walker) walkAs(start string, rel func(string) string) {
 		}
 		// No stat here: the directory entry says it is a regular file,
 		// and the scan's open checks that again (OpenRegular).
-		w.out.Files = append(w.out.Files, File{Path: rel, Abs: path})
+		w.add(File{Path: rel, Abs: path})
 		return nil
 	})
 	if err != nil {
@@ -283,7 +310,15 @@ func (w *walker) symlink(path, rel string) {
 	if !w.matches(rel) {
 		return
 	}
-	w.out.Files = append(w.out.Files, File{Path: rel, Abs: path})
+	w.add(File{Path: rel, Abs: path})
+}
+
+// add lists f.
+func (w *walker) add(f File) {
+	w.out.Files = append(w.out.Files, f)
+	if w.found != nil {
+		w.found(f)
+	}
 }
 
 // kind names what a non-regular file is: reading a named pipe or a device
