@@ -96,7 +96,7 @@ var typeName = lazyre.New(`^[A-Za-z_$]+[0-9]{0,2}$`)
 // (digits only at its end: Uint8), so that a password holding < stays a
 // value.
 func typeExpr(v string) bool {
-	if !typeShape.MatchString(v) {
+	if strings.IndexByte(v, '<') < 0 || !typeShape.MatchString(v) { // its shape holds a '<'
 		return false
 	}
 	for _, name := range strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune("<>,|[]? \t.", r) }) {
