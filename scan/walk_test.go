@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -37,7 +38,7 @@ func TestScanWhileWalking(t *testing.T) {
 	w, frags, results, interrupted, err := opts.scanWalk(ctx, walk)
 	require.NoError(t, err)
 	require.NoError(t, interrupted)
-	assert.Less(t, indexOf(order, "a/b/c.md"), indexOf(order, "a/b.md"), "the walk's order is not the list's")
+	assert.Less(t, slices.Index(order, "a/b/c.md"), slices.Index(order, "a/b.md"), "the walk's order is not the list's")
 	got := opts.filesResult(ctx, w, frags, results, interrupted, time.Now())
 
 	listed, err := source.Paths(dir, []string{"."})
@@ -55,13 +56,4 @@ func TestScanWhileWalking(t *testing.T) {
 	require.ErrorIs(t, interrupted, context.Canceled)
 	r := opts.filesResult(cancelled, w, frags, results, interrupted, time.Now())
 	assert.Contains(t, r.Errors, "scan interrupted: context canceled")
-}
-
-func indexOf(list []string, s string) int {
-	for i, v := range list {
-		if v == s {
-			return i
-		}
-	}
-	return -1
 }
