@@ -495,17 +495,18 @@ var (
 )
 
 // credentialLike is what credentialValue asks first, before the name is
-// read: most values a filter judges are short, a member access, or open
-// as a reference or an operator does (`str`, `self.api_key`, `${API_KEY}`,
-// `{{ .Values.key }}`, `?token`): reference and code drop those. Cutting a
-// query string at '&' and reading markup as its text only shorten a value
-// and keep its first bytes (markup opens with '<', none of these does),
-// and a member access holds neither.
+// read: most values a filter judges are short, a member access, an
+// identifier, or open as a reference or an operator does (`str`,
+// `self.api_key`, `api_secret`, `${API_KEY}`, `{{ .Values.key }}`,
+// `?token`): reference, code and Identifier drop those. Cutting a query
+// string at '&' and reading markup as its text only shorten a value and
+// keep its first bytes (markup opens with '<', none of these does), and a
+// member access or an identifier holds neither.
 func credentialLike(v []byte) bool {
 	if len(v) < minGenericLen || memberAccess(v) || bytes.HasPrefix(v, []byte("{{")) {
 		return false
 	}
-	return bytes.IndexByte([]byte("$%@&!~+|?."), v[0]) < 0
+	return bytes.IndexByte([]byte("$%@&!~+|?."), v[0]) < 0 && !placeholder.Identifier(string(v))
 }
 
 // valueEnd reads genericValueGroup at line[q:]: where the value it
