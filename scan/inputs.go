@@ -15,13 +15,7 @@ import (
 func Recompute(ctx context.Context, root string, cfg *config.Config, scopes []string, in Inputs) (string, error) {
 	switch in.Kind {
 	case InputFiles:
-		var w *source.FileList
-		var err error
-		if len(in.Paths) > 0 {
-			w, err = source.PathsFollowing(root, in.Paths, cfg.FollowSymlinks)
-		} else {
-			w, err = source.ScopesFollowing(root, scopes, cfg.FollowSymlinks)
-		}
+		w, err := listFiles(root, in.Paths, scopes, cfg.FollowSymlinks, nil)
 		if err != nil {
 			return "", err
 		}

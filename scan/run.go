@@ -5,7 +5,6 @@ import (
 	"io"
 	"io/fs"
 	"path/filepath"
-	"time"
 
 	"github.com/keygate/keygate/config"
 	"github.com/keygate/keygate/engine"
@@ -172,17 +171,16 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 		return r, nil
 	}
 	opts.sums = source.NewContentSums()
-	start := time.Now()
-	w, frags, results, interrupted, err := opts.scanWalk(ctx, func(found func(source.File)) (*source.FileList, error) {
-		return walkFound(req, found)
+	r, w, err := opts.scanFiles(ctx, func(found func(source.File)) (*source.FileList, error) {
+		w, err := listFiles(req.Root, req.Paths, req.Scopes(), req.Config.FollowSymlinks, found)
+		if err == nil && req.Hygiene() {
+			applySkips(req.Config, w)
+		}
+		return w, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if req.Hygiene() {
-		applySkips(req.Config, w)
-	}
-	r := opts.filesResult(ctx, w, frags, results, interrupted, start)
 	opts.foldBlocked(r, req.Config.BlockedPaths, w)
 	r.Warnings = append(warnings, r.Warnings...)
 	if req.Hygiene() {
@@ -214,17 +212,16 @@ func FilesInputs(ctx context.Context, req Request, w *source.FileList, sums *sou
 	return &Inputs{Kind: InputFiles, Digest: digest, Count: n, Paths: append([]string{}, req.Paths...), Excluded: append([]string{}, req.Outputs...)}, nil
 }
 
-// Walk lists the files a working-tree scan of req reads, as Run does.
-func Walk(req Request) (*source.FileList, error) { return walkFound(req, nil) }
-
-// walkFound is Walk giving each file to found (nil: none) as the walk
-// lists it.
-func walkFound(req Request, found func(source.File)) (*source.FileList, error) {
-	l := source.Lister{Follow: req.Config.FollowSymlinks, Found: found}
-	if len(req.Paths) > 0 {
-		return l.Paths(req.Root, req.Paths)
+// listFiles lists the files a working-tree scan reads: the paths given,
+// else the scopes' files, links matching a follow glob followed; found
+// (nil: none) is given each as the walk lists it (source.Lister). A scan
+// and `keygate verify`'s recount (Recompute) list through it alike.
+func listFiles(root string, paths, scopes, follow []string, found func(source.File)) (*source.FileList, error) {
+	l := source.Lister{Follow: follow, Found: found}
+	if len(paths) > 0 {
+		return l.Paths(root, paths)
 	}
-	return l.Scopes(req.Root, req.Scopes())
+	return l.Scopes(root, scopes)
 }
 
 // empty records that a scan read nothing: an error, or with AllowEmpty a

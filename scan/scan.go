@@ -6,6 +6,7 @@ package scan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -288,36 +289,24 @@ func (r *Result) BaselineEntries() []baseline.Entry {
 // Files scans the walked files in parallel; results are in path order
 // whatever the scheduling.
 func Files(ctx context.Context, opts Options, w *source.FileList) *Result {
-	start := time.Now()
-	frags, results, err := opts.scanSource(ctx, nil, w)
-	return opts.filesResult(ctx, w, frags, results, err, start)
-}
-
-// filesResult is the result of scanning w's files: frags and results in
-// w's order, interrupted the context's error when the scan stopped early.
-func (o *Options) filesResult(ctx context.Context, w *source.FileList, frags []source.Fragment, results []fragmentResult, interrupted error, start time.Time) *Result {
-	r := &Result{Mode: ModePaths, Skipped: append([]source.Skip(nil), w.Skipped...)}
-	for _, e := range w.Errors {
-		r.Errors = append(r.Errors, e.Error())
-	}
-	if interrupted != nil {
-		r.Errors = append(r.Errors, fmt.Sprintf("scan interrupted: %v", interrupted))
-	}
-	o.verifyFragments(ctx, results)
-	o.collect(r, frags, results)
-	o.scanPaths(r, walkPaths(w))
-	sort.SliceStable(r.Skipped, func(i, j int) bool { return r.Skipped[i].Path < r.Skipped[j].Path })
-	r.Duration = time.Since(start)
+	r, _, _ := opts.scanFiles(ctx, func(found func(source.File)) (*source.FileList, error) {
+		for _, f := range w.Files {
+			found(f)
+		}
+		return w, nil
+	})
 	return r
 }
 
-// scanWalk runs walk, which lists the working tree's files and gives each
+// scanFiles runs walk, which lists the working tree's files and gives each
 // to found as it lists it, and scans each file on the scan's workers
 // while the walk goes on: on hummingbot's tree the walk was a twentieth of
-// the scan, one core busy and the other idle. The files' fragments and
-// results come back in the list's order; interrupted is the context's
-// error when the scan stopped early.
-func (o *Options) scanWalk(ctx context.Context, walk func(found func(source.File)) (*source.FileList, error)) (w *source.FileList, frags []source.Fragment, results []fragmentResult, interrupted, err error) {
+// the scan, one core busy and the other idle. The result is in the list's
+// order, whatever the walk's and the workers'; the list is returned too.
+// A file listed and not scanned is an error: the scan's, when it was
+// cancelled ("scan interrupted"), else the file's own.
+func (o *Options) scanFiles(ctx context.Context, walk func(found func(source.File)) (*source.FileList, error)) (*Result, *source.FileList, error) {
+	start := time.Now()
 	feed := make(chan source.File, 64)
 	var mu sync.Mutex
 	byPath := map[string]fragmentResult{}
@@ -338,19 +327,41 @@ func (o *Options) scanWalk(ctx context.Context, walk func(found func(source.File
 			}
 		}()
 	}
-	w, err = walk(func(f source.File) { feed <- f })
+	w, err := walk(func(f source.File) { feed <- f })
 	close(feed)
 	wg.Wait()
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, nil, err
 	}
-	frags = make([]source.Fragment, len(w.Files))
-	results = make([]fragmentResult, len(w.Files))
+	r := &Result{Mode: ModePaths, Skipped: append([]source.Skip(nil), w.Skipped...)}
+	for _, e := range w.Errors {
+		r.Errors = append(r.Errors, e.Error())
+	}
+	interrupted := ctx.Err()
+	if interrupted != nil {
+		r.Errors = append(r.Errors, fmt.Sprintf("scan interrupted: %v", interrupted))
+	}
+	frags := make([]source.Fragment, len(w.Files))
+	results := make([]fragmentResult, len(w.Files))
 	for i, f := range w.Files {
-		frags[i], results[i] = source.Fragment{Path: f.Path, File: f.Abs}, byPath[f.Path]
+		frags[i] = source.Fragment{Path: f.Path, File: f.Abs}
+		res, ok := byPath[f.Path]
+		if !ok && interrupted == nil {
+			res.err = errNotScanned
+		}
+		results[i] = res
 	}
-	return w, frags, results, ctx.Err(), nil
+	o.verifyFragments(ctx, results)
+	o.collect(r, frags, results)
+	o.scanPaths(r, walkPaths(w))
+	sort.SliceStable(r.Skipped, func(i, j int) bool { return r.Skipped[i].Path < r.Skipped[j].Path })
+	r.Duration = time.Since(start)
+	return r, w, nil
 }
+
+// errNotScanned is a listed file no worker scanned, the scan not
+// cancelled: never a pass.
+var errNotScanned = errors.New("listed but not scanned")
 
 // Stream scans one stream (standard input).
 func Stream(opts Options, in io.Reader) *Result {

@@ -5,8 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,9 +15,10 @@ import (
 )
 
 // A working tree scanned while it is walked gives what scanning the walked
-// list gives: the same findings in the same order, though the walk meets
+// list gives: the same findings in the list's order, though the walk meets
 // `a/b/c.md` before `a/b.md`, which the list sorts first. A scan cancelled
-// meanwhile says it was interrupted.
+// meanwhile says it was interrupted, and a file listed but never given to
+// the workers is that file's error: never a pass.
 func TestScanWhileWalking(t *testing.T) {
 	d := edgeDetector(t)
 	dir := t.TempDir()
@@ -35,25 +36,29 @@ func TestScanWhileWalking(t *testing.T) {
 	}
 	opts := Options{Detector: d}
 	ctx := context.Background()
-	w, frags, results, interrupted, err := opts.scanWalk(ctx, walk)
+	got, w, err := opts.scanFiles(ctx, walk)
 	require.NoError(t, err)
-	require.NoError(t, interrupted)
 	assert.Less(t, slices.Index(order, "a/b/c.md"), slices.Index(order, "a/b.md"), "the walk's order is not the list's")
-	got := opts.filesResult(ctx, w, frags, results, interrupted, time.Now())
 
-	listed, err := source.Paths(dir, []string{"."})
-	require.NoError(t, err)
-	want := Files(ctx, opts, listed)
+	want := Files(ctx, opts, w) // the same list, given in its own order
 	require.Len(t, got.Findings, 6)
+	assert.True(t, slices.IsSortedFunc(got.Findings, func(a, b Finding) int { return strings.Compare(a.Path, b.Path) }))
 	assert.Equal(t, want.Findings, got.Findings)
-	assert.Equal(t, want.Errors, got.Errors)
-	assert.Equal(t, want.FilesScanned, got.FilesScanned)
+	assert.Empty(t, got.Errors)
+	assert.Equal(t, 6, got.FilesScanned)
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	w, frags, results, interrupted, err = opts.scanWalk(cancelled, walk)
+	r, _, err := opts.scanFiles(cancelled, walk)
 	require.NoError(t, err)
-	require.ErrorIs(t, interrupted, context.Canceled)
-	r := opts.filesResult(cancelled, w, frags, results, interrupted, time.Now())
-	assert.Contains(t, r.Errors, "scan interrupted: context canceled")
+	assert.Equal(t, []string{"scan interrupted: context canceled"}, r.Errors)
+
+	// A walk that lists a file it never gives to the workers.
+	r, _, err = opts.scanFiles(ctx, func(found func(source.File)) (*source.FileList, error) {
+		return source.Paths(dir, []string{"."})
+	})
+	require.NoError(t, err)
+	require.Len(t, r.Errors, 6)
+	assert.Contains(t, r.Errors[0], "listed but not scanned")
+	assert.Empty(t, r.Findings)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/keygate/keygate/internal/glob"
+	"github.com/keygate/keygate/internal/rootpath"
 )
 
 // File is one working-tree file to scan.
@@ -100,25 +101,19 @@ func (l Lister) Scopes(root string, globs []string) (*FileList, error) {
 
 // Paths is PathsFollowing.
 func (l Lister) Paths(root string, paths []string) (*FileList, error) {
-	for _, p := range paths {
-		if _, err := os.Lstat(absUnder(root, p)); err != nil {
+	abs := make([]string, len(paths))
+	for i, p := range paths {
+		abs[i] = rootpath.Resolve(root, p)
+		if _, err := os.Lstat(abs[i]); err != nil {
 			return nil, fmt.Errorf("scan %s: %w", p, err)
 		}
 	}
 	w := &walker{root: root, follow: l.Follow, found: l.Found, seen: map[string]bool{}, out: &FileList{}}
-	for _, p := range paths {
-		w.walk(absUnder(root, p))
+	for _, a := range abs {
+		w.walk(a)
 	}
 	w.out.sort()
 	return w.out, nil
-}
-
-// absUnder is p, relative to root when it is not absolute.
-func absUnder(root, p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(root, p)
 }
 
 func (w *FileList) sort() {
