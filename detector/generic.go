@@ -49,6 +49,9 @@ var (
 // is a credential by its name and value.
 func genericValue(x *textLines, start, end int) bool {
 	buf := x.buf
+	if !credentialLike(buf[start:end]) {
+		return false
+	}
 	ls := x.lineStart(start)
 	name, quoted := nameBefore(buf[ls:start])
 	if !secretName(name) || !quoted && indexVariable(buf[ls:start], name) {
@@ -62,6 +65,9 @@ func genericValue(x *textLines, start, end int) bool {
 // gate's judgement of the value, for rules whose context names it a
 // credential already (a --api-secret flag, mysql's -p).
 func judgedValue(x *textLines, start, end int) bool {
+	if !credentialLike(x.buf[start:end]) {
+		return false
+	}
 	ls := x.lineStart(start)
 	name, quoted := nameBefore(x.buf[ls:start])
 	return credentialValue(x, start, end, name, quoted)
@@ -484,24 +490,23 @@ var (
 	// genericOK is the generic gate, on the secret matchWindows cuts
 	// at a query string's next parameter.
 	genericOK valueOK = func(line []byte, q, p int) bool {
-		return credentialLike(line[q:p]) && genericValue(newTextLines(line), q, queryEnd(line, q, p))
+		return genericValue(newTextLines(line), q, queryEnd(line, q, p))
 	}
-	judgedOK valueOK = func(line []byte, q, p int) bool {
-		return credentialLike(line[q:p]) && judgedValue(newTextLines(line), q, p)
-	}
+	judgedOK valueOK = func(line []byte, q, p int) bool { return judgedValue(newTextLines(line), q, p) }
 	// codeOK is the code gate, and the part of the group gate that reads
 	// the match's own line (groupValue drops what codeValue says is code).
 	codeOK valueOK = func(line []byte, q, p int) bool { return !codeValue(newTextLines(line), q, p) }
 )
 
-// credentialLike is what credentialValue asks first, before the name is
-// read: most values a filter judges are short, a member access, an
-// identifier, or open as a reference or an operator does (`str`,
-// `self.api_key`, `api_secret`, `${API_KEY}`, `{{ .Values.key }}`,
-// `?token`): reference, code and Identifier drop those. Cutting a query
-// string at '&' and reading markup as its text only shorten a value and
-// keep its first bytes (markup opens with '<', none of these does), and a
-// member access or an identifier holds neither.
+// credentialLike is what credentialValue asks first, which the generic
+// and value gates ask before they read the name: most values they judge
+// (a line filter judges every value a pattern could capture) are short, a
+// member access, an identifier, or open as a reference or an operator does
+// (`str`, `self.api_key`, `api_secret`, `${API_KEY}`, `{{ .Values.key }}`,
+// `?token`): reference, code and Identifier drop those. credentialValue
+// reads markup as its text, which only shortens a value and keeps its
+// first bytes (markup opens with '<', none of these does), and a member
+// access or an identifier holds no '<'.
 func credentialLike(v []byte) bool {
 	if len(v) < minGenericLen || memberAccess(v) || bytes.HasPrefix(v, []byte("{{")) {
 		return false
@@ -572,7 +577,7 @@ var valueClass = func() (c [256]bool) {
 
 // memberAccess reports identifiers joined by dots, two or more
 // (`self.api_key`, `os.environ`, `$scope.token`): code, not a value. The
-// generic gate and its line filter (credentialLike) both ask it.
+// generic gate asks it, in code and in credentialLike.
 func memberAccess[T string | []byte](v T) bool {
 	parts, start := 0, 0
 	for i := 0; i <= len(v); i++ {

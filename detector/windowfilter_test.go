@@ -342,6 +342,9 @@ func TestLineFilterReadsFromTheNamesLiteral(t *testing.T) {
 		`2026-11-01T12:30:03Z INFO bot=BOT2 mexc ws login ok passphrase: Harbor7Tide5Xq`: true,
 		`  - {name: bot2, Password: "Harbor7Tide5Xq"}`:                                   true,
 		`2026-11-01T12:30:03Z INFO bot=BOT2 login ok passphrase refreshed`:               false,
+		// The literal's first occurrence is no name: the walk starts there,
+		// before the name.
+		`bypass_cache=1 password: Harbor7Tide5Xq`: true,
 	} {
 		b := []byte(line)
 		assert.Equal(t, kept, len(f.keep(b, []window{{start: 0, end: len(b)}})) == 1, line)
