@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"github.com/mr-tron/base58"
-	bip39 "github.com/tyler-smith/go-bip39"
 
+	"github.com/keygate/keygate/detector/mnemonic"
 	"github.com/keygate/keygate/rules"
 )
 
@@ -91,7 +91,7 @@ func bip39OK(secret string) bool {
 				// odds below 1 in 100,000.
 				continue
 			}
-			if phrase := strings.Join(w, " "); !publicMnemonics[phrase] && bip39.IsMnemonicValid(phrase) {
+			if phrase := strings.Join(w, " "); !publicMnemonics()[phrase] && mnemonic.Valid(phrase) {
 				return true
 			}
 		}
@@ -108,7 +108,7 @@ func bip39WholeOK(secret string) bool {
 		return false
 	}
 	phrase := strings.Join(words, " ")
-	return !publicMnemonics[phrase] && bip39.IsMnemonicValid(phrase)
+	return !publicMnemonics()[phrase] && mnemonic.Valid(phrase)
 }
 
 func distinct(words []string) int {

@@ -1,5 +1,7 @@
 package detector
 
+import "sync"
+
 // publicMnemonics are checksum-valid BIP-39 mnemonics published as test
 // data: the reference test vectors of BIP-39 (Trezor's vectors.json) whose
 // entropy is random-looking, and the default development mnemonics of
@@ -7,7 +9,7 @@ package detector
 // tests and configs; their accounts are drained the moment they hold
 // anything. Like the repeated-entropy vectors (see bip39OK), they guard
 // nothing.
-var publicMnemonics = func() map[string]bool {
+var publicMnemonics = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for _, s := range []string{
 		// BIP-39 reference vectors
@@ -42,4 +44,4 @@ var publicMnemonics = func() map[string]bool {
 		m[s] = true
 	}
 	return m
-}()
+})

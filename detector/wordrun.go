@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"sort"
 
-	"github.com/tyler-smith/go-bip39/wordlists"
+	"github.com/keygate/keygate/detector/mnemonic"
 )
 
 // The word-run prefilter (rules.PrefilterWordRun). A bare BIP-39 mnemonic
@@ -70,15 +70,6 @@ func wordRunBounded(buf []byte, s, e int) bool {
 	return false
 }
 
-// bip39English holds the English BIP-39 list.
-var bip39English = func() map[string]bool {
-	m := make(map[string]bool, len(wordlists.English))
-	for _, w := range wordlists.English {
-		m[w] = true
-	}
-	return m
-}()
-
 // listWords counts the words of run (lowercase letters and spaces), or is
 // 0 when one of them is not on the English list.
 func listWords(run []byte) int {
@@ -92,7 +83,7 @@ func listWords(run []byte) int {
 		for j < len(run) && run[j] != ' ' {
 			j++
 		}
-		if !bip39English[string(run[i:j])] {
+		if !mnemonic.Word(string(run[i:j])) {
 			return 0
 		}
 		n++

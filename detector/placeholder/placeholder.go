@@ -18,6 +18,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/keygate/keygate/internal/lazyre"
 )
 
 // Set is the compiled placeholder component. It is safe for concurrent use.
@@ -65,24 +67,28 @@ func (s *Set) Listed(v string) bool {
 
 // builtin are placeholder shapes every pack shares: documentation and test
 // stand-ins that no issuer hands out as a credential.
-var builtin = regexp.MustCompile(`(?i)` +
+var builtin = lazyre.New(`(?i)` +
 	`^your[a-z]` + // yourapikey
 	`|[_-](?:here|goes[_-]?here|placeholder)$` + // api_key_here
 	`|example|dummy|placeholder|changeme|change[_-]me|redacted|xxxx|\.\.\.|…` +
 	`|xxx.*xxx` + // masked in parts: 4hQmZXXX_PLW7XXXRTNB
 	`|^(?:test|fake|dummy|mock|sample|secret|s3cr3t|password|passw0rd|p@ssw0rd|pass|passwd|pwd|pw|token|apikey|api[_-]key|user|username|login|qwerty|qwerty123|foobar|hunter2|letmein|123456|12345678|123456789)$`)
 
-var builtinPattern = newPattern(builtin)
+// The built-in patterns are compiled on first use: a commit hook whose
+// change holds no candidate value never needs them.
+var builtinPattern = sync.OnceValue(func() pattern { return newPattern(builtin.Regexp()) })
 
 // placeholderPrefix is a value that starts with a placeholder word
 // (test_api_key, your-token, fake_secret).
-var placeholderPrefix = newPattern(regexp.MustCompile(`(?i)^(?:test|testing|fake|dummy|mock|sample|demo|your)[_-]`))
+var placeholderPrefix = sync.OnceValue(func() pattern {
+	return newPattern(regexp.MustCompile(`(?i)^(?:test|testing|fake|dummy|mock|sample|demo|your)[_-]`))
+})
 
 // testModeKey is a provider's test-mode key: test_ then key material of hex
 // digits only (Lob's test_<35 hex> and test_pub_<31 hex>). Its prefix is part
 // of the issued format, not a placeholder word; the key works against the
 // provider's test environment and is a credential.
-var testModeKey = regexp.MustCompile(`^test_(?:pub_)?[0-9a-f]{24,}$`)
+var testModeKey = lazyre.New(`^test_(?:pub_)?[0-9a-f]{24,}$`)
 
 // Is reports whether v is a placeholder: a key published as test data, a
 // match of a pack pattern or a built-in placeholder shape, mostly repeated
@@ -102,10 +108,10 @@ func (s *Set) Is(v string) bool {
 			return true
 		}
 	}
-	if placeholderPrefix.match(c) && !testModeKey.MatchString(v) {
+	if placeholderPrefix().match(c) && !testModeKey.MatchString(v) {
 		return true
 	}
-	return builtinPattern.match(c) || typedInRuns(v) || selfNamed(v)
+	return builtinPattern().match(c) || typedInRuns(v) || selfNamed(v)
 }
 
 // typedInRuns reports a value typed rather than drawn at random: mostly
