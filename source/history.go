@@ -227,33 +227,6 @@ func (r *Repo) History(ctx context.Context, revs Revs, watch HistoryWatch) (*His
 	return h, nil
 }
 
-// AtTips returns, for each of paths, the indexes in Blobs of the files the
-// walked tips (every ref, or a range's head) hold there. A tip's file that
-// is not in Blobs was never changed by a walked commit, so it holds
-// nothing a walked commit added, and is left out.
-func (h *History) AtTips(paths []string) (map[string][]int, error) {
-	out := map[string][]int{}
-	seen := map[plumbing.Hash]bool{}
-	// Tips (every tag) share most subtrees: each is searched once a name.
-	memo := entryMemo{}
-	for _, t := range h.tips {
-		if seen[t] {
-			continue
-		}
-		seen[t] = true
-		for _, p := range paths {
-			id, err := h.w.lookupIn(memo, t, p, true)
-			if err != nil {
-				return nil, err
-			}
-			if i, ok := h.blobIndex[id]; ok && !id.IsZero() {
-				out[p] = append(out[p], i)
-			}
-		}
-	}
-	return out, nil
-}
-
 // lookup returns the blob of the regular file at path in the tree root
 // (or of the symbolic link, when links is true), or the zero hash when
 // there is none.

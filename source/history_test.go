@@ -139,6 +139,28 @@ func TestLookupWithMemoFindsWhatGitFinds(t *testing.T) {
 			}
 		}
 	}
+	// The tips' search finds, for all the paths at once, what lookupIn
+	// finds (links taken) for each, with a memo shared across trees.
+	trie := newPathTrie(paths)
+	tipMemo := map[tipKey][]tipFile{}
+	for _, rev := range []string{"HEAD~1", "HEAD", "HEAD~1"} {
+		var root plumbing.Hash
+		copy(root[:], mustHex(t, fixture.Git(t, dir, "rev-parse", rev+"^{tree}")))
+		files, err := w.filesIn(tipMemo, root, trie)
+		require.NoError(t, err)
+		got := map[string]plumbing.Hash{}
+		for _, f := range files {
+			_, dup := got[paths[f.path]]
+			require.False(t, dup, "%s found twice", paths[f.path])
+			got[paths[f.path]] = f.blob
+		}
+		for _, p := range paths {
+			want, err := w.lookup(root, p, true)
+			require.NoError(t, err)
+			assert.Equal(t, want, got[p], "%s:%s", rev, p)
+		}
+		assert.Len(t, got, 4, "%s: the three files and the link", rev)
+	}
 }
 
 // lsTree is git's entry at path p of rev ("" for no path).
