@@ -38,10 +38,10 @@ bench_tools
 build() {
   local wt="$OUT/src-$2"
   git worktree add -q --detach "$wt" "$1"
-  (cd "$wt" && go build -o "$OUT/$2" ./cmd/keygate)
+  (cd "$wt" && CGO_ENABLED=0 go build -trimpath -o "$OUT/$2" ./cmd/keygate)
   git worktree remove --force "$wt"
 }
-go build -o "$OUT/new" ./cmd/keygate
+CGO_ENABLED=0 go build -trimpath -o "$OUT/new" ./cmd/keygate
 build "$REF" ref
 NAMES=(ref new)
 if [ -n "$BEFORE" ]; then
