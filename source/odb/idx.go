@@ -2,7 +2,6 @@ package odb
 
 import (
 	"bytes"
-	"crypto/sha1"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -12,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/keygate/keygate/source/odb/ahead"
 )
 
 // errUnsupported marks a pack index this package does not read (version
@@ -31,8 +32,13 @@ type pack struct {
 	off32  []byte // n big-endian offsets; the top bit points into off64
 	off64  []byte
 	idx    []byte // the whole index, to check its checksum
-	// idxMapped: idx is mapped (readIndex), to be unmapped on Close.
+	// idxMapped: idx is mapped (readIndex, or ahead's), to be unmapped on
+	// Close.
 	idxMapped bool
+	// aheadSumOK, when not nil, is the answer of the check of idx that
+	// started with the process (package ahead): verify waits for it
+	// instead of hashing idx again.
+	aheadSumOK func() bool
 
 	verifyOnce sync.Once
 	verifyErr  error
@@ -41,11 +47,16 @@ type pack struct {
 // openPack opens a pack and its index, mapping the pack when its size fits
 // in *mapLeft (and taking it from there).
 func openPack(idxPath, packPath string, mapLeft *int64) (*pack, error) {
-	idx, idxMapped, err := readIndex(idxPath)
-	if err != nil {
-		return nil, fmt.Errorf("read pack index: %w", err)
+	p := &pack{path: packPath}
+	idx, sumOK, taken := ahead.Take(idxPath)
+	if taken {
+		p.idxMapped, p.aheadSumOK = true, sumOK
+	} else {
+		var err error
+		if idx, p.idxMapped, err = readIndex(idxPath); err != nil {
+			return nil, fmt.Errorf("read pack index: %w", err)
+		}
 	}
-	p := &pack{path: packPath, idxMapped: idxMapped}
 	if err := p.parseIndex(idx); err != nil {
 		p.unmapIndex(idx)
 		return nil, fmt.Errorf("pack index %s: %w", idxPath, err)
@@ -132,7 +143,7 @@ func (p *pack) parseIndex(idx []byte) error {
 func (p *pack) verify() error {
 	p.verifyOnce.Do(func() {
 		n := len(p.idx)
-		if sum := sha1.Sum(p.idx[:n-20]); !bytes.Equal(sum[:], p.idx[n-20:]) {
+		if ok := p.aheadSumOK; ok != nil && !ok() || ok == nil && !ahead.SumOK(p.idx) {
 			p.verifyErr = fmt.Errorf("pack index of %s: checksum mismatch (the index is damaged)", filepath.Base(p.path))
 			return
 		}

@@ -30,6 +30,8 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/keygate/keygate/source/odb/ahead"
 )
 
 // Type is a git object type, numbered as in packfiles.
@@ -236,10 +238,10 @@ func (db *DB) addDir(dir string, depth int) {
 // repository's main pack, where the first lookup most likely lands), on
 // one goroutine: a repository of many packs keeps one core busy, not all.
 //
-// Indexes of under checkAheadMin bytes in all are left to their lookups:
-// their check takes under 3 ms, and a second thread costs about what it
-// would save (go-git's 1 MB index: 0.8 ms more wall time, not less).
-func (db *DB) CheckIndexes() { db.checkIndexesAbove(checkAheadMin) }
+// Indexes of under ahead.MinSize bytes in all are left to their lookups.
+// (A staged scan's largest index may be checked already, from the
+// process's start: package ahead.)
+func (db *DB) CheckIndexes() { db.checkIndexesAbove(ahead.MinSize) }
 
 // checkIndexesAbove is CheckIndexes for indexes of at least min bytes in
 // all.
@@ -259,9 +261,6 @@ func (db *DB) checkIndexesAbove(min int) {
 		}
 	}()
 }
-
-// checkAheadMin is the least index size CheckIndexes checks ahead.
-const checkAheadMin = 4 << 20
 
 // Close releases the pack files.
 func (db *DB) Close() error {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/keygate/keygate/internal/fixture"
 	"github.com/keygate/keygate/internal/testmode"
+	"github.com/keygate/keygate/source/odb/ahead"
 )
 
 // history is a copy of a repository of versions of a few files, so that a
@@ -299,6 +300,52 @@ func TestReadOrSkipStopsAtABinaryHead(t *testing.T) {
 // Checking the indexes in the background changes no answer: a damaged
 // index is still an error at its pack's first lookup, a sound one reads
 // as before, and closing the store while a check runs waits for it.
+// An index checked from the process's start (package ahead) is the one
+// a DB opens on that file: its check's answer is the DB's, a damaged
+// index the same error as a DB's own check gives, and an index the start
+// did not map is checked by the DB itself.
+func TestIndexCheckedAhead(t *testing.T) {
+	a := wholeObject(Blob, []byte("BOT1_PASSWORD=the blob the index should lead to\n"))
+	b := wholeObject(Blob, []byte("an innocent blob\n"))
+	pack, offs := buildPack(a, b)
+	good := buildIndex(pack, []plumbing.Hash{a.id, b.id}, offs, []uint32{0, 0})
+	bad := bytes.Clone(good)
+	bad[len(bad)-1] ^= 1
+	for _, tt := range []struct {
+		name  string
+		idx   []byte
+		ahead bool
+	}{
+		{"sound, checked ahead", good, true},
+		{"damaged, checked ahead", bad, true},
+		{"damaged, another directory checked ahead", bad, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			_, idxPath := writePackFiles(t, dir, pack, tt.idx)
+			if tt.ahead {
+				ahead.Start(filepath.Dir(idxPath), 0)
+			} else {
+				other := t.TempDir()
+				writePackFiles(t, other, pack, good)
+				ahead.Start(filepath.Join(other, "pack"), 0)
+			}
+			db, err := Open(dir, Options{CacheBytes: 1 << 20})
+			require.NoError(t, err)
+			defer db.Close()
+			require.Equal(t, tt.ahead, db.packs[0].aheadSumOK != nil, "the DB took the mapping started ahead")
+			_, data, err := db.NewReader().Read(a.id)
+			if bytes.Equal(tt.idx, bad) {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "checksum mismatch (the index is damaged)")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, []byte("BOT1_PASSWORD=the blob the index should lead to\n"), data)
+		})
+	}
+}
+
 func TestCheckIndexesInTheBackground(t *testing.T) {
 	a := wholeObject(Blob, []byte("BOT1_PASSWORD=the blob the index should lead to\n"))
 	b := wholeObject(Blob, []byte("an innocent blob\n"))
