@@ -1,22 +1,26 @@
 // Package ahead checks a pack index's own checksum ahead of need, and for
-// the commit hook (`keygate scan --staged`) as the process starts.
+// the commands that read git objects first thing (the commit hook's
+// `keygate scan --staged`, the push gate, history and range scans) as the
+// process starts.
 //
 // A one-file staged scan of a large repository waits on one thing: the
 // check of its main pack index (vite's 8.2 MB: 4-5 ms of SHA-1), which the
 // first object read needs. Started after main, it could begin only once the
 // Go runtime had initialized every package (go-git's, the archive readers',
 // about 5 ms) and the command had opened the repository. This package
-// depends on little, so its init runs among the first, and for a staged
-// scan it maps the largest index under the working directory's .git and
-// hashes it on a goroutine while the rest of the program starts: vite's
-// one-file staged scan 17.1 -> 15.3 ms (40 alternated rounds).
+// depends on little, so its init runs among the first, and for those
+// commands it maps the largest index of the working directory's
+// repository and hashes it on a goroutine while the rest of the program
+// starts: vite's one-file staged scan 17.1 -> 15.3 ms (40 alternated
+// rounds).
 //
 // The invariant: the guess decides speed, never a verdict. The index a
 // scan reads is the file odb opens; odb takes this package's mapping (Take)
 // only when it names that very file (same device and inode), as if odb had
 // opened it itself a few milliseconds earlier, and the check's answer is
 // the one odb's own check gives (SumOK, one rule for both). A wrong guess
-// (another directory, a worktree's .git file) leaves a mapping unused.
+// (another directory) leaves a mapping unused; a worktree's .git file,
+// nothing mapped.
 package ahead
 
 import (
@@ -65,7 +69,7 @@ type index struct {
 }
 
 func init() {
-	dir, ok := stagedScanDir(os.Args[1:])
+	dir, ok := objectsCommandDir(os.Args[1:])
 	if !ok {
 		return
 	}
@@ -76,23 +80,39 @@ func init() {
 		}
 		dir = wd + "/" + dir
 	}
-	Start(dir+"/.git/objects/pack", startMin)
+	Start(packDir(dir), startMin)
 }
 
-// stagedScanDir reports whether args (a command line after the program's
-// name) ask for `scan --staged`, and in which directory (-C): a guess,
-// not a parse (see the package's invariant).
-func stagedScanDir(args []string) (dir string, ok bool) {
+// packDir is the pack directory of the repository at dir: its work tree's
+// .git, or dir itself when it has none (a bare repository: a server's
+// pre-receive). A worktree's .git file names no pack directory here.
+func packDir(dir string) string {
+	if _, err := os.Lstat(dir + "/.git"); err == nil {
+		dir += "/.git"
+	}
+	return dir + "/objects/pack"
+}
+
+// objectsCommandDir reports whether args (a command line after the
+// program's name) ask for a command that reads the repository's objects
+// first thing: a staged, history or range scan, or the push gate's hooks;
+// and in which directory (-C). A guess, not a parse (see the package's
+// invariant).
+func objectsCommandDir(args []string) (dir string, ok bool) {
 	dir = "."
-	scan, staged := false, false
+	scan, objects, hook := false, false, false
 	for i := 0; i < len(args); i++ {
 		switch a := args[i]; {
 		case a == "--":
 			return "", false // what follows is paths
 		case a == "scan":
 			scan = true
-		case a == "--staged":
-			staged = true
+		case a == "hook":
+			hook = true
+		case a == "--staged", a == "--history", a == "--range", strings.HasPrefix(a, "--range="):
+			objects = true
+		case a == "pre-push", a == "pre-receive", a == "update":
+			objects = objects || hook
 		case a == "-C" || a == "--directory":
 			if i+1 == len(args) {
 				return "", false
@@ -105,7 +125,7 @@ func stagedScanDir(args []string) (dir string, ok bool) {
 			dir = strings.TrimPrefix(a, "-C")
 		}
 	}
-	return dir, scan && staged && dir != ""
+	return dir, (scan || hook) && objects && dir != ""
 }
 
 // Start maps the largest index in packDir, when it has at least min bytes,

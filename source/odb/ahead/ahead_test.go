@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestStagedScanDir(t *testing.T) {
+func TestObjectsCommandDir(t *testing.T) {
 	tests := []struct {
 		name string
 		args []string
@@ -23,9 +23,15 @@ func TestStagedScanDir(t *testing.T) {
 		{"-CDIR", []string{"-Crepo", "scan", "--staged"}, "repo", true},
 		{"--directory DIR", []string{"--directory", "/abs/repo", "scan", "--staged"}, "/abs/repo", true},
 		{"--directory=DIR", []string{"scan", "--directory=repo", "--staged"}, "repo", true},
-		{"a history scan", []string{"scan", "--history"}, "", false},
+		{"a history scan", []string{"scan", "--history"}, ".", true},
+		{"a range scan", []string{"scan", "--range", "main..HEAD"}, ".", true},
+		{"a range scan, =", []string{"-C", "r", "scan", "--range=main..HEAD"}, "r", true},
+		{"the pre-push hook", []string{"hook", "pre-push", "origin", "git@example.com:x.git"}, ".", true},
+		{"the pre-receive hook", []string{"hook", "pre-receive"}, ".", true},
 		{"a tree scan", []string{"scan", "."}, "", false},
-		{"not scan", []string{"hook", "--staged"}, "", false},
+		{"a file named pre-push", []string{"scan", "pre-push"}, "", false},
+		{"hook install", []string{"hook", "install"}, "", false},
+		{"rules test", []string{"rules", "test", "--staged"}, "", false},
 		{"after --, paths", []string{"scan", "--", "--staged"}, "", false},
 		{"-C without its value", []string{"scan", "--staged", "-C"}, "", false},
 		{"empty -C", []string{"--directory=", "scan", "--staged"}, "", false},
@@ -33,7 +39,7 @@ func TestStagedScanDir(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir, ok := stagedScanDir(tt.args)
+			dir, ok := objectsCommandDir(tt.args)
 			assert.Equal(t, tt.ok, ok)
 			if tt.ok {
 				assert.Equal(t, tt.dir, dir)
@@ -101,6 +107,15 @@ func TestStartLeavesNothing(t *testing.T) {
 	require.NoError(t, os.WriteFile(idx, fakeIndex(512, true), 0o644))
 	_, _, ok = Take(idx)
 	assert.False(t, ok, "the path names another file now")
+}
+
+func TestPackDir(t *testing.T) {
+	work := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(work, ".git", "objects", "pack"), 0o755))
+	assert.Equal(t, work+"/.git/objects/pack", packDir(work))
+	bare := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(bare, "objects", "pack"), 0o755))
+	assert.Equal(t, bare+"/objects/pack", packDir(bare))
 }
 
 func TestSumOK(t *testing.T) {
