@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/keygate/keygate/internal/mmapfile"
 	"github.com/keygate/keygate/source/odb/ahead"
 )
 
@@ -74,7 +75,7 @@ func openPack(idxPath, packPath string, mapLeft *int64) (*pack, error) {
 	}
 	p.f, p.r, p.size = f, f, st.Size()
 	if p.size <= *mapLeft {
-		if p.data, err = mapFile(f, p.size); err != nil {
+		if p.data, err = mmapfile.Map(f, p.size); err != nil {
 			p.data = nil // reading with ReadAt works as well, a little slower
 		} else {
 			*mapLeft -= p.size
@@ -98,7 +99,7 @@ func readIndex(path string) (data []byte, mapped bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if m, err := mapFile(f, st.Size()); err == nil && m != nil {
+	if m, err := mmapfile.Map(f, st.Size()); err == nil && m != nil {
 		return m, true, nil
 	}
 	data, err = io.ReadAll(f)
@@ -111,7 +112,7 @@ func (p *pack) unmapIndex(idx []byte) error {
 		return nil
 	}
 	p.idxMapped = false
-	return unmapFile(idx)
+	return mmapfile.Unmap(idx)
 }
 
 func (p *pack) parseIndex(idx []byte) error {

@@ -31,6 +31,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/keygate/keygate/internal/mmapfile"
 	"github.com/keygate/keygate/source/odb/ahead"
 )
 
@@ -269,7 +270,7 @@ func (db *DB) Close() error {
 		// A check still reading the index finishes first (or, not
 		// started, never starts).
 		p.verifyOnce.Do(func() {})
-		if err := unmapFile(p.data); err != nil && first == nil {
+		if err := mmapfile.Unmap(p.data); err != nil && first == nil {
 			first = err
 		}
 		if err := p.unmapIndex(p.idx); err != nil && first == nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/keygate/keygate/internal/fixture"
+	"github.com/keygate/keygate/internal/mmapfile"
 	"github.com/keygate/keygate/internal/testmode"
 	"github.com/keygate/keygate/source/odb/ahead"
 )
@@ -183,7 +184,7 @@ func TestCorruptPackIsAnError(t *testing.T) {
 			db, err := Open(filepath.Join(dir, ".git", "objects"), Options{CacheBytes: 1 << 20})
 			require.NoError(t, err)
 			if !mapped {
-				require.NoError(t, unmapFile(db.packs[0].data))
+				require.NoError(t, mmapfile.Unmap(db.packs[0].data))
 				db.packs[0].data = nil
 			}
 			r := db.NewReader()

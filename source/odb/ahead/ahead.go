@@ -29,6 +29,8 @@ import (
 	"os"
 	"strings"
 	"sync"
+
+	"github.com/keygate/keygate/internal/mmapfile"
 )
 
 // MinSize is the least index size worth checking on a thread of its own
@@ -161,7 +163,7 @@ func Start(packDir string, min int64) {
 	if err != nil || info.Size() < min {
 		return
 	}
-	data, err := mapFile(f, info.Size())
+	data, err := mmapfile.Map(f, info.Size())
 	if err != nil || data == nil {
 		return
 	}
