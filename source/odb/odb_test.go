@@ -298,20 +298,24 @@ func TestReadOrSkipStopsAtABinaryHead(t *testing.T) {
 	}
 }
 
-// Checking the indexes in the background changes no answer: a damaged
-// index is still an error at its pack's first lookup, a sound one reads
-// as before, and closing the store while a check runs waits for it.
+// indexedPack is a pack of two blobs, a first, with a sound index and a
+// damaged one (its checksum's last bit flipped).
+func indexedPack() (a rawObject, pack, good, bad []byte) {
+	a = wholeObject(Blob, []byte("BOT1_PASSWORD=the blob the index should lead to\n"))
+	b := wholeObject(Blob, []byte("an innocent blob\n"))
+	pack, offs := buildPack(a, b)
+	good = buildIndex(pack, []plumbing.Hash{a.id, b.id}, offs, []uint32{0, 0})
+	bad = bytes.Clone(good)
+	bad[len(bad)-1] ^= 1
+	return a, pack, good, bad
+}
+
 // An index checked from the process's start (package ahead) is the one
 // a DB opens on that file: its check's answer is the DB's, a damaged
 // index the same error as a DB's own check gives, and an index the start
 // did not map is checked by the DB itself.
 func TestIndexCheckedAhead(t *testing.T) {
-	a := wholeObject(Blob, []byte("BOT1_PASSWORD=the blob the index should lead to\n"))
-	b := wholeObject(Blob, []byte("an innocent blob\n"))
-	pack, offs := buildPack(a, b)
-	good := buildIndex(pack, []plumbing.Hash{a.id, b.id}, offs, []uint32{0, 0})
-	bad := bytes.Clone(good)
-	bad[len(bad)-1] ^= 1
+	a, pack, good, bad := indexedPack()
 	for _, tt := range []struct {
 		name  string
 		idx   []byte
@@ -347,13 +351,11 @@ func TestIndexCheckedAhead(t *testing.T) {
 	}
 }
 
+// Checking the indexes in the background changes no answer: a damaged
+// index is still an error at its pack's first lookup, a sound one reads
+// as before, and closing the store while a check runs waits for it.
 func TestCheckIndexesInTheBackground(t *testing.T) {
-	a := wholeObject(Blob, []byte("BOT1_PASSWORD=the blob the index should lead to\n"))
-	b := wholeObject(Blob, []byte("an innocent blob\n"))
-	pack, offs := buildPack(a, b)
-	good := buildIndex(pack, []plumbing.Hash{a.id, b.id}, offs, []uint32{0, 0})
-	bad := bytes.Clone(good)
-	bad[len(bad)-1] ^= 1
+	a, pack, good, bad := indexedPack()
 	for name, idx := range map[string][]byte{"sound": good, "damaged": bad} {
 		dir := t.TempDir()
 		writePackFiles(t, dir, pack, idx)
