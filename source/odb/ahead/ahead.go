@@ -160,7 +160,7 @@ func Start(packDir string, min int64) {
 	}
 	defer f.Close() // a mapping outlives its descriptor
 	info, err := f.Stat()
-	if err != nil || info.Size() < min {
+	if err != nil || !info.Mode().IsRegular() || info.Size() < min {
 		return
 	}
 	data, err := mmapfile.Map(f, info.Size())
