@@ -106,10 +106,15 @@ func readIndex(path string) (data []byte, mapped bool, err error) {
 	return data, false, err
 }
 
-// unmapIndex releases idx when it is mapped.
+// unmapIndex releases idx when it is mapped. A check started with the
+// process (aheadSumOK) reads the mapping until it ends: it is waited for,
+// or unmapping would fault it.
 func (p *pack) unmapIndex(idx []byte) error {
 	if !p.idxMapped {
 		return nil
+	}
+	if p.aheadSumOK != nil {
+		p.aheadSumOK()
 	}
 	p.idxMapped = false
 	return mmapfile.Unmap(idx)

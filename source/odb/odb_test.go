@@ -3,6 +3,7 @@ package odb
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha1"
 	"fmt"
 	"io"
 	"os"
@@ -296,6 +297,50 @@ func TestReadOrSkipStopsAtABinaryHead(t *testing.T) {
 		assert.True(t, bytes.Equal(text, data), "packed: %v", packed)
 		db.Close()
 	}
+}
+
+// A store closed, or an index refused, while the check started with the
+// process still hashes the mapping waits for that check before it unmaps:
+// unmapped under it, the check would fault, a crash no recover catches.
+func TestIndexCheckedAheadIsNotUnmappedUnderItsCheck(t *testing.T) {
+	a, pack, good, _ := indexedPack()
+	// The index with 24 MB more of 64-bit offsets, which nothing points
+	// at (parseIndex allows them): its check takes tens of milliseconds.
+	body := append(bytes.Clone(good[:len(good)-40]), make([]byte, 24<<20)...)
+	body = append(body, good[len(good)-40:len(good)-20]...)
+	sum := sha1.Sum(body)
+	slow := append(body, sum[:]...)
+	notIndex := append([]byte("not an index"), make([]byte, 24<<20)...)
+	for _, tt := range []struct {
+		name string
+		idx  []byte
+	}{{"closed", slow}, {"refused", notIndex}} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			_, idxPath := writePackFiles(t, dir, pack, tt.idx)
+			ahead.Start(filepath.Dir(idxPath), 0)
+			db, err := Open(dir, Options{CacheBytes: 1 << 20})
+			if tt.name == "refused" {
+				if err == nil {
+					require.NoError(t, db.Close())
+				}
+				return // refused (or left to the fallback): no crash
+			}
+			require.NoError(t, err)
+			require.NotNil(t, db.packs[0].aheadSumOK, "the store took the mapping")
+			require.NoError(t, db.Close(), "closed before the check ends")
+		})
+	}
+	// The slow index is a sound one: read through it, a lookup finds a.
+	dir := t.TempDir()
+	_, idxPath := writePackFiles(t, dir, pack, slow)
+	ahead.Start(filepath.Dir(idxPath), 0)
+	db, err := Open(dir, Options{CacheBytes: 1 << 20})
+	require.NoError(t, err)
+	defer db.Close()
+	_, data, err := db.NewReader().Read(a.id)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "BOT1_PASSWORD")
 }
 
 // indexedPack is a pack of two blobs, a first, with a sound index and a
