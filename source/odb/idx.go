@@ -149,7 +149,11 @@ func (p *pack) parseIndex(idx []byte) error {
 func (p *pack) verify() error {
 	p.verifyOnce.Do(func() {
 		n := len(p.idx)
-		if ok := p.aheadSumOK; ok != nil && !ok() || ok == nil && !ahead.SumOK(p.idx) {
+		sumOK := p.aheadSumOK // checked from the process's start, or now
+		if sumOK == nil {
+			sumOK = func() bool { return ahead.SumOK(p.idx) }
+		}
+		if !sumOK() {
 			p.verifyErr = fmt.Errorf("pack index of %s: checksum mismatch (the index is damaged)", filepath.Base(p.path))
 			return
 		}
