@@ -23,6 +23,10 @@
 # run).
 #
 # RUNS (default 3) runs per history and tree, 4*RUNS for the staged commit.
+# INTERLEAVE=ROUNDS times each case with bench/interleave.py instead: the
+# three tools round by round, ROUNDS rounds (4*ROUNDS for the staged
+# commit) after one warm-up round, medians of wall and CPU time; no peak
+# RSS. On a shared machine whose load drifts, the steadier ratios.
 # The repositories are read, never written: the tree and staged cases use a
 # local clone under $OUT. Peak RSS is the largest of the timed runs. keygate exits 2 on a partial clone whose blobs are
 # missing (correct: it cannot vouch for them); the exit codes are printed but
@@ -35,6 +39,7 @@ if [ $# -eq 0 ]; then
   exit 2
 fi
 RUNS=${RUNS:-3}
+INTERLEAVE=${INTERLEAVE:-} # ROUNDS: time with bench/interleave.py instead of hyperfine
 HISTORY=${HISTORY:-1}
 WARMUP=${WARMUP:-1}   # 0 for the largest histories: gitleaks takes minutes a run
 OUT=${OUT:-$(mktemp -d /tmp/keygate-real.XXXXXX)}
@@ -69,9 +74,10 @@ fi
 echo "bench: machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bench: $("$KG" version 2>&1 | head -n 1) ($KG); gitleaks ${GITLEAKS_VERSION:-$GITLEAKS_PIN} ($GL); betterleaks $("$BL" version 2>&1) ($BL${BETTERLEAKS_SRC:+, built from $BETTERLEAKS_SRC at $(git -C "$BETTERLEAKS_SRC" rev-parse --short=12 HEAD 2>/dev/null)})"
 
-# cpu FILE: user+system seconds (mean, children included: gitleaks' git log)
-# of each command; on a loaded machine less noisy than wall time.
-cpu() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(' '.join('%.2f' % (r['user'] + r['system']) for r in d['results']))" "$1"; }
+# cpu FILE: user+system seconds (mean, children included: gitleaks' git log;
+# the median where interleave.py measured) of each command; on a loaded
+# machine less noisy than wall time.
+cpu() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(' '.join('%.3f' % (r['cpu'] if 'cpu' in r else r['user'] + r['system']) for r in d['results']))" "$1"; }
 codes() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(' '.join('/'.join(sorted(set(str(c) for c in r['exit_codes']))) for r in d['results']))" "$1"; }
 median() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(' '.join('%.3f' % r['median'] for r in d['results']))" "$1"; }
 ratio() { python3 -c "import sys; b = float(sys.argv[2]); print('%.1f' % (float(sys.argv[1]) / b) if b else 'n/a')" "$1" "$2"; }
@@ -90,9 +96,10 @@ peak() { grep -E '^[0-9]+$' "$1" | sort -n | tail -n 1 | awk '{printf "%d", $1 /
 measure() {
   local case=$1 rss=$2 warmup=$3 runs=$4 name
   shift 4
-  local args=()
+  local args=() named=()
   R=""
   for name in keygate gitleaks betterleaks; do
+    named+=("$name=$1")
     if [ "$rss" = rss ]; then
       rm -f "$W/rss-$case-$name"
       args+=(-n "$name" "$TM $W/rss-$case-$name $1")
@@ -101,7 +108,15 @@ measure() {
     fi
     shift
   done
-  hyperfine -N -w "$warmup" -r "$runs" -i --export-json "$W/$case.json" "${args[@]}" >/dev/null
+  if [ -n "$INTERLEAVE" ]; then
+    # Round by round (bench/interleave.py): INTERLEAVE rounds (4x for the
+    # staged commit) after one warm-up round; no peak RSS.
+    python3 bench/interleave.py --json "$W/$case.json" $((runs * INTERLEAVE / RUNS)) "${named[@]}" >/dev/null
+    [ "$rss" = rss ] && R="- - -"
+    rss=no-rss
+  else
+    hyperfine -N -w "$warmup" -r "$runs" -i --export-json "$W/$case.json" "${args[@]}" >/dev/null
+  fi
   M=$(median "$W/$case.json") C=$(cpu "$W/$case.json") X=$(codes "$W/$case.json")
   if [ "$rss" = rss ]; then
     R="$(peak "$W/rss-$case-keygate") $(peak "$W/rss-$case-gitleaks") $(peak "$W/rss-$case-betterleaks")"
@@ -197,8 +212,10 @@ for REPO in "$@"; do
 "
 done
 
+METHOD="wall-time median of $RUNS runs"
+[ -n "$INTERLEAVE" ] && METHOD="wall-time median of $INTERLEAVE rounds, the tools round by round (bench/interleave.py)"
 {
-  echo "## Real repositories ($(date -u +%Y-%m-%d), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), wall-time median of $RUNS runs, (CPU user+system s))"
+  echo "## Real repositories ($(date -u +%Y-%m-%d), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $METHOD, (CPU user+system s))"
   echo
   echo "| repository | commit | commits / files | case | keygate | gitleaks | betterleaks | vs gitleaks | vs betterleaks | peak RSS kg / gl / bl |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
