@@ -91,23 +91,20 @@ func (w *gitWalker) filesIn(memo map[tipKey][]tipFile, tree plumbing.Hash, node 
 		return nil, err
 	}
 	var files []tipFile
-	var met map[string]bool // names already met: only the first counts
+	var met map[*pathTrie]bool // names already met: only the first counts
 	for len(t) > 0 {
 		var e treeEntry
 		if e, t, err = nextEntry(t); err != nil {
 			return nil, fmt.Errorf("tree %s: %w", tree, err)
 		}
 		next := node.names[string(e.name)]
-		if next == nil {
+		if next == nil || met[next] {
 			continue
 		}
 		if met == nil {
-			met = map[string]bool{}
+			met = map[*pathTrie]bool{}
 		}
-		if met[string(e.name)] {
-			continue
-		}
-		met[string(e.name)] = true
+		met[next] = true
 		switch {
 		case e.isDir() && next.names != nil:
 			var sub plumbing.Hash

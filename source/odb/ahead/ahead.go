@@ -124,7 +124,7 @@ func objectsCommandDir(args []string) (dir string, ok bool) {
 		case strings.HasPrefix(a, "--directory="):
 			dir = strings.TrimPrefix(a, "--directory=")
 		case strings.HasPrefix(a, "-C") && !strings.HasPrefix(a, "--"):
-			dir = strings.TrimPrefix(a, "-C")
+			dir = strings.TrimPrefix(strings.TrimPrefix(a, "-C"), "=") // -CDIR, -C=DIR
 		}
 	}
 	return dir, (scan || hook) && objects && dir != ""

@@ -21,6 +21,7 @@ func TestObjectsCommandDir(t *testing.T) {
 		{"flags around", []string{"--no-color", "scan", "--quiet", "--staged", "--format", "json"}, ".", true},
 		{"-C DIR", []string{"-C", "repo", "scan", "--staged"}, "repo", true},
 		{"-CDIR", []string{"-Crepo", "scan", "--staged"}, "repo", true},
+		{"-C=DIR", []string{"-C=repo", "scan", "--staged"}, "repo", true},
 		{"--directory DIR", []string{"--directory", "/abs/repo", "scan", "--staged"}, "/abs/repo", true},
 		{"--directory=DIR", []string{"scan", "--directory=repo", "--staged"}, "repo", true},
 		{"a history scan", []string{"scan", "--history"}, ".", true},
