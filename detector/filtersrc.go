@@ -67,8 +67,8 @@ func FiltersSource() ([]byte, error) {
 		if f.assign != nil {
 			entries.WriteString("assign: []literal.Assignment{")
 			for _, a := range f.assign {
-				fmt.Fprintf(&entries, "{Names: %s, Before: %s, Op: %s, After: %s, Value: %s, Last: %s, Word: %s, Cap: %d",
-					quoteAll(a.Names), ref(a.Before), ref(a.Op), ref(a.After), ref(a.Value), ref(a.Last), strconv.Quote(a.Word), a.Cap)
+				fmt.Fprintf(&entries, "{Names: %s, Before: %s, Op: %s, After: %s, Value: %s, Last: %s, Word: %s, Ends: %s, Cap: %d, CapMin: %d, CapBytes: %s",
+					quoteAll(a.Names), ref(a.Before), ref(a.Op), ref(a.After), ref(a.Value), ref(a.Last), strconv.Quote(a.Word), ref(a.Ends), a.Cap, a.CapMin, ref(a.CapBytes))
 				if a.Lead != nil {
 					fmt.Fprintf(&entries, ", Lead: %s", quoteAll(a.Lead))
 				}

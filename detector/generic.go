@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"strings"
 
-	"github.com/keygate/keygate/detector/literal"
 	"github.com/keygate/keygate/detector/placeholder"
 	"github.com/keygate/keygate/internal/lazyre"
 )
@@ -457,23 +456,6 @@ func isNameStart(c byte) bool {
 // patterns spell it last: markup, a ${…} or {{…}} reference, or bytes of
 // the value class, the first not a '*'.
 const genericValueGroup = `((?:<[^>\r\n]*>|\$\{[^}\r\n]*\}|\{\{[^}\r\n]*\}\}|[^\s"'\x60,;<>{}()\[\]\\*])(?:<[^>\r\n]*>|\$\{[^}\r\n]*\}|\{\{[^}\r\n]*\}\}|[^\s"'\x60,;<>{}()\[\]\\])*)`
-
-// valueViable is the line filter's reading of a rule's gate (gateOK):
-// whether a value after the operator byte at line[op] could pass it. The
-// value may start after any bytes of after; each start is read as the
-// pattern's value group reads it (valueEnd) and judged by ok. A line
-// whose every assignment's value fails keeps its RE2 from running.
-func valueViable(line []byte, op int, after *literal.Class, ok valueOK) bool {
-	for q := op + 1; q < len(line); q++ {
-		if p := valueEnd(line, q); p > q && ok(line, q, p) {
-			return true
-		}
-		if !after[line[q]] {
-			break
-		}
-	}
-	return false
-}
 
 // valueOK reports whether a rule's gate passes line[q:p] as the secret
 // of a match on line, the whole line the match is on.

@@ -53,9 +53,11 @@ type lineFilter struct {
 	// (exchange-credential-group's names, passphrase, password and
 	// pass_phrase, which its keywords do not all spell, hold "pass").
 	nameLit string
-	// viable, when not nil, is the rule's gate a value must pass
-	// (gateOK): a line whose assignments' values all
-	// fail it holds no finding of the rule.
+	// viable, when not nil, reads an assignment's value: its shape as
+	// the pattern spells it (literal.Assignment.ValueViable) and the
+	// rule's gate, where it has one a line filter can apply (gateOK): a
+	// line whose assignments' values all fail holds no finding of the
+	// rule.
 	viable literal.Viable
 }
 
@@ -77,12 +79,20 @@ func newLineFilter(c *compiledRule) *lineFilter {
 	if f.assign != nil && !f.keyed {
 		f.nameLit = commonName(p.assign)
 	}
-	if ok := gateOK(c.rule); f.assign != nil && ok != nil {
-		// Only an assignment whose value is the secret group is judged
-		// (not .NET's `key="…"`, whose "value" is the quoted name).
-		secret := c.rule.SecretGroup
+	if f.assign != nil {
+		// A value's shape (where it starts, how long a run it is) is
+		// the pattern's, whatever the gate. The gate judges only an
+		// assignment whose value is the secret group (not .NET's
+		// `key="…"`, whose "value" is the quoted name).
+		ok, secret := gateOK(c.rule), c.rule.SecretGroup
 		f.viable = func(line []byte, op int, a *literal.Assignment) bool {
-			return a.Cap != secret || valueViable(line, op, a.After, ok)
+			if ok == nil || a.Cap != secret {
+				return a.ValueViable(line, op, nil)
+			}
+			return a.ValueViable(line, op, func(q int) bool {
+				p := valueEnd(line, q)
+				return p > q && ok(line, q, p)
+			})
 		}
 	}
 	if (p.need != nil || p.exact != nil) && !impliedBy(p.need, c.rule.Keywords) {

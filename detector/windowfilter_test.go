@@ -93,7 +93,7 @@ func TestLineFilterKeepsEveryMatch(t *testing.T) {
 
 // The filter drops the windows that hold a keyword and nothing else:
 // crates.io's `cio` in a word, a Binance connector's code, a Redis AUTH's
-// keyword in lower case.
+// keyword in lower case, a bot log's short ids, a connector's headers.
 func TestLineFilterDrops(t *testing.T) {
 	d := defaultDetector(t)
 	for _, tc := range []struct{ rule, line string }{
@@ -103,6 +103,12 @@ func TestLineFilterDrops(t *testing.T) {
 		// Its AUTH forms are upper case as typed: a log's "auth token"
 		// holds the keyword, not the command.
 		{"redis-password", "2026-11-07T19:53:20.592Z WARN bot=BOT3 kraken auth token refresh in 450s"},
+		// A value shorter than the pattern's (a key is 16 or more).
+		{"coinbase-api-key", "2026-11-04T09:27:38.394Z INFO bot=BOT3 coinbase order filled id=6087445716717 key_id=81 checksum=c2a1d787f852861f5758ac5e43ad7b592928a913"},
+		{"htx-api-key", "2026-11-04T09:27:38.394Z INFO bot=BOT3 htx order filled id=6087445716717 key_id=81 checksum=c2a1d787f852861f5758ac5e43ad7b592928a913"},
+		// The quote after PASSPHRASE opens no `", `: the value is the
+		// one after the colon, code.
+		{"exchange-credential-group", `        headers = {"ACCESS-KEY": self.api_key, "ACCESS-SIGN": sign(self.secret_key, payload), "ACCESS-PASSPHRASE": self.passphrase}`},
 	} {
 		c := d.rules[d.byID[tc.rule]]
 		require.NotNil(t, c.lineFilter(), tc.rule)
@@ -226,7 +232,8 @@ func TestLineFilterWalksFromTheKeyword(t *testing.T) {
 // own line: groupValue drops whatever codeValue says is code.
 func gatedMatches(c *compiledRule, buf []byte) [][]int {
 	f := c.lineFilter()
-	if f == nil || f.viable == nil {
+	if f == nil || f.viable == nil || gateOK(c.rule) == nil {
+		// The filter reads the value's shape alone: every match counts.
 		return c.re.FindAllIndex(buf, -1)
 	}
 	var out [][]int

@@ -26,10 +26,20 @@ type Assignment struct {
 	// Word, when not "", is what the operator spells from its first
 	// byte on (lower case, compared case-folded): Go's `string`.
 	Word string
+	// Ends holds the operator's first bytes after which it may end
+	// (`=`, `:`): a value may stand right after those. After any other
+	// (the `"` of `", `, the `.` of `.=`) one more byte of After comes
+	// first. nil: any byte may end it.
+	Ends *Class
 	// Cap is the capture group the value opens (its index), 0 when the
 	// value opens none (.NET's `key="…" value=` spells an assignment
 	// whose value is the quoted name).
 	Cap int
+	// CapMin is the fewest bytes a match of capture Cap holds, each a
+	// byte of CapBytes (nil: not known): `[A-Za-z0-9]{16}` is a run of
+	// 16. A value shorter than that (`key_id=81`) is no match.
+	CapMin   int
+	CapBytes *Class
 	// Lead, when not nil, are lower-case ASCII literals one of which
 	// every match spells before its name (`binance` of
 	// `binance[^\r\n]*?api[_-]?key…`): where each holds one of a rule's
@@ -44,7 +54,7 @@ const maxNames = 64
 // Assignments returns assignments one of which every match of re spells,
 // or nil. re is a tree as parsed, not simplified.
 func Assignments(re *syntax.Regexp) []Assignment {
-	opens := map[*syntax.Regexp]int{}
+	opens := map[*syntax.Regexp]*syntax.Regexp{}
 	capOpens(re, opens)
 	return assignmentsIn(flatten(nil, &syntax.Regexp{Op: syntax.OpConcat, Sub: []*syntax.Regexp{re}}), opens)
 }
@@ -52,7 +62,7 @@ func Assignments(re *syntax.Regexp) []Assignment {
 // capOpens records, for each part flatten makes of a capture's
 // concatenation, the outermost capture that opens at that part: flatten
 // drops the capture itself, and an assignment's Cap is read from here.
-func capOpens(re *syntax.Regexp, opens map[*syntax.Regexp]int) {
+func capOpens(re *syntax.Regexp, opens map[*syntax.Regexp]*syntax.Regexp) {
 	for _, sub := range re.Sub {
 		if sub.Op == syntax.OpCapture {
 			inner := sub
@@ -62,7 +72,7 @@ func capOpens(re *syntax.Regexp, opens map[*syntax.Regexp]int) {
 			if inner.Op == syntax.OpConcat {
 				if parts := flatten(nil, inner); len(parts) > 0 {
 					if _, ok := opens[parts[0]]; !ok {
-						opens[parts[0]] = sub.Cap
+						opens[parts[0]] = sub
 					}
 				}
 			}
@@ -74,7 +84,7 @@ func capOpens(re *syntax.Regexp, opens map[*syntax.Regexp]int) {
 // assignmentsIn reads assignments from parts, a concatenation: one spelled
 // by consecutive parts, or, for a part with branches, one in each branch
 // followed by the parts after it.
-func assignmentsIn(parts []*syntax.Regexp, opens map[*syntax.Regexp]int) []Assignment {
+func assignmentsIn(parts []*syntax.Regexp, opens map[*syntax.Regexp]*syntax.Regexp) []Assignment {
 	for i := range parts {
 		if as, ok := assignmentsAt(parts, i, opens); ok {
 			return as
@@ -109,7 +119,7 @@ func assignmentsIn(parts []*syntax.Regexp, opens map[*syntax.Regexp]int) []Assig
 // that branch (its operator must spell the word) and one for the others:
 // an operator class holding the word's first letter let every `s` of a
 // line through.
-func assignmentsAt(parts []*syntax.Regexp, i int, opens map[*syntax.Regexp]int) ([]Assignment, bool) {
+func assignmentsAt(parts []*syntax.Regexp, i int, opens map[*syntax.Regexp]*syntax.Regexp) ([]Assignment, bool) {
 	j := i + 1
 	for ; j < len(parts); j++ {
 		if zeroWidth(parts[j]) {
@@ -182,7 +192,7 @@ func leadWord(b *syntax.Regexp) string {
 }
 
 // assignmentAt reads an assignment whose name ends parts[i].
-func assignmentAt(parts []*syntax.Regexp, i int, opens map[*syntax.Regexp]int) (Assignment, bool) {
+func assignmentAt(parts []*syntax.Regexp, i int, opens map[*syntax.Regexp]*syntax.Regexp) (Assignment, bool) {
 	names := suffixes(parts[i])
 	from := i
 	if spelled, k := spelledBefore(parts, i); spelled != nil {
@@ -221,6 +231,9 @@ func assignmentAt(parts []*syntax.Regexp, i int, opens map[*syntax.Regexp]int) (
 		return Assignment{}, false
 	}
 	a.Op, a.After = op, inner
+	if lone, _, ok := oneByteMatch(parts[j]); ok {
+		a.Ends = lone
+	}
 	// Optional one-byte parts, then the value's first byte.
 	for j++; j < len(parts); j++ {
 		if zeroWidth(parts[j]) {
@@ -233,9 +246,15 @@ func assignmentAt(parts []*syntax.Regexp, i int, opens map[*syntax.Regexp]int) (
 		if !nullable {
 			a.Value = s
 			a.Last = lastBytes(a.Names)
-			a.Cap = opens[parts[j]]
+			capture := opens[parts[j]]
 			if parts[j].Op == syntax.OpCapture {
-				a.Cap = parts[j].Cap
+				capture = parts[j]
+			}
+			if capture != nil {
+				a.Cap = capture.Cap
+				if c, ok := anyByteOf(capture); ok {
+					a.CapMin, a.CapBytes = minLen(capture), c
+				}
 			}
 			return a, true
 		}
@@ -667,6 +686,7 @@ func (s *AssignmentSet) Holds(line []byte, from int, viable Viable) bool {
 	}
 	return false
 }
+
 
 // valueStop looks ahead from the operator byte at i, past bytes of After,
 // for a value's first byte: it returns where the look ahead stopped and
