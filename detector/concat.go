@@ -1,6 +1,10 @@
 package detector
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+	"sync"
+)
 
 // Implicit string concatenation. A credential split over lines into
 // adjacent string literals (Python's `("5eed…"\n "…beef")`, C's `"abc"\n
@@ -173,10 +177,11 @@ func (l *lineEnds) at(ls int) int {
 // across lines (starts: buf's line starts, nil when not known) and
 // appends the matches that cross a joint, placed on the parts in buf, to
 // out. joined reports whether buf holds a run at all.
-func (d *Detector) findJoined(out []rawMatch, buf []byte, starts []int, active []bool, p purpose) (_ []rawMatch, joined bool, _ error) {
+func (d *Detector) findJoined(out []rawMatch, buf []byte, starts []int, active []bool, p purpose, memo *joinMemo) (_ []rawMatch, joined bool, _ error) {
 	var ferr error
-	var text []byte
-	var orig []int
+	var text, key []byte
+	var joints []int
+	var found []joinedMatch
 	lines := newTextLines(buf)
 	joinRuns(buf, starts, func(parts []joinPart) {
 		joined = true
@@ -206,34 +211,106 @@ func (d *Detector) findJoined(out []rawMatch, buf []byte, starts []int, active [
 		}
 		text = append(text[:0], head...)
 		pre := len(text)
-		orig = orig[:0]
-		var joints []int
+		joints = joints[:0]
 		for k, pt := range parts {
 			if k > 0 {
 				joints = append(joints, len(text))
-			}
-			for i := pt.start; i < pt.end; i++ {
-				orig = append(orig, i)
 			}
 			text = append(text, buf[pt.start:pt.end]...)
 		}
 		post := len(text)
 		text = append(text, tail...)
 		text = append(text, '\n')
-		ms, err := d.find(text, active, rulesOnly, nil)
-		if err != nil {
-			ferr = err
-			return
+		var ok bool
+		if memo != nil {
+			key = memo.key(key[:0], text, pre, post, joints)
+			found, ok = memo.get(key)
 		}
-		for _, m := range d.filter(ms, text, p) {
-			if m.rule < 0 || m.start < pre || m.end > post || !crosses(joints, m.start, m.end) {
-				continue
+		if !ok {
+			ms, err := d.find(text, active, rulesOnly, nil)
+			if err != nil {
+				ferr = err
+				return
 			}
-			out = append(out, rawMatch{start: orig[m.start-pre], end: orig[m.end-pre-1] + 1, rank: m.rank, rule: m.rule,
-				secret: string(buf[orig[m.start-pre] : orig[m.end-pre-1]+1]), decoded: EncJoined})
+			found = found[:0:0]
+			for _, m := range d.filter(ms, text, p) {
+				if m.rule < 0 || m.start < pre || m.end > post || !crosses(joints, m.start, m.end) {
+					continue
+				}
+				found = append(found, joinedMatch{start: m.start, end: m.end, rank: m.rank, rule: m.rule})
+			}
+			if memo != nil {
+				memo.put(key, found, len(buf))
+			}
+		}
+		for _, m := range found {
+			// From the joined value back to the parts in buf.
+			start, end := inParts(parts, m.start-pre), inParts(parts, m.end-pre-1)+1
+			out = append(out, rawMatch{start: start, end: end, rank: m.rank, rule: m.rule,
+				secret: string(buf[start:end]), decoded: EncJoined})
 		}
 	})
 	return out, joined, ferr
+}
+
+// inParts is where in buf the joined value's byte i is: the parts are
+// its bytes, in order.
+func inParts(parts []joinPart, i int) int {
+	for _, pt := range parts {
+		if n := pt.end - pt.start; i >= n {
+			i -= n
+			continue
+		}
+		return pt.start + i
+	}
+	return parts[len(parts)-1].end // not reached: i is in the value
+}
+
+// joinedMatch is a match in a run's joined text (findJoined), before it
+// is placed on the parts.
+type joinedMatch struct{ start, end, rank, rule int }
+
+// joinMemo remembers what the rules found in each run of joined literals,
+// by the run's text, where its value starts and ends, and its joints:
+// what findJoined keeps depends on those alone (for one set of rules, one
+// purpose). A file's versions share it: they mostly hold the same runs (a
+// Go test's long strings), and finding in each of them again, version
+// after version, was half of the walk for runs in go-git's history.
+// Versions of one file may be scanned at once (a branch's), so it locks.
+type joinMemo struct {
+	mu    sync.Mutex
+	bytes int
+	runs  map[string][]joinedMatch
+}
+
+func (m *joinMemo) key(b, text []byte, pre, post int, joints []int) []byte {
+	b = binary.AppendUvarint(b, uint64(pre))
+	b = binary.AppendUvarint(b, uint64(post))
+	b = binary.AppendUvarint(b, uint64(len(joints)))
+	for _, j := range joints {
+		b = binary.AppendUvarint(b, uint64(j))
+	}
+	return append(b, text...)
+}
+
+func (m *joinMemo) get(key []byte) ([]joinedMatch, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	found, ok := m.runs[string(key)]
+	return found, ok
+}
+
+// put remembers a run's matches. The memo's keys take at most twice the
+// text being scanned (past that it starts over): a memo held with a
+// version stays within a small multiple of what the version holds.
+func (m *joinMemo) put(key []byte, found []joinedMatch, text int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.runs == nil || m.bytes+len(key) > 2*text {
+		m.runs, m.bytes = map[string][]joinedMatch{}, 0
+	}
+	m.runs[string(key)] = found
+	m.bytes += len(key)
 }
 
 // joinsNext reports whether line j of buf (by its line starts) and the

@@ -42,6 +42,9 @@ type Version struct {
 // of a history's scan.
 type versionRules struct {
 	active, local, nonLocal []bool
+	// joins: what these rules found in the runs of joined literals the
+	// path's versions held.
+	joins joinMemo
 }
 
 // rulesFor gives the rule sets for path: prev's when prev is a version of
@@ -168,7 +171,7 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (_ *Vers
 	if prev.joined || newJoint(data, v.starts, bToA) {
 		var js []rawMatch
 		var err error
-		if js, v.joined, err = d.findJoined(nil, data, v.starts, active, forScan); err != nil {
+		if js, v.joined, err = d.findJoined(nil, data, v.starts, active, forScan, &v.rules.joins); err != nil {
 			return nil, err
 		}
 		if js = d.filter(js, data, forScan); len(js) > 0 {
@@ -207,7 +210,7 @@ func (d *Detector) scanWhole(v *Version, active []bool) error {
 		ms, err = d.findDecoded(ms, v.data, active, 0, forScan)
 	}
 	if err == nil {
-		ms, v.joined, err = d.findJoined(ms, v.data, v.starts, active, forScan)
+		ms, v.joined, err = d.findJoined(ms, v.data, v.starts, active, forScan, &v.rules.joins)
 	}
 	if err != nil {
 		return err

@@ -249,3 +249,34 @@ func TestLineIndexAfterIsLineIndex(t *testing.T) {
 		require.LessOrEqual(t, same.head+same.tail, min(len(hashes), len(prev.hashes)))
 	}
 }
+
+// A file's versions share what the rules found in their runs of joined
+// literals: a run its next version still holds is not searched again
+// (its entry is what the next version gets), and a changed run is.
+func TestScanVersionReusesJoinedRuns(t *testing.T) {
+	d := defaultDetector(t)
+	run := "\tsecret := \"Zq8Ws7k\" +\n\t\t\"Q2xSyn\" +\n\t\t\"th9Vd4Tp\"\n"
+	v1 := []byte("package x\n\nfunc f() {\n" + run + "}\n")
+	first, err := d.ScanVersion(v1, "x.go", nil)
+	require.NoError(t, err)
+	require.Len(t, first.Findings, 1)
+	require.Equal(t, EncJoined, first.Findings[0].Decoded)
+	memo := &first.rules.joins
+	require.Len(t, memo.runs, 1)
+	// Emptied, the entry is what an unchanged run gives from now on.
+	for k := range memo.runs {
+		memo.runs[k] = nil
+	}
+	v2 := []byte("package x\n\n// f returns.\nfunc f() {\n" + run + "}\n")
+	second, err := d.ScanVersion(v2, "x.go", first)
+	require.NoError(t, err)
+	assert.Empty(t, second.Findings, "the run's matches come from the memo")
+	// A changed run is searched.
+	v3 := []byte(strings.Replace(string(v2), "th9Vd4Tp", "th9Vd4Tq", 1))
+	third, err := d.ScanVersion(v3, "x.go", second)
+	require.NoError(t, err)
+	want, err := d.Scan(v3, "x.go")
+	require.NoError(t, err)
+	assert.Equal(t, want, third.Findings)
+	assert.Len(t, third.Findings, 1)
+}
