@@ -2,26 +2,26 @@ package source
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/keygate/keygate/source/odb"
 )
 
 // rawCommit is what a history walk needs of a commit.
 type rawCommit struct {
-	hash      plumbing.Hash
-	tree      plumbing.Hash
-	parents   []plumbing.Hash
-	author    object.Signature
-	committed time.Time
+	hash       plumbing.Hash
+	tree       plumbing.Hash
+	parents    []plumbing.Hash
+	authorName string
+	authored   time.Time
+	committed  time.Time
 }
 
 func (w *gitWalker) commit(h plumbing.Hash) (*rawCommit, error) {
@@ -57,11 +57,11 @@ func parseCommit(data []byte) (*rawCommit, error) {
 		key, val, _ := bytes.Cut(line, []byte{' '})
 		switch string(key) {
 		case "tree", "parent":
+			var h plumbing.Hash
 			if len(val) != 40 {
 				return nil, fmt.Errorf("bad %s line", key)
 			}
-			h := plumbing.NewHash(string(val))
-			if h.String() != strings.ToLower(string(val)) {
+			if _, err := hex.Decode(h[:], val); err != nil {
 				return nil, fmt.Errorf("bad %s line", key)
 			}
 			if key[0] == 't' {
@@ -70,17 +70,73 @@ func parseCommit(data []byte) (*rawCommit, error) {
 				c.parents = append(c.parents, h)
 			}
 		case "author":
-			c.author.Decode(val)
+			// Read into one signature, line after line, as Decode does.
+			name, when, hasName, hasWhen := signature(val)
+			if hasName {
+				c.authorName = name
+			}
+			if hasWhen {
+				c.authored = when
+			}
 		case "committer":
-			var s object.Signature
-			s.Decode(val)
-			c.committed = s.When
+			_, c.committed, _, _ = signature(val)
 		}
 	}
 	if !hasTree {
 		return nil, errors.New("no tree line")
 	}
 	return c, nil
+}
+
+// signature reads an author or committer line's name and time as go-git's
+// object.Signature.Decode does, and says which it read (Decode leaves a
+// field it cannot read as it was: no '<' and '>', neither; a time that
+// does not parse, the time), without the allocations of the e-mail and a
+// time zone a walk of every commit does not use: the time is the
+// instant, which the walk orders by and a report gives in UTC.
+func signature(b []byte) (name string, when time.Time, hasName, hasWhen bool) {
+	open, end := bytes.LastIndexByte(b, '<'), bytes.LastIndexByte(b, '>')
+	if open < 0 || end < 0 || end < open {
+		return "", time.Time{}, false, false
+	}
+	name = string(bytes.Trim(b[:open], " "))
+	if end+2 >= len(b) {
+		return name, time.Time{}, true, false
+	}
+	rest := b[end+2:]
+	if sp := bytes.IndexByte(rest, ' '); sp >= 0 {
+		rest = rest[:sp]
+	}
+	ts, ok := parseInt(rest)
+	if !ok {
+		return name, time.Time{}, true, false
+	}
+	return name, time.Unix(ts, 0), true, true
+}
+
+// parseInt is strconv.ParseInt(string(b), 10, 64) without the string.
+func parseInt(b []byte) (int64, bool) {
+	neg := false
+	if len(b) > 0 && (b[0] == '+' || b[0] == '-') {
+		neg, b = b[0] == '-', b[1:]
+	}
+	if len(b) == 0 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		if c < '0' || c > '9' || n > (1<<63)/10 {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	switch {
+	case neg && n <= 1<<63:
+		return -int64(n), true
+	case !neg && n < 1<<63:
+		return int64(n), true
+	}
+	return 0, false
 }
 
 // commits returns the commits of revs, oldest first (by committer time).

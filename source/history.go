@@ -162,7 +162,7 @@ func (r *Repo) History(ctx context.Context, revs Revs, watch HistoryWatch) (*His
 		// the paths share directories, each read once per commit.
 		var memo entryMemo
 		ci := len(h.Commits)
-		h.Commits = append(h.Commits, Commit{ID: c.hash.String(), Author: c.author.Name, Date: c.author.When.UTC()})
+		h.Commits = append(h.Commits, Commit{ID: c.hash.String(), Author: c.authorName, Date: c.authored.UTC()})
 		var parents []*rawCommit
 		if !w.boundary[c.hash] {
 			for _, p := range c.parents {
