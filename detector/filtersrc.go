@@ -69,6 +69,9 @@ func FiltersSource() ([]byte, error) {
 			for _, a := range f.assign {
 				fmt.Fprintf(&entries, "{Names: %s, Before: %s, Op: %s, After: %s, Value: %s, Last: %s, Word: %s, Ends: %s, Cap: %d, CapMin: %d, CapBytes: %s",
 					quoteAll(a.Names), ref(a.Before), ref(a.Op), ref(a.After), ref(a.Value), ref(a.Last), strconv.Quote(a.Word), ref(a.Ends), a.Cap, a.CapMin, ref(a.CapBytes))
+				if a.WordGap != nil {
+					fmt.Fprintf(&entries, ", WordGap: %s, WordEnd: %d", ref(a.WordGap), a.WordEnd)
+				}
 				if a.Lead != nil {
 					fmt.Fprintf(&entries, ", Lead: %s", quoteAll(a.Lead))
 				}

@@ -5,6 +5,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -27,6 +28,12 @@ type Assignment struct {
 	// Word, when not "", is what the operator spells from its first
 	// byte on (lower case, compared case-folded): Go's `string`.
 	Word string
+	// WordGap, when not nil, says how the operator goes on past its Word:
+	// bytes of WordGap, then WordEnd (`string[ \t]*=`: spaces, then '=').
+	// Its operators are found by their end byte, far rarer in a line than
+	// the word's first letter.
+	WordGap *Class
+	WordEnd byte
 	// Ends holds the operator's first bytes after which it may end
 	// (`=`, `:`): a value may stand right after those. After any other
 	// (the `"` of `", `, the `.` of `.=`) one more byte of After comes
@@ -159,7 +166,11 @@ func assignmentsAt(parts []*syntax.Regexp, i int, opens map[*syntax.Regexp]*synt
 				if !try(b) {
 					return nil, false
 				}
-				out[len(out)-1].Word = leadWord(b)
+				a := &out[len(out)-1]
+				a.Word = leadWord(b)
+				if gap, end := wordTail(b); gap != nil && !wordIn(gap, a.Word) {
+					a.WordGap, a.WordEnd = gap, end
+				}
 			}
 			return out, true
 		}
@@ -169,6 +180,51 @@ func assignmentsAt(parts []*syntax.Regexp, i int, opens map[*syntax.Regexp]*synt
 		return nil, false
 	}
 	return []Assignment{a}, true
+}
+
+// wordTail reads a worded operator branch that goes on from its word
+// with optional bytes of one class and then one byte (`string[ \t]*=`):
+// that class and that byte, or a nil class when b is not such a branch.
+// The byte is outside the class, so each of its occurrences ends at most
+// one operator.
+func wordTail(b *syntax.Regexp) (*Class, byte) {
+	for b.Op == syntax.OpCapture {
+		b = b.Sub[0]
+	}
+	if b.Op != syntax.OpConcat || len(b.Sub) < 2 {
+		return nil, 0
+	}
+	end := b.Sub[len(b.Sub)-1]
+	if end.Op != syntax.OpLiteral || len(end.Rune) != 1 || end.Rune[0] >= utf8.RuneSelf || end.Flags&syntax.FoldCase != 0 && unicode.ToUpper(end.Rune[0]) != unicode.ToLower(end.Rune[0]) {
+		return nil, 0
+	}
+	gap := &Class{}
+	for _, p := range b.Sub[1 : len(b.Sub)-1] {
+		if _, nullable := ends(p, false); !nullable {
+			return nil, 0
+		}
+		c, ok := anyByteOf(p)
+		if !ok {
+			return nil, 0
+		}
+		union(gap, c)
+	}
+	e := byte(end.Rune[0])
+	if gap[e] {
+		return nil, 0
+	}
+	return gap, e
+}
+
+// wordIn reports whether c holds a letter of word in either case: a gap
+// that could hold the word's last letters would hide where it ends.
+func wordIn(c *Class, word string) bool {
+	for i := 0; i < len(word); i++ {
+		if c[word[i]] || c[word[i]&^0x20] {
+			return true
+		}
+	}
+	return false
 }
 
 // leadWord is the word (lower case, more than three ASCII letters) an
@@ -692,9 +748,16 @@ func (s *AssignmentSet) Holds(line []byte, from int, viable Viable) bool {
 		}
 	}
 	// Each assignment's walk is its own (its state, its operators in
-	// order): a worded one walks its word's occurrences.
+	// order): a worded one walks its word's occurrences, found by the
+	// byte that ends its operator where it has one.
 	for _, k := range s.worded {
 		a := &s.list[k]
+		if a.WordGap != nil {
+			if a.wordOps(line, from, &states[k], viable) {
+				return true
+			}
+			continue
+		}
 		words := newWordFinder(line, a.Word)
 		for i := from; ; i++ {
 			if i = words.next(i); i < 0 {
@@ -703,6 +766,29 @@ func (s *AssignmentSet) Holds(line []byte, from int, viable Viable) bool {
 			if a.Op[line[i]] && a.at(line, i, &states[k], viable) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// wordOps walks the operators a.Word opens, from from on, by their end
+// byte: each WordEnd with bytes of WordGap and the word before it. These
+// are the word's occurrences a match can use, in order (WordEnd is not a
+// byte of WordGap, nor is any letter of the word: each ends one).
+func (a *Assignment) wordOps(line []byte, from int, st *holdState, viable Viable) bool {
+	for e := from + len(a.Word); e < len(line); e++ {
+		j := bytes.IndexByte(line[e:], a.WordEnd)
+		if j < 0 {
+			return false
+		}
+		e += j
+		k := e
+		for k > from && a.WordGap[line[k-1]] {
+			k--
+		}
+		i := k - len(a.Word)
+		if i >= from && equalFold(line[i:k], a.Word) && a.Op[line[i]] && a.at(line, i, st, viable) {
+			return true
 		}
 	}
 	return false

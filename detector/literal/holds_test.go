@@ -46,6 +46,16 @@ func holdsPlainWhere(a *Assignment, line []byte, from int, viable Viable) bool {
 		if i < from || !a.Op[b] || a.Word != "" && !(len(line)-i >= len(a.Word) && equalFold(line[i:i+len(a.Word)], a.Word)) {
 			continue
 		}
+		if a.WordGap != nil {
+			// The word, gap bytes, then the end byte.
+			k := i + len(a.Word)
+			for k < len(line) && a.WordGap[line[k]] {
+				k++
+			}
+			if k >= len(line) || line[k] != a.WordEnd {
+				continue
+			}
+		}
 		value := false
 		for j := i + 1; j < len(line); j++ {
 			if a.Value[line[j]] {
@@ -98,6 +108,15 @@ func TestAssignmentSetHoldsWhereOneHolds(t *testing.T) {
 			}
 			if r.IntN(3) == 0 {
 				as[i].Word = []string{"ky", "kyk", "yy"}[r.IntN(3)]
+				if r.IntN(2) == 0 {
+					// A worded operator found by its end byte.
+					as[i].WordEnd = alphabet[r.IntN(len(alphabet))]
+					as[i].WordGap = randomClass(r)
+					as[i].WordGap[as[i].WordEnd] = false
+					for _, c := range "kyKY" { // as Assignments derives it
+						as[i].WordGap[c] = false
+					}
+				}
 			}
 		}
 		line := randomText(r, 60)

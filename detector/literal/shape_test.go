@@ -107,3 +107,38 @@ func TestAssignmentsKnowTheirValuesShape(t *testing.T) {
 		assert.False(t, holds(l), l)
 	}
 }
+
+// Go's `string =` is found by its '=': the gap between is spaces and tabs.
+func TestWordedOperatorsKnowTheirEnd(t *testing.T) {
+	generic := `(?i)(?:secret|token|key)["'\x60]?\]?["'\x60]?[ \t]*(?:=>|:{1,3}=|[?.]=|[:=]|string[ \t]*=|["'][ \t]*,)[ \t]*["'\x60]?([a-z0-9]{8,})`
+	worded := 0
+	for _, a := range Assignments(mustParse(t, generic)) {
+		if a.Word == "" {
+			assert.Nil(t, a.WordGap)
+			continue
+		}
+		worded++
+		require.NotNil(t, a.WordGap)
+		assert.Equal(t, byte('='), a.WordEnd)
+		assert.True(t, a.WordGap[' '] && a.WordGap['\t'])
+		assert.False(t, a.WordGap['='] || a.WordGap['s'])
+	}
+	assert.Equal(t, 1, worded)
+	as := Assignments(mustParse(t, generic))
+	re := regexp.MustCompile(generic)
+	for line, want := range map[string]bool{
+		`var apiSecret string = "Zq8Ws7kQ2x"`:           true,
+		`var apiSecret string   =   Zq8Ws7kQ2x`:         true,
+		`var apiSecret String	= Zq8Ws7kQ2x`:             true,
+		`var apiSecret string "Zq8Ws7kQ2x"`:             false,
+		`func token() string { return s }`:              false,
+		`secrets strings string s = Zq8Ws7kQ2x`:         false,
+		`x := 1; var token string = os.Getenv("TOKEN")`: false,
+	} {
+		got := NewAssignmentSet(as).Holds([]byte(line), 0, func(line []byte, op int, a *Assignment) bool {
+			return a.ValueViable(line, op, nil)
+		})
+		assert.Equal(t, want, got, line)
+		assert.Equal(t, want, re.MatchString(line), "the pattern: %s", line)
+	}
+}
