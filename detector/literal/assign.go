@@ -688,11 +688,12 @@ type Viable func(line []byte, op int, a *Assignment) bool
 // rule's four.
 type AssignmentSet struct {
 	list []Assignment
-	ops  Class // the operator bytes of the assignments with no Word
-	// worded are the assignments with a Word: their operators are found
-	// by the word, not by its first letter (Go's `string`: an 's' is in
-	// most lines, many times).
-	worded []int
+	ops  Class // the operator bytes the walk stops at
+	// byEnd are the assignments whose worded operator is found by the
+	// byte that ends it (WordGap), not by the word's first letter at
+	// every byte of the walk (Go's `string`: an 's' is in most lines,
+	// many times).
+	byEnd []int
 }
 
 // NewAssignmentSet joins as, nil when there is none.
@@ -702,8 +703,8 @@ func NewAssignmentSet(as []Assignment) *AssignmentSet {
 	}
 	s := &AssignmentSet{list: as}
 	for i := range as {
-		if as[i].Word != "" {
-			s.worded = append(s.worded, i)
+		if as[i].WordGap != nil {
+			s.byEnd = append(s.byEnd, i)
 			continue
 		}
 		union(&s.ops, as[i].Op)
@@ -738,8 +739,10 @@ func (s *AssignmentSet) Holds(line []byte, from int, viable Viable) bool {
 			continue
 		}
 		for k := range s.list {
+			// A worded operator whose end is not known is spelled out
+			// here before at is called.
 			a := &s.list[k]
-			if a.Word != "" || !a.Op[b] {
+			if a.WordGap != nil || !a.Op[b] || a.Word != "" && !a.wordAt(line, i) {
 				continue
 			}
 			if a.at(line, i, &states[k], viable) {
@@ -748,24 +751,10 @@ func (s *AssignmentSet) Holds(line []byte, from int, viable Viable) bool {
 		}
 	}
 	// Each assignment's walk is its own (its state, its operators in
-	// order): a worded one walks its word's occurrences, found by the
-	// byte that ends its operator where it has one.
-	for _, k := range s.worded {
-		a := &s.list[k]
-		if a.WordGap != nil {
-			if a.wordOps(line, from, &states[k], viable) {
-				return true
-			}
-			continue
-		}
-		words := newWordFinder(line, a.Word)
-		for i := from; ; i++ {
-			if i = words.next(i); i < 0 {
-				break
-			}
-			if a.Op[line[i]] && a.at(line, i, &states[k], viable) {
-				return true
-			}
+	// order): these walk their operators by their end byte.
+	for _, k := range s.byEnd {
+		if s.list[k].wordOps(line, from, &states[k], viable) {
+			return true
 		}
 	}
 	return false
@@ -792,54 +781,6 @@ func (a *Assignment) wordOps(line []byte, from int, st *holdState, viable Viable
 		}
 	}
 	return false
-}
-
-// wordFinder finds a lower-case ASCII word's occurrences in a line,
-// compared case-folded, in order. It remembers the next occurrence of
-// the word's first letter in each case, so that each byte is read a
-// bounded number of times however many calls there are.
-type wordFinder struct {
-	line   []byte
-	word   string
-	nl, nu int // the next first letter in each case (-1: none; -2: not looked for)
-}
-
-func newWordFinder(line []byte, word string) wordFinder {
-	return wordFinder{line: line, word: word, nl: -2, nu: -2}
-}
-
-// next is the first occurrence at or after i, or -1.
-func (f *wordFinder) next(i int) int {
-	last := len(f.line) - len(f.word) // the last start one can have
-	lo, up := f.word[0], f.word[0]-'a'+'A'
-	for i <= last {
-		if f.nl != -1 && f.nl < i {
-			f.nl = indexFrom(f.line[:last+1], i, lo)
-		}
-		if f.nu != -1 && f.nu < i {
-			f.nu = indexFrom(f.line[:last+1], i, up)
-		}
-		s := f.nl
-		if s < 0 || f.nu >= 0 && f.nu < s {
-			s = f.nu
-		}
-		if s < 0 {
-			return -1
-		}
-		if equalFold(f.line[s:s+len(f.word)], f.word) {
-			return s
-		}
-		i = s + 1
-	}
-	return -1
-}
-
-// indexFrom is the index of the first c in b at or after i, or -1.
-func indexFrom(b []byte, i int, c byte) int {
-	if j := bytes.IndexByte(b[i:], c); j >= 0 {
-		return i + j
-	}
-	return -1
 }
 
 // valueStop looks ahead from the operator byte at i, past bytes of After,
