@@ -762,8 +762,8 @@ func (s *AssignmentSet) Holds(line []byte, from int, viable Viable) bool {
 
 // wordOps walks the operators a.Word opens, from from on, by their end
 // byte: each WordEnd with bytes of WordGap and the word before it. These
-// are the word's occurrences a match can use, in order (WordEnd is not a
-// byte of WordGap, nor is any letter of the word: each ends one).
+// are the word's occurrences a match can use, in order: WordEnd is not a
+// byte of WordGap, and no letter of the word is, so each ends one.
 func (a *Assignment) wordOps(line []byte, from int, st *holdState, viable Viable) bool {
 	for e := from + len(a.Word); e < len(line); e++ {
 		j := bytes.IndexByte(line[e:], a.WordEnd)
