@@ -269,18 +269,23 @@ func (v *Version) line(i int) []byte { return v.data[v.starts[i]:v.starts[i+1]] 
 // none) and hashes them.
 func lineIndex(data []byte) (starts []int, hashes []uint64) {
 	n := bytes.Count(data, []byte{'\n'}) + 1
-	starts = make([]int, 0, n+1)
-	hashes = make([]uint64, 0, n)
-	for at := 0; at < len(data); {
-		end := len(data)
-		if e := bytes.IndexByte(data[at:], '\n'); e >= 0 {
+	starts, hashes = appendLines(make([]int, 0, n+1), make([]uint64, 0, n), data, 0, len(data))
+	return append(starts, len(data)), hashes
+}
+
+// appendLines appends the start (in data) and hash of each line of
+// data[lo:hi], which starts at a line's start and ends at a line's end.
+func appendLines(starts []int, hashes []uint64, data []byte, lo, hi int) ([]int, []uint64) {
+	for at := lo; at < hi; {
+		end := hi
+		if e := bytes.IndexByte(data[at:hi], '\n'); e >= 0 {
 			end = at + e + 1
 		}
 		starts = append(starts, at)
 		hashes = append(hashes, maphash.Bytes(lineSeed, data[at:end]))
 		at = end
 	}
-	return append(starts, len(data)), hashes
+	return starts, hashes
 }
 
 // lineSpan counts the lines two versions share at their start (head)
@@ -309,21 +314,23 @@ func lineIndexAfter(a *Version, data []byte) (starts []int, hashes []uint64, sam
 	lo, hiA := a.starts[same.head], a.starts[na-same.tail]
 	hi := len(data) - (len(a.data) - hiA) // the shared tail's start in data
 	// data[lo:hi] starts and ends at a line's bounds: the '\n's before
-	// lo and hi are shared bytes.
-	midStarts, midHashes := lineIndex(data[lo:hi])
-	mid := len(midHashes)
+	// lo and hi are shared bytes. Its lines go straight in between.
+	mid := 0
+	if lo < hi {
+		mid = bytes.Count(data[lo:hi], []byte{'\n'})
+		if data[hi-1] != '\n' {
+			mid++ // the last line, with no '\n' (hi is then len(data))
+		}
+	}
 	starts = make([]int, 0, same.head+mid+same.tail+1)
 	starts = append(starts, a.starts[:same.head]...)
-	for _, at := range midStarts[:mid] {
-		starts = append(starts, lo+at)
-	}
+	hashes = make([]uint64, 0, same.head+mid+same.tail)
+	hashes = append(hashes, a.hashes[:same.head]...)
+	starts, hashes = appendLines(starts, hashes, data, lo, hi)
 	for _, at := range a.starts[na-same.tail : na] {
 		starts = append(starts, at-hiA+hi)
 	}
 	starts = append(starts, len(data))
-	hashes = make([]uint64, 0, same.head+mid+same.tail)
-	hashes = append(hashes, a.hashes[:same.head]...)
-	hashes = append(hashes, midHashes[:mid]...)
 	hashes = append(hashes, a.hashes[na-same.tail:]...)
 	return starts, hashes, same
 }
