@@ -8,9 +8,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// oneByteMatch and minLen answer as the regexp engine does: every byte
-// the engine matches alone is in the class (for these patterns, with no
-// assertion, exactly those), and no text shorter than minLen matches.
+// oneByteMatch, minLen and MaxLen answer as the regexp engine does: every
+// byte the engine matches alone is in the class (for these patterns, with
+// no assertion, exactly those), no text shorter than minLen matches, and
+// none longer than MaxLen.
 func TestOneByteMatchAndMinLenAgreeWithTheEngine(t *testing.T) {
 	const alphabet = "ab:=>.?\"' ,sk-"
 	for _, pattern := range []string{
@@ -41,6 +42,23 @@ func TestOneByteMatchAndMinLenAgreeWithTheEngine(t *testing.T) {
 			assert.Equal(t, shortest, n, pattern)
 		} else {
 			assert.Greater(t, n, 5, pattern)
+		}
+		// MaxLen: the longest text that matches, up to 4 bytes, is as
+		// long (-1: longer ones match too).
+		longest := -1
+		for n := 0; n <= 4; n++ {
+			for _, s := range texts(alphabet, n) {
+				if engine.MatchString(s) {
+					longest = n
+					break
+				}
+			}
+		}
+		switch m := MaxLen(re); {
+		case m < 0:
+			assert.GreaterOrEqual(t, longest, 3, "%s: unbounded, and nothing of 3 or 4 bytes matches", pattern)
+		case m <= 4:
+			assert.Equal(t, longest, m, pattern)
 		}
 	}
 }

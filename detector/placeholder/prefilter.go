@@ -98,7 +98,7 @@ func conds(re *syntax.Regexp) []cond {
 	}
 	c := cond{need: literal.Required(re), max: -1}
 	if anchored(re) {
-		c.max = maxLen(re)
+		c.max = literal.MaxLen(re)
 	}
 	if c.need == nil && c.max < 0 {
 		return nil
@@ -111,45 +111,6 @@ func conds(re *syntax.Regexp) []cond {
 func anchored(re *syntax.Regexp) bool {
 	return re.Op == syntax.OpConcat && len(re.Sub) >= 2 &&
 		re.Sub[0].Op == syntax.OpBeginText && re.Sub[len(re.Sub)-1].Op == syntax.OpEndText
-}
-
-// maxLen is the most runes a match of re spans, or -1 if unbounded: in
-// the ASCII values it is used on, bytes.
-func maxLen(re *syntax.Regexp) int {
-	switch re.Op {
-	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
-		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
-		return 0
-	case syntax.OpLiteral:
-		return len(re.Rune)
-	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-		return 1
-	case syntax.OpCapture, syntax.OpQuest:
-		return maxLen(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Max < 0 {
-			return -1
-		}
-		if n := maxLen(re.Sub[0]); n >= 0 {
-			return re.Max * n
-		}
-		return -1
-	case syntax.OpConcat, syntax.OpAlternate:
-		total := 0
-		for _, sub := range re.Sub {
-			n := maxLen(sub)
-			if n < 0 {
-				return -1
-			}
-			if re.Op == syntax.OpConcat {
-				total += n
-			} else {
-				total = max(total, n)
-			}
-		}
-		return total
-	}
-	return -1 // star, plus, and anything unknown
 }
 
 func isASCII(v string) bool {
