@@ -310,7 +310,8 @@ func assignmentAt(parts []*syntax.Regexp, i int, opens map[*syntax.Regexp]*synta
 			if capture != nil {
 				a.Cap = capture.Cap
 				if c, ok := anyByteOf(capture); ok {
-					a.CapMin, a.CapBytes = minLen(capture), c
+					a.CapBytes = c
+					a.CapMin, _ = Lengths(capture)
 				}
 			}
 			return a, true

@@ -126,72 +126,57 @@ func oneByteMatch(re *syntax.Regexp) (c *Class, empty, ok bool) {
 	return nil, false, false
 }
 
-// minLen is the fewest bytes a match of re holds: a rune is one byte in
-// Latin-1 mode (and at least one in UTF-8).
-func minLen(re *syntax.Regexp) int {
-	switch re.Op {
-	case syntax.OpLiteral:
-		return len(re.Rune)
-	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-		return 1
-	case syntax.OpCapture, syntax.OpPlus:
-		return minLen(re.Sub[0])
-	case syntax.OpRepeat:
-		return re.Min * minLen(re.Sub[0])
-	case syntax.OpConcat:
-		n := 0
-		for _, p := range re.Sub {
-			n += minLen(p)
-		}
-		return n
-	case syntax.OpAlternate:
-		n := -1
-		for _, b := range re.Sub {
-			if m := minLen(b); n < 0 || m < n {
-				n = m
-			}
-		}
-		return max(n, 0)
-	}
-	return 0
-}
-
-// MaxLen is the most runes a match of re spans, or -1 if unbounded (in
-// ASCII text, bytes): minLen's counterpart, for the placeholder
-// prefilter's anchored patterns.
-func MaxLen(re *syntax.Regexp) int {
+// Lengths bounds the length of a match of re: at least least bytes, at
+// most most (-1: no bound, or one it cannot tell). A rune is one byte in
+// Latin-1 mode, and at least one in UTF-8; in the ASCII values the
+// placeholder prefilter bounds, a byte either way.
+func Lengths(re *syntax.Regexp) (least, most int) {
 	switch re.Op {
 	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
 		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
-		return 0
+		return 0, 0
 	case syntax.OpLiteral:
-		return len(re.Rune)
+		return len(re.Rune), len(re.Rune)
 	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-		return 1
-	case syntax.OpCapture, syntax.OpQuest:
-		return MaxLen(re.Sub[0])
+		return 1, 1
+	case syntax.OpCapture:
+		return Lengths(re.Sub[0])
+	case syntax.OpQuest:
+		_, most = Lengths(re.Sub[0])
+		return 0, most
+	case syntax.OpPlus:
+		least, _ = Lengths(re.Sub[0])
+		return least, -1
 	case syntax.OpRepeat:
-		if re.Max < 0 {
-			return -1
+		least, most = Lengths(re.Sub[0])
+		if re.Max < 0 || most < 0 {
+			return re.Min * least, -1
 		}
-		if n := MaxLen(re.Sub[0]); n >= 0 {
-			return re.Max * n
-		}
-		return -1
-	case syntax.OpConcat, syntax.OpAlternate:
-		total := 0
-		for _, sub := range re.Sub {
-			n := MaxLen(sub)
-			if n < 0 {
-				return -1
+		return re.Min * least, re.Max * most
+	case syntax.OpConcat:
+		for _, p := range re.Sub {
+			l, m := Lengths(p)
+			least += l
+			if most >= 0 {
+				most += m
 			}
-			if re.Op == syntax.OpConcat {
-				total += n
-			} else {
-				total = max(total, n)
+			if m < 0 {
+				most = -1
 			}
 		}
-		return total
+		return least, most
+	case syntax.OpAlternate:
+		least = -1
+		for _, b := range re.Sub {
+			l, m := Lengths(b)
+			if least < 0 || l < least {
+				least = l
+			}
+			if most >= 0 && (m < 0 || m > most) {
+				most = m
+			}
+		}
+		return max(least, 0), most
 	}
-	return -1 // star, plus, and anything unknown
+	return 0, -1 // star, and anything unknown
 }

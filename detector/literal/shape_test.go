@@ -8,10 +8,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// oneByteMatch, minLen and MaxLen answer as the regexp engine does: every
-// byte the engine matches alone is in the class (for these patterns, with
-// no assertion, exactly those), no text shorter than minLen matches, and
-// none longer than MaxLen.
+// oneByteMatch and Lengths answer as the regexp engine does: every byte
+// the engine matches alone is in the class (for these patterns, with no
+// assertion, exactly those), and no text shorter or longer than the
+// bounds matches.
 func TestOneByteMatchAndMinLenAgreeWithTheEngine(t *testing.T) {
 	const alphabet = "ab:=>.?\"' ,sk-"
 	for _, pattern := range []string{
@@ -37,13 +37,13 @@ func TestOneByteMatchAndMinLenAgreeWithTheEngine(t *testing.T) {
 				}
 			}
 		}
-		n := minLen(re)
+		n, most := Lengths(re)
 		if shortest >= 0 {
 			assert.Equal(t, shortest, n, pattern)
 		} else {
 			assert.Greater(t, n, 5, pattern)
 		}
-		// MaxLen: the longest text that matches, up to 4 bytes, is as
+		// The longest text that matches, up to 4 bytes, is as
 		// long (-1: longer ones match too).
 		longest := -1
 		for n := 0; n <= 4; n++ {
@@ -54,7 +54,7 @@ func TestOneByteMatchAndMinLenAgreeWithTheEngine(t *testing.T) {
 				}
 			}
 		}
-		switch m := MaxLen(re); {
+		switch m := most; {
 		case m < 0:
 			assert.GreaterOrEqual(t, longest, 3, "%s: unbounded, and nothing of 3 or 4 bytes matches", pattern)
 		case m <= 4:

@@ -98,7 +98,7 @@ func conds(re *syntax.Regexp) []cond {
 	}
 	c := cond{need: literal.Required(re), max: -1}
 	if anchored(re) {
-		c.max = literal.MaxLen(re)
+		_, c.max = literal.Lengths(re)
 	}
 	if c.need == nil && c.max < 0 {
 		return nil
