@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/stretchr/testify/assert"
@@ -176,4 +178,57 @@ func mustHex(t *testing.T, s string) []byte {
 	h := plumbing.NewHash(s)
 	require.False(t, h.IsZero(), s)
 	return h[:]
+}
+
+// A history lists every commit with its author and date as git has them,
+// from loose objects and from a pack, merges and branches included: what a
+// finding reports of the commit that added it.
+func TestHistoryListsCommitsAsGitDoes(t *testing.T) {
+	dir := t.TempDir()
+	fixture.Git(t, dir, "init", "-q", "-b", "main")
+	commit := func(name, author string, when int) {
+		fixture.Write(t, dir, name, name+"\n")
+		fixture.Git(t, dir, "add", name)
+		cmd := exec.Command("git", "-C", dir, "commit", "-q", "-m", name, "--author", author+" <"+strings.ToLower(strings.ReplaceAll(author, " ", "."))+"@synthetic.invalid>")
+		// Zones either side of UTC: a report gives the instant, in UTC.
+		cmd.Env = append(os.Environ(), fmt.Sprintf("GIT_AUTHOR_DATE=@%d +0130", when), fmt.Sprintf("GIT_COMMITTER_DATE=@%d -0700", when+5))
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s", out)
+	}
+	for i := range 30 {
+		commit(fmt.Sprintf("m%d.txt", i), fmt.Sprintf("Dev %d", i%3), 1700000000+i*60)
+		if i == 15 {
+			fixture.Git(t, dir, "checkout", "-q", "-b", "side")
+			for k := range 4 {
+				commit(fmt.Sprintf("s%d.txt", k), "Side Dev", 1700000000+i*60+k)
+			}
+			fixture.Git(t, dir, "checkout", "-q", "main")
+		}
+	}
+	fixture.Git(t, dir, "merge", "-q", "--no-ff", "-m", "merge side", "side")
+	want := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(fixture.Git(t, dir, "log", "--all", "--format=%H %aI %an")), "\n") {
+		id, rest, _ := strings.Cut(line, " ")
+		date, name, _ := strings.Cut(rest, " ")
+		at, err := time.Parse(time.RFC3339, date)
+		require.NoError(t, err)
+		want[id] = at.UTC().Format(time.RFC3339) + " " + name
+	}
+	for _, packed := range []bool{false, true} {
+		if packed {
+			fixture.Git(t, dir, "gc", "-q")
+		}
+		r, err := OpenRepo(dir)
+		require.NoError(t, err)
+		revs, err := r.AllRefs()
+		require.NoError(t, err)
+		h, err := r.History(context.Background(), revs, HistoryWatch{})
+		require.NoError(t, err)
+		got := map[string]string{}
+		for _, c := range h.Commits {
+			assert.Equal(t, time.UTC, c.Date.Location(), "in UTC")
+			got[c.ID] = c.Date.Format(time.RFC3339) + " " + c.Author
+		}
+		assert.Equal(t, want, got, "packed: %v", packed)
+	}
 }
