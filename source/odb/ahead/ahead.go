@@ -75,6 +75,8 @@ func init() {
 	if !ok {
 		return
 	}
+	// Paths are joined with "/" by hand: mmapfile maps only on unix, and
+	// path/filepath here moved this init some 30 packages later.
 	if !strings.HasPrefix(dir, "/") {
 		wd, err := os.Getwd()
 		if err != nil {
