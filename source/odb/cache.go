@@ -3,8 +3,6 @@ package odb
 import (
 	"container/list"
 	"sync"
-
-	"github.com/go-git/go-git/v5/plumbing"
 )
 
 type key struct {
@@ -16,7 +14,7 @@ type entry struct {
 	k    key
 	typ  Type
 	data []byte
-	id   plumbing.Hash // the id data was checked against, or zero
+	crc  uint32 // of its packed bytes (the delta, for a rebuilt object)
 }
 
 // lru holds resolved objects up to a byte budget, least recently used
@@ -32,7 +30,7 @@ func newLRU(max int) *lru {
 	return &lru{max: max, order: list.New(), items: map[key]*list.Element{}}
 }
 
-// get returns a copy of the entry: its id may change under the lock.
+// get returns a copy of the entry.
 func (c *lru) get(k key) (entry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -44,10 +42,10 @@ func (c *lru) get(k key) (entry, bool) {
 	return *el.Value.(*entry), true
 }
 
-// put caches an object, with the id it was checked against (or zero); one
-// bigger than a quarter of the budget is not kept, so a single huge file
-// cannot flush every delta base.
-func (c *lru) put(k key, t Type, data []byte, id plumbing.Hash) {
+// put caches an object, with the CRC-32 of its packed bytes; one bigger
+// than a quarter of the budget is not kept, so a single huge file cannot
+// flush every delta base.
+func (c *lru) put(k key, t Type, data []byte, crc uint32) {
 	if len(data) > c.max/4 {
 		return
 	}
@@ -55,12 +53,9 @@ func (c *lru) put(k key, t Type, data []byte, id plumbing.Hash) {
 	defer c.mu.Unlock()
 	if el, ok := c.items[k]; ok {
 		c.order.MoveToFront(el)
-		if !id.IsZero() {
-			el.Value.(*entry).id = id
-		}
 		return
 	}
-	c.items[k] = c.order.PushFront(&entry{k, t, data, id})
+	c.items[k] = c.order.PushFront(&entry{k, t, data, crc})
 	c.size += len(data)
 	for c.size > c.max {
 		el := c.order.Back()

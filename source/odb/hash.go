@@ -9,8 +9,10 @@ import (
 
 // hashObject is an object's id: the SHA-1 of "type size\0" and its
 // content. crypto/sha1 (with the CPU's SHA instructions where it has
-// them), not go-git's collision-detecting hasher: this checks that the
-// index pointed at the right bytes, at a fraction of that one's cost.
+// them), not go-git's collision-detecting hasher: this checks that a
+// loose object's file holds the object its name says, at a fraction of
+// that one's cost. (Packed objects are checked by their index's CRC-32:
+// hashing every version of every file was a tenth of a history's CPU.)
 func hashObject(t Type, data []byte) plumbing.Hash {
 	var head [32]byte
 	b := append(head[:0], t.String()...)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha1"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -83,17 +84,28 @@ func TestHostilePacksFailClosedInBoundedMemory(t *testing.T) {
 			a := wholeObject(Blob, []byte("BOT1_PASSWORD=the blob the index should lead to\n"))
 			b := wholeObject(Blob, []byte("an innocent blob\n"))
 			pack, offs := buildPack(a, b)
+			crcs := packCRCs(pack, offs)
 			offs[0] = offs[1]
-			writePackFiles(t, dir, pack, buildIndex(pack, []plumbing.Hash{a.id, b.id}, offs, []uint32{0, 0}))
+			writePackFiles(t, dir, pack, buildIndex(pack, []plumbing.Hash{a.id, b.id}, offs, crcs))
 			return a.id
-		}, "its content hashes to " + hashObject(Blob, []byte("an innocent blob\n")).String(), 500},
+		}, fmt.Sprintf("its packed bytes at %d have CRC-32 %08x where the index of", len(wholeObject(Blob, []byte("BOT1_PASSWORD=the blob the index should lead to\n")).raw)+12, crc32.ChecksumIEEE(wholeObject(Blob, []byte("an innocent blob\n")).raw)), 500},
+		{"an index whose CRC for a blob is not its bytes'", func(t *testing.T, dir string) plumbing.Hash {
+			a := wholeObject(Blob, []byte("BOT1_PASSWORD=the blob the index should lead to\n"))
+			b := wholeObject(Blob, []byte("an innocent blob\n"))
+			pack, offs := buildPack(a, b)
+			crcs := packCRCs(pack, offs)
+			crcs[0] ^= 1
+			writePackFiles(t, dir, pack, buildIndex(pack, []plumbing.Hash{a.id, b.id}, offs, crcs))
+			return a.id
+		}, "the index points at another object's bytes, or the pack is damaged", 500},
 		{"the same index, its checksum left as it was", func(t *testing.T, dir string) plumbing.Hash {
 			a := wholeObject(Blob, []byte("BOT1_PASSWORD=the blob the index should lead to\n"))
 			b := wholeObject(Blob, []byte("an innocent blob\n"))
 			pack, offs := buildPack(a, b)
-			idx := buildIndex(pack, []plumbing.Hash{a.id, b.id}, offs, []uint32{0, 0})
+			crcs := packCRCs(pack, offs)
+			idx := buildIndex(pack, []plumbing.Hash{a.id, b.id}, offs, crcs)
 			offs[0] = offs[1]
-			bad := buildIndex(pack, []plumbing.Hash{a.id, b.id}, offs, []uint32{0, 0})
+			bad := buildIndex(pack, []plumbing.Hash{a.id, b.id}, offs, crcs)
 			copy(bad[len(bad)-20:], idx[len(idx)-20:])
 			writePackFiles(t, dir, pack, bad)
 			return a.id

@@ -30,6 +30,7 @@ type pack struct {
 	n      int
 	fanout []byte // 256 big-endian counts
 	names  []byte // n sorted 20-byte hashes
+	crcs   []byte // n big-endian CRC-32s of the objects' packed bytes
 	off32  []byte // n big-endian offsets; the top bit points into off64
 	off64  []byte
 	idx    []byte // the whole index, to check its checksum
@@ -133,7 +134,9 @@ func (p *pack) parseIndex(idx []byte) error {
 	}
 	at := head
 	p.names = idx[at : at+p.n*20]
-	at += p.n * 24 // names, then CRCs
+	at += p.n * 20
+	p.crcs = idx[at : at+p.n*4]
+	at += p.n * 4
 	p.off32 = idx[at : at+p.n*4]
 	at += p.n * 4
 	p.off64 = idx[at : at+rest]
@@ -145,7 +148,8 @@ func (p *pack) parseIndex(idx []byte) error {
 // the pack it describes is this one (the pack's trailing checksum, which
 // the index repeats): a damaged index or one from another pack is an
 // error before any offset in it is trusted. The offsets themselves are
-// checked by the object hashes (readPacked).
+// checked by the CRC-32 the index gives each object's packed bytes
+// (readPacked).
 func (p *pack) verify() error {
 	p.verifyOnce.Do(func() {
 		n := len(p.idx)
@@ -173,28 +177,36 @@ func (p *pack) verify() error {
 	return p.verifyErr
 }
 
-// find returns the pack offset of h.
-func (p *pack) find(h plumbing.Hash) (int64, bool) {
+// find returns the pack offset of h, and its position in the index.
+func (p *pack) find(h plumbing.Hash) (off int64, pos int, ok bool) {
 	lo := 0
 	if h[0] > 0 {
 		lo = int(binary.BigEndian.Uint32(p.fanout[int(h[0]-1)*4:]))
 	}
 	hi := int(binary.BigEndian.Uint32(p.fanout[int(h[0])*4:]))
 	if hi > p.n || lo > hi {
-		return 0, false
+		return 0, 0, false
 	}
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		switch c := bytes.Compare(p.names[m*20:m*20+20], h[:]); {
 		case c == 0:
-			return p.offset(m)
+			off, ok := p.offset(m)
+			return off, m, ok
 		case c < 0:
 			lo = m + 1
 		default:
 			hi = m
 		}
 	}
-	return 0, false
+	return 0, 0, false
+}
+
+// crc is the CRC-32 the index gives the packed bytes of the object at pos:
+// git computes it over the object's header and zlib stream as it writes
+// the index.
+func (p *pack) crc(pos int) uint32 {
+	return binary.BigEndian.Uint32(p.crcs[pos*4:])
 }
 
 func (p *pack) offset(i int) (int64, bool) {

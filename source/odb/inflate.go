@@ -231,21 +231,23 @@ type decoder struct {
 // inflate to exactly size bytes, checking its Adler-32. With 0 < limit <
 // size it decodes only the first limit bytes (or a few less), unchecked.
 func (d *decoder) inflateZlib(in []byte, size, limit int) ([]byte, error) {
-	return d.inflateZlibInto(in, size, limit, nil)
+	out, _, err := d.inflateZlibInto(in, size, limit, nil)
+	return out, err
 }
 
 // inflateZlibInto is inflateZlib writing into buf where it is large
 // enough (a delta's body, dropped once applied), else into a new slice.
-func (d *decoder) inflateZlibInto(in []byte, size, limit int, buf []byte) ([]byte, error) {
+// used is how many bytes of in the stream took, its Adler-32 included
+// (0 for a prefix).
+func (d *decoder) inflateZlibInto(in []byte, size, limit int, buf []byte) (out []byte, used int, err error) {
 	if len(in) < 2 || in[0]&0x0f != 8 || in[0]>>4 > 7 || in[1]&0x20 != 0 || (uint(in[0])<<8|uint(in[1]))%31 != 0 {
-		return nil, errCorrupt
+		return nil, 0, errCorrupt
 	}
 	prefix := limit > 0 && limit < size
 	n := size
 	if prefix {
 		n = limit
 	}
-	var out []byte
 	if cap(buf) >= n {
 		out = buf[:n]
 	} else {
@@ -256,7 +258,7 @@ func (d *decoder) inflateZlibInto(in []byte, size, limit int, buf []byte) ([]byt
 	for final := false; !final; {
 		h, err := b.bits(3)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		final = h&1 == 1
 		switch h >> 1 {
@@ -273,24 +275,24 @@ func (d *decoder) inflateZlibInto(in []byte, size, limit int, buf []byte) ([]byt
 			err = errCorrupt
 		}
 		if prefix && errors.Is(err, errFull) {
-			return out[:op], nil
+			return out[:op], 0, nil
 		}
 		if errors.Is(err, errFull) {
 			err = errCorrupt
 		}
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	if op != size {
-		return nil, errCorrupt
+		return nil, 0, errCorrupt
 	}
 	// The Adler-32 follows, big-endian, from the next whole byte.
 	at := b.pos - int(b.n>>3)
 	if at+4 > len(in) || binary.BigEndian.Uint32(in[at:]) != adler32.Checksum(out) {
-		return nil, errCorrupt
+		return nil, 0, errCorrupt
 	}
-	return out, nil
+	return out, at + 4, nil
 }
 
 func (d *decoder) stored(b *bitReader, out []byte, op int) (int, error) {

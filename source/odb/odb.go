@@ -13,10 +13,14 @@
 // Limits.MaxObject is a *TooLargeError); delta chains are followed without
 // recursion, within one depth and byte budget across packs, and a chain
 // that comes back to an object already on it is an error; a pack index's
-// checksum is checked once, before its first object is read; and every
-// object read whole is checked against its id (its SHA-1), so an index
+// checksum is checked once, before its first object is read; every packed
+// object found by its id is checked against the CRC-32 the index gives its
+// packed bytes, and every zlib stream against its Adler-32, so an index
 // that points one id at another object's bytes is an error, never that
-// other object's content.
+// other object's content; and a loose object is checked against its id
+// (its SHA-1). What the CRC cannot tell, an index rewritten whole with the
+// CRCs of the bytes it wrongly points at, is what git itself would read
+// for that id: the scan reads what git gives, as git gives it.
 package odb
 
 import (
@@ -300,6 +304,7 @@ type Reader struct {
 		ok    bool
 		at    key
 		delta []byte
+		crc   uint32 // of its packed bytes
 	}
 }
 
@@ -321,23 +326,24 @@ func (db *DB) NewReader() *Reader { return &Reader{db: db} }
 // only up to the sniff ReadOrSkip asks for.
 const LargeObject = 1 << 20
 
-// locate finds the pack and offset of h, in pack first (-1: none) and then
-// in every pack in order; a pack's index is checked before its first use.
-func (db *DB) locate(h plumbing.Hash, first int) (pi int, off int64, found bool, err error) {
+// locate finds where h is packed, and its position in that pack's index,
+// in pack first (-1: none) and then in every pack in order; a pack's index
+// is checked before its first use.
+func (db *DB) locate(h plumbing.Hash, first int) (at key, pos int, found bool, err error) {
 	if first >= 0 {
-		if off, ok := db.packs[first].find(h); ok {
-			return first, off, true, db.packs[first].verify()
+		if off, pos, ok := db.packs[first].find(h); ok {
+			return key{first, off}, pos, true, db.packs[first].verify()
 		}
 	}
 	for i, p := range db.packs {
 		if i == first {
 			continue
 		}
-		if off, ok := p.find(h); ok {
-			return i, off, true, p.verify()
+		if off, pos, ok := p.find(h); ok {
+			return key{i, off}, pos, true, p.verify()
 		}
 	}
-	return 0, 0, false, nil
+	return key{}, 0, false, nil
 }
 
 // ReadOrSkip reads an object like Read, but for a large one stored whole
@@ -348,11 +354,11 @@ func (db *DB) locate(h plumbing.Hash, first int) (pi int, off int64, found bool,
 // is not read whole). An object over Limits.MaxObject that is not skipped
 // is a *TooLargeError.
 func (r *Reader) ReadOrSkip(h plumbing.Hash, n int, skip func(head []byte) bool) (t Type, data []byte, skipped bool, err error) {
-	pi, off, found, err := r.db.locate(h, -1)
+	at, pos, found, err := r.db.locate(h, -1)
 	if found && err == nil {
-		p := r.db.packs[pi]
+		p := r.db.packs[at.pack]
 		if skip != nil {
-			hd, err := r.inf.object(p, off)
+			hd, err := r.inf.object(p, at.off)
 			if err == nil && hd.kind < ofsDelta && hd.size > LargeObject {
 				head, err := r.inf.inflate(p, hd.dataOff, hd.size, n)
 				if err == nil && skip(head) {
@@ -360,11 +366,11 @@ func (r *Reader) ReadOrSkip(h plumbing.Hash, n int, skip func(head []byte) bool)
 				}
 			}
 		}
-		t, data, err = r.readPacked(h, pi, off)
+		t, data, err = r.readPacked(h, at, pos)
 	}
 	if found {
 		if err != nil {
-			return 0, nil, false, objectError(h, filepath.Base(r.db.packs[pi].path), err)
+			return 0, nil, false, objectError(h, filepath.Base(r.db.packs[at.pack].path), err)
 		}
 		return t, data, false, nil
 	}

@@ -348,7 +348,7 @@ func indexedPack() (a rawObject, pack, good, bad []byte) {
 	a = wholeObject(Blob, []byte("BOT1_PASSWORD=the blob the index should lead to\n"))
 	b := wholeObject(Blob, []byte("an innocent blob\n"))
 	pack, offs := buildPack(a, b)
-	good = buildIndex(pack, []plumbing.Hash{a.id, b.id}, offs, []uint32{0, 0})
+	good = buildIndex(pack, []plumbing.Hash{a.id, b.id}, offs, packCRCs(pack, offs))
 	bad = bytes.Clone(good)
 	bad[len(bad)-1] ^= 1
 	return a, pack, good, bad

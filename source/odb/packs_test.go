@@ -123,6 +123,23 @@ func buildIndex(pack []byte, ids []plumbing.Hash, offs []int64, crcs []uint32) [
 	return append(idx, sum[:]...)
 }
 
+// packCRCs is, for each offset, the CRC-32 git's index gives the object
+// there: of its bytes up to the next object (or the pack's checksum).
+func packCRCs(pack []byte, offs []int64) []uint32 {
+	ends := slices.Sorted(slices.Values(offs))
+	crcs := make([]uint32, len(offs))
+	for i, off := range offs {
+		end := int64(len(pack) - 20)
+		if j, _ := slices.BinarySearch(ends, off+1); j < len(ends) {
+			end = ends[j]
+		}
+		if off >= 0 && off < end && end <= int64(len(pack)) {
+			crcs[i] = crc32.ChecksumIEEE(pack[off:end])
+		}
+	}
+	return crcs
+}
+
 // writePack writes objects as one pack, with its index, into the objects
 // directory dir, and returns the paths.
 func writePack(t testing.TB, dir string, objs ...rawObject) (packPath, idxPath string) {

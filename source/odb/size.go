@@ -19,18 +19,18 @@ import (
 // memory of reads by it before it reads (scan's blob budget); the read
 // still checks every size against its limits.
 func (r *Reader) Size(h plumbing.Hash) (int64, error) {
-	pi, off, found, err := r.db.locate(h, -1)
+	at, _, found, err := r.db.locate(h, -1)
 	if err != nil {
 		return 0, err
 	}
 	if found {
 		// Resolved already (a version read on the way to an older one):
 		// its size is known, and the read will take it from the cache.
-		if e, ok := r.db.cache.get(key{pi, off}); ok {
+		if e, ok := r.db.cache.get(at); ok {
 			return int64(len(e.data)), nil
 		}
-		p := r.db.packs[pi]
-		hd, err := r.inf.object(p, off)
+		p := r.db.packs[at.pack]
+		hd, err := r.inf.object(p, at.off)
 		if err != nil {
 			return 0, objectError(h, filepath.Base(p.path), err)
 		}
@@ -42,9 +42,9 @@ func (r *Reader) Size(h plumbing.Hash) (int64, error) {
 		// and the read reports what is wrong.
 		if hd.size <= maxReused {
 			r.sized.ok = false
-			if d, err := r.inf.inflateInto(p, hd.dataOff, hd.size, 0, r.sized.delta); err == nil {
+			if d, stream, err := r.inf.inflateInto(p, hd.dataOff, hd.size, 0, r.sized.delta); err == nil {
 				if n, err := deltaResult(d); err == nil {
-					r.sized.ok, r.sized.at, r.sized.delta = true, key{pi, off}, d
+					r.sized.ok, r.sized.at, r.sized.delta, r.sized.crc = true, at, d, hd.crcWith(stream)
 					return n, nil
 				}
 			}
