@@ -157,6 +157,11 @@ func run(ctx context.Context, req Request, s *engine.Engine) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+		// The reads did not wait for the pack indexes' own checksums;
+		// the verdict does.
+		if err := repo.Verify(); err != nil {
+			r.Errors = append(r.Errors, err.Error()+": the objects read through it are not trusted")
+		}
 		if len(req.PolicyChanges) > 0 {
 			opts.filePolicy(r, req.PolicyChanges)
 			sortFindings(r)

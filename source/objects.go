@@ -89,6 +89,17 @@ func (r *Repo) Prepare() {
 	}()
 }
 
+// Verify checks the pack indexes the scan read objects through against
+// their own checksums (odb.DB.Verify): a staged, history or range scan's
+// verdict waits for it.
+func (r *Repo) Verify() error {
+	db, err := r.objects()
+	if err != nil {
+		return nil // the store did not open: the reads said so
+	}
+	return db.Verify()
+}
+
 func (r *Repo) maxObject() int64 {
 	if r.MaxObject > 0 {
 		return r.MaxObject

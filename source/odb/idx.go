@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
 
@@ -42,8 +43,12 @@ type pack struct {
 	// instead of hashing idx again.
 	aheadSumOK func() bool
 
-	verifyOnce sync.Once
+	verifyOnce sync.Once // checkSum
 	verifyErr  error
+	packOnce   sync.Once // checkPack
+	packErr    error
+	// used: an object was looked up in the index; DB.Verify checks it.
+	used atomic.Bool
 }
 
 // openPack opens a pack and its index, mapping the pack when its size fits
@@ -144,34 +149,41 @@ func (p *pack) parseIndex(idx []byte) error {
 	return nil
 }
 
-// verify checks, once, the index's own SHA-1 (its last 20 bytes) and that
-// the pack it describes is this one (the pack's trailing checksum, which
-// the index repeats): a damaged index or one from another pack is an
-// error before any offset in it is trusted. The offsets themselves are
-// checked by the CRC-32 the index gives each object's packed bytes
-// (readPacked).
-func (p *pack) verify() error {
-	p.verifyOnce.Do(func() {
+// checkPack checks, once, that the pack the index describes is this one
+// (the pack's trailing checksum, which the index repeats): an index from
+// another pack is an error before any offset in it is trusted.
+func (p *pack) checkPack() error {
+	p.packOnce.Do(func() {
+		var trailer [20]byte
+		if p.size < 32 {
+			p.packErr = fmt.Errorf("pack %s: too short (%d bytes)", filepath.Base(p.path), p.size)
+			return
+		}
+		if _, err := p.r.ReadAt(trailer[:], p.size-20); err != nil {
+			p.packErr = fmt.Errorf("pack %s: read its checksum: %w", filepath.Base(p.path), err)
+			return
+		}
 		n := len(p.idx)
+		if !bytes.Equal(trailer[:], p.idx[n-40:n-20]) {
+			p.packErr = fmt.Errorf("pack %s: its checksum is not the one its index names (another pack's index?)", filepath.Base(p.path))
+		}
+	})
+	return p.packErr
+}
+
+// checkSum checks, once, the index's own SHA-1 (its last 20 bytes). Reads
+// do not wait for it (DB.Verify does): a damaged index fails them closed
+// on its own, every lookup bounded by the index's size and every object
+// checked against its CRC-32, and vite's 8 MB index takes 4-5 ms to hash,
+// a third of a one-file commit hook, which no longer waits on it.
+func (p *pack) checkSum() error {
+	p.verifyOnce.Do(func() {
 		sumOK := p.aheadSumOK // checked from the process's start, or now
 		if sumOK == nil {
 			sumOK = func() bool { return ahead.SumOK(p.idx) }
 		}
 		if !sumOK() {
 			p.verifyErr = fmt.Errorf("pack index of %s: checksum mismatch (the index is damaged)", filepath.Base(p.path))
-			return
-		}
-		var trailer [20]byte
-		if p.size < 32 {
-			p.verifyErr = fmt.Errorf("pack %s: too short (%d bytes)", filepath.Base(p.path), p.size)
-			return
-		}
-		if _, err := p.r.ReadAt(trailer[:], p.size-20); err != nil {
-			p.verifyErr = fmt.Errorf("pack %s: read its checksum: %w", filepath.Base(p.path), err)
-			return
-		}
-		if !bytes.Equal(trailer[:], p.idx[n-40:n-20]) {
-			p.verifyErr = fmt.Errorf("pack %s: its checksum is not the one its index names (another pack's index?)", filepath.Base(p.path))
 		}
 	})
 	return p.verifyErr

@@ -32,7 +32,8 @@ func TestMain(m *testing.M) {
 }
 
 // readChild reads the object spec names ("objects-dir|id"), sniffing its
-// head for a NUL as the scan does, and reports what came back and its
+// head for a NUL as the scan does, then checks the indexes read through
+// (Verify) as the scan's verdict does, and reports what came back and its
 // peak RSS. Exit 2 for an error, as keygate does for unreadable input.
 func readChild(spec string) int {
 	dir, id, _ := strings.Cut(spec, "|")
@@ -43,6 +44,9 @@ func readChild(spec string) int {
 		var data []byte
 		var skipped bool
 		t, data, skipped, err = db.NewReader().ReadOrSkip(plumbing.NewHash(id), 8000, func(head []byte) bool { return bytes.IndexByte(head, 0) >= 0 })
+		if err == nil {
+			err = db.Verify() // as the scan's verdict does
+		}
 		if err == nil {
 			fmt.Printf("read %s %d bytes skipped=%v\n", t, len(data), skipped)
 		}

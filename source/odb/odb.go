@@ -13,7 +13,9 @@
 // Limits.MaxObject is a *TooLargeError); delta chains are followed without
 // recursion, within one depth and byte budget across packs, and a chain
 // that comes back to an object already on it is an error; a pack index's
-// checksum is checked once, before its first object is read; every packed
+// checksum is checked once, and Verify reports it for every index read
+// through, before a verdict (reads do not wait for it: see checkSum); a
+// pack is checked to be its index's before its first read; every packed
 // object found by its id is checked against the CRC-32 the index gives its
 // packed bytes, and every zlib stream against its Adler-32, so an index
 // that points one id at another object's bytes is an error, never that
@@ -233,12 +235,11 @@ func (db *DB) addDir(dir string, depth int) {
 	}
 }
 
-// CheckIndexes starts each pack index's own check (verify) in the
-// background, so that it runs while the caller does other work; a pack's
-// first lookup waits for its check, as without this. A one-file commit
-// hook reads its first object about as soon as the store is open, and the
-// check of a large repository's index (vite's 8 MB: 5 ms of SHA-1) was a
-// third of its wall time.
+// CheckIndexes starts each pack index's own check (checkSum) in the
+// background, so that it runs while the caller does other work; Verify
+// waits for it. A one-file commit hook reads its first object about as
+// soon as the store is open, and the check of a large repository's index
+// (vite's 8 MB: 5 ms of SHA-1) was a third of its wall time.
 // The checks run one after another, the largest index first (the
 // repository's main pack, where the first lookup most likely lands), on
 // one goroutine: a repository of many packs keeps one core busy, not all.
@@ -262,7 +263,7 @@ func (db *DB) checkIndexesAbove(min int) {
 	slices.SortStableFunc(packs, func(a, b *pack) int { return len(b.idx) - len(a.idx) })
 	go func() {
 		for _, p := range packs {
-			_ = p.verify() // a lookup reads the result
+			_ = p.checkSum() // Verify reads the result
 		}
 	}()
 }
@@ -327,12 +328,13 @@ func (db *DB) NewReader() *Reader { return &Reader{db: db} }
 const LargeObject = 1 << 20
 
 // locate finds where h is packed, and its position in that pack's index,
-// in pack first (-1: none) and then in every pack in order; a pack's index
-// is checked before its first use.
+// in pack first (-1: none) and then in every pack in order. A pack is
+// checked to be its index's before its first use, and marked used, for
+// Verify.
 func (db *DB) locate(h plumbing.Hash, first int) (at key, pos int, found bool, err error) {
 	if first >= 0 {
 		if off, pos, ok := db.packs[first].find(h); ok {
-			return key{first, off}, pos, true, db.packs[first].verify()
+			return key{first, off}, pos, true, db.packs[first].use()
 		}
 	}
 	for i, p := range db.packs {
@@ -340,10 +342,31 @@ func (db *DB) locate(h plumbing.Hash, first int) (at key, pos int, found bool, e
 			continue
 		}
 		if off, pos, ok := p.find(h); ok {
-			return key{i, off}, pos, true, p.verify()
+			return key{i, off}, pos, true, p.use()
 		}
 	}
 	return key{}, 0, false, nil
+}
+
+func (p *pack) use() error {
+	p.used.Store(true)
+	return p.checkPack()
+}
+
+// Verify checks the index of every pack an object was looked up in
+// against its own checksum, waiting for the checks already under way
+// (CheckIndexes, package ahead). A verdict on what was read waits for it:
+// reads go ahead without it (see checkSum), a pass does not.
+func (db *DB) Verify() error {
+	var errs []error
+	for _, p := range db.packs {
+		if p.used.Load() {
+			if err := p.checkSum(); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // ReadOrSkip reads an object like Read, but for a large one stored whole

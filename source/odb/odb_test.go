@@ -383,21 +383,47 @@ func TestIndexCheckedAhead(t *testing.T) {
 			require.NoError(t, err)
 			defer db.Close()
 			require.Equal(t, tt.ahead, db.packs[0].aheadSumOK != nil, "the DB took the mapping started ahead")
+			// The read does not wait for the index's checksum (its
+			// object's CRC-32 is checked); the verdict does.
 			_, data, err := db.NewReader().Read(a.id)
-			if bytes.Equal(tt.idx, bad) {
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), "checksum mismatch (the index is damaged)")
-				return
-			}
 			require.NoError(t, err)
 			assert.Equal(t, []byte("BOT1_PASSWORD=the blob the index should lead to\n"), data)
+			if bytes.Equal(tt.idx, bad) {
+				require.Error(t, db.Verify())
+				assert.Contains(t, db.Verify().Error(), "checksum mismatch (the index is damaged)")
+				return
+			}
+			require.NoError(t, db.Verify())
 		})
 	}
 }
 
+// Verify answers for the indexes read through: a damaged index no object
+// was looked up in says nothing about what was read.
+func TestVerifyChecksTheIndexesReadThrough(t *testing.T) {
+	a, pack, good, _ := indexedPack()
+	dir := t.TempDir()
+	writePackFiles(t, dir, pack, good)
+	c := wholeObject(Blob, []byte("a blob of another pack\n"))
+	other, offs := buildPack(c)
+	idx := buildIndex(other, []plumbing.Hash{c.id}, offs, packCRCs(other, offs))
+	idx[len(idx)-1] ^= 1
+	writePackFiles(t, dir, other, idx)
+	db, err := Open(dir, Options{CacheBytes: 1 << 20})
+	require.NoError(t, err)
+	defer db.Close()
+	_, _, err = db.NewReader().Read(a.id)
+	require.NoError(t, err)
+	require.NoError(t, db.Verify(), "only the sound index was read through")
+	_, _, err = db.NewReader().Read(c.id)
+	require.NoError(t, err)
+	require.Error(t, db.Verify())
+	assert.Contains(t, db.Verify().Error(), "checksum mismatch (the index is damaged)")
+}
+
 // Checking the indexes in the background changes no answer: a damaged
-// index is still an error at its pack's first lookup, a sound one reads
-// as before, and closing the store while a check runs waits for it.
+// index is still an error for the verdict (Verify), a sound one reads as
+// before, and closing the store while a check runs waits for it.
 func TestCheckIndexesInTheBackground(t *testing.T) {
 	a, pack, good, bad := indexedPack()
 	for name, idx := range map[string][]byte{"sound": good, "damaged": bad} {
@@ -407,12 +433,13 @@ func TestCheckIndexesInTheBackground(t *testing.T) {
 		require.NoError(t, err)
 		db.checkIndexesAbove(0)
 		_, data, err := db.NewReader().Read(a.id)
+		require.NoError(t, err)
+		assert.Equal(t, []byte("BOT1_PASSWORD=the blob the index should lead to\n"), data)
 		if name == "damaged" {
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), "checksum mismatch (the index is damaged)")
+			require.Error(t, db.Verify())
+			assert.Contains(t, db.Verify().Error(), "checksum mismatch (the index is damaged)")
 		} else {
-			require.NoError(t, err)
-			assert.Equal(t, []byte("BOT1_PASSWORD=the blob the index should lead to\n"), data)
+			require.NoError(t, db.Verify())
 		}
 		require.NoError(t, db.Close())
 	}
