@@ -37,6 +37,9 @@ func Recompute(ctx context.Context, root string, cfg *config.Config, scopes []st
 		if err != nil {
 			return "", err
 		}
+		if err := repo.Verify(); err != nil {
+			return "", err
+		}
 		return source.DigestCommits(ids), nil
 	}
 	return "", fmt.Errorf("inputs of kind %q cannot be recomputed", in.Kind)

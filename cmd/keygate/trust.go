@@ -51,6 +51,11 @@ func rangePolicy(root string, revs source.Revs, req *scan.Request, eopts *engine
 	if err != nil {
 		return nil, fmt.Errorf("compare the range's policy with its base's: %w", err)
 	}
+	// The policies were read without waiting for the pack indexes' own
+	// checksums; what judges the range waits for them.
+	if err := repo.Verify(); err != nil {
+		return nil, fmt.Errorf("the range's policies: %w", err)
+	}
 	req.Config, req.Policy, req.PolicyName = rng.BaseConfig, rng.BaseFS, rng.BaseName()
 	if accept {
 		if rng.HeadErr != nil {
