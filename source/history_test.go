@@ -45,12 +45,7 @@ func TestHistoryFollowsTags(t *testing.T) {
 		if pack {
 			fixture.Git(t, dir, "gc", "-q")
 		}
-		r, err := OpenRepo(dir)
-		require.NoError(t, err)
-		revs, err := r.AllRefs()
-		require.NoError(t, err)
-		h, err := r.History(context.Background(), revs, HistoryWatch{})
-		require.NoError(t, err)
+		h := historyOfAllRefs(t, dir)
 		var paths []string
 		for _, b := range h.Blobs {
 			paths = append(paths, b.Path)
@@ -218,12 +213,7 @@ func TestHistoryListsCommitsAsGitDoes(t *testing.T) {
 		if packed {
 			fixture.Git(t, dir, "gc", "-q")
 		}
-		r, err := OpenRepo(dir)
-		require.NoError(t, err)
-		revs, err := r.AllRefs()
-		require.NoError(t, err)
-		h, err := r.History(context.Background(), revs, HistoryWatch{})
-		require.NoError(t, err)
+		h := historyOfAllRefs(t, dir)
 		got := map[string]string{}
 		for _, c := range h.Commits {
 			assert.Equal(t, time.UTC, c.Date.Location(), "in UTC")
@@ -231,4 +221,17 @@ func TestHistoryListsCommitsAsGitDoes(t *testing.T) {
 		}
 		assert.Equal(t, want, got, "packed: %v", packed)
 	}
+}
+
+// historyOfAllRefs is the history of every ref of the repository at dir,
+// as a history scan walks it.
+func historyOfAllRefs(t *testing.T, dir string) *History {
+	t.Helper()
+	r, err := OpenRepo(dir)
+	require.NoError(t, err)
+	revs, err := r.AllRefs()
+	require.NoError(t, err)
+	h, err := r.History(context.Background(), revs, HistoryWatch{})
+	require.NoError(t, err)
+	return h
 }

@@ -39,14 +39,14 @@ type pack struct {
 	// Close.
 	idxMapped bool
 	// aheadSumOK, when not nil, is the answer of the check of idx that
-	// started with the process (package ahead): verify waits for it
+	// started with the process (package ahead): checkSum waits for it
 	// instead of hashing idx again.
 	aheadSumOK func() bool
 
-	verifyOnce sync.Once // checkSum
-	verifyErr  error
-	packOnce   sync.Once // checkPack
-	packErr    error
+	sumOnce  sync.Once // checkSum
+	sumErr   error
+	packOnce sync.Once // checkPack
+	packErr  error
 	// used: an object was looked up in the index; DB.Verify checks it.
 	used atomic.Bool
 }
@@ -91,7 +91,7 @@ func openPack(idxPath, packPath string, mapLeft *int64) (*pack, error) {
 }
 
 // readIndex maps a pack index read-only, or reads it where mapping is not
-// possible. It is hashed once (verify) and searched in place: reading it
+// possible. It is hashed once (checkSum) and searched in place: reading it
 // whole cost a one-file staged scan of vite (an 8.2 MB index) a quarter of
 // its CPU in the copy, its page faults and the collection it triggered.
 // Git never rewrites an index in place (it writes a new one and renames).
@@ -177,16 +177,16 @@ func (p *pack) checkPack() error {
 // checked against its CRC-32, and vite's 8 MB index takes 4-5 ms to hash,
 // a third of a one-file commit hook, which no longer waits on it.
 func (p *pack) checkSum() error {
-	p.verifyOnce.Do(func() {
+	p.sumOnce.Do(func() {
 		sumOK := p.aheadSumOK // checked from the process's start, or now
 		if sumOK == nil {
 			sumOK = func() bool { return ahead.SumOK(p.idx) }
 		}
 		if !sumOK() {
-			p.verifyErr = fmt.Errorf("pack index of %s: checksum mismatch (the index is damaged)", filepath.Base(p.path))
+			p.sumErr = fmt.Errorf("pack index of %s: checksum mismatch (the index is damaged)", filepath.Base(p.path))
 		}
 	})
-	return p.verifyErr
+	return p.sumErr
 }
 
 // find returns the pack offset of h, and its position in the index.

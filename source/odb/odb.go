@@ -274,7 +274,7 @@ func (db *DB) Close() error {
 	for _, p := range db.packs {
 		// A check still reading the index finishes first (or, not
 		// started, never starts).
-		p.verifyOnce.Do(func() {})
+		p.sumOnce.Do(func() {})
 		if err := mmapfile.Unmap(p.data); err != nil && first == nil {
 			first = err
 		}

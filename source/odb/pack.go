@@ -27,11 +27,12 @@ type header struct {
 	crc      uint32 // CRC-32 of the header's bytes, [off, dataOff)
 }
 
-// crcWith is the CRC-32 of the whole packed object: its header, then
-// stream, its zlib stream as inflate read it. The index gives each object
-// this CRC, which git computes as it writes the index.
-func (h header) crcWith(stream []byte) uint32 {
-	return crc32.Update(h.crc, crc32.IEEETable, stream)
+// packedCRC is the CRC-32 of a whole packed object: head, that of its
+// header's bytes, continued over stream, its zlib stream as inflate read
+// it. The index gives each object this CRC, which git computes as it
+// writes the index.
+func packedCRC(head uint32, stream []byte) uint32 {
+	return crc32.Update(head, crc32.IEEETable, stream)
 }
 
 // header parses the object header at the start of b, read from off.
@@ -261,7 +262,7 @@ func (r *Reader) readPacked(id plumbing.Hash, at key, pos int) (Type, []byte, er
 			if data, stream, err = r.inf.inflateInto(p, h.dataOff, h.size, 0, nil); err != nil {
 				return 0, nil, err
 			}
-			crc := h.crcWith(stream)
+			crc := packedCRC(h.crc, stream)
 			if err := r.checkCRC(at, pos, crc); err != nil {
 				return 0, nil, err
 			}
@@ -306,7 +307,7 @@ func (r *Reader) readPacked(id plumbing.Hash, at key, pos int) (Type, []byte, er
 			if delta, stream, err = r.inf.inflateInto(r.db.packs[l.at.pack], l.dataOff, l.size, 0, r.deltaBuf); err != nil {
 				return 0, nil, err
 			}
-			crc = crc32.Update(l.crc, crc32.IEEETable, stream)
+			crc = packedCRC(l.crc, stream)
 			r.deltaBuf = reusable(delta)
 		}
 		if err := r.checkCRC(l.at, l.pos, crc); err != nil {

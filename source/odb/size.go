@@ -44,7 +44,7 @@ func (r *Reader) Size(h plumbing.Hash) (int64, error) {
 			r.sized.ok = false
 			if d, stream, err := r.inf.inflateInto(p, hd.dataOff, hd.size, 0, r.sized.delta); err == nil {
 				if n, err := deltaResult(d); err == nil {
-					r.sized.ok, r.sized.at, r.sized.delta, r.sized.crc = true, at, d, hd.crcWith(stream)
+					r.sized.ok, r.sized.at, r.sized.delta, r.sized.crc = true, at, d, packedCRC(hd.crc, stream)
 					return n, nil
 				}
 			}
