@@ -90,9 +90,8 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (_ *Vers
 		v.starts, v.hashes = lineIndex(data)
 		return v, d.scanWhole(v, active)
 	}
-	var same lineSpan
-	v.starts, v.hashes, same = lineIndexAfter(prev, data)
-	bToA := matchLines(prev, v, same)
+	var bToA []int
+	v.starts, v.hashes, bToA = lineIndexAfter(prev, data)
 	// The new lines, each still a whole line, make one text to scan.
 	var buf []byte
 	var changed, at []int
@@ -184,7 +183,7 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (_ *Vers
 
 // newJoint reports whether two adjacent lines of data, by its line starts,
 // are a joint (joinsNext) where the version before, which held none, had
-// not the same two lines adjacent (bToA, as matchLines maps them): a pair
+// not the same two lines adjacent (bToA, as lineIndexAfter maps them): a pair
 // it had adjacent was no joint there, and a joint depends on its two
 // lines alone.
 func newJoint(data []byte, starts, bToA []int) bool {
@@ -288,30 +287,41 @@ func appendLines(starts []int, hashes []uint64, data []byte, lo, hi int) ([]int,
 	return starts, hashes
 }
 
-// lineSpan counts the lines two versions share at their start (head)
-// and end (tail), byte for byte.
-type lineSpan struct{ head, tail int }
-
-// lineIndexAfter is lineIndex of data, the version after a, and the lines
-// they share at their start and end. Those lines are a's, byte for byte:
-// their offsets (shifted, at the end) and hashes are a's, and only the
-// lines between are split and hashed. A history's next version mostly
-// differs in a few lines; splitting and hashing every line of every
-// version was an eighth of a history scan.
-func lineIndexAfter(a *Version, data []byte) (starts []int, hashes []uint64, same lineSpan) {
+// lineIndexAfter is lineIndex of data, the version after a, with each
+// of its lines mapped to a line of a with the same bytes (bToA; -1 where a
+// has none). Order does not matter: a finding on a line depends on that
+// line alone, so any equal line has the same findings; and a line left
+// unmapped is scanned again, which costs time, never a finding.
+//
+// The lines both share at their start and end, byte for byte, are a's:
+// their offsets (shifted, at the end) and hashes are a's. The lines
+// between are split and matched against a's, in order: a line equal to
+// the one after the last match (compared byte for byte) takes that line's
+// hash; only the others are hashed, and looked for a few lines further
+// on (a few of a's lines dropped or changed). A run of lines found nowhere
+// near (a block dropped, or the middle's last lines) is looked up again in
+// a table of a's lines after the last match, and so is every line after
+// it: a line edited without moving is found wherever it is, and a line
+// moved back before the last match is scanned again. A history's next
+// version mostly differs in a few lines: splitting and hashing every line
+// of every version was an eighth of a history scan; hashing every line of
+// a lock file's scattered edits, and a table of every line of the version
+// before for the first line changed, a twentieth of vite's.
+func lineIndexAfter(a *Version, data []byte) (starts []int, hashes []uint64, bToA []int) {
 	na := len(a.hashes)
 	// The bytes both share at the start, then at the end, not overlapping.
 	pre := affix.Prefix(a.data, data)
 	suf := affix.Suffix(a.data[pre:], data[pre:])
 	// Whole lines of a inside them: a line in the prefix ends with its
 	// '\n' there; a line in the suffix starts after a '\n' there.
-	for same.head < na && a.starts[same.head+1] <= pre && a.data[a.starts[same.head+1]-1] == '\n' {
-		same.head++
+	head, tail := 0, 0
+	for head < na && a.starts[head+1] <= pre && a.data[a.starts[head+1]-1] == '\n' {
+		head++
 	}
-	for same.tail < na-same.head && a.starts[na-1-same.tail] > len(a.data)-suf {
-		same.tail++
+	for tail < na-head && a.starts[na-1-tail] > len(a.data)-suf {
+		tail++
 	}
-	lo, hiA := a.starts[same.head], a.starts[na-same.tail]
+	lo, hiA := a.starts[head], a.starts[na-tail]
 	hi := len(data) - (len(a.data) - hiA) // the shared tail's start in data
 	// data[lo:hi] starts and ends at a line's bounds: the '\n's before
 	// lo and hi are shared bytes. Its lines go straight in between.
@@ -322,98 +332,135 @@ func lineIndexAfter(a *Version, data []byte) (starts []int, hashes []uint64, sam
 			mid++ // the last line, with no '\n' (hi is then len(data))
 		}
 	}
-	starts = make([]int, 0, same.head+mid+same.tail+1)
-	starts = append(starts, a.starts[:same.head]...)
-	hashes = make([]uint64, 0, same.head+mid+same.tail)
-	hashes = append(hashes, a.hashes[:same.head]...)
-	starts, hashes = appendLines(starts, hashes, data, lo, hi)
-	for _, at := range a.starts[na-same.tail : na] {
-		starts = append(starts, at-hiA+hi)
-	}
-	starts = append(starts, len(data))
-	hashes = append(hashes, a.hashes[na-same.tail:]...)
-	return starts, hashes, same
-}
-
-// matchLines maps each line of b to a line of a with the same bytes, or
-// to -1 when a has none. Order does not matter: a finding on a line depends
-// on that line alone, so any equal line has the same findings. The lines
-// same says they share are paired as they are; then the rest of the common
-// prefix and suffix directly, and the rest through a hash table of a's
-// lines. A pair is kept only when its bytes are equal, so a hash collision
-// costs a rescan, never a finding.
-func matchLines(a, b *Version, same lineSpan) []int {
-	na, nb := len(a.hashes), len(b.hashes)
-	bToA := make([]int, nb)
-	for j := range bToA {
-		bToA[j] = -1
-	}
-	pair := func(i, j int) {
-		if bytes.Equal(a.line(i), b.line(j)) {
-			bToA[j] = i
-		}
-	}
-	for k := range same.head {
+	nb := head + mid + tail
+	starts = append(make([]int, 0, nb+1), a.starts[:head]...)
+	hashes = append(make([]uint64, 0, nb), a.hashes[:head]...)
+	bToA = make([]int, nb)
+	for k := range head {
 		bToA[k] = k
 	}
-	for k := range same.tail {
-		bToA[nb-1-k] = na - 1 - k
-	}
-	p := same.head
-	for p < na-same.tail && p < nb-same.tail && a.hashes[p] == b.hashes[p] {
-		pair(p, p)
-		p++
-	}
-	s := same.tail
-	for s < na-p && s < nb-p && a.hashes[na-1-s] == b.hashes[nb-1-s] {
-		pair(na-1-s, nb-1-s)
-		s++
-	}
-	if p+s >= nb || p+s >= na {
-		return bToA
-	}
-	// Most lines follow their predecessor's match; the rest are looked up
-	// in a table of a's middle lines, built on the first such line.
-	var table []int32
-	var mask uint64
-	build := func() {
-		size := 1
-		for size < 2*(na-p-s) {
-			size <<= 1
+	m := lineMatcher{a: a, next: head, end: na - tail}
+	lineAt := func(k, end int) []byte {
+		if k+1 < len(starts) {
+			end = starts[k+1]
 		}
-		table, mask = make([]int32, size), uint64(size-1)
-		for i := p; i < na-s; i++ {
-			for k := a.hashes[i] & mask; ; k = (k + 1) & mask {
-				if table[k] == 0 {
-					table[k] = int32(i + 1)
-					break
-				}
-				if a.hashes[table[k]-1] == a.hashes[i] {
-					break // keep the first of equal lines
-				}
+		return data[starts[k]:end]
+	}
+	for at := lo; at < hi; {
+		end := hi
+		if e := bytes.IndexByte(data[at:hi], '\n'); e >= 0 {
+			end = at + e + 1
+		}
+		j := len(starts)
+		starts = append(starts, at)
+		var h uint64
+		bToA[j], h = m.match(data[at:end])
+		hashes = append(hashes, h)
+		if m.misses == maxMisses && m.table == nil {
+			m.lookUpRun(bToA, hashes, func(k int) []byte { return lineAt(k, end) }, j+1)
+		}
+		at = end
+	}
+	if m.misses > 0 && m.table == nil && m.next < m.end {
+		m.lookUpRun(bToA, hashes, func(k int) []byte { return lineAt(k, hi) }, len(starts))
+	}
+	for k, at := range a.starts[na-tail : na] {
+		starts = append(starts, at-hiA+hi)
+		bToA[head+mid+k] = na - tail + k
+	}
+	starts = append(starts, len(data))
+	hashes = append(hashes, a.hashes[na-tail:]...)
+	return starts, hashes, bToA
+}
+
+// lookAhead is how far past the line after the last match a line is
+// looked for before the table; maxMisses, how many lines in a row may be
+// found nowhere near before the table is built.
+const (
+	lookAhead = 8
+	maxMisses = 8
+)
+
+// lineMatcher matches the lines of a version's changed middle to those of
+// a, the version before, in order (see lineIndexAfter).
+type lineMatcher struct {
+	a         *Version
+	from, end int // a's lines in the table (from), the middle's end
+	next      int // the line of a after the last match
+	misses    int // lines found nowhere near since the last match
+	table     []int32
+	mask      uint64
+}
+
+// match gives the line of a that line is, or -1, and line's hash.
+func (m *lineMatcher) match(line []byte) (int, uint64) {
+	a := m.a
+	if m.next < m.end && bytes.Equal(a.line(m.next), line) {
+		m.next++
+		m.misses = 0
+		return m.next - 1, a.hashes[m.next-1]
+	}
+	h := maphash.Bytes(lineSeed, line)
+	for k := m.next + 1; k < min(m.next+1+lookAhead, m.end); k++ {
+		if a.hashes[k] == h && bytes.Equal(a.line(k), line) {
+			m.next = k + 1
+			m.misses = 0
+			return k, h
+		}
+	}
+	if m.table != nil {
+		if i := m.lookUp(h, line); i >= 0 {
+			return i, h
+		}
+	}
+	m.misses++
+	return -1, h
+}
+
+// lookUpRun builds the table of a's lines after the last match and looks
+// up in it the run of lines before line end found nowhere near.
+func (m *lineMatcher) lookUpRun(bToA []int, hashes []uint64, line func(k int) []byte, end int) {
+	m.from = m.next
+	m.build()
+	for k := end - m.misses; k < end; k++ {
+		bToA[k] = m.lookUp(hashes[k], line(k))
+	}
+}
+
+// build makes the table of a's lines from m.from to the middle's end, by
+// hash: the first of equal lines is kept.
+func (m *lineMatcher) build() {
+	size := 1
+	for size < 2*(m.end-m.from) {
+		size <<= 1
+	}
+	m.table, m.mask = make([]int32, size), uint64(size-1)
+	for i := m.from; i < m.end; i++ {
+		for k := m.a.hashes[i] & m.mask; ; k = (k + 1) & m.mask {
+			if m.table[k] == 0 {
+				m.table[k] = int32(i + 1)
+				break
 			}
-		}
-	}
-	next := p // the line of a after the last match
-	for j := p; j < nb-s; j++ {
-		h := b.hashes[j]
-		if next < na-s && a.hashes[next] == h {
-			pair(next, j)
-			next++
-			continue
-		}
-		if table == nil {
-			build()
-		}
-		for k := h & mask; table[k] != 0; k = (k + 1) & mask {
-			if i := int(table[k] - 1); a.hashes[i] == h {
-				pair(i, j)
-				next = i + 1
+			if m.a.hashes[m.table[k]-1] == m.a.hashes[i] {
 				break
 			}
 		}
 	}
-	return bToA
+}
+
+// lookUp finds line, of hash h, in the table: a line of a with equal
+// bytes (a hash collision costs a rescan, never a finding), or -1.
+func (m *lineMatcher) lookUp(h uint64, line []byte) int {
+	for k := h & m.mask; m.table[k] != 0; k = (k + 1) & m.mask {
+		if i := int(m.table[k] - 1); m.a.hashes[i] == h {
+			if !bytes.Equal(m.a.line(i), line) {
+				return -1
+			}
+			m.next, m.misses = i+1, 0
+			return i
+		}
+	}
+	return -1
 }
 
 // mergeMatches merges two lists of matches sorted by start, with their

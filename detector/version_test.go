@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -205,9 +206,10 @@ func TestScanVersionRulesFollowThePath(t *testing.T) {
 }
 
 // The line index built from the version before is the one built from
-// scratch, and the lines it says both share are equal, whatever the edit:
-// at the start, at the end, a newline added or dropped at the end, an
-// empty version on either side, a line grown into the next.
+// scratch, and every line it maps to a line of the version before holds
+// the same bytes, whatever the edit: at the start, at the end, a newline
+// added or dropped at the end, an empty version on either side, a line
+// grown into the next.
 func TestLineIndexAfterIsLineIndex(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 14))
 	word := func() string { return []string{"a", "b", "ab\n", "\n", "key=1\n", "", "x\r\n"}[rng.IntN(7)] }
@@ -236,17 +238,68 @@ func TestLineIndexAfterIsLineIndex(t *testing.T) {
 		prev := &Version{data: a}
 		prev.starts, prev.hashes = lineIndex(a)
 		wantStarts, wantHashes := lineIndex(data)
-		starts, hashes, same := lineIndexAfter(prev, data)
+		starts, hashes, bToA := lineIndexAfter(prev, data)
 		require.Equal(t, wantStarts, starts, "%q -> %q", a, data)
 		require.Equal(t, wantHashes, hashes, "%q -> %q", a, data)
+		require.Len(t, bToA, len(hashes))
 		v := &Version{data: data, starts: starts, hashes: hashes}
-		for k := range same.head {
-			require.Equal(t, prev.line(k), v.line(k))
+		for j, i := range bToA {
+			if i >= 0 {
+				require.Equal(t, prev.line(i), v.line(j), "%q -> %q", a, data)
+			}
 		}
-		for k := range same.tail {
-			require.Equal(t, prev.line(len(prev.hashes)-1-k), v.line(len(hashes)-1-k))
+	}
+}
+
+// Edited by inserting, dropping and changing lines (runs of any length,
+// anywhere), a version's lines that the version before held are all
+// mapped to it: only what is new is scanned again. The lines are unique,
+// so a line is mapped exactly when the version before held it.
+func TestLineIndexAfterMapsEveryKeptLine(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	fresh := 0
+	newLines := func(n int) []string {
+		out := make([]string, n)
+		for k := range out {
+			fresh++
+			out[k] = fmt.Sprintf("line_%d = value(%d)\n", fresh, rng.IntN(1000))
 		}
-		require.LessOrEqual(t, same.head+same.tail, min(len(hashes), len(prev.hashes)))
+		return out
+	}
+	check := func(lines, next []string) {
+		t.Helper()
+		a, data := []byte(strings.Join(lines, "")), []byte(strings.Join(next, ""))
+		prev := &Version{data: a}
+		prev.starts, prev.hashes = lineIndex(a)
+		_, _, bToA := lineIndexAfter(prev, data)
+		held := map[string]bool{}
+		for _, l := range lines {
+			held[l] = true
+		}
+		for j, l := range next {
+			assert.Equal(t, held[l], bToA[j] >= 0, "line %d of %d: %q", j, len(next), l)
+		}
+	}
+	// A block dropped, then a line of it moved back: the lines between,
+	// found nowhere near, are looked up before the moved line is met.
+	lines := newLines(100)
+	check(lines, slices.Concat(lines[:5], lines[35:60], lines[8:9], lines[60:99], newLines(1)))
+	for range 3000 {
+		lines := newLines(rng.IntN(200))
+		next := slices.Clone(lines)
+		for range 1 + rng.IntN(4) {
+			at := rng.IntN(len(next) + 1)
+			n := []int{1, 2, 3, 7, 8, 9, 30, 150}[rng.IntN(8)]
+			switch rng.IntN(3) {
+			case 0: // inserted
+				next = slices.Insert(next, at, newLines(n)...)
+			case 1: // dropped
+				next = slices.Delete(next, at, min(at+n, len(next)))
+			default: // changed in place
+				next = slices.Replace(next, at, min(at+n, len(next)), newLines(min(n, len(next)-at))...)
+			}
+		}
+		check(lines, next)
 	}
 }
 
