@@ -18,12 +18,12 @@ func deltaResult(delta []byte) (int64, error) {
 }
 
 // applyDelta rebuilds an object from its base and a git delta: the two
-// sizes, then copy (from the base) and insert (literal) instructions.
-// Every instruction is checked in a first pass, which also adds up what
-// they write, before the result is allocated: its size is then what the
-// delta's instructions justify, allocated once (no growing and copying),
-// and a corrupt delta gives an error, never a panic. The caller checks
-// the declared size against its limits first (deltaResult).
+// sizes, then copy (from the base) and insert (literal) instructions. The
+// result is allocated once (no growing and copying), at a size the bytes
+// in hand justify: no bigger than the base and the delta together (a
+// version's usual size), or else what a first pass over every instruction
+// adds up. A corrupt delta gives an error, never a panic. The caller
+// checks the declared size against its limits first (deltaResult).
 func applyDelta(base, delta []byte) ([]byte, error) {
 	src, delta, ok := deltaSize(delta)
 	if !ok || src != uint64(len(base)) {
@@ -33,12 +33,16 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 	if !ok || dst > 1<<62 {
 		return nil, errBadDelta
 	}
-	if n, err := runDelta(base, delta, nil, dst); err != nil || n != dst {
-		return nil, errBadDelta
+	if dst > uint64(len(base))+uint64(len(delta)) {
+		// Copies can repeat the base, so the claim may be true; its
+		// instructions must say so before it is allocated.
+		if n, err := runDelta(base, delta, nil, dst); err != nil || n != dst {
+			return nil, errBadDelta
+		}
 	}
 	out := make([]byte, dst)
-	if _, err := runDelta(base, delta, out, dst); err != nil {
-		return nil, err
+	if n, err := runDelta(base, delta, out, dst); err != nil || n != dst {
+		return nil, errBadDelta
 	}
 	return out, nil
 }

@@ -222,6 +222,9 @@ func TestApplyDeltaRejectsBadInput(t *testing.T) {
 		{"output longer than declared", []byte{10, 1, 2, 'a', 'b'}},
 		{"output shorter than declared", []byte{10, 5, 1, 'a'}},
 		{"reserved instruction", []byte{10, 1, 0}},
+		// More than the base and the delta could hold: checked before
+		// it is allocated (a terabyte here).
+		{"claims far more than it writes", []byte{10, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20, 0x90, 10}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -232,6 +235,10 @@ func TestApplyDeltaRejectsBadInput(t *testing.T) {
 	out, err := applyDelta(base, []byte{10, 6, 0x91, 2, 3, 3, 'a', 'b', 'c'})
 	require.NoError(t, err)
 	assert.Equal(t, "234abc", string(out))
+	// Copies that repeat the base rebuild more than base and delta hold.
+	out, err = applyDelta(base, []byte{10, 30, 0x90, 10, 0x90, 10, 0x90, 10})
+	require.NoError(t, err)
+	assert.Equal(t, strings.Repeat("0123456789", 3), string(out))
 }
 
 // A shared clone keeps no objects of its own but those it adds: the rest
