@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"hash/maphash"
 	"sort"
+	"sync"
 
 	"github.com/keygate/keygate/internal/affix"
 )
@@ -90,8 +91,10 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (_ *Vers
 		v.starts, v.hashes = lineIndex(data)
 		return v, d.scanWhole(v, active)
 	}
+	sc := lineScratches.Get().(*lineScratch)
+	defer sc.put()
 	var bToA []int
-	v.starts, v.hashes, bToA = lineIndexAfter(prev, data)
+	v.starts, v.hashes, bToA = lineIndexAfter(prev, data, sc)
 	// The new lines, each still a whole line, make one text to scan.
 	var buf []byte
 	var changed, at []int
@@ -307,7 +310,9 @@ func appendLines(starts []int, hashes []uint64, data []byte, lo, hi int) ([]int,
 // of every version was an eighth of a history scan; hashing every line of
 // a lock file's scattered edits, and a table of every line of the version
 // before for the first line changed, a twentieth of vite's.
-func lineIndexAfter(a *Version, data []byte) (starts []int, hashes []uint64, bToA []int) {
+//
+// bToA and the table are sc's, until sc is put back.
+func lineIndexAfter(a *Version, data []byte, sc *lineScratch) (starts []int, hashes []uint64, bToA []int) {
 	na := len(a.hashes)
 	// The bytes both share at the start, then at the end, not overlapping.
 	pre := affix.Prefix(a.data, data)
@@ -335,11 +340,11 @@ func lineIndexAfter(a *Version, data []byte) (starts []int, hashes []uint64, bTo
 	nb := head + mid + tail
 	starts = append(make([]int, 0, nb+1), a.starts[:head]...)
 	hashes = append(make([]uint64, 0, nb), a.hashes[:head]...)
-	bToA = make([]int, nb)
+	bToA = sc.lineMap(nb) // every entry is set below
 	for k := range head {
 		bToA[k] = k
 	}
-	m := lineMatcher{a: a, next: head, end: na - tail}
+	m := lineMatcher{a: a, next: head, end: na - tail, sc: sc}
 	lineAt := func(k, end int) []byte {
 		if k+1 < len(starts) {
 			end = starts[k+1]
@@ -390,6 +395,37 @@ type lineMatcher struct {
 	misses    int // lines found nowhere near since the last match
 	table     []int32
 	mask      uint64
+	sc        *lineScratch
+}
+
+// lineScratch holds lineIndexAfter's line map and table for reuse: a
+// history builds them for each version of each file, and fresh ones were
+// memory the kernel zeroed and the collector freed, each time.
+type lineScratch struct {
+	bToA  []int
+	table []int32
+}
+
+var lineScratches = sync.Pool{New: func() any { return new(lineScratch) }}
+
+// maxScratchLines bounds what a lineScratch keeps between uses.
+const maxScratchLines = 1 << 20
+
+func (sc *lineScratch) lineMap(n int) []int {
+	if cap(sc.bToA) < n {
+		sc.bToA = make([]int, n)
+	}
+	return sc.bToA[:n]
+}
+
+func (sc *lineScratch) put() {
+	if cap(sc.bToA) > maxScratchLines {
+		sc.bToA = nil
+	}
+	if cap(sc.table) > maxScratchLines {
+		sc.table = nil
+	}
+	lineScratches.Put(sc)
 }
 
 // match gives the line of a that line is, or -1, and line's hash.
@@ -434,7 +470,11 @@ func (m *lineMatcher) build() {
 	for size < 2*(m.end-m.from) {
 		size <<= 1
 	}
-	m.table, m.mask = make([]int32, size), uint64(size-1)
+	if cap(m.sc.table) < size {
+		m.sc.table = make([]int32, size)
+	}
+	m.table, m.mask = m.sc.table[:size], uint64(size-1)
+	clear(m.table)
 	for i := m.from; i < m.end; i++ {
 		for k := m.a.hashes[i] & m.mask; ; k = (k + 1) & m.mask {
 			if m.table[k] == 0 {

@@ -220,6 +220,7 @@ func TestLineIndexAfterIsLineIndex(t *testing.T) {
 		}
 		return []byte(b.String())
 	}
+	sc := new(lineScratch) // reused, as ScanVersion's pool does
 	for range 20000 {
 		a := text(rng.IntN(12))
 		var data []byte
@@ -238,7 +239,7 @@ func TestLineIndexAfterIsLineIndex(t *testing.T) {
 		prev := &Version{data: a}
 		prev.starts, prev.hashes = lineIndex(a)
 		wantStarts, wantHashes := lineIndex(data)
-		starts, hashes, bToA := lineIndexAfter(prev, data)
+		starts, hashes, bToA := lineIndexAfter(prev, data, sc)
 		require.Equal(t, wantStarts, starts, "%q -> %q", a, data)
 		require.Equal(t, wantHashes, hashes, "%q -> %q", a, data)
 		require.Len(t, bToA, len(hashes))
@@ -266,12 +267,13 @@ func TestLineIndexAfterMapsEveryKeptLine(t *testing.T) {
 		}
 		return out
 	}
+	sc := new(lineScratch) // reused, as ScanVersion's pool does
 	check := func(lines, next []string) {
 		t.Helper()
 		a, data := []byte(strings.Join(lines, "")), []byte(strings.Join(next, ""))
 		prev := &Version{data: a}
 		prev.starts, prev.hashes = lineIndex(a)
-		_, _, bToA := lineIndexAfter(prev, data)
+		_, _, bToA := lineIndexAfter(prev, data, sc)
 		held := map[string]bool{}
 		for _, l := range lines {
 			held[l] = true
