@@ -94,12 +94,13 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (_ *Vers
 	sc := lineScratches.Get().(*lineScratch)
 	defer sc.put()
 	var bToA []int
-	v.starts, v.hashes, bToA = lineIndexAfter(prev, data, sc)
+	var mid lineRange
+	v.starts, v.hashes, bToA, mid = lineIndexAfter(prev, data, sc)
 	// The new lines, each still a whole line, make one text to scan.
 	var buf []byte
 	var changed, at []int
-	for j, i := range bToA {
-		if i >= 0 {
+	for j := mid.from; j < mid.to; j++ {
+		if bToA[j] >= 0 {
 			continue
 		}
 		changed = append(changed, j)
@@ -126,24 +127,27 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (_ *Vers
 	}
 	v.Scanned = int64(len(buf))
 	// prev's matches on a line are contiguous (they are in order); each
-	// goes to every line of data equal to theirs, in data's order.
-	first := make(map[int]int, len(prev.local))
-	for k := len(prev.local) - 1; k >= 0; k-- {
-		first[prev.lines[k]] = k
-	}
+	// goes to every line of data equal to theirs, in data's order. Most
+	// versions carry none: their lines are not looked at again.
 	var carried []rawMatch
 	var carriedLines []int
-	for j, i := range bToA {
-		k, ok := first[i]
-		if i < 0 || !ok {
-			continue
+	if len(prev.local) > 0 {
+		first := make(map[int]int, len(prev.local))
+		for k := len(prev.local) - 1; k >= 0; k-- {
+			first[prev.lines[k]] = k
 		}
-		for ; k < len(prev.local) && prev.lines[k] == i; k++ {
-			m := prev.local[k]
-			shift := v.starts[j] - prev.starts[i]
-			m.start, m.end = m.start+shift, m.end+shift
-			carried = append(carried, m)
-			carriedLines = append(carriedLines, j)
+		for j, i := range bToA {
+			if i < 0 {
+				continue
+			}
+			k, ok := first[i]
+			for ; ok && k < len(prev.local) && prev.lines[k] == i; k++ {
+				m := prev.local[k]
+				shift := v.starts[j] - prev.starts[i]
+				m.start, m.end = m.start+shift, m.end+shift
+				carried = append(carried, m)
+				carriedLines = append(carriedLines, j)
+			}
 		}
 	}
 	// The new lines' matches, moved from buf to data.
@@ -170,7 +174,7 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (_ *Vers
 	}
 	// Literals joined across lines, over the whole version: a run may join
 	// a new line to an unchanged one. Not carried (see scanWhole).
-	if prev.joined || newJoint(data, v.starts, bToA) {
+	if prev.joined || newJoint(data, v.starts, bToA, mid) {
 		var js []rawMatch
 		var err error
 		if js, v.joined, err = d.findJoined(nil, data, v.starts, active, forScan, &v.rules.joins); err != nil {
@@ -189,8 +193,10 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (_ *Vers
 // not the same two lines adjacent (bToA, as lineIndexAfter maps them): a pair
 // it had adjacent was no joint there, and a joint depends on its two
 // lines alone.
-func newJoint(data []byte, starts, bToA []int) bool {
-	for j := 0; j+1 < len(bToA); j++ {
+func newJoint(data []byte, starts, bToA []int, mid lineRange) bool {
+	// Two lines both before the middle, or both after it, are a's two
+	// adjacent lines: only pairs with a line of the middle can be new.
+	for j := max(mid.from-1, 0); j < mid.to && j+1 < len(bToA); j++ {
 		if a := bToA[j]; a >= 0 && bToA[j+1] == a+1 {
 			continue
 		}
@@ -311,8 +317,10 @@ func appendLines(starts []int, hashes []uint64, data []byte, lo, hi int) ([]int,
 // a lock file's scattered edits, and a table of every line of the version
 // before for the first line changed, a twentieth of vite's.
 //
-// bToA and the table are sc's, until sc is put back.
-func lineIndexAfter(a *Version, data []byte, sc *lineScratch) (starts []int, hashes []uint64, bToA []int) {
+// middle is the lines between those shared at the start and at the end,
+// each of which is mapped to its own line in a. bToA and the table are
+// sc's, until sc is put back.
+func lineIndexAfter(a *Version, data []byte, sc *lineScratch) (starts []int, hashes []uint64, bToA []int, middle lineRange) {
 	na := len(a.hashes)
 	// The bytes both share at the start, then at the end, not overlapping.
 	pre := affix.Prefix(a.data, data)
@@ -375,8 +383,11 @@ func lineIndexAfter(a *Version, data []byte, sc *lineScratch) (starts []int, has
 	}
 	starts = append(starts, len(data))
 	hashes = append(hashes, a.hashes[na-tail:]...)
-	return starts, hashes, bToA
+	return starts, hashes, bToA, lineRange{head, head + mid}
 }
+
+// lineRange is the lines from, up to to.
+type lineRange struct{ from, to int }
 
 // lookAhead is how far past the line after the last match a line is
 // looked for before the table; maxMisses, how many lines in a row may be

@@ -239,7 +239,7 @@ func TestLineIndexAfterIsLineIndex(t *testing.T) {
 		prev := &Version{data: a}
 		prev.starts, prev.hashes = lineIndex(a)
 		wantStarts, wantHashes := lineIndex(data)
-		starts, hashes, bToA := lineIndexAfter(prev, data, sc)
+		starts, hashes, bToA, middle := lineIndexAfter(prev, data, sc)
 		require.Equal(t, wantStarts, starts, "%q -> %q", a, data)
 		require.Equal(t, wantHashes, hashes, "%q -> %q", a, data)
 		require.Len(t, bToA, len(hashes))
@@ -247,6 +247,14 @@ func TestLineIndexAfterIsLineIndex(t *testing.T) {
 		for j, i := range bToA {
 			if i >= 0 {
 				require.Equal(t, prev.line(i), v.line(j), "%q -> %q", a, data)
+			}
+			// Outside the middle, a line is the version before's line
+			// as many lines from the same end.
+			switch {
+			case j < middle.from:
+				require.Equal(t, j, i)
+			case j >= middle.to:
+				require.Equal(t, len(prev.hashes)-(len(bToA)-j), i)
 			}
 		}
 	}
@@ -273,7 +281,7 @@ func TestLineIndexAfterMapsEveryKeptLine(t *testing.T) {
 		a, data := []byte(strings.Join(lines, "")), []byte(strings.Join(next, ""))
 		prev := &Version{data: a}
 		prev.starts, prev.hashes = lineIndex(a)
-		_, _, bToA := lineIndexAfter(prev, data, sc)
+		_, _, bToA, _ := lineIndexAfter(prev, data, sc)
 		held := map[string]bool{}
 		for _, l := range lines {
 			held[l] = true
