@@ -360,6 +360,23 @@ func lineIndexAfter(a *Version, data []byte, sc *lineScratch) (starts []int, has
 		return data[starts[k]:end]
 	}
 	for at := lo; at < hi; {
+		if i := m.next; i < m.end {
+			if k := m.equalRun(data, at, hi); k > i {
+				// Lines i to k of a, byte for byte: a's starts
+				// (shifted), hashes and lines, taken whole.
+				j, shift := len(starts), at-a.starts[i]
+				for _, s := range a.starts[i:k] {
+					starts = append(starts, s+shift)
+				}
+				hashes = append(hashes, a.hashes[i:k]...)
+				for x := range k - i {
+					bToA[j+x] = i + x
+				}
+				m.next, m.misses = k, 0
+				at += a.starts[k] - a.starts[i]
+				continue
+			}
+		}
 		end := hi
 		if e := bytes.IndexByte(data[at:hi], '\n'); e >= 0 {
 			end = at + e + 1
@@ -439,14 +456,26 @@ func (sc *lineScratch) put() {
 	lineScratches.Put(sc)
 }
 
-// match gives the line of a that line is, or -1, and line's hash.
+// equalRun gives k where a's lines from the next one up to k are the
+// lines of data from at on, byte for byte (k == m.next: not even the
+// first). The bytes are compared in bulk: between two edits a version
+// holds long runs of its version before's lines, a lock file's hundreds.
+func (m *lineMatcher) equalRun(data []byte, at, hi int) int {
+	a, i := m.a, m.next
+	n := affix.Prefix(a.data[a.starts[i]:a.starts[m.end]], data[at:hi])
+	// The lines of a that end within the n equal bytes.
+	k := i + sort.Search(m.end-i, func(x int) bool { return a.starts[i+x+1]-a.starts[i] > n })
+	if k > i && a.data[a.starts[k]-1] != '\n' && at+a.starts[k]-a.starts[i] != hi {
+		// a's last line, with no '\n', where data's line goes on.
+		k--
+	}
+	return k
+}
+
+// match gives the line of a that line is, or -1, and line's hash, where
+// line is not a's next line (equalRun).
 func (m *lineMatcher) match(line []byte) (int, uint64) {
 	a := m.a
-	if m.next < m.end && bytes.Equal(a.line(m.next), line) {
-		m.next++
-		m.misses = 0
-		return m.next - 1, a.hashes[m.next-1]
-	}
 	h := maphash.Bytes(lineSeed, line)
 	for k := m.next + 1; k < min(m.next+1+lookAhead, m.end); k++ {
 		if a.hashes[k] == h && bytes.Equal(a.line(k), line) {
