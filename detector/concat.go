@@ -176,8 +176,9 @@ func (l *lineEnds) at(ls int) int {
 // findJoined runs the rules of active on each run of literals joined
 // across lines (starts: buf's line starts, nil when not known) and
 // appends the matches that cross a joint, placed on the parts in buf, to
-// out. joined reports whether buf holds a run at all.
-func (d *Detector) findJoined(out []rawMatch, buf []byte, starts []int, active []bool, p purpose, memo *joinMemo) (_ []rawMatch, joined bool, _ error) {
+// out. joined reports whether buf holds a run at all; where runs is not
+// nil (and starts is known), each run's lines are appended to it.
+func (d *Detector) findJoined(out []rawMatch, buf []byte, starts []int, active []bool, p purpose, memo *joinMemo, runs *[]lineRange) (_ []rawMatch, joined bool, _ error) {
 	var ferr error
 	var text, key []byte
 	var joints []int
@@ -185,6 +186,9 @@ func (d *Detector) findJoined(out []rawMatch, buf []byte, starts []int, active [
 	lines := newTextLines(buf)
 	joinRuns(buf, starts, func(parts []joinPart) {
 		joined = true
+		if runs != nil && starts != nil {
+			*runs = append(*runs, lineRange{lineOf(starts, parts[0].start), lineOf(starts, parts[len(parts)-1].start) + 1})
+		}
 		if ferr != nil {
 			return
 		}

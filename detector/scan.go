@@ -112,7 +112,7 @@ func (d *Detector) scanChunks(r io.Reader, path string, m matchers, nonLocal *bo
 			ms, ferr = d.findDecodedAt(ms, buf, lead, active, 0, forScan)
 		}
 		if ferr == nil {
-			ms, _, ferr = d.findJoined(ms, buf, nil, active, forScan, nil)
+			ms, _, ferr = d.findJoined(ms, buf, nil, active, forScan, nil, nil)
 		}
 		if ferr != nil {
 			return total, ferr

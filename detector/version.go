@@ -34,7 +34,15 @@ type Version struct {
 	// pairs of adjacent lines is a joint, and the walk over the whole
 	// version is skipped where none is.
 	joined bool
-	rules  *versionRules
+	// runs are the lines of each run of joined literals, and joins the
+	// filtered matches found in them, for the next version to keep where
+	// its edits are away from every run (keepJoins).
+	runs  []lineRange
+	joins []rawMatch
+	// joinsKept: this version's runs and their matches are the version
+	// before's, kept.
+	joinsKept bool
+	rules     *versionRules
 }
 
 // versionRules are the rule sets a path's versions are scanned with. They
@@ -65,7 +73,11 @@ var lineSeed = maphash.MakeSeed()
 // through the line-local rules and the known values, and prev's matches on
 // the lines it does hold are carried over, moved; the rules that see past
 // a line (private keys) run over the whole of data only when their keyword
-// occurs in it. Overlaps are then resolved over all of it, as a scan does.
+// occurs in it; literals joined across lines are looked for over the whole
+// of data where prev held some or a new pair of lines joins, unless the
+// edits are away from every run (its runs and their matches are prev's,
+// moved: keepJoins). Overlaps are then resolved over all of it, as a scan
+// does.
 // The result is the same as a full scan: a match of a line-local rule or a
 // known value lies within one line and depends on that line alone (keyword
 // windows are lines, matches cannot cross a newline, and the inline allow
@@ -172,15 +184,21 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (_ *Vers
 		}
 		v.Scanned += int64(len(data))
 	}
-	// Literals joined across lines, over the whole version: a run may join
-	// a new line to an unchanged one. Not carried (see scanWhole).
-	if prev.joined || newJoint(data, v.starts, bToA, mid) {
+	// Literals joined across lines: a run may join a new line to an
+	// unchanged one, so they are looked for over the whole version, unless
+	// the edits are away from every run (keepJoins).
+	if prev.joined && v.keepJoins(prev, mid) {
+		if len(v.joins) > 0 {
+			all = append(append([]rawMatch(nil), all...), v.joins...)
+		}
+	} else if prev.joined || newJoint(data, v.starts, bToA, mid) {
 		var js []rawMatch
 		var err error
-		if js, v.joined, err = d.findJoined(nil, data, v.starts, active, forScan, &v.rules.joins); err != nil {
+		if js, v.joined, err = d.findJoined(nil, data, v.starts, active, forScan, &v.rules.joins, &v.runs); err != nil {
 			return nil, err
 		}
 		if js = d.filter(js, data, forScan); len(js) > 0 {
+			v.joins = js
 			all = append(append([]rawMatch(nil), all...), js...)
 		}
 	}
@@ -207,8 +225,51 @@ func newJoint(data []byte, starts, bToA []int, mid lineRange) bool {
 	return false
 }
 
+// keepJoins takes prev's runs of joined literals and their matches, moved
+// with the lines they are on, where v's changed middle (mid) is away from
+// every one of them: no run of prev on the line before the middle, in it,
+// or on the line after it (prev's), and no two adjacent lines of v with a
+// line of the middle between them a joint. A run depends on its lines and
+// the joints between them alone, and a match in it on the run's text and
+// the lines it is on: every run of v is then one of prev's, on the same
+// lines, and so are the matches. It reports false, changing nothing,
+// where a run may have changed.
+func (v *Version) keepJoins(prev *Version, mid lineRange) bool {
+	na, nb := len(prev.hashes), len(v.hashes)
+	end := na - (nb - mid.to) // prev's middle is [mid.from, end)
+	for _, r := range prev.runs {
+		if r.from <= end && r.to >= mid.from {
+			return false
+		}
+	}
+	for j := max(mid.from-1, 0); j < mid.to && j+1 < nb; j++ {
+		if joinsNext(v.data, v.starts, j) {
+			return false
+		}
+	}
+	lines, bytes := mid.to-end, len(v.data)-len(prev.data)
+	v.runs = make([]lineRange, len(prev.runs))
+	for k, r := range prev.runs {
+		if r.from > end {
+			r.from, r.to = r.from+lines, r.to+lines
+		}
+		v.runs[k] = r
+	}
+	v.joins = make([]rawMatch, len(prev.joins))
+	for k, m := range prev.joins {
+		if m.start >= prev.starts[end] {
+			m.start, m.end = m.start+bytes, m.end+bytes
+		}
+		v.joins[k] = m
+	}
+	v.joined, v.joinsKept = len(v.runs) > 0, true
+	return true
+}
+
 // Size is about the memory v holds.
-func (v *Version) HeldBytes() int { return len(v.data) + 16*len(v.hashes) + 64*len(v.local) }
+func (v *Version) HeldBytes() int {
+	return len(v.data) + 16*len(v.hashes) + 64*(len(v.local)+len(v.joins)) + 16*len(v.runs)
+}
 
 // scanWhole scans all of v's data, as Scan does, keeping the line-local
 // matches for the next version.
@@ -218,14 +279,16 @@ func (d *Detector) scanWhole(v *Version, active []bool) error {
 		ms, err = d.findDecoded(ms, v.data, active, 0, forScan)
 	}
 	if err == nil {
-		ms, v.joined, err = d.findJoined(ms, v.data, v.starts, active, forScan, &v.rules.joins)
+		ms, v.joined, err = d.findJoined(ms, v.data, v.starts, active, forScan, &v.rules.joins, &v.runs)
 	}
 	if err != nil {
 		return err
 	}
 	ms = d.filter(ms, v.data, forScan)
 	for _, m := range ms {
-		if m.decoded != EncJoined && (m.rule < 0 || m.decoded != "" || !d.rules[m.rule].nonLocal) {
+		if m.decoded == EncJoined {
+			v.joins = append(v.joins, m)
+		} else if m.rule < 0 || m.decoded != "" || !d.rules[m.rule].nonLocal {
 			v.local = append(v.local, m)
 		}
 	}

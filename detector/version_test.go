@@ -81,7 +81,7 @@ func TestScanVersionMatchesFullScan(t *testing.T) {
 		}
 		return fmt.Sprintf("plain %d text", rng.IntN(50))
 	}
-	carried, withKey, joined, skipped := 0, 0, 0, 0
+	carried, withKey, joined, skipped, kept := 0, 0, 0, 0, 0
 	files, steps := testmode.Scale(12, 40), 25
 	for file := range files {
 		var lines []string
@@ -135,6 +135,9 @@ func TestScanVersionMatchesFullScan(t *testing.T) {
 			if prev != nil && !prev.joined && !got.joined {
 				skipped++
 			}
+			if got.joinsKept {
+				kept++
+			}
 			prev = got
 		}
 	}
@@ -142,10 +145,12 @@ func TestScanVersionMatchesFullScan(t *testing.T) {
 	// this test would prove nothing about carrying findings over; and many
 	// must have held a private key, the rule that runs over whole versions.
 	versions := files * steps
-	t.Logf("%d of %d versions carried over, %d with a private key, %d with literals joined, %d without after one without", carried, versions, withKey, joined, skipped)
+	t.Logf("%d of %d versions carried over, %d with a private key, %d with literals joined (%d of them keeping the version before's runs), %d without after one without", carried, versions, withKey, joined, kept, skipped)
 	assert.Greater(t, carried, versions*7/10)
 	assert.Greater(t, withKey, versions/5)
 	assert.Greater(t, joined, versions/20, "runs of joined literals must come and go")
+	assert.Greater(t, kept, versions/40, "and be kept where edits are away from them")
+	assert.Less(t, kept, joined, "and looked for again where edits come near them")
 	assert.Greater(t, skipped, versions/20)
 }
 
@@ -310,6 +315,49 @@ func TestLineIndexAfterMapsEveryKeptLine(t *testing.T) {
 			}
 		}
 		check(lines, next)
+	}
+}
+
+// A version whose edits are away from every run of joined literals keeps
+// the version before's runs and what they held, moved with their lines;
+// an edit on a run's line, next to it, or making a joint next to the
+// edit, has the runs looked for again. Each version's findings are a
+// full scan's.
+func TestScanVersionKeepsJoinsAwayFromEdits(t *testing.T) {
+	d := defaultDetector(t)
+	run := []string{"\tsecret := \"Zq8Ws7k\" +", "\t\t\"Q2xSyn\" +", "\t\t\"th9Vd4Tp\""}
+	var base []string
+	for i := range 12 {
+		base = append(base, fmt.Sprintf("\tx%d := compute(%d)", i, i))
+	}
+	withRun := slices.Concat(base[:6], run, base[6:]) // the run on lines 6-8
+	tests := []struct {
+		name string
+		next []string
+		kept bool
+	}{
+		{"a line changed far before", slices.Concat([]string{"\tx0 := compute(100)"}, withRun[1:]), true},
+		{"a line changed far after", slices.Concat(withRun[:14], []string{"\tdone()"}), true},
+		{"lines inserted far before", slices.Concat(withRun[:2], []string{"\ta := 1", "\tb := 2"}, withRun[2:]), true},
+		{"the run's last line changed", slices.Concat(withRun[:8], []string{"\t\tplain()"}, withRun[9:]), false},
+		{"the run's first line dropped", slices.Concat(withRun[:6], withRun[7:]), false},
+		{"a line changed just after the run", slices.Concat(withRun[:9], []string{"\t\t\"Zz9Yy8Xx\""}, withRun[10:]), false},
+		{"a line changed just before the run", slices.Concat(withRun[:5], []string{"\tkey := \"Aa1Bb2Cc\" +"}, withRun[6:]), false},
+		{"a joint made away from the run", slices.Concat(withRun[:1], []string{"\ttoken := \"Wq9Zr4Sy\" +", "\t\t\"nth2Lm7Xk8Qa\""}, withRun[1:]), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			first, err := d.ScanVersion([]byte(strings.Join(withRun, "\n")+"\n"), "x.go", nil)
+			require.NoError(t, err)
+			require.Len(t, first.Findings, 1, "the joined secret")
+			data := []byte(strings.Join(tt.next, "\n") + "\n")
+			got, err := d.ScanVersion(data, "x.go", first)
+			require.NoError(t, err)
+			want, err := d.Scan(data, "x.go")
+			require.NoError(t, err)
+			assert.Equal(t, want, got.Findings)
+			assert.Equal(t, tt.kept, got.joinsKept)
+		})
 	}
 }
 
