@@ -247,7 +247,7 @@ func (v *Version) keepJoins(prev *Version, mid lineRange) bool {
 			return false
 		}
 	}
-	lines, bytes := mid.to-end, len(v.data)-len(prev.data)
+	lines, shift := mid.to-end, len(v.data)-len(prev.data)
 	v.runs = make([]lineRange, len(prev.runs))
 	for k, r := range prev.runs {
 		if r.from > end {
@@ -258,7 +258,7 @@ func (v *Version) keepJoins(prev *Version, mid lineRange) bool {
 	v.joins = make([]rawMatch, len(prev.joins))
 	for k, m := range prev.joins {
 		if m.start >= prev.starts[end] {
-			m.start, m.end = m.start+bytes, m.end+bytes
+			m.start, m.end = m.start+shift, m.end+shift
 		}
 		v.joins[k] = m
 	}
