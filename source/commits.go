@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -107,36 +108,13 @@ func signature(b []byte) (name string, when time.Time, hasName, hasWhen bool) {
 	if sp := bytes.IndexByte(rest, ' '); sp >= 0 {
 		rest = rest[:sp]
 	}
-	ts, ok := parseInt(rest)
-	if !ok {
+	// The conversion does not allocate: ParseInt keeps no reference to
+	// its argument (its errors hold a copy).
+	ts, err := strconv.ParseInt(string(rest), 10, 64)
+	if err != nil {
 		return name, time.Time{}, true, false
 	}
 	return name, time.Unix(ts, 0), true, true
-}
-
-// parseInt is strconv.ParseInt(string(b), 10, 64) without the string.
-func parseInt(b []byte) (int64, bool) {
-	neg := false
-	if len(b) > 0 && (b[0] == '+' || b[0] == '-') {
-		neg, b = b[0] == '-', b[1:]
-	}
-	if len(b) == 0 {
-		return 0, false
-	}
-	var n uint64
-	for _, c := range b {
-		if c < '0' || c > '9' || n > (1<<63)/10 {
-			return 0, false
-		}
-		n = n*10 + uint64(c-'0')
-	}
-	switch {
-	case neg && n <= 1<<63:
-		return -int64(n), true
-	case !neg && n < 1<<63:
-		return int64(n), true
-	}
-	return 0, false
 }
 
 // commits returns the commits of revs, oldest first (by committer time).

@@ -1,7 +1,6 @@
 package source
 
 import (
-	"strconv"
 	"testing"
 	"time"
 
@@ -66,19 +65,6 @@ func checkSignature(t *testing.T, line []byte) {
 	} else {
 		require.True(t, want.When.Equal(sentinel), "%q: Decode read a time", line)
 	}
-}
-
-func FuzzParseInt(f *testing.F) {
-	for _, s := range []string{"0", "-0", "+7", "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809", "", "-", "1_0", "0x10", "99999999999999999999"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		want, err := strconv.ParseInt(s, 10, 64)
-		got, ok := parseInt([]byte(s))
-		if ok != (err == nil) || ok && got != want {
-			t.Fatalf("%q: %d %v, strconv: %d %v", s, got, ok, want, err)
-		}
-	})
 }
 
 // A commit's author is read as Decode reads it into one signature, line

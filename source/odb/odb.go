@@ -237,14 +237,15 @@ func (db *DB) addDir(dir string, depth int) {
 
 // CheckIndexes starts each pack index's own check (checkSum) in the
 // background, so that it runs while the caller does other work; Verify
-// waits for it. A one-file commit hook reads its first object about as
-// soon as the store is open, and the check of a large repository's index
-// (vite's 8 MB: 5 ms of SHA-1) was a third of its wall time.
+// waits for it. A one-file commit hook's verdict comes soon after the
+// store is open, and the check of a large repository's index (vite's 8
+// MB: 5 ms of SHA-1) was a third of its wall time.
 // The checks run one after another, the largest index first (the
 // repository's main pack, where the first lookup most likely lands), on
 // one goroutine: a repository of many packs keeps one core busy, not all.
 //
-// Indexes of under ahead.MinSize bytes in all are left to their lookups.
+// Indexes of under ahead.MinSize bytes in all are checked when Verify
+// asks.
 // (A staged scan's largest index may be checked already, from the
 // process's start: package ahead.)
 func (db *DB) CheckIndexes() { db.checkIndexesAbove(ahead.MinSize) }

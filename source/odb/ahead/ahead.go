@@ -5,8 +5,9 @@
 //
 // A one-file staged scan of a large repository waits on one thing: the
 // check of its main pack index (vite's 8.2 MB: 4-5 ms of SHA-1), which its
-// verdict needs (odb's DB.Verify; the reads themselves do not wait for it). Started after main, it could begin only once the
-// Go runtime had initialized every package (go-git's, the archive readers',
+// verdict needs (odb's DB.Verify; the reads themselves do not wait for
+// it). Started after main, it could begin only once the Go runtime had
+// initialized every package (go-git's, the archive readers',
 // about 5 ms) and the command had opened the repository. This package
 // depends on little, so its init runs among the first, and for those
 // commands it maps the largest index of the working directory's
