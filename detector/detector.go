@@ -14,9 +14,6 @@ import (
 	"strings"
 	"sync"
 
-	re2 "github.com/wasilibs/go-re2"
-	"github.com/wasilibs/go-re2/experimental"
-
 	"github.com/keygate/keygate/detector/placeholder"
 	"github.com/keygate/keygate/rules"
 )
@@ -79,9 +76,10 @@ type compiledRule struct {
 	// word (example, test) in it is no placeholder.
 	words bool
 	once  sync.Once
-	re    *re2.Regexp
 	allow []*regexp.Regexp
 	err   error
+	// engines runs the pattern (see engines.go).
+	engines
 	// lines, when not nil, is what a window's line must hold for the
 	// pattern to match in it (see windowfilter.go), derived on first use
 	// (linesOnce) before the pattern is compiled: most rules' windows are
@@ -97,38 +95,14 @@ func (c *compiledRule) lineFilter() *lineFilter {
 	return c.lines
 }
 
-// patterns holds each pattern compiled once a process: a compiled RE2
-// program is immutable and safe for concurrent use, and a process that
-// builds several detectors over the same pack (a service redacting per
-// request, the tests) compiled every pattern each time.
-var patterns sync.Map // pattern → *re2.Regexp
-
-// compilePattern is pattern compiled by RE2 in Latin-1 mode, once a
-// process.
-func compilePattern(pattern string) (*re2.Regexp, error) {
-	if re, ok := patterns.Load(pattern); ok {
-		return re.(*re2.Regexp), nil
-	}
-	re, err := experimental.CompileLatin1(pattern)
-	if err != nil {
-		return nil, err
-	}
-	actual, _ := patterns.LoadOrStore(pattern, re)
-	return actual.(*re2.Regexp), nil
-}
-
-// compile builds the rule's regexes on first use: a one-file staged scan
-// touches few rules, and compiling all of them would dominate its time.
-//
-// Patterns run on RE2 (go-re2: RE2 compiled to WebAssembly and from there
-// to pure Go, so no cgo): Go's regexp has no DFA and ran at 1-2 MB/s on bot
-// logs where a keyword occurs on most lines. Latin-1 mode matches bytes, so
-// invalid UTF-8 in a log neither stops nor shifts matching. Allowlists,
-// applied to short secrets, stay on Go's regexp.
+// compile prepares what matching the rule needs on first use: its
+// allowlists (Go's regexp: they judge short secrets) and Go's program for
+// its pattern. Its RE2 program is compiled later, where a rule matches
+// enough text to repay it (see engines.go): a one-file staged scan touches
+// few rules, and compiling all of them would dominate its time.
 func (c *compiledRule) compile() error {
 	c.once.Do(func() {
-		c.re, c.err = compilePattern(c.rule.Pattern)
-		if c.err != nil {
+		if c.err = c.engines.compile(c.rule.Pattern); c.err != nil {
 			c.err = fmt.Errorf("rule %s: %w", c.rule.ID, c.err)
 			return
 		}
@@ -413,7 +387,10 @@ func (d *Detector) findIn(ix keywordIndex, buf []byte, active []bool, want match
 		if err := c.compile(); err != nil {
 			return nil, err
 		}
-		out = d.matchWindows(out, c, buf, ws)
+		var err error
+		if out, err = d.matchWindows(out, c, buf, ws); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -421,7 +398,7 @@ func (d *Detector) findIn(ix keywordIndex, buf []byte, active []bool, want match
 // matchWindows runs c's regex over merged spans of its windows and keeps
 // the matches that start inside a window: the result is the same as one
 // call per window, with far fewer calls.
-func (d *Detector) matchWindows(out []rawMatch, c *compiledRule, buf []byte, ws []window) []rawMatch {
+func (d *Detector) matchWindows(out []rawMatch, c *compiledRule, buf []byte, ws []window) ([]rawMatch, error) {
 	g := c.rule.SecretGroup
 	for i := 0; i < len(ws); {
 		s, e := ws[i].start, ws[i].end
@@ -431,7 +408,11 @@ func (d *Detector) matchWindows(out []rawMatch, c *compiledRule, buf []byte, ws 
 			j++
 		}
 		k := i
-		for _, m := range c.re.FindAllSubmatchIndex(buf[s:e], -1) {
+		ms, err := c.findAll(buf[s:e])
+		if err != nil {
+			return out, fmt.Errorf("rule %s: %w", c.rule.ID, err)
+		}
+		for _, m := range ms {
 			at := s + m[0]
 			for k < j && ws[k].end <= at {
 				k++
@@ -452,7 +433,7 @@ func (d *Detector) matchWindows(out []rawMatch, c *compiledRule, buf []byte, ws 
 		}
 		i = j
 	}
-	return out
+	return out, nil
 }
 
 // rank orders rules where their matches overlap: pack order, except that

@@ -231,15 +231,19 @@ func TestLineFilterWalksFromTheKeyword(t *testing.T) {
 // matchWindows places it. For the group gate, what it reads of the match's
 // own line: groupValue drops whatever codeValue says is code.
 func gatedMatches(c *compiledRule, buf []byte) [][]int {
+	re, err := c.program()
+	if err != nil {
+		panic(err) // the pack's patterns compile (TestEnginesAgree)
+	}
 	f := c.lineFilter()
 	if f == nil || f.viable == nil || gateOK(c.rule) == nil {
 		// The filter reads the value's shape alone: every match counts.
-		return c.re.FindAllIndex(buf, -1)
+		return re.FindAllIndex(buf, -1)
 	}
 	var out [][]int
 	g := c.rule.SecretGroup
 	lines := newTextLines(buf)
-	for _, m := range c.re.FindAllSubmatchIndex(buf, -1) {
+	for _, m := range re.FindAllSubmatchIndex(buf, -1) {
 		ss, se := m[2*g], m[2*g+1]
 		if ss < 0 || se <= ss {
 			continue
