@@ -335,6 +335,13 @@ func (r *Repo) resolve(rev string) (plumbing.Hash, error) {
 	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
 		if errors.Is(err, plumbing.ErrReferenceNotFound) || errors.Is(err, io.EOF) || errors.Is(err, plumbing.ErrObjectNotFound) {
+			// go-git finds no object through a pack index it refuses:
+			// then the index is what is wrong, not the revision.
+			if db, oerr := r.objects(); oerr == nil {
+				if verr := db.VerifyAll(); verr != nil {
+					return plumbing.ZeroHash, fmt.Errorf("resolve %q: %w", rev, verr)
+				}
+			}
 			return plumbing.ZeroHash, fmt.Errorf("%w: unknown revision %q: no such branch, tag, commit or ancestor", ErrBadRange, rev)
 		}
 		return plumbing.ZeroHash, fmt.Errorf("resolve %q: %w", rev, err)

@@ -42,8 +42,9 @@ func TestDamagedIndexChecksumFailsEveryGitVerdict(t *testing.T) {
 	}{
 		{[]string{"scan", "--history", "--no-env-file", "--format", "json"}, exitUsage, "checksum mismatch (the index is damaged)"},
 		// go-git, which resolves the range's ends, refuses the index
-		// before keygate reads an object through it.
-		{[]string{"scan", "--range", base + "..HEAD", "--no-env-file", "--format", "json"}, exitUsage, "bad range"},
+		// before keygate reads an object through it: the error names
+		// the index, not an unknown revision.
+		{[]string{"scan", "--range", base + "..HEAD", "--no-env-file", "--format", "json"}, exitUsage, "checksum mismatch (the index is damaged)"},
 		// verify refuses a report it cannot recount (exit 1, as for any
 		// report it rejects).
 		{[]string{"verify", report}, exitFail, "checksum mismatch (the index is damaged)"},

@@ -370,6 +370,19 @@ func (db *DB) Verify() error {
 	return errors.Join(errs...)
 }
 
+// VerifyAll checks every pack's index against its own checksum, whether
+// an object was looked up in it or not: where a revision cannot be found,
+// a damaged index is a likelier cause than a revision that does not exist.
+func (db *DB) VerifyAll() error {
+	var errs []error
+	for _, p := range db.packs {
+		if err := p.checkSum(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // ReadOrSkip reads an object like Read, but for a large one stored whole
 // (packed or loose) it first inflates only its first n bytes, and stops
 // there when skip reports true of them: a 500 MB archive committed by
