@@ -297,7 +297,7 @@ type window struct{ start, end, opAfter int }
 // around its keyword hits. nonLocal, when not nil, is set if a keyword of
 // a non-local rule occurs in buf (whether or not the rule is active).
 func (d *Detector) find(buf []byte, active []bool, want matchers, nonLocal *bool) ([]rawMatch, error) {
-	return d.findIn(keywordIndex{d.keywords, d.keywordRules, d.ruleKW}, buf, active, want, nonLocal)
+	return d.findIn(keywordIndex{d.keywords, d.keywordRules, d.ruleKW}, buf, active, want, nonLocal, nil)
 }
 
 // keywordIndex is a keyword automaton and the rules of each of its
@@ -319,13 +319,16 @@ func (d *Detector) nonLocalKeywords() keywordIndex {
 }
 
 // findNonLocal is find of the non-local rules of active (rules only, no
-// active value), through their own keywords.
-func (d *Detector) findNonLocal(buf []byte, active []bool, nonLocal *bool) ([]rawMatch, error) {
-	return d.findIn(d.nonLocalKW(), buf, active, rulesOnly, nonLocal)
+// active value), through their own keywords. It appends to spans every
+// window it opened, before any line filter drops one: the matches depend
+// on the text of those windows alone (see keepNonLocal).
+func (d *Detector) findNonLocal(buf []byte, active []bool, nonLocal *bool, spans *[]window) ([]rawMatch, error) {
+	return d.findIn(d.nonLocalKW(), buf, active, rulesOnly, nonLocal, spans)
 }
 
-// findIn is find through the keyword index ix.
-func (d *Detector) findIn(ix keywordIndex, buf []byte, active []bool, want matchers, nonLocal *bool) ([]rawMatch, error) {
+// findIn is find through the keyword index ix; spans, when not nil,
+// gets every window opened.
+func (d *Detector) findIn(ix keywordIndex, buf []byte, active []bool, want matchers, nonLocal *bool, spans *[]window) ([]rawMatch, error) {
 	var out []rawMatch
 	sc := d.scratch.Get().(*findScratch)
 	defer d.putScratch(sc)
@@ -377,6 +380,9 @@ func (d *Detector) findIn(ix keywordIndex, buf []byte, active []bool, want match
 	for ri, ws := range windows {
 		if len(ws) == 0 {
 			continue
+		}
+		if spans != nil {
+			*spans = append(*spans, ws...)
 		}
 		c := d.rules[ri]
 		if f := c.lineFilter(); f != nil {

@@ -3,6 +3,7 @@ package detector
 import (
 	"bytes"
 	"hash/maphash"
+	"slices"
 	"sort"
 	"sync"
 
@@ -16,7 +17,9 @@ type Version struct {
 	Findings []Finding
 	// Scanned is how many bytes ran through the detector for this version:
 	// all of them after a full scan; after a carry-over, the new lines, and
-	// all of them again when a non-local rule's keyword is there.
+	// all of them again when a non-local rule's keyword is there, unless
+	// the edits are away from every window those rules ran over in the
+	// version before (keepNonLocal).
 	Scanned int64
 
 	path   string
@@ -42,6 +45,14 @@ type Version struct {
 	// joinsKept: this version's runs and their matches are the version
 	// before's, kept.
 	joinsKept bool
+	// nlWindows are the windows the non-local rules ran over in data, and
+	// nlRaw their matches before filtering, for the next version to keep
+	// where its edits are away from every window (keepNonLocal); valid
+	// when nlDone. nlKept: they are the version before's, kept.
+	nlWindows []window
+	nlRaw     []rawMatch
+	nlDone    bool
+	nlKept    bool
 	rules     *versionRules
 }
 
@@ -51,6 +62,10 @@ type Version struct {
 // of a history's scan.
 type versionRules struct {
 	active, local, nonLocal []bool
+	// nonLocalByKeyword: every non-local rule of active opens its windows
+	// at its keywords (none has a prefilter of its own), as keepNonLocal
+	// needs.
+	nonLocalByKeyword bool
 	// joins: what these rules found in the runs of joined literals the
 	// path's versions held.
 	joins joinMemo
@@ -63,7 +78,13 @@ func (d *Detector) rulesFor(path string, prev *Version) *versionRules {
 		return prev.rules
 	}
 	active := d.activeRules(path, everything)
-	return &versionRules{active: active, local: d.localOnly(active), nonLocal: d.nonLocalOnly(active)}
+	r := &versionRules{active: active, local: d.localOnly(active), nonLocal: d.nonLocalOnly(active), nonLocalByKeyword: true}
+	for i, on := range r.nonLocal {
+		if on && d.rules[i].rule.Prefilter != "" {
+			r.nonLocalByKeyword = false
+		}
+	}
+	return r
 }
 
 var lineSeed = maphash.MakeSeed()
@@ -73,7 +94,10 @@ var lineSeed = maphash.MakeSeed()
 // through the line-local rules and the known values, and prev's matches on
 // the lines it does hold are carried over, moved; the rules that see past
 // a line (private keys) run over the whole of data only when their keyword
-// occurs in it; literals joined across lines are looked for over the whole
+// occurs in it, and not even then where the edits are away from every
+// window they ran over in prev and add none of their keywords (their
+// matches are then prev's, moved, and filtered again: keepNonLocal);
+// literals joined across lines are looked for over the whole
 // of data where prev held some or a new pair of lines joins, unless the
 // edits are away from every run (its runs and their matches are prev's,
 // moved: keepJoins). Overlaps are then resolved over all of it, as a scan
@@ -174,15 +198,22 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (_ *Vers
 	v.local, v.lines = mergeMatches(carried, carriedLines, fresh, freshLines)
 	all := v.local
 	if nonLocal {
-		// A rule that sees past its line runs over the whole version.
-		ms, err := d.findNonLocal(data, v.rules.nonLocal, &v.nonLocal)
-		if err != nil {
-			return nil, err
+		// A rule that sees past its line runs over the whole version,
+		// unless the edits are away from every window it ran over in
+		// the version before (keepNonLocal). Either way its matches are
+		// filtered on this version's text.
+		if !(prev.nlDone && v.keepNonLocal(d, prev, mid)) {
+			v.nlWindows, v.nlRaw = nil, nil
+			ms, err := d.findNonLocal(data, v.rules.nonLocal, &v.nonLocal, &v.nlWindows)
+			if err != nil {
+				return nil, err
+			}
+			v.nlRaw, v.nlDone = ms, true
+			v.Scanned += int64(len(data))
 		}
-		if nl := d.filter(ms, data, forScan); len(nl) > 0 {
+		if nl := d.filter(slices.Clone(v.nlRaw), data, forScan); len(nl) > 0 {
 			all = append(append([]rawMatch(nil), v.local...), nl...)
 		}
-		v.Scanned += int64(len(data))
 	}
 	// Literals joined across lines: a run may join a new line to an
 	// unchanged one, so they are looked for over the whole version, unless
@@ -266,9 +297,64 @@ func (v *Version) keepJoins(prev *Version, mid lineRange) bool {
 	return true
 }
 
+// keepNonLocal takes prev's non-local windows and their unfiltered
+// matches, moved with the text after the middle, where v's changed
+// middle (mid) is away from every window: each of prev's windows ends
+// more than mergeGap bytes before prev's middle or starts more than
+// mergeGap after it, and no keyword of a non-local rule occurs in v's
+// middle. A window is opened at a keyword and
+// reaches to line ends found from it, and windows closer than mergeGap are
+// matched as one span: away from the middle, each window of v is then one
+// of prev's over the same bytes, none opens in the middle, and none joins
+// a window across it, so the non-local rules match what they matched in
+// prev. It reports false, changing nothing, where a window may have
+// changed.
+func (v *Version) keepNonLocal(d *Detector, prev *Version, mid lineRange) bool {
+	if !v.rules.nonLocalByKeyword {
+		return false
+	}
+	na, nb := len(prev.hashes), len(v.hashes)
+	end := na - (nb - mid.to) // prev's middle is lines [mid.from, end)
+	// The middle in bytes: prev's [from, endA), v's [from, endB).
+	from, endA, endB := prev.starts[mid.from], prev.starts[end], v.starts[mid.to]
+	for _, w := range prev.nlWindows {
+		if w.end+mergeGap >= from && w.start <= endA+mergeGap {
+			return false
+		}
+	}
+	// The middle is whole lines, and no keyword holds a newline here (a
+	// detector with one scans every version whole): a keyword in v that
+	// is in no line of the middle is one of prev's.
+	hit := false
+	var hits keywordHits
+	d.nonLocalKW().set.scan(v.data[from:endB], &hits, func(int, int) { hit = true })
+	if hit {
+		return false
+	}
+	shift := len(v.data) - len(prev.data)
+	v.nlWindows = make([]window, len(prev.nlWindows))
+	for k, w := range prev.nlWindows {
+		if w.start >= endA {
+			w.start, w.end, w.opAfter = w.start+shift, w.end+shift, w.opAfter+shift
+		}
+		v.nlWindows[k] = w
+	}
+	v.nlRaw = make([]rawMatch, len(prev.nlRaw))
+	for k, m := range prev.nlRaw {
+		if m.start >= endA {
+			m.start, m.end = m.start+shift, m.end+shift
+		}
+		v.nlRaw[k] = m
+	}
+	// Its keywords are prev's outside the middle, and none is in it.
+	v.nonLocal = prev.nonLocal
+	v.nlDone, v.nlKept = true, true
+	return true
+}
+
 // Size is about the memory v holds.
 func (v *Version) HeldBytes() int {
-	return len(v.data) + 16*len(v.hashes) + 64*(len(v.local)+len(v.joins)) + 16*len(v.runs)
+	return len(v.data) + 16*len(v.hashes) + 64*(len(v.local)+len(v.joins)+len(v.nlRaw)) + 16*len(v.runs) + 24*len(v.nlWindows)
 }
 
 // scanWhole scans all of v's data, as Scan does, keeping the line-local

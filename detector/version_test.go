@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/keygate/keygate/internal/testmode"
+	"github.com/keygate/keygate/rules"
 )
 
 // versionLines is a pool of lines for random file versions: every rule's
@@ -390,4 +391,240 @@ func TestScanVersionReusesJoinedRuns(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, want, third.Findings)
 	assert.Len(t, third.Findings, 1)
+}
+
+// A version whose edits are away from every window the non-local rules
+// (private keys) ran over in the version before keeps those windows and
+// their matches, moved with the text after the edit, instead of running
+// the rules over the whole version again; an edit in or near a window, or
+// a keyword of such a rule in the edit, has them run again. Each version's
+// findings are a full scan's.
+func TestScanVersionKeepsNonLocalAwayFromEdits(t *testing.T) {
+	d := defaultDetector(t)
+	key := strings.Split(d.rules[d.byID["private-key"]].rule.Examples[0], "\n")
+	// 400 lines of about 50 bytes before the key and 500 after: the key's
+	// window reaches 4 KB back and 16 KB on from its keyword.
+	filler := func(from, n int) []string {
+		var out []string
+		for i := from; i < from+n; i++ {
+			out = append(out, fmt.Sprintf("order %05d filled at price 42.%02d qty 0.5 side buy", i, i%100))
+		}
+		return out
+	}
+	first := slices.Concat(filler(0, 400), key, filler(400, 500))
+	// The version after it, which runs the rules again (the first after a
+	// whole scan does) and records their windows; the cases edit it.
+	base := slices.Clone(first)
+	base[899] = "order last"
+	at := 400 // the key's first line
+	change := func(i int, line string) []string {
+		out := slices.Clone(base)
+		out[i] = line
+		return out
+	}
+	tests := []struct {
+		name string
+		next []string
+		kept bool
+	}{
+		{"a line changed far before", change(10, "order changed"), true},
+		{"a line changed far after", change(at+len(key)+450, "order changed"), true},
+		{"lines inserted far before", slices.Concat(base[:5], []string{"new 1", "new 2", "new 3"}, base[5:]), true},
+		{"lines dropped far before", slices.Concat(base[:5], base[9:]), true},
+		{"a line of the key changed", change(at+1, "MHcCAQEEII7IePtgjcWAU+WRuG+f3tKibM6DJhAFfVWAViqglWcVoAoGCCqGSM4A"), false},
+		{"the key's last line dropped", slices.Concat(base[:at+len(key)-1], base[at+len(key):]), false},
+		{"a line changed 1 KB before the key", change(at-20, "order changed"), false},
+		{"a line changed 2 KB after the key", change(at+len(key)+40, "order changed"), false},
+		{"a keyword written far before", change(10, "# the private key is in the vault"), false},
+		{"a second key far after", slices.Concat(base[:at+len(key)+450], key, base[at+len(key)+450:]), false},
+	}
+	data := func(lines []string) []byte { return []byte(strings.Join(lines, "\n") + "\n") }
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v1, err := d.ScanVersion(data(first), "notes.md", nil)
+			require.NoError(t, err)
+			require.Len(t, v1.Findings, 1, "the private key")
+			v2, err := d.ScanVersion(data(base), "notes.md", v1)
+			require.NoError(t, err)
+			require.False(t, v2.nlKept)
+			require.NotEmpty(t, v2.nlWindows)
+
+			next := data(tt.next)
+			got, err := d.ScanVersion(next, "notes.md", v2)
+			require.NoError(t, err)
+			want, err := d.Scan(next, "notes.md")
+			require.NoError(t, err)
+			assert.Equal(t, want, got.Findings)
+			assert.Equal(t, tt.kept, got.nlKept)
+			if tt.kept {
+				assert.Less(t, got.Scanned, int64(len(next)), "the whole version was not scanned again")
+				assert.True(t, got.nonLocal, "the next version still looks for the key")
+			}
+		})
+	}
+}
+
+// Long files holding private keys, edited at random: each version's
+// findings are a full scan's, and many versions keep the version before's
+// non-local matches (and many do not).
+func TestScanVersionNonLocalMatchesFullScan(t *testing.T) {
+	d := defaultDetector(t)
+	pool, nonLocal := versionLines(d)
+	rng := rand.New(rand.NewPCG(3, 5))
+	pick := func() string {
+		switch rng.IntN(300) {
+		case 0:
+			return nonLocal[rng.IntN(len(nonLocal))]
+		case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20:
+			return pool[rng.IntN(len(pool))]
+		}
+		return fmt.Sprintf("filler %d of a long log line, to spread keys apart %d", rng.IntN(1000), rng.IntN(1000))
+	}
+	withKey, kept := 0, 0
+	files, steps := testmode.Scale(4, 12), 25
+	for file := range files {
+		var lines []string
+		for range 800 + rng.IntN(2000) {
+			lines = append(lines, strings.Split(pick(), "\n")...)
+		}
+		var prev *Version
+		for step := range steps {
+			n := len(lines)
+			i := rng.IntN(n)
+			switch op := rng.IntN(5); op {
+			case 0:
+				lines = append(lines[:i:i], append(strings.Split(pick(), "\n"), lines[i:]...)...)
+			case 1:
+				lines = append(lines[:i], lines[min(n, i+1+rng.IntN(3)):]...)
+			default:
+				lines[i] = pick()
+			}
+			data := []byte(strings.Join(lines, "\n") + "\n")
+			want, err := d.Scan(data, "ops/runbook.md")
+			require.NoError(t, err)
+			got, err := d.ScanVersion(data, "ops/runbook.md", prev)
+			require.NoError(t, err)
+			require.Equal(t, want, got.Findings, "file %d step %d", file, step)
+			if prev != nil && got.nonLocal {
+				withKey++
+			}
+			if got.nlKept {
+				kept++
+			}
+			prev = got
+		}
+	}
+	t.Logf("%d of %d versions with a private key, %d keeping the version before's", withKey, files*steps, kept)
+	assert.Greater(t, withKey, files*steps/2)
+	assert.Greater(t, kept, withKey/8, "edits away from the keys keep their matches")
+	assert.Less(t, kept, withKey*9/10, "edits near them do not")
+}
+
+// The edges of keepNonLocal's conditions: an edit just past a window, but
+// within the gap over which windows are matched as one span, runs the
+// rules again, and one past that gap does not; a non-local rule whose
+// windows a prefilter opens (no keyword says where) runs again whatever
+// the edit; and a version's windows move with its text, so that
+// the version after it measures its edits against where they are.
+func TestScanVersionKeepNonLocalEdges(t *testing.T) {
+	def := defaultDetector(t)
+	key := def.rules[def.byID["private-key"]].rule.Examples[0]
+
+	var lines []string
+	for i := range 1200 {
+		lines = append(lines, fmt.Sprintf("order %05d filled at price 42.%02d qty 0.5 side", i, i%100))
+	}
+	text := func(ls []string) []byte { return []byte(strings.Join(ls, "\n") + "\n") }
+	// v1 scanned whole, v2 (an edit at the end) runs the rules and records
+	// their windows; next is scanned after v2.
+	chain := func(t *testing.T, d *Detector, path string, v1 []string) (*Version, []string) {
+		first, err := d.ScanVersion(text(v1), path, nil)
+		require.NoError(t, err)
+		v2 := slices.Clone(v1)
+		v2[len(v2)-1] = "last"
+		second, err := d.ScanVersion(text(v2), path, first)
+		require.NoError(t, err)
+		require.True(t, second.nlDone)
+		return second, v2
+	}
+	check := func(t *testing.T, d *Detector, path string, prev *Version, next []string, kept bool) *Version {
+		data := text(next)
+		got, err := d.ScanVersion(data, path, prev)
+		require.NoError(t, err)
+		want, err := d.Scan(data, path)
+		require.NoError(t, err)
+		assert.Equal(t, want, got.Findings)
+		assert.Equal(t, kept, got.nlKept)
+		return got
+	}
+	// lineAfter is the first line of ls starting at or past offset.
+	lineAfter := func(ls []string, offset int) int {
+		at := 0
+		for i, l := range ls {
+			if at >= offset {
+				return i
+			}
+			at += len(l) + 1
+		}
+		return len(ls)
+	}
+
+	t.Run("the gap after a window", func(t *testing.T) {
+		v1 := slices.Concat(lines[:100], strings.Split(key, "\n"), lines[100:])
+		prev, base := chain(t, def, "notes.md", v1)
+		require.Len(t, prev.nlWindows, 1)
+		end := prev.nlWindows[0].end
+		near := lineAfter(base, end+1)
+		require.Less(t, len(strings.Join(base[:near], "\n"))+1, end+mergeGap, "a line starting within the gap")
+		next := slices.Clone(base)
+		next[near] = "order changed"
+		check(t, def, "notes.md", prev, next, false)
+		far := lineAfter(base, end+mergeGap+1)
+		next = slices.Clone(base)
+		next[far] = "order changed"
+		check(t, def, "notes.md", prev, next, true)
+	})
+	t.Run("a non-local rule with a prefilter", func(t *testing.T) {
+		pack, err := rules.Parse("extra.yaml", []byte(`name: extra
+version: "1"
+rules:
+  - id: word-block
+    description: twelve words, and the rule under them if there is one
+    severity: high
+    keywords: ["wordblock"]
+    prefilter: word-run
+    pattern: '"((?:[a-z]{3,8} ){11}[a-z]{3,8})"(?:\n---)?'
+    secret_group: 1
+    examples: ["seed = \"abandon ability able about above absent absorb abstract absurd abuse access accident\""]
+`))
+		require.NoError(t, err)
+		d, err := New(pack)
+		require.NoError(t, err)
+		v1 := slices.Concat(lines[:1100], []string{"wordblock"}, lines[1100:])
+		prev, base := chain(t, d, "seed.txt", v1)
+		require.True(t, prev.nonLocal)
+		next := slices.Concat(base[:10], []string{`seed = "abandon ability able about above absent absorb abstract absurd abuse access accident"`, "---"}, base[10:])
+		got := check(t, d, "seed.txt", prev, next, false)
+		require.Len(t, got.Findings, 1)
+	})
+	t.Run("windows move with the text", func(t *testing.T) {
+		v1 := slices.Concat(lines[:200], strings.Split(key, "\n"), lines[200:])
+		prev, base := chain(t, def, "notes.md", v1)
+		require.Len(t, prev.nlWindows, 1)
+		w := prev.nlWindows[0]
+		// 120 lines inserted at the top move the window 6 KB on.
+		var ins []string
+		for i := range 120 {
+			ins = append(ins, fmt.Sprintf("inserted line %03d, long enough to move the key on", i))
+		}
+		moved := slices.Concat(base[:1], ins, base[1:])
+		third := check(t, def, "notes.md", prev, moved, true)
+		require.Len(t, third.nlWindows, 1)
+		shift := len(text(moved)) - len(text(base))
+		assert.Equal(t, window{w.start + shift, w.end + shift, w.opAfter + shift}, third.nlWindows[0])
+		// A line inside the moved window, past where it was, is near it.
+		next := slices.Clone(moved)
+		next[lineAfter(moved, w.end+shift-200)] = "order changed"
+		check(t, def, "notes.md", third, next, false)
+	})
 }
