@@ -102,7 +102,7 @@ func (c *compiledRule) lineFilter() *lineFilter {
 // few rules, and compiling all of them would dominate its time.
 func (c *compiledRule) compile() error {
 	c.once.Do(func() {
-		if c.err = c.engines.compile(c.rule.Pattern); c.err != nil {
+		if c.err = c.prepare(c.rule.Pattern); c.err != nil {
 			c.err = fmt.Errorf("rule %s: %w", c.rule.ID, c.err)
 			return
 		}

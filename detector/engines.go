@@ -46,23 +46,19 @@ type engines struct {
 	re2Err  error
 }
 
-// compile compiles Go's program for pattern; RE2's waits for program.
-func (e *engines) compile(pattern string) error {
+// prepare compiles Go's program for pattern; RE2's waits for program.
+func (e *engines) prepare(pattern string) error {
 	e.pattern = pattern
 	re, err := regexp.Compile(pattern)
 	if err != nil {
 		// The pack's validation parses every pattern as Go's regexp
 		// does, so this is a pattern built around it: RE2 runs it all.
-		return e.compileRE2()
+		_, err = e.program()
+		return err
 	}
 	e.goRE = re
 	e.goLeft.Store(goBudget)
 	return nil
-}
-
-func (e *engines) compileRE2() error {
-	_, err := e.program()
-	return err
 }
 
 // program is the pattern's RE2 program, compiled on first use.

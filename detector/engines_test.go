@@ -110,7 +110,7 @@ func FuzzEngines(f *testing.F) {
 func TestEnginesChooseByTextAndBudget(t *testing.T) {
 	newEngines := func() *engines {
 		e := &engines{}
-		require.NoError(t, e.compile(`"([^"]{4})"`))
+		require.NoError(t, e.prepare(`"([^"]{4})"`))
 		return e
 	}
 	// Latin-1 reads "é" as two characters; Go's regexp as one.
