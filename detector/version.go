@@ -298,17 +298,16 @@ func (v *Version) keepJoins(prev *Version, mid lineRange) bool {
 }
 
 // keepNonLocal takes prev's non-local windows and their unfiltered
-// matches, moved with the text after the middle, where v's changed
-// middle (mid) is away from every window: each of prev's windows ends
-// more than mergeGap bytes before prev's middle or starts more than
-// mergeGap after it, and no keyword of a non-local rule occurs in v's
-// middle. A window is opened at a keyword and
-// reaches to line ends found from it, and windows closer than mergeGap are
-// matched as one span: away from the middle, each window of v is then one
-// of prev's over the same bytes, none opens in the middle, and none joins
-// a window across it, so the non-local rules match what they matched in
-// prev. It reports false, changing nothing, where a window may have
-// changed.
+// matches, moved with the text after the middle, where v's changed middle
+// (mid) is away from every window: each of prev's windows ends more than
+// mergeGap bytes before prev's middle or starts more than mergeGap after
+// it, and no keyword of a non-local rule occurs in v's middle. A window is
+// opened at a keyword and reaches to line ends found from it, and windows
+// closer than mergeGap are matched as one span: away from the middle, each
+// window of v is then one of prev's over the same bytes, none opens in the
+// middle, and none joins a window across it, so the non-local rules match
+// what they matched in prev. It reports false, changing nothing, where a
+// window may have changed.
 func (v *Version) keepNonLocal(d *Detector, prev *Version, mid lineRange) bool {
 	if !v.rules.nonLocalByKeyword {
 		return false
