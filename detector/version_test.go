@@ -319,6 +319,18 @@ func TestLineIndexAfterMapsEveryKeptLine(t *testing.T) {
 	}
 }
 
+// scanAfter scans data as the version after prev and checks that its
+// findings are a full scan's.
+func scanAfter(t *testing.T, d *Detector, data []byte, path string, prev *Version) *Version {
+	t.Helper()
+	got, err := d.ScanVersion(data, path, prev)
+	require.NoError(t, err)
+	want, err := d.Scan(data, path)
+	require.NoError(t, err)
+	assert.Equal(t, want, got.Findings)
+	return got
+}
+
 // A version whose edits are away from every run of joined literals keeps
 // the version before's runs and what they held, moved with their lines;
 // an edit on a run's line, next to it, or making a joint next to the
@@ -351,12 +363,7 @@ func TestScanVersionKeepsJoinsAwayFromEdits(t *testing.T) {
 			first, err := d.ScanVersion([]byte(strings.Join(withRun, "\n")+"\n"), "x.go", nil)
 			require.NoError(t, err)
 			require.Len(t, first.Findings, 1, "the joined secret")
-			data := []byte(strings.Join(tt.next, "\n") + "\n")
-			got, err := d.ScanVersion(data, "x.go", first)
-			require.NoError(t, err)
-			want, err := d.Scan(data, "x.go")
-			require.NoError(t, err)
-			assert.Equal(t, want, got.Findings)
+			got := scanAfter(t, d, []byte(strings.Join(tt.next, "\n")+"\n"), "x.go", first)
 			assert.Equal(t, tt.kept, got.joinsKept)
 		})
 	}
@@ -450,11 +457,7 @@ func TestScanVersionKeepsNonLocalAwayFromEdits(t *testing.T) {
 			require.NotEmpty(t, v2.nlWindows)
 
 			next := data(tt.next)
-			got, err := d.ScanVersion(next, "notes.md", v2)
-			require.NoError(t, err)
-			want, err := d.Scan(next, "notes.md")
-			require.NoError(t, err)
-			assert.Equal(t, want, got.Findings)
+			got := scanAfter(t, d, next, "notes.md", v2)
 			assert.Equal(t, tt.kept, got.nlKept)
 			if tt.kept {
 				assert.Less(t, got.Scanned, int64(len(next)), "the whole version was not scanned again")
@@ -548,12 +551,7 @@ func TestScanVersionKeepNonLocalEdges(t *testing.T) {
 		return second, v2
 	}
 	check := func(t *testing.T, d *Detector, path string, prev *Version, next []string, kept bool) *Version {
-		data := text(next)
-		got, err := d.ScanVersion(data, path, prev)
-		require.NoError(t, err)
-		want, err := d.Scan(data, path)
-		require.NoError(t, err)
-		assert.Equal(t, want, got.Findings)
+		got := scanAfter(t, d, text(next), path, prev)
 		assert.Equal(t, kept, got.nlKept)
 		return got
 	}
