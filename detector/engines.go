@@ -3,6 +3,7 @@ package detector
 import (
 	"encoding/binary"
 	"regexp"
+	"regexp/syntax"
 	"sync"
 	"sync/atomic"
 
@@ -46,19 +47,37 @@ type engines struct {
 	re2Err  error
 }
 
+// goMaxProgram bounds the patterns Go's regexp runs, in instructions of
+// its compiled program: it reads a text at a cost that grows with both
+// (no DFA), so a larger one (an extra pack's) runs on RE2 from the
+// start. The default pack's largest has 1,292.
+const goMaxProgram = 2000
+
 // prepare compiles Go's program for pattern; RE2's waits for program.
 func (e *engines) prepare(pattern string) error {
 	e.pattern = pattern
 	re, err := regexp.Compile(pattern)
-	if err != nil {
+	if err != nil || !smallProgram(pattern) {
 		// The pack's validation parses every pattern as Go's regexp
-		// does, so this is a pattern built around it: RE2 runs it all.
+		// does, so a failure here is a pattern built around it: RE2
+		// runs it all, as it does a large one.
 		_, err = e.program()
 		return err
 	}
 	e.goRE = re
 	e.goLeft.Store(goBudget)
 	return nil
+}
+
+// smallProgram reports whether pattern compiles, as Go's regexp compiles
+// it, to at most goMaxProgram instructions.
+func smallProgram(pattern string) bool {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	return err == nil && len(prog.Inst) <= goMaxProgram
 }
 
 // program is the pattern's RE2 program, compiled on first use.

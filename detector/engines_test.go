@@ -148,6 +148,22 @@ func TestEnginesChooseByTextAndBudget(t *testing.T) {
 	assert.NotNil(t, e.re2, "once the budget is spent, RE2's program runs")
 }
 
+// A pattern whose program is larger than goMaxProgram runs on RE2 from
+// the first text, ASCII or not: Go's regexp would read a text at a cost
+// that grows with the program.
+func TestEnginesLargeProgramIsRE2s(t *testing.T) {
+	large := `token=([a-f0-9]{1000}[a-f0-9]{1000}[a-f0-9]{16})`
+	require.False(t, smallProgram(large))
+	require.True(t, smallProgram(`"([^"]{4})"`))
+	e := &engines{}
+	require.NoError(t, e.prepare(large))
+	assert.Nil(t, e.goRE)
+	got, err := e.findAll([]byte("token=" + strings.Repeat("0123456789abcdef", 126)))
+	require.NoError(t, err)
+	assert.Len(t, got, 1)
+	assert.NotNil(t, e.re2, "RE2's program ran")
+}
+
 func TestASCIIText(t *testing.T) {
 	for _, tc := range []struct {
 		text string
