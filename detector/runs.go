@@ -19,11 +19,12 @@ func classRuns(buf []byte, class *[256]bool, min int, fn func(start, end int)) {
 		}
 		// When buf[i:j+1] is not all in the class, a run may start after
 		// the last byte that is not.
+		lo := max(i, known)
 		k := j - 1
-		for k >= max(i, known) && class[buf[k]] {
+		for k >= lo && class[buf[k]] {
 			k--
 		}
-		if k >= max(i, known) {
+		if k >= lo {
 			i, known = k+1, j+1
 			continue
 		}
