@@ -132,6 +132,7 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (_ *Vers
 	var bToA []int
 	var mid lineRange
 	v.starts, v.hashes, bToA, mid = lineIndexAfter(prev, data, sc)
+	e := newEdit(prev, v, mid)
 	// The new lines, each still a whole line, make one text to scan.
 	var buf []byte
 	var changed, at []int
@@ -202,7 +203,7 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (_ *Vers
 		// unless the edits are away from every window it ran over in
 		// the version before (keepNonLocal). Either way its matches are
 		// filtered on this version's text.
-		if !(prev.nlDone && v.keepNonLocal(d, prev, mid)) {
+		if !(prev.nlDone && v.keepNonLocal(d, prev, e)) {
 			v.nlWindows, v.nlRaw = nil, nil
 			ms, err := d.findNonLocal(data, v.rules.nonLocal, &v.nonLocal, &v.nlWindows)
 			if err != nil {
@@ -218,7 +219,7 @@ func (d *Detector) ScanVersion(data []byte, path string, prev *Version) (_ *Vers
 	// Literals joined across lines: a run may join a new line to an
 	// unchanged one, so they are looked for over the whole version, unless
 	// the edits are away from every run (keepJoins).
-	if prev.joined && v.keepJoins(prev, mid) {
+	if prev.joined && v.keepJoins(prev, e) {
 		if len(v.joins) > 0 {
 			all = append(append([]rawMatch(nil), all...), v.joins...)
 		}
@@ -257,7 +258,7 @@ func newJoint(data []byte, starts, bToA []int, mid lineRange) bool {
 }
 
 // keepJoins takes prev's runs of joined literals and their matches, moved
-// with the lines they are on, where v's changed middle (mid) is away from
+// with the lines they are on, where v's changed middle (e) is away from
 // every one of them: no run of prev on the line before the middle, in it,
 // or on the line after it (prev's), and no two adjacent lines of v with a
 // line of the middle between them a joint. A run depends on its lines and
@@ -265,41 +266,32 @@ func newJoint(data []byte, starts, bToA []int, mid lineRange) bool {
 // the lines it is on: every run of v is then one of prev's, on the same
 // lines, and so are the matches. It reports false, changing nothing,
 // where a run may have changed.
-func (v *Version) keepJoins(prev *Version, mid lineRange) bool {
-	na, nb := len(prev.hashes), len(v.hashes)
-	end := na - (nb - mid.to) // prev's middle is [mid.from, end)
+func (v *Version) keepJoins(prev *Version, e edit) bool {
 	for _, r := range prev.runs {
-		if r.from <= end && r.to >= mid.from {
+		if r.from <= e.endLine && r.to >= e.mid.from {
 			return false
 		}
 	}
-	for j := max(mid.from-1, 0); j < mid.to && j+1 < nb; j++ {
+	for j := max(e.mid.from-1, 0); j < e.mid.to && j+1 < len(v.hashes); j++ {
 		if joinsNext(v.data, v.starts, j) {
 			return false
 		}
 	}
-	lines, shift := mid.to-end, len(v.data)-len(prev.data)
 	v.runs = make([]lineRange, len(prev.runs))
 	for k, r := range prev.runs {
-		if r.from > end {
-			r.from, r.to = r.from+lines, r.to+lines
+		if r.from > e.endLine {
+			r.from, r.to = r.from+e.lines, r.to+e.lines
 		}
 		v.runs[k] = r
 	}
-	v.joins = make([]rawMatch, len(prev.joins))
-	for k, m := range prev.joins {
-		if m.start >= prev.starts[end] {
-			m.start, m.end = m.start+shift, m.end+shift
-		}
-		v.joins[k] = m
-	}
+	v.joins = e.moved(prev.joins)
 	v.joined, v.joinsKept = len(v.runs) > 0, true
 	return true
 }
 
 // keepNonLocal takes prev's non-local windows and their unfiltered
 // matches, moved with the text after the middle, where v's changed middle
-// (mid) is away from every window: each of prev's windows ends more than
+// (e) is away from every window: each of prev's windows ends more than
 // mergeGap bytes before prev's middle or starts more than mergeGap after
 // it, and no keyword of a non-local rule occurs in v's middle. A window is
 // opened at a keyword and reaches to line ends found from it, and windows
@@ -308,16 +300,12 @@ func (v *Version) keepJoins(prev *Version, mid lineRange) bool {
 // middle, and none joins a window across it, so the non-local rules match
 // what they matched in prev. It reports false, changing nothing, where a
 // window may have changed.
-func (v *Version) keepNonLocal(d *Detector, prev *Version, mid lineRange) bool {
+func (v *Version) keepNonLocal(d *Detector, prev *Version, e edit) bool {
 	if !v.rules.nonLocalByKeyword {
 		return false
 	}
-	na, nb := len(prev.hashes), len(v.hashes)
-	end := na - (nb - mid.to) // prev's middle is lines [mid.from, end)
-	// The middle in bytes: prev's [from, endA), v's [from, endB).
-	from, endA, endB := prev.starts[mid.from], prev.starts[end], v.starts[mid.to]
 	for _, w := range prev.nlWindows {
-		if w.end+mergeGap >= from && w.start <= endA+mergeGap {
+		if w.end+mergeGap >= e.from && w.start <= e.endA+mergeGap {
 			return false
 		}
 	}
@@ -326,32 +314,55 @@ func (v *Version) keepNonLocal(d *Detector, prev *Version, mid lineRange) bool {
 	// is in no line of the middle is one of prev's.
 	hit := false
 	var hits keywordHits
-	d.nonLocalKW().set.scan(v.data[from:endB], &hits, func(int, int) { hit = true })
+	d.nonLocalKW().set.scan(v.data[e.from:e.endB], &hits, func(int, int) { hit = true })
 	if hit {
 		return false
 	}
-	shift := len(v.data) - len(prev.data)
 	v.nlWindows = make([]window, len(prev.nlWindows))
 	for k, w := range prev.nlWindows {
-		if w.start >= endA {
-			w.start, w.end, w.opAfter = w.start+shift, w.end+shift, w.opAfter+shift
+		if w.start >= e.endA {
+			w.start, w.end, w.opAfter = w.start+e.shift, w.end+e.shift, w.opAfter+e.shift
 		}
 		v.nlWindows[k] = w
 	}
-	v.nlRaw = make([]rawMatch, len(prev.nlRaw))
-	for k, m := range prev.nlRaw {
-		if m.start >= endA {
-			m.start, m.end = m.start+shift, m.end+shift
-		}
-		v.nlRaw[k] = m
-	}
+	v.nlRaw = e.moved(prev.nlRaw)
 	// Its keywords are prev's outside the middle, and none is in it.
 	v.nonLocal = prev.nonLocal
 	v.nlDone, v.nlKept = true, true
 	return true
 }
 
-// Size is about the memory v holds.
+// edit is where a version differs from the one before it (prev): prev's
+// lines [mid.from, endLine) became its lines mid, and the lines after
+// them moved by lines, their bytes by shift. In bytes the middle is
+// prev's [from, endA) and the version's [from, endB).
+type edit struct {
+	mid              lineRange
+	endLine          int
+	from, endA, endB int
+	lines, shift     int
+}
+
+func newEdit(prev, v *Version, mid lineRange) edit {
+	end := len(prev.hashes) - (len(v.hashes) - mid.to)
+	return edit{mid: mid, endLine: end, from: prev.starts[mid.from], endA: prev.starts[end], endB: v.starts[mid.to],
+		lines: mid.to - end, shift: len(v.data) - len(prev.data)}
+}
+
+// moved is ms, matches in prev outside its middle, in the version after
+// it: those after the middle moved by shift.
+func (e edit) moved(ms []rawMatch) []rawMatch {
+	out := make([]rawMatch, len(ms))
+	for k, m := range ms {
+		if m.start >= e.endA {
+			m.start, m.end = m.start+e.shift, m.end+e.shift
+		}
+		out[k] = m
+	}
+	return out
+}
+
+// HeldBytes is about the memory v holds.
 func (v *Version) HeldBytes() int {
 	return len(v.data) + 16*len(v.hashes) + 64*(len(v.local)+len(v.joins)+len(v.nlRaw)) + 16*len(v.runs) + 24*len(v.nlWindows)
 }

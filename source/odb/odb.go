@@ -358,26 +358,20 @@ func (p *pack) use() error {
 // against its own checksum, waiting for the checks already under way
 // (CheckIndexes, package ahead). A verdict on what was read waits for it:
 // reads go ahead without it (see checkSum), a pass does not.
-func (db *DB) Verify() error {
+func (db *DB) Verify() error { return db.checkSums(false) }
+
+// VerifyAll is Verify of every pack's index, whether an object was looked
+// up in it or not: where a revision cannot be found, a damaged index is a
+// likelier cause than a revision that does not exist.
+func (db *DB) VerifyAll() error { return db.checkSums(true) }
+
+func (db *DB) checkSums(all bool) error {
 	var errs []error
 	for _, p := range db.packs {
-		if p.used.Load() {
+		if all || p.used.Load() {
 			if err := p.checkSum(); err != nil {
 				errs = append(errs, err)
 			}
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// VerifyAll checks every pack's index against its own checksum, whether
-// an object was looked up in it or not: where a revision cannot be found,
-// a damaged index is a likelier cause than a revision that does not exist.
-func (db *DB) VerifyAll() error {
-	var errs []error
-	for _, p := range db.packs {
-		if err := p.checkSum(); err != nil {
-			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)

@@ -406,7 +406,8 @@ func TestIndexCheckedAhead(t *testing.T) {
 }
 
 // Verify answers for the indexes read through: a damaged index no object
-// was looked up in says nothing about what was read.
+// was looked up in says nothing about what was read. VerifyAll, asked
+// where a revision was not found, answers for every index.
 func TestVerifyChecksTheIndexesReadThrough(t *testing.T) {
 	a, pack, good, _ := indexedPack()
 	dir := t.TempDir()
@@ -422,6 +423,8 @@ func TestVerifyChecksTheIndexesReadThrough(t *testing.T) {
 	_, _, err = db.NewReader().Read(a.id)
 	require.NoError(t, err)
 	require.NoError(t, db.Verify(), "only the sound index was read through")
+	require.Error(t, db.VerifyAll(), "the damaged index, read through or not")
+	assert.Contains(t, db.VerifyAll().Error(), "checksum mismatch (the index is damaged)")
 	_, _, err = db.NewReader().Read(c.id)
 	require.NoError(t, err)
 	require.Error(t, db.Verify())
