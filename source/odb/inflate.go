@@ -33,7 +33,13 @@ const (
 )
 
 type huffman struct {
-	bits   uint
+	bits uint
+	// need is how many bits of input a symbol is decoded from at least:
+	// the shortest code's length, and in a literal/length code that of
+	// the end-of-block code, which every block ends with (compress/flate
+	// reads so, and a stream whose last bits are too few for it is
+	// truncated: a prefix read must not decode them as data).
+	need   uint
 	table  []uint16 // symbol<<4 | length
 	count  [maxCodeLen + 1]uint16
 	symbol []uint16 // symbols ordered by code
@@ -61,6 +67,12 @@ func (h *huffman) build(lengths []uint8, bits uint) error {
 	}
 	bits = min(bits, longest)
 	h.bits = bits
+	h.need = longest
+	for l := uint(maxCodeLen); l >= 1; l-- {
+		if h.count[l] != 0 {
+			h.need = l
+		}
+	}
 	if cap(h.table) < 1<<bits {
 		h.table = make([]uint16, 1<<bits)
 	}
@@ -158,6 +170,9 @@ func (b *bitReader) bits(k uint) (uint32, error) {
 func (b *bitReader) decode(h *huffman) (int, error) {
 	if b.n < maxCodeLen {
 		b.refill()
+		if b.n < h.need {
+			return 0, errCorrupt
+		}
 	}
 	e := h.table[b.buf&(1<<h.bits-1)]
 	if l := uint(e & 15); l != 0 {
@@ -378,6 +393,7 @@ func (d *decoder) dynamic(b *bitReader) error {
 	if err := d.lit.build(lengths[:nlit], litTableBits); err != nil {
 		return err
 	}
+	d.lit.need = max(d.lit.need, uint(lengths[256]))
 	return d.dist.build(lengths[nlit:], distTableBits)
 }
 
